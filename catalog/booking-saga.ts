@@ -1,0 +1,144 @@
+import type { Catalog } from './types';
+
+/**
+ * The worked example: the booking saga of the source articles, as a choreography.
+ *
+ *   booking bus   BookingCreated                  → payment/charge
+ *   payment bus   PaymentSucceeded                → seat/reserve-seats
+ *   payment bus   PaymentFailed                   → compensation/cancel-booking
+ *   seat bus      SeatUpdated                     → notification/notify
+ *   seat bus      SeatUpdateFailed                → compensation/cancel-booking
+ *   compensation  BookingCancelled                → notification/notify
+ *
+ * `PaymentFailed` and `SeatUpdateFailed` reach the bus two ways: the task publishes them for a
+ * business failure (card declined) and exits 0, or the state machine's Catch publishes them when
+ * the task itself fails for good (crash, non-zero exit). One rule serves both.
+ */
+const node = (script: string) => ['node', `dist/${script}.js`];
+const local = (script: string) => ({ command: ['node', '--import', 'tsx', `examples/booking-saga/${script}.ts`] });
+
+export const bookingSaga: Catalog = {
+  namespace: 'booking-saga',
+  services: [
+    {
+      name: 'booking',
+      description: 'Takes booking requests over HTTP and publishes BookingCreated.',
+      tasks: [],
+      rules: [
+        {
+          name: 'charge-payment',
+          description: 'A new booking is charged by the payment service.',
+          eventPattern: { 'detail-type': ['BookingCreated'], source: ['booking-saga.booking'] },
+          target: { service: 'payment', task: 'charge' },
+          options: { failureDetailType: 'PaymentFailed', timeoutSeconds: 900 },
+        },
+      ],
+    },
+    {
+      name: 'payment',
+      description: 'Charges the customer for a booking; publishes PaymentSucceeded or PaymentFailed.',
+      tasks: [
+        {
+          name: 'charge',
+          containerName: 'payment',
+          imageRepository: 'booking-saga/payment',
+          cpu: 256,
+          memory: 512,
+          command: node('charge-payment'),
+          local: local('charge-payment'),
+        },
+      ],
+      rules: [
+        {
+          name: 'reserve-seats',
+          description: 'A paid booking gets its seats reserved.',
+          eventPattern: { 'detail-type': ['PaymentSucceeded'], source: ['booking-saga.payment'] },
+          target: { service: 'seat', task: 'reserve-seats' },
+          options: { failureDetailType: 'SeatUpdateFailed', timeoutSeconds: 900 },
+        },
+        {
+          name: 'compensate-payment-failure',
+          description: 'A failed payment cancels the booking.',
+          eventPattern: { 'detail-type': ['PaymentFailed'], source: ['booking-saga.payment'] },
+          target: { service: 'compensation', task: 'cancel-booking', command: ['node', 'dist/cancel-booking.js', '--reason', 'payment-failed'] },
+          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed' },
+        },
+      ],
+    },
+    {
+      name: 'seat',
+      description: 'Reserves seats for a paid booking; publishes SeatUpdated or SeatUpdateFailed.',
+      tasks: [
+        {
+          name: 'reserve-seats',
+          containerName: 'seat',
+          imageRepository: 'booking-saga/seat',
+          cpu: 256,
+          memory: 512,
+          command: node('reserve-seats'),
+          local: local('reserve-seats'),
+        },
+      ],
+      rules: [
+        {
+          name: 'notify-booking-confirmed',
+          description: 'Seats are reserved: tell the customer the booking is confirmed.',
+          eventPattern: {
+            'detail-type': ['SeatUpdated'],
+            source: ['booking-saga.seat'],
+            detail: { bookingId: [{ exists: true }] },
+          },
+          target: { service: 'notification', task: 'notify', command: ['node', 'dist/notify.js', '--template', 'booking-confirmed'] },
+          options: { failureDetailType: false },
+        },
+        {
+          name: 'compensate-seat-failure',
+          description: 'Seats could not be reserved: refund and cancel the booking.',
+          eventPattern: { 'detail-type': ['SeatUpdateFailed'], source: ['booking-saga.seat'] },
+          target: { service: 'compensation', task: 'cancel-booking', command: ['node', 'dist/cancel-booking.js', '--reason', 'seat-update-failed'] },
+          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed' },
+        },
+      ],
+    },
+    {
+      name: 'notification',
+      description: 'Sends the customer e-mail and push notifications.',
+      tasks: [
+        {
+          name: 'notify',
+          containerName: 'notification',
+          imageRepository: 'booking-saga/notification',
+          cpu: 256,
+          memory: 512,
+          command: node('notify'),
+          local: local('notify'),
+        },
+      ],
+      rules: [],
+    },
+    {
+      name: 'compensation',
+      description: 'Undoes a booking whose payment or seat update failed; publishes BookingCancelled.',
+      tasks: [
+        {
+          name: 'cancel-booking',
+          containerName: 'compensation',
+          imageRepository: 'booking-saga/compensation',
+          cpu: 512,
+          memory: 1024,
+          command: node('cancel-booking'),
+          local: local('cancel-booking'),
+        },
+      ],
+      rules: [
+        {
+          name: 'notify-booking-cancelled',
+          description: 'A cancelled booking is reported to the customer.',
+          eventPattern: { 'detail-type': ['BookingCancelled'], source: ['booking-saga.compensation'] },
+          target: { service: 'notification', task: 'notify', command: ['node', 'dist/notify.js', '--template', 'booking-cancelled'] },
+          options: { failureDetailType: false },
+        },
+      ],
+    },
+  ],
+};

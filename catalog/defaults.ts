@@ -1,0 +1,30 @@
+import type { ResolvedRuleOptions, RuleSpec } from './types';
+
+export const RULE_DEFAULTS = {
+  retryAttempts: 8,
+  maximumEventAgeSeconds: 3600,
+  timeoutSeconds: 3600,
+  detailDelivery: 'environment',
+} as const;
+
+/** `payment` → `PaymentTaskFailed`; `seat-update` → `SeatUpdateTaskFailed`. */
+export function defaultFailureDetailType(targetService: string): string {
+  const pascal = targetService
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return `${pascal}TaskFailed`;
+}
+
+export function resolveRuleOptions(rule: RuleSpec): ResolvedRuleOptions {
+  const options = rule.options ?? {};
+  const failure = options.failureDetailType;
+  return {
+    retryAttempts: options.retryAttempts ?? RULE_DEFAULTS.retryAttempts,
+    maximumEventAgeSeconds: options.maximumEventAgeSeconds ?? RULE_DEFAULTS.maximumEventAgeSeconds,
+    timeoutSeconds: options.timeoutSeconds ?? RULE_DEFAULTS.timeoutSeconds,
+    detailDelivery: options.detailDelivery ?? RULE_DEFAULTS.detailDelivery,
+    failureDetailType: failure === false ? undefined : (failure ?? defaultFailureDetailType(rule.target.service)),
+    successDetailType: options.successDetailType,
+  };
+}

@@ -1,0 +1,18 @@
+import type { EnvironmentConfig } from './types';
+
+/** Development: cheapest shape. No NAT (VPC endpoints instead), mostly Spot, short retention. */
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  accountId: '111111111111',
+  region: 'ap-southeast-1',
+  defaultTags: { Environment: 'dev', ManagedBy: 'cdktf', Repository: 'event-driven-ecs-infra' },
+  base: {
+    kind: 'managed',
+    network: { cidr: '10.10.0.0/16', azCount: 2, nat: 'none' },
+    cluster: { fargateWeight: 1, fargateSpotWeight: 3, containerInsights: 'disabled' },
+    defaultImageTag: 'latest',
+    taskOverrides: {},
+    taskLogRetentionDays: 7,
+  },
+  observability: { logRetentionDays: 7, stateMachineLogLevel: 'ALL', includeExecutionData: true },
+};

@@ -1,0 +1,54 @@
+/**
+ * Every name this repository gives to a stack or an AWS resource, in one place. Pure functions:
+ * the stacks, the event client and the local runner all derive names from here.
+ */
+
+/** Stack names are `<env>-<name>` so that `cdktf deploy 'dev-*'` deploys one environment. */
+export const stackName = (env: string, name: string): string => `${env}-${name}`;
+export const baseStackName = (env: string): string => stackName(env, 'base');
+export const serviceStackName = (env: string, service: string): string => stackName(env, service);
+
+/** Each service owns one bus. */
+export const busName = (env: string, service: string): string => `${env}-${service}`;
+
+/** Event `source` of every event a service (its tasks or its state machines' Catch) publishes. */
+export const eventSource = (namespace: string, service: string): string => `${namespace}.${service}`;
+
+/** EventBridge rule name (≤ 64 characters). */
+export const ruleName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}`;
+
+/** State machine of a rule (≤ 80 characters). Named after the rule, not the task: one per rule. */
+export const stateMachineName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}`;
+
+/** The `/aws/vendedlogs/` prefix keeps the CloudWatch Logs resource policy under its size limit. */
+export const stateMachineLogGroupName = (env: string, service: string, rule: string): string =>
+  `/aws/vendedlogs/states/${env}-${service}-${rule}`;
+
+/** Dead-letter queue of a rule's target (≤ 80 characters). */
+export const deadLetterQueueName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-dlq`;
+
+/** ECS task definition family: `<env>-<service>-<task>`. */
+export const taskFamily = (env: string, service: string, task: string): string => `${env}-${service}-${task}`;
+
+/** Key of a task in maps: `service/task`. */
+export const taskKey = (service: string, task: string): `${string}/${string}` => `${service}/${task}`;
+
+/** Terraform-identifier-safe form of a name: `payment/charge` → `payment_charge`. */
+export const tfIdentifier = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** ECS cluster of an environment. */
+export const clusterName = (env: string): string => `${env}-services`;
+
+/** SNS topic receiving every alarm of an environment. */
+export const alarmTopicName = (env: string): string => `${env}-alarms`;
+
+/** ARN helpers for resources whose names are known at synth time. */
+export const arns = {
+  eventBus: (region: string, account: string, bus: string) => `arn:aws:events:${region}:${account}:event-bus/${bus}`,
+  stateMachine: (region: string, account: string, name: string) => `arn:aws:states:${region}:${account}:stateMachine:${name}`,
+  /** Executions of one state machine (for `states:DescribeExecution`). */
+  executions: (region: string, account: string, name: string) => `arn:aws:states:${region}:${account}:execution:${name}:*`,
+  /** Every revision of a family: AWS denies `ecs:RunTask` on a family ARN without revision since 2024. */
+  taskDefinitionFamily: (region: string, account: string, family: string) =>
+    `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
+};

@@ -1,0 +1,71 @@
+/**
+ * The contract between a state machine and the ECS task it starts: the environment variables the
+ * container receives, and the RunTask overrides budget they must fit in. Pure: used by the ASL
+ * builder (what is sent), the event client (what fits) and the task-side reader (what is read).
+ */
+import type { DetailDelivery } from '../catalog/types';
+
+/** Names of the environment variables the state machine sets on the task's container. */
+export const EVENT_ENV = {
+  /** The event's `detail` as a JSON string (delivery `environment` only). */
+  detail: 'eventDetail',
+  id: 'eventId',
+  source: 'eventSource',
+  detailType: 'eventDetailType',
+  /** The Step Functions execution ARN; with delivery `reference` the task reads its input from it. */
+  executionArn: 'executionArn',
+  /** `environment` or `reference`, so the reader knows where to look. */
+  delivery: 'eventDelivery',
+} as const;
+
+/** ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included. */
+export const RUN_TASK_OVERRIDES_LIMIT = 8192;
+
+/** Execution names are at most 80 characters; EventBridge uses a 36-character UUID-based name. */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+
+export interface EventIdentity {
+  readonly id: string;
+  readonly source: string;
+  readonly detailType: string;
+}
+
+export interface OverridesInput {
+  readonly containerName: string;
+  readonly command: readonly string[];
+  readonly delivery: DetailDelivery;
+  readonly event: EventIdentity & { readonly detail: unknown };
+  readonly executionArn: string;
+}
+
+/**
+ * The RunTask `overrides` object as ECS receives it for one concrete event: what the state
+ * machine's `ContainerOverrides` evaluates to. `States.JsonToString($.detail)` yields compact JSON,
+ * like `JSON.stringify`; serialising the overrides escapes that string's quotes a second time.
+ */
+export function runTaskOverrides(input: OverridesInput): {
+  containerOverrides: { name: string; command: string[]; environment: { name: string; value: string }[] }[];
+} {
+  const environment: { name: string; value: string }[] = [];
+  if (input.delivery === 'environment') {
+    environment.push({ name: EVENT_ENV.detail, value: JSON.stringify(input.event.detail) });
+  }
+  environment.push(
+    { name: EVENT_ENV.id, value: input.event.id },
+    { name: EVENT_ENV.source, value: input.event.source },
+    { name: EVENT_ENV.detailType, value: input.event.detailType },
+    { name: EVENT_ENV.executionArn, value: input.executionArn },
+    { name: EVENT_ENV.delivery, value: input.delivery },
+  );
+  return { containerOverrides: [{ name: input.containerName, command: [...input.command], environment }] };
+}
+
+/** Characters ECS counts for the overrides of this event. */
+export function runTaskOverridesLength(input: OverridesInput): number {
+  return JSON.stringify(runTaskOverrides(input)).length;
+}
+
+/** The longest execution ARN a state machine can produce, for budgeting before an execution exists. */
+export function worstCaseExecutionArn(region: string, accountId: string, stateMachineName: string): string {
+  return `arn:aws:states:${region}:${accountId}:execution:${stateMachineName}:${'x'.repeat(MAX_EXECUTION_NAME_LENGTH)}`;
+}
