@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   setupFiles: ['<rootDir>/test/support/setup.ts'],
+  // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
   testTimeout: 60000,
 };

@@ -1,0 +1,24 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SYNTH_ERROR_ENV, SYNTH_OUT_ENV } from './synth';
+
+/**
+ * One synth of every example environment and the existing-base test environment, shared by all
+ * test files. A failure is recorded rather than thrown, so that tests which do not read the
+ * synthesized output still run, and those which do fail with the synth error.
+ */
+export default function globalSetup(): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
+  process.env[SYNTH_OUT_ENV] = outdir;
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { bookingSaga } = require('../../catalog/booking-saga') as typeof import('../../catalog/booking-saga');
+    const { environments } = require('../../environments') as typeof import('../../environments');
+    const { synthesize } = require('../../stacks/app') as typeof import('../../stacks/app');
+    const { existingBaseEnvironment } = require('../fixtures/environments') as typeof import('../fixtures/environments');
+    synthesize({ catalog: bookingSaga, environments: [...environments, existingBaseEnvironment], outdir });
+  } catch (error) {
+    process.env[SYNTH_ERROR_ENV] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  }
+}
