@@ -11,6 +11,7 @@ export const dev: EnvironmentConfig = {
     network: { cidr: '10.10.0.0/16', azCount: 2, nat: 'none' },
     cluster: { fargateWeight: 1, fargateSpotWeight: 3, containerInsights: 'disabled' },
     defaultImageTag: 'latest',
+    imageTagMutability: 'MUTABLE',
     taskOverrides: {},
     taskLogRetentionDays: 7,
   },

@@ -12,6 +12,7 @@ export const staging: EnvironmentConfig = {
     network: { cidr: '10.20.0.0/16', azCount: 2, nat: 'single' },
     cluster: { fargateWeight: 1, fargateSpotWeight: 1, fargateBase: 1, containerInsights: 'enabled' },
     defaultImageTag: 'staging',
+    imageTagMutability: 'MUTABLE',
     taskOverrides: {
       'payment/charge': { imageTag: 'staging-candidate' },
     },

@@ -59,6 +59,8 @@ export interface ManagedBaseConfig {
   readonly defaultImageTag: string;
   /** Per-task overrides, keyed `service/task`. */
   readonly taskOverrides?: Readonly<Record<TaskKey, TaskOverride>>;
+  /** `IMMUTABLE` (default) unless the environment deploys moving tags such as `latest`. */
+  readonly imageTagMutability?: 'MUTABLE' | 'IMMUTABLE';
   /** Retention of the tasks' awslogs log groups, in days (a CloudWatch-allowed value). */
   readonly taskLogRetentionDays: number;
 }

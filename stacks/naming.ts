@@ -24,6 +24,12 @@ export const stateMachineName = (env: string, service: string, rule: string): st
 export const stateMachineLogGroupName = (env: string, service: string, rule: string): string =>
   `/aws/vendedlogs/states/${env}-${service}-${rule}`;
 
+/** IAM role the state machine of a rule runs as (≤ 64 characters). */
+export const stateMachineRoleName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-sfn`;
+
+/** IAM role EventBridge assumes to start a rule's state machine (≤ 64 characters). */
+export const eventsRoleName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-events`;
+
 /** Dead-letter queue of a rule's target (≤ 80 characters). */
 export const deadLetterQueueName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-dlq`;
 
@@ -51,4 +57,5 @@ export const arns = {
   /** Every revision of a family: AWS denies `ecs:RunTask` on a family ARN without revision since 2024. */
   taskDefinitionFamily: (region: string, account: string, family: string) =>
     `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
+  snsTopic: (region: string, account: string, topic: string) => `arn:aws:sns:${region}:${account}:${topic}`,
 };

@@ -1,0 +1,76 @@
+import { App } from 'cdktf';
+import type { Catalog } from '../catalog/types';
+import type { EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
+import { validateConfiguration } from '../environments/validate';
+import { remoteState } from './backend';
+import { BaseStack } from './base-stack';
+import { existingBaseReferences, managedBaseReferences } from './base-references';
+import { relativeModulesContext } from './modules';
+import { MonitoringStack } from './monitoring-stack';
+import { baseStackName } from './naming';
+import { selectEnvironments } from './select-environments';
+import { ServiceStack } from './service-stack';
+
+export interface BuildAppOptions {
+  readonly catalog: Catalog;
+  /** Already validated (see environments/validate.ts). */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Defaults to what the cdktf CLI sets (CDKTF_OUTDIR), else `cdktf.out`. */
+  readonly outdir?: string;
+}
+
+const isManaged = (env: EnvironmentConfig): env is EnvironmentConfig & { base: ManagedBaseConfig } => env.base.kind === 'managed';
+const isExisting = (env: EnvironmentConfig): env is EnvironmentConfig & { base: ExistingBaseConfig } => env.base.kind === 'existing';
+
+/**
+ * Every stack of every given environment: `<env>-monitoring`, `<env>-base` (managed bases only) and
+ * `<env>-<service>` per catalog service. Service stacks declare their dependencies, so
+ * `cdktf deploy '<env>-*'` deploys the base and the alarm topic first.
+ */
+export function buildApp(options: BuildAppOptions): App {
+  const app = new App({
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    // Stack traces in metadata would write this machine's paths into cdktf.out.
+    stackTraces: false,
+    context: { cdktfRelativeModules: relativeModulesContext() },
+  });
+  for (const env of options.environments) addEnvironment(app, env, options.catalog);
+  return app;
+}
+
+function addEnvironment(app: App, env: EnvironmentConfig, catalog: Catalog): void {
+  const monitoring = new MonitoringStack(app, env);
+  const baseStack = isManaged(env) ? new BaseStack(app, env, catalog) : undefined;
+  for (const service of catalog.services) {
+    const stack = new ServiceStack(app, {
+      env,
+      catalog,
+      service,
+      alarmTopicArn: monitoring.topicArn,
+      base: (scope) => {
+        if (isExisting(env)) return existingBaseReferences(env);
+        if (isManaged(env)) return managedBaseReferences(env, catalog, remoteState(scope, 'base', env, baseStackName(env.name)));
+        throw new Error(`environment "${env.name}": base.kind: unknown`);
+      },
+    });
+    stack.addDependency(monitoring);
+    if (baseStack) stack.addDependency(baseStack);
+  }
+}
+
+export interface SynthesizeOptions extends Omit<BuildAppOptions, 'environments'> {
+  /** Every environment: all are validated, even those not selected. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Comma-separated environment names (`SYNTH_ENVIRONMENTS`); empty → all. */
+  readonly selection?: string | undefined;
+}
+
+/**
+ * Validate everything, then synthesize the selected environments. Validation throws before the
+ * App exists, so a half-valid configuration writes nothing to the output directory.
+ */
+export function synthesize(options: SynthesizeOptions): void {
+  validateConfiguration(options.catalog, options.environments);
+  const selected = selectEnvironments(options.environments, options.selection);
+  buildApp({ ...options, environments: selected }).synth();
+}

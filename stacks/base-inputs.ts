@@ -1,0 +1,118 @@
+/**
+ * What the base stack passes to each HCL module, computed from an environment and the catalog.
+ * Pure: the base stack only wires these into `TerraformHclModule`s, and tests check them against
+ * the modules' declared variables.
+ */
+import type { Catalog, TaskSpec } from '../catalog/types';
+import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
+import { clusterName, taskFamily, taskKey } from './naming';
+
+/** Environment variables every task container gets, so its code knows where it runs. */
+export const TASK_IDENTITY_ENV = { environment: 'APP_ENVIRONMENT', service: 'APP_SERVICE' } as const;
+
+export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
+  const strategy: CapacityProviderItem[] = [];
+  if (cluster.fargateWeight > 0 || (cluster.fargateBase ?? 0) > 0) {
+    strategy.push({ capacityProvider: 'FARGATE', weight: cluster.fargateWeight, base: cluster.fargateBase ?? 0 });
+  }
+  if (cluster.fargateSpotWeight > 0) {
+    strategy.push({ capacityProvider: 'FARGATE_SPOT', weight: cluster.fargateSpotWeight, base: 0 });
+  }
+  return strategy;
+}
+
+export interface ResolvedTask {
+  readonly key: `${string}/${string}`;
+  readonly service: string;
+  readonly spec: TaskSpec;
+  readonly family: string;
+  readonly imageTag: string;
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/** Every catalog task with the environment's overrides applied. */
+export function resolveTasks(catalog: Catalog, env: EnvironmentConfig, base: ManagedBaseConfig): ResolvedTask[] {
+  return catalog.services.flatMap((service) =>
+    service.tasks.map((spec) => {
+      const key = taskKey(service.name, spec.name);
+      const override = base.taskOverrides?.[key] ?? {};
+      return {
+        key,
+        service: service.name,
+        spec,
+        family: taskFamily(env.name, service.name, spec.name),
+        imageTag: override.imageTag ?? base.defaultImageTag,
+        cpu: override.cpu ?? spec.cpu,
+        memory: override.memory ?? spec.memory,
+      };
+    }),
+  );
+}
+
+export function networkInputs(env: EnvironmentConfig, base: ManagedBaseConfig) {
+  return {
+    name: env.name,
+    cidr_block: base.network.cidr,
+    az_count: base.network.azCount,
+    nat_mode: base.network.nat,
+  };
+}
+
+export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig, catalog: Catalog) {
+  const repositories = [...new Set(catalog.services.flatMap((s) => s.tasks.map((t) => t.imageRepository)))].sort();
+  return {
+    name: clusterName(env.name),
+    container_insights: base.cluster.containerInsights,
+    capacity_provider_strategy: capacityProviderStrategy(base.cluster).map((item) => ({
+      capacity_provider: item.capacityProvider,
+      weight: item.weight,
+      base: item.base ?? 0,
+    })),
+    ecr_repositories: repositories,
+    image_tag_mutability: base.imageTagMutability ?? 'IMMUTABLE',
+  };
+}
+
+/**
+ * `imageUri(repository, tag)` turns a repository name into an image reference; the stack passes
+ * one that reads the repository URL from the ecs-cluster module's output.
+ */
+export function taskDefinitionInputs(
+  env: EnvironmentConfig,
+  base: ManagedBaseConfig,
+  catalog: Catalog,
+  imageUri: (repository: string, tag: string) => string,
+) {
+  const tasks = Object.fromEntries(
+    resolveTasks(catalog, env, base).map((task) => [
+      task.key,
+      {
+        service: task.service,
+        family: task.family,
+        container_name: task.spec.containerName,
+        image: imageUri(task.spec.imageRepository, task.imageTag),
+        cpu: task.cpu,
+        memory: task.memory,
+        command: [...task.spec.command],
+        environment: { [TASK_IDENTITY_ENV.environment]: env.name, [TASK_IDENTITY_ENV.service]: task.service },
+      },
+    ]),
+  );
+  return { name_prefix: env.name, tasks, log_retention_days: base.taskLogRetentionDays };
+}
+
+/** Outputs of the base stack that service stacks read (through remote state). */
+export const BASE_OUTPUTS = {
+  clusterArn: 'cluster_arn',
+  clusterName: 'cluster_name',
+  vpcId: 'vpc_id',
+  privateSubnetIds: 'private_subnet_ids',
+  taskSecurityGroupId: 'task_security_group_id',
+  taskDefinitionArns: 'task_definition_arns',
+  taskDefinitionFamilies: 'task_definition_families',
+  containerNames: 'container_names',
+  taskRoleArns: 'task_role_arns',
+  taskRoleNames: 'task_role_names',
+  executionRoleArn: 'execution_role_arn',
+} as const;

@@ -1,0 +1,91 @@
+/**
+ * How a service stack sees its environment's base: plain strings. For a managed base they are
+ * Terraform references into the `<env>-base` stack's outputs (remote state); for an existing base
+ * they are the literal ARNs and ids from the environment's config, used as they are.
+ */
+import { Fn, Token, type TerraformRemoteState } from 'cdktf';
+import type { Catalog } from '../catalog/types';
+import type { CapacityProviderItem, EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
+import { BASE_OUTPUTS, capacityProviderStrategy } from './base-inputs';
+import { taskFamily, taskKey } from './naming';
+
+export interface TaskReference {
+  readonly taskDefinitionArn: string;
+  /** Literal family name (IAM resources are written per family). */
+  readonly family: string;
+  readonly containerName: string;
+  readonly taskRoleArn: string;
+  readonly taskRoleName: string;
+  readonly executionRoleArn: string;
+}
+
+export interface BaseReferences {
+  readonly clusterArn: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly capacity: { readonly launchType: 'FARGATE' } | { readonly strategy: readonly CapacityProviderItem[] };
+  task(service: string, task: string): TaskReference;
+}
+
+/** `arn:aws:iam::123456789012:role/path/name` → `name`. */
+export const roleNameFromArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
+
+/** `arn:aws:ecs:…:task-definition/family:12` → `family`. */
+export function familyFromTaskDefinitionArn(arn: string): string {
+  const match = /:task-definition\/([A-Za-z0-9_-]+):\d+$/.exec(arn);
+  if (!match?.[1]) throw new Error(`not a task definition ARN with revision: ${arn}`);
+  return match[1];
+}
+
+export function existingBaseReferences(env: EnvironmentConfig & { base: ExistingBaseConfig }): BaseReferences {
+  const base = env.base;
+  return {
+    clusterArn: base.clusterArn,
+    subnetIds: base.subnetIds,
+    securityGroupIds: base.securityGroupIds,
+    capacity: base.capacity,
+    task(service, task) {
+      const key = taskKey(service, task);
+      const config = base.tasks[key];
+      // Validation guarantees every targeted task is configured; this guards direct callers.
+      if (!config) throw new Error(`environment "${env.name}": base.tasks: no entry for "${key}"`);
+      return {
+        taskDefinitionArn: config.taskDefinitionArn,
+        family: familyFromTaskDefinitionArn(config.taskDefinitionArn),
+        containerName: config.containerName,
+        taskRoleArn: config.taskRoleArn,
+        taskRoleName: roleNameFromArn(config.taskRoleArn),
+        executionRoleArn: config.executionRoleArn,
+      };
+    },
+  };
+}
+
+export function managedBaseReferences(
+  env: EnvironmentConfig & { base: ManagedBaseConfig },
+  catalog: Catalog,
+  baseState: TerraformRemoteState,
+): BaseReferences {
+  const lookup = (output: string, key: string): string => Token.asString(Fn.lookup(baseState.get(output), key));
+  const subnets = baseState.getList(BASE_OUTPUTS.privateSubnetIds);
+  return {
+    clusterArn: baseState.getString(BASE_OUTPUTS.clusterArn),
+    // One element per AZ, known at synth time, so the ASL stays a readable JSON array of strings.
+    subnetIds: Array.from({ length: env.base.network.azCount }, (_, i) => Token.asString(Fn.element(subnets, i))),
+    securityGroupIds: [baseState.getString(BASE_OUTPUTS.taskSecurityGroupId)],
+    capacity: { strategy: capacityProviderStrategy(env.base.cluster) },
+    task(service, task) {
+      const key = taskKey(service, task);
+      const spec = catalog.services.find((s) => s.name === service)?.tasks.find((t) => t.name === task);
+      if (!spec) throw new Error(`catalog: task "${key}" is not defined`);
+      return {
+        taskDefinitionArn: lookup(BASE_OUTPUTS.taskDefinitionArns, key),
+        family: taskFamily(env.name, service, task),
+        containerName: spec.containerName,
+        taskRoleArn: lookup(BASE_OUTPUTS.taskRoleArns, service),
+        taskRoleName: lookup(BASE_OUTPUTS.taskRoleNames, service),
+        executionRoleArn: baseState.getString(BASE_OUTPUTS.executionRoleArn),
+      };
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { resolveRuleOptions } from '../catalog/defaults';
+import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
+import type { EnvironmentConfig } from '../environments/types';
+import { buildRunTaskStateMachine } from './asl';
+import { configureBackend } from './backend';
+import type { BaseReferences } from './base-references';
+import {
+  deadLetterQueuePolicy,
+  eventsAssumeRolePolicy,
+  eventsStartExecutionPolicy,
+  stateMachineAssumeRolePolicy,
+  stateMachinePolicy,
+  taskReadExecutionPolicy,
+} from './iam-policies';
+import * as names from './naming';
+import { awsProvider } from './provider';
+
+export interface ServiceStackProps {
+  readonly env: EnvironmentConfig;
+  readonly catalog: Catalog;
+  readonly service: ServiceSpec;
+  /** Builds the base references inside this stack (remote state needs a scope). */
+  readonly base: (scope: Construct) => BaseReferences;
+  readonly alarmTopicArn: string;
+}
+
+/**
+ * `<env>-<service>`: the service's own bus, and for each of its rules the EventBridge rule, its
+ * target (with retry policy and dead-letter queue), the state machine that runs the target task,
+ * their IAM roles, the state machine's log group and the alarms.
+ */
+export class ServiceStack extends TerraformStack {
+  readonly bus: CloudwatchEventBus;
+
+  constructor(scope: Construct, props: ServiceStackProps) {
+    const { env, service } = props;
+    const name = names.serviceStackName(env.name, service.name);
+    super(scope, name);
+    configureBackend(this, env, name);
+    awsProvider(this, env);
+
+    this.bus = new CloudwatchEventBus(this, 'bus', { name: names.busName(env.name, service.name) });
+    new TerraformOutput(this, 'event_bus_arn', { value: this.bus.arn, description: `ARN of the ${service.name} service's event bus` });
+    new TerraformOutput(this, 'event_bus_name', { value: this.bus.name, description: `Name of the ${service.name} service's event bus` });
+
+    if (service.rules.length === 0) return;
+    const base = props.base(this);
+    for (const rule of service.rules) {
+      new RuleToTask(this, `rule_${names.tfIdentifier(rule.name)}`, { ...props, base, bus: this.bus, rule });
+    }
+  }
+}
+
+interface RuleToTaskProps extends Omit<ServiceStackProps, 'base'> {
+  readonly base: BaseReferences;
+  readonly bus: CloudwatchEventBus;
+  readonly rule: RuleSpec;
+}
+
+/** One rule on a bus, wired to a state machine that runs the rule's target task. */
+class RuleToTask extends Construct {
+  constructor(scope: Construct, id: string, props: RuleToTaskProps) {
+    super(scope, id);
+    const { env, catalog, service, rule, base, bus } = props;
+    const options = resolveRuleOptions(rule);
+    const { region, accountId } = env;
+    const target = rule.target;
+    const task = base.task(target.service, target.task);
+    const taskSpec = catalog.services.find((s) => s.name === target.service)?.tasks.find((t) => t.name === target.task);
+    if (!taskSpec) throw new Error(`catalog: service "${service.name}", rule "${rule.name}": target task "${target.service}/${target.task}" is not defined`);
+
+    const stateMachineName = names.stateMachineName(env.name, service.name, rule.name);
+    const stateMachineArn = names.arns.stateMachine(region, accountId, stateMachineName);
+    // Failure and success events go to the bus of the service whose task ran, so that compensation
+    // is just another rule there (choreography saga).
+    const targetBusArn = names.arns.eventBus(region, accountId, names.busName(env.name, target.service));
+    const targetSource = names.eventSource(catalog.namespace, target.service);
+
+    const eventRule = new CloudwatchEventRule(this, 'rule', {
+      name: names.ruleName(env.name, service.name, rule.name),
+      description: rule.description ?? `${rule.eventPattern['detail-type'].join(', ')} → ${target.service}/${target.task}`,
+      eventBusName: bus.name,
+      eventPattern: JSON.stringify(rule.eventPattern),
+      state: 'ENABLED',
+    });
+
+    const deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
+      name: names.deadLetterQueueName(env.name, service.name, rule.name),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to inspect and redrive.
+    });
+    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
+      queueUrl: deadLetterQueue.url,
+      // Without it EventBridge cannot deliver to the DLQ, and says so nowhere but a metric.
+      policy: JSON.stringify(deadLetterQueuePolicy(deadLetterQueue.arn, eventRule.arn)),
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      name: names.stateMachineLogGroupName(env.name, service.name, rule.name),
+      retentionInDays: env.observability.logRetentionDays,
+    });
+
+    const stateMachineRole = new IamRole(this, 'state_machine_role', {
+      name: names.stateMachineRoleName(env.name, service.name, rule.name),
+      description: `Runs ${target.service}/${target.task} for rule ${rule.name} on bus ${bus.name}`,
+      assumeRolePolicy: JSON.stringify(stateMachineAssumeRolePolicy(accountId, region)),
+    });
+    const publishBusArns = options.failureDetailType || options.successDetailType ? [targetBusArn] : [];
+    const stateMachineRolePolicy = new IamRolePolicy(this, 'state_machine_policy', {
+      name: 'run-task',
+      role: stateMachineRole.name,
+      policy: JSON.stringify(
+        stateMachinePolicy({
+          region,
+          accountId,
+          clusterArn: base.clusterArn,
+          taskFamily: task.family,
+          taskRoleArn: task.taskRoleArn,
+          executionRoleArn: task.executionRoleArn,
+          publishEventBusArns: publishBusArns,
+        }),
+      ),
+    });
+
+    const definition = buildRunTaskStateMachine({
+      comment: `${rule.eventPattern['detail-type'].join(', ')} on ${bus.name} → ${target.service}/${target.task}`,
+      clusterArn: base.clusterArn,
+      taskDefinitionArn: task.taskDefinitionArn,
+      subnetIds: base.subnetIds,
+      securityGroupIds: base.securityGroupIds,
+      containerName: task.containerName,
+      command: target.command ?? taskSpec.command,
+      capacity: base.capacity,
+      detailDelivery: options.detailDelivery,
+      timeoutSeconds: options.timeoutSeconds,
+      ...(options.failureDetailType
+        ? { failureEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.failureDetailType } }
+        : {}),
+      ...(options.successDetailType
+        ? { successEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.successDetailType } }
+        : {}),
+    });
+
+    const stateMachine = new SfnStateMachine(this, 'state_machine', {
+      name: stateMachineName,
+      type: 'STANDARD',
+      roleArn: stateMachineRole.arn,
+      // A JSON string, not jsonencode(): reviewers read it as it is in cdk.tf.json and in plans.
+      definition: JSON.stringify(definition, null, 2),
+      loggingConfiguration: {
+        logDestination: `${logGroup.arn}:*`,
+        includeExecutionData: env.observability.includeExecutionData,
+        level: env.observability.stateMachineLogLevel,
+      },
+      tracingConfiguration: { enabled: true },
+      // Created before its policy exists, the state machine fails validation of its role (a known race).
+      dependsOn: [stateMachineRolePolicy],
+    });
+
+    if (options.detailDelivery === 'reference') {
+      // The task reads its event from the execution input: exactly this state machine's executions.
+      new IamRolePolicy(this, 'task_reads_execution', {
+        name: `read-executions-${stateMachineName}`,
+        role: task.taskRoleName,
+        policy: JSON.stringify(taskReadExecutionPolicy(names.arns.executions(region, accountId, stateMachineName))),
+      });
+    }
+
+    const eventsRole = new IamRole(this, 'events_role', {
+      name: names.eventsRoleName(env.name, service.name, rule.name),
+      description: `Lets rule ${rule.name} start ${stateMachineName}`,
+      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId)),
+    });
+    new IamRolePolicy(this, 'events_policy', {
+      name: 'start-execution',
+      role: eventsRole.name,
+      policy: JSON.stringify(eventsStartExecutionPolicy(stateMachineArn)),
+    });
+
+    new CloudwatchEventTarget(this, 'target', {
+      rule: eventRule.name,
+      eventBusName: bus.name,
+      targetId: 'state-machine',
+      arn: stateMachine.arn,
+      roleArn: eventsRole.arn,
+      retryPolicy: { maximumRetryAttempts: options.retryAttempts, maximumEventAgeInSeconds: options.maximumEventAgeSeconds },
+      deadLetterConfig: { arn: deadLetterQueue.arn },
+    });
+
+    const alarm = (id: string, metric: string, namespace: string, dimensions: Record<string, string>, description: string) =>
+      new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${stateMachineName}-${id.replace(/_/g, '-')}`,
+        alarmDescription: description,
+        namespace,
+        metricName: metric,
+        dimensions,
+        statistic: namespace === 'AWS/SQS' ? 'Maximum' : 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [props.alarmTopicArn],
+        okActions: [props.alarmTopicArn],
+      });
+    alarm('executions_failed', 'ExecutionsFailed', 'AWS/States', { StateMachineArn: stateMachine.arn }, `${stateMachineName}: an execution failed`);
+    alarm('executions_timed_out', 'ExecutionsTimedOut', 'AWS/States', { StateMachineArn: stateMachine.arn }, `${stateMachineName}: an execution timed out`);
+    alarm('dead_letters', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS', { QueueName: deadLetterQueue.name }, `${eventRule.name}: events could not be delivered to the state machine`);
+  }
+}
