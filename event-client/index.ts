@@ -1,0 +1,19 @@
+/** The event client: publish onto a service's bus, and read the event that started a task. */
+export {
+  EventPublisher,
+  EventValidationError,
+  PublishError,
+  MAX_ENTRIES_PER_CALL,
+  NOT_ATTEMPTED,
+  MISSING_RESULT,
+  type EventPublisherOptions,
+  type PublishedEntry,
+  type FailedEntry,
+  type PublishResult,
+  type PublisherLogger,
+} from './publisher';
+export { type EventInput, type UnmatchedDetailTypePolicy, type PreparedEntry, prepareEvent, normaliseDetail } from './prepare';
+export { MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from './entry-size';
+export { describeBus, findEnvironment, findService, overridesLengthFor, rulesMatchingDetailType, type BusDescription } from './catalog-rules';
+export { RETRYABLE_ENTRY_ERROR_CODES, backoffDelayMs, isRetryableCallError, isRetryableEntryError } from './retry';
+export { readTaskEvent, TaskEventError, executionRegion, type TaskEvent, type ReadTaskEventOptions, type DescribeExecutionClient } from './reader';

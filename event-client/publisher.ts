@@ -1,0 +1,290 @@
+/**
+ * Publishes events onto a service's own bus with PutEvents: validated before anything is sent,
+ * batched by 10, retried entry by entry when EventBridge says the failure is transient, and every
+ * failure returned to the caller with its code. Nothing is dropped silently.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { bookingSaga } from '../catalog/booking-saga';
+import type { Catalog } from '../catalog/types';
+import { environments as allEnvironments } from '../environments';
+import type { EnvironmentConfig } from '../environments/types';
+import { type BusDescription, describeBus } from './catalog-rules';
+import { type EventInput, type PreparedEntry, prepareEvent, type UnmatchedDetailTypePolicy } from './prepare';
+import { backoffDelayMs, isRetryableCallError, isRetryableEntryError } from './retry';
+
+/** PutEvents accepts at most 10 entries per call. */
+export const MAX_ENTRIES_PER_CALL = 10;
+
+/** Code given to entries of batches never sent because an earlier call failed for good. */
+export const NOT_ATTEMPTED = 'NotAttempted';
+/** Code given to entries EventBridge's response did not account for (a malformed response). */
+export const MISSING_RESULT = 'MissingResultEntry';
+
+export interface PublisherLogger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface EventPublisherOptions {
+  /** Environment name; default `process.env.APP_ENVIRONMENT`. */
+  readonly env?: string;
+  /** Service that owns the bus and is the event's source; default `process.env.APP_SERVICE`. */
+  readonly service?: string;
+  /** What to do with a detail-type no rule on the bus matches. Default `warn`. */
+  readonly unmatchedDetailType?: UnmatchedDetailTypePolicy;
+  /** Default: a client from the SDK's standard configuration (endpoint, region, credentials). */
+  readonly client?: EventBridgeClient;
+  /** Attempts per entry, first one included (each may itself be retried by the SDK). Default 5. */
+  readonly maxAttempts?: number;
+  /** Backoff ceiling before the first retry, doubled for each further retry. Default 100 ms. */
+  readonly baseDelayMs?: number;
+  /** Longest single backoff wait. Default 5000 ms. */
+  readonly maxDelayMs?: number;
+  /** PutEvents calls in flight at once. Default 1 (calls in request order). */
+  readonly concurrency?: number;
+  readonly logger?: PublisherLogger;
+  readonly catalog?: Catalog;
+  readonly environments?: readonly EnvironmentConfig[];
+  /** For tests: replaces the real timer and Math.random in backoff. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface PublishedEntry {
+  /** Position in the array given to `publish`. */
+  readonly index: number;
+  readonly entry: EventInput;
+  readonly eventId: string;
+}
+
+export interface FailedEntry {
+  readonly index: number;
+  readonly entry: EventInput;
+  /** EventBridge's ErrorCode, the SDK error's name for a failed call, or NotAttempted / MissingResultEntry. */
+  readonly code: string;
+  readonly message: string;
+  /** PutEvents calls that carried this entry. */
+  readonly attempts: number;
+}
+
+export interface PublishResult {
+  /** In the order of the input. */
+  readonly sent: readonly PublishedEntry[];
+  /** In the order of the input. Empty when everything was accepted. */
+  readonly failed: readonly FailedEntry[];
+}
+
+/** Thrown before anything is sent when an event is invalid; lists every problem. */
+export class EventValidationError extends Error {
+  constructor(
+    readonly bus: string,
+    readonly problems: readonly { index: number; detailType: unknown; problem: string }[],
+  ) {
+    super(
+      `Refused to publish to bus '${bus}'; nothing was sent:\n` +
+        problems.map((p) => `  event ${p.index} (${String(p.detailType)}): ${p.problem}`).join('\n'),
+    );
+    this.name = 'EventValidationError';
+  }
+}
+
+/** Thrown by `publishOne` when EventBridge did not accept the event. */
+export class PublishError extends Error {
+  constructor(readonly failure: FailedEntry, bus: string) {
+    super(`Publishing '${failure.entry.detailType}' to bus '${bus}' failed after ${failure.attempts} attempt(s): ${failure.code}: ${failure.message}`);
+    this.name = 'PublishError';
+  }
+}
+
+const consoleLogger: PublisherLogger = { warn: (message) => console.warn(`[event-client] ${message}`) };
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function required(value: string | undefined, option: string, variable: string): string {
+  if (value === undefined || value.trim() === '') {
+    throw new Error(`EventPublisher needs ${option}: pass { ${option} } or set ${variable}.`);
+  }
+  return value;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, option: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < 1) throw new Error(`EventPublisher option ${option} must be a positive integer; found ${value}.`);
+  return resolved;
+}
+
+export class EventPublisher {
+  readonly bus: BusDescription;
+  readonly client: EventBridgeClient;
+  private readonly ownsClient: boolean;
+  private readonly unmatched: UnmatchedDetailTypePolicy;
+  private readonly maxAttempts: number;
+  private readonly concurrency: number;
+  private readonly backoff: { baseDelayMs: number; maxDelayMs: number };
+  private readonly logger: PublisherLogger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  /** Warn once per detail-type, not once per event. */
+  private readonly warned = new Set<string>();
+
+  constructor(options: EventPublisherOptions = {}) {
+    const env = required(options.env ?? process.env.APP_ENVIRONMENT, 'env', 'APP_ENVIRONMENT');
+    const service = required(options.service ?? process.env.APP_SERVICE, 'service', 'APP_SERVICE');
+    this.bus = describeBus(options.catalog ?? bookingSaga, options.environments ?? allEnvironments, env, service);
+    this.unmatched = options.unmatchedDetailType ?? 'warn';
+    if (this.unmatched !== 'warn' && this.unmatched !== 'refuse') {
+      throw new Error(`EventPublisher option unmatchedDetailType must be 'warn' or 'refuse'; found '${String(this.unmatched)}'.`);
+    }
+    this.maxAttempts = positiveInteger(options.maxAttempts, 5, 'maxAttempts');
+    this.concurrency = positiveInteger(options.concurrency, 1, 'concurrency');
+    this.backoff = { baseDelayMs: options.baseDelayMs ?? 100, maxDelayMs: options.maxDelayMs ?? 5000 };
+    this.logger = options.logger ?? consoleLogger;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? this.defaultClient();
+  }
+
+  /**
+   * The SDK's standard chain decides endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_ENDPOINT_URL),
+   * credentials and region; only when no AWS_REGION is set is the environment's region used, since
+   * the bus lives there.
+   */
+  private defaultClient(): EventBridgeClient {
+    const configured = process.env.AWS_REGION;
+    const { region } = this.bus.environment;
+    if (configured && configured !== region) {
+      this.logger.warn(`AWS_REGION is '${configured}' but environment '${this.bus.environment.name}' is in '${region}'; bus '${this.bus.busName}' is looked up in '${configured}'.`);
+    }
+    return new EventBridgeClient(configured ? {} : { region });
+  }
+
+  /** Validates events without sending anything: what `publish` would refuse, and its warnings. */
+  validate(events: readonly EventInput[]): { prepared: PreparedEntry[]; problems: { index: number; detailType: unknown; problem: string }[]; warnings: string[] } {
+    const prepared: PreparedEntry[] = [];
+    const problems: { index: number; detailType: unknown; problem: string }[] = [];
+    const warnings: string[] = [];
+    events.forEach((event, index) => {
+      const result = prepareEvent(this.bus, event, index, this.unmatched);
+      if (result.prepared) prepared.push(result.prepared);
+      for (const problem of result.problems) problems.push({ index, detailType: event?.detailType, problem });
+      warnings.push(...result.warnings);
+    });
+    return { prepared, problems, warnings: [...new Set(warnings)] };
+  }
+
+  /**
+   * Sends the events. Throws EventValidationError (nothing sent) if any is invalid; otherwise
+   * resolves with every event either in `sent` or in `failed`.
+   */
+  async publish(events: readonly EventInput[]): Promise<PublishResult> {
+    const { prepared, problems, warnings } = this.validate(events);
+    if (problems.length > 0) throw new EventValidationError(this.bus.busName, problems);
+    for (const warning of warnings) {
+      if (this.warned.has(warning)) continue;
+      this.warned.add(warning);
+      this.logger.warn(warning);
+    }
+
+    const batches: PreparedEntry[][] = [];
+    for (let i = 0; i < prepared.length; i += MAX_ENTRIES_PER_CALL) batches.push(prepared.slice(i, i + MAX_ENTRIES_PER_CALL));
+
+    const sent: PublishedEntry[] = [];
+    const failed: FailedEntry[] = [];
+    let abandonedBecause: string | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        if (abandonedBecause) {
+          for (const p of batch) failed.push({ index: p.index, entry: p.input, code: NOT_ATTEMPTED, message: abandonedBecause, attempts: 0 });
+          continue;
+        }
+        const outcome = await this.sendBatch(batch);
+        sent.push(...outcome.sent);
+        failed.push(...outcome.failed);
+        if (outcome.callFailure && !abandonedBecause) {
+          abandonedBecause = `not sent: an earlier PutEvents call to bus '${this.bus.busName}' failed with ${outcome.callFailure}`;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, batches.length) }, worker));
+    sent.sort((a, b) => a.index - b.index);
+    failed.sort((a, b) => a.index - b.index);
+    return { sent, failed };
+  }
+
+  /** Publishes one event; resolves with its EventBridge id or throws PublishError / EventValidationError. */
+  async publishOne(detailType: string, detail: unknown, extra: Omit<EventInput, 'detailType' | 'detail'> = {}): Promise<PublishedEntry> {
+    const result = await this.publish([{ ...extra, detailType, detail }]);
+    if (result.failed.length > 0) throw new PublishError(result.failed[0], this.bus.busName);
+    return result.sent[0];
+  }
+
+  /** Releases the HTTP connections of a client this publisher created (an injected one is left alone). */
+  close(): void {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  /**
+   * One batch through PutEvents until every entry is accepted, failed for good, or out of attempts.
+   * `callFailure` is set when the call itself kept failing, so the caller stops sending more.
+   */
+  private async sendBatch(batch: readonly PreparedEntry[]): Promise<{ sent: PublishedEntry[]; failed: FailedEntry[]; callFailure?: string }> {
+    const sent: PublishedEntry[] = [];
+    const failed: FailedEntry[] = [];
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      let results: PutEventsResultEntry[];
+      try {
+        const response = await this.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+        results = response.Entries ?? [];
+      } catch (error) {
+        const { name, message } = describeError(error);
+        if (isRetryableCallError(error) && attempt < this.maxAttempts) {
+          await this.wait(attempt, `PutEvents call failed with ${name}`);
+          continue;
+        }
+        const why = isRetryableCallError(error) ? ` (gave up after ${attempt} attempts)` : '';
+        for (const p of pending) failed.push({ index: p.index, entry: p.input, code: name, message: message + why, attempts: attempt });
+        return { sent, failed, callFailure: `${name}: ${message}${why}` };
+      }
+
+      const retry: PreparedEntry[] = [];
+      pending.forEach((p, position) => {
+        // Entries keep request order, so position i answers the i-th entry sent.
+        const result = results[position];
+        if (result?.EventId && !result.ErrorCode) {
+          sent.push({ index: p.index, entry: p.input, eventId: result.EventId });
+        } else if (!result) {
+          // Unknown fate: not retried, since it may have been accepted and a resend would duplicate it.
+          failed.push({ index: p.index, entry: p.input, code: MISSING_RESULT, message: `PutEvents returned ${results.length} result entries for ${pending.length} sent`, attempts: attempt });
+        } else if (isRetryableEntryError(result.ErrorCode) && attempt < this.maxAttempts) {
+          retry.push(p);
+        } else {
+          const gaveUp = isRetryableEntryError(result.ErrorCode) ? ` (gave up after ${attempt} attempts)` : '';
+          failed.push({
+            index: p.index,
+            entry: p.input,
+            code: result.ErrorCode ?? 'UnknownError',
+            message: (result.ErrorMessage ?? 'no error message and no EventId') + gaveUp,
+            attempts: attempt,
+          });
+        }
+      });
+      if (retry.length === 0) return { sent, failed };
+      await this.wait(attempt, `${retry.length} of ${pending.length} entries failed retryably`);
+      pending = retry;
+    }
+  }
+
+  private async wait(attempt: number, reason: string): Promise<void> {
+    const delay = backoffDelayMs(attempt - 1, this.backoff, this.random);
+    this.logger.debug?.(`${reason} on bus '${this.bus.busName}'; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.maxAttempts})`);
+    await this.sleep(delay);
+  }
+}
+
+function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name || 'Error', message: error.message };
+  return { name: 'Error', message: String(error) };
+}
