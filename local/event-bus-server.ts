@@ -1,0 +1,269 @@
+/**
+ * A local EventBridge endpoint: `PutEvents` over the real AWS JSON 1.1 protocol on 127.0.0.1, so
+ * publishers run the same SDK code as in AWS with `AWS_ENDPOINT_URL_EVENTBRIDGE` pointing here.
+ * Each accepted entry becomes an EventBridge event envelope (id and time assigned here) handed to
+ * `onEvent`, synchronously before the HTTP response is sent: when a publisher's call returns, the
+ * runner already counts its events as pending. Signatures are not checked (no credentials exist).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The event as rules and targets see it in AWS. */
+export interface EventEnvelope {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Record<string, unknown>;
+}
+
+/** One `PutEvents` request entry (the API's field names). `Detail` may be an object when it comes from Step Functions. */
+export interface PutEventsEntry {
+  readonly Source?: unknown;
+  readonly DetailType?: unknown;
+  readonly Detail?: unknown;
+  readonly EventBusName?: unknown;
+  readonly Resources?: unknown;
+  readonly Time?: unknown;
+  readonly TraceHeader?: unknown;
+}
+
+export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+export interface PutEventsResult {
+  readonly FailedEntryCount: number;
+  readonly Entries: PutEventsResultEntry[];
+}
+
+/** Who published (for the timeline): `http` for SDK callers, or what the in-process caller says. */
+export type Publisher = string;
+
+export interface LocalEventBusOptions {
+  /** Names of the buses that exist; entries for any other bus fail with ResourceNotFoundException. */
+  readonly buses: Iterable<string>;
+  readonly region: string;
+  readonly account: string;
+  /** Called for every accepted event, before the PutEvents response is sent. */
+  readonly onEvent: (busName: string, event: EventEnvelope, publisher: Publisher) => void;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+/** PutEvents accepts at most 10 entries per request. */
+export const MAX_ENTRIES_PER_REQUEST = 10;
+
+export class PutEventsValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationException';
+  }
+}
+
+/** The bus and envelope logic, without HTTP: the `events:putEvents` task integration calls it directly. */
+export class LocalEventBus {
+  private readonly buses: Set<string>;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: LocalEventBusOptions) {
+    this.buses = new Set(options.buses);
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  get busNames(): readonly string[] {
+    return [...this.buses];
+  }
+
+  putEvents(request: { Entries?: unknown }, publisher: Publisher): PutEventsResult {
+    const entries = request.Entries;
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES_PER_REQUEST) {
+      throw new PutEventsValidationError(
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES_PER_REQUEST}`,
+      );
+    }
+    const results = entries.map((entry) => this.putEntry((entry ?? {}) as PutEventsEntry, publisher));
+    return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
+  }
+
+  private putEntry(entry: PutEventsEntry, publisher: Publisher): PutEventsResultEntry {
+    const accepted = this.toEnvelope(entry);
+    if ('ErrorCode' in accepted) return accepted;
+    this.options.onEvent(accepted.busName, accepted.event, publisher);
+    return { EventId: accepted.event.id };
+  }
+
+  private toEnvelope(entry: PutEventsEntry): { busName: string; event: EventEnvelope } | { ErrorCode: string; ErrorMessage: string } {
+    for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+      if (entry[field] === undefined || entry[field] === null || entry[field] === '') {
+        return invalid(`Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
+      }
+    }
+    if (typeof entry.Source !== 'string' || typeof entry.DetailType !== 'string') {
+      return invalid('Parameters Source and DetailType must be strings.');
+    }
+    if (entry.Source.startsWith('aws.')) {
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${entry.Source}.` };
+    }
+    const detail = parseDetail(entry.Detail);
+    if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    const busName = busNameOf(entry.EventBusName);
+    if (!this.buses.has(busName)) {
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+    }
+    const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((r): r is string => typeof r === 'string') : [];
+    return {
+      busName,
+      event: {
+        version: '0',
+        id: this.newId(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: this.options.account,
+        time: eventTime(entry.Time, this.now()),
+        region: this.options.region,
+        resources,
+        detail,
+      },
+    };
+  }
+}
+
+function invalid(message: string): { ErrorCode: string; ErrorMessage: string } {
+  return { ErrorCode: 'InvalidArgument', ErrorMessage: message };
+}
+
+/** A name, or an ARN `arn:aws:events:<region>:<account>:event-bus/<name>`; absent means `default`. */
+export function busNameOf(eventBusName: unknown): string {
+  if (typeof eventBusName !== 'string' || eventBusName === '') return 'default';
+  const arn = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(eventBusName);
+  return arn ? arn[1]! : eventBusName;
+}
+
+/** EventBridge requires the detail to be a JSON object; Step Functions may pass it as an object already. */
+function parseDetail(detail: unknown): Record<string, unknown> | undefined {
+  let value = detail;
+  if (typeof detail === 'string') {
+    try {
+      value = JSON.parse(detail);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** EventBridge's time format: ISO 8601 to the second (`2017-12-22T18:43:48Z`). The SDK sends `Time` as epoch seconds. */
+function eventTime(time: unknown, now: Date): string {
+  let date = now;
+  if (typeof time === 'number') date = new Date(time * 1000);
+  else if (typeof time === 'string' && !Number.isNaN(Date.parse(time))) date = new Date(time);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------
+
+export interface LocalEventBusServer {
+  readonly bus: LocalEventBus;
+  /** `http://127.0.0.1:<port>`: the value for `AWS_ENDPOINT_URL_EVENTBRIDGE`. */
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const JSON_11 = 'application/x-amz-json-1.1';
+const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
+
+/** Starts the endpoint on 127.0.0.1 (`port` 0 picks a free one). */
+export async function startLocalEventBus(options: LocalEventBusOptions & { readonly port?: number }): Promise<LocalEventBusServer> {
+  const bus = new LocalEventBus(options);
+  const server = createServer((request, response) => {
+    handle(bus, request, response).catch((error: unknown) => {
+      sendError(response, 500, 'InternalException', (error as Error).message);
+    });
+  });
+  await listen(server, options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    bus,
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function handle(bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await readBody(request);
+  if (request.method !== 'POST') {
+    sendError(response, 405, 'UnknownOperationException', `Only POST is supported, got ${request.method}`);
+    return;
+  }
+  const target = request.headers['x-amz-target'];
+  if (target !== PUT_EVENTS_TARGET) {
+    sendError(response, 400, 'UnknownOperationException', `The local EventBridge supports only ${PUT_EVENTS_TARGET}, got ${String(target)}`);
+    return;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    sendError(response, 400, 'SerializationException', 'The request body is not valid JSON');
+    return;
+  }
+  try {
+    const result = bus.putEvents((parsed ?? {}) as { Entries?: unknown }, 'http');
+    send(response, 200, result);
+  } catch (error) {
+    if (error instanceof PutEventsValidationError) {
+      sendError(response, 400, 'ValidationException', error.message);
+      return;
+    }
+    throw error;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': JSON_11,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, status: number, type: string, message: string): void {
+  if (response.headersSent) return;
+  send(response, status, { __type: type, message }, { 'x-amzn-errortype': type });
+}

@@ -1,0 +1,144 @@
+/** The local EventBridge endpoint, driven by the real AWS SDK client over HTTP. */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { busNameOf, type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from '../../local/event-bus-server';
+
+describe('local EventBridge endpoint', () => {
+  let server: LocalEventBusServer;
+  let client: EventBridgeClient;
+  const received: { bus: string; event: EventEnvelope; publisher: string }[] = [];
+  let nextId = 0;
+
+  beforeAll(async () => {
+    server = await startLocalEventBus({
+      buses: ['dev-booking', 'dev-payment'],
+      region: 'ap-southeast-1',
+      account: '111111111111',
+      onEvent: (bus, event, publisher) => received.push({ bus, event, publisher }),
+      now: () => new Date('2024-05-01T10:20:30.456Z'),
+      newId: () => `id-${++nextId}`,
+    });
+    client = new EventBridgeClient({
+      endpoint: server.endpoint,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await server.close();
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  test('PutEvents returns ids and hands the EventBridge envelope to the router', async () => {
+    const response = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'dev-booking', Source: 'booking-saga.booking', DetailType: 'BookingCreated', Detail: '{"bookingId":"b-1","seats":[1,2]}' },
+          {
+            EventBusName: 'arn:aws:events:ap-southeast-1:111111111111:event-bus/dev-payment',
+            Source: 'booking-saga.payment',
+            DetailType: 'PaymentSucceeded',
+            Detail: '{"bookingId":"b-1"}',
+            Resources: ['arn:aws:states:ap-southeast-1:111111111111:execution:x:y'],
+          },
+        ],
+      }),
+    );
+    expect(response.FailedEntryCount).toBe(0);
+    expect(response.Entries).toEqual([{ EventId: 'id-1' }, { EventId: 'id-2' }]);
+    expect(received.map((r) => r.bus)).toEqual(['dev-booking', 'dev-payment']);
+    expect(received[0]!.publisher).toBe('http');
+    expect(received[0]!.event).toEqual({
+      version: '0',
+      id: 'id-1',
+      'detail-type': 'BookingCreated',
+      source: 'booking-saga.booking',
+      account: '111111111111',
+      time: '2024-05-01T10:20:30Z',
+      region: 'ap-southeast-1',
+      resources: [],
+      detail: { bookingId: 'b-1', seats: [1, 2] },
+    });
+    expect(received[1]!.event.resources).toEqual(['arn:aws:states:ap-southeast-1:111111111111:execution:x:y']);
+  });
+
+  test('an unknown bus fails that entry only, with ResourceNotFoundException', async () => {
+    const response = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'dev-nope', Source: 'booking-saga.booking', DetailType: 'BookingCreated', Detail: '{}' },
+          { EventBusName: 'dev-booking', Source: 'booking-saga.booking', DetailType: 'BookingCreated', Detail: '{}' },
+          { Source: 'booking-saga.booking', DetailType: 'BookingCreated', Detail: '{}' },
+        ],
+      }),
+    );
+    expect(response.FailedEntryCount).toBe(2);
+    expect(response.Entries![0]).toEqual({ ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'Event bus dev-nope does not exist.' });
+    expect(response.Entries![1]!.EventId).toMatch(/^id-/);
+    expect(response.Entries![2]!.ErrorCode).toBe('ResourceNotFoundException'); // the default bus does not exist locally
+    expect(received).toHaveLength(1);
+  });
+
+  test('malformed detail, missing fields and aws.* sources fail per entry like EventBridge', async () => {
+    const response = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'dev-booking', Source: 'booking-saga.booking', DetailType: 'X', Detail: '{not json' },
+          { EventBusName: 'dev-booking', Source: 'booking-saga.booking', DetailType: 'X', Detail: '[1,2]' },
+          { EventBusName: 'dev-booking', Source: 'booking-saga.booking', Detail: '{}' },
+          { EventBusName: 'dev-booking', Source: 'aws.ec2', DetailType: 'X', Detail: '{}' },
+        ],
+      }),
+    );
+    expect(response.FailedEntryCount).toBe(4);
+    expect(response.Entries!.map((e) => e.ErrorCode)).toEqual(['MalformedDetail', 'MalformedDetail', 'InvalidArgument', 'NotAuthorizedForSourceException']);
+    expect(response.Entries![2]!.ErrorMessage).toBe('Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+    expect(received).toHaveLength(0);
+  });
+
+  test('more than 10 entries is a ValidationException for the whole call', async () => {
+    const entry = { EventBusName: 'dev-booking', Source: 's', DetailType: 'X', Detail: '{}' };
+    await expect(client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry) }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    expect(received).toHaveLength(0);
+  });
+
+  test('an explicit Time is kept (the SDK sends epoch seconds)', async () => {
+    await client.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'X', Detail: '{}', Time: new Date('2020-01-02T03:04:05Z') }] }),
+    );
+    expect(received[0]!.event.time).toBe('2020-01-02T03:04:05Z');
+  });
+
+  test('other operations are refused by name', async () => {
+    const response = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSEvents.ListRules', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(((await response.json()) as { message: string }).message).toMatch(/only AWSEvents\.PutEvents, got AWSEvents\.ListRules/);
+  });
+
+  test('in-process publishing (the events:putEvents integration) takes an object detail', () => {
+    const result = server.bus.putEvents(
+      { Entries: [{ EventBusName: 'dev-payment', Source: 'booking-saga.payment', DetailType: 'PaymentFailed', Detail: { bookingId: 'b-2' } }] },
+      'state machine dev-booking-charge-payment',
+    );
+    expect(result.FailedEntryCount).toBe(0);
+    expect(received[0]).toMatchObject({ bus: 'dev-payment', publisher: 'state machine dev-booking-charge-payment', event: { detail: { bookingId: 'b-2' } } });
+  });
+
+  test('busNameOf reads names and ARNs', () => {
+    expect(busNameOf('dev-seat')).toBe('dev-seat');
+    expect(busNameOf('arn:aws:events:eu-west-1:123456789012:event-bus/dev-seat')).toBe('dev-seat');
+    expect(busNameOf(undefined)).toBe('default');
+  });
+});
