@@ -1,0 +1,112 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  services = toset([for task in values(var.tasks) : task.service])
+}
+
+################################################################################
+# IAM: one execution role per environment, one task role per service
+################################################################################
+
+# ECS assumes both roles; the SourceAccount condition stops another account's ECS from doing so
+# (confused deputy).
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+# Used by the ECS agent, not by the application: pull images from ECR, write to CloudWatch Logs.
+resource "aws_iam_role" "execution" {
+  name               = "${var.name_prefix}-ecs-task-execution"
+  description        = "ECS task execution role of ${var.name_prefix}: image pull and log delivery"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+# The application's identity. Deliberately empty here: each service stack attaches exactly what
+# its tasks need.
+resource "aws_iam_role" "task" {
+  for_each = local.services
+
+  name               = "${var.name_prefix}-${each.value}-task"
+  description        = "Task role of the ${each.value} service's ECS tasks in ${var.name_prefix}"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+
+  tags = merge(var.tags, { Service = each.value })
+}
+
+################################################################################
+# Logs and task definitions
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = var.tasks
+
+  name              = "/ecs/${each.value.family}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_id
+
+  tags = merge(var.tags, { Service = each.value.service })
+}
+
+resource "aws_ecs_task_definition" "this" {
+  for_each = var.tasks
+
+  family                   = each.value.family
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(each.value.cpu)
+  memory                   = tostring(each.value.memory)
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task[each.value.service].arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  container_definitions = jsonencode([
+    {
+      name      = each.value.container_name
+      image     = each.value.image
+      essential = true
+      command   = each.value.command
+      # Sorted by name so that the JSON, hence the plan, does not change with input order.
+      environment = [
+        for name in sort(keys(each.value.environment)) : { name = name, value = each.value.environment[name] }
+      ]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
+          awslogs-region        = data.aws_region.current.region
+          awslogs-stream-prefix = "ecs"
+        }
+      }
+    },
+  ])
+
+  tags = merge(var.tags, { Service = each.value.service })
+}
