@@ -1,0 +1,381 @@
+/**
+ * Runs a state machine definition locally with aws-local-stepfunctions 3.0.0, every Task state
+ * answered by a local handler instead of AWS.
+ *
+ *   const outcome = await runStateMachine({
+ *     definition,                       // the object from stacks/asl.ts, or its JSON string
+ *     input: event,                     // the EventBridge event
+ *     handlers: {
+ *       runTask: async (parameters, call) => ({ ... }),   // arn:aws:states:::ecs:runTask.sync
+ *       putEvents: async (parameters, call) => ({ ... }), // arn:aws:states:::events:putEvents
+ *       byResource: { 'arn:...': handler },                // any other resource
+ *     },
+ *     executionArn: 'arn:aws:states:...:execution:<machine>:<name>',  // optional
+ *     retryIntervalMs: 0,               // optional: pause before retries (tests); default real backoff
+ *   });
+ *   outcome.status  // 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'
+ *
+ * A handler receives the state's Parameters as AWS would evaluate them (paths, context object,
+ * intrinsic functions) and a `TaskCall` (state name, resource, 1-based attempt, execution ARN). It
+ * returns the task's result, or throws: the thrown error's `name` is the ASL error name, its
+ * `message` the Cause (use `TaskError`), so Retry and Catch (run by the library, not by this file)
+ * treat it as AWS would: `new TaskError('ECS.AmazonECSException', 'Rate exceeded')` is retried,
+ * `ecsTaskFailed(task)` is the `.sync` failure of a task that stopped with a non-zero exit code.
+ *
+ * What this wrapper adds to the library, and why:
+ * - `$$.Execution.Id`, `$$.Execution.Name` and `$$.StateMachine.Id` in the context object (the
+ *   library only fills `Input` and `StartTime`).
+ * - A workaround for a verified library bug: `BaseIntrinsicFunction.call` removes every backslash
+ *   from string results (`result.replaceAll("\\", "")`), so `States.JsonToString` of a detail
+ *   with a quote, backslash or newline comes out as invalid JSON. The class is not exported, so it
+ *   cannot be patched at runtime; instead each `"<key>.$": "States.JsonToString(<path>)"` in a
+ *   Task state's Parameters is handed to the library as `"<key>.$": "<path>"` and this wrapper
+ *   stringifies the value (compact JSON, as AWS) before calling the handler. Any other intrinsic
+ *   whose string result could hold a backslash is refused with an error rather than run wrongly.
+ * - Refusal to run a Task state without a local handler (the library would call AWS Lambda).
+ * - The event log of the execution (`events`) and a record of every handler call (`calls`).
+ */
+import './polyfills';
+import { randomUUID } from 'node:crypto';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../stacks/asl';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonObject = { [key: string]: JsonValue };
+
+export interface TaskCall {
+  readonly stateName: string;
+  readonly resource: string;
+  /** 1 on the first call of this state in this execution, 2 on its first retry, ... */
+  readonly attempt: number;
+  readonly executionArn: string;
+}
+
+export type TaskHandler = (parameters: JsonValue, call: TaskCall) => Promise<JsonValue | void> | JsonValue | void;
+
+export interface TaskHandlers {
+  /** `arn:aws:states:::ecs:runTask.sync`. */
+  readonly runTask?: TaskHandler;
+  /** `arn:aws:states:::events:putEvents`. */
+  readonly putEvents?: TaskHandler;
+  /** Any resource by its exact `Resource` string; wins over the two above. */
+  readonly byResource?: Readonly<Record<string, TaskHandler>>;
+}
+
+export interface RunStateMachineOptions {
+  /** The definition object, or its JSON string. */
+  readonly definition: object | string;
+  readonly input: JsonValue;
+  readonly handlers: TaskHandlers;
+  /** Default: derived from `stateMachineArn` and `executionName`. */
+  readonly executionArn?: string;
+  /** Default `arn:aws:states:local:000000000000:stateMachine:local`. */
+  readonly stateMachineArn?: string;
+  /** Default: a random UUID, like the names EventBridge gives. */
+  readonly executionName?: string;
+  /**
+   * Pause before every retry, in milliseconds, instead of the definition's IntervalSeconds,
+   * BackoffRate and jitter (the library's `retryIntervalOverrides`). Leave unset to wait as AWS would.
+   */
+  readonly retryIntervalMs?: number;
+  /** Aborting it stops the execution (status `ABORTED`). */
+  readonly signal?: AbortSignal;
+}
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface TaskCallRecord extends TaskCall {
+  readonly parameters: JsonValue;
+  readonly result?: JsonValue;
+  readonly error?: { readonly error: string; readonly cause: string };
+}
+
+/** The library's event log entries (StateEntered, StateRetried, StateCaught, ExecutionFailed, ...). */
+export interface ExecutionEvent {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly state?: { readonly name: string; readonly type: string; readonly input: unknown; readonly output?: unknown };
+  readonly Error?: string;
+  readonly Cause?: unknown;
+  readonly [field: string]: unknown;
+}
+
+export interface ExecutionOutcome {
+  readonly status: ExecutionStatus;
+  readonly executionArn: string;
+  /** When `SUCCEEDED`. */
+  readonly output?: JsonValue;
+  /** When `FAILED` (or `States.Timeout` when `TIMED_OUT`). */
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: readonly ExecutionEvent[];
+  readonly calls: readonly TaskCallRecord[];
+}
+
+/** An error a handler throws: `error` is the ASL error name that Retry/Catch match, `cause` the Cause. */
+export class TaskError extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+/**
+ * What `ecs:runTask.sync` reports when the task stopped with a non-zero exit code (or never
+ * started): `States.TaskFailed`, with the task description as the JSON Cause.
+ */
+export function ecsTaskFailed(task: JsonObject): TaskError {
+  return new TaskError('States.TaskFailed', JSON.stringify(task));
+}
+
+/** The names of the states a run entered, in order (retries enter a state once). */
+export function statesEntered(outcome: Pick<ExecutionOutcome, 'events'>): string[] {
+  return outcome.events.filter((event) => event.type === 'StateEntered').map((event) => event.state?.name ?? '');
+}
+
+const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:local';
+
+/** Runs one execution to its end; never throws for a failed execution (see `status`). */
+export async function runStateMachine(options: RunStateMachineOptions): Promise<ExecutionOutcome> {
+  const original = parseDefinition(options.definition);
+  const prepared = prepareDefinition(original);
+
+  const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
+  const executionName = options.executionName ?? randomUUID();
+  const executionArn = options.executionArn ?? executionArnOf(stateMachineArn, executionName);
+
+  const calls: TaskCallRecord[] = [];
+  const attempts = new Map<string, number>();
+  const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+  for (const [stateName, task] of prepared.tasks) {
+    const handler = handlerFor(task.resource, options.handlers);
+    if (!handler) {
+      throw new Error(
+        `Task state "${stateName}" (resource ${task.resource}) has no local handler; refusing to run it against AWS`,
+      );
+    }
+    taskResourceLocalHandlers[stateName] = async (evaluated) => {
+      const attempt = (attempts.get(stateName) ?? 0) + 1;
+      attempts.set(stateName, attempt);
+      const parameters = stringifyDeferred(evaluated, task.deferredJsonToString);
+      const call: TaskCall = { stateName, resource: task.resource, attempt, executionArn };
+      try {
+        const result = (await handler(parameters, call)) ?? {};
+        calls.push({ ...call, parameters, result });
+        return result;
+      } catch (thrown) {
+        const error = thrown instanceof Error ? thrown : new TaskError('Error', String(thrown));
+        calls.push({ ...call, parameters, error: { error: error.name, cause: error.message } });
+        throw error;
+      }
+    };
+  }
+
+  const retryIntervalOverrides: Record<string, number> = {};
+  if (options.retryIntervalMs !== undefined) {
+    for (const stateName of prepared.retryingStates) retryIntervalOverrides[stateName] = options.retryIntervalMs;
+  }
+
+  // The library types its definition strictly; `prepared.definition` is the caller's, rewritten.
+  const machine = new StateMachine(prepared.definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  const execution = machine.run(options.input, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    context: {
+      Execution: { Id: executionArn, Name: executionName },
+      StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() ?? '' },
+    },
+  });
+
+  const onAbort = (): void => execution.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const events: ExecutionEvent[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) events.push(event as unknown as ExecutionEvent);
+  })();
+
+  let outcome: Omit<ExecutionOutcome, 'events' | 'calls'>;
+  try {
+    const output = (await execution.result) as JsonValue;
+    outcome = { status: 'SUCCEEDED', executionArn, output };
+  } catch (thrown) {
+    outcome = failedOutcome(thrown, executionArn);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  await collecting;
+  return { ...outcome, events, calls };
+}
+
+function failedOutcome(thrown: unknown, executionArn: string): Omit<ExecutionOutcome, 'events' | 'calls'> {
+  if (thrown instanceof ExecutionTimeoutError) {
+    return { status: 'TIMED_OUT', executionArn, error: 'States.Timeout', cause: 'The execution timed out' };
+  }
+  if (thrown instanceof ExecutionAbortedError) return { status: 'ABORTED', executionArn };
+  if (thrown instanceof ExecutionError && thrown.cause instanceof Error) {
+    return { status: 'FAILED', executionArn, error: thrown.cause.name, cause: thrown.cause.message };
+  }
+  throw thrown;
+}
+
+function executionArnOf(stateMachineArn: string, executionName: string): string {
+  const marker = ':stateMachine:';
+  const at = stateMachineArn.indexOf(marker);
+  if (at < 0) throw new Error(`stateMachineArn must contain "${marker}": ${stateMachineArn}`);
+  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${executionName}`;
+}
+
+function handlerFor(resource: string, handlers: TaskHandlers): TaskHandler | undefined {
+  const exact = handlers.byResource?.[resource];
+  if (exact) return exact;
+  if (resource === RUN_TASK_RESOURCE) return handlers.runTask;
+  if (resource === PUT_EVENTS_RESOURCE) return handlers.putEvents;
+  return undefined;
+}
+
+function parseDefinition(definition: object | string): JsonObject {
+  if (typeof definition !== 'string') return structuredClone(definition) as JsonObject;
+  try {
+    return JSON.parse(definition) as JsonObject;
+  } catch (error) {
+    throw new Error(`state machine definition is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The intrinsic-function workaround.
+
+/** Intrinsics whose string result (or a nested one) may hold a backslash the library would drop. */
+const BACKSLASH_LOSING_INTRINSICS = [
+  'States.Format',
+  'States.JsonToString',
+  'States.StringToJson',
+  'States.ArrayGetItem',
+  'States.Base64Decode',
+];
+
+/** `States.JsonToString(<one path>)`: evaluated by this wrapper. */
+const JSON_TO_STRING_OF_PATH = /^States\.JsonToString\(\s*(\$[^,()]*?)\s*\)$/;
+
+/** Where, in a Task's evaluated Parameters, a value must become its JSON string. */
+type Location = readonly (string | number)[];
+
+interface PreparedTask {
+  readonly resource: string;
+  readonly deferredJsonToString: readonly Location[];
+}
+
+interface PreparedDefinition {
+  readonly definition: JsonObject;
+  readonly tasks: ReadonlyMap<string, PreparedTask>;
+  readonly retryingStates: readonly string[];
+}
+
+/** Rewrites the definition for the library and lists its Task states (nested machines included). */
+export function prepareDefinition(definition: JsonObject): PreparedDefinition {
+  const tasks = new Map<string, PreparedTask>();
+  const retryingStates: string[] = [];
+  const seen = new Set<string>();
+
+  const prepareMachine = (machine: JsonObject): JsonObject => {
+    const states = machine.States;
+    if (!isObject(states)) throw new Error('state machine definition has no States object');
+    const rewritten: JsonObject = {};
+    for (const [name, rawState] of Object.entries(states)) {
+      if (!isObject(rawState)) throw new Error(`state "${name}" is not an object`);
+      // Local handlers and retry overrides are keyed by state name across nested machines.
+      if (seen.has(name)) throw new Error(`state name "${name}" is used twice; the local runner needs unique names`);
+      seen.add(name);
+      const state: JsonObject = { ...rawState };
+      if (Array.isArray(state.Retry) && state.Retry.length > 0) retryingStates.push(name);
+
+      if (state.Type === 'Task') {
+        if (typeof state.Resource !== 'string') throw new Error(`Task state "${name}" has no Resource string`);
+        const deferred: Location[] = [];
+        if (state.Parameters !== undefined) {
+          state.Parameters = deferJsonToString(state.Parameters, [], deferred, `${name}.Parameters`);
+        }
+        tasks.set(name, { resource: state.Resource, deferredJsonToString: deferred });
+      }
+      for (const field of ['Parameters', 'ResultSelector', 'ItemSelector'] as const) {
+        if (state[field] !== undefined && !(state.Type === 'Task' && field === 'Parameters')) {
+          refuseBackslashLosingIntrinsics(state[field], `${name}.${field}`);
+        }
+      }
+      if (Array.isArray(state.Branches)) {
+        state.Branches = state.Branches.map((branch) => prepareMachine(asObject(branch, `${name}.Branches`)));
+      }
+      for (const field of ['ItemProcessor', 'Iterator'] as const) {
+        if (state[field] !== undefined) state[field] = prepareMachine(asObject(state[field], `${name}.${field}`));
+      }
+      rewritten[name] = state;
+    }
+    return { ...machine, States: rewritten };
+  };
+
+  return { definition: prepareMachine(definition), tasks, retryingStates };
+}
+
+function deferJsonToString(template: JsonValue, location: Location, deferred: Location[], where: string): JsonValue {
+  if (Array.isArray(template)) {
+    return template.map((item, index) => deferJsonToString(item, [...location, index], deferred, `${where}[${index}]`));
+  }
+  if (!isObject(template)) return template;
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(template)) {
+    if (key.endsWith('.$') && typeof value === 'string') {
+      const match = JSON_TO_STRING_OF_PATH.exec(value);
+      if (match) {
+        result[key] = match[1]!;
+        deferred.push([...location, key.slice(0, -2)]);
+        continue;
+      }
+      refuseBackslashLosingIntrinsics(value, `${where}.${key}`);
+      result[key] = value;
+      continue;
+    }
+    result[key] = deferJsonToString(value, [...location, key], deferred, `${where}.${key}`);
+  }
+  return result;
+}
+
+function refuseBackslashLosingIntrinsics(template: JsonValue, where: string): void {
+  if (typeof template === 'string') {
+    const used = BACKSLASH_LOSING_INTRINSICS.find((name) => template.includes(`${name}(`));
+    if (template.startsWith('States.') && used) {
+      throw new Error(
+        `${where} uses ${used} in "${template}": aws-local-stepfunctions 3.0.0 drops backslashes from its result, ` +
+          'and this runner only evaluates States.JsonToString(<path>) in Task Parameters itself',
+      );
+    }
+    return;
+  }
+  if (Array.isArray(template)) {
+    template.forEach((item, index) => refuseBackslashLosingIntrinsics(item, `${where}[${index}]`));
+    return;
+  }
+  if (isObject(template)) {
+    for (const [key, value] of Object.entries(template)) refuseBackslashLosingIntrinsics(value, `${where}.${key}`);
+  }
+}
+
+/** Replaces the value at each location by its compact JSON, as `States.JsonToString` does on AWS. */
+function stringifyDeferred(evaluated: JsonValue, locations: readonly Location[]): JsonValue {
+  const parameters = structuredClone(evaluated);
+  for (const location of locations) {
+    let parent: JsonValue = parameters;
+    for (const step of location.slice(0, -1)) parent = (parent as Record<string | number, JsonValue>)[step]!;
+    const last = location[location.length - 1]!;
+    const holder = parent as Record<string | number, JsonValue>;
+    holder[last] = JSON.stringify(holder[last]);
+  }
+  return parameters;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asObject(value: JsonValue | undefined, where: string): JsonObject {
+  if (!isObject(value)) throw new Error(`${where} is not an object`);
+  return value;
+}

@@ -1,0 +1,200 @@
+/**
+ * IAM policy documents of a rule: the role EventBridge uses to start the state machine, the state
+ * machine's role, the task role's read of its executions (delivery by reference) and the dead-letter
+ * queue's resource policy. Pure functions over plain strings (ARNs may be cdktf tokens; they are
+ * copied, never parsed). Least privilege: a `*` resource appears only where AWS supports nothing
+ * narrower, and `WILDCARD_RESOURCE_ALLOWED` says why for each such statement.
+ */
+import { arns } from './naming';
+import type { PolicyDocument, PolicyStatement } from './policy-document';
+
+/** The rule `.sync` integrations of ECS create and read to learn that a task stopped. */
+export const ECS_SYNC_MANAGED_RULE = 'StepFunctionsGetEventsForECSTaskRule';
+
+/**
+ * Statements (by Sid) that may have a `*` resource, and why. Tests fail on any other.
+ * Sources: Step Functions "IAM policies for logging to CloudWatch Logs" and "X-Ray" pages; the
+ * Service Authorization Reference lists no resource type for these actions.
+ */
+export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
+  DeliverExecutionLogs:
+    'CloudWatch Logs vended-log delivery actions (CreateLogDelivery, ..., DescribeLogGroups) support no resource types: AWS requires "*"',
+  SendXRayTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource types: AWS requires "*"',
+};
+
+const document = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+/** Trust policy of the role a rule's target uses: EventBridge, on behalf of this account only. */
+export function eventsAssumeRolePolicy(accountId: string): PolicyDocument {
+  return document({
+    Sid: 'EventBridgeAssumesRole',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    // Confused-deputy protection: only rules of this account may use the role.
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
+}
+
+/** The rule's target may start exactly its own state machine. */
+export function eventsStartExecutionPolicy(stateMachineArn: string): PolicyDocument {
+  return document({
+    Sid: 'StartRuleStateMachine',
+    Effect: 'Allow',
+    Action: 'states:StartExecution',
+    Resource: stateMachineArn,
+  });
+}
+
+/** Trust policy of a state machine role: Step Functions, for this account's state machines in the region. */
+export function stateMachineAssumeRolePolicy(accountId: string, region: string): PolicyDocument {
+  return document({
+    Sid: 'StepFunctionsAssumesRole',
+    Effect: 'Allow',
+    Principal: { Service: 'states.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    // The condition pair AWS documents against the confused deputy for Step Functions.
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': accountId },
+      ArnLike: { 'aws:SourceArn': `arn:aws:states:${region}:${accountId}:stateMachine:*` },
+    },
+  });
+}
+
+export interface StateMachinePolicyInput {
+  readonly region: string;
+  readonly accountId: string;
+  readonly clusterArn: string;
+  /** Task definition family (`<env>-<service>-<task>`); every revision is allowed. */
+  readonly taskFamily: string;
+  readonly taskRoleArn: string;
+  readonly executionRoleArn: string;
+  /** Buses the state machine publishes its failure and success events to; empty: no PutEvents. */
+  readonly publishEventBusArns: readonly string[];
+}
+
+/** What a rule's state machine may do: run its one task family in its cluster, publish, log, trace. */
+export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocument {
+  const { region, accountId, clusterArn } = input;
+  const inCluster = { ArnEquals: { 'ecs:cluster': clusterArn } };
+  const tasksOfAccount = `arn:aws:ecs:${region}:${accountId}:task/*`;
+
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'RunTaskFamilyInCluster',
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      // `family:*`: AWS denies RunTask on a family ARN without revision (since 2024).
+      Resource: arns.taskDefinitionFamily(region, accountId, input.taskFamily),
+      Condition: inCluster,
+    },
+    {
+      Sid: 'TagTasksOnRunTask',
+      Effect: 'Allow',
+      // PropagateTags makes RunTask tag the new task, which ECS authorizes as ecs:TagResource;
+      // the CreateAction condition allows tagging on creation only, never of existing resources.
+      Action: 'ecs:TagResource',
+      Resource: tasksOfAccount,
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    },
+    {
+      Sid: 'WatchAndStopTasksInCluster',
+      Effect: 'Allow',
+      // `.sync` polls the task and stops it when the state times out or the execution is stopped.
+      // Task IDs are not known in advance: any task of the account, but only in this cluster.
+      Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: tasksOfAccount,
+      Condition: inCluster,
+    },
+    {
+      Sid: 'ManageEcsSyncRule',
+      Effect: 'Allow',
+      // The managed rule through which `.sync` learns that the task stopped.
+      Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      Resource: `arn:aws:events:${region}:${accountId}:rule/${ECS_SYNC_MANAGED_RULE}`,
+    },
+    {
+      Sid: 'PassTaskRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: unique([input.taskRoleArn, input.executionRoleArn]),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+
+  if (input.publishEventBusArns.length > 0) {
+    statements.push({
+      Sid: 'PublishOutcomeEvents',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: unique(input.publishEventBusArns),
+    });
+  }
+
+  statements.push(
+    {
+      Sid: 'DeliverExecutionLogs',
+      Effect: 'Allow',
+      // AWS requires "*": these vended-log delivery actions have no resource types (WILDCARD_RESOURCE_ALLOWED).
+      Action: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'SendXRayTraces',
+      Effect: 'Allow',
+      // AWS requires "*": these X-Ray actions have no resource types (WILDCARD_RESOURCE_ALLOWED).
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      Resource: '*',
+    },
+  );
+  return document(...statements);
+}
+
+/**
+ * Delivery by reference: the task role may read the input of its state machine's executions, and
+ * nothing else (`executionsArn` = `arn:aws:states:<region>:<account>:execution:<state machine>:*`).
+ */
+export function taskReadExecutionPolicy(executionsArn: string): PolicyDocument {
+  return document({
+    Sid: 'ReadOwnExecutionInput',
+    Effect: 'Allow',
+    Action: 'states:DescribeExecution',
+    Resource: executionsArn,
+  });
+}
+
+/**
+ * Resource policy of a rule's dead-letter queue. Without it EventBridge cannot deliver failed
+ * events there, and the only sign is a metric.
+ */
+export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+  return document({
+    Sid: 'RuleSendsDeadLetters',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sqs:SendMessage',
+    Resource: queueArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+  });
+}
+
+/** Statements whose Resource is or contains `*` alone (used by tests to hold the line). */
+export function wildcardResourceStatements(doc: PolicyDocument): PolicyStatement[] {
+  return doc.Statement.filter((statement) => {
+    const resources = statement.Resource === undefined ? [] : ([] as string[]).concat(statement.Resource);
+    return resources.includes('*');
+  });
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
