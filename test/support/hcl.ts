@@ -6,6 +6,7 @@
  * expressions are strings wrapped in `${…}`, literals stay JSON.
  */
 import { parse } from '@cdktf/hcl2json';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -176,4 +177,23 @@ export function moduleCallViolations(module: ParsedModule, passed: Iterable<stri
     if (!(name in module.outputs)) errors.push(`${module.dir}: reads undeclared output "${name}"`);
   }
   return errors;
+}
+
+/**
+ * The `terraform` binary on the PATH and its version, or undefined when there is none. Tests that
+ * need it skip (and say so) without it.
+ */
+export function findTerraform(): { readonly binary: string; readonly version: string } | undefined {
+  const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: terraformEnv() });
+  if (result.error || result.status !== 0) return undefined;
+  try {
+    return { binary: 'terraform', version: (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Environment for running terraform in tests: no update check, no prompts. */
+export function terraformEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
 }

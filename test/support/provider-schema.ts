@@ -244,3 +244,42 @@ export function schemaViolations(body: HclBody, schema: BlockSchema, where: stri
   }
   return errors;
 }
+
+/** Types built into Terraform itself (no provider schema to check them against). */
+const BUILT_IN_TYPES: Readonly<Record<SchemaKind, ReadonlySet<string>>> = {
+  resource: new Set(['terraform_data']),
+  data: new Set(['terraform_remote_state']),
+};
+
+/** The parts of a parsed module (see `test/support/hcl.ts`) this check reads. */
+export interface ModuleBlocks {
+  readonly dir: string;
+  readonly resources: Readonly<Record<string, Readonly<Record<string, { readonly file: string; readonly body: HclBody }>>>>;
+  readonly dataSources: Readonly<Record<string, Readonly<Record<string, { readonly file: string; readonly body: HclBody }>>>>;
+}
+
+/**
+ * What `terraform validate` would reject in a module's resource and data blocks, against the
+ * installed AWS provider schema: unknown types, unknown arguments or blocks, missing required ones.
+ */
+export function moduleSchemaViolations(module: ModuleBlocks, schema: CompactSchema = providerSchema()): string[] {
+  const errors: string[] = [];
+  for (const [kind, table] of [
+    ['resource', module.resources],
+    ['data', module.dataSources],
+  ] as const) {
+    for (const [type, byName] of Object.entries(table)) {
+      for (const [name, { file, body }] of Object.entries(byName)) {
+        const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+        const where = `${module.dir}/${file}: ${address}`;
+        const blockSchema = typeSchema(kind, type, schema);
+        if (blockSchema) errors.push(...schemaViolations(body, blockSchema, where));
+        else if (!BUILT_IN_TYPES[kind].has(type)) {
+          errors.push(`${where}: AWS provider ${schema.providerVersion} has no ${kind === 'data' ? 'data source' : 'resource'} type "${type}"`);
+        }
+      }
+    }
+  }
+  // hcl2json orders keys alphabetically anyway; sorting makes the order a documented property.
+  return errors.sort();
+}
