@@ -1,0 +1,12 @@
+/**
+ * Plan review: reads `terraform show -json` plans (format 0.1 to 1.x), classifies what a reviewer
+ * must look at, and renders a Markdown summary for a pull-request comment. Pure: no I/O here.
+ */
+export * from './plan-json';
+export * from './values';
+export * from './diff';
+export * from './classify';
+export * from './render';
+export * from './inputs';
+export * from './stack-order';
+export * from './preflight';
