@@ -103,4 +103,4 @@ export const terraformSteps = (lockTimeout = '5m'): TerraformStep[] => [
 ];
 
 /** Last lines of a failed command's output: enough to diagnose, short enough for a comment. */
-export const tailLines = (text: string, count = 40): string => text.trimEnd().split('\n').slice(-count).join('\n');
+export const tailLines = (text: string, count = 40): string => text.trim().split('\n').slice(-count).join('\n');
