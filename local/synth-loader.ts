@@ -1,0 +1,285 @@
+/**
+ * Reads ONE environment's event flow from the synthesized Terraform JSON (`cdktf.out`): buses,
+ * rules with their patterns, rule targets, and state machine definitions. This is what would be
+ * deployed, so the local run exercises the real patterns and the real ASL, never the TypeScript
+ * config that produced them.
+ *
+ * `${...}` references are resolved generically: an attribute of a resource in the same stack is
+ * read from that resource (an ARN is built from its name, region and account), anything else (the
+ * base stack's outputs through remote state, for example) becomes a readable placeholder such as
+ * `<base:cluster_arn>`. The local runner needs names, not real ARNs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type EventPattern, validatePattern } from './event-pattern';
+import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
+
+export interface LoadedBus {
+  readonly name: string;
+  readonly stack: string;
+  /** Terraform address, e.g. `aws_cloudwatch_event_bus.bus`. */
+  readonly address: string;
+}
+
+export interface LoadedStateMachine {
+  readonly name: string;
+  readonly arn: string;
+  readonly stack: string;
+  readonly address: string;
+  /** The ASL, with same-stack references resolved and cross-stack ones replaced by placeholders. */
+  readonly definition: Record<string, unknown>;
+  /** Every placeholder put into the definition (`<base:cluster_arn>`, ...). */
+  readonly placeholders: readonly string[];
+}
+
+export interface LoadedRule {
+  readonly name: string;
+  readonly busName: string;
+  readonly enabled: boolean;
+  readonly pattern: EventPattern;
+  readonly stack: string;
+  readonly address: string;
+  /** State machines this rule starts (targets of other kinds are listed in `warnings`). */
+  readonly stateMachines: readonly LoadedStateMachine[];
+}
+
+export interface LoadedEnvironment {
+  readonly environment: string;
+  readonly outdir: string;
+  readonly region: string;
+  readonly account: string;
+  readonly stacks: readonly string[];
+  readonly buses: readonly LoadedBus[];
+  readonly rules: readonly LoadedRule[];
+  readonly stateMachines: readonly LoadedStateMachine[];
+  /** Things loaded but not runnable locally (a target that is not a state machine, ...). */
+  readonly warnings: readonly string[];
+}
+
+export class SynthOutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthOutputError';
+  }
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+interface StackJson {
+  readonly provider?: { aws?: { region?: unknown; allowed_account_ids?: unknown }[] };
+  readonly resource?: Resources;
+}
+
+interface Manifest {
+  readonly stacks: Record<string, { name: string; synthesizedStackPath: string }>;
+}
+
+/** Loads environment `environment` from `outdir` (manifest.json + stacks/<env>-*). */
+export function loadSynthesizedEnvironment(outdir: string, environment: string): LoadedEnvironment {
+  const manifest = readManifest(outdir);
+  const stackNames = Object.keys(manifest.stacks)
+    .filter((name) => name.startsWith(`${environment}-`))
+    .sort();
+  if (stackNames.length === 0) {
+    const known = [...new Set(Object.keys(manifest.stacks).map((name) => name.split('-')[0]))].join(', ') || 'none';
+    throw new SynthOutputError(
+      `${outdir}: no stacks for environment "${environment}" (environments with stacks: ${known}). Synthesize it first: npm run local -- --env ${environment}`,
+    );
+  }
+  const stacks = stackNames.map((name) => ({ name, json: readStack(outdir, name, manifest.stacks[name]!.synthesizedStackPath) }));
+  return loadStacks(environment, outdir, stacks);
+}
+
+/** The same, from stacks already parsed (pure; used by `loadSynthesizedEnvironment` and tests). */
+export function loadStacks(environment: string, outdir: string, stacks: readonly { name: string; json: StackJson }[]): LoadedEnvironment {
+  const { region, account } = regionAndAccount(environment, stacks);
+  const warnings: string[] = [];
+  const buses: LoadedBus[] = [];
+  const stateMachines: LoadedStateMachine[] = [];
+  const rules: LoadedRule[] = [];
+
+  for (const { name: stack, json } of stacks) {
+    const resources = json.resource ?? {};
+    const resolver = new StackResolver(stack, resources, region, account);
+
+    for (const [id, config] of Object.entries(resources.aws_cloudwatch_event_bus ?? {})) {
+      buses.push({ name: resolver.requiredString(config, 'name', `aws_cloudwatch_event_bus.${id}`), stack, address: `aws_cloudwatch_event_bus.${id}` });
+    }
+
+    const machinesByAddress = new Map<string, LoadedStateMachine>();
+    for (const [id, config] of Object.entries(resources.aws_sfn_state_machine ?? {})) {
+      const address = `aws_sfn_state_machine.${id}`;
+      const name = resolver.requiredString(config, 'name', address);
+      const { definition, placeholders } = resolver.definition(config.definition, `${stack}: ${address} (${name}): definition`);
+      const machine = { name, arn: stateMachineArn(region, account, name), stack, address, definition, placeholders };
+      machinesByAddress.set(address, machine);
+      stateMachines.push(machine);
+    }
+
+    const targetsByRule = new Map<string, LoadedStateMachine[]>();
+    for (const [id, config] of Object.entries(resources.aws_cloudwatch_event_target ?? {})) {
+      const address = `aws_cloudwatch_event_target.${id}`;
+      const rule = resolver.requiredString(config, 'rule', address);
+      const arnText = typeof config.arn === 'string' ? config.arn : '';
+      const reference = soleExpression(arnText);
+      const parsed = reference ? parseResourceReference(reference) : undefined;
+      const machine = parsed?.type === 'aws_sfn_state_machine' ? machinesByAddress.get(`${parsed.type}.${parsed.name}`) : stateMachines.find((m) => m.arn === arnText);
+      if (!machine) {
+        warnings.push(`${stack}: ${address} of rule ${rule} targets ${arnText ? resolver.resolveString(arnText) : '(no arn)'}, which is not a state machine of this environment; it is not run locally.`);
+        continue;
+      }
+      targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), machine]);
+    }
+
+    for (const [id, config] of Object.entries(resources.aws_cloudwatch_event_rule ?? {})) {
+      const address = `aws_cloudwatch_event_rule.${id}`;
+      const name = resolver.requiredString(config, 'name', address);
+      const busName = typeof config.event_bus_name === 'string' ? resolver.resolveString(config.event_bus_name) : 'default';
+      if (typeof config.event_pattern !== 'string') {
+        warnings.push(`${stack}: rule ${name} has no event_pattern (a scheduled rule?); it is not run locally.`);
+        continue;
+      }
+      const where = `environment ${environment}, stack ${stack}, rule ${name}: event_pattern`;
+      const pattern = parseJson(resolver.resolveString(config.event_pattern), where);
+      validatePattern(pattern, where);
+      rules.push({
+        name,
+        busName,
+        enabled: config.state === undefined ? config.is_enabled !== false : config.state !== 'DISABLED',
+        pattern,
+        stack,
+        address,
+        stateMachines: targetsByRule.get(name) ?? [],
+      });
+    }
+  }
+
+  const busNames = new Set(buses.map((bus) => bus.name));
+  for (const rule of rules) {
+    if (!busNames.has(rule.busName)) {
+      warnings.push(`${rule.stack}: rule ${rule.name} is on bus ${rule.busName}, which no stack of environment ${environment} creates; nothing reaches it locally.`);
+    }
+    if (rule.stateMachines.length === 0) warnings.push(`${rule.stack}: rule ${rule.name} has no state machine target.`);
+  }
+  return { environment, outdir, region, account, stacks: stacks.map((s) => s.name), buses, rules, stateMachines, warnings };
+}
+
+function readManifest(outdir: string): Manifest {
+  const file = path.join(outdir, 'manifest.json');
+  if (!fs.existsSync(file)) {
+    throw new SynthOutputError(`${file} does not exist: synthesize first (npm run local synthesizes unless --no-synth is given; or npm run synth).`);
+  }
+  const manifest = parseJson(fs.readFileSync(file, 'utf8'), file) as unknown as Manifest;
+  if (typeof manifest.stacks !== 'object' || manifest.stacks === null) throw new SynthOutputError(`${file}: has no "stacks" object`);
+  return manifest;
+}
+
+function readStack(outdir: string, name: string, synthesizedStackPath: string): StackJson {
+  const file = path.join(outdir, synthesizedStackPath);
+  if (!fs.existsSync(file)) throw new SynthOutputError(`stack ${name}: ${file} (from manifest.json) does not exist`);
+  return parseJson(fs.readFileSync(file, 'utf8'), `stack ${name}: ${file}`) as StackJson;
+}
+
+function parseJson(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SynthOutputError(`${where}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SynthOutputError(`${where}: must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** From the stacks' AWS provider blocks; every stack of one environment must agree. */
+function regionAndAccount(environment: string, stacks: readonly { name: string; json: StackJson }[]): { region: string; account: string } {
+  const regions = new Set<string>();
+  const accounts = new Set<string>();
+  for (const { json } of stacks) {
+    for (const provider of json.provider?.aws ?? []) {
+      if (typeof provider.region === 'string') regions.add(provider.region);
+      if (Array.isArray(provider.allowed_account_ids) && typeof provider.allowed_account_ids[0] === 'string') accounts.add(provider.allowed_account_ids[0]);
+    }
+  }
+  if (regions.size > 1) throw new SynthOutputError(`environment ${environment}: its stacks use several regions (${[...regions].join(', ')})`);
+  return { region: [...regions][0] ?? 'us-east-1', account: [...accounts][0] ?? '000000000000' };
+}
+
+const stateMachineArn = (region: string, account: string, name: string) => `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+
+/** Resolves `${...}` inside one stack. */
+class StackResolver {
+  constructor(
+    private readonly stack: string,
+    private readonly resources: Resources,
+    private readonly region: string,
+    private readonly account: string,
+  ) {}
+
+  requiredString(config: Record<string, unknown>, field: string, address: string): string {
+    const value = config[field];
+    if (typeof value !== 'string' || value === '') throw new SynthOutputError(`stack ${this.stack}: ${address}: "${field}" must be a non-empty string`);
+    return this.resolveString(value);
+  }
+
+  resolveString(text: string, depth = 0): string {
+    return replaceInterpolations(text, (expression) => this.resolveExpression(expression, depth));
+  }
+
+  /**
+   * A state machine definition: a template string that Terraform interpolates before AWS parses it
+   * as JSON, so interpolations are replaced in the raw text, as Terraform does, then it is parsed.
+   * Replacements are JSON-string escaped: a placeholder may quote a map key.
+   */
+  definition(raw: unknown, where: string): { definition: Record<string, unknown>; placeholders: string[] } {
+    if (typeof raw !== 'string') throw new SynthOutputError(`${where}: must be a JSON string`);
+    const placeholders = new Set<string>();
+    const text = replaceInterpolations(raw, (expression) => {
+      const value = this.resolveExpression(expression, 0);
+      if (value.startsWith('<')) placeholders.add(value);
+      return JSON.stringify(value).slice(1, -1);
+    });
+    return { definition: parseJson(text, where), placeholders: [...placeholders].sort() };
+  }
+
+  private resolveExpression(expression: string, depth: number): string {
+    const reference = parseResourceReference(expression);
+    if (!reference || depth > 10) return placeholderFor(expression);
+    const config = this.resources[reference.type]?.[reference.name];
+    if (!config) return placeholderFor(expression);
+    const value = config[reference.attribute];
+    if (typeof value === 'string') return this.resolveString(value, depth + 1);
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    const name = typeof config.name === 'string' ? this.resolveString(config.name, depth + 1) : undefined;
+    if (name && reference.attribute === 'arn') {
+      const arn = arnOf(reference.type, name, config, this.region, this.account, (text) => this.resolveString(text, depth + 1));
+      if (arn) return arn;
+    }
+    if (name && reference.attribute === 'id' && reference.type === 'aws_cloudwatch_event_bus') return name;
+    return placeholderFor(expression);
+  }
+}
+
+function arnOf(
+  type: string,
+  name: string,
+  config: Record<string, unknown>,
+  region: string,
+  account: string,
+  resolve: (text: string) => string,
+): string | undefined {
+  switch (type) {
+    case 'aws_cloudwatch_event_bus':
+      return `arn:aws:events:${region}:${account}:event-bus/${name}`;
+    case 'aws_sfn_state_machine':
+      return stateMachineArn(region, account, name);
+    case 'aws_cloudwatch_event_rule': {
+      const bus = typeof config.event_bus_name === 'string' ? resolve(config.event_bus_name) : 'default';
+      return bus === 'default' ? `arn:aws:events:${region}:${account}:rule/${name}` : `arn:aws:events:${region}:${account}:rule/${bus}/${name}`;
+    }
+    case 'aws_sqs_queue':
+      return `arn:aws:sqs:${region}:${account}:${name}`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,122 @@
+/** Loading one environment's event flow from synthesized Terraform JSON. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EventPatternError } from '../../local/event-pattern';
+import { loadStacks, loadSynthesizedEnvironment, SynthOutputError } from '../../local/synth-loader';
+import { synthOutDir } from '../support/synth';
+
+const provider = { aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] };
+
+/** A stack in the shape the service stacks synthesize. */
+function paymentStack(pattern: unknown = { 'detail-type': ['PaymentSucceeded'] }) {
+  const definition = JSON.stringify({
+    Comment: 'PaymentSucceeded on ${aws_cloudwatch_event_bus.bus.name}',
+    StartAt: 'RunTask',
+    States: {
+      RunTask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::ecs:runTask.sync',
+        Parameters: {
+          Cluster: '${data.terraform_remote_state.base.outputs.cluster_arn}',
+          // As cdktf writes a token inside a JSON string: quotes of the expression are not escaped.
+          TaskDefinition: '${data.terraform_remote_state.base.outputs.task_definition_arns[__Q__seat/reserve-seats__Q__]}',
+          Overrides: { ContainerOverrides: [{ Name: 'seat' }] },
+        },
+        Next: 'Publish',
+      },
+      Publish: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::events:putEvents',
+        Parameters: { Entries: [{ EventBusName: '${aws_cloudwatch_event_bus.bus.arn}', Source: 'x', DetailType: 'Y', 'Detail.$': '$.detail' }] },
+        End: true,
+      },
+    },
+  }).replaceAll('__Q__', '"');
+  return {
+    provider,
+    resource: {
+      aws_cloudwatch_event_bus: { bus: { name: 'dev-payment' } },
+      aws_cloudwatch_event_rule: {
+        rule_a: { name: 'dev-payment-reserve-seats', event_bus_name: '${aws_cloudwatch_event_bus.bus.name}', event_pattern: JSON.stringify(pattern), state: 'ENABLED' },
+        rule_off: { name: 'dev-payment-off', event_bus_name: '${aws_cloudwatch_event_bus.bus.name}', event_pattern: '{"source":["x"]}', state: 'DISABLED' },
+      },
+      aws_cloudwatch_event_target: {
+        target_a: { rule: '${aws_cloudwatch_event_rule.rule_a.name}', event_bus_name: '${aws_cloudwatch_event_bus.bus.name}', arn: '${aws_sfn_state_machine.machine_a.arn}' },
+        target_q: { rule: '${aws_cloudwatch_event_rule.rule_off.name}', arn: '${aws_sqs_queue.q.arn}' },
+      },
+      aws_sfn_state_machine: { machine_a: { name: 'dev-payment-reserve-seats', definition } },
+      aws_sqs_queue: { q: { name: 'dev-q' } },
+    },
+  };
+}
+
+describe('loadStacks (hand-written stack)', () => {
+  const loaded = loadStacks('dev', '/out', [{ name: 'dev-payment', json: paymentStack() }]);
+
+  test('reads region and account from the provider', () => {
+    expect([loaded.region, loaded.account]).toEqual(['eu-west-1', '123456789012']);
+  });
+
+  test('resolves same-stack references: bus name, rule name, target state machine', () => {
+    expect(loaded.buses).toEqual([{ name: 'dev-payment', stack: 'dev-payment', address: 'aws_cloudwatch_event_bus.bus' }]);
+    const rule = loaded.rules.find((r) => r.name === 'dev-payment-reserve-seats')!;
+    expect(rule.busName).toBe('dev-payment');
+    expect(rule.enabled).toBe(true);
+    expect(rule.pattern).toEqual({ 'detail-type': ['PaymentSucceeded'] });
+    expect(rule.stateMachines.map((m) => m.name)).toEqual(['dev-payment-reserve-seats']);
+    expect(loaded.rules.find((r) => r.name === 'dev-payment-off')!.enabled).toBe(false);
+  });
+
+  test('in the definition: same-stack ARNs are built, cross-stack values become placeholders', () => {
+    const machine = loaded.stateMachines[0]!;
+    const states = machine.definition.States as Record<string, { Parameters: Record<string, unknown> }>;
+    expect(machine.definition.Comment).toBe('PaymentSucceeded on dev-payment');
+    expect(states.RunTask!.Parameters.Cluster).toBe('<base:cluster_arn>');
+    expect(states.RunTask!.Parameters.TaskDefinition).toBe('<base:task_definition_arns["seat/reserve-seats"]>');
+    expect((states.Publish!.Parameters.Entries as { EventBusName: string }[])[0]!.EventBusName).toBe('arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment');
+    expect(machine.arn).toBe('arn:aws:states:eu-west-1:123456789012:stateMachine:dev-payment-reserve-seats');
+    expect(machine.placeholders).toEqual(['<base:cluster_arn>', '<base:task_definition_arns["seat/reserve-seats"]>']);
+  });
+
+  test('a target that is not a state machine is reported, not run', () => {
+    expect(loaded.warnings.join('\n')).toMatch(/aws_cloudwatch_event_target\.target_q of rule dev-payment-off targets arn:aws:sqs:eu-west-1:123456789012:dev-q/);
+  });
+
+  test('an unsupported pattern operator fails loudly, naming environment, stack and rule', () => {
+    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: paymentStack({ detail: { x: [{ contains: 'a' }] } }) }])).toThrow(EventPatternError);
+    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: paymentStack({ detail: { x: [{ contains: 'a' }] } }) }])).toThrow(
+      /environment dev, stack dev-payment, rule dev-payment-reserve-seats: event_pattern/,
+    );
+  });
+});
+
+describe('loadSynthesizedEnvironment', () => {
+  test('a missing output directory says how to synthesize', () => {
+    expect(() => loadSynthesizedEnvironment(path.join(os.tmpdir(), 'no-such-cdktf-out'), 'dev')).toThrow(SynthOutputError);
+    expect(() => loadSynthesizedEnvironment(path.join(os.tmpdir(), 'no-such-cdktf-out'), 'dev')).toThrow(/synthesize first/);
+  });
+
+  test('an environment without stacks lists the ones that exist', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', synthesizedStackPath: 'x' } } }));
+    expect(() => loadSynthesizedEnvironment(dir, 'qa')).toThrow(/no stacks for environment "qa" \(environments with stacks: dev\)/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('the synthesized dev environment: every bus, rule and state machine of the booking saga', () => {
+    const loaded = loadSynthesizedEnvironment(synthOutDir(), 'dev');
+    expect(loaded.stacks.every((stack) => stack.startsWith('dev-'))).toBe(true);
+    expect(loaded.buses.map((b) => b.name).sort()).toEqual(['dev-booking', 'dev-compensation', 'dev-notification', 'dev-payment', 'dev-seat']);
+    const routes = Object.fromEntries(loaded.rules.map((r) => [r.name, { bus: r.busName, detailType: r.pattern['detail-type'], machines: r.stateMachines.map((m) => m.name) }]));
+    expect(routes['dev-booking-charge-payment']).toEqual({ bus: 'dev-booking', detailType: ['BookingCreated'], machines: ['dev-booking-charge-payment'] });
+    expect(routes['dev-seat-notify-booking-confirmed']).toEqual({ bus: 'dev-seat', detailType: ['SeatUpdated'], machines: ['dev-seat-notify-booking-confirmed'] });
+    expect(loaded.rules).toHaveLength(6);
+    expect(loaded.warnings).toEqual([]);
+    for (const machine of loaded.stateMachines) {
+      // Nothing of Terraform's syntax is left for the interpreter to trip on.
+      expect(JSON.stringify(machine.definition)).not.toContain('${');
+      expect(machine.placeholders).toContain('<base:cluster_arn>');
+    }
+  });
+});
