@@ -1,0 +1,460 @@
+/**
+ * Validation of the service catalog. Every problem is one line:
+ *
+ *   catalog: [service "<s>"[, task "<t>" | , rule "<r>"]: ]<field path>: <what is wrong>
+ *
+ * Two passes: a zod schema checks the shape and each field on its own (types, required and
+ * unknown fields, formats, ranges); plain functions then check what spans fields (duplicates,
+ * rule targets, cpu/memory pairs, pattern size, rules per bus). The second pass reads the input
+ * defensively, so a malformed catalog yields messages, never a crash, and both passes report
+ * everything they find.
+ */
+import { z } from 'zod';
+import { EventPatternError, validatePattern } from '../local/event-pattern';
+import { eventSource } from '../stacks/naming';
+import { defaultFailureDetailType } from './defaults';
+import type { Catalog } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Limits (each from the AWS quota or API reference it names)
+// ---------------------------------------------------------------------------------------------
+
+/** EventBridge: an event pattern is at most 2048 characters. */
+export const EVENT_PATTERN_MAX_LENGTH = 2048;
+/** EventBridge default quota "Rules per event bus" (adjustable through Service Quotas). */
+export const RULES_PER_BUS_DEFAULT_QUOTA = 300;
+/** EventBridge `PutEvents`: `DetailType` is a free-form string of at most 128 characters. */
+export const DETAIL_TYPE_MAX_LENGTH = 128;
+/** EventBridge `PutRule`: `Description` is at most 512 characters. */
+export const RULE_DESCRIPTION_MAX_LENGTH = 512;
+/** EventBridge target `RetryPolicy` ranges. */
+export const RETRY_ATTEMPTS_RANGE = { min: 0, max: 185 } as const;
+export const MAXIMUM_EVENT_AGE_RANGE = { min: 60, max: 86_400 } as const;
+/** A Standard workflow execution runs at most one year. */
+export const STATE_MACHINE_TIMEOUT_RANGE = { min: 1, max: 31_536_000 } as const;
+
+/** Top-level fields of an EventBridge event; a pattern on any other field can never match. */
+export const EVENT_ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
+
+/** Fargate task sizes: for each CPU value, the memory values (MiB) it may be paired with. */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: steps(1024, 4096, 1024),
+  1024: steps(2048, 8192, 1024),
+  2048: steps(4096, 16_384, 1024),
+  4096: steps(8192, 30_720, 1024),
+  8192: steps(16_384, 61_440, 4096),
+  16384: steps(32_768, 122_880, 8192),
+};
+
+function steps(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message helpers, shared with environments/validate.ts
+// ---------------------------------------------------------------------------------------------
+
+export const quote = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+export function oneOf(values: readonly unknown[]): string {
+  const quoted = values.map(quote);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/** `["base", "taskOverrides", "payment/charge", "cpu"]` → `base.taskOverrides["payment/charge"].cpu`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Joins the non-empty parts of a problem line with `: `. */
+export const line = (...parts: readonly (string | undefined)[]): string => parts.filter((part) => part).join(': ');
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The elements of `value` if it is an array, else none: the shape pass reports the type. */
+export const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+
+const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return quote(value);
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+};
+
+/** One of our messages for one zod issue (a `custom` issue already carries ours). */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      return input === undefined ? 'is required' : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(input)}`;
+    case 'invalid_value':
+      if (input === undefined) return 'is required';
+      return issue.values.length === 1 ? `must be ${quote(issue.values[0])}, not ${quote(input)}` : `must be ${oneOf(issue.values)}, not ${quote(input)}`;
+    case 'invalid_union': {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      const options = (issue as { options?: unknown[] }).options;
+      if (discriminator && options && isRecord(input)) {
+        const value = input[discriminator];
+        return value === undefined ? 'is required' : `must be ${oneOf(options)}, not ${quote(value)}`;
+      }
+      return issue.message;
+    }
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * The problems zod finds in `value`, each as `<location>: <message>`; `locate` turns an issue path
+ * into the location (entity names and field path).
+ */
+export function shapeProblems(schema: z.ZodType, value: unknown, locate: (path: readonly PropertyKey[]) => string): string[] {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => line(locate([...issue.path, key]), 'unknown field'));
+    }
+    return [line(locate(issue.path), issueMessage(issue))];
+  });
+}
+
+/** A string field whose value `problem` checks; `problem` returns our message or nothing. */
+export function checkedString(problem: (value: string) => string | undefined): z.ZodType<string> {
+  return z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** A number that must be a whole number within `range` (inclusive). */
+export function wholeNumber(range: { readonly min: number; readonly max: number }, unit = ''): z.ZodType<number> {
+  return z.number().superRefine((value, ctx) => {
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${range.min} to ${range.max}${unit}, not ${value}` });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field rules (pure; each returns our message or undefined)
+// ---------------------------------------------------------------------------------------------
+
+const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const NAME_RULE = 'lower-case letters, digits and single dashes, starting with a letter and not ending with a dash';
+
+/** Service, task and rule names: they become parts of AWS resource names and Terraform ids. */
+export const nameProblem = (name: string): string | undefined => (NAME.test(name) ? undefined : `${quote(name)} must be ${NAME_RULE}`);
+
+export function namespaceProblem(namespace: string): string | undefined {
+  if (!/^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*$/.test(namespace)) {
+    return `${quote(namespace)} must be lower-case letters, digits and dashes, in dot-separated parts that start with a letter`;
+  }
+  if (eventSource(namespace, 'x').startsWith('aws.')) {
+    return `${quote(namespace)} makes event sources start with "aws.", which AWS reserves for its own events`;
+  }
+  return undefined;
+}
+
+/** ECS: up to 255 letters, digits, underscores and dashes. */
+export const containerNameProblem = (name: string): string | undefined =>
+  /^[A-Za-z0-9_-]{1,255}$/.test(name) ? undefined : `${quote(name)} must be 1 to 255 letters, digits, underscores or dashes`;
+
+/** ECR repository names: 2–256 characters, lower-case path components joined by `/`. */
+export function imageRepositoryProblem(name: string): string | undefined {
+  const component = '[a-z0-9]+(?:[._-][a-z0-9]+)*';
+  const valid = new RegExp(`^(?:${component}/)*${component}$`).test(name) && name.length >= 2 && name.length <= 256;
+  return valid
+    ? undefined
+    : `${quote(name)} is not an ECR repository name (2 to 256 characters; lower-case letters and digits, separated by single ".", "_", "-" or "/"; no registry host or tag)`;
+}
+
+export function detailTypeProblem(detailType: string): string | undefined {
+  if (detailType.trim().length === 0) return 'must not be empty';
+  if (detailType.length > DETAIL_TYPE_MAX_LENGTH) {
+    return `${quote(detailType)} is ${detailType.length} characters; EventBridge allows at most ${DETAIL_TYPE_MAX_LENGTH}`;
+  }
+  return undefined;
+}
+
+/** What is wrong with a Fargate task size, on which field, or undefined when it is valid. */
+export function fargateSizeProblem(cpu: number, memory: number): { field: 'cpu' | 'memory'; message: string } | undefined {
+  const allowed = FARGATE_SIZES[cpu];
+  if (!allowed) {
+    return { field: 'cpu', message: `${cpu} is not a Fargate CPU size; use ${oneOf(Object.keys(FARGATE_SIZES).map(Number)).replace(/"/g, '')}` };
+  }
+  if (allowed.includes(memory)) return undefined;
+  return { field: 'memory', message: `${memory} MiB is not a Fargate size for cpu ${cpu}, which allows ${describeMemory(allowed)}` };
+}
+
+/** `512, 1024 or 2048 MiB`, `8192 to 30720 MiB in steps of 1024`. */
+export function describeMemory(allowed: readonly number[]): string {
+  if (allowed.length <= 3) return `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} MiB`;
+  const step = allowed[1]! - allowed[0]!;
+  return `${allowed[0]} to ${allowed[allowed.length - 1]} MiB in steps of ${step}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape (zod)
+// ---------------------------------------------------------------------------------------------
+
+/** A container command: at least one element, none empty. */
+export const commandSchema = z.array(z.string()).superRefine((command, ctx) => {
+  if (command.length === 0) ctx.addIssue({ code: 'custom', message: 'must hold at least one element (the executable)' });
+  command.forEach((part, index) => {
+    if (part.length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty', path: [index] });
+  });
+});
+
+const detailTypeList = z.array(checkedString(detailTypeProblem)).superRefine((list, ctx) => {
+  if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one detail-type' });
+});
+
+const taskSchema = z.strictObject({
+  name: checkedString(nameProblem),
+  containerName: checkedString(containerNameProblem),
+  imageRepository: checkedString(imageRepositoryProblem),
+  cpu: z.number(),
+  memory: z.number(),
+  command: commandSchema,
+  local: z.strictObject({ command: commandSchema }).optional(),
+});
+
+const ruleSchema = z.strictObject({
+  name: checkedString(nameProblem),
+  description: checkedString((text) =>
+    text.length > RULE_DESCRIPTION_MAX_LENGTH ? `is ${text.length} characters; EventBridge allows at most ${RULE_DESCRIPTION_MAX_LENGTH}` : undefined,
+  ).optional(),
+  // The rest of the pattern (EventBridge syntax) is checked by the rule pass below.
+  eventPattern: z.looseObject({ 'detail-type': detailTypeList }),
+  target: z.strictObject({ service: z.string(), task: z.string(), command: commandSchema.optional() }),
+  options: z
+    .strictObject({
+      retryAttempts: wholeNumber(RETRY_ATTEMPTS_RANGE).optional(),
+      maximumEventAgeSeconds: wholeNumber(MAXIMUM_EVENT_AGE_RANGE, ' seconds').optional(),
+      timeoutSeconds: wholeNumber(STATE_MACHINE_TIMEOUT_RANGE, ' seconds').optional(),
+      detailDelivery: z.enum(['environment', 'reference']).optional(),
+      failureDetailType: z.unknown().superRefine((value, ctx) => {
+        if (value === undefined || value === false) return;
+        const message = typeof value === 'string' ? detailTypeProblem(value) : `must be a detail-type string or false, not ${describeValue(value)}`;
+        if (message) ctx.addIssue({ code: 'custom', message });
+      }),
+      successDetailType: checkedString(detailTypeProblem).optional(),
+    })
+    .optional(),
+});
+
+const serviceSchema = z.strictObject({
+  name: checkedString(nameProblem),
+  description: z.string(),
+  tasks: z.array(taskSchema),
+  rules: z.array(ruleSchema),
+});
+
+export const catalogSchema = z.strictObject({
+  namespace: checkedString(namespaceProblem),
+  services: z.array(serviceSchema),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Locations
+// ---------------------------------------------------------------------------------------------
+
+const ENTITY_KINDS: Record<string, string> = { services: 'service', tasks: 'task', rules: 'rule' };
+
+function entityLabel(kind: string, item: unknown, index: number, listKey: string): string {
+  const name = isRecord(item) ? item.name : undefined;
+  return nonEmptyString(name) ? `${kind} ${quote(name)}` : `${listKey}[${index}]`;
+}
+
+/**
+ * `["services", 1, "rules", 0, "target", "task"]` → `service "payment", rule "reserve-seats": target.task`:
+ * entities by name (by index when the name is missing), then the field path inside the last one.
+ */
+export function locateInCatalog(catalog: unknown, path: readonly PropertyKey[]): string {
+  const entities: string[] = [];
+  let node: unknown = catalog;
+  let rest = [...path];
+  while (rest.length >= 2 && typeof rest[0] === 'string' && ENTITY_KINDS[rest[0]] && typeof rest[1] === 'number') {
+    // Tasks and rules live inside a service; a top-level `tasks` is just a field.
+    if (rest[0] !== 'services' && entities.length === 0) break;
+    const [listKey, index] = rest as [string, number];
+    const item = isRecord(node) ? listOf(node[listKey])[index] : undefined;
+    entities.push(entityLabel(ENTITY_KINDS[listKey]!, item, index, listKey));
+    node = item;
+    rest = rest.slice(2);
+  }
+  return line(entities.join(', '), formatPath(rest));
+}
+
+/** One catalog problem line. */
+export const catalogProblem = (entities: string, field: string, message: string): string => line('catalog', entities, field, message);
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field checks
+// ---------------------------------------------------------------------------------------------
+
+interface NamedItem {
+  readonly index: number;
+  readonly name: string;
+  readonly value: Record<string, unknown>;
+}
+
+/** The object items of a list, with their names when they have one. */
+function namedItems(list: unknown): NamedItem[] {
+  return listOf(list).flatMap((value, index) => (isRecord(value) && nonEmptyString(value.name) ? [{ index, name: value.name, value }] : []));
+}
+
+/** One problem per name used more than once. */
+function duplicateNames(items: readonly NamedItem[], describe: (name: string, count: number) => string): string[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.name, (counts.get(item.name) ?? 0) + 1);
+  return [...counts].filter(([, count]) => count > 1).map(([name, count]) => describe(name, count));
+}
+
+function taskProblems(service: NamedItem): string[] {
+  const tasks = namedItems(service.value.tasks);
+  const where = (task: string) => `service ${quote(service.name)}, task ${quote(task)}`;
+  const problems = duplicateNames(tasks, (name, count) =>
+    catalogProblem(where(name), 'name', `is defined ${count} times in service ${quote(service.name)}; task names must be unique within a service`),
+  );
+  for (const task of tasks) {
+    const { cpu, memory } = task.value;
+    if (typeof cpu !== 'number' || typeof memory !== 'number') continue;
+    const size = fargateSizeProblem(cpu, memory);
+    if (size) problems.push(catalogProblem(where(task.name), size.field, size.message));
+  }
+  return problems;
+}
+
+/** `{ service → task names }` for every well-formed service and task. */
+function taskIndex(services: readonly NamedItem[]): Map<string, string[]> {
+  return new Map(services.map((service) => [service.name, namedItems(service.value.tasks).map((task) => task.name)]));
+}
+
+function targetProblems(target: unknown, index: Map<string, string[]>): { field: string; message: string }[] {
+  if (!isRecord(target) || typeof target.service !== 'string' || typeof target.task !== 'string') return [];
+  const tasks = index.get(target.service);
+  if (!tasks) {
+    return [{ field: 'target.service', message: `service ${quote(target.service)} is not defined (services: ${[...index.keys()].join(', ') || 'none'})` }];
+  }
+  if (!tasks.includes(target.task)) {
+    return [
+      {
+        field: 'target.task',
+        message: `task ${quote(target.task)} is not defined by service ${quote(target.service)} (it defines: ${tasks.join(', ') || 'no tasks'})`,
+      },
+    ];
+  }
+  return [];
+}
+
+function patternProblems(pattern: unknown): { field: string; message: string }[] {
+  if (!isRecord(pattern)) return [];
+  const problems: { field: string; message: string }[] = [];
+  for (const key of Object.keys(pattern)) {
+    if (key !== '$or' && !EVENT_ENVELOPE_FIELDS.includes(key)) {
+      problems.push({ field: formatPath(['eventPattern', key]), message: `is not a field of an EventBridge event (fields: ${EVENT_ENVELOPE_FIELDS.join(', ')})` });
+    }
+  }
+  try {
+    validatePattern(pattern);
+  } catch (error) {
+    if (!(error instanceof EventPatternError)) throw error;
+    // `detail-type` itself is the shape pass's; the matcher's messages are `path: problem`.
+    for (const problem of error.problems.filter((p) => !p.startsWith('detail-type'))) {
+      const [path, ...message] = problem.split(': ');
+      problems.push({ field: `eventPattern.${path}`, message: message.join(': ') });
+    }
+  }
+  const length = JSON.stringify(pattern).length;
+  if (length > EVENT_PATTERN_MAX_LENGTH) {
+    problems.push({ field: 'eventPattern', message: `is ${length} characters as JSON; EventBridge allows at most ${EVENT_PATTERN_MAX_LENGTH}` });
+  }
+  return problems;
+}
+
+/**
+ * A rule on a service's own bus whose failure (or success) event it matches again would start
+ * itself forever: the state machine publishes that event to the target service's bus.
+ */
+function selfTriggerProblems(namespace: unknown, busService: string, rule: Record<string, unknown>): { field: string; message: string }[] {
+  const { target, eventPattern, options } = rule;
+  if (!isRecord(target) || target.service !== busService || !isRecord(eventPattern)) return [];
+  const detailTypes = listOf(eventPattern['detail-type']);
+  const sources = eventPattern.source;
+  const ownSource = typeof namespace === 'string' ? eventSource(namespace, busService) : undefined;
+  if (Array.isArray(sources) && !sources.includes(ownSource)) return [];
+  const opts = isRecord(options) ? options : {};
+  const published: [string, unknown][] = [
+    ['failureDetailType', opts.failureDetailType === undefined ? defaultFailureDetailType(busService) : opts.failureDetailType],
+    ['successDetailType', opts.successDetailType],
+  ];
+  return published
+    .filter(([, detailType]) => typeof detailType === 'string' && detailTypes.includes(detailType))
+    .map(([field, detailType]) => ({
+      field: `options.${field}`,
+      message: `${quote(detailType)} is published to the ${quote(busService)} bus, where this rule matches it again: every execution would start another`,
+    }));
+}
+
+function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string, string[]>): string[] {
+  const rules = namedItems(service.value.rules);
+  const where = (rule: string) => `service ${quote(service.name)}, rule ${quote(rule)}`;
+  const problems = duplicateNames(rules, (name, count) =>
+    catalogProblem(where(name), 'name', `is defined ${count} times on the ${quote(service.name)} bus; rule names must be unique on a bus`),
+  );
+  const ruleCount = listOf(service.value.rules).length;
+  if (ruleCount > RULES_PER_BUS_DEFAULT_QUOTA) {
+    problems.push(
+      catalogProblem(
+        `service ${quote(service.name)}`,
+        'rules',
+        `${ruleCount} rules on one bus exceed EventBridge's default quota of ${RULES_PER_BUS_DEFAULT_QUOTA} rules per event bus (adjustable through Service Quotas; this check assumes the default)`,
+      ),
+    );
+  }
+  for (const rule of rules) {
+    const found = [...patternProblems(rule.value.eventPattern), ...targetProblems(rule.value.target, index), ...selfTriggerProblems(namespace, service.name, rule.value)];
+    problems.push(...found.map(({ field, message }) => catalogProblem(where(rule.name), field, message)));
+  }
+  return problems;
+}
+
+/** Every problem of the catalog, or none; see the top of this file for the format. */
+export function catalogProblems(catalog: Catalog): string[] {
+  const raw: unknown = catalog;
+  const shape = shapeProblems(catalogSchema, raw, (path) => locateInCatalog(raw, path)).map((problem) => line('catalog', problem));
+  if (!isRecord(raw)) return shape;
+  const services = namedItems(raw.services);
+  const index = taskIndex(services);
+  const problems = [
+    ...shape,
+    ...duplicateNames(services, (name, count) =>
+      catalogProblem(`service ${quote(name)}`, 'name', `is defined ${count} times; service names must be unique`),
+    ),
+    ...services.flatMap((service) => [...taskProblems(service), ...ruleProblems(raw.namespace, service, index)]),
+  ];
+  // Two items with one name yield the same line twice; once says it.
+  return [...new Set(problems)];
+}

@@ -1,0 +1,536 @@
+/**
+ * Validation of the catalog and every environment, run by `main.ts` before the cdktf App exists,
+ * so a bad config writes nothing to `cdktf.out`. Every problem is one line:
+ *
+ *   environment "<name>": <field path>: <what is wrong>
+ *   catalog: [service "<s>"[, task "<t>" | , rule "<r>"]: ]<field path>: <what is wrong>
+ *
+ * and every problem is reported, not just the first. docs/configuration.md lists the rules.
+ */
+import { z } from 'zod';
+import type { Catalog } from '../catalog/types';
+import {
+  catalogProblems,
+  checkedString,
+  containerNameProblem,
+  describeMemory,
+  FARGATE_SIZES,
+  fargateSizeProblem,
+  formatPath,
+  isRecord,
+  line,
+  listOf,
+  nameProblem,
+  quote,
+  shapeProblems,
+  wholeNumber,
+} from '../catalog/validate';
+import * as names from '../stacks/naming';
+import { availabilityZoneCount, isKnownRegion } from './regions';
+import type { EnvironmentConfig } from './types';
+
+export class ConfigurationError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+    super([`Invalid configuration (${count}); nothing was synthesized:`, ...problems.map((problem) => `  - ${problem}`)].join('\n'));
+    this.name = 'ConfigurationError';
+    this.problems = problems;
+  }
+}
+
+/** Throws a `ConfigurationError` listing every problem of the catalog and the environments. */
+export function validateConfiguration(catalog: Catalog, environments: readonly EnvironmentConfig[]): void {
+  const problems = configurationProblems(catalog, environments);
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}
+
+/** Every problem of the catalog and the environments, in that order; empty when all are valid. */
+export function configurationProblems(catalog: Catalog, environments: readonly EnvironmentConfig[]): string[] {
+  const tasks = catalogTasks(catalog);
+  return [
+    ...catalogProblems(catalog),
+    ...duplicateEnvironmentNames(environments),
+    ...environments.flatMap((env, index) => environmentProblems(env, index, tasks)),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits and field rules (pure; each returns our message or undefined)
+// ---------------------------------------------------------------------------------------------
+
+/** Short enough that every derived AWS name fits (checked against the catalog below). */
+export const ENVIRONMENT_NAME_MAX_LENGTH = 16;
+
+/** The values CloudWatch Logs accepts for a log group's retention, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** ECS limits for a capacity provider strategy item. */
+export const CAPACITY_WEIGHT_RANGE = { min: 0, max: 1000 } as const;
+export const CAPACITY_BASE_RANGE = { min: 0, max: 100_000 } as const;
+/** `awsvpcConfiguration` of RunTask: at most 16 subnets and 5 security groups. */
+export const MAX_SUBNETS = 16;
+export const MAX_SECURITY_GROUPS = 5;
+/** Tags per AWS resource. */
+export const MAX_TAGS = 50;
+
+export function environmentNameProblem(name: string): string | undefined {
+  return nameProblem(name) ?? (name.length > ENVIRONMENT_NAME_MAX_LENGTH ? `${quote(name)} is longer than ${ENVIRONMENT_NAME_MAX_LENGTH} characters` : undefined);
+}
+
+export const accountIdProblem = (id: string): string | undefined => (/^\d{12}$/.test(id) ? undefined : `${quote(id)} must be exactly 12 digits`);
+
+export function regionProblem(region: string): string | undefined {
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region)) return `${quote(region)} is not an AWS region code such as "eu-west-1"`;
+  if (!isKnownRegion(region)) return `${quote(region)} is not a known region of the aws partition (environments/regions.ts lists them)`;
+  return undefined;
+}
+
+/** AWS tag rules: keys 1–128 and values 0–256 characters of letters, digits, spaces and `_ . : / = + - @`; no `aws:` keys. */
+export function tagKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > 128) return `tag keys must be 1 to 128 characters, not ${key.length}`;
+  if (key.toLowerCase().startsWith('aws:')) return 'tag keys must not start with "aws:" (reserved by AWS)';
+  if (!TAG_CHARACTERS.test(key)) return 'tag keys may hold only letters, digits, spaces and _ . : / = + - @';
+  return undefined;
+}
+
+export function tagValueProblem(value: string): string | undefined {
+  if (value.length > 256) return `tag values must be at most 256 characters, not ${value.length}`;
+  if (!TAG_CHARACTERS.test(value)) return `${quote(value)}: tag values may hold only letters, digits, spaces and _ . : / = + - @`;
+  return undefined;
+}
+
+const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
+
+/** S3 general purpose bucket naming rules. */
+export function bucketNameProblem(bucket: string): string | undefined {
+  const rule = (why: string) => `${quote(bucket)} is not a valid S3 bucket name: ${why}`;
+  if (bucket.length < 3 || bucket.length > 63) return rule('it must be 3 to 63 characters');
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return rule('use lower-case letters, digits, dots and dashes, starting and ending with a letter or digit');
+  if (bucket.includes('..')) return rule('two adjacent dots');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return rule('it must not look like an IP address');
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => bucket.startsWith(p));
+  if (prefix) return rule(`the prefix "${prefix}" is reserved`);
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => bucket.endsWith(s));
+  if (suffix) return rule(`the suffix "${suffix}" is reserved`);
+  return undefined;
+}
+
+const KMS_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(?:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
+
+export const kmsKeyArnProblem = (arn: string): string | undefined =>
+  KMS_ARN.test(arn) ? undefined : `${quote(arn)} is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<key id> or …:alias/<name>)`;
+
+export const VPC_PREFIX_RANGE = { min: 16, max: 24 } as const;
+
+export function cidrProblem(cidr: string): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : NaN;
+  if (!match || octets.some((octet) => octet > 255) || prefix > 32) return `${quote(cidr)} is not a valid IPv4 CIDR block`;
+  if (prefix < VPC_PREFIX_RANGE.min || prefix > VPC_PREFIX_RANGE.max) {
+    return `${quote(cidr)} is a /${prefix}; a VPC here must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}`;
+  }
+  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    const dotted = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+    return `${quote(cidr)} has host bits set; the network address is "${dotted}/${prefix}"`;
+  }
+  return undefined;
+}
+
+/** Docker/ECR tag rules. */
+export const imageTagProblem = (tag: string): string | undefined =>
+  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)
+    ? undefined
+    : `${quote(tag)} is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")`;
+
+const resourceIdProblem = (prefix: string, what: string) => (id: string) =>
+  new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id) ? undefined : `${quote(id)} is not ${what} (${prefix}- followed by 8 or 17 hex digits)`;
+export const subnetIdProblem = resourceIdProblem('subnet', 'a subnet id');
+export const securityGroupIdProblem = resourceIdProblem('sg', 'a security group id');
+
+export const emailProblem = (email: string): string | undefined =>
+  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? undefined : `${quote(email)} is not an e-mail address`;
+
+const retentionDays = z.number().superRefine((days, ctx) => {
+  if (!LOG_RETENTION_DAYS.includes(days)) {
+    ctx.addIssue({ code: 'custom', message: `${days} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(', ')}` });
+  }
+});
+
+/** A list of ids: 1 to `max` entries, none repeated. */
+const idList = (problem: (id: string) => string | undefined, max: number) =>
+  z.array(checkedString(problem)).superRefine((ids, ctx) => {
+    if (ids.length === 0 || ids.length > max) ctx.addIssue({ code: 'custom', message: `must list 1 to ${max} ids, not ${ids.length}` });
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) ctx.addIssue({ code: 'custom', message: `${quote(id)} is listed twice`, path: [index] });
+    });
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Shape (zod)
+// ---------------------------------------------------------------------------------------------
+
+const defaultTags = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_TAGS) ctx.addIssue({ code: 'custom', message: `${keys.length} tags; AWS allows at most ${MAX_TAGS} per resource` });
+  for (const key of keys) {
+    const message = tagKeyProblem(key) ?? tagValueProblem(tags[key]!);
+    if (message) ctx.addIssue({ code: 'custom', message, path: [key] });
+  }
+});
+
+const managedBase = z.strictObject({
+  kind: z.literal('managed'),
+  network: z.strictObject({
+    cidr: checkedString(cidrProblem),
+    azCount: wholeNumber({ min: 1, max: 6 }),
+    nat: z.enum(['none', 'single', 'per-az']),
+  }),
+  cluster: z.strictObject({
+    fargateWeight: wholeNumber(CAPACITY_WEIGHT_RANGE),
+    fargateSpotWeight: wholeNumber(CAPACITY_WEIGHT_RANGE),
+    fargateBase: wholeNumber(CAPACITY_BASE_RANGE).optional(),
+    containerInsights: z.enum(['enabled', 'enhanced', 'disabled']),
+  }),
+  defaultImageTag: checkedString(imageTagProblem),
+  imageTagMutability: z.enum(['MUTABLE', 'IMMUTABLE']).optional(),
+  // Keys and cpu/memory pairs are checked against the catalog below.
+  taskOverrides: z
+    .record(z.string(), z.strictObject({ imageTag: checkedString(imageTagProblem).optional(), cpu: z.number().optional(), memory: z.number().optional() }))
+    .optional(),
+  taskLogRetentionDays: retentionDays,
+});
+
+const existingBase = z.strictObject({
+  kind: z.literal('existing'),
+  // ARNs are checked below, against the environment's region and account.
+  clusterArn: z.string(),
+  subnetIds: idList(subnetIdProblem, MAX_SUBNETS),
+  securityGroupIds: idList(securityGroupIdProblem, MAX_SECURITY_GROUPS),
+  capacity: z.strictObject({
+    launchType: z.literal('FARGATE').optional(),
+    strategy: z
+      .array(
+        z.strictObject({
+          capacityProvider: z.enum(['FARGATE', 'FARGATE_SPOT']),
+          weight: wholeNumber(CAPACITY_WEIGHT_RANGE),
+          base: wholeNumber(CAPACITY_BASE_RANGE).optional(),
+        }),
+      )
+      .optional(),
+  }),
+  tasks: z.record(
+    z.string(),
+    z.strictObject({
+      taskDefinitionArn: z.string(),
+      containerName: checkedString(containerNameProblem),
+      taskRoleArn: z.string(),
+      executionRoleArn: z.string(),
+    }),
+  ),
+});
+
+export const environmentSchema = z.strictObject({
+  name: checkedString(environmentNameProblem),
+  accountId: checkedString(accountIdProblem),
+  region: checkedString(regionProblem),
+  defaultTags,
+  stateBackend: z
+    .strictObject({
+      bucket: checkedString(bucketNameProblem),
+      region: checkedString(regionProblem).optional(),
+      kmsKeyId: checkedString(kmsKeyArnProblem).optional(),
+    })
+    .optional(),
+  base: z.discriminatedUnion('kind', [managedBase, existingBase]),
+  observability: z.strictObject({
+    logRetentionDays: retentionDays,
+    stateMachineLogLevel: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']),
+    includeExecutionData: z.boolean(),
+    alarmEmail: checkedString(emailProblem).optional(),
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Catalog facts the environments are checked against
+// ---------------------------------------------------------------------------------------------
+
+interface CatalogTask {
+  readonly cpu: unknown;
+  readonly memory: unknown;
+  /** `service/rule` of every rule that starts this task. */
+  readonly targetedBy: string[];
+}
+
+interface CatalogTasks {
+  /** service → task name → facts. */
+  readonly byService: Map<string, Map<string, CatalogTask>>;
+  /** `service/rule` pairs of every rule, for derived resource names. */
+  readonly rules: { service: string; rule: string }[];
+}
+
+/** What the environments need from the catalog, read defensively (the catalog pass reports its flaws). */
+function catalogTasks(catalog: Catalog): CatalogTasks {
+  const byService = new Map<string, Map<string, CatalogTask>>();
+  const rules: { service: string; rule: string }[] = [];
+  const services = listOf(isRecord(catalog) ? catalog.services : undefined).filter(isRecord);
+  for (const service of services) {
+    if (typeof service.name !== 'string') continue;
+    const tasks = new Map<string, CatalogTask>();
+    for (const task of listOf(service.tasks).filter(isRecord)) {
+      if (typeof task.name === 'string') tasks.set(task.name, { cpu: task.cpu, memory: task.memory, targetedBy: [] });
+    }
+    byService.set(service.name, tasks);
+  }
+  for (const service of services) {
+    for (const rule of listOf(service.rules).filter(isRecord)) {
+      if (typeof service.name !== 'string' || typeof rule.name !== 'string') continue;
+      rules.push({ service: service.name, rule: rule.name });
+      const target = isRecord(rule.target) ? rule.target : {};
+      if (typeof target.service === 'string' && typeof target.task === 'string') {
+        byService.get(target.service)?.get(target.task)?.targetedBy.push(`${service.name}/${rule.name}`);
+      }
+    }
+  }
+  return { byService, rules };
+}
+
+/** The catalog task a `service/task` key names, or why it names none. */
+function lookUpTask(key: string, tasks: CatalogTasks): { task: CatalogTask } | { problem: string } {
+  const [service, task, ...rest] = key.split('/');
+  if (!service || !task || rest.length > 0) return { problem: `${quote(key)} is not a task key; use "<service>/<task>", for example "payment/charge"` };
+  const serviceTasks = tasks.byService.get(service);
+  if (!serviceTasks) return { problem: `the catalog has no service ${quote(service)} (services: ${[...tasks.byService.keys()].join(', ') || 'none'})` };
+  const found = serviceTasks.get(task);
+  if (!found) return { problem: `service ${quote(service)} defines no task ${quote(task)} (it defines: ${[...serviceTasks.keys()].join(', ') || 'no tasks'})` };
+  return { task: found };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field checks of one environment
+// ---------------------------------------------------------------------------------------------
+
+interface Problem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+const at = (path: readonly PropertyKey[], message: string): Problem => ({ path, message });
+
+/** Every AWS name derived from the environment's name, with the limit AWS sets on it. */
+export function derivedNames(env: string, tasks: CatalogTasks): { kind: string; limit: number; name: string }[] {
+  const perRule = tasks.rules.flatMap(({ service, rule }) => [
+    { kind: 'EventBridge rule name', limit: 64, name: names.ruleName(env, service, rule) },
+    { kind: 'Step Functions state machine name', limit: 80, name: names.stateMachineName(env, service, rule) },
+    { kind: 'SQS queue name', limit: 80, name: names.deadLetterQueueName(env, service, rule) },
+    { kind: 'IAM role name', limit: 64, name: names.stateMachineRoleName(env, service, rule) },
+    { kind: 'IAM role name', limit: 64, name: names.eventsRoleName(env, service, rule) },
+    { kind: 'CloudWatch log group name', limit: 512, name: names.stateMachineLogGroupName(env, service, rule) },
+  ]);
+  const perService = [...tasks.byService].flatMap(([service, serviceTasks]) => [
+    { kind: 'event bus name', limit: 256, name: names.busName(env, service) },
+    ...[...serviceTasks.keys()].map((task) => ({ kind: 'ECS task definition family', limit: 255, name: names.taskFamily(env, service, task) })),
+  ]);
+  return [
+    ...perRule,
+    ...perService,
+    { kind: 'ECS cluster name', limit: 255, name: names.clusterName(env) },
+    { kind: 'SNS topic name', limit: 256, name: names.alarmTopicName(env) },
+  ];
+}
+
+/** One problem per kind of name that gets too long, naming the longest. */
+function nameLengthProblems(env: string, tasks: CatalogTasks): Problem[] {
+  const tooLong = derivedNames(env, tasks).filter(({ name, limit }) => name.length > limit);
+  const kinds = [...new Set(tooLong.map(({ kind }) => kind))];
+  return kinds.map((kind) => {
+    const ofKind = tooLong.filter((entry) => entry.kind === kind).sort((a, b) => b.name.length - a.name.length);
+    const longest = ofKind[0]!;
+    const more = ofKind.length > 1 ? ` (and ${ofKind.length - 1} more)` : '';
+    return at(
+      ['name'],
+      `makes the ${kind} ${quote(longest.name)} ${longest.name.length} characters long; AWS allows at most ${longest.limit}${more}. Shorten the environment, service or rule name`,
+    );
+  });
+}
+
+interface ParsedArn {
+  readonly region: string;
+  readonly account: string;
+}
+
+/** Region and account of an ARN, checked against the environment's. */
+function arnPlacementProblems(path: readonly PropertyKey[], arn: ParsedArn, env: Record<string, unknown>, why = ''): Problem[] {
+  const problems: Problem[] = [];
+  if (typeof env.region === 'string' && arn.region !== '' && arn.region !== env.region) {
+    problems.push(at(path, `is in region ${quote(arn.region)}, not the environment's region ${quote(env.region)}`));
+  }
+  if (typeof env.accountId === 'string' && arn.account !== env.accountId) {
+    problems.push(at(path, `is in account ${quote(arn.account)}, not the environment's account ${quote(env.accountId)}${why}`));
+  }
+  return problems;
+}
+
+function arnProblems(path: readonly PropertyKey[], value: unknown, pattern: RegExp, expected: string, env: Record<string, unknown>, why = ''): Problem[] {
+  if (typeof value !== 'string') return [];
+  const match = pattern.exec(value);
+  if (!match?.groups) return [at(path, `${quote(value)} is not ${expected}`)];
+  return arnPlacementProblems(path, { region: match.groups.region ?? '', account: match.groups.account ?? '' }, env, why);
+}
+
+const CLUSTER_ARN = /^arn:aws:ecs:(?<region>[a-z0-9-]+):(?<account>\d{12}):cluster\/[A-Za-z0-9_-]{1,255}$/;
+const TASK_DEFINITION_ARN = /^arn:aws:ecs:(?<region>[a-z0-9-]+):(?<account>\d{12}):task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const ROLE_ARN = /^arn:aws:iam::(?<account>\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+function taskDefinitionArnProblems(path: readonly PropertyKey[], value: unknown, env: Record<string, unknown>): Problem[] {
+  if (typeof value === 'string' && /^arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}$/.test(value)) {
+    // IAM denies ecs:RunTask on a family ARN without revision; the state machine needs the full ARN.
+    return [at(path, `${quote(value)} has no revision; give the full ARN ending in ":<revision>"`)];
+  }
+  return arnProblems(path, value, TASK_DEFINITION_ARN, 'a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>)', env);
+}
+
+function existingBaseProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+  const problems: Problem[] = [
+    ...arnProblems(['base', 'clusterArn'], base.clusterArn, CLUSTER_ARN, 'an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)', env),
+  ];
+
+  const capacity = isRecord(base.capacity) ? base.capacity : undefined;
+  if (capacity && (capacity.launchType === undefined) === (capacity.strategy === undefined)) {
+    problems.push(at(['base', 'capacity'], 'give exactly one of launchType or strategy'));
+  }
+  if (capacity && Array.isArray(capacity.strategy)) {
+    const items = capacity.strategy.filter(isRecord);
+    if (capacity.strategy.length === 0) problems.push(at(['base', 'capacity', 'strategy'], 'must list at least one capacity provider'));
+    items.forEach((item, index) => {
+      if (items.findIndex((other) => other.capacityProvider === item.capacityProvider) !== index) {
+        problems.push(at(['base', 'capacity', 'strategy', index, 'capacityProvider'], `${quote(item.capacityProvider)} is listed twice`));
+      }
+    });
+    if (items.filter((item) => typeof item.base === 'number' && item.base > 0).length > 1) {
+      problems.push(at(['base', 'capacity', 'strategy'], 'only one capacity provider may have a base above 0'));
+    }
+    if (items.length > 0 && items.every((item) => item.weight === 0)) {
+      problems.push(at(['base', 'capacity', 'strategy'], 'at least one capacity provider needs a weight above 0'));
+    }
+  }
+
+  const configured = isRecord(base.tasks) ? base.tasks : undefined;
+  if (!configured) return problems;
+  for (const [key, task] of Object.entries(configured)) {
+    const path = ['base', 'tasks', key];
+    const found = lookUpTask(key, tasks);
+    if ('problem' in found) problems.push(at(path, found.problem));
+    if (!isRecord(task)) continue;
+    const roleWhy = ' (ECS can pass only roles of its own account)';
+    problems.push(
+      ...taskDefinitionArnProblems([...path, 'taskDefinitionArn'], task.taskDefinitionArn, env),
+      ...arnProblems([...path, 'taskRoleArn'], task.taskRoleArn, ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)', env, roleWhy),
+      ...arnProblems([...path, 'executionRoleArn'], task.executionRoleArn, ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)', env, roleWhy),
+    );
+  }
+  for (const [service, serviceTasks] of tasks.byService) {
+    for (const [task, facts] of serviceTasks) {
+      const key = names.taskKey(service, task);
+      if (facts.targetedBy.length > 0 && !Object.hasOwn(configured, key)) {
+        problems.push(at(['base', 'tasks'], `has no entry for ${quote(key)}, which ${facts.targetedBy.length === 1 ? 'rule' : 'rules'} ${facts.targetedBy.map(quote).join(', ')} ${facts.targetedBy.length === 1 ? 'starts' : 'start'}`));
+      }
+    }
+  }
+  return problems;
+}
+
+function taskOverrideProblems(key: string, override: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+  const path = ['base', 'taskOverrides', key];
+  const found = lookUpTask(key, tasks);
+  if ('problem' in found) return [at(path, found.problem)];
+  const cpu = override.cpu ?? found.task.cpu;
+  const memory = override.memory ?? found.task.memory;
+  if ((override.cpu === undefined && override.memory === undefined) || typeof cpu !== 'number' || typeof memory !== 'number') return [];
+  const size = fargateSizeProblem(cpu, memory);
+  if (!size) return [];
+  if (override[size.field] !== undefined) return [at([...path, size.field], size.message)];
+  // The field at fault comes from the catalog: point at the override that broke the pair.
+  if (size.field === 'memory') {
+    const allowed = describeMemory(FARGATE_SIZES[cpu] ?? []);
+    return [at([...path, 'cpu'], `${cpu} does not fit the catalog's memory of ${memory} MiB: cpu ${cpu} allows ${allowed}; override memory too`)];
+  }
+  return [at([...path, 'memory'], `does not fit the catalog's cpu: ${size.message}`)];
+}
+
+function managedBaseProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+  const problems: Problem[] = [];
+  const network = isRecord(base.network) ? base.network : {};
+  const zones = typeof env.region === 'string' ? availabilityZoneCount(env.region) : undefined;
+  if (zones !== undefined && typeof network.azCount === 'number' && network.azCount > zones) {
+    problems.push(at(['base', 'network', 'azCount'], `${network.azCount} exceeds the ${zones} Availability Zones of ${env.region}`));
+  }
+  const cluster = isRecord(base.cluster) ? base.cluster : {};
+  if (cluster.fargateWeight === 0 && cluster.fargateSpotWeight === 0) {
+    problems.push(at(['base', 'cluster'], 'fargateWeight and fargateSpotWeight are both 0; at least one must be above 0'));
+  }
+  const overrides = isRecord(base.taskOverrides) ? base.taskOverrides : {};
+  for (const [key, override] of Object.entries(overrides)) {
+    if (isRecord(override)) problems.push(...taskOverrideProblems(key, override, tasks));
+  }
+  // An immutable repository accepts one push per tag: a moving tag such as `latest` cannot move.
+  if ((base.imageTagMutability ?? 'IMMUTABLE') === 'IMMUTABLE') {
+    const tagged: [readonly PropertyKey[], unknown][] = [
+      [['base', 'defaultImageTag'], base.defaultImageTag],
+      ...Object.entries(overrides).map(([key, override]): [readonly PropertyKey[], unknown] => [['base', 'taskOverrides', key, 'imageTag'], isRecord(override) ? override.imageTag : undefined]),
+    ];
+    for (const [path] of tagged.filter(([, tag]) => tag === 'latest')) {
+      problems.push(at(path, `"latest" cannot be pushed twice to an IMMUTABLE repository (imageTagMutability defaults to IMMUTABLE); use a versioned tag or set base.imageTagMutability to "MUTABLE"`));
+    }
+  }
+  return problems;
+}
+
+function stateBackendProblems(env: Record<string, unknown>): Problem[] {
+  const backend = isRecord(env.stateBackend) ? env.stateBackend : undefined;
+  if (!backend || typeof backend.kmsKeyId !== 'string') return [];
+  const match = KMS_ARN.exec(backend.kmsKeyId);
+  const bucketRegion = backend.region ?? env.region;
+  if (!match || typeof bucketRegion !== 'string' || match[1] === bucketRegion) return [];
+  return [at(['stateBackend', 'kmsKeyId'], `is in region ${quote(match[1])}, but the state bucket is in ${quote(bucketRegion)}; S3 needs a KMS key of the bucket's region`)];
+}
+
+function crossFieldProblems(env: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+  const problems: Problem[] = [];
+  if (typeof env.name === 'string' && environmentNameProblem(env.name) === undefined) problems.push(...nameLengthProblems(env.name, tasks));
+  problems.push(...stateBackendProblems(env));
+  const base = isRecord(env.base) ? env.base : undefined;
+  if (base?.kind === 'managed') problems.push(...managedBaseProblems(env, base, tasks));
+  if (base?.kind === 'existing') problems.push(...existingBaseProblems(env, base, tasks));
+  return problems;
+}
+
+/** `environment "dev"`, or `environments[3]` when the name is missing. */
+function environmentLabel(env: unknown, index: number): string {
+  const name = isRecord(env) ? env.name : undefined;
+  return typeof name === 'string' && name.length > 0 ? `environment ${quote(name)}` : `environments[${index}]`;
+}
+
+function environmentProblems(env: unknown, index: number, tasks: CatalogTasks): string[] {
+  const label = environmentLabel(env, index);
+  const shape = shapeProblems(environmentSchema, env, formatPath).map((problem) => line(label, problem));
+  if (!isRecord(env)) return shape;
+  const cross = crossFieldProblems(env, tasks).map(({ path, message }) => line(label, formatPath(path), message));
+  return [...shape, ...cross];
+}
+
+function duplicateEnvironmentNames(environments: readonly unknown[]): string[] {
+  const counts = new Map<string, number>();
+  for (const env of environments) {
+    if (isRecord(env) && typeof env.name === 'string') counts.set(env.name, (counts.get(env.name) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, count]) => count > 1)
+    .map(([name, count]) => line(`environment ${quote(name)}`, 'name', `is used by ${count} environments; environment names must be unique`));
+}
+
