@@ -11,7 +11,6 @@ import {
   failWhere,
   type FakeAwsServer,
   newEventId,
-  type PutEventsHandler,
   sequence,
   startFakeAws,
   useFakeAwsEnv,

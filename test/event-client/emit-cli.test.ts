@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws } from '../support/fake-eventbridge';
+
+const root = path.resolve(__dirname, '../..');
+let server: FakeAwsServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startFakeAws();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emit-cli-'));
+});
+afterAll(async () => {
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  server.onPutEvents(acceptAll);
+  server.reset();
+});
+
+/** Runs the CLI as operators do, against the fake server; never throws on a non-zero exit. */
+function emit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/emit.ts', ...args], { cwd: root, env, timeout: 30000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function jsonl(name: string, lines: readonly (object | string)[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n');
+  return file;
+}
+
+const booking = (i: number) => ({ service: 'booking', detailType: 'BookingCreated', detail: { bookingId: `b-${i}` } });
+const payment = (i: number) => ({ service: 'payment', detailType: 'PaymentSucceeded', detail: { bookingId: `b-${i}` } });
+
+it('emits one event from the command line', async () => {
+  const run = await emit('--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{"bookingId":"b-1"}');
+
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^Environment 'dev' \(dev-booking: 1\): 1 sent, 0 failed in \d+\.\d\d s \(\d+ events\/s\)\.\n$/);
+  expect(server.putEventsCalls.map((call) => call.entries)).toEqual([
+    [{ EventBusName: 'dev-booking', Source: 'booking-saga.booking', DetailType: 'BookingCreated', Detail: '{"bookingId":"b-1"}' }],
+  ]);
+});
+
+it('emits a JSON Lines file to each line’s service bus, in batches of 10', async () => {
+  const lines = [...Array.from({ length: 15 }, (_, i) => booking(i)), '', ...Array.from({ length: 10 }, (_, i) => payment(i))];
+  const run = await emit('--env', 'staging', '--file', jsonl('mixed.jsonl', lines));
+
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain("Environment 'staging' (staging-booking: 15, staging-payment: 10): 25 sent, 0 failed");
+  const callsPerBus = server.putEventsCalls.map((call) => `${call.entries[0].EventBusName}:${call.entries.length}`).sort();
+  expect(callsPerBus).toEqual(['staging-booking:10', 'staging-booking:5', 'staging-payment:10']);
+  const bookingDetails = server.putEventsCalls.filter((c) => c.entries[0].EventBusName === 'staging-booking').flatMap((c) => c.entries.map((e) => e.Detail));
+  // Batches of one bus are in flight together (--concurrency 4), so arrival order is not fixed.
+  expect(bookingDetails.sort()).toEqual(Array.from({ length: 15 }, (_, i) => `{"bookingId":"b-${i}"}`).sort());
+  expect(server.putEventsCalls.find((c) => c.entries[0].EventBusName === 'staging-payment')!.entries[0].Source).toBe('booking-saga.payment');
+});
+
+it('exits 1 and reports failures by code and line, retrying the throttled ones, and writes the failed lines out', async () => {
+  const failedOut = path.join(dir, 'failed.jsonl');
+  const lines = Array.from({ length: 25 }, (_, i) => booking(i));
+  server.onPutEvents(
+    sequence(
+      failWhere((entry) => /"b-(3|4)"/.test(entry.Detail!), 'ThrottlingException'),
+      failWhere((entry) => /"b-(3|17)"/.test(entry.Detail!), 'NotAuthorizedForSourceException', 'Not authorized.'),
+    ),
+  );
+  const run = await emit('--env', 'dev', '--file', jsonl('failing.jsonl', lines), '--failed-out', failedOut, '--concurrency', '1');
+
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('23 sent, 2 failed (NotAuthorizedForSourceException: 2)');
+  expect(run.stderr).toContain('emit: failed: line 4 (dev-booking BookingCreated): NotAuthorizedForSourceException: Not authorized.');
+  expect(run.stderr).toContain('emit: failed: line 18 (dev-booking BookingCreated): NotAuthorizedForSourceException: Not authorized.');
+  expect(fs.readFileSync(failedOut, 'utf8')).toBe(`${JSON.stringify(booking(3))}\n${JSON.stringify(booking(17))}\n`);
+  // b-3 and b-4 were throttled on the first call and resent alone; b-3 then failed for good.
+  expect(server.putEventsCalls[1].entries.map((e) => e.Detail)).toEqual(['{"bookingId":"b-3"}', '{"bookingId":"b-4"}']);
+});
+
+it('exits 1 with a clear report when the endpoint refuses every call', async () => {
+  server.onPutEvents(() => callError(400, 'AccessDeniedException', 'not allowed'));
+  const run = await emit('--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{}');
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('0 sent, 1 failed (AccessDeniedException: 1)');
+  expect(run.stderr).toContain('emit: failed: (dev-booking BookingCreated): AccessDeniedException: not allowed');
+});
+
+it('refuses a file with bad lines before sending anything, naming each line', async () => {
+  const tooBigForRunTask = { ...booking(9), detail: { note: 'x'.repeat(9000) } };
+  const lines: (object | string)[] = [booking(1), booking(2), '{"service": "booking", "detailType": ', booking(4), { ...booking(5), service: 'bookings' }, { ...booking(6), detail_type: 'x' }, tooBigForRunTask];
+  const run = await emit('--env', 'dev', '--file', jsonl('bad.jsonl', lines));
+
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('emit: line 3: not valid JSON');
+  expect(run.stderr).toContain("emit: line 5: Unknown service 'bookings' (environment 'dev'). Known services: booking, payment, seat, notification, compensation.");
+  expect(run.stderr).toContain("emit: line 6: unknown field(s) 'detail_type'");
+  expect(run.stderr).toMatch(/emit: line 7: dev-booking BookingCreated: detail too large for rule 'charge-payment' .*set options.detailDelivery: 'reference' on rule 'charge-payment'/);
+  expect(run.stderr).toContain("emit: refused: 4 problem(s) in environment 'dev'; nothing was sent.");
+  expect(server.counts.calls).toBe(0);
+});
+
+it('--dry-run validates a file and sends nothing', async () => {
+  const run = await emit('--env', 'dev', '--file', jsonl('dry.jsonl', Array.from({ length: 12 }, (_, i) => (i % 2 ? booking(i) : payment(i)))), '--dry-run');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe("Dry run: 12 event(s) valid for environment 'dev' (dev-payment: 6, dev-booking: 6); nothing sent.\n");
+  expect(server.counts.calls).toBe(0);
+});
+
+it('warns about an unmatched detail-type once with its lines, and refuses it with --strict', async () => {
+  const file = jsonl('typo.jsonl', [booking(1), { ...booking(2), detailType: 'BookingCreatd' }, { ...booking(3), detailType: 'BookingCreatd' }]);
+  const lenient = await emit('--env', 'dev', '--file', file, '--dry-run');
+  expect(lenient.code).toBe(0);
+  expect(lenient.stderr).toContain("emit: warning: line 2 and 1 more: detail-type 'BookingCreatd' matches no rule on bus 'dev-booking'");
+
+  const strict = await emit('--env', 'dev', '--file', file, '--strict');
+  expect(strict.code).toBe(2);
+  expect(strict.stderr).toContain("emit: line 2: dev-booking BookingCreatd: detail-type 'BookingCreatd' matches no rule");
+  expect(server.counts.calls).toBe(0);
+});
+
+it('explains usage errors and prints --help', async () => {
+  const noEnv = await emit('--service', 'booking', '--detail-type', 'BookingCreated');
+  expect(noEnv).toMatchObject({ code: 2, stderr: 'emit: --env is required.\nRun with --help for usage.\n' });
+  const unknownEnv = await emit('--env', 'qa', '--service', 'booking', '--detail-type', 'BookingCreated');
+  expect(unknownEnv.code).toBe(2);
+  expect(unknownEnv.stderr).toContain("Unknown environment 'qa'. Known environments: dev, staging, prod.");
+  const mixed = await emit('--env', 'dev', '--file', 'x.jsonl', '--service', 'booking');
+  expect(mixed.stderr).toContain('--file takes service, detailType and detail from each line; remove --service.');
+  const help = await emit('--help');
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('--dry-run');
+  expect(help.stdout).toContain('Exit codes: 0 all sent');
+});
