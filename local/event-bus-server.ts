@@ -50,8 +50,23 @@ export interface LocalEventBusOptions {
   readonly account: string;
   /** Called for every accepted event, before the PutEvents response is sent. */
   readonly onEvent: (busName: string, event: EventEnvelope, publisher: Publisher) => void;
+  /**
+   * Answers Step Functions `DescribeExecution` (JSON 1.0) on the same port, so a task with detail
+   * delivery `reference` reads its event as in AWS (point `AWS_ENDPOINT_URL_SFN` here too).
+   */
+  readonly describeExecution?: (executionArn: string) => DescribedExecution | undefined;
   readonly now?: () => Date;
   readonly newId?: () => string;
+}
+
+export interface DescribedExecution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: Date;
+  /** The execution input as a JSON string. */
+  readonly input: string;
 }
 
 /** PutEvents accepts at most 10 entries per request. */
@@ -179,13 +194,15 @@ export interface LocalEventBusServer {
 }
 
 const JSON_11 = 'application/x-amz-json-1.1';
+const JSON_10 = 'application/x-amz-json-1.0';
 const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
+const DESCRIBE_EXECUTION_TARGET = 'AWSStepFunctions.DescribeExecution';
 
 /** Starts the endpoint on 127.0.0.1 (`port` 0 picks a free one). */
 export async function startLocalEventBus(options: LocalEventBusOptions & { readonly port?: number }): Promise<LocalEventBusServer> {
   const bus = new LocalEventBus(options);
   const server = createServer((request, response) => {
-    handle(bus, request, response).catch((error: unknown) => {
+    handle(bus, options, request, response).catch((error: unknown) => {
       sendError(response, 500, 'InternalException', (error as Error).message);
     });
   });
@@ -213,17 +230,23 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function handle(bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/**
+ * Who is calling, from the endpoint's path: the runner gives each task process its own endpoint
+ * `http://127.0.0.1:<port>/<publisher>` (the SDK keeps a custom endpoint's path), so the timeline
+ * can say which task published which event. A bare endpoint is `http`.
+ */
+export function publisherOf(url: string | undefined): Publisher {
+  const segment = (url ?? '/').split('?')[0]!.replace(/^\/+|\/+$/g, '');
+  return segment === '' ? 'http' : decodeURIComponent(segment);
+}
+
+async function handle(bus: LocalEventBus, options: LocalEventBusOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
   if (request.method !== 'POST') {
     sendError(response, 405, 'UnknownOperationException', `Only POST is supported, got ${request.method}`);
     return;
   }
   const target = request.headers['x-amz-target'];
-  if (target !== PUT_EVENTS_TARGET) {
-    sendError(response, 400, 'UnknownOperationException', `The local EventBridge supports only ${PUT_EVENTS_TARGET}, got ${String(target)}`);
-    return;
-  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -231,8 +254,16 @@ async function handle(bus: LocalEventBus, request: IncomingMessage, response: Se
     sendError(response, 400, 'SerializationException', 'The request body is not valid JSON');
     return;
   }
+  if (target === DESCRIBE_EXECUTION_TARGET && options.describeExecution) {
+    describeExecution(options.describeExecution, parsed, response);
+    return;
+  }
+  if (target !== PUT_EVENTS_TARGET) {
+    sendError(response, 400, 'UnknownOperationException', `The local EventBridge supports only ${PUT_EVENTS_TARGET}, got ${String(target)}`);
+    return;
+  }
   try {
-    const result = bus.putEvents((parsed ?? {}) as { Entries?: unknown }, 'http');
+    const result = bus.putEvents((parsed ?? {}) as { Entries?: unknown }, publisherOf(request.url));
     send(response, 200, result);
   } catch (error) {
     if (error instanceof PutEventsValidationError) {
@@ -241,6 +272,20 @@ async function handle(bus: LocalEventBus, request: IncomingMessage, response: Se
     }
     throw error;
   }
+}
+
+function describeExecution(
+  describe: NonNullable<LocalEventBusOptions['describeExecution']>,
+  request: unknown,
+  response: ServerResponse,
+): void {
+  const arn = (request as { executionArn?: unknown } | null)?.executionArn;
+  const execution = typeof arn === 'string' ? describe(arn) : undefined;
+  if (!execution) {
+    sendError(response, 400, 'ExecutionDoesNotExist', `Execution does not exist: '${String(arn)}'`, JSON_10);
+    return;
+  }
+  send(response, 200, { ...execution, startDate: execution.startDate.getTime() / 1000 }, {}, JSON_10);
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -252,10 +297,10 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType = JSON_11): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
-    'content-type': JSON_11,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': randomUUID(),
     ...headers,
@@ -263,7 +308,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(text);
 }
 
-function sendError(response: ServerResponse, status: number, type: string, message: string): void {
+function sendError(response: ServerResponse, status: number, type: string, message: string, contentType = JSON_11): void {
   if (response.headersSent) return;
-  send(response, status, { __type: type, message }, { 'x-amzn-errortype': type });
+  send(response, status, { __type: type, message }, { 'x-amzn-errortype': type }, contentType);
 }

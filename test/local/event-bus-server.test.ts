@@ -1,6 +1,9 @@
 /** The local EventBridge endpoint, driven by the real AWS SDK client over HTTP. */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { busNameOf, type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from '../../local/event-bus-server';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { busNameOf, publisherOf, type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from '../../local/event-bus-server';
+
+const EXECUTION_ARN = 'arn:aws:states:ap-southeast-1:111111111111:execution:m:e';
 
 describe('local EventBridge endpoint', () => {
   let server: LocalEventBusServer;
@@ -16,6 +19,10 @@ describe('local EventBridge endpoint', () => {
       onEvent: (bus, event, publisher) => received.push({ bus, event, publisher }),
       now: () => new Date('2024-05-01T10:20:30.456Z'),
       newId: () => `id-${++nextId}`,
+      describeExecution: (arn) =>
+        arn === EXECUTION_ARN
+          ? { executionArn: arn, stateMachineArn: 'arn:aws:states:ap-southeast-1:111111111111:stateMachine:m', name: 'e', status: 'RUNNING', startDate: new Date('2024-05-01T00:00:00Z'), input: '{"detail":{"a":"\\\\"}}' }
+          : undefined,
     });
     client = new EventBridgeClient({
       endpoint: server.endpoint,
@@ -134,6 +141,29 @@ describe('local EventBridge endpoint', () => {
     );
     expect(result.FailedEntryCount).toBe(0);
     expect(received[0]).toMatchObject({ bus: 'dev-payment', publisher: 'state machine dev-booking-charge-payment', event: { detail: { bookingId: 'b-2' } } });
+  });
+
+  test('a task process is told apart by the path of its endpoint', async () => {
+    const taskClient = new EventBridgeClient({
+      endpoint: `${server.endpoint}/task-7`,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await taskClient.send(new PutEventsCommand({ Entries: [{ EventBusName: 'dev-payment', Source: 's', DetailType: 'X', Detail: '{}' }] }));
+    taskClient.destroy();
+    expect(received[0]!.publisher).toBe('task-7');
+    expect(publisherOf('/')).toBe('http');
+    expect(publisherOf('/a%20b/?x=1')).toBe('a b');
+  });
+
+  test('DescribeExecution (Step Functions JSON 1.0) answers from the runner, for delivery "reference"', async () => {
+    const sfn = new SFNClient({ endpoint: server.endpoint, region: 'ap-southeast-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: EXECUTION_ARN }));
+    expect(described.input).toBe('{"detail":{"a":"\\\\"}}');
+    expect(JSON.parse(described.input!).detail.a).toBe('\\');
+    expect(described.startDate?.toISOString()).toBe('2024-05-01T00:00:00.000Z');
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: `${EXECUTION_ARN}x` }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    sfn.destroy();
   });
 
   test('busNameOf reads names and ARNs', () => {
