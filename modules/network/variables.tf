@@ -55,7 +55,7 @@ variable "interface_endpoint_services" {
   default     = ["ecr.api", "ecr.dkr", "logs", "events", "states", "sts"]
 
   validation {
-    condition     = alltrue([for service in var.interface_endpoint_services : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", service))])
+    condition     = alltrue([for service in var.interface_endpoint_services : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", service)) && !startswith(service, "com.")])
     error_message = "interface_endpoint_services must be short service names (lower-case letters, digits, dots, dashes), such as \"ecr.api\"; not full names like \"com.amazonaws.eu-west-1.ecr.api\"."
   }
 
