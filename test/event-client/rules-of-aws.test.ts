@@ -1,0 +1,43 @@
+import { backoffDelayMs, isRetryableCallError, isRetryableEntryError, MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from '../../event-client';
+
+describe('PutEvents entry size (EventBridge user guide rule)', () => {
+  it('counts UTF-8 bytes of Source, DetailType, Detail and each resource, and 14 for Time', () => {
+    expect(MAX_ENTRY_SIZE_BYTES).toBe(262144);
+    expect(putEventsEntrySize({ Source: 'a.b', DetailType: 'T', Detail: '{}' })).toBe(3 + 1 + 2);
+    // 'é' is 2 bytes, '€' 3 bytes, '🎫' 4 bytes in UTF-8.
+    expect(putEventsEntrySize({ Source: 'a.b', DetailType: 'Té', Detail: '{"p":"€🎫"}' })).toBe(3 + 3 + (8 + 3 + 4));
+    expect(
+      putEventsEntrySize({ Source: 's', DetailType: 't', Detail: '{}', Resources: ['arn:aws:x', 'arn:aws:yy'], Time: new Date(0) }),
+    ).toBe(14 + 1 + 1 + 2 + 9 + 10);
+  });
+});
+
+describe('retry rules', () => {
+  it('retries only the entry error codes the API reference calls retryable', () => {
+    expect(['ThrottlingException', 'InternalFailure'].map(isRetryableEntryError)).toEqual([true, true]);
+    expect(['MalformedDetail', 'InvalidArgument', 'AccessDeniedException', 'NotAuthorizedForSourceException', undefined].map(isRetryableEntryError)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('treats throttled, 5xx and network call errors as retryable, client errors as not', () => {
+    const sdkError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+    expect(isRetryableCallError(sdkError('ThrottlingException', 400))).toBe(true);
+    expect(isRetryableCallError(sdkError('SomethingNew', 503))).toBe(true);
+    expect(isRetryableCallError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isRetryableCallError(Object.assign(new Error('x'), { $retryable: { throttling: true } }))).toBe(true);
+    expect(isRetryableCallError(sdkError('AccessDeniedException', 400))).toBe(false);
+    expect(isRetryableCallError(sdkError('ResourceNotFoundException', 400))).toBe(false);
+    expect(isRetryableCallError('boom')).toBe(false);
+  });
+
+  it('backs off exponentially with full jitter under a cap', () => {
+    const policy = { baseDelayMs: 100, maxDelayMs: 1000 };
+    expect([0, 1, 2, 3, 4].map((retry) => backoffDelayMs(retry, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
+  });
+});
