@@ -1,0 +1,233 @@
+import {
+  deadLetterQueuePolicy,
+  ECS_SYNC_MANAGED_RULE,
+  eventsAssumeRolePolicy,
+  eventsStartExecutionPolicy,
+  stateMachineAssumeRolePolicy,
+  stateMachinePolicy,
+  taskReadExecutionPolicy,
+  WILDCARD_RESOURCE_ALLOWED,
+  wildcardResourceStatements,
+  type StateMachinePolicyInput,
+} from '../../stacks/iam-policies';
+import type { PolicyDocument, PolicyStatement } from '../../stacks/policy-document';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const CLUSTER = '${data.terraform_remote_state.base.outputs.cluster_arn}';
+const TASK_ROLE = 'arn:aws:iam::123456789012:role/dev-payment-charge-task';
+const EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/dev-payment-charge-execution';
+const PAYMENT_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment';
+
+function policyInput(overrides: Partial<StateMachinePolicyInput> = {}): StateMachinePolicyInput {
+  return {
+    region: REGION,
+    accountId: ACCOUNT,
+    clusterArn: CLUSTER,
+    taskFamily: 'dev-payment-charge',
+    taskRoleArn: TASK_ROLE,
+    executionRoleArn: EXECUTION_ROLE,
+    publishEventBusArns: [PAYMENT_BUS],
+    ...overrides,
+  };
+}
+
+function statement(doc: PolicyDocument, sid: string): PolicyStatement {
+  const found = doc.Statement.find((candidate) => candidate.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid} in ${JSON.stringify(doc)}`);
+  return found;
+}
+
+const allDocuments = (): [string, PolicyDocument][] => [
+  ['eventsAssumeRolePolicy', eventsAssumeRolePolicy(ACCOUNT)],
+  ['eventsStartExecutionPolicy', eventsStartExecutionPolicy('arn:aws:states:eu-west-1:123456789012:stateMachine:dev-booking-x')],
+  ['stateMachineAssumeRolePolicy', stateMachineAssumeRolePolicy(ACCOUNT, REGION)],
+  ['stateMachinePolicy', stateMachinePolicy(policyInput())],
+  ['stateMachinePolicy without publishing', stateMachinePolicy(policyInput({ publishEventBusArns: [] }))],
+  ['taskReadExecutionPolicy', taskReadExecutionPolicy('arn:aws:states:eu-west-1:123456789012:execution:dev-booking-x:*')],
+  ['deadLetterQueuePolicy', deadLetterQueuePolicy('arn:aws:sqs:eu-west-1:123456789012:dev-booking-x-dlq', 'arn:aws:events:eu-west-1:123456789012:rule/dev-booking/dev-booking-x')],
+];
+
+describe.each(allDocuments())('%s', (_name, doc) => {
+  test('is a 2012-10-17 document whose statements have unique Sids and allow only', () => {
+    expect(doc.Version).toBe('2012-10-17');
+    expect(doc.Statement.length).toBeGreaterThan(0);
+    const sids = doc.Statement.map((item) => item.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+    for (const item of doc.Statement) {
+      expect(item.Sid).toMatch(/^[A-Za-z0-9]+$/);
+      expect(item.Effect).toBe('Allow');
+    }
+  });
+
+  test('has no "*" resource except where AWS requires it', () => {
+    for (const item of wildcardResourceStatements(doc)) {
+      expect(Object.keys(WILDCARD_RESOURCE_ALLOWED)).toContain(item.Sid);
+    }
+    // No action wildcards either.
+    for (const item of doc.Statement) {
+      for (const action of ([] as string[]).concat(item.Action)) expect(action).not.toContain('*');
+    }
+  });
+});
+
+test('wildcardResourceStatements finds "*" alone or in a list, not in a longer ARN', () => {
+  const doc: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'A', Effect: 'Allow', Action: 'x:Y', Resource: '*' },
+      { Sid: 'B', Effect: 'Allow', Action: 'x:Y', Resource: ['arn:aws:x:::a', '*'] },
+      { Sid: 'C', Effect: 'Allow', Action: 'x:Y', Resource: 'arn:aws:ecs:eu-west-1:1:task/*' },
+    ],
+  };
+  expect(wildcardResourceStatements(doc).map((item) => item.Sid)).toEqual(['A', 'B']);
+});
+
+describe('EventBridge role', () => {
+  test('trusted by events.amazonaws.com for this account only', () => {
+    expect(eventsAssumeRolePolicy(ACCOUNT).Statement).toEqual([
+      {
+        Sid: 'EventBridgeAssumesRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      },
+    ]);
+  });
+
+  test('may start exactly one state machine', () => {
+    const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:dev-booking-payment-requested';
+    expect(eventsStartExecutionPolicy(arn).Statement).toEqual([
+      { Sid: 'StartRuleStateMachine', Effect: 'Allow', Action: 'states:StartExecution', Resource: arn },
+    ]);
+  });
+});
+
+describe('state machine role', () => {
+  test('trusted by states.amazonaws.com for the account and its state machines in the region', () => {
+    expect(stateMachineAssumeRolePolicy(ACCOUNT, REGION).Statement).toEqual([
+      {
+        Sid: 'StepFunctionsAssumesRole',
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:states:eu-west-1:123456789012:stateMachine:*' },
+        },
+      },
+    ]);
+  });
+
+  const doc = stateMachinePolicy(policyInput());
+
+  test('RunTask on every revision of one family, in one cluster', () => {
+    expect(statement(doc, 'RunTaskFamilyInCluster')).toEqual({
+      Sid: 'RunTaskFamilyInCluster',
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      Resource: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/dev-payment-charge:*',
+      Condition: { ArnEquals: { 'ecs:cluster': CLUSTER } },
+    });
+  });
+
+  test('tagging only as part of RunTask (PropagateTags)', () => {
+    expect(statement(doc, 'TagTasksOnRunTask')).toMatchObject({
+      Action: 'ecs:TagResource',
+      Resource: 'arn:aws:ecs:eu-west-1:123456789012:task/*',
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    });
+  });
+
+  test('DescribeTasks and StopTask on tasks of the cluster', () => {
+    expect(statement(doc, 'WatchAndStopTasksInCluster')).toMatchObject({
+      Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: 'arn:aws:ecs:eu-west-1:123456789012:task/*',
+      Condition: { ArnEquals: { 'ecs:cluster': CLUSTER } },
+    });
+  });
+
+  test('the .sync managed rule, and only it', () => {
+    expect(ECS_SYNC_MANAGED_RULE).toBe('StepFunctionsGetEventsForECSTaskRule');
+    expect(statement(doc, 'ManageEcsSyncRule')).toMatchObject({
+      Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      Resource: 'arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventsForECSTaskRule',
+    });
+  });
+
+  test('PassRole on exactly the task and execution roles, to ECS tasks only', () => {
+    expect(statement(doc, 'PassTaskRoles')).toMatchObject({
+      Action: 'iam:PassRole',
+      Resource: [TASK_ROLE, EXECUTION_ROLE],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    const sameRole = stateMachinePolicy(policyInput({ executionRoleArn: TASK_ROLE }));
+    expect(statement(sameRole, 'PassTaskRoles').Resource).toEqual([TASK_ROLE]);
+  });
+
+  test('PutEvents on the publish buses, and no statement when nothing is published', () => {
+    expect(statement(doc, 'PublishOutcomeEvents')).toMatchObject({ Action: 'events:PutEvents', Resource: [PAYMENT_BUS] });
+    const twice = stateMachinePolicy(policyInput({ publishEventBusArns: [PAYMENT_BUS, PAYMENT_BUS] }));
+    expect(statement(twice, 'PublishOutcomeEvents').Resource).toEqual([PAYMENT_BUS]);
+    const silent = stateMachinePolicy(policyInput({ publishEventBusArns: [] }));
+    expect(silent.Statement.map((item) => item.Sid)).not.toContain('PublishOutcomeEvents');
+    expect(JSON.stringify(silent)).not.toContain('events:PutEvents');
+  });
+
+  test('log delivery and X-Ray are the only "*" statements, with exactly the documented actions', () => {
+    expect(wildcardResourceStatements(doc).map((item) => item.Sid).sort()).toEqual(['DeliverExecutionLogs', 'SendXRayTraces']);
+    expect(statement(doc, 'DeliverExecutionLogs').Action).toEqual([
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    expect(statement(doc, 'SendXRayTraces').Action).toEqual([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+    ]);
+    for (const sid of Object.keys(WILDCARD_RESOURCE_ALLOWED)) expect(WILDCARD_RESOURCE_ALLOWED[sid]).toMatch(/AWS requires "\*"/);
+  });
+
+  test('grants nothing else', () => {
+    expect(doc.Statement.map((item) => item.Sid)).toEqual([
+      'RunTaskFamilyInCluster',
+      'TagTasksOnRunTask',
+      'WatchAndStopTasksInCluster',
+      'ManageEcsSyncRule',
+      'PassTaskRoles',
+      'PublishOutcomeEvents',
+      'DeliverExecutionLogs',
+      'SendXRayTraces',
+    ]);
+  });
+});
+
+test('the task reads the input of its own state machine executions only', () => {
+  const executions = 'arn:aws:states:eu-west-1:123456789012:execution:dev-booking-payment-requested:*';
+  expect(taskReadExecutionPolicy(executions).Statement).toEqual([
+    { Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: executions },
+  ]);
+});
+
+test('the dead-letter queue accepts messages from its rule only', () => {
+  const queue = 'arn:aws:sqs:eu-west-1:123456789012:dev-booking-payment-requested-dlq';
+  const rule = 'arn:aws:events:eu-west-1:123456789012:rule/dev-booking/dev-booking-payment-requested';
+  expect(deadLetterQueuePolicy(queue, rule).Statement).toEqual([
+    {
+      Sid: 'RuleSendsDeadLetters',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: queue,
+      Condition: { ArnEquals: { 'aws:SourceArn': rule } },
+    },
+  ]);
+});
