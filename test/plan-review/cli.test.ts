@@ -1,0 +1,140 @@
+/**
+ * The two commands as processes: exact preflight failures, exit codes, and a full plan run over a
+ * hand-made cdktf.out of terraform_data stacks (real Terraform, local backend) when Terraform exists.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+
+/** A clean environment: no AWS credentials, HOME without ~/.aws. */
+const cleanEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TF_CLI_CONFIG_FILE: '/dev/null' };
+  return { ...env, ...extra };
+};
+
+const run = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+
+let home: string;
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'plan-cli-'));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('npm run plan: preflight', () => {
+  it('no terraform binary: exact message, exit 2, before synthesizing', () => {
+    const result = run('plan.ts', ['--env', 'dev'], cleanEnv(home, { TERRAFORM_BINARY_NAME: 'definitely-not-terraform', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }));
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'plan: Terraform binary "definitely-not-terraform" (from TERRAFORM_BINARY_NAME) was not found on PATH. Install it, or unset TERRAFORM_BINARY_NAME to use "terraform".',
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('no terraform on PATH at all: exact message, exit 2', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan.ts'), '--env', 'dev'], {
+      cwd: ROOT,
+      env: { PATH: home, HOME: home },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'plan: Terraform binary "terraform" was not found on PATH. Install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BINARY_NAME=tofu to use OpenTofu.',
+    );
+  });
+
+  (hasTerraform ? it : it.skip)('no AWS credentials: exit 2 naming the environment', () => {
+    const result = run('plan.ts', ['--env', 'staging'], cleanEnv(home));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^plan: No AWS credentials found for environment staging\. Provide one of: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;/);
+  });
+
+  it('usage errors exit 2', () => {
+    const result = run('plan.ts', [], cleanEnv(home));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('plan: --env is required');
+  });
+});
+
+(hasTerraform ? describe : describe.skip)('npm run plan over a synthesized output (real terraform, terraform_data)', () => {
+  it('plans in dependency order, keeps going past a failed stack, and the summary shows it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-run-'));
+    try {
+      const stacks: Record<string, { deps: string[]; body: unknown }> = {
+        'dev-seat': { deps: ['dev-base'], body: { resource: { terraform_data: { machine: { input: 'asl-v1' } } } } },
+        'dev-broken': { deps: ['dev-base'], body: { resource: { terraform_data: { x: { input: '${var.missing}' } } } } },
+        'dev-base': { deps: [], body: { terraform: { backend: { local: { path: 'base.tfstate' } } }, resource: { terraform_data: { net: { input: '10.10.0.0/16' } } } } },
+        'prod-base': { deps: [], body: {} },
+      };
+      const out = join(dir, 'cdktf.out');
+      for (const [name, stack] of Object.entries(stacks)) {
+        mkdirSync(join(out, 'stacks', name), { recursive: true });
+        writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack.body));
+      }
+      writeFileSync(
+        join(out, 'manifest.json'),
+        JSON.stringify({
+          version: '0.21.0',
+          stacks: Object.fromEntries(
+            Object.entries(stacks).map(([name, s]) => [name, { name, constructPath: name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, annotations: [], dependencies: s.deps }]),
+          ),
+        }),
+      );
+      const plans = join(dir, 'plans');
+      const result = run('plan.ts', ['--env', 'dev', '--no-synth', '--cdktf-out', out, '--out', plans], cleanEnv(home, { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }));
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(`Plans for dev in ${plans}:\n  ok     dev-base\n  ok     dev-seat\n  FAILED dev-broken (terraform plan)\n`);
+      expect(result.stderr.indexOf('[dev-base] ')).toBeLessThan(result.stderr.indexOf('[dev-seat] '));
+      expect(existsSync(join(plans, 'prod-base.json'))).toBe(false);
+      const marker = JSON.parse(readFileSync(join(plans, 'dev-broken.error.json'), 'utf8'));
+      expect(marker).toMatchObject({ kind: 'stack-error', stack: 'dev-broken', step: 'plan', exitCode: 1 });
+      expect(marker.message).toContain('Reference to undeclared input variable');
+
+      const files = ['dev-base', 'dev-seat', 'dev-broken'].flatMap((s) => [join(plans, `${s}.json`), join(plans, `${s}.error.json`)]).filter(existsSync);
+      const summary = run('plan-summary.ts', [...files, '--title', 'dev', '--marker', 'plan-review:dev'], cleanEnv(home));
+      expect(summary.status).toBe(0);
+      expect(summary.stdout.split('\n').slice(0, 4)).toEqual([
+        '<!-- plan-review:dev -->',
+        '## Terraform plan: dev',
+        '',
+        '❌ **Plan failed** for `dev-broken`: this summary is incomplete.',
+      ]);
+      expect(summary.stdout).toContain('| `dev-base` | 1 | · | · | · | ✅ |');
+      expect(summary.stdout).toContain('- `dev-broken` (`terraform plan`, exit 1)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run plan:summary: exit codes', () => {
+  const tf = (name: string) => join(FIXTURES, 'terraform', `${name}.json`);
+  it('--fail-on-destroy: 1 for a delete or replace, 0 otherwise', () => {
+    const destroy = run('plan-summary.ts', [tf('update'), tf('replace'), '--fail-on-destroy'], cleanEnv(home));
+    expect(destroy.status).toBe(1);
+    expect(destroy.stderr).toContain('--fail-on-destroy: the plan deletes 0 and replaces 2 resource(s)');
+    expect(run('plan-summary.ts', [tf('update'), tf('moved'), '--fail-on-destroy'], cleanEnv(home)).status).toBe(0);
+    expect(run('plan-summary.ts', [tf('delete')], cleanEnv(home)).status).toBe(0);
+  });
+  it('--fail-on-destroy with a failed stack: 1, nothing can be proven', () => {
+    const result = run('plan-summary.ts', [tf('update'), tf('errored'), '--fail-on-destroy'], cleanEnv(home));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('cannot rule out deletes, these stacks failed to plan: errored');
+  });
+  it('--out writes the file; bad input exits 2 naming the file', () => {
+    const out = join(home, 'summary.md');
+    expect(run('plan-summary.ts', [tf('create'), '--out', out], cleanEnv(home)).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('✅ **Safe to apply**: 2 to create');
+    const notPlan = join(home, 'x.json');
+    writeFileSync(notPlan, '{"hello": 1}');
+    const bad = run('plan-summary.ts', [notPlan], cleanEnv(home));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`plan:summary: ${notPlan}: x: missing "format_version"`);
+    expect(run('plan-summary.ts', [], cleanEnv(home)).stderr).toContain('no plan files given');
+  });
+});
