@@ -4,7 +4,7 @@
  * own error message and each good one must plan. Skipped (with a warning) without terraform.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -216,7 +216,7 @@ if (!terraform) {
       const moduleDirs = new Map<string, string>();
       for (const module of new Set(CASES.map((c) => c.module))) {
         const dir = join(workDir, module);
-        require('node:fs').mkdirSync(dir);
+        mkdirSync(dir);
         copyFileSync(join(REPO_ROOT, 'modules', module, 'variables.tf'), join(dir, 'variables.tf'));
         moduleDirs.set(module, dir);
       }

@@ -1,0 +1,251 @@
+/**
+ * What the base modules promise, read from their HCL: the security and wiring properties the
+ * environment base depends on. Where a value is computed (container definitions, ECR lifecycle
+ * policy), Terraform itself renders it from the module's own expression and variables.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findTerraform, parseModule, terraformEnv, unwrapExpression, type HclBody, type ParsedModule } from '../support/hcl';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const MODULES = join(REPO_ROOT, 'modules');
+const run = promisify(execFile);
+const terraform = findTerraform();
+
+let network: ParsedModule;
+let cluster: ParsedModule;
+let taskDefinitions: ParsedModule;
+beforeAll(async () => {
+  [network, cluster, taskDefinitions] = await Promise.all(['network', 'ecs-cluster', 'task-definitions'].map((name) => parseModule(join(MODULES, name))));
+});
+
+const resource = (module: ParsedModule, type: string, name: string): HclBody => {
+  const block = module.resources[type]?.[name];
+  if (!block) throw new Error(`${module.dir}: no resource ${type}.${name}`);
+  return block.body;
+};
+const data = (module: ParsedModule, type: string, name: string): HclBody => {
+  const block = module.dataSources[type]?.[name];
+  if (!block) throw new Error(`${module.dir}: no data ${type}.${name}`);
+  return block.body;
+};
+/** The single nested block `name` of a body. */
+const nested = (body: HclBody, name: string): HclBody => (body[name] as HclBody[])[0]!;
+/** Every resource body of a module with the type it has. */
+const allResources = (module: ParsedModule) =>
+  Object.entries(module.resources).flatMap(([type, byName]) => Object.entries(byName).map(([name, { body }]) => ({ type, name, body })));
+
+/**
+ * Renders `expression` (HCL, possibly multi-line) with Terraform, given the module's variables.tf
+ * and `inputs`; `locals` are extra HCL local definitions standing in for resource attributes.
+ */
+async function render(module: string, expression: string, inputs: Record<string, unknown>, locals: Record<string, unknown> = {}): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), `render-${module}-`));
+  try {
+    copyFileSync(join(MODULES, module, 'variables.tf'), join(dir, 'variables.tf'));
+    const localLines = Object.entries(locals).map(([name, value]) => `  ${name} = jsondecode(${JSON.stringify(JSON.stringify(value))})`);
+    writeFileSync(join(dir, 'render.tf'), `locals {\n${localLines.join('\n')}\n}\n\noutput "rendered" {\n  value = ${expression}\n}\n`);
+    writeFileSync(join(dir, 'inputs.tfvars.json'), JSON.stringify(inputs));
+    const env = terraformEnv();
+    const state = join(dir, 'render.tfstate');
+    await run(terraform!.binary, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-state=${state}`, '-var-file=inputs.tfvars.json'], { cwd: dir, env });
+    const { stdout } = await run(terraform!.binary, ['output', '-json', `-state=${state}`, 'rendered'], { cwd: dir, env });
+    return JSON.parse(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const withTerraform = terraform ? test : test.skip;
+if (!terraform) console.warn('module rendering checks SKIPPED: no `terraform` binary on the PATH');
+
+describe('every module', () => {
+  test('uses the provider 6 attribute data.aws_region.*.region, never the deprecated name', () => {
+    for (const dir of ['network', 'ecs-cluster', 'task-definitions']) {
+      const text = ['main.tf', 'outputs.tf'].map((file) => readFileSync(join(MODULES, dir, file), 'utf8')).join('\n');
+      expect(text).not.toMatch(/data\.aws_region\.\w+\.name\b/);
+    }
+    expect(readFileSync(join(MODULES, 'network', 'main.tf'), 'utf8')).toContain('data.aws_region.current.region');
+  });
+
+  test('tags every taggable resource with var.tags', () => {
+    const untagged = [network, cluster, taskDefinitions].flatMap((module) =>
+      allResources(module)
+        .filter(({ type }) => !['aws_route', 'aws_route_table_association', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_ecs_cluster_capacity_providers', 'aws_ecr_lifecycle_policy'].includes(type))
+        .filter(({ body }) => !String(body['tags']).includes('var.tags'))
+        .map(({ type, name }) => `${module.dir}: ${type}.${name}`),
+    );
+    expect(untagged).toEqual([]);
+  });
+});
+
+describe('network', () => {
+  test('the VPC resolves DNS names (needed by private DNS of interface endpoints)', () => {
+    const vpc = resource(network, 'aws_vpc', 'this');
+    expect([vpc['enable_dns_support'], vpc['enable_dns_hostnames']]).toEqual([true, true]);
+  });
+
+  test('the default security group has no rule', () => {
+    const defaultGroup = resource(network, 'aws_default_security_group', 'this');
+    expect(Object.keys(defaultGroup).sort()).toEqual(['tags', 'vpc_id']);
+  });
+
+  test('the task security group has egress only', () => {
+    expect(resource(network, 'aws_security_group', 'tasks')['ingress']).toBeUndefined();
+    const ingressOnTasks = Object.values(network.resources['aws_vpc_security_group_ingress_rule'] ?? {}).filter(({ body }) =>
+      String(body['security_group_id']).includes('aws_security_group.tasks'),
+    );
+    expect(ingressOnTasks).toEqual([]);
+    const egress = resource(network, 'aws_vpc_security_group_egress_rule', 'tasks_all');
+    expect(egress).toMatchObject({ security_group_id: '${aws_security_group.tasks.id}', ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' });
+  });
+
+  test('interface endpoints: private DNS, HTTPS from the VPC only, in every private subnet', () => {
+    expect(resource(network, 'aws_vpc_endpoint', 'interface')).toMatchObject({
+      for_each: '${local.interface_endpoint_services}',
+      vpc_endpoint_type: 'Interface',
+      private_dns_enabled: true,
+      subnet_ids: '${aws_subnet.private[*].id}',
+      service_name: 'com.amazonaws.${data.aws_region.current.region}.${each.value}',
+    });
+    expect(resource(network, 'aws_vpc_security_group_ingress_rule', 'endpoints_https')).toMatchObject({
+      ip_protocol: 'tcp',
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '${aws_vpc.this.cidr_block}',
+    });
+    expect(resource(network, 'aws_vpc_endpoint', 's3')).toMatchObject({ vpc_endpoint_type: 'Gateway', route_table_ids: '${aws_route_table.private[*].id}' });
+    expect(network.variables['interface_endpoint_services']!.body['default']).toEqual(['ecr.api', 'ecr.dkr', 'logs', 'events', 'states', 'sts']);
+  });
+
+  test('one private route table per zone; NAT EIPs use the provider 6 domain argument', () => {
+    expect(resource(network, 'aws_route_table', 'private')['count']).toBe('${var.az_count}');
+    expect(resource(network, 'aws_eip', 'nat')['domain']).toBe('vpc');
+    expect(resource(network, 'aws_route', 'private_nat')['nat_gateway_id']).toBe('${aws_nat_gateway.this[var.nat_mode == "single" ? 0 : count.index].id}');
+  });
+
+  test('zones come from the available, non-opt-in zones and are checked against az_count', () => {
+    const zones = data(network, 'aws_availability_zones', 'available');
+    expect(zones['state']).toBe('available');
+    expect(nested(zones, 'filter')).toEqual({ name: 'opt-in-status', values: ['opt-in-not-required'] });
+    expect(nested(nested(zones, 'lifecycle'), 'postcondition')['condition']).toBe('${length(self.names) >= var.az_count}');
+  });
+});
+
+describe('ecs-cluster', () => {
+  test('Container Insights follows the input and both Fargate providers are associated', () => {
+    expect(nested(resource(cluster, 'aws_ecs_cluster', 'this'), 'setting')).toEqual({ name: 'containerInsights', value: '${var.container_insights}' });
+    expect(resource(cluster, 'aws_ecs_cluster_capacity_providers', 'this')['capacity_providers']).toEqual(['FARGATE', 'FARGATE_SPOT']);
+  });
+
+  test('repositories scan on push, are AES256-encrypted and are not force-deleted', () => {
+    const repository = resource(cluster, 'aws_ecr_repository', 'this');
+    expect(repository).toMatchObject({ for_each: '${var.ecr_repositories}', force_delete: false, image_tag_mutability: '${var.image_tag_mutability}' });
+    expect(nested(repository, 'image_scanning_configuration')).toEqual({ scan_on_push: true });
+    expect(nested(repository, 'encryption_configuration')).toEqual({ encryption_type: 'AES256' });
+  });
+
+  withTerraform('the lifecycle policy expires untagged images after N days and keeps the last N', async () => {
+    const expression = unwrapExpression(resource(cluster, 'aws_ecr_lifecycle_policy', 'this')['policy']) as string;
+    const policy = JSON.parse((await render('ecs-cluster', expression, { name: 'c', ecr_keep_last_images: 12, ecr_untagged_expiry_days: 3 })) as string);
+    expect(policy).toEqual({
+      rules: [
+        {
+          rulePriority: 1,
+          description: 'Expire untagged images after 3 days',
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
+          action: { type: 'expire' },
+        },
+        {
+          rulePriority: 2,
+          description: 'Keep the last 12 images',
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 12 },
+          action: { type: 'expire' },
+        },
+      ],
+    });
+  });
+});
+
+describe('task-definitions', () => {
+  test('ECS may assume the roles only for this account', () => {
+    const statement = nested(data(taskDefinitions, 'aws_iam_policy_document', 'ecs_tasks_assume'), 'statement');
+    expect(statement).toEqual({
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'Service', identifiers: ['ecs-tasks.amazonaws.com'] }],
+      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.current.account_id}'] }],
+    });
+  });
+
+  test('one shared execution role with the managed execution policy; one policy-less task role per service', () => {
+    expect(resource(taskDefinitions, 'aws_iam_role', 'execution')['name']).toBe('${var.name_prefix}-ecs-task-execution');
+    expect(resource(taskDefinitions, 'aws_iam_role_policy_attachment', 'execution')).toMatchObject({
+      role: '${aws_iam_role.execution.name}',
+      policy_arn: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    });
+    expect(resource(taskDefinitions, 'aws_iam_role', 'task')).toMatchObject({ for_each: '${local.services}', name: '${var.name_prefix}-${each.value}-task' });
+    const policiesOnTaskRoles = allResources(taskDefinitions).filter(
+      ({ type, body }) => type.startsWith('aws_iam_') && type !== 'aws_iam_role' && String(body['role']).includes('aws_iam_role.task'),
+    );
+    expect(policiesOnTaskRoles).toEqual([]);
+  });
+
+  test('Fargate, awsvpc, the chosen architecture, a log group per task', () => {
+    expect(resource(taskDefinitions, 'aws_ecs_task_definition', 'this')).toMatchObject({
+      for_each: '${var.tasks}',
+      requires_compatibilities: ['FARGATE'],
+      network_mode: 'awsvpc',
+      execution_role_arn: '${aws_iam_role.execution.arn}',
+      task_role_arn: '${aws_iam_role.task[each.value.service].arn}',
+      runtime_platform: [{ operating_system_family: 'LINUX', cpu_architecture: '${var.cpu_architecture}' }],
+    });
+    expect(resource(taskDefinitions, 'aws_cloudwatch_log_group', 'this')).toMatchObject({
+      for_each: '${var.tasks}',
+      name: '/ecs/${each.value.family}',
+      retention_in_days: '${var.log_retention_days}',
+    });
+  });
+
+  withTerraform('container definitions: one essential container, awslogs in the current region, environment sorted', async () => {
+    const expression = (unwrapExpression(resource(taskDefinitions, 'aws_ecs_task_definition', 'this')['container_definitions']) as string)
+      // Stand-ins for what only exists with the provider: the log group name and the region.
+      .replaceAll('aws_cloudwatch_log_group.this[each.key].name', 'local.log_group_name')
+      .replaceAll('data.aws_region.current.region', 'local.region')
+      .replaceAll('each.value', 'local.each_value');
+    const task = {
+      service: 'payment',
+      family: 'dev-payment-charge',
+      container_name: 'payment',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/booking-saga/payment:1.0.0',
+      cpu: 256,
+      memory: 512,
+      command: ['node', 'charge.js'],
+      environment: { ZONE: 'z', ALPHA: 'a', MIDDLE: 'm' },
+    };
+    const rendered = await render('task-definitions', expression, { name_prefix: 'dev', tasks: { 'payment/charge': task } }, {
+      each_value: task,
+      log_group_name: '/ecs/dev-payment-charge',
+      region: 'eu-west-1',
+    });
+    expect(JSON.parse(rendered as string)).toEqual([
+      {
+        name: 'payment',
+        image: task.image,
+        essential: true,
+        command: ['node', 'charge.js'],
+        environment: [
+          { name: 'ALPHA', value: 'a' },
+          { name: 'MIDDLE', value: 'm' },
+          { name: 'ZONE', value: 'z' },
+        ],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/dev-payment-charge', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
+        },
+      },
+    ]);
+  });
+});
