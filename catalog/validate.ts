@@ -182,6 +182,8 @@ export const containerNameProblem = (name: string): string | undefined =>
 
 /** ECR repository names: 2–256 characters, lower-case path components joined by `/`. */
 export function imageRepositoryProblem(name: string): string | undefined {
+  // A registry host is a valid-looking path component, so it needs its own check.
+  if (name.includes('.amazonaws.com')) return `${quote(name)} includes a registry host; give the ECR repository name only (for example "booking-saga/payment")`;
   const component = '[a-z0-9]+(?:[._-][a-z0-9]+)*';
   const valid = new RegExp(`^(?:${component}/)*${component}$`).test(name) && name.length >= 2 && name.length <= 256;
   return valid
@@ -347,9 +349,16 @@ function taskProblems(service: NamedItem): string[] {
   return problems;
 }
 
-/** `{ service → task names }` for every well-formed service and task. */
+/**
+ * `{ service → task names }` for every well-formed service and task. A duplicated service's tasks
+ * are merged, so the duplicate is reported once rather than again as every target it hides.
+ */
 function taskIndex(services: readonly NamedItem[]): Map<string, string[]> {
-  return new Map(services.map((service) => [service.name, namedItems(service.value.tasks).map((task) => task.name)]));
+  const index = new Map<string, string[]>();
+  for (const service of services) {
+    index.set(service.name, [...(index.get(service.name) ?? []), ...namedItems(service.value.tasks).map((task) => task.name)]);
+  }
+  return index;
 }
 
 function targetProblems(target: unknown, index: Map<string, string[]>): { field: string; message: string }[] {
@@ -414,7 +423,7 @@ function selfTriggerProblems(namespace: unknown, busService: string, rule: Recor
     .filter(([, detailType]) => typeof detailType === 'string' && detailTypes.includes(detailType))
     .map(([field, detailType]) => ({
       field: `options.${field}`,
-      message: `${quote(detailType)} is published to the ${quote(busService)} bus, where this rule matches it again: every execution would start another`,
+      message: `${quote(detailType)}${opts[field] === undefined ? ' (the default)' : ''} is published to the ${quote(busService)} bus, where this rule matches it again: every execution would start another`,
     }));
 }
 

@@ -128,7 +128,9 @@ export function cidrProblem(cidr: string): string | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   const octets = match ? match.slice(1, 5).map(Number) : [];
   const prefix = match ? Number(match[5]) : NaN;
-  if (!match || octets.some((octet) => octet > 255) || prefix > 32) return `${quote(cidr)} is not a valid IPv4 CIDR block`;
+  // Leading zeros are rejected: some parsers read them as octal.
+  const malformed = !match || match.slice(1, 5).some((octet) => octet.length > 1 && octet.startsWith('0'));
+  if (malformed || octets.some((octet) => octet > 255) || prefix > 32) return `${quote(cidr)} is not a valid IPv4 CIDR block`;
   if (prefix < VPC_PREFIX_RANGE.min || prefix > VPC_PREFIX_RANGE.max) {
     return `${quote(cidr)} is a /${prefix}; a VPC here must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}`;
   }
@@ -281,9 +283,10 @@ function catalogTasks(catalog: Catalog): CatalogTasks {
   const services = listOf(isRecord(catalog) ? catalog.services : undefined).filter(isRecord);
   for (const service of services) {
     if (typeof service.name !== 'string') continue;
-    const tasks = new Map<string, CatalogTask>();
+    // A duplicated service (reported by the catalog pass) contributes the tasks of both.
+    const tasks = byService.get(service.name) ?? new Map<string, CatalogTask>();
     for (const task of listOf(service.tasks).filter(isRecord)) {
-      if (typeof task.name === 'string') tasks.set(task.name, { cpu: task.cpu, memory: task.memory, targetedBy: [] });
+      if (typeof task.name === 'string' && !tasks.has(task.name)) tasks.set(task.name, { cpu: task.cpu, memory: task.memory, targetedBy: [] });
     }
     byService.set(service.name, tasks);
   }
