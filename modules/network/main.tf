@@ -171,8 +171,10 @@ resource "aws_route_table_association" "private" {
 # Security group for ECS tasks: no ingress (tasks are started, not called), all egress
 ################################################################################
 
+# name_prefix, not name: with create_before_destroy a replacement must not clash with the old
+# group's name (groups in use by ENIs cannot be deleted first).
 resource "aws_security_group" "tasks" {
-  name        = "${var.name}-tasks"
+  name_prefix = "${var.name}-tasks-"
   description = "ECS tasks of ${var.name}: no inbound traffic, outbound to anywhere"
   vpc_id      = aws_vpc.this.id
 
@@ -201,7 +203,7 @@ resource "aws_vpc_security_group_egress_rule" "tasks_all" {
 resource "aws_security_group" "endpoints" {
   count = length(local.interface_endpoint_services) > 0 ? 1 : 0
 
-  name        = "${var.name}-vpc-endpoints"
+  name_prefix = "${var.name}-vpc-endpoints-"
   description = "Interface VPC endpoints of ${var.name}: HTTPS from inside the VPC"
   vpc_id      = aws_vpc.this.id
 
