@@ -1,0 +1,163 @@
+/** Command line of `npm run local`. Pure: parses arguments, nothing else. */
+import type { InitialEvent } from './runner';
+
+export interface LocalCliOptions {
+  readonly environment: string;
+  readonly synth: boolean;
+  readonly outdir: string;
+  readonly events: readonly InitialEvent[];
+  /** True when no --event was given and the default booking was used. */
+  readonly defaultEvent: boolean;
+  readonly timeoutSeconds: number;
+  readonly tracePath: string | undefined;
+  /** undefined: wait between retries as the definitions say. */
+  readonly retryIntervalMs: number | undefined;
+  readonly runTaskFaults: Readonly<Record<string, number>>;
+  readonly port: number;
+  readonly help: boolean;
+}
+
+/** The happy path of the booking saga, run when no --event is given. */
+export const DEFAULT_EVENT: InitialEvent = { service: 'booking', detailType: 'BookingCreated', detail: { bookingId: 'b-1', seats: [1, 2], amount: 120 } };
+
+/** Pause before each ASL retry unless --real-retries: the definitions wait 2 s to 5 min. */
+export const FAST_RETRY_INTERVAL_MS = 200;
+
+export const USAGE = `Usage: npm run local -- [options]
+
+Runs one environment's synthesized event flow on this machine: a local EventBridge, the rules'
+patterns, the state machines' ASL, and each ECS task as a local process.
+
+  --env NAME                 environment to run (default dev)
+  --no-synth                 read an existing synthesized output instead of synthesizing
+  --out DIR                  synthesized output directory (default $CDKTF_OUTDIR or cdktf.out)
+  --event SERVICE:TYPE [JSON]
+                             publish an event to SERVICE's bus with detail-type TYPE and detail JSON
+                             (default {}); repeatable. Without any --event the booking saga's happy
+                             path runs: booking:BookingCreated '${JSON.stringify(DEFAULT_EVENT.detail)}'
+  --timeout SECONDS          stop and report what is still running after this long (default 120)
+  --trace FILE               also write the timeline and summary as JSON
+  --real-retries             wait between ASL retries as the definitions say (default: ${FAST_RETRY_INTERVAL_MS} ms)
+  --retry-interval-ms N      wait N ms between ASL retries
+  --fail-run-task SERVICE/TASK[:N]
+                             the first N (default 1) RunTask calls of that task fail like ECS without
+                             capacity (AmazonECS.Unknown), to see the state machine's Retry
+  --port N                   port of the local EventBridge (default: a free one)
+  --help                     this text`;
+
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LocalCliOptions {
+  let environment = 'dev';
+  let synth = true;
+  let outdir = env.CDKTF_OUTDIR || 'cdktf.out';
+  const events: InitialEvent[] = [];
+  let timeoutSeconds = 120;
+  let tracePath: string | undefined;
+  let retryIntervalMs: number | undefined = FAST_RETRY_INTERVAL_MS;
+  const runTaskFaults: Record<string, number> = {};
+  let port = 0;
+  let help = false;
+
+  const args = [...argv];
+  const value = (flag: string): string => {
+    const next = args.shift();
+    if (next === undefined || next.startsWith('--')) throw new CliError(`${flag} needs a value`);
+    return next;
+  };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    switch (arg) {
+      case '--env':
+        environment = value(arg);
+        break;
+      case '--no-synth':
+        synth = false;
+        break;
+      case '--out':
+        outdir = value(arg);
+        break;
+      case '--event': {
+        const spec = value(arg);
+        const detail = args[0] !== undefined && !args[0].startsWith('--') ? args.shift()! : '{}';
+        events.push(parseEvent(spec, detail));
+        break;
+      }
+      case '--timeout':
+        timeoutSeconds = positiveNumber(arg, value(arg));
+        break;
+      case '--trace':
+        tracePath = value(arg);
+        break;
+      case '--real-retries':
+        retryIntervalMs = undefined;
+        break;
+      case '--retry-interval-ms':
+        retryIntervalMs = nonNegativeInteger(arg, value(arg));
+        break;
+      case '--fail-run-task': {
+        const [key, count] = parseFault(value(arg));
+        runTaskFaults[key] = count;
+        break;
+      }
+      case '--port':
+        port = nonNegativeInteger(arg, value(arg));
+        break;
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        throw new CliError(`unknown argument ${JSON.stringify(arg)} (see --help)`);
+    }
+  }
+  return {
+    environment,
+    synth,
+    outdir,
+    events: events.length > 0 ? events : [DEFAULT_EVENT],
+    defaultEvent: events.length === 0,
+    timeoutSeconds,
+    tracePath,
+    retryIntervalMs,
+    runTaskFaults,
+    port,
+    help,
+  };
+}
+
+function parseEvent(spec: string, detailText: string): InitialEvent {
+  const match = /^([a-z0-9-]+):([^:\s]+)$/.exec(spec);
+  if (!match) throw new CliError(`--event ${JSON.stringify(spec)}: expected SERVICE:DETAIL_TYPE, e.g. booking:BookingCreated`);
+  let detail: unknown;
+  try {
+    detail = JSON.parse(detailText);
+  } catch (error) {
+    throw new CliError(`--event ${spec}: the detail is not valid JSON (${(error as Error).message}): ${detailText}`);
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new CliError(`--event ${spec}: the detail must be a JSON object`);
+  return { service: match[1]!, detailType: match[2]!, detail };
+}
+
+function parseFault(text: string): [string, number] {
+  const match = /^([a-z0-9-]+\/[a-z0-9-]+)(?::(\d+))?$/.exec(text);
+  if (!match) throw new CliError(`--fail-run-task ${JSON.stringify(text)}: expected SERVICE/TASK or SERVICE/TASK:N, e.g. payment/charge:1`);
+  return [match[1]!, match[2] === undefined ? 1 : Number(match[2])];
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const number = Number(text);
+  if (!Number.isFinite(number) || number <= 0) throw new CliError(`${flag} must be a positive number, got ${text}`);
+  return number;
+}
+
+function nonNegativeInteger(flag: string, text: string): number {
+  const number = Number(text);
+  if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number ≥ 0, got ${text}`);
+  return number;
+}
