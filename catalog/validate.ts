@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { EventPatternError, validatePattern } from '../local/event-pattern';
+import { FAILURE_PATH_RESERVE_SECONDS } from '../stacks/asl';
 import { eventSource } from '../stacks/naming';
 import { defaultFailureDetailType } from './defaults';
 import type { Catalog } from './types';
@@ -30,8 +31,11 @@ export const RULE_DESCRIPTION_MAX_LENGTH = 512;
 /** EventBridge target `RetryPolicy` ranges. */
 export const RETRY_ATTEMPTS_RANGE = { min: 0, max: 185 } as const;
 export const MAXIMUM_EVENT_AGE_RANGE = { min: 60, max: 86_400 } as const;
-/** A Standard workflow execution runs at most one year. */
-export const STATE_MACHINE_TIMEOUT_RANGE = { min: 1, max: 31_536_000 } as const;
+/**
+ * A Standard workflow execution runs at most one year; the RunTask state gets the timeout minus
+ * the failure path's reserve (stacks/asl.ts), so the timeout must exceed that reserve.
+ */
+export const STATE_MACHINE_TIMEOUT_RANGE = { min: FAILURE_PATH_RESERVE_SECONDS + 1, max: 31_536_000 } as const;
 
 /** Top-level fields of an EventBridge event; a pattern on any other field can never match. */
 export const EVENT_ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
@@ -148,10 +152,10 @@ export function checkedString(problem: (value: string) => string | undefined): z
 }
 
 /** A number that must be a whole number within `range` (inclusive). */
-export function wholeNumber(range: { readonly min: number; readonly max: number }, unit = ''): z.ZodType<number> {
+export function wholeNumber(range: { readonly min: number; readonly max: number }, unit = '', why = ''): z.ZodType<number> {
   return z.number().superRefine((value, ctx) => {
     if (!Number.isInteger(value) || value < range.min || value > range.max) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${range.min} to ${range.max}${unit}, not ${value}` });
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${range.min} to ${range.max}${unit}${why}, not ${value}` });
     }
   });
 }
@@ -254,7 +258,11 @@ const ruleSchema = z.strictObject({
     .strictObject({
       retryAttempts: wholeNumber(RETRY_ATTEMPTS_RANGE).optional(),
       maximumEventAgeSeconds: wholeNumber(MAXIMUM_EVENT_AGE_RANGE, ' seconds').optional(),
-      timeoutSeconds: wholeNumber(STATE_MACHINE_TIMEOUT_RANGE, ' seconds').optional(),
+      timeoutSeconds: wholeNumber(
+        STATE_MACHINE_TIMEOUT_RANGE,
+        ' seconds',
+        ` (a Standard workflow runs at most a year; the last ${FAILURE_PATH_RESERVE_SECONDS} s are reserved for publishing the failure event)`,
+      ).optional(),
       detailDelivery: z.enum(['environment', 'reference']).optional(),
       failureDetailType: z.unknown().superRefine((value, ctx) => {
         if (value === undefined || value === false) return;

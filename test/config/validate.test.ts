@@ -459,7 +459,16 @@ const catalogCases: BadCase[] = [
   {
     name: 'state machine timeout over a year',
     mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 31_536_001),
-    expected: ['catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 1 to 31536000 seconds, not 31536001'],
+    expected: [
+      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 61 to 31536000 seconds (a Standard workflow runs at most a year; the last 60 s are reserved for publishing the failure event), not 31536001',
+    ],
+  },
+  {
+    name: 'state machine timeout that leaves the task no time',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 60),
+    expected: [
+      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 61 to 31536000 seconds (a Standard workflow runs at most a year; the last 60 s are reserved for publishing the failure event), not 60',
+    ],
   },
   {
     name: 'unknown detail delivery',
@@ -546,6 +555,7 @@ describe('boundaries that are still valid', () => {
       },
     ],
     ['retry attempts 0 and event age 60 s', (d) => Object.assign(rule(d, 'booking', 'charge-payment').options, { retryAttempts: 0, maximumEventAgeSeconds: 60 })],
+    ['a state machine timeout of 61 s', (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 61)],
     ['a /24 VPC in six AZs of us-east-1', (d) => Object.assign(d.envs.dev, { region: 'us-east-1', base: { ...d.envs.dev.base, network: { cidr: '10.1.2.0/24', azCount: 6, nat: 'none' } } })],
     ['the largest Fargate size as an override', (d) => (d.envs.prod.base.taskOverrides['payment/charge'] = { cpu: 16384, memory: 122880 })],
     ['"latest" in a MUTABLE repository', (d) => (d.envs.dev.base.defaultImageTag = 'latest')],
