@@ -5,7 +5,7 @@
  */
 import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
-import { clusterName, taskFamily, taskKey } from './naming';
+import { clusterName, taskFamily, taskKey, tfIdentifier } from './naming';
 
 /** Environment variables every task container gets, so its code knows where it runs. */
 export const TASK_IDENTITY_ENV = { environment: 'APP_ENVIRONMENT', service: 'APP_SERVICE' } as const;
@@ -116,3 +116,14 @@ export const BASE_OUTPUTS = {
   taskRoleNames: 'task_role_names',
   executionRoleArn: 'execution_role_arn',
 } as const;
+
+/**
+ * Per-task and per-service outputs, flattened from the module's maps. Service stacks read these
+ * rather than `outputs.task_definition_arns["payment/charge"]`, whose inner quotes would make the
+ * state machine definition and IAM policies unreadable as JSON before Terraform evaluates them.
+ */
+export const BASE_TASK_OUTPUTS = {
+  taskDefinitionArn: (service: string, task: string) => `task_definition_arn__${tfIdentifier(service)}__${tfIdentifier(task)}`,
+  taskRoleArn: (service: string) => `task_role_arn__${tfIdentifier(service)}`,
+  taskRoleName: (service: string) => `task_role_name__${tfIdentifier(service)}`,
+};

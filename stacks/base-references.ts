@@ -6,7 +6,7 @@
 import { Fn, Token, type TerraformRemoteState } from 'cdktf';
 import type { Catalog } from '../catalog/types';
 import type { CapacityProviderItem, EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
-import { BASE_OUTPUTS, capacityProviderStrategy } from './base-inputs';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, capacityProviderStrategy } from './base-inputs';
 import { taskFamily, taskKey } from './naming';
 
 export interface TaskReference {
@@ -66,7 +66,6 @@ export function managedBaseReferences(
   catalog: Catalog,
   baseState: TerraformRemoteState,
 ): BaseReferences {
-  const lookup = (output: string, key: string): string => Token.asString(Fn.lookup(baseState.get(output), key));
   const subnets = baseState.getList(BASE_OUTPUTS.privateSubnetIds);
   return {
     clusterArn: baseState.getString(BASE_OUTPUTS.clusterArn),
@@ -79,11 +78,11 @@ export function managedBaseReferences(
       const spec = catalog.services.find((s) => s.name === service)?.tasks.find((t) => t.name === task);
       if (!spec) throw new Error(`catalog: task "${key}" is not defined`);
       return {
-        taskDefinitionArn: lookup(BASE_OUTPUTS.taskDefinitionArns, key),
+        taskDefinitionArn: baseState.getString(BASE_TASK_OUTPUTS.taskDefinitionArn(service, task)),
         family: taskFamily(env.name, service, task),
         containerName: spec.containerName,
-        taskRoleArn: lookup(BASE_OUTPUTS.taskRoleArns, service),
-        taskRoleName: lookup(BASE_OUTPUTS.taskRoleNames, service),
+        taskRoleArn: baseState.getString(BASE_TASK_OUTPUTS.taskRoleArn(service)),
+        taskRoleName: baseState.getString(BASE_TASK_OUTPUTS.taskRoleName(service)),
         executionRoleArn: baseState.getString(BASE_OUTPUTS.executionRoleArn),
       };
     },

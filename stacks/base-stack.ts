@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { configureBackend } from './backend';
-import { BASE_OUTPUTS, ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
 import { moduleSource } from './modules';
-import { baseStackName } from './naming';
+import { baseStackName, taskKey } from './naming';
 import { awsProvider } from './provider';
 
 /**
@@ -51,6 +51,22 @@ export class BaseStack extends TerraformStack {
       [BASE_OUTPUTS.taskRoleNames]: { value: this.taskDefinitions.get('task_role_names'), description: 'Task role names, by service' },
       [BASE_OUTPUTS.executionRoleArn]: { value: this.taskDefinitions.get('execution_role_arn'), description: 'Shared task execution role ARN' },
     };
+    for (const service of catalog.services.filter((s) => s.tasks.length > 0)) {
+      outputs[BASE_TASK_OUTPUTS.taskRoleArn(service.name)] = {
+        value: Fn.lookup(this.taskDefinitions.get('task_role_arns'), service.name),
+        description: `Task role ARN of ${service.name}`,
+      };
+      outputs[BASE_TASK_OUTPUTS.taskRoleName(service.name)] = {
+        value: Fn.lookup(this.taskDefinitions.get('task_role_names'), service.name),
+        description: `Task role name of ${service.name}`,
+      };
+      for (const task of service.tasks) {
+        outputs[BASE_TASK_OUTPUTS.taskDefinitionArn(service.name, task.name)] = {
+          value: Fn.lookup(this.taskDefinitions.get('task_definition_arns'), taskKey(service.name, task.name)),
+          description: `Task definition ARN (with revision) of ${service.name}/${task.name}`,
+        };
+      }
+    }
     for (const [id, output] of Object.entries(outputs)) {
       new TerraformOutput(this, id, output);
     }

@@ -135,7 +135,7 @@ class RuleToTask extends Construct {
     });
 
     const definition = buildRunTaskStateMachine({
-      comment: `${rule.eventPattern['detail-type'].join(', ')} on ${bus.name} → ${target.service}/${target.task}`,
+      comment: `${rule.eventPattern['detail-type'].join(', ')} on ${names.busName(env.name, service.name)} → ${target.service}/${target.task}`,
       clusterArn: base.clusterArn,
       taskDefinitionArn: task.taskDefinitionArn,
       subnetIds: base.subnetIds,
