@@ -32,8 +32,10 @@ export function buildApp(options: BuildAppOptions): App {
     ...(options.outdir ? { outdir: options.outdir } : {}),
     // Stack traces in metadata would write this machine's paths into cdktf.out.
     stackTraces: false,
-    context: { cdktfRelativeModules: relativeModulesContext() },
   });
+  // Set after construction: the cdktf CLI passes its own (empty) cdktfRelativeModules through
+  // CDKTF_CONTEXT_JSON, which would override the App option.
+  app.node.setContext('cdktfRelativeModules', relativeModulesContext());
   for (const env of options.environments) addEnvironment(app, env, options.catalog);
   return app;
 }

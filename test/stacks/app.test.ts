@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bookingSaga } from '../../catalog/booking-saga';
+import { environments } from '../../environments';
+import { ConfigurationError } from '../../environments/validate';
+import { synthesize } from '../../stacks/app';
+import { REPO_ROOT } from '../../stacks/modules';
+import { SelectionError } from '../../stacks/select-environments';
+
+const tempOut = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-')), 'out');
+
+describe('synthesize', () => {
+  it('writes nothing when any environment is invalid, even one not selected', () => {
+    const outdir = tempOut();
+    const broken = { ...environments[2]!, base: { ...(environments[2]!.base as object), network: { cidr: '10.30.0.0/33', azCount: 3, nat: 'per-az' } } };
+    expect(() =>
+      synthesize({ catalog: bookingSaga, environments: [environments[0]!, environments[1]!, broken as never], outdir, selection: 'dev' }),
+    ).toThrow(ConfigurationError);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('synthesizes only the selected environments', () => {
+    const outdir = tempOut();
+    synthesize({ catalog: bookingSaga, environments, outdir, selection: 'staging' });
+    const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks).sort();
+    expect(stacks).toEqual(['base', 'booking', 'compensation', 'monitoring', 'notification', 'payment', 'seat'].map((s) => `staging-${s}`));
+  });
+
+  it('refuses an unknown environment in the selection, naming the known ones', () => {
+    const outdir = tempOut();
+    expect(() => synthesize({ catalog: bookingSaga, environments, outdir, selection: 'dev,qa' })).toThrow(
+      new SelectionError('SYNTH_ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)'),
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
+
+describe('main.ts', () => {
+  it('exits 1 with the message and writes nothing for a bad SYNTH_ENVIRONMENTS', () => {
+    const outdir = tempOut();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SYNTH_ENVIRONMENTS: 'qa', CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('SYNTH_ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
