@@ -138,13 +138,17 @@ export function describeCause(cause: string): string {
     const container = task.Containers?.[0];
     if (container) {
       const lastLine = (task.LocalStderrTail ?? '').trim().split('\n').pop();
-      return `container ${container.Name} exit ${container.ExitCode ?? 'none'}${lastLine ? `; stderr: ${preview(lastLine, 120)}` : ''}`;
+      return `container ${container.Name} exit ${container.ExitCode ?? 'none'}${lastLine ? `; stderr: ${cut(lastLine, 120)}` : ''}`;
     }
     if (task.StoppedReason) return task.StoppedReason;
   } catch {
     // not JSON: shown as text
   }
-  return preview(cause, 160);
+  return cut(cause, 160);
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export function formatSummary(summary: RunSummary): string[] {
