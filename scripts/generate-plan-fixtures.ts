@@ -4,14 +4,16 @@
  * local backend. Each scenario applies a "before" configuration (if any), then plans an "after" one.
  *
  *   node --import tsx scripts/generate-plan-fixtures.ts [--out test/fixtures/plans/terraform]
+ *   node --import tsx scripts/generate-plan-fixtures.ts --sample   (rewrites docs/sample-plan-summary.md)
  *
  * The tests call `generatePlan` again into a temp dir and compare the normalized structure with the
  * committed files, so a change of Terraform's output format shows up as a failing test.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parsePlan, renderSummary } from '../plan-review';
 
 export interface PlanScenario {
   /** File name of the fixture, without `.json`. */
@@ -301,8 +303,30 @@ export const normalizePlan = (value: unknown): unknown => {
   return value;
 };
 
+/** Stacks of the committed sample summary and the fixture each one shows: a PR touching base and seat. */
+export const SAMPLE_STACKS: readonly (readonly [stack: string, fixture: string])[] = [
+  ['dev-base', 'aws/dev-base.json'],
+  ['dev-booking', 'terraform/noop.json'],
+  ['dev-payment', 'terraform/noop.json'],
+  ['dev-seat', 'aws/dev-seat.json'],
+  ['dev-notification', 'terraform/noop.json'],
+  ['dev-compensation', 'terraform/noop.json'],
+];
+
+/** The Markdown of docs/sample-plan-summary.md, rendered from the committed fixtures. */
+export const renderSample = (fixturesDir = join(__dirname, '..', 'test', 'fixtures', 'plans')): string => {
+  const plans = SAMPLE_STACKS.map(([stack, fixture]) => parsePlan(JSON.parse(readFileSync(join(fixturesDir, fixture), 'utf8')), stack));
+  const summary = renderSummary({ title: 'dev', marker: 'plan-review:dev', plans, errors: [] }).markdown;
+  return summary;
+};
+
 const main = (): void => {
   const args = process.argv.slice(2);
+  if (args.includes('--sample')) {
+    writeFileSync(join(__dirname, '..', 'docs', 'sample-plan-summary.md'), renderSample());
+    console.log('docs/sample-plan-summary.md written');
+    return;
+  }
   const outIndex = args.indexOf('--out');
   const outDir = resolve(outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : 'test/fixtures/plans/terraform');
   const binary = process.env.TERRAFORM_BINARY_NAME || 'terraform';

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePlan, normalizePlan, planScenarios } from '../../scripts/generate-plan-fixtures';
+import { readFileSync } from 'node:fs';
+import { generatePlan, normalizePlan, planScenarios, renderSample } from '../../scripts/generate-plan-fixtures';
 import { FIXTURES, fixtureJson } from './helpers';
 
 const version = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
@@ -38,5 +39,10 @@ describe('terraform_data fixtures', () => {
       input: 'x',
       list: [{ a: 1 }],
     });
+  });
+
+  it('docs/sample-plan-summary.md is the current rendering of the fixtures (regenerate with --sample)', () => {
+    const committed = readFileSync(join(FIXTURES, '..', '..', '..', 'docs', 'sample-plan-summary.md'), 'utf8');
+    expect(committed).toBe(renderSample());
   });
 });
