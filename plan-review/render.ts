@@ -57,9 +57,8 @@ const emptyCounts = (): Counts => ({ create: 0, update: 0, replace: 0, delete: 0
 export const countChanges = (changes: readonly ResourceChange[]): Counts => {
   const counts = emptyCounts();
   for (const change of changes) {
-    if (change.action === 'no-op') {
-      // no-op entries only matter when they move or import
-    } else counts[change.action === 'read' ? 'read' : change.action]++;
+    // no-op entries only count when they move or import
+    if (change.action !== 'no-op') counts[change.action]++;
     if (change.previousAddress) counts.move++;
     if (change.importId !== undefined) counts.import++;
   }
@@ -153,7 +152,7 @@ interface Limits {
 
 /** Each level is tried in turn until the Markdown fits. */
 const LEVELS: readonly Limits[] = [
-  { diffLines: 400, rowsPerStack: 500, attributesPerRow: 6 },
+  { diffLines: Infinity, rowsPerStack: Infinity, attributesPerRow: 6 },
   { diffLines: 80, rowsPerStack: 150, attributesPerRow: 4 },
   { diffLines: 25, rowsPerStack: 40, attributesPerRow: 2 },
   { diffLines: 0, rowsPerStack: 10, attributesPerRow: 0 },
