@@ -128,6 +128,11 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
         warnings.push(`${stack}: ${address} of rule ${rule} targets ${arnText ? resolver.resolveString(arnText) : '(no arn)'}, which is not a state machine of this environment; it is not run locally.`);
         continue;
       }
+      const reshaping = ['input', 'input_path', 'input_transformer'].filter((field) => config[field] !== undefined);
+      if (reshaping.length > 0) {
+        // The state machine would get a different input in AWS than the event the runner passes.
+        throw new SynthOutputError(`${stack}: ${address} of rule ${rule} sets ${reshaping.join(', ')}, which the local runner does not apply`);
+      }
       targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), machine]);
     }
 

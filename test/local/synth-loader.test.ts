@@ -83,6 +83,12 @@ describe('loadStacks (hand-written stack)', () => {
     expect(loaded.warnings.join('\n')).toMatch(/aws_cloudwatch_event_target\.target_q of rule dev-payment-off targets arn:aws:sqs:eu-west-1:123456789012:dev-q/);
   });
 
+  test('a target that reshapes the event (input_path, input_transformer, input) is refused, not silently ignored', () => {
+    const stack = paymentStack();
+    (stack.resource.aws_cloudwatch_event_target.target_a as Record<string, unknown>).input_path = '$.detail';
+    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }])).toThrow(/target_a of rule dev-payment-reserve-seats sets input_path, which the local runner does not apply/);
+  });
+
   test('an unsupported pattern operator fails loudly, naming environment, stack and rule', () => {
     expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: paymentStack({ detail: { x: [{ contains: 'a' }] } }) }])).toThrow(EventPatternError);
     expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: paymentStack({ detail: { x: [{ contains: 'a' }] } }) }])).toThrow(
