@@ -62,6 +62,9 @@ export interface TaskHandlers {
   readonly byResource?: Readonly<Record<string, TaskHandler>>;
 }
 
+/** Definitions the library has already validated in this process (see `runStateMachine`). */
+const validatedDefinitions = new Set<string>();
+
 export interface RunStateMachineOptions {
   /** The definition object, or its JSON string. */
   readonly definition: object | string;
@@ -177,7 +180,13 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   }
 
   // The library types its definition strictly; `prepared.definition` is the caller's, rewritten.
-  const machine = new StateMachine(prepared.definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  // It validates the definition on every construction (0.4–1.2 s of blocked event loop here), so
+  // each distinct definition is validated once per process and trusted after that.
+  const definitionKey = JSON.stringify(prepared.definition);
+  const machine = new StateMachine(prepared.definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
+    validationOptions: { noValidate: validatedDefinitions.has(definitionKey) },
+  });
+  validatedDefinitions.add(definitionKey);
   const execution = machine.run(options.input, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
     context: {
