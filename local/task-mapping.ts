@@ -2,6 +2,7 @@
  * From a RunTask call of the synthesized ASL to the process `npm run local` starts instead of the
  * container: which catalog task it is, and which local command runs it. Pure.
  */
+import { BASE_TASK_OUTPUTS } from '../stacks/base-inputs';
 import type { Catalog, TaskSpec } from '../catalog/types';
 import { taskFamily, taskKey } from '../stacks/naming';
 
@@ -55,14 +56,19 @@ export function parseRunTaskParameters(parameters: unknown): RunTaskRequest {
 }
 
 /**
- * The catalog task a RunTask call runs. In order: a `service/task` key quoted in the task
- * definition reference (`<base:task_definition_arns["payment/charge"]>`), then a family
+ * The catalog task a RunTask call runs. In order: the base stack output the task definition
+ * reference names (`<base:task_definition_arn__payment__charge>`, or a quoted `service/task` key
+ * such as `<base:task_definition_arns["payment/charge"]>`), then a family
  * `<env>-<service>-<task>` in a literal task definition ARN, then the only task whose container has
  * the override's name. The container name must agree in every case.
  */
 export function findCatalogTask(catalog: Catalog, environment: string, request: RunTaskRequest): { service: string; task: TaskSpec } {
   const all = catalog.services.flatMap((service) => service.tasks.map((task) => ({ service: service.name, task })));
-  const byKey = all.filter(({ service, task }) => request.taskDefinition.includes(`"${taskKey(service, task.name)}"`));
+  const byKey = all.filter(
+    ({ service, task }) =>
+      request.taskDefinition.includes(`<base:${BASE_TASK_OUTPUTS.taskDefinitionArn(service, task.name)}>`) ||
+      request.taskDefinition.includes(`"${taskKey(service, task.name)}"`),
+  );
   const byFamily = all.filter(({ service, task }) => new RegExp(`task-definition/${taskFamily(environment, service, task.name)}(:|$)`).test(request.taskDefinition));
   const byContainer = all.filter(({ task }) => task.containerName === request.container.name);
   const found = byKey.length === 1 ? byKey[0] : byFamily.length === 1 ? byFamily[0] : byContainer.length === 1 ? byContainer[0] : undefined;

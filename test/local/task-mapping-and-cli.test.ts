@@ -22,6 +22,20 @@ describe('mapping a RunTask call to a local process', () => {
     expect(request.container.environment).toEqual({ eventId: 'e-1' });
   });
 
+  test('by the per-task base output the synthesized definition reads, even when the container name points elsewhere', () => {
+    expect(() =>
+      findCatalogTask(bookingSaga, 'dev', {
+        taskDefinition: '<base:task_definition_arn__seat__reserve_seats>',
+        container: { name: 'payment', command: undefined, environment: {} },
+      }),
+    ).toThrow(/task seat\/reserve-seats has container seat, but the state machine overrides container payment/);
+    const found = findCatalogTask(bookingSaga, 'dev', {
+      taskDefinition: '<base:task_definition_arn__seat__reserve_seats>',
+      container: { name: 'seat', command: undefined, environment: {} },
+    });
+    expect(`${found.service}/${found.task.name}`).toBe('seat/reserve-seats');
+  });
+
   test('by the family in a literal task definition ARN (an existing base)', () => {
     const found = findCatalogTask(bookingSaga, 'prod', {
       taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/prod-seat-reserve-seats:14',
