@@ -1,0 +1,276 @@
+/**
+ * `npm run bench`: wall time and peak memory of synthesis (the example's environments in-process
+ * and through `cdktf synth`, and generated catalogs of growing size), of the test suite and of the
+ * type check. Every figure is the median of N fresh child processes after a warm-up run.
+ *
+ *   npm run bench [-- --runs 5] [--quick] [--json FILE] [--only example,cli,generated,tests,typecheck]
+ *                 [--sizes 10,50,200,500] [--rules 5] [--with-emit]
+ *
+ * Targets are printed beside the figures (✓/✗); see docs/performance.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { environments } from '../environments';
+import { generateCatalog } from './bench/generate-catalog';
+import { analyzeGrowth } from './bench/growth';
+import type { Group, Measurement, PreparedRun, RowSpec } from './bench/measure';
+import { GROUPS, measure } from './bench/measure';
+import type { BenchResult, MachineInfo } from './bench/report';
+import { renderReport } from './bench/report';
+import { GNU_TIME } from './bench/run-child';
+import { summarize } from './bench/stats';
+import { checkTargets } from './bench/targets';
+
+const ROOT = path.resolve(__dirname, '..');
+const node = (...args: string[]) => ({ command: process.execPath, args, cwd: ROOT });
+
+export interface BenchOptions {
+  readonly runs: number;
+  readonly warmup: boolean;
+  readonly groups: readonly Group[];
+  readonly sizes: readonly number[];
+  readonly rulesPerService: number;
+  readonly json: string | undefined;
+}
+
+export const DEFAULT_SIZES = [10, 50, 200, 500];
+export const QUICK_SIZES = [2, 4];
+const DEFAULT_GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'tests', 'typecheck'];
+
+function positiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${flag}: expected a whole number of at least 1, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      runs: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      only: { type: 'string' },
+      sizes: { type: 'string' },
+      rules: { type: 'string' },
+      'with-emit': { type: 'boolean', default: false },
+    },
+  });
+  const groups = values.only ? values.only.split(',').map((g) => g.trim()) : [...DEFAULT_GROUPS];
+  const unknown = groups.filter((g) => !GROUPS.includes(g as Group));
+  if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
+  if (values['with-emit'] && !groups.includes('emit')) groups.push('emit');
+  const sizes = values.sizes ? values.sizes.split(',').map((s) => positiveInteger(s.trim(), '--sizes')) : values.quick ? QUICK_SIZES : DEFAULT_SIZES;
+  if (sizes.some((size) => size < 2)) throw new Error('--sizes: every catalog needs at least 2 services (rules target other services)');
+  return {
+    runs: values.runs ? positiveInteger(values.runs, '--runs') : values.quick ? 1 : 5,
+    warmup: !values.quick,
+    groups: groups as Group[],
+    sizes,
+    rulesPerService: values.rules ? positiveInteger(values.rules, '--rules') : 5,
+    json: values.json,
+  };
+}
+
+/** A fresh output directory per run, removed afterwards: every run writes everything. */
+function withOutdir(build: (outdir: string) => PreparedRun['child']): () => PreparedRun {
+  return () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+    return { child: build(outdir), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  };
+}
+
+/** The environment without what would change where or what the app synthesizes. */
+function synthEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.SYNTH_ENVIRONMENTS;
+  delete env.CDKTF_OUTDIR;
+  return env;
+}
+
+const synthEntry = (outdir: string, ...extra: string[]) => ({
+  ...node('--import', 'tsx', 'scripts/bench/synth-entry.ts', '--outdir', outdir, ...extra),
+  env: synthEnv(),
+});
+
+function exampleRows(): RowSpec[] {
+  const names = environments.map((env) => env.name);
+  return [
+    ...names.map((name) => ({
+      id: `example-${name}`,
+      group: 'example' as const,
+      label: `example, ${name}, in-process`,
+      prepare: withOutdir((outdir) => synthEntry(outdir, '--environments', name)),
+      mustSucceed: true,
+    })),
+    {
+      id: 'example-all',
+      group: 'example' as const,
+      label: `example, all ${names.length} environments, in-process`,
+      prepare: withOutdir((outdir) => synthEntry(outdir)),
+      mustSucceed: true,
+    },
+  ];
+}
+
+function cliRow(): RowSpec {
+  return {
+    id: 'cli-all',
+    group: 'cli',
+    label: 'example, all environments, cdktf synth',
+    prepare: withOutdir((outdir) => ({
+      ...node(path.join('node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', outdir),
+      // Offline: no version check, no telemetry (checkpoint); `cdktf get` is never run.
+      env: { ...synthEnv(), CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', CI: '1' },
+    })),
+    mustSucceed: true,
+  };
+}
+
+/** The catalogs are written once, outside the timed runs, into `dir`. */
+function generatedRows(sizes: readonly number[], rulesPerService: number, dir: string): RowSpec[] {
+  return sizes.map((services) => {
+    const file = path.join(dir, `catalog-${services}x${rulesPerService}.json`);
+    writeFileSync(file, JSON.stringify(generateCatalog({ services, rulesPerService })));
+    return {
+      id: `generated-${services}`,
+      group: 'generated' as const,
+      label: `generated, ${services} services × ${rulesPerService} rules, dev`,
+      services,
+      prepare: withOutdir((outdir) => synthEntry(outdir, '--catalog', file, '--environments', 'dev')),
+      mustSucceed: true,
+    };
+  });
+}
+
+function testsRow(): RowSpec {
+  return {
+    id: 'tests',
+    group: 'tests',
+    label: 'test suite (jest)',
+    prepare: () => ({ child: node(path.join('node_modules', 'jest', 'bin', 'jest.js'), '--silent') }),
+    mustSucceed: false,
+  };
+}
+
+function typecheckRows(): RowSpec[] {
+  const tsc = path.join('node_modules', 'typescript', 'bin', 'tsc');
+  return [
+    {
+      id: 'typecheck-cold',
+      group: 'typecheck',
+      label: 'type check, cold (fresh clone, CI)',
+      // A build-info file of its own, fresh per run: nothing incremental to reuse.
+      prepare: () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-tsc-'));
+        return {
+          child: node(tsc, '--noEmit', '-p', 'tsconfig.json', '--tsBuildInfoFile', path.join(dir, 'tsbuildinfo')),
+          cleanup: () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
+      mustSucceed: false,
+    },
+    {
+      id: 'typecheck-incremental',
+      group: 'typecheck',
+      label: 'type check, incremental (npm run typecheck again)',
+      prepare: () => ({ child: node(tsc, '--noEmit', '-p', 'tsconfig.json') }),
+      mustSucceed: false,
+    },
+  ];
+}
+
+/** 10,000 events through the emit CLI (scripts/bench-emit.ts), which measures its own child. */
+async function measureEmit(options: BenchOptions, progress: (m: string) => void): Promise<Measurement> {
+  const { benchEmit } = await import('./bench-emit');
+  const label = 'emit CLI, 10,000 events (scripts/bench-emit.ts)';
+  if (options.warmup) {
+    progress(`${label}: warm-up`);
+    await benchEmit();
+  }
+  const results = [];
+  for (let i = 1; i <= options.runs; i++) {
+    progress(`${label}: run ${i}/${options.runs}`);
+    results.push(await benchEmit());
+  }
+  const wallMs = results.map((r) => r.wallSeconds * 1000);
+  const rss = results.map((r) => r.peakRssMiB).filter((v): v is number => v !== undefined);
+  return {
+    id: 'emit',
+    group: 'emit',
+    label,
+    wallMs: summarize(wallMs),
+    peakRssMiB: rss.length === results.length ? summarize(rss) : undefined,
+    failures: results.map((r) => r.exitCode).filter((code) => code !== 0),
+    samples: { wallMs, peakRssMiB: rss },
+  };
+}
+
+function machineInfo(loadBefore: readonly number[]): MachineInfo {
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = undefined; // Not a git checkout (an unpacked archive): the figures still stand.
+  }
+  return {
+    date: new Date().toISOString(),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryMiB: os.totalmem() / 1024 / 1024,
+    loadBefore,
+    loadAfter: os.loadavg(),
+    commit,
+    gnuTime: existsSync(GNU_TIME),
+  };
+}
+
+export async function runBench(options: BenchOptions, progress: (message: string) => void = () => {}): Promise<BenchResult> {
+  const loadBefore = os.loadavg();
+  const catalogs = mkdtempSync(path.join(os.tmpdir(), 'bench-catalogs-'));
+  try {
+    const specs: RowSpec[] = [
+      ...(options.groups.includes('example') ? exampleRows() : []),
+      ...(options.groups.includes('cli') ? [cliRow()] : []),
+      ...(options.groups.includes('generated') ? generatedRows(options.sizes, options.rulesPerService, catalogs) : []),
+      ...(options.groups.includes('tests') ? [testsRow()] : []),
+      ...(options.groups.includes('typecheck') ? typecheckRows() : []),
+    ];
+    const measurements: Measurement[] = [];
+    for (const spec of specs) measurements.push(await measure(spec, { runs: options.runs, warmup: options.warmup, onProgress: progress }));
+    if (options.groups.includes('emit')) measurements.push(await measureEmit(options, progress));
+    const growth = analyzeGrowth(measurements);
+    return {
+      machine: machineInfo(loadBefore),
+      runs: options.runs,
+      warmup: options.warmup,
+      measurements,
+      growth,
+      targets: checkTargets(measurements, growth),
+    };
+  } finally {
+    rmSync(catalogs, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const result = await runBench(options, (message) => process.stderr.write(`… ${message}\n`));
+  process.stdout.write(`${renderReport(result)}\n`);
+  if (options.json) {
+    writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`Figures written to ${options.json}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * One benchmark row: a warm-up run (discarded: it fills compile caches and the page cache), then
+ * N measured runs, each a fresh child process.
+ */
+import type { ChildCommand, ChildRun } from './run-child';
+import { runChild } from './run-child';
+import type { Summary } from './stats';
+import { summarize } from './stats';
+
+export type Group = 'example' | 'cli' | 'generated' | 'tests' | 'typecheck' | 'emit';
+export const GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'tests', 'typecheck', 'emit'];
+
+export interface Measurement {
+  readonly id: string;
+  readonly group: Group;
+  readonly label: string;
+  /** Services in the synthesized catalog (generated rows). */
+  readonly services?: number;
+  /** Stacks synthesized per run (synthesis rows). */
+  readonly stacks?: number;
+  readonly wallMs: Summary;
+  readonly peakRssMiB: Summary | undefined;
+  /** Where the child's time went, as it measured itself (synthesis rows). */
+  readonly phasesMs?: { readonly boot: Summary; readonly load: Summary; readonly synth: Summary };
+  /** Non-zero exit codes of measured runs (a failing test suite is still timed, and flagged). */
+  readonly failures: readonly number[];
+  readonly samples: { readonly wallMs: readonly number[]; readonly peakRssMiB: readonly number[] };
+}
+
+/** What one run needs: a command, and what to remove afterwards (its output directory). */
+export interface PreparedRun {
+  readonly child: ChildCommand;
+  readonly cleanup?: () => void;
+}
+
+export interface RowSpec {
+  readonly id: string;
+  readonly group: Group;
+  readonly label: string;
+  readonly services?: number;
+  readonly prepare: () => PreparedRun;
+  /** Synthesis must succeed to mean anything; a test suite or type check may fail and still be timed. */
+  readonly mustSucceed: boolean;
+}
+
+export interface MeasureOptions {
+  readonly runs: number;
+  readonly warmup: boolean;
+  readonly onProgress?: (message: string) => void;
+}
+
+async function runOnce(spec: RowSpec): Promise<ChildRun> {
+  const prepared = spec.prepare();
+  try {
+    const run = await runChild(prepared.child);
+    if (spec.mustSucceed && run.exitCode !== 0) {
+      throw new Error(`${spec.label}: exited ${run.exitCode}:\n${run.outputTail}`);
+    }
+    return run;
+  } finally {
+    prepared.cleanup?.();
+  }
+}
+
+const numberIn = (report: Record<string, unknown> | undefined, key: string): number | undefined =>
+  typeof report?.[key] === 'number' ? (report[key] as number) : undefined;
+
+/** Summary of the values every run reported, or undefined if any run did not. */
+function summarizeReported(runs: readonly ChildRun[], key: string): Summary | undefined {
+  const values = runs.map((run) => numberIn(run.report, key));
+  return values.every((value): value is number => value !== undefined) ? summarize(values) : undefined;
+}
+
+export async function measure(spec: RowSpec, options: MeasureOptions): Promise<Measurement> {
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error(`runs must be a whole number of at least 1, not ${options.runs}`);
+  if (options.warmup) {
+    options.onProgress?.(`${spec.label}: warm-up`);
+    await runOnce(spec);
+  }
+  const runs: ChildRun[] = [];
+  for (let i = 1; i <= options.runs; i++) {
+    options.onProgress?.(`${spec.label}: run ${i}/${options.runs}`);
+    runs.push(await runOnce(spec));
+  }
+  const wallMs = runs.map((run) => run.wallMs);
+  const rss = runs.map((run) => run.peakRssMiB);
+  const peakRssMiB = rss.every((value): value is number => value !== undefined) ? rss : [];
+  const boot = summarizeReported(runs, 'bootMs');
+  const load = summarizeReported(runs, 'loadMs');
+  const synth = summarizeReported(runs, 'synthMs');
+  const stacks = numberIn(runs[0]?.report, 'stacks');
+  return {
+    id: spec.id,
+    group: spec.group,
+    label: spec.label,
+    ...(spec.services !== undefined ? { services: spec.services } : {}),
+    ...(stacks !== undefined ? { stacks } : {}),
+    wallMs: summarize(wallMs),
+    peakRssMiB: peakRssMiB.length > 0 ? summarize(peakRssMiB) : undefined,
+    ...(boot && load && synth ? { phasesMs: { boot, load, synth } } : {}),
+    failures: runs.map((run) => run.exitCode).filter((code) => code !== 0),
+    samples: { wallMs, peakRssMiB },
+  };
+}
