@@ -1,0 +1,256 @@
+/**
+ * The benchmark's parts: the catalog generator, statistics, growth, targets, the report, argument
+ * parsing and one tiny end-to-end run. No timing is asserted: figures depend on the machine.
+ */
+import { catalogProblems } from '../catalog/validate';
+import { parseBenchArgs, runBench } from '../scripts/bench';
+import { GENERATED_NAMESPACE, generateCatalog, generatedServiceName, targetServiceIndex } from '../scripts/bench/generate-catalog';
+import { analyzeGrowth } from '../scripts/bench/growth';
+import type { Measurement } from '../scripts/bench/measure';
+import { renderGrowth, renderMeasurements, renderReport, renderTable } from '../scripts/bench/report';
+import { parseGnuTimeMaxRssMiB } from '../scripts/bench/run-child';
+import { growthExponent, linearFit, median, summarize } from '../scripts/bench/stats';
+import { checkTargets } from '../scripts/bench/targets';
+
+describe('generateCatalog', () => {
+  it.each([2, 10, 50, 500])('makes a valid catalog of %i services × 5 rules', (services) => {
+    const catalog = generateCatalog({ services, rulesPerService: 5 });
+    expect(catalogProblems(catalog)).toEqual([]);
+    expect(catalog.namespace).toBe(GENERATED_NAMESPACE);
+    expect(catalog.services).toHaveLength(services);
+    expect(new Set(catalog.services.map((s) => s.name)).size).toBe(services);
+    for (const service of catalog.services) expect(service.rules).toHaveLength(5);
+    expect(catalog.services.flatMap((s) => s.rules)).toHaveLength(services * 5);
+  });
+
+  it('points every rule at a task of another service, and every service receives work', () => {
+    const catalog = generateCatalog({ services: 7, rulesPerService: 5 });
+    const tasks = new Map(catalog.services.map((s) => [s.name, s.tasks.map((t) => t.name)]));
+    const targeted = new Set<string>();
+    for (const service of catalog.services) {
+      for (const rule of service.rules) {
+        expect(rule.target.service).not.toBe(service.name);
+        expect(tasks.get(rule.target.service)).toContain(rule.target.task);
+        targeted.add(rule.target.service);
+      }
+    }
+    expect(targeted.size).toBe(7);
+  });
+
+  it('mixes both detail deliveries and is deterministic', () => {
+    const catalog = generateCatalog({ services: 3, rulesPerService: 4 });
+    const deliveries = catalog.services[0]!.rules.map((r) => r.options?.detailDelivery ?? 'environment');
+    expect(deliveries).toEqual(['environment', 'reference', 'environment', 'reference']);
+    expect(generateCatalog({ services: 3, rulesPerService: 4 })).toEqual(catalog);
+    expect(catalog.services[1]!.rules[2]).toEqual({
+      name: 'on-event-2',
+      description: 'Generated rule 2 of svc-0001.',
+      eventPattern: { 'detail-type': ['Svc0001Event2'], source: ['bench.svc-0001'] },
+      target: { service: 'svc-0002', task: 'task-0' },
+    });
+  });
+
+  it('names services with a fixed width', () => {
+    expect(generatedServiceName(7)).toBe('svc-0007');
+    expect(generatedServiceName(499)).toBe('svc-0499');
+  });
+
+  it('never targets the rule’s own service', () => {
+    for (const services of [2, 3, 6, 11]) {
+      for (let service = 0; service < services; service++) {
+        for (let rule = 0; rule < 12; rule++) {
+          const target = targetServiceIndex(service, rule, services);
+          expect(target).not.toBe(service);
+          expect(target).toBeGreaterThanOrEqual(0);
+          expect(target).toBeLessThan(services);
+        }
+      }
+    }
+  });
+
+  it('refuses sizes it cannot make', () => {
+    expect(() => generateCatalog({ services: 1, rulesPerService: 5 })).toThrow('services must be a whole number from 2 to 9999 (rules target other services), not 1');
+    expect(() => generateCatalog({ services: 10, rulesPerService: -1 })).toThrow('rulesPerService must be a whole number of at least 0, not -1');
+    expect(() => generateCatalog({ services: 10, rulesPerService: 5, tasksPerService: 0 })).toThrow('tasksPerService must be a whole number of at least 1, not 0');
+  });
+});
+
+describe('statistics', () => {
+  it('takes the middle sample, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(() => median([])).toThrow('median of no samples');
+  });
+
+  it('summarizes median, min, max and the run count', () => {
+    expect(summarize([120, 95, 400, 101, 99])).toEqual({ median: 101, min: 95, max: 400, runs: 5 });
+    expect(() => summarize([])).toThrow('summary of no samples');
+  });
+
+  it('fits a line', () => {
+    const fit = linearFit([10, 50, 200, 500].map((x) => ({ x, y: 300 + 20 * x })));
+    expect(fit.slope).toBeCloseTo(20, 10);
+    expect(fit.intercept).toBeCloseTo(300, 8);
+    expect(fit.r2).toBeCloseTo(1, 10);
+    const noisy = linearFit([{ x: 0, y: 0 }, { x: 1, y: 2 }, { x: 2, y: 1 }]);
+    expect(noisy.slope).toBeCloseTo(0.5, 10);
+    expect(noisy.r2).toBeCloseTo(0.25, 10);
+    expect(() => linearFit([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toThrow('at least two points with different x');
+  });
+
+  it('gives growth exponent 1 for linear and 2 for quadratic cost', () => {
+    expect(growthExponent({ size: 200, cost: 4000 }, { size: 500, cost: 10_000 })).toBeCloseTo(1, 10);
+    expect(growthExponent({ size: 10, cost: 100 }, { size: 50, cost: 2500 })).toBeCloseTo(2, 10);
+    expect(() => growthExponent({ size: 50, cost: 1 }, { size: 10, cost: 2 })).toThrow('increasing positive sizes');
+  });
+});
+
+describe('parseGnuTimeMaxRssMiB', () => {
+  it('reads the maximum resident set size in MiB', () => {
+    const output = '\tUser time (seconds): 1.20\n\tMaximum resident set size (kbytes): 144384\n\tAverage resident set size (kbytes): 0\n';
+    expect(parseGnuTimeMaxRssMiB(output)).toBe(141);
+    expect(parseGnuTimeMaxRssMiB('Command exited with non-zero status 1\n')).toBeUndefined();
+  });
+});
+
+const summary = (median: number, min = median, max = median) => ({ median, min, max, runs: 3 });
+
+function row(overrides: Partial<Measurement> & Pick<Measurement, 'id' | 'group' | 'label'>): Measurement {
+  return { wallMs: summary(500), peakRssMiB: summary(140), failures: [], samples: { wallMs: [500], peakRssMiB: [140] }, ...overrides };
+}
+
+const generatedRow = (services: number, synthMs: number, wallMs: number): Measurement =>
+  row({
+    id: `generated-${services}`,
+    group: 'generated',
+    label: `generated, ${services} services × 5 rules, dev`,
+    services,
+    wallMs: summary(wallMs),
+    phasesMs: { boot: summary(250), load: summary(350), synth: summary(synthMs) },
+  });
+
+describe('analyzeGrowth', () => {
+  it('reports per-service cost, ratios and the exponent between the two largest sizes', () => {
+    const growth = analyzeGrowth([generatedRow(50, 2000, 2600), generatedRow(10, 400, 1000), generatedRow(200, 8000, 8600), generatedRow(500, 20_000, 20_600)]);
+    expect(growth?.points.map((p) => p.services)).toEqual([10, 50, 200, 500]);
+    expect(growth?.points.map((p) => p.synthMsPerService)).toEqual([40, 40, 40, 40]);
+    expect(growth?.servicesRatio).toBe(50);
+    expect(growth?.synthRatio).toBe(50);
+    expect(growth?.wallRatio).toBeCloseTo(20.6, 10);
+    expect(growth?.exponent).toBeCloseTo(1, 10);
+    expect(growth?.fit.slope).toBeCloseTo(40, 8);
+  });
+
+  it('needs two sizes', () => {
+    expect(analyzeGrowth([generatedRow(10, 400, 1000)])).toBeUndefined();
+    expect(analyzeGrowth([row({ id: 'example-dev', group: 'example', label: 'example, dev' })])).toBeUndefined();
+  });
+});
+
+describe('checkTargets', () => {
+  it('checks each target against the median of the rows it applies to', () => {
+    const rows = [
+      row({ id: 'example-dev', group: 'example', label: 'example, dev', wallMs: summary(820, 800, 1300), peakRssMiB: summary(310) }),
+      generatedRow(500, 14_000, 16_200),
+      generatedRow(200, 5000, 5600),
+      row({ id: 'tests', group: 'tests', label: 'test suite', wallMs: summary(29_000) }),
+      row({ id: 'typecheck-cold', group: 'typecheck', label: 'type check', wallMs: summary(15_000) }),
+    ];
+    const checks = checkTargets(rows, analyzeGrowth(rows));
+    expect(checks.map((c) => [c.rowId, c.target, c.measured, c.met])).toEqual([
+      ['example-dev', 'wall < 1 s', '0.82 s', true],
+      ['example-dev', 'peak < 300 MiB', '310 MiB', false],
+      ['generated-500', 'wall < 15 s', '16.2 s', false],
+      ['tests', 'wall < 30 s', '29 s', true],
+      ['typecheck-cold', 'wall < 15 s', '15 s', false],
+      ['growth', 'growth exponent ≤ 1.2 (1 = linear)', '1.12', true],
+    ]);
+  });
+});
+
+describe('report', () => {
+  it('renders a table with aligned columns, numbers and their header on the right', () => {
+    expect(renderTable(['Name', 'Wall'], [['dev', '0.82 s'], ['staging', '10.50 s']])).toBe(
+      ['Name        Wall', '-------  -------', 'dev       0.82 s', 'staging  10.50 s'].join('\n'),
+    );
+  });
+
+  it('shows every measured row with its figures, phases and targets', () => {
+    const rows = [
+      row({
+        id: 'example-dev',
+        group: 'example',
+        label: 'example, dev, in-process',
+        wallMs: summary(820, 790, 1010),
+        peakRssMiB: summary(141.6, 139.2, 150),
+        phasesMs: { boot: summary(250), load: summary(360), synth: summary(210) },
+      }),
+      row({ id: 'tests', group: 'tests', label: 'test suite (jest)', wallMs: summary(41_000, 40_000, 45_500), failures: [1] }),
+    ];
+    const lines = renderMeasurements(rows, checkTargets(rows, undefined)).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^Measurement +Wall \(median\) +min – max +Peak RSS +min – max +boot \/ load \/ synth +Target$/);
+    expect(lines[2]).toMatch(/^example, dev, in-process +0\.82 s +0\.79–1\.01 s +142 MiB +139–150 MiB +0\.25 s \/ 0\.36 s \/ 0\.21 s +✓ wall < 1 s, ✓ peak < 300 MiB$/);
+    expect(lines[3]).toMatch(/^test suite \(jest\) \(FAILED: exit 1\) +41\.00 s +40\.00–45\.50 s +140 MiB +140–140 MiB +✗ wall < 30 s$/);
+  });
+
+  it('shows the growth table, the fit and the ratio to the ideal', () => {
+    const rows = [generatedRow(10, 400, 1000), generatedRow(500, 20_000, 20_600)];
+    const text = renderGrowth(analyzeGrowth(rows)!, checkTargets(rows, analyzeGrowth(rows)));
+    expect(text).toContain('      10   1.00 s           0.40 s      40.0 ms');
+    expect(text).toContain('     500  20.60 s          20.00 s      40.0 ms');
+    expect(text).toContain('Fit: synthesize() ≈ 0 ms + 40.0 ms × services (R² 1.000)');
+    expect(text).toContain('500 vs 10 services (50×): wall 20.6×, synthesize() 50.0×');
+    expect(text).toContain('Growth exponent between 10 and 500 services: 1.00 ✓ growth exponent ≤ 1.2 (1 = linear)');
+  });
+});
+
+describe('parseBenchArgs', () => {
+  it('defaults to 5 runs after a warm-up, every group but emit, and the issue’s sizes', () => {
+    expect(parseBenchArgs([])).toEqual({
+      runs: 5,
+      warmup: true,
+      groups: ['example', 'cli', 'generated', 'tests', 'typecheck'],
+      sizes: [10, 50, 200, 500],
+      rulesPerService: 5,
+      json: undefined,
+    });
+  });
+
+  it('makes --quick one run, no warm-up, small catalogs', () => {
+    expect(parseBenchArgs(['--quick', '--only', 'generated', '--with-emit', '--json', 'out.json'])).toEqual({
+      runs: 1,
+      warmup: false,
+      groups: ['generated', 'emit'],
+      sizes: [2, 4],
+      rulesPerService: 5,
+      json: 'out.json',
+    });
+  });
+
+  it('names the bad flag', () => {
+    expect(() => parseBenchArgs(['--only', 'example,synth'])).toThrow('--only: unknown group(s) synth (groups: example, cli, generated, tests, typecheck, emit)');
+    expect(() => parseBenchArgs(['--runs', '0'])).toThrow('--runs: expected a whole number of at least 1, not "0"');
+    expect(() => parseBenchArgs(['--sizes', '10,1'])).toThrow('--sizes: every catalog needs at least 2 services');
+  });
+});
+
+describe('runBench (smoke: generated catalogs only, one run)', () => {
+  it('synthesizes each size in a child process and reports its figures', async () => {
+    const result = await runBench({ runs: 1, warmup: false, groups: ['generated'], sizes: [2, 3], rulesPerService: 2, json: undefined });
+    expect(result.measurements.map((m) => [m.id, m.services, m.stacks, m.failures])).toEqual([
+      // dev-monitoring, dev-base and one stack per service.
+      ['generated-2', 2, 4, []],
+      ['generated-3', 3, 5, []],
+    ]);
+    for (const m of result.measurements) {
+      expect(m.wallMs.median).toBeGreaterThan(0);
+      expect(m.phasesMs!.synth.median).toBeGreaterThan(0);
+      expect(m.phasesMs!.synth.median).toBeLessThan(m.wallMs.median);
+      expect(m.peakRssMiB!.median).toBeGreaterThan(20);
+    }
+    expect(result.growth?.points).toHaveLength(2);
+    expect(renderReport(result)).toContain('generated, 3 services × 2 rules, dev');
+  });
+});
