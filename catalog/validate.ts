@@ -458,6 +458,9 @@ function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string,
   return problems;
 }
 
+/** Stack names `<env>-<name>` the app gives to stacks that are not services (stacks/app.ts). */
+const RESERVED_SERVICE_NAMES: readonly string[] = ['base', 'monitoring'];
+
 /** Every problem of the catalog, or none; see the top of this file for the format. */
 export function catalogProblems(catalog: Catalog): string[] {
   const raw: unknown = catalog;
@@ -470,6 +473,15 @@ export function catalogProblems(catalog: Catalog): string[] {
     ...duplicateNames(services, (name, count) =>
       catalogProblem(`service ${quote(name)}`, 'name', `is defined ${count} times; service names must be unique`),
     ),
+    ...services
+      .filter((service) => RESERVED_SERVICE_NAMES.includes(service.name))
+      .map((service) =>
+        catalogProblem(
+          `service ${quote(service.name)}`,
+          'name',
+          `is reserved: every environment has a stack <env>-${service.name} of its own (reserved: ${RESERVED_SERVICE_NAMES.join(', ')})`,
+        ),
+      ),
     ...services.flatMap((service) => [...taskProblems(service), ...ruleProblems(raw.namespace, service, index)]),
   ];
   // Two items with one name yield the same line twice; once says it.

@@ -388,6 +388,13 @@ const catalogCases: BadCase[] = [
     expected: ['catalog: service "notification": name: is defined 2 times; service names must be unique'],
   },
   {
+    name: 'a service named like a stack every environment already has',
+    mutate: (d) => d.catalog.services.push({ name: 'base', description: 'Collides with <env>-base', tasks: [], rules: [] }),
+    expected: [
+      'catalog: service "base": name: is reserved: every environment has a stack <env>-base of its own (reserved: base, monitoring)',
+    ],
+  },
+  {
     name: 'service name with upper case',
     mutate: (d) => (service(d, 'booking').name = 'Booking'),
     expected: ['catalog: service "Booking": name: "Booking" must be lower-case letters, digits and single dashes, starting with a letter and not ending with a dash'],
