@@ -6,7 +6,7 @@ import { bookingSaga } from '../../catalog/booking-saga';
 import { resolveRuleOptions } from '../../catalog/defaults';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
-import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError } from '../../local/asl-interpreter';
+import { ecsTaskFailed, runStateMachine, TaskError } from '../../local/asl-interpreter';
 import { placeholderFor, replaceInterpolations } from '../../local/terraform-expressions';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { resources, stackJson } from '../support/synth';
