@@ -250,5 +250,6 @@ describe('runBench (smoke: the smallest generated catalog, one run)', () => {
     expect(result.growth).toBeUndefined();
     expect(result.targets).toEqual([]);
     expect(renderReport(result)).toContain('generated, 2 services × 2 rules, dev');
+    expect(renderReport(result)).toContain('Targets: none apply to these rows');
   });
 });

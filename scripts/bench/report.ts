@@ -117,6 +117,8 @@ export function renderReport(result: BenchResult): string {
     renderMeasurements(result.measurements, result.targets),
     ...(result.growth ? ['', 'Growth with the catalog (generated, one environment):', renderGrowth(result.growth, result.targets)] : []),
     '',
-    `Targets: ${met} of ${result.targets.length} met` + (missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''),
+    result.targets.length === 0
+      ? 'Targets: none apply to these rows'
+      : `Targets: ${met} of ${result.targets.length} met` + (missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''),
   ].join('\n');
 }
