@@ -10,6 +10,7 @@ import { MonitoringStack } from './monitoring-stack';
 import { baseStackName } from './naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
+import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface BuildAppOptions {
   readonly catalog: Catalog;
@@ -74,5 +75,5 @@ export interface SynthesizeOptions extends Omit<BuildAppOptions, 'environments'>
 export function synthesize(options: SynthesizeOptions): void {
   validateConfiguration(options.catalog, options.environments);
   const selected = selectEnvironments(options.environments, options.selection);
-  buildApp({ ...options, environments: selected }).synth();
+  withoutTokenStackTraces(() => buildApp({ ...options, environments: selected }).synth());
 }

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bookingSaga } from '../../catalog/booking-saga';
+import { environments } from '../../environments';
+import { synthesize } from '../../stacks/app';
+import { TOKEN_STACKS_ENV, tokenStackTracesEnabled, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
+import { filesBelow } from '../support/synth';
+
+function synthInto(tokenStacks: boolean): Map<string, string> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'token-stacks-'));
+  const previous = process.env[TOKEN_STACKS_ENV];
+  if (tokenStacks) process.env[TOKEN_STACKS_ENV] = '1';
+  else delete process.env[TOKEN_STACKS_ENV];
+  try {
+    synthesize({ catalog: bookingSaga, environments, outdir });
+  } finally {
+    if (previous === undefined) delete process.env[TOKEN_STACKS_ENV];
+    else process.env[TOKEN_STACKS_ENV] = previous;
+  }
+  const files = new Map(filesBelow(outdir).map((file) => [path.relative(outdir, file), fs.readFileSync(file, 'utf8')]));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
+}
+
+describe('token stack traces', () => {
+  it('are off only while the function runs, and back on after, even when it throws', () => {
+    expect(tokenStackTracesEnabled()).toBe(true);
+    expect(withoutTokenStackTraces(() => tokenStackTracesEnabled())).toBe(false);
+    expect(() => withoutTokenStackTraces(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(tokenStackTracesEnabled()).toBe(true);
+  });
+
+  it('change nothing in the synthesized output', () => {
+    const without = synthInto(false);
+    const withTraces = synthInto(true);
+    expect([...without.keys()].sort()).toEqual([...withTraces.keys()].sort());
+    expect(without.size).toBeGreaterThan(20);
+    for (const [file, text] of without) expect(text).toBe(withTraces.get(file));
+  });
+});
