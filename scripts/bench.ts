@@ -209,13 +209,17 @@ async function measureEmit(options: BenchOptions, progress: (m: string) => void)
   };
 }
 
-function machineInfo(loadBefore: readonly number[]): MachineInfo {
-  let commit: string | undefined;
+function gitHead(): string | undefined {
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    commit = undefined; // Not a git checkout (an unpacked archive): the figures still stand.
+    return undefined; // Not a git checkout (an unpacked archive): the figures still stand.
   }
+}
+
+/** `commit` is HEAD when the run started; `commitAfter` is set only if HEAD moved during the run. */
+function machineInfo(loadBefore: readonly number[], commit: string | undefined): MachineInfo {
+  const after = gitHead();
   return {
     date: new Date().toISOString(),
     node: process.versions.node,
@@ -226,12 +230,14 @@ function machineInfo(loadBefore: readonly number[]): MachineInfo {
     loadBefore,
     loadAfter: os.loadavg(),
     commit,
+    ...(after !== commit ? { commitAfter: after } : {}),
     gnuTime: existsSync(GNU_TIME),
   };
 }
 
 export async function runBench(options: BenchOptions, progress: (message: string) => void = () => {}): Promise<BenchResult> {
   const loadBefore = os.loadavg();
+  const commit = gitHead();
   const catalogs = mkdtempSync(path.join(os.tmpdir(), 'bench-catalogs-'));
   try {
     const specs: RowSpec[] = [
@@ -246,7 +252,7 @@ export async function runBench(options: BenchOptions, progress: (message: string
     if (options.groups.includes('emit')) measurements.push(await measureEmit(options, progress));
     const growth = analyzeGrowth(measurements);
     return {
-      machine: machineInfo(loadBefore),
+      machine: machineInfo(loadBefore, commit),
       runs: options.runs,
       warmup: options.warmup,
       measurements,

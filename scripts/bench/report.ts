@@ -15,6 +15,8 @@ export interface MachineInfo {
   readonly loadBefore: readonly number[];
   readonly loadAfter: readonly number[];
   readonly commit: string | undefined;
+  /** HEAD at the end, when it differs from `commit`: rows may have measured different code. */
+  readonly commitAfter?: string | undefined;
   /** Whether peak RSS came from GNU time (else from the child's own report, synthesis rows only). */
   readonly gnuTime: boolean;
 }
@@ -109,7 +111,8 @@ export function renderReport(result: BenchResult): string {
   const missed = result.targets.filter((t) => !t.met);
   return [
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${formatMiB(machine.memoryMiB)}, Node ${machine.node} (${machine.platform})` +
-      (machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : ''),
+      (machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : '') +
+      (machine.commitAfter ? ` (HEAD moved to ${machine.commitAfter.slice(0, 7)} during the run: later rows may have measured other code)` : ''),
     `Load average (1/5/15 min): ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after`,
     `Each figure: median of ${result.runs} run(s)${result.warmup ? ' after a warm-up run' : ' (no warm-up)'}, each a fresh child process; ` +
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
