@@ -268,7 +268,9 @@ const ruleSchema = z.strictObject({
         if (value === undefined || value === false) return;
         const message = typeof value === 'string' ? detailTypeProblem(value) : `must be a detail-type string or false, not ${describeValue(value)}`;
         if (message) ctx.addIssue({ code: 'custom', message });
-      }),
+      })
+      // zod 4 counts a z.unknown() key as required unless marked optional.
+      .optional(),
       successDetailType: checkedString(detailTypeProblem).optional(),
     })
     .optional(),

@@ -562,6 +562,7 @@ describe('boundaries that are still valid', () => {
       },
     ],
     ['retry attempts 0 and event age 60 s', (d) => Object.assign(rule(d, 'booking', 'charge-payment').options, { retryAttempts: 0, maximumEventAgeSeconds: 60 })],
+    ['options without failureDetailType (the default applies)', (d) => (rule(d, 'booking', 'charge-payment').options = { detailDelivery: 'reference' })],
     ['a state machine timeout of 61 s', (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 61)],
     ['a /24 VPC in six AZs of us-east-1', (d) => Object.assign(d.envs.dev, { region: 'us-east-1', base: { ...d.envs.dev.base, network: { cidr: '10.1.2.0/24', azCount: 6, nat: 'none' } } })],
     ['the largest Fargate size as an override', (d) => (d.envs.prod.base.taskOverrides['payment/charge'] = { cpu: 16384, memory: 122880 })],
