@@ -3,7 +3,6 @@
  * change to those types breaks the generator at type-check time rather than silently benchmarking
  * something else. Deterministic: the same size always yields the same catalog.
  */
-import { defaultFailureDetailType } from '../../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec, TaskSpec } from '../../catalog/types';
 
 export interface GeneratedCatalogSize {
@@ -49,10 +48,8 @@ function rule(serviceIndex: number, ruleIndex: number, size: Required<GeneratedC
     description: `Generated rule ${ruleIndex} of ${service}.`,
     eventPattern: { 'detail-type': [detailType(serviceIndex, ruleIndex)], source: [`${GENERATED_NAMESPACE}.${service}`] },
     target: { service: target, task: `task-${ruleIndex % size.tasksPerService}` },
-    // Every other rule delivers by reference, so both ASL shapes are part of the cost. The failure
-    // detail-type is the default, stated because catalog validation currently rejects `options`
-    // without it (its schema makes the key required).
-    ...(ruleIndex % 2 === 1 ? { options: { detailDelivery: 'reference' as const, failureDetailType: defaultFailureDetailType(target) } } : {}),
+    // Every other rule delivers by reference, so both ASL shapes are part of the cost.
+    ...(ruleIndex % 2 === 1 ? { options: { detailDelivery: 'reference' as const } } : {}),
   };
 }
 
