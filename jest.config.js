@@ -1,11 +1,11 @@
-/** Jest runs TypeScript through swc (no type-checking here: `npm run typecheck` does that). */
+/** Jest runs TypeScript through esbuild (no type-checking here: `npm run typecheck` does that). */
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js',
   },
   setupFiles: ['<rootDir>/test/support/setup.ts'],
   // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
