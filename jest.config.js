@@ -11,6 +11,7 @@ module.exports = {
   // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 2,
   testTimeout: 60000,
 };
