@@ -34,8 +34,17 @@ export function manifest(outdir = synthOutDir()): Manifest {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
+const parsedStacks = new Map<string, TerraformJson>();
+
+/** A stack's synthesized JSON, parsed once per test file (tests only read it). */
 export function stackJson(stack: string, outdir = synthOutDir()): TerraformJson {
-  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  const file = path.join(outdir, 'stacks', stack, 'cdk.tf.json');
+  let parsed = parsedStacks.get(file);
+  if (!parsed) {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as TerraformJson;
+    parsedStacks.set(file, parsed);
+  }
+  return parsed;
 }
 
 /** Resources of one type in a stack, by their Terraform name. */
