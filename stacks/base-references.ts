@@ -25,6 +25,8 @@ export interface BaseReferences {
   readonly securityGroupIds: readonly string[];
   readonly capacity: { readonly launchType: 'FARGATE' } | { readonly strategy: readonly CapacityProviderItem[] };
   task(service: string, task: string): TaskReference;
+  /** The task roles this base gives the tasks of a service (each role once). */
+  serviceTaskRoles(service: string): readonly { readonly name: string; readonly arn: string }[];
 }
 
 /** `arn:aws:iam::123456789012:role/path/name` → `name`. */
@@ -58,6 +60,12 @@ export function existingBaseReferences(env: EnvironmentConfig & { base: Existing
         executionRoleArn: config.executionRoleArn,
       };
     },
+    serviceTaskRoles(service) {
+      const arns = Object.entries(base.tasks)
+        .filter(([key]) => key.startsWith(`${service}/`))
+        .map(([, config]) => config.taskRoleArn);
+      return [...new Set(arns)].sort().map((arn) => ({ name: roleNameFromArn(arn), arn }));
+    },
   };
 }
 
@@ -85,6 +93,12 @@ export function managedBaseReferences(
         taskRoleName: baseState.getString(BASE_TASK_OUTPUTS.taskRoleName(service)),
         executionRoleArn: baseState.getString(BASE_OUTPUTS.executionRoleArn),
       };
+    },
+    serviceTaskRoles(service) {
+      // The task-definitions module gives each service with tasks one task role.
+      const hasTasks = (catalog.services.find((s) => s.name === service)?.tasks.length ?? 0) > 0;
+      if (!hasTasks) return [];
+      return [{ name: baseState.getString(BASE_TASK_OUTPUTS.taskRoleName(service)), arn: baseState.getString(BASE_TASK_OUTPUTS.taskRoleArn(service)) }];
     },
   };
 }

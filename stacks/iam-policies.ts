@@ -173,6 +173,19 @@ export function taskReadExecutionPolicy(executionsArn: string): PolicyDocument {
 }
 
 /**
+ * A service's task roles may publish to the service's own bus, and to no other: the bus names the
+ * events as coming from that service (choreography saga: each service speaks on its own bus).
+ */
+export function taskPublishEventsPolicy(ownBusArn: string): PolicyDocument {
+  return document({
+    Sid: 'PublishToOwnBus',
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    Resource: ownBusArn,
+  });
+}
+
+/**
  * Resource policy of a rule's dead-letter queue. Without it EventBridge cannot deliver failed
  * events there, and the only sign is a metric.
  */

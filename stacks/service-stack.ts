@@ -22,6 +22,7 @@ import {
   eventsStartExecutionPolicy,
   stateMachineAssumeRolePolicy,
   stateMachinePolicy,
+  taskPublishEventsPolicy,
   taskReadExecutionPolicy,
 } from './iam-policies';
 import * as names from './naming';
@@ -55,8 +56,16 @@ export class ServiceStack extends TerraformStack {
     new TerraformOutput(this, 'event_bus_arn', { value: this.bus.arn, description: `ARN of the ${service.name} service's event bus` });
     new TerraformOutput(this, 'event_bus_name', { value: this.bus.name, description: `Name of the ${service.name} service's event bus` });
 
-    if (service.rules.length === 0) return;
+    if (service.rules.length === 0 && service.tasks.length === 0) return;
     const base = props.base(this);
+    base.serviceTaskRoles(service.name).forEach((role, index) => {
+      // The service's tasks publish their events (PaymentSucceeded, ...) on this bus.
+      new IamRolePolicy(this, `task_role_publishes_${index}`, {
+        name: `publish-to-${names.busName(env.name, service.name)}`,
+        role: role.name,
+        policy: JSON.stringify(taskPublishEventsPolicy(this.bus.arn)),
+      });
+    });
     for (const rule of service.rules) {
       new RuleToTask(this, `rule_${names.tfIdentifier(rule.name)}`, { ...props, base, bus: this.bus, rule });
     }

@@ -194,8 +194,29 @@ describe.each(allEnvironments.map((env) => ({ env })))('service stacks of $env.n
     });
   });
 
+  it("lets each service's tasks publish on the service's own bus, and nowhere else", () => {
+    for (const service of bookingSaga.services) {
+      const stack = stackJson(`${env.name}-${service.name}`);
+      const publishing = Object.values(resources(stack, 'aws_iam_role_policy')).filter((p) => p.name === `publish-to-${env.name}-${service.name}`);
+      if (service.tasks.length === 0) {
+        expect(publishing).toEqual([]);
+        continue;
+      }
+      const roleNames =
+        env.base.kind === 'existing'
+          ? [...new Set(Object.entries(env.base.tasks).filter(([key]) => key.startsWith(`${service.name}/`)).map(([, t]) => t.taskRoleArn.split('/').pop()))]
+          : [`\${data.terraform_remote_state.base.outputs.task_role_name__${service.name}}`];
+      expect(publishing.map((p) => p.role).sort()).toEqual(roleNames.sort());
+      for (const policy of publishing) {
+        expect(parse(policy.policy).Statement).toEqual([
+          { Sid: 'PublishToOwnBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: '${aws_cloudwatch_event_bus.bus.arn}' },
+        ]);
+      }
+    }
+  });
+
   it(env.base.kind === 'existing' ? 'reads no remote state (the base is given as literal ARNs)' : 'reads the base through remote state', () => {
-    for (const service of bookingSaga.services.filter((s) => s.rules.length > 0)) {
+    for (const service of bookingSaga.services.filter((s) => s.rules.length > 0 || s.tasks.length > 0)) {
       const data = stackJson(`${env.name}-${service.name}`).data ?? {};
       if (env.base.kind === 'existing') expect(data).not.toHaveProperty('terraform_remote_state');
       else expect(Object.keys(data.terraform_remote_state ?? {})).toEqual(['base']);
