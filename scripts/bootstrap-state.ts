@@ -9,9 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { environments, type EnvironmentConfig } from '../environments';
 import { preflight, PREFLIGHT_EXIT_CODE } from '../plan-review';
+import { relativeModuleSource } from '../stacks/modules';
 
 export interface BootstrapArgs {
   readonly env: string;
@@ -53,11 +54,8 @@ export const findEnvironment = (name: string, all: readonly EnvironmentConfig[] 
   return env as EnvironmentConfig & { stateBackend: NonNullable<EnvironmentConfig['stateBackend']> };
 };
 
-/** `source` of the module as Terraform wants it: a path starting with ./ or ../, forward slashes. */
-export const moduleSource = (workdir: string, moduleDir: string): string => {
-  const path = relative(resolve(workdir), resolve(moduleDir)).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-};
+/** `source` of the module as Terraform wants it, seen from the bootstrap working directory. */
+export const moduleSource = (workdir: string, moduleDir: string): string => relativeModuleSource(workdir, moduleDir);
 
 /** The bootstrap configuration (`main.tf.json`): local backend, AWS provider pinned to the account. */
 export const bootstrapConfig = (env: ReturnType<typeof findEnvironment>, source: string): Record<string, unknown> => ({

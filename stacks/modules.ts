@@ -12,7 +12,12 @@ export type HclModuleName = (typeof HCL_MODULES)[number];
  * source would put the build machine's path into `cdktf.out`.
  */
 export function moduleSource(name: HclModuleName, cwd: string = process.cwd()): string {
-  const relative = path.relative(cwd, path.join(REPO_ROOT, 'modules', name)).split(path.sep).join('/');
+  return relativeModuleSource(cwd, path.join(REPO_ROOT, 'modules', name));
+}
+
+/** `moduleDir` as a Terraform local module source seen from `fromDir`: `./…` or `../…`, forward slashes. */
+export function relativeModuleSource(fromDir: string, moduleDir: string): string {
+  const relative = path.relative(path.resolve(fromDir), path.resolve(moduleDir)).split(path.sep).join('/');
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
