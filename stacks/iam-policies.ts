@@ -6,7 +6,7 @@
  * narrower, and `WILDCARD_RESOURCE_ALLOWED` says why for each such statement.
  */
 import { arns } from './naming';
-import type { PolicyDocument, PolicyStatement } from './policy-document';
+import { policyDocument as document, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 /** The rule `.sync` integrations of ECS create and read to learn that a task stopped. */
 export const ECS_SYNC_MANAGED_RULE = 'StepFunctionsGetEventsForECSTaskRule';
@@ -21,8 +21,6 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
     'CloudWatch Logs vended-log delivery actions (CreateLogDelivery, ..., DescribeLogGroups) support no resource types: AWS requires "*"',
   SendXRayTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource types: AWS requires "*"',
 };
-
-const document = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 
 /** Trust policy of the role a rule's target uses: EventBridge, on behalf of this account only. */
 export function eventsAssumeRolePolicy(accountId: string): PolicyDocument {

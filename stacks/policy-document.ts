@@ -12,3 +12,6 @@ export interface PolicyDocument {
   readonly Version: '2012-10-17';
   readonly Statement: readonly PolicyStatement[];
 }
+
+/** A policy document of these statements, with the one policy language version IAM accepts. */
+export const policyDocument = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
