@@ -57,17 +57,14 @@ export function parseRunTaskParameters(parameters: unknown): RunTaskRequest {
 
 /**
  * The catalog task a RunTask call runs. In order: the base stack output the task definition
- * reference names (`<base:task_definition_arn__payment__charge>`, or a quoted `service/task` key
- * such as `<base:task_definition_arns["payment/charge"]>`), then a family
+ * reference names (`<base:task_definition_arn__payment__charge>`), then a family
  * `<env>-<service>-<task>` in a literal task definition ARN, then the only task whose container has
  * the override's name. The container name must agree in every case.
  */
 export function findCatalogTask(catalog: Catalog, environment: string, request: RunTaskRequest): { service: string; task: TaskSpec } {
   const all = catalog.services.flatMap((service) => service.tasks.map((task) => ({ service: service.name, task })));
-  const byKey = all.filter(
-    ({ service, task }) =>
-      request.taskDefinition.includes(`<base:${BASE_TASK_OUTPUTS.taskDefinitionArn(service, task.name)}>`) ||
-      request.taskDefinition.includes(`"${taskKey(service, task.name)}"`),
+  const byKey = all.filter(({ service, task }) =>
+    request.taskDefinition.includes(`<base:${BASE_TASK_OUTPUTS.taskDefinitionArn(service, task.name)}>`),
   );
   const byFamily = all.filter(({ service, task }) => new RegExp(`task-definition/${taskFamily(environment, service, task.name)}(:|$)`).test(request.taskDefinition));
   const byContainer = all.filter(({ task }) => task.containerName === request.container.name);

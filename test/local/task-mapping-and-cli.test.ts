@@ -11,11 +11,11 @@ const runTaskParameters = (taskDefinition: string, name: string, command?: strin
 });
 
 describe('mapping a RunTask call to a local process', () => {
-  test('by the service/task key in the task definition placeholder, with the rule\'s extra arguments appended', () => {
+  test('by the base output the task definition placeholder names, with the rule\'s extra arguments appended', () => {
     const { request, local } = mapRunTask(
       bookingSaga,
       'dev',
-      runTaskParameters('<base:task_definition_arns["notification/notify"]>', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
+      runTaskParameters('<base:task_definition_arn__notification__notify>', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
     );
     expect(local.key).toBe('notification/notify');
     expect(local.command).toEqual(['node', '--import', 'tsx', 'examples/booking-saga/notify.ts', '--template', 'booking-confirmed']);
@@ -50,7 +50,7 @@ describe('mapping a RunTask call to a local process', () => {
   });
 
   test('a container name that disagrees with the task is refused', () => {
-    expect(() => mapRunTask(bookingSaga, 'dev', runTaskParameters('<base:task_definition_arns["payment/charge"]>', 'seat'))).toThrow(
+    expect(() => mapRunTask(bookingSaga, 'dev', runTaskParameters('<base:task_definition_arn__payment__charge>', 'seat'))).toThrow(
       /task payment\/charge has container payment, but the state machine overrides container seat/,
     );
   });
@@ -98,7 +98,7 @@ describe('npm run local arguments', () => {
   });
 
   test('CDKTF_OUTDIR is the default output directory', () => {
-    expect(parseLocalArgs([], { CDKTF_OUTDIR: '/tmp/out' }).outdir).toBe('/tmp/out');
+    expect(parseLocalArgs([], { CDKTF_OUTDIR: 'build/cdktf-out' }).outdir).toBe('build/cdktf-out');
   });
 
   test.each([
