@@ -1,4 +1,4 @@
-import type { ResolvedRuleOptions, RuleSpec } from './types';
+import type { ResolvedRuleOptions, RuleSpec, TaskSpec } from './types';
 
 export const RULE_DEFAULTS = {
   retryAttempts: 8,
@@ -27,4 +27,9 @@ export function resolveRuleOptions(rule: RuleSpec): ResolvedRuleOptions {
     failureDetailType: failure === false ? undefined : (failure ?? defaultFailureDetailType(rule.target.service)),
     successDetailType: options.successDetailType,
   };
+}
+
+/** The container command a rule runs: its own, else its target task's default. */
+export function ruleCommand(rule: RuleSpec, task: TaskSpec): readonly string[] {
+  return rule.target.command ?? task.command;
 }

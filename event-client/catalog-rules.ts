@@ -4,7 +4,7 @@
  * hand the detail to their task in an environment variable, how many characters of the RunTask
  * overrides budget an event uses. Pure functions over plain data.
  */
-import { resolveRuleOptions } from '../catalog/defaults';
+import { resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
 import { busName, eventSource, stateMachineName, taskKey } from '../stacks/naming';
@@ -71,7 +71,7 @@ function targetContainerName(catalog: Catalog, environment: EnvironmentConfig, b
     );
   }
   const existing = environment.base.kind === 'existing' ? environment.base.tasks[taskKey(targetServiceName, taskName)] : undefined;
-  return { containerName: existing?.containerName ?? task.containerName, command: rule.target.command ?? task.command };
+  return { containerName: existing?.containerName ?? task.containerName, command: ruleCommand(rule, task) };
 }
 
 export function environmentDeliveryTarget(catalog: Catalog, environment: EnvironmentConfig, bus: ServiceSpec, rule: RuleSpec): EnvironmentDeliveryTarget {

@@ -10,7 +10,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { resolveRuleOptions } from '../catalog/defaults';
+import { resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
 import { buildRunTaskStateMachine } from './asl';
@@ -150,7 +150,7 @@ class RuleToTask extends Construct {
       subnetIds: base.subnetIds,
       securityGroupIds: base.securityGroupIds,
       containerName: task.containerName,
-      command: target.command ?? taskSpec.command,
+      command: ruleCommand(rule, taskSpec),
       capacity: base.capacity,
       detailDelivery: options.detailDelivery,
       timeoutSeconds: options.timeoutSeconds,
