@@ -1,4 +1,4 @@
-import type { ResolvedRuleOptions, RuleSpec, TaskSpec } from './types';
+import type { Catalog, ResolvedRuleOptions, RuleSpec, TaskSpec } from './types';
 
 export const RULE_DEFAULTS = {
   retryAttempts: 8,
@@ -32,4 +32,9 @@ export function resolveRuleOptions(rule: RuleSpec): ResolvedRuleOptions {
 /** The container command a rule runs: its own, else its target task's default. */
 export function ruleCommand(rule: RuleSpec, task: TaskSpec): readonly string[] {
   return rule.target.command ?? task.command;
+}
+
+/** A task of the catalog by service and name; undefined when the catalog has none such. */
+export function findTask(catalog: Catalog, service: string, task: string): TaskSpec | undefined {
+  return catalog.services.find((s) => s.name === service)?.tasks.find((t) => t.name === task);
 }

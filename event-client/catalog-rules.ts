@@ -4,7 +4,7 @@
  * hand the detail to their task in an environment variable, how many characters of the RunTask
  * overrides budget an event uses. Pure functions over plain data.
  */
-import { resolveRuleOptions, ruleCommand } from '../catalog/defaults';
+import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
 import { busName, eventSource, stateMachineName, taskKey } from '../stacks/naming';
@@ -63,8 +63,7 @@ export function rulesMatchingDetailType(service: ServiceSpec, detailType: string
  */
 function targetContainerName(catalog: Catalog, environment: EnvironmentConfig, bus: ServiceSpec, rule: RuleSpec): { containerName: string; command: readonly string[] } {
   const { service: targetServiceName, task: taskName } = rule.target;
-  const targetService = catalog.services.find((service) => service.name === targetServiceName);
-  const task = targetService?.tasks.find((candidate) => candidate.name === taskName);
+  const task = findTask(catalog, targetServiceName, taskName);
   if (!task) {
     throw new Error(
       `Rule '${rule.name}' on the ${environment.name}-${bus.name} bus targets task '${taskKey(targetServiceName, taskName)}', which the catalog does not define.`,

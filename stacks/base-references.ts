@@ -4,6 +4,7 @@
  * they are the literal ARNs and ids from the environment's config, used as they are.
  */
 import { Fn, Token, type TerraformRemoteState } from 'cdktf';
+import { findTask } from '../catalog/defaults';
 import type { Catalog } from '../catalog/types';
 import type { CapacityProviderItem, EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
 import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, capacityProviderStrategy } from './base-inputs';
@@ -83,7 +84,7 @@ export function managedBaseReferences(
     capacity: { strategy: capacityProviderStrategy(env.base.cluster) },
     task(service, task) {
       const key = taskKey(service, task);
-      const spec = catalog.services.find((s) => s.name === service)?.tasks.find((t) => t.name === task);
+      const spec = findTask(catalog, service, task);
       if (!spec) throw new Error(`catalog: task "${key}" is not defined`);
       return {
         taskDefinitionArn: baseState.getString(BASE_TASK_OUTPUTS.taskDefinitionArn(service, task)),

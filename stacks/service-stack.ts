@@ -10,7 +10,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { resolveRuleOptions, ruleCommand } from '../catalog/defaults';
+import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
 import { buildRunTaskStateMachine } from './asl';
@@ -87,7 +87,7 @@ class RuleToTask extends Construct {
     const { region, accountId } = env;
     const target = rule.target;
     const task = base.task(target.service, target.task);
-    const taskSpec = catalog.services.find((s) => s.name === target.service)?.tasks.find((t) => t.name === target.task);
+    const taskSpec = findTask(catalog, target.service, target.task);
     if (!taskSpec) throw new Error(`catalog: service "${service.name}", rule "${rule.name}": target task "${target.service}/${target.task}" is not defined`);
 
     const stateMachineName = names.stateMachineName(env.name, service.name, rule.name);
