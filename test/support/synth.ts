@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CdktfManifest } from '../../plan-review/stack-order';
 
 export const SYNTH_OUT_ENV = 'TEST_SYNTH_OUT';
 export const SYNTH_ERROR_ENV = 'TEST_SYNTH_ERROR';
@@ -17,10 +18,8 @@ export interface TerraformJson {
   output?: Record<string, { value: unknown; description?: string }>;
 }
 
-export interface Manifest {
-  version: string;
-  stacks: Record<string, { name: string; synthesizedStackPath: string; workingDirectory: string; dependencies: string[] }>;
-}
+/** cdktf's manifest, as the plan command reads it. */
+export type Manifest = CdktfManifest;
 
 export function synthOutDir(): string {
   const dir = process.env[SYNTH_OUT_ENV];
