@@ -3,6 +3,7 @@
  * one runs, and which rules on each service's bus start which task. Environments only override.
  * Pure data: nothing here imports cdktf, so the event client and the local runner can use it too.
  */
+import type { DetailDelivery } from '../core/container-contract';
 
 /** One short-lived ECS task a service can run (a use case or a batch job). */
 export interface TaskSpec {
@@ -25,12 +26,6 @@ export interface TaskSpec {
   readonly local?: { readonly command: readonly string[] };
 }
 
-/** How the event detail reaches the container. */
-export type DetailDelivery =
-  /** In the `eventDetail` environment variable (default). Bounded by RunTask's 8192-character overrides budget. */
-  | 'environment'
-  /** Only the execution ARN; the task reads the event with `states:DescribeExecution`. Any size. */
-  | 'reference';
 
 /** An EventBridge event pattern. `detail-type` is required; the rest is EventBridge pattern syntax. */
 export interface EventPattern {

@@ -10,50 +10,35 @@
  * everything they find.
  */
 import { z } from 'zod';
-import { EventPatternError, validatePattern } from '../local/event-pattern';
-import { FAILURE_PATH_RESERVE_SECONDS } from '../stacks/asl';
-import { eventSource } from '../stacks/naming';
+import { EventPatternError, validatePattern } from '../core/event-pattern';
+import { FAILURE_PATH_RESERVE_SECONDS } from '../core/asl';
+import {
+  DETAIL_TYPE_MAX_LENGTH,
+  EVENT_PATTERN_MAX_LENGTH,
+  FARGATE_SIZES,
+  MAX_EXECUTION_SECONDS,
+  MAXIMUM_EVENT_AGE_RANGE,
+  NAME_MAX_LENGTH,
+  RETRY_ATTEMPTS_RANGE,
+  RULE_DESCRIPTION_MAX_LENGTH,
+  RULES_PER_BUS_DEFAULT_QUOTA,
+} from '../core/aws-limits';
+import { eventSource } from '../core/naming';
 import { defaultFailureDetailType } from './defaults';
 import type { Catalog } from './types';
 
 // ---------------------------------------------------------------------------------------------
-// Limits (each from the AWS quota or API reference it names)
+// Rules of our own built on AWS limits (the limits themselves: core/aws-limits.ts)
 // ---------------------------------------------------------------------------------------------
 
-/** EventBridge: an event pattern is at most 2048 characters. */
-export const EVENT_PATTERN_MAX_LENGTH = 2048;
-/** EventBridge default quota "Rules per event bus" (adjustable through Service Quotas). */
-export const RULES_PER_BUS_DEFAULT_QUOTA = 300;
-/** EventBridge `PutEvents`: `DetailType` is a free-form string of at most 128 characters. */
-export const DETAIL_TYPE_MAX_LENGTH = 128;
-/** EventBridge `PutRule`: `Description` is at most 512 characters. */
-export const RULE_DESCRIPTION_MAX_LENGTH = 512;
-/** EventBridge target `RetryPolicy` ranges. */
-export const RETRY_ATTEMPTS_RANGE = { min: 0, max: 185 } as const;
-export const MAXIMUM_EVENT_AGE_RANGE = { min: 60, max: 86_400 } as const;
 /**
  * A Standard workflow execution runs at most one year; the RunTask state gets the timeout minus
- * the failure path's reserve (stacks/asl.ts), so the timeout must exceed that reserve.
+ * the failure path's reserve (core/asl.ts), so the timeout must exceed that reserve.
  */
-export const STATE_MACHINE_TIMEOUT_RANGE = { min: FAILURE_PATH_RESERVE_SECONDS + 1, max: 31_536_000 } as const;
+export const STATE_MACHINE_TIMEOUT_RANGE = { min: FAILURE_PATH_RESERVE_SECONDS + 1, max: MAX_EXECUTION_SECONDS } as const;
 
 /** Top-level fields of an EventBridge event; a pattern on any other field can never match. */
 export const EVENT_ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
-
-/** Fargate task sizes: for each CPU value, the memory values (MiB) it may be paired with. */
-export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: steps(1024, 4096, 1024),
-  1024: steps(2048, 8192, 1024),
-  2048: steps(4096, 16_384, 1024),
-  4096: steps(8192, 30_720, 1024),
-  8192: steps(16_384, 61_440, 4096),
-  16384: steps(32_768, 122_880, 8192),
-};
-
-function steps(from: number, to: number, step: number): number[] {
-  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Message helpers, shared with environments/validate.ts
@@ -182,7 +167,9 @@ export function namespaceProblem(namespace: string): string | undefined {
 
 /** ECS: up to 255 letters, digits, underscores and dashes. */
 export const containerNameProblem = (name: string): string | undefined =>
-  /^[A-Za-z0-9_-]{1,255}$/.test(name) ? undefined : `${quote(name)} must be 1 to 255 letters, digits, underscores or dashes`;
+  new RegExp(`^[A-Za-z0-9_-]{1,${NAME_MAX_LENGTH.ecsContainer}}$`).test(name)
+    ? undefined
+    : `${quote(name)} must be 1 to ${NAME_MAX_LENGTH.ecsContainer} letters, digits, underscores or dashes`;
 
 /** ECR repository names: 2–256 characters, lower-case path components joined by `/`. */
 export function imageRepositoryProblem(name: string): string | undefined {

@@ -14,7 +14,6 @@ import {
   checkedString,
   containerNameProblem,
   describeMemory,
-  FARGATE_SIZES,
   fargateSizeProblem,
   formatPath,
   isRecord,
@@ -25,7 +24,17 @@ import {
   shapeProblems,
   wholeNumber,
 } from '../catalog/validate';
-import * as names from '../stacks/naming';
+import {
+  CAPACITY_BASE_RANGE,
+  CAPACITY_WEIGHT_RANGE,
+  FARGATE_SIZES,
+  LOG_RETENTION_DAYS,
+  MAX_SECURITY_GROUPS,
+  MAX_SUBNETS,
+  MAX_TAGS,
+  NAME_MAX_LENGTH,
+} from '../core/aws-limits';
+import * as names from '../core/naming';
 import { availabilityZoneCount, isKnownRegion } from './regions';
 import type { EnvironmentConfig } from './types';
 
@@ -62,18 +71,6 @@ export function configurationProblems(catalog: Catalog, environments: readonly E
 
 /** Short enough that every derived AWS name fits (checked against the catalog below). */
 export const ENVIRONMENT_NAME_MAX_LENGTH = 16;
-
-/** The values CloudWatch Logs accepts for a log group's retention, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/** ECS limits for a capacity provider strategy item. */
-export const CAPACITY_WEIGHT_RANGE = { min: 0, max: 1000 } as const;
-export const CAPACITY_BASE_RANGE = { min: 0, max: 100_000 } as const;
-/** `awsvpcConfiguration` of RunTask: at most 16 subnets and 5 security groups. */
-export const MAX_SUBNETS = 16;
-export const MAX_SECURITY_GROUPS = 5;
-/** Tags per AWS resource. */
-export const MAX_TAGS = 50;
 
 export function environmentNameProblem(name: string): string | undefined {
   return nameProblem(name) ?? (name.length > ENVIRONMENT_NAME_MAX_LENGTH ? `${quote(name)} is longer than ${ENVIRONMENT_NAME_MAX_LENGTH} characters` : undefined);
@@ -328,22 +325,22 @@ const at = (path: readonly PropertyKey[], message: string): Problem => ({ path, 
 /** Every AWS name derived from the environment's name, with the limit AWS sets on it. */
 export function derivedNames(env: string, tasks: CatalogTasks): { kind: string; limit: number; name: string }[] {
   const perRule = tasks.rules.flatMap(({ service, rule }) => [
-    { kind: 'EventBridge rule name', limit: 64, name: names.ruleName(env, service, rule) },
-    { kind: 'Step Functions state machine name', limit: 80, name: names.stateMachineName(env, service, rule) },
-    { kind: 'SQS queue name', limit: 80, name: names.deadLetterQueueName(env, service, rule) },
-    { kind: 'IAM role name', limit: 64, name: names.stateMachineRoleName(env, service, rule) },
-    { kind: 'IAM role name', limit: 64, name: names.eventsRoleName(env, service, rule) },
-    { kind: 'CloudWatch log group name', limit: 512, name: names.stateMachineLogGroupName(env, service, rule) },
+    { kind: 'EventBridge rule name', limit: NAME_MAX_LENGTH.eventRule, name: names.ruleName(env, service, rule) },
+    { kind: 'Step Functions state machine name', limit: NAME_MAX_LENGTH.stateMachine, name: names.stateMachineName(env, service, rule) },
+    { kind: 'SQS queue name', limit: NAME_MAX_LENGTH.sqsQueue, name: names.deadLetterQueueName(env, service, rule) },
+    { kind: 'IAM role name', limit: NAME_MAX_LENGTH.iamRole, name: names.stateMachineRoleName(env, service, rule) },
+    { kind: 'IAM role name', limit: NAME_MAX_LENGTH.iamRole, name: names.eventsRoleName(env, service, rule) },
+    { kind: 'CloudWatch log group name', limit: NAME_MAX_LENGTH.logGroup, name: names.stateMachineLogGroupName(env, service, rule) },
   ]);
   const perService = [...tasks.byService].flatMap(([service, serviceTasks]) => [
-    { kind: 'event bus name', limit: 256, name: names.busName(env, service) },
-    ...[...serviceTasks.keys()].map((task) => ({ kind: 'ECS task definition family', limit: 255, name: names.taskFamily(env, service, task) })),
+    { kind: 'event bus name', limit: NAME_MAX_LENGTH.eventBus, name: names.busName(env, service) },
+    ...[...serviceTasks.keys()].map((task) => ({ kind: 'ECS task definition family', limit: NAME_MAX_LENGTH.ecsTaskFamily, name: names.taskFamily(env, service, task) })),
   ]);
   return [
     ...perRule,
     ...perService,
-    { kind: 'ECS cluster name', limit: 255, name: names.clusterName(env) },
-    { kind: 'SNS topic name', limit: 256, name: names.alarmTopicName(env) },
+    { kind: 'ECS cluster name', limit: NAME_MAX_LENGTH.ecsCluster, name: names.clusterName(env) },
+    { kind: 'SNS topic name', limit: NAME_MAX_LENGTH.snsTopic, name: names.alarmTopicName(env) },
   ];
 }
 

@@ -7,8 +7,9 @@
 import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
-import { busName, eventSource, stateMachineName, taskKey } from '../stacks/naming';
-import { EVENT_ENV, RUN_TASK_OVERRIDES_LIMIT, runTaskOverridesLength, worstCaseExecutionArn } from '../stacks/task-overrides';
+import { busName, eventSource, stateMachineName, taskKey } from '../core/naming';
+import { RUN_TASK_OVERRIDES_LIMIT } from '../core/aws-limits';
+import { EVENT_ENV, runTaskOverridesLength, worstCaseExecutionArn } from '../core/container-contract';
 
 /** EventBridge event ids are UUIDs: 36 characters. The id's value does not matter, its length does. */
 export const BUDGET_EVENT_ID = '00000000-0000-0000-0000-000000000000';

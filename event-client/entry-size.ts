@@ -4,12 +4,7 @@
  * set, plus the UTF-8 bytes of `Source`, `DetailType`, `Detail` and each of `Resources`. The JSON
  * keys and the envelope EventBridge adds later do not count.
  */
-
-/** 256 KB: EventBridge rejects a PutEvents entry larger than this. */
-export const MAX_ENTRY_SIZE_BYTES = 256 * 1024;
-
-/** Bytes counted for the `Time` field whatever its value. */
-export const TIME_FIELD_SIZE_BYTES = 14;
+import { TIME_FIELD_SIZE_BYTES } from '../core/aws-limits';
 
 /** The fields of a PutEvents entry that count towards its size. */
 export interface SizedEntry {

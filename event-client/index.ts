@@ -3,7 +3,6 @@ export {
   EventPublisher,
   EventValidationError,
   PublishError,
-  MAX_ENTRIES_PER_CALL,
   NOT_ATTEMPTED,
   MISSING_RESULT,
   type EventPublisherOptions,
@@ -13,7 +12,8 @@ export {
   type PublisherLogger,
 } from './publisher';
 export { type EventInput, type UnmatchedDetailTypePolicy, type PreparedEntry, prepareEvent, normaliseDetail } from './prepare';
-export { MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from './entry-size';
+export { MAX_ENTRY_SIZE_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+export { putEventsEntrySize } from './entry-size';
 export { describeBus, findEnvironment, findService, overridesLengthFor, rulesMatchingDetailType, type BusDescription } from './catalog-rules';
 export { RETRYABLE_ENTRY_ERROR_CODES, backoffDelayMs, isRetryableCallError, isRetryableEntryError } from './retry';
 export { readTaskEvent, TaskEventError, executionRegion, type TaskEvent, type ReadTaskEventOptions, type DescribeExecutionClient } from './reader';

@@ -5,7 +5,8 @@
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type BusDescription, overridesBudgetProblem } from './catalog-rules';
-import { MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from './entry-size';
+import { MAX_ENTRY_SIZE_BYTES } from '../core/aws-limits';
+import { putEventsEntrySize } from './entry-size';
 
 /** One event to publish onto the service's bus. */
 export interface EventInput {

@@ -4,16 +4,13 @@
  * failure returned to the caller with its code. Nothing is dropped silently.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { bookingSaga } from '../catalog/booking-saga';
 import type { Catalog } from '../catalog/types';
-import { environments as allEnvironments } from '../environments';
+import { PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import type { EnvironmentConfig } from '../environments/types';
 import { type BusDescription, describeBus } from './catalog-rules';
 import { type EventInput, type PreparedEntry, prepareEvent, type UnmatchedDetailTypePolicy } from './prepare';
 import { backoffDelayMs, isRetryableCallError, isRetryableEntryError } from './retry';
-
-/** PutEvents accepts at most 10 entries per call. */
-export const MAX_ENTRIES_PER_CALL = 10;
 
 /** Code given to entries of batches never sent because an earlier call failed for good. */
 export const NOT_ATTEMPTED = 'NotAttempted';
@@ -43,8 +40,12 @@ export interface EventPublisherOptions {
   /** PutEvents calls in flight at once. Default 1 (calls in request order). */
   readonly concurrency?: number;
   readonly logger?: PublisherLogger;
-  readonly catalog?: Catalog;
-  readonly environments?: readonly EnvironmentConfig[];
+  /**
+   * The catalog and the environments the bus is looked up in. Given by the caller (a task program
+   * passes its own), so the client ships without any concrete configuration.
+   */
+  readonly catalog: Catalog;
+  readonly environments: readonly EnvironmentConfig[];
   /** For tests: replaces the real timer and Math.random in backoff. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -126,10 +127,10 @@ export class EventPublisher {
   /** Warn once per detail-type, not once per event. */
   private readonly warned = new Set<string>();
 
-  constructor(options: EventPublisherOptions = {}) {
-    const env = required(options.env ?? process.env.APP_ENVIRONMENT, 'env', 'APP_ENVIRONMENT');
-    const service = required(options.service ?? process.env.APP_SERVICE, 'service', 'APP_SERVICE');
-    this.bus = describeBus(options.catalog ?? bookingSaga, options.environments ?? allEnvironments, env, service);
+  constructor(options: EventPublisherOptions) {
+    const env = required(options.env ?? process.env[TASK_IDENTITY_ENV.environment], 'env', TASK_IDENTITY_ENV.environment);
+    const service = required(options.service ?? process.env[TASK_IDENTITY_ENV.service], 'service', TASK_IDENTITY_ENV.service);
+    this.bus = describeBus(options.catalog, options.environments, env, service);
     this.unmatched = options.unmatchedDetailType ?? 'warn';
     if (this.unmatched !== 'warn' && this.unmatched !== 'refuse') {
       throw new Error(`EventPublisher option unmatchedDetailType must be 'warn' or 'refuse'; found '${String(this.unmatched)}'.`);
@@ -186,7 +187,7 @@ export class EventPublisher {
     }
 
     const batches: PreparedEntry[][] = [];
-    for (let i = 0; i < prepared.length; i += MAX_ENTRIES_PER_CALL) batches.push(prepared.slice(i, i + MAX_ENTRIES_PER_CALL));
+    for (let i = 0; i < prepared.length; i += PUT_EVENTS_MAX_ENTRIES) batches.push(prepared.slice(i, i + PUT_EVENTS_MAX_ENTRIES));
 
     const sent: PublishedEntry[] = [];
     const failed: FailedEntry[] = [];

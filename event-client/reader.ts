@@ -4,8 +4,7 @@
  * is read from the execution's input (the EventBridge event) with DescribeExecution.
  */
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { DetailDelivery } from '../catalog/types';
-import { EVENT_ENV } from '../stacks/task-overrides';
+import { type DetailDelivery, EVENT_ENV } from '../core/container-contract';
 import { preview } from './prepare';
 
 export interface TaskEvent<Detail = Record<string, unknown>> {

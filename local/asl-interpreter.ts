@@ -3,7 +3,7 @@
  * answered by a local handler instead of AWS.
  *
  *   const outcome = await runStateMachine({
- *     definition,                       // the object from stacks/asl.ts, or its JSON string
+ *     definition,                       // the object from core/asl.ts, or its JSON string
  *     input: event,                     // the EventBridge event
  *     handlers: {
  *       runTask: async (parameters, call) => ({ ... }),   // arn:aws:states:::ecs:runTask.sync
@@ -38,7 +38,7 @@
 import './polyfills';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../stacks/asl';
+import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../core/asl';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };

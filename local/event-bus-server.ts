@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
 
 /** The event as rules and targets see it in AWS. */
 export interface EventEnvelope {
@@ -69,9 +70,6 @@ export interface DescribedExecution {
   readonly input: string;
 }
 
-/** PutEvents accepts at most 10 entries per request. */
-export const MAX_ENTRIES_PER_REQUEST = 10;
-
 export class PutEventsValidationError extends Error {
   constructor(message: string) {
     super(message);
@@ -97,9 +95,9 @@ export class LocalEventBus {
 
   putEvents(request: { Entries?: unknown }, publisher: Publisher): PutEventsResult {
     const entries = request.Entries;
-    if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES_PER_REQUEST) {
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > PUT_EVENTS_MAX_ENTRIES) {
       throw new PutEventsValidationError(
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES_PER_REQUEST}`,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`,
       );
     }
     const results = entries.map((entry) => this.putEntry((entry ?? {}) as PutEventsEntry, publisher));

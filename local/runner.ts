@@ -17,10 +17,11 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Catalog } from '../catalog/types';
-import { busName, eventSource } from '../stacks/naming';
+import { TASK_IDENTITY_ENV } from '../core/container-contract';
+import { busName, eventSource } from '../core/naming';
 import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskCall } from './asl-interpreter';
 import { type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from './event-bus-server';
-import { matchesPattern } from './event-pattern';
+import { matchesPattern } from '../core/event-pattern';
 import type { LoadedEnvironment, LoadedRule, LoadedStateMachine } from './synth-loader';
 import { mapRunTask, TaskMappingError } from './task-mapping';
 import { formatEntry, formatSummary, type RunSummary, summarize, type TimelineEntry } from './timeline';
@@ -278,8 +279,8 @@ class LocalRun {
       AWS_REGION: loaded.region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      APP_ENVIRONMENT: loaded.environment,
-      APP_SERVICE: local.service,
+      [TASK_IDENTITY_ENV.environment]: loaded.environment,
+      [TASK_IDENTITY_ENV.service]: local.service,
       // Node 20 is supported here; the SDK's notice about its 2027 plans would drown the task's output.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });

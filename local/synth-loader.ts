@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EventPattern, validatePattern } from './event-pattern';
+import { type EventPattern, validatePattern } from '../core/event-pattern';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
 export interface LoadedBus {

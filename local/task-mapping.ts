@@ -2,9 +2,8 @@
  * From a RunTask call of the synthesized ASL to the process `npm run local` starts instead of the
  * container: which catalog task it is, and which local command runs it. Pure.
  */
-import { BASE_TASK_OUTPUTS } from '../stacks/base-inputs';
 import type { Catalog, TaskSpec } from '../catalog/types';
-import { taskFamily, taskKey } from '../stacks/naming';
+import { BASE_TASK_OUTPUTS, taskFamily, taskKey } from '../core/naming';
 
 export interface ContainerOverride {
   readonly name: string;

@@ -184,6 +184,8 @@ class Emitter {
     let publisher = this.publishers.get(service);
     if (!publisher) {
       publisher = new EventPublisher({
+        catalog: bookingSaga,
+        environments,
         env: this.options.env,
         service,
         unmatchedDetailType: this.options.unmatched,

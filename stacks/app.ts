@@ -7,7 +7,7 @@ import { BaseStack } from './base-stack';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
 import { relativeModulesContext } from './modules';
 import { MonitoringStack } from './monitoring-stack';
-import { baseStackName } from './naming';
+import { baseStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
 import { withoutTokenStackTraces } from './token-stack-traces';

@@ -5,10 +5,8 @@
  */
 import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
-import { clusterName, taskFamily, taskKey, tfIdentifier } from './naming';
-
-/** Environment variables every task container gets, so its code knows where it runs. */
-export const TASK_IDENTITY_ENV = { environment: 'APP_ENVIRONMENT', service: 'APP_SERVICE' } as const;
+import { TASK_IDENTITY_ENV } from '../core/container-contract';
+import { clusterName, taskFamily, taskKey } from '../core/naming';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];
@@ -101,29 +99,3 @@ export function taskDefinitionInputs(
   );
   return { name_prefix: env.name, tasks, log_retention_days: base.taskLogRetentionDays };
 }
-
-/** Outputs of the base stack that service stacks read (through remote state). */
-export const BASE_OUTPUTS = {
-  clusterArn: 'cluster_arn',
-  clusterName: 'cluster_name',
-  vpcId: 'vpc_id',
-  privateSubnetIds: 'private_subnet_ids',
-  taskSecurityGroupId: 'task_security_group_id',
-  taskDefinitionArns: 'task_definition_arns',
-  taskDefinitionFamilies: 'task_definition_families',
-  containerNames: 'container_names',
-  taskRoleArns: 'task_role_arns',
-  taskRoleNames: 'task_role_names',
-  executionRoleArn: 'execution_role_arn',
-} as const;
-
-/**
- * Per-task and per-service outputs, flattened from the module's maps. Service stacks read these
- * rather than `outputs.task_definition_arns["payment/charge"]`, whose inner quotes would make the
- * state machine definition and IAM policies unreadable as JSON before Terraform evaluates them.
- */
-export const BASE_TASK_OUTPUTS = {
-  taskDefinitionArn: (service: string, task: string) => `task_definition_arn__${tfIdentifier(service)}__${tfIdentifier(task)}`,
-  taskRoleArn: (service: string) => `task_role_arn__${tfIdentifier(service)}`,
-  taskRoleName: (service: string) => `task_role_name__${tfIdentifier(service)}`,
-};

@@ -7,8 +7,8 @@ import { Fn, Token, type TerraformRemoteState } from 'cdktf';
 import { findTask } from '../catalog/defaults';
 import type { Catalog } from '../catalog/types';
 import type { CapacityProviderItem, EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
-import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, capacityProviderStrategy } from './base-inputs';
-import { taskFamily, taskKey } from './naming';
+import { capacityProviderStrategy } from './base-inputs';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, taskFamily, taskKey } from '../core/naming';
 
 export interface TaskReference {
   readonly taskDefinitionArn: string;

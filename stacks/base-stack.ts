@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { configureBackend } from './backend';
-import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
+import { ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
 import { moduleSource } from './modules';
-import { baseStackName, taskKey } from './naming';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, baseStackName, taskKey } from '../core/naming';
 import { awsProvider } from './provider';
 
 /**

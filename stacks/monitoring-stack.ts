@@ -7,8 +7,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types';
 import { configureBackend } from './backend';
-import { alarmTopicKeyPolicy, alarmTopicPolicy } from './monitoring-policies';
-import { alarmTopicName, arns, stackName } from './naming';
+import { alarmTopicKeyPolicy, alarmTopicPolicy } from '../core/monitoring-policies';
+import { alarmTopicName, arns, stackName } from '../core/naming';
 import { awsProvider } from './provider';
 
 export const monitoringStackName = (env: string): string => stackName(env, 'monitoring');

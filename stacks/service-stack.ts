@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
-import { buildRunTaskStateMachine } from './asl';
+import { buildRunTaskStateMachine } from '../core/asl';
 import { configureBackend } from './backend';
 import type { BaseReferences } from './base-references';
 import {
@@ -24,8 +24,8 @@ import {
   stateMachinePolicy,
   taskPublishEventsPolicy,
   taskReadExecutionPolicy,
-} from './iam-policies';
-import * as names from './naming';
+} from '../core/iam-policies';
+import * as names from '../core/naming';
 import { awsProvider } from './provider';
 
 export interface ServiceStackProps {

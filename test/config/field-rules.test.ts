@@ -1,5 +1,6 @@
 /** The pure field rules behind the validation messages, at and around their limits. */
-import { fargateSizeProblem, FARGATE_SIZES, imageRepositoryProblem, namespaceProblem, nameProblem } from '../../catalog/validate';
+import { fargateSizeProblem, imageRepositoryProblem, namespaceProblem, nameProblem } from '../../catalog/validate';
+import { FARGATE_SIZES } from '../../core/aws-limits';
 import {
   bucketNameProblem,
   cidrProblem,

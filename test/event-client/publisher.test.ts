@@ -1,9 +1,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { bookingSaga } from '../../catalog/booking-saga';
 import type { Catalog } from '../../catalog/types';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { EventPublisher, EventValidationError, NOT_ATTEMPTED, PublishError, type EventPublisherOptions } from '../../event-client';
-import { RUN_TASK_OVERRIDES_LIMIT, runTaskOverridesLength, worstCaseExecutionArn } from '../../stacks/task-overrides';
+import { RUN_TASK_OVERRIDES_LIMIT } from '../../core/aws-limits';
+import { runTaskOverridesLength, worstCaseExecutionArn } from '../../core/container-contract';
 import {
   acceptAll,
   callError,
@@ -37,8 +39,10 @@ beforeEach(() => {
 });
 
 /** A publisher whose backoff waits are recorded, not slept, and whose jitter is pinned at 0.5. */
-function publisher(options: EventPublisherOptions = {}): EventPublisher {
+function publisher(options: Partial<EventPublisherOptions> = {}): EventPublisher {
   return new EventPublisher({
+    catalog: bookingSaga,
+    environments,
     env: 'dev',
     service: 'booking',
     sleep: async (ms) => void sleeps.push(ms),
@@ -251,9 +255,9 @@ describe('validation before sending', () => {
     try {
       process.env.APP_ENVIRONMENT = 'staging';
       process.env.APP_SERVICE = 'payment';
-      expect(new EventPublisher({ logger: { warn: () => undefined } }).bus.busName).toBe('staging-payment');
+      expect(new EventPublisher({ catalog: bookingSaga, environments, logger: { warn: () => undefined } }).bus.busName).toBe('staging-payment');
       delete process.env.APP_SERVICE;
-      expect(() => new EventPublisher()).toThrow('EventPublisher needs service: pass { service } or set APP_SERVICE.');
+      expect(() => new EventPublisher({ catalog: bookingSaga, environments })).toThrow('EventPublisher needs service: pass { service } or set APP_SERVICE.');
     } finally {
       for (const [name, value] of [['APP_ENVIRONMENT', saved.env], ['APP_SERVICE', saved.service]] as const) {
         if (value === undefined) delete process.env[name];

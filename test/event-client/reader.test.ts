@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { readTaskEvent, TaskEventError } from '../../event-client';
-import { EVENT_ENV, runTaskOverrides } from '../../stacks/task-overrides';
+import { EVENT_ENV, runTaskOverrides } from '../../core/container-contract';
 import { type FakeAwsServer, startFakeAws, useFakeAwsEnv } from '../support/fake-eventbridge';
 
 const executionArn = 'arn:aws:states:ap-southeast-1:111111111111:execution:dev-booking-charge-payment:3f1c0d2e-7a9b-4c55-9d1e-0a1b2c3d4e5f';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventPatternError } from '../../local/event-pattern';
+import { EventPatternError } from '../../core/event-pattern';
 import { loadStacks, loadSynthesizedEnvironment, SynthOutputError } from '../../local/synth-loader';
 import { synthOutDir } from '../support/synth';
 

@@ -18,7 +18,7 @@ describe('mapping a RunTask call to a local process', () => {
       runTaskParameters('<base:task_definition_arn__notification__notify>', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
     );
     expect(local.key).toBe('notification/notify');
-    expect(local.command).toEqual(['node', '--import', 'tsx', 'examples/booking-saga/notify.ts', '--template', 'booking-confirmed']);
+    expect(local.command).toEqual(['node', '--import', 'tsx', 'task-programs/booking-saga/notify.ts', '--template', 'booking-confirmed']);
     expect(request.container.environment).toEqual({ eventId: 'e-1' });
   });
 

@@ -1,8 +1,8 @@
 import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
-import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../stacks/iam-policies';
-import type { PolicyDocument } from '../../stacks/policy-document';
+import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
+import type { PolicyDocument } from '../../core/policy-document';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { manifest, resources, stackJson } from '../support/synth';
 

@@ -7,8 +7,8 @@ import {
   type RunTaskStateMachineInput,
   type StateMachineDefinition,
   type TaskState,
-} from '../../stacks/asl';
-import { EVENT_ENV } from '../../stacks/task-overrides';
+} from '../../core/asl';
+import { EVENT_ENV } from '../../core/container-contract';
 
 // asl-validator ships no type declarations; this is its documented signature.
 const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');

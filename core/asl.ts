@@ -14,8 +14,15 @@
  *
  * The execution input is the EventBridge event (`id`, `source`, `detail-type`, `detail`, ...).
  */
-import { EVENT_ENV } from './task-overrides';
-import type { DetailDelivery } from '../catalog/types';
+import {
+  CAPACITY_BASE_RANGE,
+  CAPACITY_WEIGHT_RANGE,
+  MAX_CAPACITY_PROVIDERS,
+  MAX_EXECUTION_SECONDS,
+  MAX_SECURITY_GROUPS,
+  MAX_SUBNETS,
+} from './aws-limits';
+import { type DetailDelivery, EVENT_ENV } from './container-contract';
 
 /** Optimized ECS integration, "run a job" pattern: waits until the task stops. */
 export const RUN_TASK_RESOURCE = 'arn:aws:states:::ecs:runTask.sync';
@@ -41,9 +48,6 @@ export const FAILURE_PATH = '$.failure';
  * caught and its failure event published before the execution-level timeout (which no Catch sees).
  */
 export const FAILURE_PATH_RESERVE_SECONDS = 60;
-
-/** Standard workflows run at most one year. */
-const MAX_EXECUTION_SECONDS = 31_536_000;
 
 /**
  * Retry policy of the RunTask state. Both retried errors mean that no task was started, so a
@@ -345,8 +349,8 @@ function validateInput(input: RunTaskStateMachineInput): void {
   requireString('taskDefinitionArn', input.taskDefinitionArn);
   requireString('containerName', input.containerName);
   // ECS limits: awsvpc takes up to 16 subnets and 5 security groups.
-  requireStrings('subnetIds', input.subnetIds, 1, 16);
-  requireStrings('securityGroupIds', input.securityGroupIds, 1, 5);
+  requireStrings('subnetIds', input.subnetIds, 1, MAX_SUBNETS);
+  requireStrings('securityGroupIds', input.securityGroupIds, 1, MAX_SECURITY_GROUPS);
   input.command.forEach((part, index) => {
     if (typeof part !== 'string') fail(`command[${index}]`, 'must be a string');
   });
@@ -359,11 +363,13 @@ function validateInput(input: RunTaskStateMachineInput): void {
   } else {
     const strategy = input.capacity.strategy;
     // ECS rules: up to 20 providers, weight 0-1000 with at least one above 0, base 0-100000 on one provider at most.
-    if (strategy.length < 1 || strategy.length > 20) fail('capacity.strategy', `must hold 1 to 20 providers, got ${strategy.length}`);
+    if (strategy.length < 1 || strategy.length > MAX_CAPACITY_PROVIDERS) {
+      fail('capacity.strategy', `must hold 1 to ${MAX_CAPACITY_PROVIDERS} providers, got ${strategy.length}`);
+    }
     strategy.forEach((item, index) => {
       requireString(`capacity.strategy[${index}].capacityProvider`, item.capacityProvider);
-      requireInteger(`capacity.strategy[${index}].weight`, item.weight, 0, 1000);
-      if (item.base !== undefined) requireInteger(`capacity.strategy[${index}].base`, item.base, 0, 100_000);
+      requireInteger(`capacity.strategy[${index}].weight`, item.weight, CAPACITY_WEIGHT_RANGE.min, CAPACITY_WEIGHT_RANGE.max);
+      if (item.base !== undefined) requireInteger(`capacity.strategy[${index}].base`, item.base, CAPACITY_BASE_RANGE.min, CAPACITY_BASE_RANGE.max);
     });
     if (!strategy.some((item) => item.weight > 0)) fail('capacity.strategy', 'needs a provider with a weight above 0');
     if (strategy.filter((item) => (item.base ?? 0) > 0).length > 1) fail('capacity.strategy', 'may give a base to one provider only');

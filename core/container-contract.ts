@@ -3,7 +3,20 @@
  * container receives, and the RunTask overrides budget they must fit in. Pure: used by the ASL
  * builder (what is sent), the event client (what fits) and the task-side reader (what is read).
  */
-import type { DetailDelivery } from '../catalog/types';
+import { MAX_EXECUTION_NAME_LENGTH } from './aws-limits';
+
+/** How the event detail reaches the container. */
+export type DetailDelivery =
+  /** In the `eventDetail` environment variable (default). Bounded by RunTask's 8192-character overrides budget. */
+  | 'environment'
+  /** Only the execution ARN; the task reads the event with `states:DescribeExecution`. Any size. */
+  | 'reference';
+
+/**
+ * Environment variables every task container gets from its task definition (not from the state
+ * machine), so its code knows where it runs: the event client's publisher reads them.
+ */
+export const TASK_IDENTITY_ENV = { environment: 'APP_ENVIRONMENT', service: 'APP_SERVICE' } as const;
 
 /** Names of the environment variables the state machine sets on the task's container. */
 export const EVENT_ENV = {
@@ -17,12 +30,6 @@ export const EVENT_ENV = {
   /** `environment` or `reference`, so the reader knows where to look. */
   delivery: 'eventDelivery',
 } as const;
-
-/** ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included. */
-export const RUN_TASK_OVERRIDES_LIMIT = 8192;
-
-/** Execution names are at most 80 characters; EventBridge uses a 36-character UUID-based name. */
-export const MAX_EXECUTION_NAME_LENGTH = 80;
 
 export interface EventIdentity {
   readonly id: string;

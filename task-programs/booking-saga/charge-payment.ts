@@ -4,7 +4,8 @@
  * `"simulate": "crash"` in the detail makes it exit 1 instead: the state machine's Catch then
  * publishes PaymentFailed for it, so compensation runs either way.
  */
-import { EventPublisher, readTaskEvent } from '../../event-client';
+import { readTaskEvent } from '../../event-client';
+import { sagaPublisher } from './publisher';
 
 /** Charges above this are declined. */
 export const CARD_LIMIT = 1000;
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     console.error(`payment: simulated crash while charging booking ${bookingId}`);
     process.exit(1);
   }
-  const publisher = new EventPublisher();
+  const publisher = sagaPublisher();
   try {
     if (typeof amount !== 'number' || amount <= 0 || amount > CARD_LIMIT) {
       console.log(`payment: declined ${amount} for booking ${bookingId} (limit ${CARD_LIMIT})`);

@@ -1,10 +1,10 @@
 /**
- * The definitions of stacks/asl.ts executed by a real ASL interpreter (aws-local-stepfunctions,
+ * The definitions of core/asl.ts executed by a real ASL interpreter (aws-local-stepfunctions,
  * through local/asl-interpreter.ts), with the ECS task and EventBridge replaced by local handlers.
  * Retry, Catch, paths and intrinsics are the interpreter's; the handlers only record and answer.
  */
-import { buildRunTaskStateMachine, STATE_NAMES, type RunTaskStateMachineInput } from '../../stacks/asl';
-import { runTaskOverrides, EVENT_ENV } from '../../stacks/task-overrides';
+import { buildRunTaskStateMachine, STATE_NAMES, type RunTaskStateMachineInput } from '../../core/asl';
+import { runTaskOverrides, EVENT_ENV } from '../../core/container-contract';
 import {
   ecsTaskFailed,
   runStateMachine,

@@ -9,8 +9,8 @@ import {
   WILDCARD_RESOURCE_ALLOWED,
   wildcardResourceStatements,
   type StateMachinePolicyInput,
-} from '../../stacks/iam-policies';
-import type { PolicyDocument, PolicyStatement } from '../../stacks/policy-document';
+} from '../../core/iam-policies';
+import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';

@@ -2,7 +2,7 @@
  * EventBridge pattern matching, drawn from the examples of the Amazon EventBridge user guide
  * ("Event patterns", "Content filtering", "Comparison operators", "Arrays", "Null values").
  */
-import { EventPatternError, matchCidr, matchesPattern, matchWildcard, validatePattern, type EventPattern } from '../../local/event-pattern';
+import { EventPatternError, matchCidr, matchesPattern, matchWildcard, validatePattern, type EventPattern } from '../../core/event-pattern';
 
 const ec2Event = {
   version: '0',

@@ -2,7 +2,8 @@
  * Seat task of the booking saga: reserves the paid booking's seats and publishes SeatUpdated, or
  * SeatUpdateFailed when a seat does not exist (the hall has seats 1 to 100) and exits 0.
  */
-import { EventPublisher, readTaskEvent } from '../../event-client';
+import { readTaskEvent } from '../../event-client';
+import { sagaPublisher } from './publisher';
 
 export const SEATS_IN_HALL = 100;
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const event = await readTaskEvent<PaymentSucceeded>();
   const { bookingId, seats } = event.detail;
   const missing = (Array.isArray(seats) ? seats : []).filter((seat) => !Number.isInteger(seat) || seat < 1 || seat > SEATS_IN_HALL);
-  const publisher = new EventPublisher();
+  const publisher = sagaPublisher();
   try {
     if (!Array.isArray(seats) || seats.length === 0 || missing.length > 0) {
       console.log(`seat: cannot reserve seats ${JSON.stringify(seats)} for booking ${bookingId}`);

@@ -59,3 +59,29 @@ export const arns = {
     `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
   snsTopic: (region: string, account: string, topic: string) => `arn:aws:sns:${region}:${account}:${topic}`,
 };
+
+/** Outputs of the base stack that service stacks (through remote state) and the local runner read. */
+export const BASE_OUTPUTS = {
+  clusterArn: 'cluster_arn',
+  clusterName: 'cluster_name',
+  vpcId: 'vpc_id',
+  privateSubnetIds: 'private_subnet_ids',
+  taskSecurityGroupId: 'task_security_group_id',
+  taskDefinitionArns: 'task_definition_arns',
+  taskDefinitionFamilies: 'task_definition_families',
+  containerNames: 'container_names',
+  taskRoleArns: 'task_role_arns',
+  taskRoleNames: 'task_role_names',
+  executionRoleArn: 'execution_role_arn',
+} as const;
+
+/**
+ * Per-task and per-service outputs, flattened from the module's maps. Service stacks read these
+ * rather than `outputs.task_definition_arns["payment/charge"]`, whose inner quotes would make the
+ * state machine definition and IAM policies unreadable as JSON before Terraform evaluates them.
+ */
+export const BASE_TASK_OUTPUTS = {
+  taskDefinitionArn: (service: string, task: string) => `task_definition_arn__${tfIdentifier(service)}__${tfIdentifier(task)}`,
+  taskRoleArn: (service: string) => `task_role_arn__${tfIdentifier(service)}`,
+  taskRoleName: (service: string) => `task_role_name__${tfIdentifier(service)}`,
+};

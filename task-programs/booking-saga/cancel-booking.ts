@@ -3,7 +3,8 @@
  * failed (`--reason payment-failed | seat-update-failed`, from the rule's command), refunds what
  * was charged, and publishes BookingCancelled.
  */
-import { EventPublisher, readTaskEvent } from '../../event-client';
+import { readTaskEvent } from '../../event-client';
+import { sagaPublisher } from './publisher';
 
 interface FailedBooking {
   readonly bookingId: string;
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   // Only a booking that was charged (it has a payment id) gets money back.
   const refund = paymentId ? (amount ?? 0) : 0;
   console.log(`compensation: cancelling booking ${bookingId} (${reason}), refund ${refund}`);
-  const publisher = new EventPublisher();
+  const publisher = sagaPublisher();
   try {
     await publisher.publishOne('BookingCancelled', { bookingId, reason, refund });
   } finally {

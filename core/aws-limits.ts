@@ -1,0 +1,105 @@
+/**
+ * Every AWS limit this repository checks against, in one place, each with the quota or API
+ * reference it comes from. Validation (catalog/, environments/), the ASL builder, the event client
+ * and the local runner all read them from here, so the local environment is exactly as strict as
+ * AWS. HCL variable validations in modules/ enforce some of the same limits on their own inputs;
+ * their numbers must agree with these.
+ *
+ * Pure constants: no imports.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// EventBridge
+// ---------------------------------------------------------------------------------------------
+
+/** An event pattern is at most 2048 characters (PutRule `EventPattern`). */
+export const EVENT_PATTERN_MAX_LENGTH = 2048;
+/** Default quota "Rules per event bus" (adjustable through Service Quotas). */
+export const RULES_PER_BUS_DEFAULT_QUOTA = 300;
+/** PutEvents `DetailType` is a free-form string of at most 128 characters. */
+export const DETAIL_TYPE_MAX_LENGTH = 128;
+/** PutRule `Description` is at most 512 characters. */
+export const RULE_DESCRIPTION_MAX_LENGTH = 512;
+/** Target `RetryPolicy.MaximumRetryAttempts`. */
+export const RETRY_ATTEMPTS_RANGE = { min: 0, max: 185 } as const;
+/** Target `RetryPolicy.MaximumEventAgeInSeconds`. */
+export const MAXIMUM_EVENT_AGE_RANGE = { min: 60, max: 86_400 } as const;
+/** 256 KB: EventBridge rejects a PutEvents entry larger than this. */
+export const MAX_ENTRY_SIZE_BYTES = 256 * 1024;
+/** Bytes a PutEvents entry's `Time` field counts for, whatever its value ("Calculating PutEvents event entry size"). */
+export const TIME_FIELD_SIZE_BYTES = 14;
+/** PutEvents accepts 1 to 10 entries per call. */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Step Functions
+// ---------------------------------------------------------------------------------------------
+
+/** A Standard workflow execution runs at most one year. */
+export const MAX_EXECUTION_SECONDS = 31_536_000;
+/** Execution names are at most 80 characters; EventBridge uses a 36-character UUID-based name. */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+
+// ---------------------------------------------------------------------------------------------
+// ECS
+// ---------------------------------------------------------------------------------------------
+
+/** ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included. */
+export const RUN_TASK_OVERRIDES_LIMIT = 8192;
+/** `awsvpcConfiguration` of RunTask: at most 16 subnets and 5 security groups. */
+export const MAX_SUBNETS = 16;
+export const MAX_SECURITY_GROUPS = 5;
+/** A capacity provider strategy: at most 20 items, each with a weight and a base in these ranges. */
+export const MAX_CAPACITY_PROVIDERS = 20;
+export const CAPACITY_WEIGHT_RANGE = { min: 0, max: 1000 } as const;
+export const CAPACITY_BASE_RANGE = { min: 0, max: 100_000 } as const;
+
+/** Fargate task sizes: for each CPU value, the memory values (MiB) it may be paired with. */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: steps(1024, 4096, 1024),
+  1024: steps(2048, 8192, 1024),
+  2048: steps(4096, 16_384, 1024),
+  4096: steps(8192, 30_720, 1024),
+  8192: steps(16_384, 61_440, 4096),
+  16384: steps(32_768, 122_880, 8192),
+};
+
+function steps(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudWatch Logs, tags
+// ---------------------------------------------------------------------------------------------
+
+/** The values CloudWatch Logs accepts for a log group's retention, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** Tags per AWS resource. */
+export const MAX_TAGS = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Name lengths
+// ---------------------------------------------------------------------------------------------
+
+/** The longest name AWS accepts for each kind of resource this repository names. */
+export const NAME_MAX_LENGTH = {
+  /** EventBridge `PutRule` `Name`. */
+  eventRule: 64,
+  /** EventBridge `CreateEventBus` `Name`. */
+  eventBus: 256,
+  /** Step Functions `CreateStateMachine` `name`. */
+  stateMachine: 80,
+  /** SQS queue names. */
+  sqsQueue: 80,
+  /** IAM `CreateRole` `RoleName`. */
+  iamRole: 64,
+  /** CloudWatch Logs log group names. */
+  logGroup: 512,
+  /** ECS task definition family, cluster and container names. */
+  ecsTaskFamily: 255,
+  ecsCluster: 255,
+  ecsContainer: 255,
+  /** SNS topic names. */
+  snsTopic: 256,
+} as const;
