@@ -1,4 +1,5 @@
 /** Command line of `npm run local`. Pure: parses arguments, nothing else. */
+import { parseCommandLine, UsageError } from '../tooling/cli';
 import type { InitialEvent } from './runner';
 
 export interface LocalCliOptions {
@@ -43,121 +44,97 @@ patterns, the state machines' ASL, and each ECS task as a local process.
                              the first N (default 1) RunTask calls of that task fail like ECS without
                              capacity (AmazonECS.Unknown), to see the state machine's Retry
   --port N                   port of the local EventBridge (default: a free one)
-  --help                     this text`;
+  -h, --help                 this text
 
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+Exit codes: 0 the run completed; 1 it did not (a timeout, or synthesis failed);
+2 usage, an unknown environment or a missing synthesized output; 3 crash.`;
 
 export function parseLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LocalCliOptions {
-  let environment = 'dev';
-  let synth = true;
-  let outdir = env.CDKTF_OUTDIR || 'cdktf.out';
-  const events: InitialEvent[] = [];
-  let timeoutSeconds = 120;
-  let tracePath: string | undefined;
-  let retryIntervalMs: number | undefined = FAST_RETRY_INTERVAL_MS;
-  const runTaskFaults: Record<string, number> = {};
-  let port = 0;
-  let help = false;
+  const { values, tokens } = parseCommandLine(
+    argv,
+    {
+      env: { type: 'string', default: 'dev' },
+      'no-synth': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      event: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      trace: { type: 'string' },
+      'real-retries': { type: 'boolean', default: false },
+      'retry-interval-ms': { type: 'string' },
+      'fail-run-task': { type: 'string', multiple: true },
+      port: { type: 'string' },
+    },
+    // The JSON detail after `--event SERVICE:TYPE` is a positional; any other positional is an error.
+    { allowPositionals: true },
+  );
 
-  const args = [...argv];
-  const value = (flag: string): string => {
-    const next = args.shift();
-    if (next === undefined || next.startsWith('--')) throw new CliError(`${flag} needs a value`);
-    return next;
+  const events: InitialEvent[] = [];
+  let pendingEvent: string | undefined;
+  const flushEvent = (detail = '{}') => {
+    if (pendingEvent !== undefined) events.push(parseEvent(pendingEvent, detail));
+    pendingEvent = undefined;
   };
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    switch (arg) {
-      case '--env':
-        environment = value(arg);
-        break;
-      case '--no-synth':
-        synth = false;
-        break;
-      case '--out':
-        outdir = value(arg);
-        break;
-      case '--event': {
-        const spec = value(arg);
-        const detail = args[0] !== undefined && !args[0].startsWith('--') ? args.shift()! : '{}';
-        events.push(parseEvent(spec, detail));
-        break;
-      }
-      case '--timeout':
-        timeoutSeconds = positiveNumber(arg, value(arg));
-        break;
-      case '--trace':
-        tracePath = value(arg);
-        break;
-      case '--real-retries':
-        retryIntervalMs = undefined;
-        break;
-      case '--retry-interval-ms':
-        retryIntervalMs = nonNegativeInteger(arg, value(arg));
-        break;
-      case '--fail-run-task': {
-        const [key, count] = parseFault(value(arg));
-        runTaskFaults[key] = count;
-        break;
-      }
-      case '--port':
-        port = nonNegativeInteger(arg, value(arg));
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new CliError(`unknown argument ${JSON.stringify(arg)} (see --help)`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      if (pendingEvent === undefined) throw new UsageError(`unexpected argument ${JSON.stringify(token.value)} (see --help)`);
+      flushEvent(token.value);
+    } else {
+      flushEvent();
+      if (token.kind === 'option' && token.name === 'event') pendingEvent = token.value;
     }
   }
+  flushEvent();
+
+  let retryIntervalMs: number | undefined = FAST_RETRY_INTERVAL_MS;
+  if (values['real-retries']) retryIntervalMs = undefined;
+  if (values['retry-interval-ms'] !== undefined) retryIntervalMs = nonNegativeInteger('--retry-interval-ms', values['retry-interval-ms']);
+  const runTaskFaults: Record<string, number> = {};
+  for (const fault of values['fail-run-task'] ?? []) {
+    const [key, count] = parseFault(fault);
+    runTaskFaults[key] = count;
+  }
   return {
-    environment,
-    synth,
-    outdir,
+    environment: values.env,
+    synth: !values['no-synth'],
+    outdir: values.out ?? (env.CDKTF_OUTDIR || 'cdktf.out'),
     events: events.length > 0 ? events : [DEFAULT_EVENT],
     defaultEvent: events.length === 0,
-    timeoutSeconds,
-    tracePath,
+    timeoutSeconds: values.timeout === undefined ? 120 : positiveNumber('--timeout', values.timeout),
+    tracePath: values.trace,
     retryIntervalMs,
     runTaskFaults,
-    port,
-    help,
+    port: values.port === undefined ? 0 : nonNegativeInteger('--port', values.port),
+    help: values.help === true,
   };
 }
 
 function parseEvent(spec: string, detailText: string): InitialEvent {
   const match = /^([a-z0-9-]+):([^:\s]+)$/.exec(spec);
-  if (!match) throw new CliError(`--event ${JSON.stringify(spec)}: expected SERVICE:DETAIL_TYPE, e.g. booking:BookingCreated`);
+  if (!match) throw new UsageError(`--event ${JSON.stringify(spec)}: expected SERVICE:DETAIL_TYPE, e.g. booking:BookingCreated`);
   let detail: unknown;
   try {
     detail = JSON.parse(detailText);
   } catch (error) {
-    throw new CliError(`--event ${spec}: the detail is not valid JSON (${(error as Error).message}): ${detailText}`);
+    throw new UsageError(`--event ${spec}: the detail is not valid JSON (${(error as Error).message}): ${detailText}`);
   }
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new CliError(`--event ${spec}: the detail must be a JSON object`);
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new UsageError(`--event ${spec}: the detail must be a JSON object`);
   return { service: match[1]!, detailType: match[2]!, detail };
 }
 
 function parseFault(text: string): [string, number] {
   const match = /^([a-z0-9-]+\/[a-z0-9-]+)(?::(\d+))?$/.exec(text);
-  if (!match) throw new CliError(`--fail-run-task ${JSON.stringify(text)}: expected SERVICE/TASK or SERVICE/TASK:N, e.g. payment/charge:1`);
+  if (!match) throw new UsageError(`--fail-run-task ${JSON.stringify(text)}: expected SERVICE/TASK or SERVICE/TASK:N, e.g. payment/charge:1`);
   return [match[1]!, match[2] === undefined ? 1 : Number(match[2])];
 }
 
 function positiveNumber(flag: string, text: string): number {
   const number = Number(text);
-  if (!Number.isFinite(number) || number <= 0) throw new CliError(`${flag} must be a positive number, got ${text}`);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} must be a positive number, got ${text}`);
   return number;
 }
 
 function nonNegativeInteger(flag: string, text: string): number {
   const number = Number(text);
-  if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number ≥ 0, got ${text}`);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, got ${text}`);
   return number;
 }

@@ -9,9 +9,8 @@
  * base stack's outputs through remote state, for example) becomes a readable placeholder such as
  * `<base:cluster_arn>`. The local runner needs names, not real ARNs.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { type EventPattern, validatePattern } from '../core/event-pattern';
+import { CdktfOutError, readManifest, readStackJson, stacksOfEnvironment } from '../tooling/cdktf-out';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
 export interface LoadedBus {
@@ -70,23 +69,28 @@ interface StackJson {
   readonly resource?: Resources;
 }
 
-interface Manifest {
-  readonly stacks: Record<string, { name: string; synthesizedStackPath: string }>;
-}
-
 /** Loads environment `environment` from `outdir` (manifest.json + stacks/<env>-*). */
 export function loadSynthesizedEnvironment(outdir: string, environment: string): LoadedEnvironment {
+  try {
+    return loadFromOutput(outdir, environment);
+  } catch (error) {
+    if (error instanceof CdktfOutError) throw new SynthOutputError(error.message);
+    throw error;
+  }
+}
+
+function loadFromOutput(outdir: string, environment: string): LoadedEnvironment {
   const manifest = readManifest(outdir);
-  const stackNames = Object.keys(manifest.stacks)
-    .filter((name) => name.startsWith(`${environment}-`))
-    .sort();
-  if (stackNames.length === 0) {
+  const selected = stacksOfEnvironment(manifest, environment)
+    // Code-unit order, as `Array.prototype.sort` gives for plain names.
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (selected.length === 0) {
     const known = [...new Set(Object.keys(manifest.stacks).map((name) => name.split('-')[0]))].join(', ') || 'none';
     throw new SynthOutputError(
       `${outdir}: no stacks for environment "${environment}" (environments with stacks: ${known}). Synthesize it first: npm run local -- --env ${environment}`,
     );
   }
-  const stacks = stackNames.map((name) => ({ name, json: readStack(outdir, name, manifest.stacks[name]!.synthesizedStackPath) }));
+  const stacks = selected.map((stack) => ({ name: stack.name, json: readStackJson(outdir, stack) as StackJson }));
   return loadStacks(environment, outdir, stacks);
 }
 
@@ -167,22 +171,6 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
     if (rule.stateMachines.length === 0) warnings.push(`${rule.stack}: rule ${rule.name} has no state machine target.`);
   }
   return { environment, outdir, region, account, stacks: stacks.map((s) => s.name), buses, rules, stateMachines, warnings };
-}
-
-function readManifest(outdir: string): Manifest {
-  const file = path.join(outdir, 'manifest.json');
-  if (!fs.existsSync(file)) {
-    throw new SynthOutputError(`${file} does not exist: synthesize first (npm run local synthesizes unless --no-synth is given; or npm run synth).`);
-  }
-  const manifest = parseJson(fs.readFileSync(file, 'utf8'), file) as unknown as Manifest;
-  if (typeof manifest.stacks !== 'object' || manifest.stacks === null) throw new SynthOutputError(`${file}: has no "stacks" object`);
-  return manifest;
-}
-
-function readStack(outdir: string, name: string, synthesizedStackPath: string): StackJson {
-  const file = path.join(outdir, synthesizedStackPath);
-  if (!fs.existsSync(file)) throw new SynthOutputError(`stack ${name}: ${file} (from manifest.json) does not exist`);
-  return parseJson(fs.readFileSync(file, 'utf8'), `stack ${name}: ${file}`) as StackJson;
 }
 
 function parseJson(text: string, where: string): Record<string, unknown> {

@@ -8,5 +8,3 @@ export * from './diff';
 export * from './classify';
 export * from './render';
 export * from './inputs';
-export * from './stack-order';
-export * from './preflight';

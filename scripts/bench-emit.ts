@@ -11,8 +11,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fakeAwsEnv, startFakeAws } from '../test/support/fake-eventbridge';
+import { EXIT, parseCommandLine, runCommand, wholeNumberArgument } from '../tooling/cli';
 
 export interface EmitBenchResult {
   readonly events: number;
@@ -77,22 +77,25 @@ export async function benchEmit(events = 10000, concurrency = 4): Promise<EmitBe
   }
 }
 
-if (require.main === module) {
-  const { values } = parseArgs({ options: { events: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  benchEmit(Number(values.events ?? 10000), Number(values.concurrency ?? 4)).then(
-    (result) => {
-      if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else {
-        process.stdout.write(
-          `emit: ${result.events} events in ${result.wallSeconds} s wall (${result.eventsPerSecond} events/s end to end, ` +
-            `${result.sendEventsPerSecond ?? '?'} events/s sending), ${result.putEventsCalls} PutEvents calls, ` +
-            `peak RSS ${result.peakRssMiB ?? 'unknown (no /usr/bin/time)'} MiB, concurrency ${result.concurrency}\n`,
-        );
-      }
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+const USAGE = `Usage: node --import tsx scripts/bench-emit.ts [--events 10000] [--concurrency 4] [--json]
+
+Measures npm run emit -- --file end to end against a local PutEvents server: events per second and
+the CLI's peak memory. Exit codes: docs/cli.md.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, { events: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const events = values.events === undefined ? 10_000 : wholeNumberArgument('--events', values.events, 1);
+  const concurrency = values.concurrency === undefined ? 4 : wholeNumberArgument('--concurrency', values.concurrency, 1);
+  const result = await benchEmit(events, concurrency);
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(
+      `emit: ${result.events} events in ${result.wallSeconds} s wall (${result.eventsPerSecond} events/s end to end, ` +
+        `${result.sendEventsPerSecond ?? '?'} events/s sending), ${result.putEventsCalls} PutEvents calls, ` +
+        `peak RSS ${result.peakRssMiB ?? 'unknown (no /usr/bin/time)'} MiB, concurrency ${result.concurrency}\n`,
+    );
+  }
+  return EXIT.ok;
 }
+
+if (require.main === module) void runCommand({ name: 'bench-emit', usage: USAGE, run: main });

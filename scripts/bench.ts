@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { environments } from '../environments';
 import { generateCatalog } from './bench/generate-catalog';
 import { analyzeGrowth } from './bench/growth';
@@ -23,6 +22,7 @@ import { renderReport } from './bench/report';
 import { GNU_TIME } from './bench/run-child';
 import { summarize } from './bench/stats';
 import { checkTargets } from './bench/targets';
+import { EXIT, parseCommandLine, runCommand, UsageError, wholeNumberArgument } from '../tooling/cli';
 
 const ROOT = path.resolve(__dirname, '..');
 const node = (...args: string[]) => ({ command: process.execPath, args, cwd: ROOT });
@@ -40,31 +40,40 @@ export const DEFAULT_SIZES = [10, 50, 200, 500];
 export const QUICK_SIZES = [2, 4];
 const DEFAULT_GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'tests', 'typecheck'];
 
-function positiveInteger(value: string, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${flag}: expected a whole number of at least 1, not ${JSON.stringify(value)}`);
-  return number;
-}
+export const USAGE = `Usage: npm run bench [-- --runs 5] [--quick] [--json FILE] [--only GROUPS] [--sizes 10,50,200,500] [--rules 5] [--with-emit]
+
+Wall time and peak memory of synthesis, the test suite and the type check: the median of N fresh
+child processes after a warm-up run, with the targets of docs/performance.md beside the figures.
+
+  --runs N            measured runs per row (default 5; 1 with --quick)
+  --quick             one run, no warm-up, small generated catalogs
+  --json FILE         also write the figures as JSON
+  --only GROUPS       comma-separated: ${GROUPS.join(', ')} (default all but emit)
+  --sizes LIST        services of the generated catalogs (default ${DEFAULT_SIZES.join(',')})
+  --rules N           rules per generated service (default 5)
+  --with-emit         also measure npm run emit against a local fake EventBridge
+  -h, --help          this text
+
+Exit codes: 0 measured (a failing measured run is flagged in the report); 2 usage; 3 crash.`;
+
+const positiveInteger = (value: string, flag: string): number => wholeNumberArgument(flag, value, 1);
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      runs: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'string' },
-      only: { type: 'string' },
-      sizes: { type: 'string' },
-      rules: { type: 'string' },
-      'with-emit': { type: 'boolean', default: false },
-    },
+  const { values } = parseCommandLine(argv, {
+    runs: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    sizes: { type: 'string' },
+    rules: { type: 'string' },
+    'with-emit': { type: 'boolean', default: false },
   });
   const groups = values.only ? values.only.split(',').map((g) => g.trim()) : [...DEFAULT_GROUPS];
   const unknown = groups.filter((g) => !GROUPS.includes(g as Group));
-  if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
+  if (unknown.length > 0) throw new UsageError(`--only: unknown group(s) ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
   if (values['with-emit'] && !groups.includes('emit')) groups.push('emit');
   const sizes = values.sizes ? values.sizes.split(',').map((s) => positiveInteger(s.trim(), '--sizes')) : values.quick ? QUICK_SIZES : DEFAULT_SIZES;
-  if (sizes.some((size) => size < 2)) throw new Error('--sizes: every catalog needs at least 2 services (rules target other services)');
+  if (sizes.some((size) => size < 2)) throw new UsageError('--sizes: every catalog needs at least 2 services (rules target other services)');
   return {
     runs: values.runs ? positiveInteger(values.runs, '--runs') : values.quick ? 1 : 5,
     warmup: !values.quick,
@@ -264,19 +273,15 @@ export async function runBench(options: BenchOptions, progress: (message: string
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchArgs(process.argv.slice(2));
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseBenchArgs(argv);
   const result = await runBench(options, (message) => process.stderr.write(`… ${message}\n`));
   process.stdout.write(`${renderReport(result)}\n`);
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`Figures written to ${options.json}\n`);
   }
+  return EXIT.ok;
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) void runCommand({ name: 'bench', usage: USAGE, run: main });

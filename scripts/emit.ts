@@ -3,16 +3,16 @@
  * Everything is validated (names, JSON, sizes, RunTask budgets) before the first event is sent, so a
  * bad line 9,000 does not leave 8,999 events half-emitted. Run with --help for usage.
  *
- * Exit codes: 0 every event sent; 1 at least one event failed at EventBridge; 2 usage or validation
- * error (nothing sent).
+ * Exit codes: 0 every event sent; 1 at least one event failed at EventBridge; 2 usage
+ * or validation error (nothing sent); 3 crash.
  */
 import { createReadStream, createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { bookingSaga } from '../catalog/booking-saga';
 import { environments } from '../environments';
 import { EventPublisher, findEnvironment, prepareEvent, type EventInput, type FailedEntry, type UnmatchedDetailTypePolicy } from '../event-client';
 import { Progress } from '../event-client/progress';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 
 const USAGE = `Publish events onto a service's EventBridge bus.
 
@@ -47,8 +47,8 @@ AWS configuration is the SDK's own: credentials from the default chain (AWS_PROF
 SSO, ...), region from AWS_REGION (else the environment's region), endpoint from
 AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL when set.
 
-Exit codes: 0 all sent (or valid, with --dry-run); 1 some events failed; 2 usage or validation error,
-nothing sent.`;
+Exit codes: 0 all sent (or valid, with --dry-run); 1 some events failed; 2 usage or
+validation error, nothing sent; 3 crash.`;
 
 /** A line of the file, or the single event of the command line. */
 interface EmitEvent {
@@ -73,8 +73,6 @@ interface Options {
   readonly verbose: boolean;
 }
 
-class UsageError extends Error {}
-
 /** Problems and warnings are listed up to this many; the rest are counted. */
 const MAX_LISTED = 20;
 /** Lines read before a round of PutEvents calls: bounds memory whatever the file size. */
@@ -90,34 +88,27 @@ function positiveInteger(value: string | undefined, fallback: number, flag: stri
 }
 
 export function parseOptions(argv: readonly string[]): Options | 'help' {
-  let values;
+  const { values } = parseCommandLine(argv, {
+    env: { type: 'string' },
+    service: { type: 'string' },
+    'detail-type': { type: 'string' },
+    detail: { type: 'string' },
+    file: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+    'max-attempts': { type: 'string' },
+    'failed-out': { type: 'string' },
+    'no-progress': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  });
+  if (values.help) return 'help';
+  if (!values.env) throw new UsageError('--env is required.');
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        env: { type: 'string' },
-        service: { type: 'string' },
-        'detail-type': { type: 'string' },
-        detail: { type: 'string' },
-        file: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        strict: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
-        'max-attempts': { type: 'string' },
-        'failed-out': { type: 'string' },
-        'no-progress': { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    findEnvironment(environments, values.env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (values.help) return 'help';
-  if (!values.env) throw new UsageError('--env is required.');
-  findEnvironment(environments, values.env);
   if (values.file !== undefined) {
     const single = (['service', 'detail-type', 'detail'] as const).filter((flag) => values[flag] !== undefined);
     if (single.length > 0) throw new UsageError(`--file takes service, detailType and detail from each line; remove --${single.join(', --')}.`);
@@ -284,16 +275,10 @@ function formatCounts(counts: Map<string, number>): string {
 }
 
 export async function main(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } } = process): Promise<number> {
-  let options: Options | 'help';
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    io.stderr.write(`emit: ${(error as Error).message}\nRun with --help for usage.\n`);
-    return 2;
-  }
+  const options = parseOptions(argv);
   if (options === 'help') {
     io.stdout.write(`${USAGE}\n`);
-    return 0;
+    return EXIT.ok;
   }
 
   const failedOut = options.failedOut && !options.dryRun ? createWriteStream(options.failedOut) : undefined;
@@ -314,15 +299,15 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.Writabl
       for (const problem of emitter.problems) io.stderr.write(`emit: ${problem}\n`);
       if (emitter.problemCount > emitter.problems.length) io.stderr.write(`emit: ... and ${emitter.problemCount - emitter.problems.length} more problem(s)\n`);
       io.stderr.write(`emit: refused: ${emitter.problemCount} problem(s) in environment '${options.env}'; nothing was sent.\n`);
-      return 2;
+      return EXIT.usage;
     }
     if (valid === 0) {
       io.stderr.write(`emit: ${options.file} holds no events; nothing to send.\n`);
-      return 2;
+      return EXIT.usage;
     }
     if (options.dryRun) {
       io.stdout.write(`Dry run: ${valid} event(s) valid for environment '${options.env}' (${formatCounts(emitter.perBus)}); nothing sent.\n`);
-      return 0;
+      return EXIT.ok;
     }
 
     // Pass 2: send, a chunk of lines at a time.
@@ -358,24 +343,11 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.Writabl
         ` in ${seconds.toFixed(2)} s (${rate} events/s).\n`,
     );
     if (failedOut && emitter.failedCount > 0) io.stdout.write(`Failed events written to ${options.failedOut}.\n`);
-    return emitter.failedCount > 0 ? 1 : 0;
-  } catch (error) {
-    io.stderr.write(`emit: ${(error as Error).message}\n`);
-    return 2;
+    return emitter.failedCount > 0 ? EXIT.finding : EXIT.ok;
   } finally {
     emitter.close();
     if (failedOut) await new Promise<void>((resolve) => failedOut.end(resolve));
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`emit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) void runCommand({ name: 'emit', usage: USAGE, run: (argv) => main(argv) });

@@ -9,11 +9,13 @@
  * The tests call `generatePlan` again into a temp dir and compare the normalized structure with the
  * committed files, so a change of Terraform's output format shows up as a failing test.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parsePlan, renderSummary } from '../plan-review';
+import { EXIT, parseCommandLine, runCommand } from '../tooling/cli';
+import { terraformBinaryName } from '../tooling/preflight';
+import { mustSucceed, runTerraform } from '../tooling/terraform';
 
 export interface PlanScenario {
   /** File name of the fixture, without `.json`. */
@@ -236,38 +238,13 @@ resource "terraform_data" "public_endpoint" {
   },
 ];
 
-export interface TerraformRun {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Environment for scripted Terraform runs: no prompts, no update checks, no colour. */
-export const automationEnv = (base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => ({
-  ...base,
-  TF_IN_AUTOMATION: '1',
-  TF_INPUT: '0',
-  CHECKPOINT_DISABLE: '1',
-});
-
-const runTerraform = (binary: string, cwd: string, args: readonly string[]): TerraformRun => {
-  const result = spawnSync(binary, [...args], { cwd, env: automationEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`${binary} ${args.join(' ')} could not start: ${result.error.message}`);
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-};
-
-const mustSucceed = (run: TerraformRun, what: string): TerraformRun => {
-  if (run.status !== 0) throw new Error(`${what} failed (exit ${run.status}):\n${run.stderr || run.stdout}`);
-  return run;
-};
-
 const varArgs = (vars: Readonly<Record<string, string>> | undefined): string[] =>
   Object.entries(vars ?? {}).map(([key, value]) => `-var=${key}=${value}`);
 
 /** Runs one scenario in `workDir` (created if missing) and returns the parsed `show -json` output. */
 export const generatePlan = (scenario: PlanScenario, workDir: string, binary = 'terraform'): unknown => {
   mkdirSync(workDir, { recursive: true });
-  const tf = (args: string[], what: string) => mustSucceed(runTerraform(binary, workDir, args), `${scenario.name}: ${what}`);
+  const tf = (args: string[], what: string) => mustSucceed(runTerraform(binary, args, { cwd: workDir }), `${scenario.name}: ${what}`);
   const writeConfig = (hcl: string) => writeFileSync(join(workDir, 'main.tf'), hcl.trimStart());
 
   writeConfig(scenario.before ?? '');
@@ -275,7 +252,7 @@ export const generatePlan = (scenario: PlanScenario, workDir: string, binary = '
   if (scenario.before) tf(['apply', '-input=false', '-no-color', '-auto-approve', ...varArgs(scenario.beforeVars)], 'apply before');
 
   writeConfig(scenario.after);
-  const plan = runTerraform(binary, workDir, ['plan', '-input=false', '-no-color', '-out=tfplan', ...varArgs(scenario.afterVars)]);
+  const plan = runTerraform(binary, ['plan', '-input=false', '-no-color', '-out=tfplan', ...varArgs(scenario.afterVars)], { cwd: workDir });
   if (scenario.expectPlanError ? plan.status === 0 : plan.status !== 0) {
     throw new Error(`${scenario.name}: plan exited ${plan.status}, expected ${scenario.expectPlanError ? 'an error' : 'success'}:\n${plan.stderr}`);
   }
@@ -320,16 +297,25 @@ export const renderSample = (fixturesDir = join(__dirname, '..', 'test', 'fixtur
   return summary;
 };
 
-const main = (): void => {
-  const args = process.argv.slice(2);
-  if (args.includes('--sample')) {
+export const USAGE = `Usage: node --import tsx scripts/generate-plan-fixtures.ts [--out DIR] [--sample]
+
+Generates genuine terraform show -json plans (terraform_data, local backend) for the plan-review tests.
+
+  --out DIR     where the fixtures go (default test/fixtures/plans/terraform)
+  --sample      instead, rewrite docs/sample-plan-summary.md from the committed fixtures
+  -h, --help    this text
+
+Exit codes: 0 written; 2 usage; 3 crash (Terraform failed: its output is shown).`;
+
+const main = (argv: readonly string[]): number => {
+  const { values } = parseCommandLine(argv, { out: { type: 'string', default: 'test/fixtures/plans/terraform' }, sample: { type: 'boolean', default: false } });
+  if (values.sample) {
     writeFileSync(join(__dirname, '..', 'docs', 'sample-plan-summary.md'), renderSample());
     console.log('docs/sample-plan-summary.md written');
-    return;
+    return EXIT.ok;
   }
-  const outIndex = args.indexOf('--out');
-  const outDir = resolve(outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : 'test/fixtures/plans/terraform');
-  const binary = process.env.TERRAFORM_BINARY_NAME || 'terraform';
+  const outDir = resolve(values.out);
+  const binary = terraformBinaryName(process.env);
   const scratch = mkdtempSync(join(tmpdir(), 'plan-fixtures-'));
   mkdirSync(outDir, { recursive: true });
   try {
@@ -341,6 +327,7 @@ const main = (): void => {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  return EXIT.ok;
 };
 
-if (require.main === module) main();
+if (require.main === module) void runCommand({ name: 'generate-plan-fixtures', usage: USAGE, run: main });

@@ -1,32 +1,41 @@
 /**
  * `npm run local`: synthesize one environment (or read an existing cdktf.out), then run its event
- * flow on this machine. See docs/local.md and `npm run local -- --help`.
+ * flow on this machine (local/). See docs/local.md and `npm run local -- --help`.
+ * Exit codes: docs/cli.md.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bookingSaga } from '../catalog/booking-saga';
-import { CliError, FAST_RETRY_INTERVAL_MS, type LocalCliOptions, parseLocalArgs, USAGE } from '../local/cli';
+import { environments } from '../environments';
+import { FAST_RETRY_INTERVAL_MS, parseLocalArgs, USAGE } from '../local/cli';
 import { runLocal } from '../local/runner';
-import { loadSynthesizedEnvironment } from '../local/synth-loader';
+import { loadSynthesizedEnvironment, SynthOutputError } from '../local/synth-loader';
+import { EXIT, PrerequisiteError, runCommand } from '../tooling/cli';
+import { REPO_ROOT } from '../tooling/hcl-modules';
+import { synthesize } from '../tooling/synth';
 
-const repoRoot = path.resolve(__dirname, '..');
-
-/** Runs the app (main.ts) for one environment into `outdir`: the same synthesis `npm run synth` does. */
-function synthesize(environment: string, outdir: string): void {
-  console.log(`Synthesizing environment ${environment} into ${outdir} ...`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, SYNTH_ENVIRONMENTS: environment, CDKTF_OUTDIR: outdir },
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error(`synthesis of environment ${environment} failed (exit ${result.status ?? result.signal})`);
-}
-
-async function main(options: LocalCliOptions): Promise<number> {
-  const outdir = path.resolve(repoRoot, options.outdir);
-  if (options.synth) synthesize(options.environment, outdir);
-  const loaded = loadSynthesizedEnvironment(outdir, options.environment);
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseLocalArgs(argv, process.env);
+  if (!environments.some((env) => env.name === options.environment)) {
+    throw new PrerequisiteError(`unknown environment "${options.environment}" (known: ${environments.map((env) => env.name).join(', ')})`);
+  }
+  const outdir = path.resolve(REPO_ROOT, options.outdir);
+  if (options.synth) {
+    console.log(`Synthesizing environment ${options.environment} into ${outdir} ...`);
+    const status = synthesize({ outdir, environments: options.environment });
+    if (status !== 0) {
+      console.error(`npm run local: synthesis of environment ${options.environment} failed (exit ${status})`);
+      return EXIT.finding;
+    }
+  }
+  let loaded;
+  try {
+    loaded = loadSynthesizedEnvironment(outdir, options.environment);
+  } catch (error) {
+    // A missing or unusable synthesized output: nothing was run.
+    if (error instanceof SynthOutputError) throw new PrerequisiteError(error.message);
+    throw error;
+  }
   for (const warning of loaded.warnings) console.warn(`warning: ${warning}`);
   console.log(
     `Loaded ${loaded.rules.length} rules and ${loaded.stateMachines.length} state machines of environment ${loaded.environment} from ${path.relative(process.cwd(), outdir) || '.'}.`,
@@ -45,7 +54,7 @@ async function main(options: LocalCliOptions): Promise<number> {
     loaded,
     catalog: bookingSaga,
     events: options.events,
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     timeoutSeconds: options.timeoutSeconds,
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
     runTaskFaults: options.runTaskFaults,
@@ -58,28 +67,10 @@ async function main(options: LocalCliOptions): Promise<number> {
     fs.writeFileSync(file, `${JSON.stringify({ summary: result.summary, timeline: result.entries }, null, 2)}\n`);
     console.log(`Trace written to ${file}`);
   }
-  return result.summary.outcome === 'completed' ? 0 : 1;
+  return result.summary.outcome === 'completed' ? EXIT.ok : EXIT.finding;
 }
 
 // This script's own SDK client (it publishes the --event) would print the SDK's Node 20 notice.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-let options: LocalCliOptions;
-try {
-  options = parseLocalArgs(process.argv.slice(2), process.env);
-} catch (error) {
-  if (!(error instanceof CliError)) throw error;
-  console.error(`npm run local: ${error.message}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-main(options).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`npm run local: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) void runCommand({ name: 'npm run local', usage: USAGE, run: main });

@@ -1,13 +1,26 @@
 /**
- * npm run plan:summary -- plans/*.json [--fail-on-destroy] [--out summary.md] [--title dev] [--marker id]
- *
- * Reads `terraform show -json` plans (and `<stack>.error.json` markers written by `npm run plan`),
- * writes the Markdown summary to --out or stdout. Exit codes: 0 ok; 1 with --fail-on-destroy when
- * anything would be deleted or replaced, or a stack failed to plan (so nothing can be proven safe);
- * 2 for bad arguments or unreadable plans.
+ * `npm run plan:summary -- plans/*.json`: reads `terraform show -json` plans (and the
+ * `<stack>.error.json` markers `npm run plan` writes) and writes the Markdown summary of the plan
+ * review (plan-review/) to --out or stdout. Exit codes: docs/cli.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PlanFormatError, readSummaryInputs, renderSummary } from '../plan-review';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
+
+export const USAGE = `Usage: npm run plan:summary -- PLAN.json... [--fail-on-destroy] [--out FILE.md] [--title TEXT] [--marker ID] [--max-chars N]
+
+Writes the Markdown summary of terraform show -json plans (and the <stack>.error.json markers of
+npm run plan) for a pull-request comment.
+
+  --fail-on-destroy   exit 1 when anything would be deleted or replaced, or a stack failed to plan
+  --out FILE.md       write the summary there instead of stdout
+  --title TEXT        heading of the summary (for example the environment)
+  --marker ID         hidden marker, so a workflow can update its own comment
+  --max-chars N       longest summary (at least 1000)
+  -h, --help          this text
+
+Exit codes: 0 written; 1 with --fail-on-destroy, a delete, a replace or a failed stack;
+2 usage, or a plan file that cannot be read; 3 crash.`;
 
 export interface SummaryArgs {
   readonly files: string[];
@@ -18,33 +31,29 @@ export interface SummaryArgs {
   readonly maxChars?: number;
 }
 
-export class UsageError extends Error {}
-
-const USAGE = 'usage: npm run plan:summary -- <plan.json>... [--fail-on-destroy] [--out file.md] [--title text] [--marker id] [--max-chars n]';
-
 export const parseSummaryArgs = (argv: readonly string[]): SummaryArgs => {
-  const files: string[] = [];
-  const options: { failOnDestroy: boolean; out?: string; title?: string; marker?: string; maxChars?: number } = { failOnDestroy: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value\n${USAGE}`);
-      return next;
-    };
-    if (arg === '--fail-on-destroy') options.failOnDestroy = true;
-    else if (arg === '--out') options.out = value();
-    else if (arg === '--title') options.title = value();
-    else if (arg === '--marker') options.marker = value();
-    else if (arg === '--max-chars') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1000) throw new UsageError(`--max-chars must be an integer ≥ 1000\n${USAGE}`);
-      options.maxChars = n;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}\n${USAGE}`);
-    else files.push(arg);
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      'fail-on-destroy': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      title: { type: 'string' },
+      marker: { type: 'string' },
+      'max-chars': { type: 'string' },
+    },
+    { allowPositionals: true },
+  );
+  if (positionals.length === 0) throw new UsageError('no plan files given (did the plans/*.json glob match nothing?)');
+  const options: { out?: string; title?: string; marker?: string; maxChars?: number } = {};
+  if (values.out !== undefined) options.out = values.out;
+  if (values.title !== undefined) options.title = values.title;
+  if (values.marker !== undefined) options.marker = values.marker;
+  if (values['max-chars'] !== undefined) {
+    const n = Number(values['max-chars']);
+    if (!Number.isInteger(n) || n < 1000) throw new UsageError('--max-chars must be an integer ≥ 1000');
+    options.maxChars = n;
   }
-  if (files.length === 0) throw new UsageError(`no plan files given (did the plans/*.json glob match nothing?)\n${USAGE}`);
-  return { files, ...options };
+  return { files: positionals, failOnDestroy: values['fail-on-destroy'], ...options };
 };
 
 const readJson = (file: string): unknown => {
@@ -62,8 +71,8 @@ const readJson = (file: string): unknown => {
 };
 
 export const runSummary = (argv: readonly string[]): number => {
+  const args = parseSummaryArgs(argv);
   try {
-    const args = parseSummaryArgs(argv);
     const inputs = readSummaryInputs(args.files.map((name) => ({ name, json: readJson(name) })));
     const summary = renderSummary(
       { ...inputs, ...(args.title ? { title: args.title } : {}), ...(args.marker ? { marker: args.marker } : {}) },
@@ -76,20 +85,20 @@ export const runSummary = (argv: readonly string[]): number => {
     if (args.failOnDestroy && summary.destructive) {
       const { delete: deletes, replace } = summary.totals;
       console.error(`--fail-on-destroy: the plan deletes ${deletes} and replaces ${replace} resource(s)`);
-      return 1;
+      return EXIT.finding;
     }
     if (args.failOnDestroy && summary.erroredStacks.length > 0) {
       console.error(`--fail-on-destroy: cannot rule out deletes, these stacks failed to plan: ${summary.erroredStacks.join(', ')}`);
-      return 1;
+      return EXIT.finding;
     }
-    return 0;
+    return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PlanFormatError) {
+    if (error instanceof PlanFormatError) {
       console.error(`plan:summary: ${error.message}`);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }
 };
 
-if (require.main === module) process.exitCode = runSummary(process.argv.slice(2));
+if (require.main === module) void runCommand({ name: 'plan:summary', usage: USAGE, run: runSummary });

@@ -5,7 +5,7 @@ import { validateConfiguration } from '../environments/validate';
 import { remoteState } from './backend';
 import { BaseStack } from './base-stack';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
-import { relativeModulesContext } from './modules';
+import { relativeModulesContext } from '../tooling/hcl-modules';
 import { MonitoringStack } from './monitoring-stack';
 import { baseStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';

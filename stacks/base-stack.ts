@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { configureBackend } from './backend';
 import { ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
-import { moduleSource } from './modules';
+import { moduleSource } from '../tooling/hcl-modules';
 import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, baseStackName, taskKey } from '../core/naming';
 import { awsProvider } from './provider';
 

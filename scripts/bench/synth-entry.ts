@@ -10,10 +10,10 @@
  * generated catalog does not have. The application modules are
  * required only after the start-up time is taken, so `loadMs` is the cost of loading them.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Catalog } from '../../catalog/types';
+import { readManifest } from '../../tooling/cdktf-out';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../../tooling/cli';
 
 /** Node start-up plus tsx registration: `performance.now()` counts from the process's start. */
 const bootMs = performance.now();
@@ -27,9 +27,14 @@ export interface SynthReport {
   readonly maxRssKiB: number;
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { outdir: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } } });
-  if (!values.outdir) throw new Error('synth-entry: --outdir is required');
+const USAGE = `Usage: node --import tsx scripts/bench/synth-entry.ts --outdir DIR [--catalog FILE.json] [--environments dev,prod]
+
+Child process of npm run bench: synthesizes one catalog into DIR and writes its timings to the file
+named by BENCH_REPORT. Exit codes: docs/cli.md.`;
+
+function main(argv: readonly string[]): number {
+  const { values } = parseCommandLine(argv, { outdir: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } });
+  if (!values.outdir) throw new UsageError('--outdir is required');
   const loadStart = performance.now();
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { synthesize } = require('../../stacks/app') as typeof import('../../stacks/app');
@@ -46,10 +51,11 @@ function main(): void {
     bootMs,
     loadMs: synthStart - loadStart,
     synthMs: synthEnd - synthStart,
-    stacks: readdirSync(path.join(values.outdir, 'stacks')).length,
+    stacks: Object.keys(readManifest(values.outdir).stacks).length,
     maxRssKiB: process.resourceUsage().maxRSS,
   };
   if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, JSON.stringify(report));
+  return EXIT.ok;
 }
 
-main();
+void runCommand({ name: 'bench/synth-entry', usage: USAGE, run: main });

@@ -105,7 +105,7 @@ describe('loadSynthesizedEnvironment', () => {
 
   test('an environment without stacks lists the ones that exist', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
-    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', synthesizedStackPath: 'x' } } }));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', workingDirectory: 'stacks/dev-base', synthesizedStackPath: 'x', dependencies: [] } } }));
     expect(() => loadSynthesizedEnvironment(dir, 'qa')).toThrow(/no stacks for environment "qa" \(environments with stacks: dev\)/);
     fs.rmSync(dir, { recursive: true });
   });

@@ -1,5 +1,6 @@
 import { bookingSaga } from '../../catalog/booking-saga';
-import { CliError, DEFAULT_EVENT, FAST_RETRY_INTERVAL_MS, parseLocalArgs } from '../../local/cli';
+import { DEFAULT_EVENT, FAST_RETRY_INTERVAL_MS, parseLocalArgs } from '../../local/cli';
+import { UsageError as CliError } from '../../tooling/cli';
 import { findCatalogTask, localCommand, mapRunTask, TaskMappingError } from '../../local/task-mapping';
 import { describeCause } from '../../local/timeline';
 

@@ -3,16 +3,14 @@
  * environment base depends on. Where a value is computed (container definitions, ECR lifecycle
  * policy), Terraform itself renders it from the module's own expression and variables.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { findTerraform, parseModule, terraformEnv, unwrapExpression, type HclBody, type ParsedModule } from '../support/hcl';
+import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
+import { findTerraform, parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../support/hcl';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULES = join(REPO_ROOT, 'modules');
-const run = promisify(execFile);
 const terraform = findTerraform();
 
 let network: ParsedModule;
@@ -49,10 +47,10 @@ async function render(module: string, expression: string, inputs: Record<string,
     const localLines = Object.entries(locals).map(([name, value]) => `  ${name} = jsondecode(${JSON.stringify(JSON.stringify(value))})`);
     writeFileSync(join(dir, 'render.tf'), `locals {\n${localLines.join('\n')}\n}\n\noutput "rendered" {\n  value = ${expression}\n}\n`);
     writeFileSync(join(dir, 'inputs.tfvars.json'), JSON.stringify(inputs));
-    const env = terraformEnv();
     const state = join(dir, 'render.tfstate');
-    await run(terraform!.binary, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-state=${state}`, '-var-file=inputs.tfvars.json'], { cwd: dir, env });
-    const { stdout } = await run(terraform!.binary, ['output', '-json', `-state=${state}`, 'rendered'], { cwd: dir, env });
+    const apply = ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-state=${state}`, '-var-file=inputs.tfvars.json'];
+    mustSucceed(await runTerraformAsync(terraform!.binary, apply, { cwd: dir }), `render ${module}`);
+    const { stdout } = mustSucceed(await runTerraformAsync(terraform!.binary, ['output', '-json', `-state=${state}`, 'rendered'], { cwd: dir }), `render ${module}`);
     return JSON.parse(stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });

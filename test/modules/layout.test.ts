@@ -3,11 +3,11 @@
  * files plus a README that documents every input and output, descriptions and types everywhere,
  * provider pinned, `terraform fmt` clean.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { findTerraform, moduleDirectories, parseModule, terraformEnv, type ParsedModule } from '../support/hcl';
+import { runTerraform } from '../../tooling/terraform';
+import { findTerraform, moduleDirectories, parseModule, type ParsedModule } from '../support/hcl';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULE_DIRS = moduleDirectories(join(REPO_ROOT, 'modules')).map((dir) => relative(REPO_ROOT, dir));
@@ -85,7 +85,7 @@ describe.each(MODULE_DIRS)('module %s', (dir) => {
 describe('terraform fmt', () => {
   const terraform = findTerraform();
   const fmtCheck = (target: string, cwd = REPO_ROOT) =>
-    spawnSync(terraform!.binary, ['fmt', '-check', '-recursive', '-list=true', target], { cwd, encoding: 'utf8', env: terraformEnv() });
+    runTerraform(terraform!.binary, ['fmt', '-check', '-recursive', '-list=true', target], { cwd });
 
   if (!terraform) {
     test('is skipped: no terraform binary on the PATH', () => {

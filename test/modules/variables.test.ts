@@ -3,15 +3,13 @@
  * module's variables.tf alone needs no provider, so each bad input must fail with the module's
  * own error message and each good one must plan. Skipped (with a warning) without terraform.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { findTerraform, terraformEnv } from '../support/hcl';
+import { runTerraformAsync } from '../../tooling/terraform';
+import { findTerraform } from '../support/hcl';
 
 const REPO_ROOT = join(__dirname, '..', '..');
-const run = promisify(execFile);
 
 type Inputs = Record<string, unknown>;
 interface Case {
@@ -224,13 +222,8 @@ if (!terraform) {
         const varFile = join(workDir, `case-${index}.tfvars.json`);
         writeFileSync(varFile, JSON.stringify(testCase.inputs));
         const args = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', `-var-file=${varFile}`];
-        try {
-          const { stdout, stderr } = await run(terraform.binary, args, { cwd: moduleDirs.get(testCase.module)!, env: terraformEnv() });
-          return { status: 0, output: collapse(stdout + stderr) };
-        } catch (error) {
-          const failed = error as { code?: number; stdout?: string; stderr?: string };
-          return { status: failed.code ?? 1, output: collapse(`${failed.stdout ?? ''}${failed.stderr ?? ''}`) };
-        }
+        const run = await runTerraformAsync(terraform.binary, args, { cwd: moduleDirs.get(testCase.module)! });
+        return { status: run.status ?? 1, output: collapse(run.stdout + run.stderr) };
       };
       // A few plans at a time: each is a short-lived process.
       const queue = CASES.map((testCase, index) => [testCase, index] as const);

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
-const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+const hasTerraform = installedTerraform() !== undefined;
 
 /** A clean environment: no AWS credentials, HOME without ~/.aws. */
 const cleanEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {

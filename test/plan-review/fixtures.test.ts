@@ -2,16 +2,15 @@
  * The committed terraform_data fixtures are genuine: where Terraform is installed, regenerate every
  * scenario and compare the structure (timestamps, versions and random ids normalized away).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { generatePlan, normalizePlan, planScenarios, renderSample } from '../../scripts/generate-plan-fixtures';
+import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES, fixtureJson } from './helpers';
 
-const version = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
-const installed = version.status === 0 ? (JSON.parse(version.stdout).terraform_version as string) : undefined;
+const installed = installedTerraform()?.version;
 const committedVersion = (fixtureJson('terraform/create.json') as { terraform_version: string }).terraform_version;
 /** Another minor version may legitimately change the JSON; then only the committed files are used. */
 const sameMinor = installed !== undefined && installed.split('.').slice(0, 2).join('.') === committedVersion.split('.').slice(0, 2).join('.');

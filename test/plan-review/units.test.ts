@@ -1,19 +1,8 @@
 /** The pure pieces: line diff, redaction, stack order, terraform steps, preflight. */
-import {
-  attributeChanges,
-  awsCredentialSource,
-  findExecutable,
-  jsonDiff,
-  lineDiff,
-  ManifestError,
-  orderStacks,
-  preflight,
-  redact,
-  stackNameOfFile,
-  terraformSteps,
-  unifiedDiff,
-  type CdktfManifest,
-} from '../../plan-review';
+import { terraformSteps } from '../../delivery/plan';
+import { attributeChanges, jsonDiff, lineDiff, redact, stackNameOfFile, unifiedDiff } from '../../plan-review';
+import { CdktfOutError, orderStacks, type CdktfManifest } from '../../tooling/cdktf-out';
+import { awsCredentialSource, findExecutable, preflight } from '../../tooling/preflight';
 
 describe('lineDiff / unifiedDiff', () => {
   it('finds the minimal change and groups removals before additions', () => {
@@ -69,7 +58,7 @@ describe('stack order', () => {
   });
   it('errors: cycle, unknown dependency, cross-environment dependency, no stacks', () => {
     expect(() => orderStacks(manifest({ 'dev-a': ['dev-b'], 'dev-b': ['dev-a'] }), 'dev')).toThrow(
-      new ManifestError('environment dev: dependency cycle among stacks dev-a, dev-b'),
+      new CdktfOutError('environment dev: dependency cycle among stacks dev-a, dev-b'),
     );
     expect(() => orderStacks(manifest({ 'dev-a': ['dev-zzz'] }), 'dev')).toThrow('environment dev: stack dev-a depends on unknown stack "dev-zzz"');
     expect(() => orderStacks(manifest({ 'dev-a': ['prod-a'], 'prod-a': [] }), 'dev')).toThrow('depends on prod-a, a stack of another environment');

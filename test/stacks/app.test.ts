@@ -6,7 +6,7 @@ import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
 import { ConfigurationError } from '../../environments/validate';
 import { synthesize } from '../../stacks/app';
-import { REPO_ROOT } from '../../stacks/modules';
+import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { SelectionError } from '../../stacks/select-environments';
 
 const tempOut = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-')), 'out');

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { environments } from '../../environments';
 import type { ManagedBaseConfig } from '../../environments/types';
-import { REPO_ROOT } from '../../stacks/modules';
+import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { moduleCallViolations, parseModule } from '../support/hcl';
 import { filesBelow, manifest, stackJson, synthOutDir } from '../support/synth';

@@ -6,9 +6,9 @@
  * expressions are strings wrapped in `${…}`, literals stay JSON.
  */
 import { parse } from '@cdktf/hcl2json';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installedTerraform } from '../../tooling/terraform';
 
 /** One block's body as parsed: arguments, nested blocks (lists of bodies), `dynamic`. */
 export type HclBody = Readonly<Record<string, unknown>>;
@@ -183,17 +183,4 @@ export function moduleCallViolations(module: ParsedModule, passed: Iterable<stri
  * The `terraform` binary on the PATH and its version, or undefined when there is none. Tests that
  * need it skip (and say so) without it.
  */
-export function findTerraform(): { readonly binary: string; readonly version: string } | undefined {
-  const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: terraformEnv() });
-  if (result.error || result.status !== 0) return undefined;
-  try {
-    return { binary: 'terraform', version: (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Environment for running terraform in tests: no update check, no prompts. */
-export function terraformEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-}
+export const findTerraform = (): { readonly binary: string; readonly version: string } | undefined => installedTerraform();

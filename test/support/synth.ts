@@ -4,21 +4,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CdktfManifest } from '../../plan-review/stack-order';
+import { type CdktfManifest, readManifest, readStackJson, type TerraformJson } from '../../tooling/cdktf-out';
+
+export type { TerraformJson };
 
 export const SYNTH_OUT_ENV = 'TEST_SYNTH_OUT';
 export const SYNTH_ERROR_ENV = 'TEST_SYNTH_ERROR';
 
-export interface TerraformJson {
-  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, unknown> };
-  provider?: Record<string, unknown[]>;
-  module?: Record<string, Record<string, unknown>>;
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, { value: unknown; description?: string }>;
-}
-
-/** cdktf's manifest, as the plan command reads it. */
+/** cdktf's manifest, as every reader of cdktf.out reads it. */
 export type Manifest = CdktfManifest;
 
 export function synthOutDir(): string {
@@ -30,18 +23,18 @@ export function synthOutDir(): string {
 }
 
 export function manifest(outdir = synthOutDir()): Manifest {
-  return JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+  return readManifest(outdir);
 }
 
 const parsedStacks = new Map<string, TerraformJson>();
 
 /** A stack's synthesized JSON, parsed once per test file (tests only read it). */
 export function stackJson(stack: string, outdir = synthOutDir()): TerraformJson {
-  const file = path.join(outdir, 'stacks', stack, 'cdk.tf.json');
-  let parsed = parsedStacks.get(file);
+  const key = path.join(outdir, stack);
+  let parsed = parsedStacks.get(key);
   if (!parsed) {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as TerraformJson;
-    parsedStacks.set(file, parsed);
+    parsed = readStackJson(outdir, { name: stack });
+    parsedStacks.set(key, parsed);
   }
   return parsed;
 }

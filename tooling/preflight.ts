@@ -1,9 +1,8 @@
 /**
  * Checks done before anything is synthesized: a Terraform (or OpenTofu) binary and AWS credentials.
- * Pure: the caller passes the environment and a file test, so the messages are testable.
+ * Pure: the caller passes the environment and a file test, so the messages are testable
+ * (tooling/terraform.ts runs them against this machine).
  */
-
-export const PREFLIGHT_EXIT_CODE = 2;
 
 export const terraformBinaryName = (env: NodeJS.ProcessEnv): string => env.TERRAFORM_BINARY_NAME?.trim() || 'terraform';
 

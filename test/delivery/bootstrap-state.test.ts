@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapCommands, bootstrapConfig, findEnvironment, moduleSource, parseBootstrapArgs } from '../../scripts/bootstrap-state';
+import { bootstrapCommands, bootstrapConfig, moduleSource } from '../../delivery/bootstrap-state';
+import { findEnvironment, parseBootstrapArgs } from '../../scripts/bootstrap-state';
+import { installedTerraform, runTerraform, terraformEnvironment } from '../../tooling/terraform';
 
 const ROOT = join(__dirname, '..', '..');
-const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+const hasTerraform = installedTerraform() !== undefined;
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bootstrap-state.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
@@ -50,7 +52,7 @@ describe('bootstrap:state', () => {
       expect(config.module.state_bucket.bucket_name).toBe('booking-saga-tfstate-222222222222');
       if (hasTerraform) {
         // `terraform get` parses the configuration and resolves the module without any provider.
-        const get = spawnSync('terraform', ['get', '-no-color'], { cwd: workdir, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+        const get = runTerraform('terraform', ['get', '-no-color'], { cwd: workdir, env: terraformEnvironment({ ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' }) });
         expect(get.stderr).toBe('');
         expect(get.status).toBe(0);
       }

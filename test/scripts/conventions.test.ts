@@ -1,0 +1,75 @@
+/**
+ * Every script behaves the same (docs/cli.md): `--help` prints its usage and exits 0, `--name=value`
+ * is `--name value`, and the exit codes mean the same everywhere.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseBenchArgs } from '../../scripts/bench';
+import { parseBootstrapArgs } from '../../scripts/bootstrap-state';
+import { parseOptions as parseEmitArgs } from '../../scripts/emit';
+import { parsePlanArgs } from '../../scripts/plan';
+import { parseSummaryArgs } from '../../scripts/plan-summary';
+import { parseLocalArgs } from '../../local/cli';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
+const SCRIPTS = ['bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
+
+function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('every script', () => {
+  it('is listed here: the package scripts and the programs under scripts/', () => {
+    const packageScripts = Object.values((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
+      .map((command) => /scripts\/(\S+\.ts)/.exec(command)?.[1])
+      .filter((script): script is string => script !== undefined);
+    const programs = fs.readdirSync(path.join(ROOT, 'scripts')).filter((file) => file.endsWith('.ts'));
+    expect([...new Set([...packageScripts, ...programs, 'bench/synth-entry.ts'])].sort()).toEqual([...SCRIPTS].sort());
+  });
+
+  it.each(SCRIPTS)('%s --help prints its usage with the exit codes and exits 0', async (script) => {
+    const result = await runScript(script, ['--help']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: |\nUsage:\n/);
+    expect(result.stdout).toMatch(/Exit codes: 0 |Exit codes: docs\/cli\.md/);
+  }, 30_000);
+});
+
+describe('--name=value is --name value', () => {
+  it.each([
+    ['plan', () => parsePlanArgs(['--env=staging', '--out=p', '--cdktf-out=o']), () => parsePlanArgs(['--env', 'staging', '--out', 'p', '--cdktf-out', 'o'])],
+    ['plan:summary', () => parseSummaryArgs(['a.json', '--title=dev', '--max-chars=2000']), () => parseSummaryArgs(['a.json', '--title', 'dev', '--max-chars', '2000'])],
+    ['bootstrap:state', () => parseBootstrapArgs(['--env=prod', '--workdir=w']), () => parseBootstrapArgs(['--env', 'prod', '--workdir', 'w'])],
+    ['local', () => parseLocalArgs(['--env=staging', '--event=seat:SeatUpdated', '{"a":1}', '--timeout=5']), () => parseLocalArgs(['--env', 'staging', '--event', 'seat:SeatUpdated', '{"a":1}', '--timeout', '5'])],
+    ['emit', () => parseEmitArgs(['--env=dev', '--service=booking', '--detail-type=BookingCreated']), () => parseEmitArgs(['--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated'])],
+    ['bench', () => parseBenchArgs(['--runs=2', '--only=example']), () => parseBenchArgs(['--runs', '2', '--only', 'example'])],
+  ])('%s', (_script, withEquals, withSpace) => {
+    expect(withEquals()).toEqual(withSpace());
+  });
+
+  it('and the values arrive', () => {
+    expect(parsePlanArgs(['--env=staging'])).toEqual({ env: 'staging', outDir: 'plans', synth: true, cdktfOut: 'cdktf.out' });
+    expect(parseLocalArgs(['--event=seat:SeatUpdated', '{"a":1}']).events).toEqual([{ service: 'seat', detailType: 'SeatUpdated', detail: { a: 1 } }]);
+  });
+});
+
+describe('exit codes', () => {
+  it('2 for an unknown environment, before anything is synthesized', async () => {
+    const result = await runScript('local.ts', ['--env', 'qa', '--no-synth']);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: 'npm run local: unknown environment "qa" (known: dev, staging, prod)\n' });
+    expect(result.stdout).toBe('');
+  }, 30_000);
+
+  it('2 with the pointer to --help for a usage error', async () => {
+    const result = await runScript('plan-summary.ts', ['--max-chars=10', 'x.json']);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: 'plan:summary: --max-chars must be an integer ≥ 1000\nRun with --help for usage.\n' });
+  }, 30_000);
+});

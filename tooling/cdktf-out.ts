@@ -1,0 +1,134 @@
+/**
+ * The one reader of a synthesized output (`cdktf.out`): its `manifest.json`, the stacks of an
+ * environment (in dependency order when asked) and each stack's `cdk.tf.json`. Used by the plan
+ * command, the local runner, the benchmark and the tests. The manifest's `dependencies` hold
+ * construct paths (for top-level stacks the path equals the stack name).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface ManifestStack {
+  readonly name: string;
+  readonly constructPath?: string;
+  /** Relative to the cdktf output directory, e.g. `stacks/dev-base`. */
+  readonly workingDirectory: string;
+  readonly synthesizedStackPath?: string;
+  readonly dependencies: readonly string[];
+}
+
+export interface CdktfManifest {
+  readonly version: string;
+  readonly stacks: Readonly<Record<string, ManifestStack>>;
+}
+
+/** A synthesized output that is missing, unreadable or not what cdktf writes; the message names the file. */
+export class CdktfOutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CdktfOutError';
+  }
+}
+
+/** The parts of a stack's `cdk.tf.json` that readers look at. */
+export interface TerraformJson {
+  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, unknown> };
+  provider?: Record<string, unknown[]>;
+  module?: Record<string, Record<string, unknown>>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; description?: string }>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Validates the fields this tool relies on (cdktf 0.21 `Manifest.buildManifest()`). */
+export const parseManifest = (json: unknown): CdktfManifest => {
+  if (!isRecord(json) || !isRecord(json.stacks)) throw new CdktfOutError('cdktf manifest: expected an object with "stacks"');
+  for (const [key, stack] of Object.entries(json.stacks)) {
+    if (!isRecord(stack) || typeof stack.workingDirectory !== 'string' || !Array.isArray(stack.dependencies)) {
+      throw new CdktfOutError(`cdktf manifest: stack "${key}" needs "workingDirectory" and a "dependencies" list`);
+    }
+  }
+  return json as unknown as CdktfManifest;
+};
+
+/** Stacks of one environment: every stack named `<env>-…`. */
+export const stacksOfEnvironment = (manifest: CdktfManifest, env: string): ManifestStack[] =>
+  Object.entries(manifest.stacks)
+    .filter(([name]) => name.startsWith(`${env}-`))
+    .map(([name, stack]) => ({ ...stack, name }));
+
+/**
+ * Topological order (dependencies first); ties keep manifest order so the output is stable.
+ * Throws on a dependency that is not a stack of the manifest, one outside the environment, or a cycle.
+ */
+export const orderStacks = (manifest: CdktfManifest, env: string): ManifestStack[] => {
+  const all = Object.entries(manifest.stacks).map(([name, stack]) => ({ ...stack, name }));
+  const byPath = new Map<string, string>();
+  for (const stack of all) {
+    byPath.set(stack.name, stack.name);
+    if (stack.constructPath) byPath.set(stack.constructPath, stack.name);
+  }
+  const selected = stacksOfEnvironment(manifest, env);
+  if (selected.length === 0) {
+    throw new CdktfOutError(`environment ${env}: no stacks named "${env}-*" in the manifest (found: ${all.map((s) => s.name).join(', ') || 'none'})`);
+  }
+  const inEnv = new Set(selected.map((s) => s.name));
+  const deps = new Map<string, string[]>();
+  for (const stack of selected) {
+    deps.set(
+      stack.name,
+      stack.dependencies.map((dependency) => {
+        const name = byPath.get(dependency);
+        if (!name) throw new CdktfOutError(`environment ${env}: stack ${stack.name} depends on unknown stack "${dependency}"`);
+        if (!inEnv.has(name)) throw new CdktfOutError(`environment ${env}: stack ${stack.name} depends on ${name}, a stack of another environment`);
+        return name;
+      }),
+    );
+  }
+  const ordered: ManifestStack[] = [];
+  const done = new Set<string>();
+  while (ordered.length < selected.length) {
+    const ready = selected.find((s) => !done.has(s.name) && deps.get(s.name)!.every((d) => done.has(d)));
+    if (!ready) {
+      const stuck = selected.filter((s) => !done.has(s.name)).map((s) => s.name);
+      throw new CdktfOutError(`environment ${env}: dependency cycle among stacks ${stuck.join(', ')}`);
+    }
+    ordered.push(ready);
+    done.add(ready.name);
+  }
+  return ordered;
+};
+
+/** The manifest of the output directory `outdir`, checked as `parseManifest` does. */
+export function readManifest(outdir: string): CdktfManifest {
+  const file = path.join(outdir, 'manifest.json');
+  if (!fs.existsSync(file)) {
+    throw new CdktfOutError(`${file} does not exist: synthesize first (npm run synth; npm run local and npm run plan synthesize unless --no-synth is given).`);
+  }
+  const json = parseJsonObject(fs.readFileSync(file, 'utf8'), file);
+  try {
+    return parseManifest(json);
+  } catch (error) {
+    throw new CdktfOutError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A stack's `cdk.tf.json`, at the path the manifest gives (`stacks/<name>/cdk.tf.json` by default). */
+export function readStackJson(outdir: string, stack: Pick<ManifestStack, 'name' | 'synthesizedStackPath'>): TerraformJson {
+  const file = path.join(outdir, stack.synthesizedStackPath ?? path.join('stacks', stack.name, 'cdk.tf.json'));
+  if (!fs.existsSync(file)) throw new CdktfOutError(`stack ${stack.name}: ${file} (from manifest.json) does not exist`);
+  return parseJsonObject(fs.readFileSync(file, 'utf8'), `stack ${stack.name}: ${file}`) as unknown as TerraformJson;
+}
+
+function parseJsonObject(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CdktfOutError(`${where}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(value)) throw new CdktfOutError(`${where}: must be a JSON object`);
+  return value;
+}

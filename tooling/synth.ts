@@ -1,0 +1,28 @@
+/**
+ * Synthesizing as a command does it: the app (main.ts) in a child process, exactly what
+ * `npm run synth` runs, so a command never synthesizes differently from the one a reviewer ran.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { REPO_ROOT } from './hcl-modules';
+
+export interface SynthesizeOptions {
+  /** Output directory (absolute, or relative to the repository root). */
+  readonly outdir: string;
+  /** Environments to synthesize (`SYNTH_ENVIRONMENTS`); all when absent. Every environment is validated either way. */
+  readonly environments?: string;
+}
+
+/**
+ * Runs the app; its own output (and any configuration problems) goes to this terminal. Returns
+ * the app's exit status: 0, or 1 for an invalid configuration or an unknown environment.
+ */
+export function synthesize(options: SynthesizeOptions): number {
+  const outdir = path.resolve(REPO_ROOT, options.outdir);
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (options.environments === undefined) delete env.SYNTH_ENVIRONMENTS;
+  else env.SYNTH_ENVIRONMENTS = options.environments;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error) throw new Error(`synthesis could not start: ${result.error.message}`);
+  return result.status ?? 1;
+}
