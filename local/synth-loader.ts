@@ -10,7 +10,7 @@
  * `<base:cluster_arn>`. The local runner needs names, not real ARNs.
  */
 import { type EventPattern, validatePattern } from '../core/event-pattern';
-import { CdktfOutError, readManifest, readStackJson, stacksOfEnvironment } from '../tooling/cdktf-out';
+import { CdktfOutError, parseJsonObject, readManifest, readStackJson, stacksOfEnvironment } from '../tooling/cdktf-out';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
 export interface LoadedBus {
@@ -149,7 +149,7 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
         continue;
       }
       const where = `environment ${environment}, stack ${stack}, rule ${name}: event_pattern`;
-      const pattern = parseJson(resolver.resolveString(config.event_pattern), where);
+      const pattern = parseJsonObject(resolver.resolveString(config.event_pattern), where);
       validatePattern(pattern, where);
       rules.push({
         name,
@@ -171,17 +171,6 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
     if (rule.stateMachines.length === 0) warnings.push(`${rule.stack}: rule ${rule.name} has no state machine target.`);
   }
   return { environment, outdir, region, account, stacks: stacks.map((s) => s.name), buses, rules, stateMachines, warnings };
-}
-
-function parseJson(text: string, where: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SynthOutputError(`${where}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SynthOutputError(`${where}: must be a JSON object`);
-  return value as Record<string, unknown>;
 }
 
 /** From the stacks' AWS provider blocks; every stack of one environment must agree. */
@@ -232,7 +221,7 @@ class StackResolver {
       if (value.startsWith('<')) placeholders.add(value);
       return JSON.stringify(value).slice(1, -1);
     });
-    return { definition: parseJson(text, where), placeholders: [...placeholders].sort() };
+    return { definition: parseJsonObject(text, where), placeholders: [...placeholders].sort() };
   }
 
   private resolveExpression(expression: string, depth: number): string {

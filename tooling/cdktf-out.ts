@@ -122,7 +122,8 @@ export function readStackJson(outdir: string, stack: Pick<ManifestStack, 'name' 
   return parseJsonObject(fs.readFileSync(file, 'utf8'), `stack ${stack.name}: ${file}`) as unknown as TerraformJson;
 }
 
-function parseJsonObject(text: string, where: string): Record<string, unknown> {
+/** `text` parsed as a JSON object, or a `CdktfOutError` naming `where`. */
+export function parseJsonObject(text: string, where: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
