@@ -125,6 +125,8 @@ export interface CommandIo {
  * exit code, which is also set on `process.exitCode` (so pending output is flushed).
  */
 export async function runCommand(command: Command, argv: readonly string[] = process.argv.slice(2), io: CommandIo = process): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: the rest of the output has nowhere to go, which is no crash.
+  if (io === process) process.stdout.on('error', ignoreClosedPipe);
   let code: number;
   if (wantsHelp(argv)) {
     io.stdout.write(`${command.usage}\n`);
@@ -138,6 +140,10 @@ export async function runCommand(command: Command, argv: readonly string[] = pro
   }
   process.exitCode = code;
   return code;
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 function reportFailure(name: string, error: unknown, io: CommandIo): number {

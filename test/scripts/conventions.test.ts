@@ -2,7 +2,7 @@
  * Every script behaves the same (docs/cli.md): `--help` prints its usage and exits 0, `--name=value`
  * is `--name value`, and the exit codes mean the same everywhere.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseBenchArgs } from '../../scripts/bench';
@@ -62,6 +62,15 @@ describe('--name=value is --name value', () => {
 });
 
 describe('exit codes', () => {
+  it('0, not a crash, when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'plan-summary.ts'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  }, 30_000);
+
   it('2 for an unknown environment, before anything is synthesized', async () => {
     const result = await runScript('local.ts', ['--env', 'qa', '--no-synth']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: 'npm run local: unknown environment "qa" (known: dev, staging, prod)\n' });
