@@ -6,7 +6,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js',
+    // marked (the GFM renderer the plan-review tests use) ships ES modules only: esbuild makes it CommonJS.
+    '/node_modules/marked/.+\\.js$': '<rootDir>/test/support/esbuild-transform.js',
   },
+  transformIgnorePatterns: ['/node_modules/(?!marked/)'],
   setupFiles: ['<rootDir>/test/support/setup.ts'],
   // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
