@@ -1,62 +1,38 @@
 /**
- * A small line diff (longest common subsequence) for JSON documents in plans: state machine
- * definitions (ASL) and IAM policies. Both sides are pretty-printed with sorted keys first, so a
- * reordering or re-indentation by the provider does not show up as a change.
+ * Line diffs of JSON documents in plans: state machine definitions (ASL) and IAM policies. Both sides
+ * are pretty-printed with sorted keys first, so a reordering or re-indentation by the provider does
+ * not show up as a change. The diff itself is jsdiff's Myers diff (`diff` package), whose cost grows
+ * with the number of changed lines, not with the size of the documents.
  */
+import { diffArrays } from 'diff';
 
 export interface DiffLine {
   readonly kind: 'same' | 'removed' | 'added';
   readonly text: string;
 }
 
-/** Above this many LCS cells the diff degrades to "all removed, all added" to bound time and memory. */
-const MAX_LCS_CELLS = 4_000_000;
+/**
+ * Myers' diff costs about (lines of both documents) × (changed lines). Past this budget the documents
+ * are shown as replaced (all removed, all added) rather than searched further: bounded time on the
+ * largest plans (40 rewritten state machines), and such a diff is unreadable anyway.
+ */
+export const DIFF_WORK_BUDGET = 1_000_000;
+export const MAX_EDIT_LINES = 5_000;
+
+/** How many changed lines are searched for documents of these sizes. */
+export const maxEditLength = (beforeLines: number, afterLines: number): number =>
+  Math.max(1, Math.min(MAX_EDIT_LINES, Math.floor(DIFF_WORK_BUDGET / Math.max(1, beforeLines + afterLines))));
 
 export const lineDiff = (before: readonly string[], after: readonly string[]): DiffLine[] => {
-  // Common head and tail are cheap to strip and usually most of a document.
-  let head = 0;
-  while (head < before.length && head < after.length && before[head] === after[head]) head++;
-  let tail = 0;
-  while (
-    tail < before.length - head &&
-    tail < after.length - head &&
-    before[before.length - 1 - tail] === after[after.length - 1 - tail]
-  ) tail++;
-  const a = before.slice(head, before.length - tail);
-  const b = after.slice(head, after.length - tail);
-  const same = (lines: readonly string[]): DiffLine[] => lines.map((text) => ({ kind: 'same', text }));
-
-  let middle: DiffLine[];
-  if (a.length * b.length > MAX_LCS_CELLS) {
-    middle = [...a.map((text): DiffLine => ({ kind: 'removed', text })), ...b.map((text): DiffLine => ({ kind: 'added', text }))];
-  } else {
-    // lengths[i][j] = LCS length of a[i..] and b[j..]
-    const lengths = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-    for (let i = a.length - 1; i >= 0; i--) {
-      for (let j = b.length - 1; j >= 0; j--) {
-        lengths[i]![j] = a[i] === b[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
-      }
-    }
-    middle = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-      if (i < a.length && j < b.length && a[i] === b[j]) {
-        middle.push({ kind: 'same', text: a[i]! });
-        i++;
-        j++;
-      } else if (j < b.length && (i === a.length || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) {
-        middle.push({ kind: 'added', text: b[j]! });
-        j++;
-      } else {
-        middle.push({ kind: 'removed', text: a[i]! });
-        i++;
-      }
-    }
-    // Removed lines before added ones inside each changed run read better.
-    middle = groupRuns(middle);
+  const changes = diffArrays([...before], [...after], { maxEditLength: maxEditLength(before.length, after.length) });
+  if (changes === undefined) {
+    return [...before.map((text): DiffLine => ({ kind: 'removed', text })), ...after.map((text): DiffLine => ({ kind: 'added', text }))];
   }
-  return [...same(before.slice(0, head)), ...middle, ...same(before.slice(before.length - tail))];
+  const lines = changes.flatMap((change) =>
+    change.value.map((text): DiffLine => ({ kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text })),
+  );
+  // Removed lines before added ones inside each changed run read better.
+  return groupRuns(lines);
 };
 
 const groupRuns = (lines: DiffLine[]): DiffLine[] => {
@@ -123,7 +99,7 @@ export const jsonLines = (document: unknown): string[] => {
     try {
       value = JSON.parse(document);
     } catch {
-      return document.split('\n'); // not JSON (e.g. YAML or an interpolation): diff it as text
+      return document.split(/\r\n|\r|\n/); // not JSON (e.g. YAML or an interpolation): diff it as text, by line
     }
   }
   return JSON.stringify(sortKeys(value), null, 2).split('\n');

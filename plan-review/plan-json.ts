@@ -7,6 +7,7 @@
  *   1.1+ / 1.2 (1.3–1.11): errored/applyable/complete, checks, change.importing (import blocks)
  * Absent fields are treated as "not known", never guessed.
  */
+import { maskHasTrue } from './values';
 
 export interface ChangeJson {
   readonly actions: readonly string[];
@@ -31,7 +32,7 @@ export interface ResourceChangeJson {
 }
 
 export interface CheckJson {
-  readonly address?: { readonly to_display?: string };
+  readonly address?: { readonly kind?: string; readonly to_display?: string };
   readonly status?: string;
   readonly instances?: readonly {
     readonly address?: { readonly to_display?: string };
@@ -80,8 +81,16 @@ export interface StackPlan {
   readonly outputChanges: readonly OutputChange[];
   /** Terraform saved the plan although planning failed (Terraform ≥ 1.4). */
   readonly errored: boolean;
-  /** Messages of failed checks (preconditions, postconditions, check blocks). */
-  readonly failedChecks: readonly string[];
+  /** Failed or errored checks: preconditions, postconditions and `check` block assertions. */
+  readonly failedChecks: readonly FailedCheck[];
+}
+
+/** One failing check instance and why; `kind` is Terraform's (`check`, `resource`, `output_value`, `var`). */
+export interface FailedCheck {
+  readonly address: string;
+  readonly kind: string;
+  readonly status: 'fail' | 'error';
+  readonly messages: readonly string[];
 }
 
 /** Reads `0.1` to `1.x`; a `2.x` plan would be a breaking format change this code has not seen. */
@@ -112,40 +121,111 @@ export const actionOf = (actions: readonly string[], where: string): Pick<Resour
   }
 };
 
+/**
+ * Deepest nesting accepted anywhere in a plan. Real plans stay far below it (a provider schema's
+ * nested blocks add two levels each); the summary's value walks recurse, so a crafted plan nested
+ * thousands of levels deep is refused here with a clear error instead of overflowing the stack.
+ */
+export const MAX_PLAN_NESTING = 256;
+
+/** Iterative, so the check itself cannot overflow: is `value` nested deeper than `limit` levels? */
+export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(current as object)) if (inner !== null && typeof inner === 'object') pending.push([inner, depth + 1]);
+  }
+  return false;
+};
+
+const optionalString = (raw: Record<string, unknown>, field: string, where: string): string | undefined => {
+  const value = raw[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new PlanFormatError(`${where}: "${field}" must be a string`);
+  return value;
+};
+
+const actionsOf = (change: unknown, where: string): Pick<ResourceChange, 'action' | 'replaceOrder'> => {
+  if (!isRecord(change) || !Array.isArray(change.actions) || !change.actions.every((a) => typeof a === 'string')) {
+    throw new PlanFormatError(`${where}: expected "change.actions" to be a list of strings`);
+  }
+  return actionOf(change.actions as string[], where);
+};
+
 const parseResourceChange = (raw: unknown, stack: string, index: number): ResourceChange => {
   const where = `${stack}: resource_changes[${index}]`;
   if (!isRecord(raw) || typeof raw.address !== 'string' || typeof raw.type !== 'string') {
     throw new PlanFormatError(`${where}: expected an object with "address" and "type"`);
   }
-  const change = raw.change;
-  if (!isRecord(change) || !Array.isArray(change.actions)) {
-    throw new PlanFormatError(`${where} (${raw.address}): expected "change.actions" to be a list`);
+  const at = `${where} (${raw.address})`;
+  const actions = actionsOf(raw.change, at);
+  const change = raw.change as Record<string, unknown>;
+  const replacePaths = change.replace_paths;
+  if (replacePaths !== undefined && replacePaths !== null) {
+    const valid = Array.isArray(replacePaths) && replacePaths.every((path) => Array.isArray(path) && path.every((step) => typeof step === 'string' || typeof step === 'number'));
+    if (!valid) throw new PlanFormatError(`${at}: "change.replace_paths" must be a list of paths (lists of names and indexes)`);
   }
-  const rc = raw as unknown as ResourceChangeJson;
-  const importing = rc.change.importing;
+  const importing = change.importing;
+  if (importing !== undefined && importing !== null && !isRecord(importing)) throw new PlanFormatError(`${at}: "change.importing" must be an object`);
+  const importId = isRecord(importing) ? (optionalString(importing, 'id', `${at} change.importing`) ?? '') : undefined;
+  const previousAddress = optionalString(raw, 'previous_address', at);
+  const actionReason = optionalString(raw, 'action_reason', at);
+  const deposed = optionalString(raw, 'deposed', at);
+  const address = raw.address;
   return {
-    address: rc.address,
-    type: rc.type,
-    mode: rc.mode === 'data' || rc.address.startsWith('data.') || rc.address.includes('.data.') ? 'data' : 'managed',
-    ...actionOf(rc.change.actions, `${where} (${rc.address})`),
-    ...(rc.previous_address && rc.previous_address !== rc.address ? { previousAddress: rc.previous_address } : {}),
-    ...(importing ? { importId: importing.id ?? '' } : {}),
-    ...(rc.action_reason ? { actionReason: rc.action_reason } : {}),
-    ...(rc.deposed ? { deposed: rc.deposed } : {}),
-    change: rc.change,
+    address,
+    type: raw.type,
+    mode: raw.mode === 'data' || address.startsWith('data.') || address.includes('.data.') ? 'data' : 'managed',
+    ...actions,
+    ...(previousAddress && previousAddress !== address ? { previousAddress } : {}),
+    ...(importId !== undefined ? { importId } : {}),
+    ...(actionReason ? { actionReason } : {}),
+    ...(deposed ? { deposed } : {}),
+    change: change as unknown as ChangeJson,
   };
 };
 
-const failedCheckMessages = (checks: readonly CheckJson[] | undefined): string[] =>
-  (checks ?? []).flatMap((check) =>
-    (check.instances ?? [])
-      .filter((instance) => instance.status === 'fail' || instance.status === 'error')
-      .flatMap((instance) =>
-        (instance.problems ?? []).map(
-          (problem) => `${instance.address?.to_display ?? check.address?.to_display ?? '?'}: ${problem.message ?? '(no message)'}`,
-        ),
+const displayOf = (address: unknown): string | undefined =>
+  isRecord(address) && typeof address.to_display === 'string' ? address.to_display : undefined;
+
+/** Failing and erroring check instances with their messages; malformed entries are shown, not dropped. */
+const failedChecksOf = (checks: unknown, stack: string): FailedCheck[] => {
+  if (checks === undefined || checks === null) return [];
+  if (!Array.isArray(checks)) throw new PlanFormatError(`${stack}: "checks" must be a list`);
+  return checks.flatMap((check): FailedCheck[] => {
+    if (!isRecord(check)) return [];
+    const checkAddress = displayOf(check.address) ?? '(unnamed check)';
+    const kind = isRecord(check.address) && typeof check.address.kind === 'string' ? check.address.kind : 'check';
+    const instances = Array.isArray(check.instances) ? check.instances.filter(isRecord) : [];
+    const failing = instances.filter((instance) => instance.status === 'fail' || instance.status === 'error');
+    if (failing.length === 0) {
+      // A check can fail as a whole (e.g. its count or for_each is invalid) with no instance to blame.
+      return check.status === 'fail' || check.status === 'error' ? [{ address: checkAddress, kind, status: check.status, messages: [] }] : [];
+    }
+    return failing.map((instance) => ({
+      address: displayOf(instance.address) ?? checkAddress,
+      kind,
+      status: instance.status as 'fail' | 'error',
+      messages: (Array.isArray(instance.problems) ? instance.problems : []).map((problem) =>
+        isRecord(problem) && typeof problem.message === 'string' ? problem.message : '(no message)',
       ),
-  );
+    }));
+  });
+};
+
+const parseOutputChanges = (raw: unknown, stack: string): OutputChange[] => {
+  if (raw === undefined || raw === null) return [];
+  if (!isRecord(raw)) throw new PlanFormatError(`${stack}: "output_changes" must be an object of output names to changes`);
+  return Object.entries(raw).map(([name, change]) => {
+    const where = `${stack}: output_changes.${name}`;
+    const actions = actionsOf(change, where);
+    const { before_sensitive: before, after_sensitive: after } = change as Record<string, unknown>;
+    // An output's value is never printed; any mark at all shows it as sensitive.
+    return { name, action: actions.action, sensitive: maskHasTrue(before) || maskHasTrue(after) };
+  });
+};
 
 /** Validates and normalizes one plan. `stack` names it in errors and in the summary. */
 export const parsePlan = (json: unknown, stack: string): StackPlan => {
@@ -157,21 +237,18 @@ export const parsePlan = (json: unknown, stack: string): StackPlan => {
   if (!SUPPORTED_FORMAT.test(formatVersion)) {
     throw new PlanFormatError(`${stack}: unsupported plan format_version "${formatVersion}" (supported: 0.1 to 1.x)`);
   }
+  if (nestedDeeperThan(json, MAX_PLAN_NESTING)) {
+    throw new PlanFormatError(`${stack}: the plan nests deeper than ${MAX_PLAN_NESTING} levels; no Terraform plan does, refusing to read it`);
+  }
   const resourceChanges = json.resource_changes ?? [];
   if (!Array.isArray(resourceChanges)) throw new PlanFormatError(`${stack}: "resource_changes" must be a list`);
-  const plan = json as unknown as PlanJson;
-  const outputChanges = Object.entries(plan.output_changes ?? {}).map(([name, change]) => ({
-    name,
-    ...actionOf(change.actions, `${stack}: output_changes.${name}`),
-    sensitive: change.before_sensitive === true || change.after_sensitive === true,
-  }));
   return {
     stack,
     formatVersion,
     changes: resourceChanges.map((raw, index) => parseResourceChange(raw, stack, index)),
-    outputChanges: outputChanges.map(({ name, action, sensitive }) => ({ name, action, sensitive })),
-    errored: plan.errored === true,
-    failedChecks: failedCheckMessages(plan.checks),
+    outputChanges: parseOutputChanges(json.output_changes, stack),
+    errored: json.errored === true,
+    failedChecks: failedChecksOf(json.checks, stack),
   };
 };
 
@@ -184,5 +261,18 @@ export interface StackError {
   readonly message: string;
 }
 
-export const isStackError = (json: unknown): json is StackError =>
-  isRecord(json) && json.kind === 'stack-error' && typeof json.stack === 'string';
+/** A `<stack>.error.json` marker (or something claiming to be one). */
+export const isStackError = (json: unknown): boolean => isRecord(json) && json.kind === 'stack-error';
+
+/** Validates a stack error marker; `file` names it in the error. */
+export const parseStackError = (json: unknown, file: string): StackError => {
+  const valid =
+    isRecord(json) &&
+    json.kind === 'stack-error' &&
+    typeof json.stack === 'string' &&
+    typeof json.step === 'string' &&
+    (json.exitCode === null || Number.isInteger(json.exitCode)) &&
+    typeof json.message === 'string';
+  if (!valid) throw new PlanFormatError(`${file}: a stack error marker needs "stack", "step" and "message" strings and an integer or null "exitCode"`);
+  return { kind: 'stack-error', stack: json.stack as string, step: json.step as string, exitCode: json.exitCode as number | null, message: json.message as string };
+};

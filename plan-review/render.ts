@@ -1,17 +1,33 @@
 /**
- * Markdown for a pull-request comment: a one-line verdict, per-stack counts, the warnings a
- * reviewer must read, and per stack a folded table of changed resources. Stays under GitHub's
- * 65,536-character comment limit by shortening diffs and tables step by step, then truncating.
+ * Markdown for a pull-request comment: the planned commit, a one-line verdict, per-stack counts,
+ * failures and failing checks, the findings a reviewer must read (riskiest first), and per stack a
+ * folded table of changed resources. Every plan-derived string goes through markdown.ts.
+ *
+ * Size: GitHub rejects comments over 65,536 characters. The summary is built from blocks that are
+ * each complete Markdown (a table row, a finding with its diff, a folded stack), rendered at
+ * successively smaller levels (shorter diffs, fewer rows, low-risk findings folded, then fewer
+ * findings) until it fits, with a note saying what was left out; as a last resort whole blocks are
+ * dropped from the end, so a cut never leaves an open code block or `<details>`.
  */
-import { documentAttributeOf, isDestructive, warningsOf, type Warning, type WarningKind } from './classify';
+import { documentAttributeOf, findingsOf, isDestructive, REASONS, type Finding, type FindingKind } from './classify';
+import { code, cell, fenced, htmlText, plainText } from './markdown';
 import type { ResourceChange, StackError, StackPlan } from './plan-json';
-import { attributeChanges, NO_SENSITIVITY_DATA, SENSITIVE, UNKNOWN } from './values';
+import { commitMarker, type Provenance } from './provenance';
+import { RISK_ORDER, type RiskLevel, type RiskReason } from './risk';
+import { attributeChanges, isWhollySensitive, NO_SENSITIVITY_DATA, SENSITIVE, UNKNOWN } from './values';
 
 const REDACTION_MARKERS = new Set([SENSITIVE, UNKNOWN, NO_SENSITIVITY_DATA]);
 
 /** GitHub rejects comments longer than 65,536 characters; keep room for the workflow's own text. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 export const DEFAULT_MAX_CHARS = 65_000;
+
+/** A plan file the summary could not use (not JSON, not a plan, malformed, nested too deep). */
+export interface UnusableInput {
+  readonly file: string;
+  readonly stack: string;
+  readonly message: string;
+}
 
 export interface SummaryInput {
   /** Shown in the heading, e.g. the environment. */
@@ -20,6 +36,9 @@ export interface SummaryInput {
   readonly marker?: string;
   readonly plans: readonly StackPlan[];
   readonly errors: readonly StackError[];
+  readonly unusable?: readonly UnusableInput[];
+  /** The planned commit and the workflow run, when known. */
+  readonly provenance?: Provenance;
 }
 
 export interface Counts {
@@ -37,17 +56,22 @@ export interface StackSummary {
   readonly stack: string;
   readonly plan?: StackPlan;
   readonly error?: StackError;
+  readonly unusable?: UnusableInput;
   readonly counts: Counts;
-  readonly warnings: readonly Warning[];
+  readonly findings: readonly Finding[];
 }
 
 export interface Summary {
   readonly markdown: string;
   readonly stacks: readonly StackSummary[];
   readonly totals: Counts;
-  /** Something would be deleted or replaced. */
+  /** Something would be deleted or replaced with data loss (destroy-impact.ts). */
   readonly destructive: boolean;
+  /** The deletes and replaces that lose data. */
+  readonly destructiveChanges: readonly { readonly stack: string; readonly address: string; readonly action: string }[];
+  /** Stacks whose plan failed, could not be made, or could not be read. */
   readonly erroredStacks: readonly string[];
+  readonly failedChecks: number;
   /** The full rendering did not fit and was shortened. */
   readonly shortened: boolean;
 }
@@ -68,25 +92,31 @@ export const countChanges = (changes: readonly ResourceChange[]): Counts => {
 const addCounts = (a: Counts, b: Counts): Counts =>
   Object.fromEntries(Object.keys(a).map((key) => [key, a[key as keyof Counts] + b[key as keyof Counts]])) as unknown as Counts;
 
-/** Joins plans and error markers by stack name, in order of first appearance. */
-export const summarizeStacks = (plans: readonly StackPlan[], errors: readonly StackError[]): StackSummary[] => {
-  const names = [...new Set([...plans.map((p) => p.stack), ...errors.map((e) => e.stack)])];
+/** Joins plans, error markers and unusable files by stack name, in order of first appearance. */
+export const summarizeStacks = (plans: readonly StackPlan[], errors: readonly StackError[], unusable: readonly UnusableInput[] = []): StackSummary[] => {
+  const names = [...new Set([...plans.map((p) => p.stack), ...errors.map((e) => e.stack), ...unusable.map((u) => u.stack)])];
   return names.map((stack) => {
     const plan = plans.find((p) => p.stack === stack);
     const error = errors.find((e) => e.stack === stack);
+    const bad = unusable.find((u) => u.stack === stack);
     return {
       stack,
       ...(plan ? { plan } : {}),
       ...(error ? { error } : {}),
+      ...(bad ? { unusable: bad } : {}),
       counts: plan ? countChanges(plan.changes) : emptyCounts(),
-      warnings: plan ? warningsOf(plan) : [],
+      findings: plan ? findingsOf(plan) : [],
     };
   });
 };
 
-const isFailed = (stack: StackSummary): boolean => stack.error !== undefined || stack.plan?.errored === true;
+const isFailed = (stack: StackSummary): boolean => stack.error !== undefined || stack.unusable !== undefined || stack.plan?.errored === true;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** Stack names for a sentence: at most ten, then how many more. */
+const stackList = (names: readonly string[]): string =>
+  names.length > 10 ? `${names.slice(0, 10).map(code).join(', ')} and ${names.length - 10} more` : names.map(code).join(', ');
 
 const describeCounts = (counts: Counts): string => {
   const parts = [
@@ -102,61 +132,81 @@ const describeCounts = (counts: Counts): string => {
   return parts.length > 0 ? parts.join(', ') : 'no changes';
 };
 
-const KIND_LABEL: Readonly<Record<WarningKind, [singular: string, plural: string]>> = {
-  destroy: ['delete/replace', 'deletes/replaces'],
-  iam: ['IAM change', 'IAM changes'],
-  'security-group': ['security group change', 'security group changes'],
-  'state-machine': ['state machine definition change', 'state machine definition changes'],
-};
+const REVIEW_KINDS: readonly [FindingKind, string, string][] = [
+  ['iam', 'IAM change', 'IAM changes'],
+  ['security-group', 'security group change', 'security group changes'],
+  ['state-machine', 'state machine definition change', 'state machine definition changes'],
+];
 
-/** The one line a reviewer reads first. */
+const failingChecks = (stack: StackSummary) => stack.plan?.failedChecks ?? [];
+
+/** The one line a reviewer reads first: failures, then the riskiest findings, then the rest. */
 export const verdict = (stacks: readonly StackSummary[]): string => {
   const totals = stacks.reduce((sum, s) => addCounts(sum, s.counts), emptyCounts());
-  const failed = stacks.filter(isFailed).map((s) => `\`${s.stack}\``);
-  const warnings = stacks.flatMap((s) => s.warnings);
-  const security = (['iam', 'security-group', 'state-machine'] as const)
-    .map((kind) => [kind, warnings.filter((w) => w.kind === kind).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${n} ${KIND_LABEL[kind][n === 1 ? 0 : 1]}`);
+  const findings = stacks.flatMap((s) => s.findings);
   const clauses: string[] = [];
-  if (failed.length > 0) clauses.push(`❌ **Plan failed** for ${failed.join(', ')}: this summary is incomplete`);
-  if (totals.delete + totals.replace > 0) {
-    const where = stacks.filter((s) => s.counts.delete + s.counts.replace > 0).map((s) => `\`${s.stack}\``);
-    clauses.push(`⚠️ **Destructive**: ${[totals.delete && `${totals.delete} to delete`, totals.replace && `${totals.replace} to replace`].filter(Boolean).join(', ')} in ${where.join(', ')}`);
+  const failed = stacks.filter(isFailed).map((s) => s.stack);
+  if (failed.length > 0) clauses.push(`❌ **Plan failed** for ${stackList(failed)}: this summary is incomplete`);
+  const checks = stacks.filter((s) => failingChecks(s).length > 0);
+  if (checks.length > 0) {
+    const n = checks.reduce((sum, s) => sum + failingChecks(s).length, 0);
+    clauses.push(`❌ **${plural(n, 'check')} failing** in ${stackList(checks.map((s) => s.stack))}`);
   }
-  if (security.length > 0) clauses.push(`${clauses.length === 0 ? '⚠️ **Review**: ' : ''}${security.join(', ')}`);
+  const critical = findings.flatMap((f) => f.reasons.filter((r) => r.level === 'critical'));
+  if (critical.length > 0) {
+    const categories = [...new Set(critical.map((r) => r.category))].map((category) => `${category} (${critical.filter((r) => r.category === category).length})`);
+    clauses.push(`🚨 **Critical**: ${categories.join(', ')}`);
+  }
+  const lossy = stacks.map((s) => ({ stack: s.stack, changes: (s.plan?.changes ?? []).filter(isDestructive) })).filter((s) => s.changes.length > 0);
+  if (lossy.length > 0) {
+    const deletes = lossy.reduce((n, s) => n + s.changes.filter((c) => c.action === 'delete').length, 0);
+    const replaces = lossy.reduce((n, s) => n + s.changes.filter((c) => c.action === 'replace').length, 0);
+    const what = [deletes && `${deletes} to delete`, replaces && `${replaces} to replace`].filter(Boolean).join(', ');
+    clauses.push(`⚠️ **Destructive**: ${what} in ${stackList(lossy.map((s) => s.stack))}`);
+  }
+  const review = REVIEW_KINDS.map(([kind, one, many]) => [findings.filter((f) => f.kinds.includes(kind)).length, one, many] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, one, many]) => plural(n, one, many));
+  const recreated = findings.filter((f) => f.impact?.impact === 'recreated' && f.action === 'replace').length;
+  if (recreated > 0) review.push(`${recreated} recreated`);
+  if (review.length > 0) clauses.push(`${clauses.length === 0 ? '⚠️ **Review**: ' : ''}${review.join(', ')}`);
   if (clauses.length === 0) {
     const described = describeCounts(totals);
-    return described === 'no changes'
-      ? `✅ **No changes** in ${plural(stacks.length, 'stack')}.`
+    if (described === 'no changes') return `✅ **No changes** in ${plural(stacks.length, 'stack')}.`;
+    const revisions = findings.filter((f) => f.impact?.impact === 'revision' && f.action === 'replace').length;
+    if (revisions > 0) return `✅ **Safe to apply**: ${described}; nothing lost (${plural(revisions, 'replace is a new revision', 'replaces are new revisions')}).`;
+    return totals.delete + totals.replace > 0
+      ? `✅ **Safe to apply**: ${described}; nothing that stores data is deleted or replaced.`
       : `✅ **Safe to apply**: ${described}; nothing deleted or replaced.`;
   }
   return `${clauses.join('; ')}.`;
 };
 
-/** Inline code that survives backticks inside the text. */
-export const code = (text: string): string => {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  return longestRun > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
-};
-
-/** Table cells cannot hold pipes or newlines. */
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
 interface Limits {
   readonly diffLines: number;
   readonly rowsPerStack: number;
   readonly attributesPerRow: number;
+  readonly findings: number;
+  readonly messagesPerStack: number;
+  /** Medium findings in a folded section too (low ones always are). */
+  readonly foldMedium: boolean;
 }
 
 /** Each level is tried in turn until the Markdown fits. */
 const LEVELS: readonly Limits[] = [
-  { diffLines: Infinity, rowsPerStack: Infinity, attributesPerRow: 6 },
-  { diffLines: 80, rowsPerStack: 150, attributesPerRow: 4 },
-  { diffLines: 25, rowsPerStack: 40, attributesPerRow: 2 },
-  { diffLines: 0, rowsPerStack: 10, attributesPerRow: 0 },
+  { diffLines: Infinity, rowsPerStack: Infinity, attributesPerRow: 6, findings: Infinity, messagesPerStack: 30, foldMedium: false },
+  { diffLines: 80, rowsPerStack: 150, attributesPerRow: 4, findings: Infinity, messagesPerStack: 30, foldMedium: false },
+  { diffLines: 25, rowsPerStack: 40, attributesPerRow: 2, findings: 300, messagesPerStack: 15, foldMedium: true },
+  { diffLines: 0, rowsPerStack: 10, attributesPerRow: 0, findings: 120, messagesPerStack: 10, foldMedium: true },
+  { diffLines: 0, rowsPerStack: 0, attributesPerRow: 0, findings: 40, messagesPerStack: 5, foldMedium: true },
 ];
+
+/** Longest plan-derived text shown inline, and longest line in a code block. */
+const MAX_INLINE = 300;
+const MAX_BLOCK_LINE = 500;
+
+const clip = (text: string, max = MAX_INLINE): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const inline = (text: string): string => code(clip(text));
 
 const READ_REASONS: Readonly<Record<string, string>> = {
   read_because_config_unknown: 'read at apply: its configuration is known only then',
@@ -179,30 +229,37 @@ const ACTION_ICON: Readonly<Record<string, string>> = {
 };
 
 /** Values in code spans; the redaction markers as plain text so they read as notes, not values. */
-const shownValue = (display: string): string => (REDACTION_MARKERS.has(display) ? display : code(display));
+const shownValue = (display: string): string => (REDACTION_MARKERS.has(display) ? display : inline(display));
+
+/** Terraform's reason for an action, in words, or its code as inline code. */
+const reasonText = (reason: string, table: Readonly<Record<string, string>>): string => (Object.hasOwn(table, reason) ? table[reason]! : inline(reason));
+
+const attributeList = (change: ResourceChange, limit: number, only?: ReadonlySet<string>): string[] => {
+  if (limit <= 0) return [];
+  if (isWhollySensitive(change.change)) return ['all values sensitive'];
+  const attributes = attributeChanges(change.change).filter((a) => !only || only.has(a.name));
+  const document = documentAttributeOf(change.type);
+  const shown = attributes.slice(0, limit).map((a) =>
+    a.name === document && a.before !== undefined
+      ? `${inline(a.name)}: changed (diff under Review)`
+      : a.before === undefined ? `${inline(a.name)}: ${shownValue(a.after)}` : `${inline(a.name)}: ${shownValue(a.before)} → ${shownValue(a.after)}`,
+  );
+  if (attributes.length > shown.length) shown.push(`${attributes.length - shown.length} more`);
+  return shown;
+};
 
 const rowDetails = (change: ResourceChange, limits: Limits): string => {
   const parts: string[] = [];
-  if (change.previousAddress) parts.push(`moved from ${code(change.previousAddress)}`);
-  if (change.importId !== undefined) parts.push(change.importId ? `import id ${code(change.importId)}` : 'imported');
-  if (change.deposed) parts.push(`deposed object ${code(change.deposed)}`);
-  if (change.action === 'read' && change.actionReason) parts.push(READ_REASONS[change.actionReason] ?? change.actionReason);
+  if (change.previousAddress) parts.push(`moved from ${inline(change.previousAddress)}`);
+  if (change.importId !== undefined) parts.push(change.importId ? `import id ${inline(change.importId)}` : 'imported');
+  if (change.deposed) parts.push(`deposed object ${inline(change.deposed)}`);
+  if (change.action === 'read' && change.actionReason) parts.push(reasonText(change.actionReason, READ_REASONS));
   if (change.action === 'replace') {
-    const paths = (change.change.replace_paths ?? []).map((path) => code(path.join('.')));
+    const paths = (change.change.replace_paths ?? []).map((path) => inline(path.join('.')));
     if (paths.length > 0) parts.push(`forced by ${paths.join(', ')}`);
   }
   if (change.action === 'delete' && change.actionReason === 'delete_because_no_resource_config') parts.push('removed from configuration');
-  if ((change.action === 'update' || change.action === 'replace') && limits.attributesPerRow > 0) {
-    const attributes = attributeChanges(change.change);
-    const document = documentAttributeOf(change.type);
-    const shown = attributes.slice(0, limits.attributesPerRow).map((a) =>
-      a.name === document && a.before !== undefined
-        ? `${code(a.name)}: changed (diff under Warnings)`
-        : a.before === undefined ? `${code(a.name)}: ${shownValue(a.after)}` : `${code(a.name)}: ${shownValue(a.before)} → ${shownValue(a.after)}`,
-    );
-    if (attributes.length > shown.length) shown.push(`${attributes.length - shown.length} more`);
-    parts.push(...shown);
-  }
+  if (change.action === 'update' || change.action === 'replace') parts.push(...attributeList(change, limits.attributesPerRow));
   return cell(parts.join('; '));
 };
 
@@ -210,69 +267,142 @@ const rowDetails = (change: ResourceChange, limits: Limits): string => {
 const visibleChanges = (plan: StackPlan): ResourceChange[] =>
   plan.changes.filter((change) => change.action !== 'no-op' || change.previousAddress || change.importId !== undefined);
 
-const fence = (lines: readonly string[], language = ''): string[] => {
-  const longest = Math.max(2, ...lines.map((line) => (line.match(/^`+/)?.[0].length ?? 0)));
-  const marks = '`'.repeat(longest + 1);
-  return [`${marks}${language}`, ...lines, marks];
+/**
+ * A complete piece of Markdown. `tight` joins it to the previous block without a blank line (table
+ * rows, one-line list items); `spaceAfter` forces a blank line after it (an HTML block such as
+ * `</details>` runs on until a blank line).
+ */
+interface Block {
+  readonly lines: readonly string[];
+  readonly tight?: boolean;
+  readonly spaceAfter?: boolean;
+}
+
+const block = (...lines: string[]): Block => ({ lines });
+const tight = (...lines: string[]): Block => ({ lines, tight: true });
+
+const KIND_ICON: Readonly<Record<FindingKind, string>> = {
+  destroy: '🗑️', iam: '🔐', 'security-group': '🛡️', 'state-machine': '🔀', 'public-access': '🌐', kms: '🔑',
 };
 
-const diffBlock = (warning: Warning, limits: Limits, summary: string): string[] => {
-  if (warning.diffNote) return [`  - ${warning.diffNote}: no diff shown`];
-  if (!warning.diff || warning.diff.length === 0) return [];
-  if (limits.diffLines === 0) return [`  - diff of ${warning.diff.length} lines left out to fit the comment size limit`];
-  const shown = warning.diff.slice(0, limits.diffLines);
-  const cut = warning.diff.length - shown.length;
-  return [
-    '',
-    `  <details><summary>${summary}</summary>`,
-    '',
-    ...fence(cut > 0 ? [...shown, `… ${cut} more diff lines not shown (comment size limit)`] : shown, 'diff').map((line) => `  ${line}`),
-    '',
-    '  </details>',
-    '',
-  ];
+const LEVEL_HEADING: Readonly<Record<RiskLevel, string>> = {
+  critical: '🚨 Critical: opens access to the internet or to everyone, IAM wildcards, KMS key policies',
+  high: '🔴 High: data loss, or values that cannot be checked',
+  medium: '⚠️ Medium: permission, network and workflow changes, objects recreated',
+  low: '⚪ Low: removing or narrowing access, new revisions',
 };
 
-const SECTIONS: readonly { kind: WarningKind; heading: string; diffSummary: string }[] = [
-  { kind: 'destroy', heading: '🔴 Deleted or replaced', diffSummary: '' },
-  { kind: 'iam', heading: '🔐 IAM policies and roles', diffSummary: 'Policy diff' },
-  { kind: 'security-group', heading: '🛡️ Security group rules', diffSummary: '' },
-  { kind: 'state-machine', heading: '🔀 State machine definitions', diffSummary: 'ASL diff' },
-];
+const DIFF_SUMMARY: Readonly<Partial<Record<FindingKind, string>>> = { 'state-machine': 'ASL diff', iam: 'Policy diff', kms: 'Key policy diff' };
 
-const warningLines = (stacks: readonly StackSummary[], limits: Limits): string[] => {
-  const warnings = stacks.flatMap((s) => s.warnings);
-  if (warnings.length === 0) return [];
-  const lines = ['### ⚠️ Warnings', ''];
-  for (const section of SECTIONS) {
-    const ofKind = warnings.filter((w) => w.kind === section.kind);
-    if (ofKind.length === 0) continue;
-    lines.push(`**${section.heading}** (${ofKind.length})`, '');
-    for (const warning of ofKind) {
-      const detail = warning.detail && warning.detail !== warning.action ? ` — ${warning.detail}` : '';
-      lines.push(`- ${code(warning.stack)}: **${warning.action}** ${code(warning.address)}${detail}`);
-      lines.push(...diffBlock(warning, limits, section.diffSummary));
-    }
-    lines.push('');
+const reasonLine = (reason: RiskReason): string =>
+  reason.values && reason.values.length > 0 ? `${reason.text}: ${reason.values.map(inline).join(', ')}` : reason.text;
+
+const destroyDetail = (finding: Finding): string[] => {
+  const change = finding.change;
+  const parts: string[] = [];
+  if (change.action === 'replace') {
+    parts.push(change.replaceOrder === 'create-first' ? 'create new, then destroy old' : 'destroy old, then create new');
+    const paths = (change.change.replace_paths ?? []).map((path) => inline(path.join('.')));
+    if (paths.length > 0) parts.push(`forced by ${paths.join(', ')}`);
   }
-  return lines;
+  if (change.deposed) parts.push(`deposed object ${inline(change.deposed)}`);
+  if (change.actionReason) parts.push(reasonText(change.actionReason, REASONS));
+  return parts;
 };
 
-const errorLines = (stacks: readonly StackSummary[]): string[] => {
+const RULE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'from_port', 'to_port', 'protocol', 'ip_protocol', 'cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6',
+  'source_security_group_id', 'referenced_security_group_id', 'prefix_list_id', 'prefix_list_ids', 'self', 'type', 'ingress', 'egress',
+]);
+
+const findingBlock = (finding: Finding, limits: Limits): Block => {
+  const icons = finding.kinds.map((kind) => KIND_ICON[kind]).join('');
+  const details = [
+    ...finding.reasons.map(reasonLine),
+    ...destroyDetail(finding),
+    ...(finding.kinds.includes('security-group') && finding.action === 'update' ? attributeList(finding.change, 6, RULE_ATTRIBUTES) : []),
+  ];
+  const lines = [`- ${icons} ${inline(finding.stack)}: **${finding.action}** ${inline(finding.address)} — ${details.join('; ')}`];
+  if (finding.diffNote) lines.push(`  - ${finding.diffNote}: no diff shown`);
+  else if (finding.diff && finding.diff.length > 0) {
+    if (limits.diffLines === 0) lines.push(`  - diff of ${finding.diff.length} lines left out to fit the comment size limit`);
+    else {
+      const shown = finding.diff.slice(0, limits.diffLines).map((line) => clip(line, MAX_BLOCK_LINE));
+      const cut = finding.diff.length - shown.length;
+      const summary = finding.kinds.map((kind) => DIFF_SUMMARY[kind]).find(Boolean) ?? 'Diff';
+      lines.push(
+        '',
+        `  <details><summary>${summary}${cut > 0 ? ` (first ${shown.length} of ${finding.diff.length} lines)` : ''}</summary>`,
+        '',
+        ...fenced(cut > 0 ? [...shown, `… ${cut} more diff lines not shown (comment size limit)`] : shown, 'diff', '  '),
+        '',
+        '  </details>',
+      );
+    }
+  }
+  return lines.length === 1 ? { lines, tight: true } : { lines, spaceAfter: true };
+};
+
+const findingBlocks = (stacks: readonly StackSummary[], limits: Limits): Block[] => {
+  const findings = stacks.flatMap((s) => s.findings).sort((a, b) => RISK_ORDER.indexOf(a.level) - RISK_ORDER.indexOf(b.level));
+  if (findings.length === 0) return [];
+  const shown = findings.slice(0, limits.findings);
+  const blocks: Block[] = [block('### ⚠️ Review, riskiest first')];
+  for (const level of RISK_ORDER) {
+    const ofLevel = shown.filter((f) => f.level === level);
+    if (ofLevel.length === 0) continue;
+    const fold = level === 'low' || (level === 'medium' && limits.foldMedium);
+    const heading = `${LEVEL_HEADING[level]} (${ofLevel.length})`;
+    blocks.push(fold ? block(`<details><summary>${htmlText(heading)}</summary>`) : block(`**${heading}**`));
+    ofLevel.forEach((finding, index) => {
+      const item = findingBlock(finding, limits);
+      blocks.push(index === 0 ? { ...item, tight: false } : item);
+    });
+    if (fold) blocks.push(block('</details>'));
+  }
+  if (findings.length > shown.length) {
+    blocks.push(block(`_… ${plural(findings.length - shown.length, 'lower-risk finding')} not shown (comment size limit)._`));
+  }
+  return blocks;
+};
+
+const messageBlock = (messages: readonly string[], limit: number): string[] => {
+  const lines = messages.flatMap((m) => m.split(/\r\n|\r|\n/)).map((line) => line.trimEnd()).filter((line) => line.length > 0);
+  if (lines.length === 0) return [];
+  const shown = lines.slice(-limit).map((line) => clip(line, MAX_BLOCK_LINE));
+  return ['', ...fenced(lines.length > shown.length ? [`… ${lines.length - shown.length} earlier lines`, ...shown] : shown, '', '  ')];
+};
+
+const failureBlocks = (stacks: readonly StackSummary[], limits: Limits): Block[] => {
   const failed = stacks.filter(isFailed);
   if (failed.length === 0) return [];
-  const lines = ['### ❌ Stacks that failed to plan', ''];
+  const blocks: Block[] = [block('### ❌ Stacks that failed to plan')];
   for (const stack of failed) {
-    const step = stack.error ? ` (\`terraform ${stack.error.step}\`${stack.error.exitCode === null ? '' : `, exit ${stack.error.exitCode}`})` : '';
-    lines.push(`- ${code(stack.stack)}${step}`);
-    const messages = [...(stack.plan?.failedChecks ?? []), ...(stack.error ? stack.error.message.split('\n') : [])]
-      .map((line) => line.trimEnd())
-      .filter((line) => line.length > 0);
-    const shown = messages.slice(-30);
-    if (shown.length > 0) lines.push('', ...fence(messages.length > shown.length ? [`… ${messages.length - shown.length} earlier lines`, ...shown] : shown).map((l) => `  ${l}`), '');
+    if (stack.unusable) {
+      blocks.push(block(`- ${inline(stack.stack)}: plan file ${inline(stack.unusable.file)} could not be used`, ...messageBlock([stack.unusable.message], limits.messagesPerStack)));
+    } else if (stack.error) {
+      const exit = stack.error.exitCode === null ? '' : `, exit ${stack.error.exitCode}`;
+      blocks.push(block(`- ${inline(stack.stack)} (${inline(`terraform ${stack.error.step}`)}${exit})`, ...messageBlock([stack.error.message], limits.messagesPerStack)));
+    } else {
+      blocks.push(block(`- ${inline(stack.stack)}: Terraform saved an errored plan (see the failing checks below or the workflow log)`));
+    }
   }
-  lines.push('');
-  return lines;
+  return blocks;
+};
+
+const checkBlocks = (stacks: readonly StackSummary[], limits: Limits): Block[] => {
+  const checks = stacks.flatMap((stack) => failingChecks(stack).map((check) => ({ stack: stack.stack, check })));
+  if (checks.length === 0) return [];
+  const KIND: Readonly<Record<string, string>> = { check: 'check block', resource: 'condition', output_value: 'output condition', var: 'variable validation' };
+  return [
+    block('### ❌ Failing checks'),
+    ...checks.map(({ stack, check }) =>
+      block(
+        `- ${inline(stack)}: ${inline(check.address)} (${Object.hasOwn(KIND, check.kind) ? KIND[check.kind] : inline(check.kind)}, ${check.status === 'error' ? 'could not be evaluated' : 'failed'})`,
+        ...messageBlock(check.messages, limits.messagesPerStack),
+      ),
+    ),
+  ];
 };
 
 const countCell = (n: number): string => (n === 0 ? '·' : String(n));
@@ -280,69 +410,111 @@ const countCell = (n: number): string => (n === 0 ? '·' : String(n));
 const statusOf = (stack: StackSummary): string => {
   if (isFailed(stack)) return '❌ failed';
   const other = [
+    failingChecks(stack).length && `${plural(failingChecks(stack).length, 'check')} failing`,
     stack.counts.import && `${stack.counts.import} import`,
     stack.counts.move && `${stack.counts.move} moved`,
     stack.counts.read && `${stack.counts.read} read`,
     stack.counts.forget && `${stack.counts.forget} forget`,
   ].filter(Boolean);
-  const status = stack.counts.delete + stack.counts.replace > 0 ? '⚠️ destructive' : describeCounts(stack.counts) === 'no changes' ? '✅ no changes' : '✅';
+  const lossy = stack.plan?.changes.some(isDestructive) === true;
+  const critical = stack.findings.some((f) => f.level === 'critical');
+  const status = critical ? '🚨 critical' : lossy ? '⚠️ destructive' : describeCounts(stack.counts) === 'no changes' ? '✅ no changes' : '✅';
   return other.length > 0 ? `${status} (${other.join(', ')})` : status;
 };
 
-const countTable = (stacks: readonly StackSummary[]): string[] => [
-  '| Stack | Create | Update | Replace | Delete | Status |',
-  '|---|---:|---:|---:|---:|---|',
+const countTable = (stacks: readonly StackSummary[]): Block[] => [
+  block('| Stack | Create | Update | Replace | Delete | Status |', '|---|---:|---:|---:|---:|---|'),
   ...stacks.map((s) =>
-    `| ${code(s.stack)} | ${countCell(s.counts.create)} | ${countCell(s.counts.update)} | ${countCell(s.counts.replace)} | ${countCell(s.counts.delete)} | ${statusOf(s)} |`,
+    tight(
+      `| ${cell(inline(s.stack))} | ${countCell(s.counts.create)} | ${countCell(s.counts.update)} | ${countCell(s.counts.replace)} | ${countCell(s.counts.delete)} | ${statusOf(s)} |`,
+    ),
   ),
-  '',
 ];
 
-const stackLines = (stack: StackSummary, limits: Limits): string[] => {
-  if (!stack.plan) return [`<details><summary><code>${stack.stack}</code>: no plan (failed before planning)</summary>`, '', 'See the failure above.', '', '</details>', ''];
+const stackSummaryLine = (stack: StackSummary, text: string): string => `<details><summary><code>${htmlText(clip(stack.stack))}</code>: ${text}</summary>`;
+
+const stackBlock = (stack: StackSummary, limits: Limits): Block => {
+  if (!stack.plan) return block(stackSummaryLine(stack, 'no plan (failed before planning, or unreadable)'), '', 'See the failure above.', '', '</details>');
   const rows = visibleChanges(stack.plan);
-  const header = `<details><summary><code>${stack.stack}</code>: ${describeCounts(stack.counts)}${stack.plan.errored ? ' (errored plan, incomplete)' : ''}</summary>`;
-  const lines = [header, ''];
+  const lines = [stackSummaryLine(stack, `${describeCounts(stack.counts)}${stack.plan.errored ? ' (errored plan, incomplete)' : ''}`), ''];
   if (rows.length === 0) lines.push('No resource changes.', '');
-  else {
+  else if (limits.rowsPerStack > 0) {
     const shown = rows.slice(0, limits.rowsPerStack);
     lines.push('| Action | Resource | Details |', '|---|---|---|');
     for (const change of shown) {
-      lines.push(`| ${ACTION_ICON[change.action] ?? ''} ${actionLabel(change)} | ${cell(code(change.address))} | ${rowDetails(change, limits)} |`);
+      lines.push(`| ${ACTION_ICON[change.action] ?? ''} ${actionLabel(change)} | ${cell(inline(change.address))} | ${rowDetails(change, limits)} |`);
     }
     lines.push('');
-    if (rows.length > shown.length) lines.push(`_… ${rows.length - shown.length} more resources not shown (comment size limit); see the plan artifact._`, '');
-  }
+    if (rows.length > shown.length) lines.push(`_… ${rows.length - shown.length} more resources not shown (comment size limit)._`, '');
+  } else lines.push(`_${plural(rows.length, 'changed resource')} not listed (comment size limit)._`, '');
   const outputs = stack.plan.outputChanges.filter((o) => o.action !== 'no-op');
   if (outputs.length > 0) {
-    lines.push(`Outputs: ${outputs.map((o) => `${code(o.name)} (${o.action}${o.sensitive ? ', sensitive' : ''})`).join(', ')}`, '');
+    const listed = outputs.slice(0, 20).map((o) => `${inline(o.name)} (${o.action}${o.sensitive ? ', sensitive' : ''})`);
+    lines.push(`Outputs: ${listed.join(', ')}${outputs.length > listed.length ? `, ${outputs.length - listed.length} more` : ''}`, '');
   }
-  lines.push('</details>', '');
-  return lines;
+  lines.push('</details>');
+  return { lines };
 };
 
-const renderAt = (input: SummaryInput, stacks: readonly StackSummary[], limits: Limits): string => {
+const provenanceLine = (provenance: Provenance): string => {
+  const short = code(provenance.sha.slice(0, 7));
+  const commit = provenance.commitUrl ? `[${short}](${provenance.commitUrl})` : short;
+  const run = provenance.runUrl ? ` · [workflow run ${provenance.runId}](${provenance.runUrl})` : '';
+  return `Planned commit ${commit}${run}`;
+};
+
+const shortenedNote = (limits: Limits): string => {
+  const cuts = [
+    limits.diffLines === 0 ? 'diffs left out' : `diffs cut to ${limits.diffLines} lines`,
+    limits.rowsPerStack === 0 ? 'resource tables left out' : `at most ${limits.rowsPerStack} resources listed per stack`,
+    Number.isFinite(limits.findings) ? `at most ${limits.findings} findings shown, riskiest first` : '',
+    limits.foldMedium ? 'medium-risk findings folded' : '',
+  ].filter(Boolean);
+  return `> ℹ️ **Shortened** to fit GitHub's comment size limit: ${cuts.join(', ')}.`;
+};
+
+const headerBlocks = (input: SummaryInput, stacks: readonly StackSummary[], limits: Limits | undefined): Block[] => {
+  const markers = [input.marker && `<!-- ${input.marker} -->`, input.provenance && commitMarker(input.provenance.sha)].filter((m): m is string => Boolean(m));
+  return [
+    block(...markers, `## Terraform plan${input.title ? `: ${plainText(input.title)}` : ''}`),
+    ...(input.provenance ? [block(provenanceLine(input.provenance))] : []),
+    block(verdict(stacks)),
+    ...(limits ? [block(shortenedNote(limits))] : []),
+  ];
+};
+
+const bodyBlocks = (stacks: readonly StackSummary[], limits: Limits): Block[] => [
+  ...countTable(stacks),
+  ...failureBlocks(stacks, limits),
+  ...checkBlocks(stacks, limits),
+  ...findingBlocks(stacks, limits),
+  ...(stacks.length > 0 ? [block('### Stacks')] : []),
+  ...stacks.map((stack) => stackBlock(stack, limits)),
+];
+
+const join = (blocks: readonly Block[]): string => {
   const lines: string[] = [];
-  if (input.marker) lines.push(`<!-- ${input.marker} -->`);
-  lines.push(`## Terraform plan${input.title ? `: ${input.title}` : ''}`, '', verdict(stacks), '');
-  lines.push(...countTable(stacks), ...errorLines(stacks), ...warningLines(stacks, limits));
-  if (stacks.length > 0) lines.push('### Stacks', '');
-  for (const stack of stacks) lines.push(...stackLines(stack, limits));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  blocks.forEach((b, index) => {
+    if (index > 0 && (!b.tight || blocks[index - 1]!.spaceAfter)) lines.push('');
+    for (const line of b.lines) lines.push(line);
+  });
+  return `${lines.join('\n')}\n`;
 };
 
-/** Cuts at a line boundary and closes an open code fence and `<details>` so the rest still renders. */
-export const truncateMarkdown = (markdown: string, maxChars: number): string => {
-  const note = '\n\n_… summary truncated to fit GitHub\'s comment size limit; the full plans are in the workflow artifacts._\n';
-  const budget = maxChars - note.length - 40; // room for closing tags
-  if (markdown.length <= maxChars) return markdown;
-  let cut = markdown.slice(0, budget);
-  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')));
-  const fences = cut.split('\n').filter((line) => /^\s*```/.test(line)).length;
-  if (fences % 2 === 1) cut += '\n```';
-  const open = (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
-  if (open > 0) cut += '\n\n</details>'.repeat(open);
-  return `${cut}${note}`;
+const TRUNCATED_NOTE = "_… summary truncated to fit GitHub's comment size limit._";
+
+/** Keeps whole blocks from the start while they fit, then says the rest was cut. */
+const truncateBlocks = (blocks: readonly Block[], maxChars: number): string => {
+  const budget = maxChars - TRUNCATED_NOTE.length - 4;
+  const kept: Block[] = [];
+  let length = 0;
+  for (const b of blocks) {
+    const size = b.lines.reduce((n, line) => n + line.length + 1, 1);
+    if (length + size > budget) break;
+    kept.push(b);
+    length += size;
+  }
+  return join([...kept, block(TRUNCATED_NOTE)]);
 };
 
 export interface RenderOptions {
@@ -352,21 +524,28 @@ export interface RenderOptions {
 
 export const renderSummary = (input: SummaryInput, options: RenderOptions = {}): Summary => {
   const maxChars = Math.min(options.maxChars ?? DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
-  const stacks = summarizeStacks(input.plans, input.errors);
-  let markdown = '';
+  const stacks = summarizeStacks(input.plans, input.errors, input.unusable ?? []);
+  let markdown: string | undefined;
   let level = 0;
+  let blocks: Block[] = [];
   for (; level < LEVELS.length; level++) {
-    markdown = renderAt(input, stacks, LEVELS[level]!);
-    if (markdown.length <= maxChars) break;
+    blocks = [...headerBlocks(input, stacks, level > 0 ? LEVELS[level] : undefined), ...bodyBlocks(stacks, LEVELS[level]!)];
+    const rendered = join(blocks);
+    if (rendered.length <= maxChars) {
+      markdown = rendered;
+      break;
+    }
   }
-  const fitted = truncateMarkdown(markdown, maxChars);
   const totals = stacks.reduce((sum, s) => addCounts(sum, s.counts), emptyCounts());
+  const destructiveChanges = stacks.flatMap((s) => (s.plan?.changes ?? []).filter(isDestructive).map((c) => ({ stack: s.stack, address: c.address, action: c.action })));
   return {
-    markdown: fitted,
+    markdown: markdown ?? truncateBlocks(blocks, maxChars),
     stacks,
     totals,
-    destructive: stacks.some((s) => s.plan?.changes.some(isDestructive)),
+    destructive: destructiveChanges.length > 0,
+    destructiveChanges,
     erroredStacks: stacks.filter(isFailed).map((s) => s.stack),
+    failedChecks: stacks.reduce((n, s) => n + failingChecks(s).length, 0),
     shortened: level > 0,
   };
 };

@@ -12,7 +12,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parsePlan, renderSummary } from '../plan-review';
+import { parsePlan, provenanceFromEnv, renderSummary } from '../plan-review';
 import { EXIT, parseCommandLine, runCommand } from '../tooling/cli';
 import { terraformBinaryName } from '../tooling/preflight';
 import { mustSucceed, runTerraform } from '../tooling/terraform';
@@ -216,6 +216,22 @@ data "terraform_remote_state" "network" {
 `,
   },
   {
+    name: 'check-failed',
+    description: 'a check block whose assertion fails: Terraform warns, the plan is not errored',
+    after: `
+resource "terraform_data" "booking_endpoint" {
+  input = "http://booking.internal"
+}
+
+check "booking_endpoint_uses_tls" {
+  assert {
+    condition     = startswith(terraform_data.booking_endpoint.input, "https://")
+    error_message = "The booking endpoint must use HTTPS."
+  }
+}
+`,
+  },
+  {
     name: 'errored',
     description: 'a failing precondition: Terraform saves an errored, non-applyable plan',
     after: `
@@ -293,8 +309,14 @@ export const SAMPLE_STACKS: readonly (readonly [stack: string, fixture: string])
 /** The Markdown of docs/sample-plan-summary.md, rendered from the committed fixtures. */
 export const renderSample = (fixturesDir = join(__dirname, '..', 'test', 'fixtures', 'plans')): string => {
   const plans = SAMPLE_STACKS.map(([stack, fixture]) => parsePlan(JSON.parse(readFileSync(join(fixturesDir, fixture), 'utf8')), stack));
-  const summary = renderSummary({ title: 'dev', marker: 'plan-review:dev', plans, errors: [] }).markdown;
-  return summary;
+  // What a pull request's workflow run passes in (GitHub's default variables), with made-up values.
+  const provenance = provenanceFromEnv({
+    GITHUB_SHA: '3f2c9a7e5b1d4c8a9e0f6b2d7c4a1e8f5b3d9c6a',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/event-driven-ecs-infra',
+    GITHUB_RUN_ID: '9876543210',
+  });
+  return renderSummary({ title: 'dev', marker: 'plan-review:dev', plans, errors: [], ...(provenance ? { provenance } : {}) }).markdown;
 };
 
 export const USAGE = `Usage: node --import tsx scripts/generate-plan-fixtures.ts [--out DIR] [--sample]

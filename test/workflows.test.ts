@@ -83,7 +83,7 @@ describe('plan.yml', () => {
     const summary = steps.find((s) => s.id === 'summary')!.run!;
     expect(summary).toContain('npm run plan:summary -- plans/*.json');
     expect(summary).toContain('--marker plan-review:${{ matrix.environment }}');
-    const comment = usesOf(plan, 'actions/github-script')[0]!;
+    const comment = steps.find((s) => s.name === 'Sticky comment')!;
     expect(comment.env!.MARKER).toBe('<!-- plan-review:${{ matrix.environment }} -->');
     expect(String(comment.with!.script)).toContain('updateComment');
     expect(plan.jobs.plan!.strategy!.matrix.include.map((m) => [m.environment, m['summary-flags']])).toEqual([

@@ -98,7 +98,7 @@ describe('npm run plan: preflight', () => {
 
       const files = ['dev-base', 'dev-seat', 'dev-broken'].flatMap((s) => [join(plans, `${s}.json`), join(plans, `${s}.error.json`)]).filter(existsSync);
       const summary = run('plan-summary.ts', [...files, '--title', 'dev', '--marker', 'plan-review:dev'], cleanEnv(home));
-      expect(summary.status).toBe(0);
+      expect(summary.status).toBe(1); // a stack failed to plan: written first, then a non-zero exit
       expect(summary.stdout.split('\n').slice(0, 4)).toEqual([
         '<!-- plan-review:dev -->',
         '## Terraform plan: dev',
@@ -115,17 +115,18 @@ describe('npm run plan: preflight', () => {
 
 describe('npm run plan:summary: exit codes', () => {
   const tf = (name: string) => join(FIXTURES, 'terraform', `${name}.json`);
-  it('--fail-on-destroy: 1 for a delete or replace, 0 otherwise', () => {
-    const destroy = run('plan-summary.ts', [tf('update'), tf('replace'), '--fail-on-destroy'], cleanEnv(home));
-    expect(destroy.status).toBe(1);
-    expect(destroy.stderr).toContain('--fail-on-destroy: the plan deletes 0 and replaces 2 resource(s)');
-    expect(run('plan-summary.ts', [tf('update'), tf('moved'), '--fail-on-destroy'], cleanEnv(home)).status).toBe(0);
-    expect(run('plan-summary.ts', [tf('delete')], cleanEnv(home)).status).toBe(0);
+  it('--fail-on-destroy: 0 when deletes and replaces lose no data (terraform_data, an IAM role, a security group rule)', () => {
+    const aws = (name: string) => join(FIXTURES, 'aws', `${name}.json`);
+    const result = run('plan-summary.ts', [tf('update'), tf('replace'), tf('delete'), aws('dev-base'), aws('dev-seat'), '--fail-on-destroy'], cleanEnv(home));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
-  it('--fail-on-destroy with a failed stack: 1, nothing can be proven', () => {
-    const result = run('plan-summary.ts', [tf('update'), tf('errored'), '--fail-on-destroy'], cleanEnv(home));
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('cannot rule out deletes, these stacks failed to plan: errored');
+  it('a failed stack: 1 with or without --fail-on-destroy, nothing can be proven', () => {
+    for (const flags of [['--fail-on-destroy'], []]) {
+      const result = run('plan-summary.ts', [tf('update'), tf('errored'), ...flags], cleanEnv(home));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('plan:summary: these stacks failed to plan, the summary is incomplete: errored\n');
+    }
   });
   it('--out writes the file; bad input exits 2 naming the file', () => {
     const out = join(home, 'summary.md');

@@ -19,12 +19,12 @@ describe('summary of real terraform_data plans', () => {
     expect(markdown).toContain('✅ **Safe to apply**: 1 to update; nothing deleted or replaced.');
   });
 
-  it('delete: destructive verdict, warning with the reason, unchanged resource not listed', () => {
+  it('delete: no data lost (terraform_data stores nothing), the reason shown, unchanged resource not listed', () => {
     const { markdown, destructive, totals } = render([tf('delete')]);
-    expect(destructive).toBe(true);
+    expect(destructive).toBe(false);
     expect(totals.delete).toBe(1);
-    expect(markdown.split('\n')[2]).toBe('⚠️ **Destructive**: 1 to delete in `dev-delete`.');
-    expect(markdown).toContain('- `dev-delete`: **delete** `terraform_data.legacy_queue` — removed from the configuration');
+    expect(markdown.split('\n')[2]).toBe('✅ **Safe to apply**: 1 to delete; nothing that stores data is deleted or replaced.');
+    expect(markdown).toContain('- 🗑️ `dev-delete`: **delete** `terraform_data.legacy_queue` — removed; nothing stored in it is lost; removed from the configuration');
     expect(markdown).not.toContain('terraform_data.keep');
   });
 
@@ -32,9 +32,9 @@ describe('summary of real terraform_data plans', () => {
     const { markdown, totals } = render([tf('replace')]);
     expect(totals.replace).toBe(2);
     expect(markdown).toContain(
-      '- `dev-replace`: **replace** `terraform_data.blue_green` — create new, then destroy old; forced by `triggers_replace`; an argument that forces replacement changed',
+      '- 🗑️ `dev-replace`: **replace** `terraform_data.blue_green` — Terraform-internal: no infrastructure behind it; create new, then destroy old; forced by `triggers_replace`; an argument that forces replacement changed',
     );
-    expect(markdown).toContain('- `dev-replace`: **replace** `terraform_data.task_definition` — destroy old, then create new; forced by `triggers_replace`');
+    expect(markdown).toContain('- 🗑️ `dev-replace`: **replace** `terraform_data.task_definition` — Terraform-internal: no infrastructure behind it; destroy old, then create new; forced by `triggers_replace`');
     expect(markdown).toContain('| 🔴 replace (create first) | `terraform_data.blue_green` | forced by `triggers_replace`; `triggers_replace`: `["rev-1"]` → `["rev-2"]`; `id`: (known after apply) |');
   });
 
@@ -74,8 +74,9 @@ describe('summary of real terraform_data plans', () => {
   it('errored plan: failed verdict and the failed precondition message', () => {
     const { markdown, erroredStacks } = render([tf('errored'), tf('create')]);
     expect(erroredStacks).toEqual(['dev-errored']);
-    expect(markdown.split('\n')[2]).toBe('❌ **Plan failed** for `dev-errored`: this summary is incomplete.');
-    expect(markdown).toContain('terraform_data.public_endpoint: Public endpoints need allow_public = true.');
+    expect(markdown.split('\n')[2]).toBe('❌ **Plan failed** for `dev-errored`: this summary is incomplete; ❌ **1 check failing** in `dev-errored`.');
+    expect(markdown).toContain('- `dev-errored`: Terraform saved an errored plan (see the failing checks below or the workflow log)');
+    expect(markdown).toContain('- `dev-errored`: `terraform_data.public_endpoint` (condition, failed)\n\n  ```\n  Public endpoints need allow_public = true.\n  ```');
     expect(markdown).toContain('| `dev-errored` | · | · | · | · | ❌ failed |');
   });
 
@@ -83,9 +84,8 @@ describe('summary of real terraform_data plans', () => {
     const { markdown } = render([tf('create')], [
       { kind: 'stack-error', stack: 'dev-seat', step: 'init', exitCode: 1, message: 'Error: Failed to get existing workspaces: S3 bucket does not exist.' },
     ]);
-    expect(markdown).toContain('- `dev-seat` (`terraform init`, exit 1)');
-    expect(markdown).toContain('Error: Failed to get existing workspaces: S3 bucket does not exist.');
-    expect(markdown).toContain('<code>dev-seat</code>: no plan (failed before planning)');
+    expect(markdown).toContain('- `dev-seat` (`terraform init`, exit 1)\n\n  ```\n  Error: Failed to get existing workspaces: S3 bucket does not exist.\n  ```');
+    expect(markdown).toContain('<code>dev-seat</code>: no plan (failed before planning, or unreadable)');
   });
 
   it('marker and heading come first', () => {
