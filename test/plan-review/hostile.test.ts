@@ -71,6 +71,15 @@ describe('hostile plan rendered as GitHub-flavoured Markdown', () => {
   });
 });
 
+describe('the title (from the command line) is plain text too', () => {
+  it('cannot add a heading, a tag or a mention', () => {
+    const { markdown } = renderSummary({ title: 'dev\n# Forged <img src=t> @octocat #12', plans: [], errors: [] });
+    const html = toHtml(markdown);
+    expect(headingsOf(html)).toEqual(['h2 Terraform plan: dev⏎#\u200b Forged &lt;img src=t&gt; @\u200boctocat #\u200b12']);
+    expect([...tagsOf(html)].filter((tag) => !ALLOWED_TAGS.has(tag))).toEqual([]);
+  });
+});
+
 describe('escaping primitives', () => {
   it('code spans: fence longer than any backtick run, padded when the text starts or ends with one', () => {
     expect(code('plain')).toBe('`plain`');
