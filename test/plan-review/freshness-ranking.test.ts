@@ -268,6 +268,38 @@ describe('other ways of opening access', () => {
   });
 });
 
+describe('each public-access and wildcard rule', () => {
+  const single = (type: string, actions: string[], before: object | null, after: object | null) => {
+    const { stacks } = renderSummary({ plans: [parsePlan({ format_version: '1.2', resource_changes: [change(`${type}.x`, type, actions, before, after)] }, 'x')], errors: [] });
+    return stacks[0]!.findings.flatMap((f) => f.reasons.map((r) => `${r.level}: ${r.text}${r.values ? ` [${r.values.join(', ')}]` : ''}`));
+  };
+
+  it.each([
+    ['aws_s3_bucket_acl', ['update'], { acl: 'private' }, { acl: 'public-read' }, 'critical: makes the bucket public [acl = public-read]'],
+    ['aws_db_instance', ['update'], { publicly_accessible: false }, { publicly_accessible: true }, 'critical: makes the database reachable from the internet [publicly_accessible = true]'],
+    ['aws_subnet', ['update'], { map_public_ip_on_launch: false }, { map_public_ip_on_launch: true }, 'critical: gives everything launched in the subnet a public IP address [map_public_ip_on_launch = true]'],
+    ['aws_ecs_service', ['update'], { network_configuration: [{ assign_public_ip: false }] }, { network_configuration: [{ assign_public_ip: true }] }, 'critical: gives its tasks public IP addresses [assign_public_ip = true]'],
+    ['aws_lambda_function_url', ['create'], null, { authorization_type: 'NONE' }, 'critical: opens the function to anyone with the URL [authorization_type = NONE]'],
+    ['aws_s3_bucket_public_access_block', ['delete'], { block_public_acls: true }, null, "critical: removes the bucket's public access block"],
+    ['aws_iam_policy', ['create'], null, { policy: policyDoc([{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }]) }, 'critical: adds a `*` grant [NotAction iam:* on arn:aws:s3:::b]'],
+    ['aws_iam_policy', ['update'], { policy: policyDoc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) }, { policy: policyDoc([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }]) }, 'critical: adds a `*` grant [s3:* on arn:aws:s3:::b/*]'],
+    ['aws_iam_policy', ['update'], { policy: '{}' }, { policy: 'not json' }, 'high: `policy` is not a JSON policy document: cannot be checked'],
+    ['aws_iam_policy', ['update'], { policy: '{}' }, { policy: '(unknown)' }, 'high: `policy` is not a JSON policy document: cannot be checked'],
+    ['aws_vpc_security_group_ingress_rule', ['update'], { cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 }, { cidr_ipv4: '10.0.0.0/8', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 }, 'medium: allows more addresses or ports [ingress 10.0.0.0/8 tcp 5432]'],
+    ['aws_vpc_security_group_ingress_rule', ['update'], { cidr_ipv4: '10.0.0.0/8', ip_protocol: '-1' }, { cidr_ipv4: '10.1.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 }, 'low: narrows access'],
+    ['aws_security_group', ['create'], null, { ingress: [{ cidr_blocks: ['0.0.0.0/0'], protocol: 'tcp', from_port: 22, to_port: 22 }], egress: [] }, 'critical: ingress opened to the internet [0.0.0.0/0 tcp 22]'],
+    ['aws_security_group_rule', ['create'], null, { type: 'egress', ipv6_cidr_blocks: ['::/0'], protocol: '-1', from_port: 0, to_port: 0 }, 'critical: egress opened to the internet [::/0 all ports]'],
+  ])('%s %j', (type, actions, before, after, expected) => {
+    expect(single(type, actions as string[], before, after)[0]).toBe(expected);
+  });
+
+  it('turning a public access block back on, or keeping an ACL private, is no public-access finding', () => {
+    expect(single('aws_s3_bucket_public_access_block', ['update'], { block_public_policy: false, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true }, { block_public_policy: true, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true })).toEqual([]);
+    expect(single('aws_s3_bucket_acl', ['update'], { acl: 'public-read' }, { acl: 'public-read' })).toEqual([]);
+    expect(single('aws_db_instance', ['update'], { publicly_accessible: true, port: 1 }, { publicly_accessible: true, port: 2 })).toEqual([]);
+  });
+});
+
 describe('diffs from a real diff library', () => {
   it('a long document changed on its first and last lines shows two changes, not everything', () => {
     const before = Array.from({ length: 3000 }, (_, i) => `line ${i}`);
