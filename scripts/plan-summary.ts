@@ -26,9 +26,9 @@ npm run plan) for a pull-request comment, ranked by risk; sensitive values are n
 The summary names the commit and links the workflow run when GITHUB_SHA, GITHUB_SERVER_URL,
 GITHUB_REPOSITORY and GITHUB_RUN_ID are set.
 
-Exit codes (the summary is written first): 0 written; 1 a stack failed to plan, or with
---fail-on-destroy a delete or replace that loses data; 2 usage, or a plan file that cannot be
-used (not JSON, not a plan, malformed, nested too deep; the summary names it); 3 crash.`;
+Exit codes: 0 written; 1 a stack failed to plan, or with --fail-on-destroy a delete or replace
+that loses data; 2 usage, or a plan file that cannot be used (not JSON, not a plan, malformed,
+nested too deep); 3 crash. For 1 and 2 the summary is written first, naming what failed.`;
 
 export interface SummaryArgs {
   readonly files: string[];

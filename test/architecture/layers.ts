@@ -69,7 +69,8 @@ export const ALLOWED_PACKAGES: Readonly<Record<Layer, readonly string[]>> = {
   stacks: ['cdktf', 'cdktf/*', 'constructs', '@cdktf/provider-aws/lib/*'],
   'event-client': ['@aws-sdk/*'],
   local: ['node:*', '@aws-sdk/*', 'aws-local-stepfunctions'],
-  'plan-review': [],
+  // jsdiff: the line diffs of policies and state machine definitions (a pure library, no I/O).
+  'plan-review': ['diff'],
   delivery: ['node:*'],
   entry: ['*'],
   test: ['*'],
