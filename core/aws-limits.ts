@@ -30,6 +30,15 @@ export const MAX_ENTRY_SIZE_BYTES = 256 * 1024;
 export const TIME_FIELD_SIZE_BYTES = 14;
 /** PutEvents accepts 1 to 10 entries per call. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
+/**
+ * "Rule is too complex": the highest wildcard complexity (event-ruler's MachineComplexityEvaluator
+ * score, core/event-pattern-complexity.ts) a rule may have. AWS does not document the number; the
+ * evidence brackets it: AWS refuses `*:*:*:*:*:event-bus/*` (11) and accepts
+ * `/Users/*\/dir/dir/dir/dir/dir/doc.txt` (7) (test/fixtures/event-pattern-corpus), and event-ruler's
+ * own tests model the consumer as one "enforcing a per-rule maximum of 10" that refuses
+ * `complexity > 10` (`MachineComplexityEvaluatorCorpus.PRODUCTION_CAP`).
+ */
+export const EVENT_PATTERN_MAX_COMPLEXITY = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Step Functions

@@ -440,7 +440,7 @@ const catalogCases: BadCase[] = [
   {
     name: 'pattern with a malformed numeric filter',
     mutate: (d) => (rule(d, 'seat', 'notify-booking-confirmed').eventPattern.detail = { seats: [{ numeric: ['>', 'two'] }] }),
-    expected: ['catalog: service "seat", rule "notify-booking-confirmed": eventPattern.detail.seats[0]: "numeric": "two" is not a number'],
+    expected: ['catalog: service "seat", rule "notify-booking-confirmed": eventPattern.detail.seats[0].numeric: the value after ">" must be a number, got "two"'],
   },
   {
     name: 'more than 300 rules on one bus',

@@ -1,0 +1,338 @@
+/**
+ * "Rule is too complex": EventBridge refuses a rule whose wildcards make matching too
+ * non-deterministic. event-ruler measures this with `MachineComplexityEvaluator`: the most wildcard
+ * patterns whose prefixes one worst-case input value can match at the same time. This module
+ * rebuilds the part of event-ruler's byte machine that wildcards create (`ByteMachine.addMatchValue`
+ * and the wildcard transitions it adds) and runs the same evaluation over it.
+ *
+ * The limit is `EVENT_PATTERN_MAX_COMPLEXITY` (core/aws-limits.ts, with the evidence for it).
+ *
+ * Pure: no dependencies beyond the JSON helpers.
+ */
+import { EVENT_PATTERN_MAX_COMPLEXITY } from './aws-limits';
+import { javaUtf8 } from './event-pattern-json';
+
+/** What this module needs of a compiled rule's state machine (event-pattern.ts builds it). */
+export interface ComplexityState {
+  readonly values: ReadonlyMap<string, { readonly next: ReadonlyMap<ComplexityPattern, ComplexityState> }>;
+  readonly absent: ReadonlyMap<string, ComplexityState>;
+}
+export type ComplexityPattern = { readonly type: string; readonly text?: string; readonly texts?: readonly string[] };
+
+/**
+ * The rule's complexity: the worst of its byte machines, reached through every state (absent-key
+ * edges included, as event-ruler's evaluator follows them). Evaluation stops at `cap`.
+ */
+export function ruleComplexity(start: ComplexityState, cap = EVENT_PATTERN_MAX_COMPLEXITY + 1): number {
+  let worst = 0;
+  const seen = new Set<ComplexityState>();
+  const visit = (state: ComplexityState): void => {
+    if (seen.has(state) || worst >= cap) return;
+    seen.add(state);
+    for (const values of state.values.values()) {
+      worst = Math.max(worst, patternsComplexity([...values.next.keys()], cap));
+      for (const next of values.next.values()) visit(next);
+    }
+    for (const next of state.absent.values()) visit(next);
+  };
+  visit(start);
+  return Math.min(worst, cap);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wildcard part of a byte machine
+// ---------------------------------------------------------------------------------------------
+
+const WILDCARD = -1; // an input character that is a wildcard rather than a byte
+
+/** A transition target: a state (event-ruler's ByteState is its own transition), a match, or both. */
+interface ByteState {
+  readonly id: number;
+  readonly bytes: Map<number, Set<Single>>;
+  readonly allBytes: Set<Single>;
+  indeterminate: boolean;
+}
+interface Match {
+  readonly id: number;
+  readonly pattern: object;
+}
+interface Composite {
+  readonly id: number;
+  readonly state: ByteState;
+  readonly match: Match;
+}
+type Single = ByteState | Match | Composite;
+
+class WildcardMachine {
+  private ids = 0;
+  readonly start = this.state(false);
+
+  state(indeterminate: boolean): ByteState {
+    return { id: this.ids++, bytes: new Map(), allBytes: new Set(), indeterminate };
+  }
+
+  match(pattern: object): Match {
+    return { id: this.ids++, pattern };
+  }
+
+  composite(state: ByteState, match: Match): Composite {
+    return { id: this.ids++, state, match };
+  }
+
+  /** `ByteMachine.addMatchValue` for a pattern parsed into bytes and wildcards. */
+  add(pattern: object, characters: readonly number[]): void {
+    let state = this.start;
+    let previous: ByteState | undefined;
+    let index = 0;
+    for (; index < characters.length - 1; index++) {
+      const reuse = [...transition(state, characters[index]!)].map(nextState).find((next) => this.canReuse(state, next, characters, index));
+      if (!reuse) break;
+      previous = state;
+      state = reuse;
+    }
+    // addEndOfMatch: a transition that only carries a match gets a next state; then new states to the end.
+    for (; index < characters.length - 1; index++) {
+      if (index === characters.length - 2 && characters[index + 1] === WILDCARD) break;
+      const existing = [...transition(state, characters[index]!)];
+      if (existing.length === 0 || existing.some((single) => nextState(single) !== undefined)) break;
+      const next = this.state(state.indeterminate);
+      addTransition(state, characters[index]!, next);
+      previous = state;
+      state = next;
+    }
+    for (; index < characters.length - 1; index++) {
+      const next = this.findOrMakeNext(state, previous, characters, index, pattern);
+      previous = state;
+      state = next;
+    }
+    this.insertMatch(characters, characters.length - 1, state, pattern, previous);
+  }
+
+  private canReuse(state: ByteState, next: ByteState | undefined, characters: readonly number[], index: number): next is ByteState {
+    if (!next || next === state) return false;
+    if (!next.indeterminate) return !(index === characters.length - 2 && characters[index + 1] === WILDCARD);
+    return !convergesForInputByte(state, characters, index);
+  }
+
+  private findOrMakeNext(state: ByteState, previous: ByteState | undefined, characters: readonly number[], index: number, pattern: object): ByteState {
+    const existing = [...transition(state, characters[index]!)].map(nextState).find((next) => next !== undefined);
+    if (existing && !existing.indeterminate && !(index === characters.length - 2 && characters[index + 1] === WILDCARD)) return existing;
+    const next = this.state(state.indeterminate);
+    const character = characters[index]!;
+    if (character === WILDCARD) {
+      next.allBytes.add(next);
+      next.indeterminate = true;
+      state.allBytes.add(next);
+      return next;
+    }
+    let single: Single = next;
+    if (index === characters.length - 2 && characters[characters.length - 1] === WILDCARD) {
+      single = this.composite(next, this.match(pattern));
+      next.indeterminate = true;
+    }
+    addTransition(state, character, single);
+    // The character after a wildcard may also be reached with the wildcard matching nothing.
+    if (previous && characters[index - 1] === WILDCARD) addTransition(previous, character, single);
+    return next;
+  }
+
+  private insertMatch(characters: readonly number[], index: number, state: ByteState, pattern: object, previous: ByteState | undefined): void {
+    const character = characters[index]!;
+    if ([...transition(state, character)].some((single) => matchOf(single)?.pattern === pattern)) return;
+    const match = this.match(pattern);
+    if (character === WILDCARD) {
+      // A trailing wildcard: the state matches and loops on every byte with a second composite.
+      const composite = previous && [...transition(previous, characters[index - 1]!)].find((single) => nextState(single) === state);
+      const base = composite && 'match' in composite ? composite : this.composite(state, match);
+      state.allBytes.add(this.composite(base.state, base.match));
+      state.indeterminate = true;
+      return;
+    }
+    addTransition(state, character, match);
+    if (previous && index === characters.length - 1 && characters[characters.length - 2] === WILDCARD) addTransition(previous, character, match);
+  }
+}
+
+function transition(state: ByteState, character: number): Set<Single> {
+  if (character === WILDCARD) return state.allBytes;
+  const specific = state.bytes.get(character);
+  if (!specific) return state.allBytes;
+  return new Set([...specific, ...state.allBytes]);
+}
+
+function addTransition(state: ByteState, byte: number, single: Single): void {
+  const set = state.bytes.get(byte) ?? new Set<Single>();
+  set.add(single);
+  state.bytes.set(byte, set);
+}
+
+function nextState(single: Single): ByteState | undefined {
+  if ('bytes' in single) return single;
+  if ('state' in single) return single.state;
+  return undefined;
+}
+
+function matchOf(single: Single): Match | undefined {
+  if ('pattern' in single) return single;
+  if ('match' in single) return single.match;
+  return undefined;
+}
+
+/**
+ * `ByteMachine.doMultipleTransitionsConvergeForInputByte`: an indeterminate state is not reused
+ * when the state also leaves on a wildcard (to somewhere other than itself), or, as event-ruler's
+ * check is written, when the next character has distinct upper- and lower-case forms.
+ */
+function convergesForInputByte(state: ByteState, characters: readonly number[], index: number): boolean {
+  const byte = characters[index]!;
+  if (byte === WILDCARD || (byte >= 0x80 && byte <= 0xbf)) return false;
+  if (state.allBytes.size > 0 && !(state.allBytes.size === 1 && state.allBytes.has(state))) return true;
+  const char = decodeCharacter(characters, index);
+  return char !== undefined && char.toLowerCase() !== char.toUpperCase();
+}
+
+function decodeCharacter(characters: readonly number[], index: number): string | undefined {
+  const first = characters[index]!;
+  const length = first < 0x80 ? 1 : first < 0xe0 ? 2 : first < 0xf0 ? 3 : 4;
+  const bytes = characters.slice(index, index + length);
+  if (bytes.some((byte) => byte === WILDCARD)) return undefined;
+  return new TextDecoder().decode(Uint8Array.from(bytes));
+}
+
+/** event-ruler's `WildcardParser` (the text is already valid). */
+function wildcardCharacters(text: string): number[] {
+  const characters: number[] = [];
+  const bytes = javaUtf8(text);
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes.charCodeAt(i);
+    if (byte === 0x2a) {
+      characters.push(WILDCARD);
+    } else if (byte === 0x5c) {
+      characters.push(bytes.charCodeAt(++i));
+    } else {
+      characters.push(byte);
+    }
+  }
+  return characters;
+}
+
+// ---------------------------------------------------------------------------------------------
+// MachineComplexityEvaluator.evaluate
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The complexity of one field's patterns at one state (one event-ruler ByteMachine). `wildcard`
+ * patterns count, and so does an `anything-but` wildcard set, once for all its strings (one
+ * pattern object in event-ruler). `quoted: false` evaluates raw byte patterns, as event-ruler's
+ * own ByteMachine tests do; rules always quote them.
+ */
+export function patternsComplexity(patterns: readonly ComplexityPattern[], cap = Number.MAX_SAFE_INTEGER, quoted = true): number {
+  const machine = new WildcardMachine();
+  let startMatches = 0;
+  let any = false;
+  const seen = new Set<string>();
+  for (const pattern of patterns) {
+    // Equal patterns are one pattern in event-ruler (`Patterns.equals`).
+    const identity = JSON.stringify([pattern.type, pattern.text, pattern.texts]);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    for (const text of complexityTexts(pattern, quoted)) {
+      const characters = wildcardCharacters(text);
+      any = true;
+      // A lone "*" makes the start state itself a match (ByteMachine.startStateMatch): one more prefix.
+      if (characters.length === 1 && characters[0] === WILDCARD) startMatches = 1;
+      else machine.add(pattern, characters);
+    }
+  }
+  return any ? Math.min(cap, startMatches + evaluate(machine.start, cap)) : 0;
+}
+
+/**
+ * The byte strings event-ruler inserts. A wildcard is `"text"`. An anything-but wildcard set is
+ * evaluated as `"text` (no closing quote): that reproduces event-ruler's pinned score for its own
+ * example (four leading-star strings score 7 as one anything-but set against 12 as four wildcards,
+ * `MachineComplexityEvaluatorCorpus`), which the closing quote would put at 9.
+ */
+function complexityTexts(pattern: ComplexityPattern, quoted: boolean): readonly string[] {
+  if (pattern.type === 'wildcard') return [quoted ? `"${pattern.text!}"` : pattern.text!];
+  if (pattern.type === 'anything-but-wildcard') return pattern.texts!.map((text) => (quoted ? `"${text}` : text));
+  return [];
+}
+
+function evaluate(start: ByteState, cap: number): number {
+  const reachable = new Map<Single, Set<object>>();
+  const patternsFrom = (single: Single): Set<object> => {
+    const known = reachable.get(single);
+    if (known) return known;
+    const patterns = new Set<object>();
+    reachable.set(single, patterns);
+    const stack: Single[] = [single];
+    const visited = new Set<Single>([single]);
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      const match = matchOf(current);
+      if (match) patterns.add(match.pattern);
+      const next = nextState(current);
+      if (!next) continue;
+      for (const target of outgoing(next)) {
+        if (!visited.has(target)) {
+          visited.add(target);
+          stack.push(target);
+        }
+      }
+    }
+    return patterns;
+  };
+
+  let worst = 0;
+  const visited = new Set<string>();
+  const queue: Set<Single>[] = transitionsOf([start]);
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    const identity = [...current].map((single) => single.id).sort((a, b) => a - b).join(',');
+    if (visited.has(identity)) continue;
+    visited.add(identity);
+    let size = 0;
+    for (const single of current) {
+      size += patternsFrom(single).size;
+      const next = nextState(single);
+      if (!next) continue;
+      // An input that matches foo also matches foo*: count what the state's wildcard leads to.
+      for (const viaWildcard of next.allBytes) if (!current.has(viaWildcard)) size += patternsFrom(viaWildcard).size;
+    }
+    if (size >= cap) return cap;
+    worst = Math.max(worst, size);
+    const states = [...current].map(nextState).filter((state): state is ByteState => state !== undefined);
+    queue.push(...transitionsOf(states));
+  }
+  return worst;
+}
+
+function outgoing(state: ByteState): Set<Single> {
+  const all = new Set<Single>(state.allBytes);
+  for (const set of state.bytes.values()) for (const single of set) all.add(single);
+  return all;
+}
+
+/** The distinct sets of transitions the given states take together on each possible byte. */
+function transitionsOf(states: readonly ByteState[]): Set<Single>[] {
+  const specificBytes = new Set<number>();
+  for (const state of states) for (const byte of state.bytes.keys()) specificBytes.add(byte);
+  const result = new Map<string, Set<Single>>();
+  const add = (set: Set<Single>): void => {
+    if (set.size === 0) return;
+    const identity = [...set].map((single) => single.id).sort((a, b) => a - b).join(',');
+    if (!result.has(identity)) result.set(identity, set);
+  };
+  for (const byte of specificBytes) {
+    const set = new Set<Single>();
+    for (const state of states) for (const single of transition(state, byte)) set.add(single);
+    add(set);
+  }
+  if (specificBytes.size < 256) {
+    const set = new Set<Single>();
+    for (const state of states) for (const single of state.allBytes) set.add(single);
+    add(set);
+  }
+  return [...result.values()];
+}

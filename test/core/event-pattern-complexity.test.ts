@@ -1,0 +1,88 @@
+/**
+ * The rule-complexity score EventBridge limits ("Rule is too complex"), checked against the values
+ * event-ruler's own tests pin for its MachineComplexityEvaluator: MachineComplexityEvaluatorTest
+ * (raw byte patterns) and MachineComplexityEvaluatorCorpus (rules, whose wildcards are quoted
+ * JSON strings), plus the two cases recorded against AWS.
+ */
+import { EVENT_PATTERN_MAX_COMPLEXITY } from '../../core/aws-limits';
+import { patternsComplexity } from '../../core/event-pattern-complexity';
+
+const wildcards = (...texts: string[]) => texts.map((text) => ({ type: 'wildcard', text }));
+
+describe("event-ruler's evaluator tests (raw byte patterns)", () => {
+  test.each<[number, string[]]>([
+    [1, ['*']],
+    [3, ['*', 'ab*c']],
+    [1, ['abc']],
+    [2, ['*ab']],
+    [3, ['*aa']],
+    [2, ['a*b']],
+    [2, ['aa*']],
+    [2, ['a*bc']],
+    [3, ['a*bb']],
+    [3, ['a*bcb']],
+    [4, ['a*bbb']],
+    [4, ['*ab*ad']],
+    [3, ['*ab*d']],
+    [4, ['*aba*']],
+    [5, ['a*b*bb']],
+    [4, ['a*b*cb']],
+    [3, ['a*b*cd']],
+    [4, ['a*b*b']],
+    [4, ['a*bb*']],
+    [3, ['ab*b*']],
+    [3, ['ab*c', 'x*xx']],
+    [4, ['*abc', '*abcde']],
+    [4, ['a*bcd', 'ab*cd']],
+    [4, ['a*bc', 'a*bcde']],
+    [7, ['a*aaa', 'aa*aa']],
+    [4, ['a*bc', 'abc*d']],
+    [6, ['a*aaa', 'aaa*a']],
+    [5, ['a*aax', 'aaa*x']],
+    [4, ['a*bc', 'abc*']],
+    [5, ['a*aa', 'aaa*']],
+    [3, ['abc*', 'abcde*']],
+    [6, ['ab*cd', 'ab*wx', 'ab*yz']],
+    [7, ['*ab*b*b*']],
+    [17, ['*a*a*a*a*a*a*a*a*']],
+    [2, ['ab*c', 'ab*c']],
+    [10, ['F*eatureFeature', 'Fe*atureFeature', 'Fea*tureFeature']],
+  ])('%i for %j', (expected, texts) => {
+    expect(patternsComplexity(wildcards(...texts), 1000, false)).toBe(expected);
+    expect(patternsComplexity(wildcards(...[...texts].reverse()), 1000, false)).toBe(expected);
+  });
+
+  test('45 for the Quamina exploder', () => {
+    const exploder = ['aahed*', 'aal*ii', 'aargh*', 'aarti*', 'a*baca', '*abaci', 'a*back', 'ab*acs', 'abaf*t', '*abaka', 'ab*amp', 'a*band', '*abase', 'abash*', 'abas*k', 'ab*ate'];
+    const more = ['aba*ya', 'abbas*', 'abbed*', 'ab*bes', 'abbey*', '*abbot', 'ab*cee', 'abea*m', 'abe*ar', 'a*bele', 'a*bers', 'abet*s', '*abhor', 'abi*de', 'a*bies', '*abled'];
+    expect(patternsComplexity(wildcards(...exploder, ...more), 1000, false)).toBe(45);
+  });
+
+  test('stops at the cap', () => {
+    expect(patternsComplexity(wildcards('*a*a*a*a*a*a*a*a*'), 5, false)).toBe(5);
+  });
+});
+
+describe('rules (quoted strings)', () => {
+  const leadingStar = ['*kiwi*', '*BASE_QuxB*', '*Delta*', '*a/example-lake-abc98765432*'];
+
+  test('the AWS-recorded cases: 11 refused, 7 accepted; the limit is 10', () => {
+    expect(patternsComplexity(wildcards('*:*:*:*:*:event-bus/*'))).toBe(11);
+    expect(patternsComplexity(wildcards('/Users/*/dir/dir/dir/dir/dir/doc.txt'))).toBe(7);
+    expect(EVENT_PATTERN_MAX_COMPLEXITY).toBe(10);
+  });
+
+  test("event-ruler's corpus pins", () => {
+    expect(patternsComplexity(wildcards('a*a*a*a*a*a*'))).toBe(11);
+    expect(patternsComplexity(wildcards(`${'*a'.repeat(50)}*`))).toBe(101);
+    expect(patternsComplexity(wildcards('*aa*', '*ba*', '*ca*', '*da*'))).toBe(12);
+    expect(patternsComplexity(wildcards(...leadingStar))).toBe(12);
+    // One anything-but set is one pattern, however many strings it holds.
+    expect(patternsComplexity([{ type: 'anything-but-wildcard', texts: leadingStar }])).toBe(7);
+  });
+
+  test('other patterns add nothing', () => {
+    expect(patternsComplexity([{ type: 'exact' }, { type: 'prefix' }])).toBe(0);
+    expect(patternsComplexity([{ type: 'exact' }, ...wildcards('ab*c')])).toBe(patternsComplexity(wildcards('ab*c')));
+  });
+});
