@@ -10,7 +10,7 @@
  * everything they find.
  */
 import { z } from 'zod';
-import { EventPatternError, validatePattern } from '../core/event-pattern';
+import { type CompiledPattern, EventPatternError, compilePattern, usesWildcards } from '../core/event-pattern';
 import { FAILURE_PATH_RESERVE_SECONDS } from '../core/asl';
 import {
   DETAIL_TYPE_MAX_LENGTH,
@@ -22,6 +22,7 @@ import {
   RETRY_ATTEMPTS_RANGE,
   RULE_DESCRIPTION_MAX_LENGTH,
   RULES_PER_BUS_DEFAULT_QUOTA,
+  WILDCARD_RULES_PER_BUS_QUOTA,
 } from '../core/aws-limits';
 import { eventSource } from '../core/naming';
 import { defaultFailureDetailType } from './defaults';
@@ -375,22 +376,48 @@ function targetProblems(target: unknown, index: Map<string, string[]>): { field:
   return [];
 }
 
+/** The rule's pattern compiled by EventBridge's matcher, or undefined when it is not a valid pattern. */
+function compiledPattern(pattern: unknown): CompiledPattern | undefined {
+  try {
+    return compilePattern(pattern);
+  } catch (error) {
+    if (error instanceof EventPatternError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The pattern as EventBridge would take it: refused patterns (core/event-pattern.ts reproduces
+ * EventBridge's matcher, including "Rule is too complex"), paths on fields no event has, and a
+ * `$or` that EventBridge would read as a field literally named "$or".
+ */
 function patternProblems(pattern: unknown): { field: string; message: string }[] {
   if (!isRecord(pattern)) return [];
   const problems: { field: string; message: string }[] = [];
-  for (const key of Object.keys(pattern)) {
-    if (key !== '$or' && !EVENT_ENVELOPE_FIELDS.includes(key)) {
-      problems.push({ field: formatPath(['eventPattern', key]), message: `is not a field of an EventBridge event (fields: ${EVENT_ENVELOPE_FIELDS.join(', ')})` });
-    }
-  }
+  let compiled: CompiledPattern | undefined;
   try {
-    validatePattern(pattern);
+    compiled = compilePattern(pattern);
   } catch (error) {
     if (!(error instanceof EventPatternError)) throw error;
-    // `detail-type` itself is the shape pass's; the matcher's messages are `path: problem`.
+    // `detail-type` itself is the shape pass's; the matcher's problems are `path: reason`.
     for (const problem of error.problems.filter((p) => !p.startsWith('detail-type'))) {
       const [path, ...message] = problem.split(': ');
-      problems.push({ field: `eventPattern.${path}`, message: message.join(': ') });
+      problems.push({ field: path === '(root)' ? 'eventPattern' : `eventPattern.${path}`, message: message.join(': ') });
+    }
+  }
+  // Paths are dotted (`{"detail.x": [..]}` is `detail` → `x`); their first step must be an envelope field.
+  const paths = compiled ? compiled.subRules.flatMap((subRule) => [...subRule.keys()]) : Object.keys(pattern).filter((key) => key !== '$or');
+  const offEnvelope = new Set(paths.map((path) => path.split('.')[0]!).filter((step) => !EVENT_ENVELOPE_FIELDS.includes(step)));
+  for (const step of offEnvelope) {
+    problems.push({ field: formatPath(['eventPattern', step]), message: `is not a field of an EventBridge event (fields: ${EVENT_ENVELOPE_FIELDS.join(', ')})` });
+  }
+  if (compiled?.literalOr) {
+    const literal = new Set(paths.filter((path) => path.split('.').includes('$or')).map((path) => path.slice(0, path.indexOf('$or') + 3)));
+    for (const path of literal) {
+      problems.push({
+        field: `eventPattern.${path}`,
+        message: 'is not a valid "$or" (an array of at least two pattern objects, without operator names as fields), so EventBridge reads it as a field literally named "$or" that events do not have',
+      });
     }
   }
   const length = JSON.stringify(pattern).length;
@@ -437,6 +464,19 @@ function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string,
         `service ${quote(service.name)}`,
         'rules',
         `${ruleCount} rules on one bus exceed EventBridge's default quota of ${RULES_PER_BUS_DEFAULT_QUOTA} rules per event bus (adjustable through Service Quotas; this check assumes the default)`,
+      ),
+    );
+  }
+  const wildcardRules = rules.filter((rule) => {
+    const compiled = isRecord(rule.value.eventPattern) ? compiledPattern(rule.value.eventPattern) : undefined;
+    return compiled !== undefined && usesWildcards(compiled);
+  });
+  if (wildcardRules.length > WILDCARD_RULES_PER_BUS_QUOTA) {
+    problems.push(
+      catalogProblem(
+        `service ${quote(service.name)}`,
+        'rules',
+        `${wildcardRules.length} rules on one bus use wildcards; EventBridge allows at most ${WILDCARD_RULES_PER_BUS_QUOTA} such rules per event bus (not adjustable)`,
       ),
     );
   }

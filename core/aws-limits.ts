@@ -16,6 +16,8 @@
 export const EVENT_PATTERN_MAX_LENGTH = 2048;
 /** Default quota "Rules per event bus" (adjustable through Service Quotas). */
 export const RULES_PER_BUS_DEFAULT_QUOTA = 300;
+/** Quota "Rules containing wildcards": 30 rules per event bus whose patterns use wildcards; not adjustable. */
+export const WILDCARD_RULES_PER_BUS_QUOTA = 30;
 /** PutEvents `DetailType` is a free-form string of at most 128 characters. */
 export const DETAIL_TYPE_MAX_LENGTH = 128;
 /** PutRule `Description` is at most 512 characters. */

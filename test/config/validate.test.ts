@@ -443,6 +443,55 @@ const catalogCases: BadCase[] = [
     expected: ['catalog: service "seat", rule "notify-booking-confirmed": eventPattern.detail.seats[0].numeric: the value after ">" must be a number, got "two"'],
   },
   {
+    name: 'pattern with a cidr EventBridge refuses (/32: event-ruler takes fewer than 32 mask bits)',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { clientIp: [{ cidr: '203.0.113.7/32' }] }),
+    expected: ['catalog: service "booking", rule "charge-payment": eventPattern.detail.clientIp[0].cidr: "203.0.113.7/32": IPv4 mask bits must be < 32'],
+  },
+  {
+    name: 'pattern with a wildcard EventBridge finds too complex',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { bus: [{ wildcard: '*:*:*:*:*:event-bus/*' }] }),
+    expected: [
+      'catalog: service "booking", rule "charge-payment": eventPattern: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character (complexity over 10, the most EventBridge allows)',
+    ],
+  },
+  {
+    name: 'pattern with an anything-but list mixing strings and numbers',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { state: [{ 'anything-but': ['held', 0] }] }),
+    expected: ['catalog: service "booking", rule "charge-payment": eventPattern.detail.state[0].anything-but: "anything-but" list must hold only strings or only numbers, not both'],
+  },
+  {
+    name: 'pattern with a bad "$or" alternative',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { $or: [{ total: [{ numeric: ['>', 0] }] }, { total: [{ numeric: ['<'] }] }] }),
+    expected: ['catalog: service "booking", rule "charge-payment": eventPattern.detail.$or[1].total[0].numeric: the value after "<" must be a number, got nothing'],
+  },
+  {
+    name: 'pattern whose "$or" EventBridge would read as a field named "$or"',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { $or: ['held', { prefix: 'cancel' }] }),
+    expected: [
+      'catalog: service "booking", rule "charge-payment": eventPattern.detail.$or: is not a valid "$or" (an array of at least two pattern objects, without operator names as fields), so EventBridge reads it as a field literally named "$or" that events do not have',
+    ],
+  },
+  {
+    name: 'pattern on a field events do not have, inside "$or"',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.$or = [{ detail: { total: [1] } }, { details: { total: [2] } }]),
+    expected: [
+      'catalog: service "booking", rule "charge-payment": eventPattern.details: is not a field of an EventBridge event (fields: version, id, detail-type, source, account, time, region, resources, detail)',
+    ],
+  },
+  {
+    name: 'more than 30 rules with wildcards on one bus',
+    mutate: (d) => {
+      for (let i = 0; i < 31; i += 1) {
+        service(d, 'booking').rules.push({
+          name: `charge-${i}`,
+          eventPattern: { 'detail-type': [`Booking${i}`], detail: { ref: [{ wildcard: `order-${i}-*` }] } },
+          target: { service: 'payment', task: 'charge' },
+        });
+      }
+    },
+    expected: ['catalog: service "booking": rules: 31 rules on one bus use wildcards; EventBridge allows at most 30 such rules per event bus (not adjustable)'],
+  },
+  {
     name: 'more than 300 rules on one bus',
     mutate: (d) => {
       for (let i = 0; i < 300; i += 1) {
@@ -558,6 +607,21 @@ describe('boundaries that are still valid', () => {
       (d) => {
         for (let i = 0; i < 299; i += 1) {
           service(d, 'booking').rules.push({ name: `charge-${i}`, eventPattern: { 'detail-type': [`Booking${i}`] }, target: { service: 'payment', task: 'charge' } });
+        }
+      },
+    ],
+    ['a dotted pattern key (EventBridge reads {"detail.total": ..} as detail → total)', (d) => (rule(d, 'booking', 'charge-payment').eventPattern['detail.total'] = [{ numeric: ['>', 0] }])],
+    ['a wildcard at complexity 10, the most EventBridge allows', (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { bus: [{ wildcard: '*:*:*:*:*:event-bus/' }] })],
+    ['a /31 cidr', (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { clientIp: [{ cidr: '203.0.113.6/31' }] })],
+    [
+      'exactly 30 rules with wildcards on one bus',
+      (d) => {
+        for (let i = 0; i < 30; i += 1) {
+          service(d, 'booking').rules.push({
+            name: `charge-${i}`,
+            eventPattern: { 'detail-type': [`Booking${i}`], detail: { ref: [{ wildcard: `order-${i}-*` }] } },
+            target: { service: 'payment', task: 'charge' },
+          });
         }
       },
     ],
