@@ -7,7 +7,7 @@
  *
  * The limit is `EVENT_PATTERN_MAX_COMPLEXITY` (core/aws-limits.ts, with the evidence for it).
  *
- * Pure: no dependencies beyond the JSON helpers.
+ * Pure: no dependencies beyond the JSON helpers and the AWS limits.
  */
 import { EVENT_PATTERN_MAX_COMPLEXITY } from './aws-limits';
 import { javaUtf8 } from './event-pattern-json';
