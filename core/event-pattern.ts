@@ -596,7 +596,15 @@ function isCompiled(pattern: EventPattern | CompiledPattern): pattern is Compile
  * for an invalid pattern. An event that is not a JSON object matches nothing.
  */
 export function matchesPattern(pattern: EventPattern | CompiledPattern, event: unknown): boolean {
-  return matchesNode(compiled(pattern), toJsonNode(event));
+  const rule = compiled(pattern);
+  let node: JsonNode;
+  try {
+    node = toJsonNode(event);
+  } catch (error) {
+    if (error instanceof JsonTextError) return false; // no JSON form, or nested deeper than Jackson reads
+    throw error;
+  }
+  return matchesNode(rule, node);
 }
 
 /** As `matchesPattern`, for an event given as JSON text (number spellings and duplicate keys kept). */

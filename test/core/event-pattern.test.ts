@@ -555,6 +555,10 @@ describe('pattern structure', () => {
     expect(matchesPattern(pattern, ['a'])).toBe(false);
     expect(matchesEventText(pattern, '"source"')).toBe(false);
     expect(matchesEventText(pattern, '{not json')).toBe(false);
+    expect(matchesPattern(pattern, undefined)).toBe(false);
+    let deep: unknown = {};
+    for (let depth = 0; depth < 1001; depth++) deep = { source: deep };
+    expect(matchesPattern(pattern, deep)).toBe(false);
   });
 });
 
