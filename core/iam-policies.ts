@@ -20,6 +20,7 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   DeliverExecutionLogs:
     'CloudWatch Logs vended-log delivery actions (CreateLogDelivery, ..., DescribeLogGroups) support no resource types: AWS requires "*"',
   SendXRayTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource types: AWS requires "*"',
+  EcrAuthorizationToken: 'ecr:GetAuthorizationToken logs in to the whole registry and supports no resource types: AWS requires "*"',
 };
 
 /** Trust policy of the role a rule's target uses: EventBridge, on behalf of this account only. */
@@ -196,6 +197,33 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): Policy
     Resource: queueArn,
     Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
   });
+}
+
+/**
+ * The images workflow's role in an environment's account: log in to the registry, push to exactly
+ * the catalog's repositories, and read their images (the workflow checks whether a commit's tag is
+ * already there before pushing). Per "IAM permissions for pushing an image to an Amazon ECR private
+ * repository" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html), plus
+ * DescribeImages. No delete: images leave only by the repositories' lifecycle policy.
+ */
+export function imagePushPolicy(region: string, accountId: string, repositories: readonly string[]): PolicyDocument {
+  return document(
+    { Sid: 'EcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    {
+      Sid: 'PushTaskImages',
+      Effect: 'Allow',
+      Action: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+        'ecr:DescribeImages',
+      ],
+      Resource: unique(repositories).sort().map((repository) => arns.ecrRepository(region, accountId, repository)),
+    },
+  );
 }
 
 /** Statements whose Resource is or contains `*` alone (used by tests to hold the line). */

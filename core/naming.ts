@@ -45,6 +45,13 @@ export const tfIdentifier = (name: string): string => name.replace(/[^A-Za-z0-9_
 /** ECS cluster of an environment. */
 export const clusterName = (env: string): string => `${env}-services`;
 
+/**
+ * The Dockerfile stage that builds an ECR repository's image: `booking-saga/payment` →
+ * `booking-saga--payment`. ECR names never hold `--` (single separators only), so no two
+ * repositories share a stage; stage names may not hold `/`.
+ */
+export const imageBuildTarget = (repository: string): string => repository.replaceAll('/', '--');
+
 /** SNS topic receiving every alarm of an environment. */
 export const alarmTopicName = (env: string): string => `${env}-alarms`;
 
@@ -58,7 +65,11 @@ export const arns = {
   taskDefinitionFamily: (region: string, account: string, family: string) =>
     `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
   snsTopic: (region: string, account: string, topic: string) => `arn:aws:sns:${region}:${account}:${topic}`,
+  ecrRepository: (region: string, account: string, repository: string) => `arn:aws:ecr:${region}:${account}:repository/${repository}`,
 };
+
+/** The registry host of an account's private ECR in a region (ECR's repository URLs start with it). */
+export const ecrRegistry = (region: string, account: string): string => `${account}.dkr.ecr.${region}.amazonaws.com`;
 
 /** Outputs of the base stack that service stacks (through remote state) and the local runner read. */
 export const BASE_OUTPUTS = {

@@ -71,7 +71,8 @@ export const ALLOWED_PACKAGES: Readonly<Record<Layer, readonly string[]>> = {
   local: ['node:*', '@aws-sdk/*', 'aws-local-stepfunctions'],
   // jsdiff: the line diffs of policies and state machine definitions (a pure library, no I/O).
   'plan-review': ['diff'],
-  delivery: ['node:*'],
+  // esbuild: `npm run build:tasks` bundles the task programs (delivery/build-tasks.ts).
+  delivery: ['node:*', 'esbuild'],
   entry: ['*'],
   test: ['*'],
 };
