@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseBenchArgs } from '../../scripts/bench';
 import { parseBootstrapArgs } from '../../scripts/bootstrap-state';
 import { parseBuildTasksArgs } from '../../scripts/build-tasks';
+import { parseLintArgs } from '../../scripts/lint-dockerfile';
 import { parseOptions as parseEmitArgs } from '../../scripts/emit';
 import { parsePlanArgs } from '../../scripts/plan';
 import { parseSummaryArgs } from '../../scripts/plan-summary';
@@ -16,7 +17,7 @@ import { parseLocalArgs } from '../../local/cli';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
+const SCRIPTS = ['bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -53,6 +54,7 @@ describe('--name=value is --name value', () => {
     ['emit', () => parseEmitArgs(['--env=dev', '--service=booking', '--detail-type=BookingCreated']), () => parseEmitArgs(['--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated'])],
     ['bench', () => parseBenchArgs(['--runs=2', '--only=example']), () => parseBenchArgs(['--runs', '2', '--only', 'example'])],
     ['build:tasks', () => parseBuildTasksArgs(['--out=build/x']), () => parseBuildTasksArgs(['--out', 'build/x'])],
+    ['lint:dockerfile', () => parseLintArgs(['--file=Other.Dockerfile']), () => parseLintArgs(['--file', 'Other.Dockerfile'])],
   ])('%s', (_script, withEquals, withSpace) => {
     expect(withEquals()).toEqual(withSpace());
   });
