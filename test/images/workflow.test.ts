@@ -121,7 +121,8 @@ describe('images.yml', () => {
       expect(run.match(/docker push/g)).toHaveLength(1);
       expect(run).toContain('if [[ "$head" != "$GITHUB_SHA" ]]; then');
       expect(run).toContain('head="$(gh api "repos/$GITHUB_REPOSITORY/commits/main" --jq .sha)"');
-      expect(run).toContain('aws ecr put-image --repository-name "$repository" --image-tag "$moving" --image-manifest "$manifest"');
+      expect(run).toContain('aws ecr put-image --repository-name "$repository" --image-tag "$moving" --image-manifest "$manifest" --image-manifest-media-type "$media_type"');
+      expect(run).toContain(`--query 'images[0].imageManifestMediaType'`);
       expect(run).toContain('set -euo pipefail');
     });
   });
