@@ -27,8 +27,8 @@ COPY scripts/build-tasks.ts scripts/
 RUN npm run build:tasks
 
 # What every task image shares: Node and nothing else of this repository. No node_modules: each
-# bundle carries its packages. No HEALTHCHECK: these are one-shot tasks, and ECS neither runs an
-# image's HEALTHCHECK nor stops a standalone task for one (docs/images.md).
+# bundle carries its packages. No HEALTHCHECK: these are one-shot tasks, and ECS neither monitors
+# an image's HEALTHCHECK nor stops a standalone task for one (docs/images.md).
 FROM node:24.18.0-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d AS runtime
 # Stack traces name the TypeScript lines, through the source map beside each bundle.
 ENV NODE_OPTIONS=--enable-source-maps

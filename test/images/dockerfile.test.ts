@@ -22,12 +22,20 @@ const ROOT = join(__dirname, '..', '..');
 const dockerfileText = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const dockerignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8');
 const stages = parseStages(dockerfileText);
+const { images } = taskImages(bookingSaga);
+/** The stage an image needs, as the Dockerfile should hold it (printed when it is missing). */
+const expectedStage = (image: (typeof images)[number]): string =>
+  [
+    `FROM runtime AS ${image.target}`,
+    `COPY --from=build ${image.bundles.flatMap((b) => [`/build/dist/${b}.js`, `/build/dist/${b}.js.map`]).join(' ')} dist/`,
+    `CMD ${JSON.stringify(image.command).replaceAll('","', '", "')}`,
+  ].join('\n');
 const stage = (name: string): Stage => {
   const found = stages.find((s) => s.name === name);
-  if (!found) throw new Error(`no stage ${name} in the Dockerfile (stages: ${stages.map((s) => s.name).join(', ')})`);
+  const image = images.find((i) => i.target === name);
+  if (!found) throw new Error(`no stage ${name} in the Dockerfile (stages: ${stages.map((s) => s.name).join(', ')})${image ? `; add:\n\n${expectedStage(image)}\n` : ''}`);
   return found;
 };
-const { images } = taskImages(bookingSaga);
 const keywordsOf = (s: Stage) => s.instructions.map((i) => i.keyword);
 
 describe('the support parsers', () => {
@@ -56,7 +64,13 @@ describe('the support parsers', () => {
 
 describe('stages', () => {
   it('are the build stage, the shared runtime and one per image repository of the catalog', () => {
+    for (const image of images) stage(image.target);
     expect(stages.map((s) => s.name)).toEqual(['build', 'runtime', ...images.map((image) => image.target)]);
+  });
+
+  it('each image stage reads as the catalog says', () => {
+    const text = parseInstructions(dockerfileText).map((i) => `${i.keyword} ${i.args}`).join('\n');
+    for (const image of images) expect(text).toContain(expectedStage(image));
   });
 
   it.each(images.map((image) => [image.target, image] as const))('%s: copies exactly its bundles and their maps from the build stage; CMD is the catalog\'s command', (target, image) => {
