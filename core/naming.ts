@@ -6,7 +6,37 @@
 /** Stack names are `<env>-<name>` so that `cdktf deploy 'dev-*'` deploys one environment. */
 export const stackName = (env: string, name: string): string => `${env}-${name}`;
 export const baseStackName = (env: string): string => stackName(env, 'base');
+export const monitoringStackName = (env: string): string => stackName(env, 'monitoring');
 export const serviceStackName = (env: string, service: string): string => stackName(env, service);
+
+/**
+ * Every stack the app creates for an environment: its monitoring stack, its base (managed bases
+ * only) and one stack per catalog service. Validation checks these names against each other.
+ */
+export const environmentStackNames = (env: string, services: readonly string[], managedBase: boolean): string[] => [
+  monitoringStackName(env),
+  ...(managedBase ? [baseStackName(env)] : []),
+  ...services.map((service) => serviceStackName(env, service)),
+];
+
+/**
+ * The account-level stack with GitHub's OIDC provider and the CI roles of one AWS account. It
+ * belongs to no environment: neither `--env` nor the `'<env>-*'` glob selects it (validation
+ * refuses an environment named so that it would).
+ */
+export const ciRolesStackName = (accountId: string): string => `ci-roles-${accountId}`;
+
+/** S3 state key of a stack: `<env>/<stack>.tfstate`; the CI roles stack's own state: `ci/<stack>.tfstate`. */
+export const stateKey = (env: string, stack: string): string => `${env}/${stack}.tfstate`;
+export const ciStateKey = (stack: string): string => `ci/${stack}.tfstate`;
+
+/**
+ * Where the deploy workflow keeps the saved plans between its plan and apply jobs: in the
+ * environment's state bucket, under a prefix only the release-plan role may write and only the
+ * deploy role may read (core/ci-roles.ts).
+ */
+export const SAVED_PLANS_PREFIX = 'saved-plans';
+export const savedPlansPrefix = (env: string): string => `${SAVED_PLANS_PREFIX}/${env}/`;
 
 /** Each service owns one bus. */
 export const busName = (env: string, service: string): string => `${env}-${service}`;

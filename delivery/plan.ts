@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STACK_ERROR_SUFFIX, type StackError } from '../plan-review';
-import { orderStacks, readManifest } from '../tooling/cdktf-out';
+import { readEnvironmentStacks } from '../tooling/cdktf-out';
 import { runTerraform, tailLines } from '../tooling/terraform';
 
 export interface TerraformStep {
@@ -70,7 +70,7 @@ export interface PlanEnvironmentOptions {
 
 /** Plans every stack of the environment in dependency order; throws `CdktfOutError` before planning anything when the output is unusable. */
 export const planEnvironment = (options: PlanEnvironmentOptions): StackResult[] => {
-  const stacks = orderStacks(readManifest(options.cdktfOut), options.env);
+  const stacks = readEnvironmentStacks(options.cdktfOut, options.env);
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   for (const stack of stacks) {

@@ -61,6 +61,7 @@ export function configurationProblems(catalog: Catalog, environments: readonly E
   return [
     ...catalogProblems(catalog),
     ...duplicateEnvironmentNames(environments),
+    ...overlappingStackNames(environments, tasks),
     ...environments.flatMap((env, index) => environmentProblems(env, index, tasks)),
   ];
 }
@@ -522,6 +523,35 @@ function environmentProblems(env: unknown, index: number, tasks: CatalogTasks): 
   if (!isRecord(env)) return shape;
   const cross = crossFieldProblems(env, tasks).map(({ path, message }) => line(label, formatPath(path), message));
   return [...shape, ...cross];
+}
+
+/**
+ * Stack names are `<environment>-<stack>`, and `cdktf deploy '<env>-*'` deploys an environment by
+ * that prefix. An environment whose `<name>-` begins another environment's stack names (`dev` beside
+ * `dev-eu`), or the account-level CI roles stack (`ci-roles-<account>`), would deploy those too; and
+ * two environments could even produce the same stack name. Refused, naming the stacks it would take.
+ */
+function overlappingStackNames(environments: readonly unknown[], tasks: CatalogTasks): string[] {
+  const services = [...tasks.byService.keys()];
+  const owners = new Map<string, string>();
+  for (const env of environments.filter(isRecord)) {
+    if (typeof env.name !== 'string') continue;
+    const managed = isRecord(env.base) && env.base.kind === 'managed';
+    for (const stack of names.environmentStackNames(env.name, services, managed)) if (!owners.has(stack)) owners.set(stack, `environment ${quote(env.name)}`);
+    if (typeof env.accountId === 'string') owners.set(names.ciRolesStackName(env.accountId), 'the CI roles of its account');
+  }
+  const problems: string[] = [];
+  for (const env of environments.filter(isRecord)) {
+    if (typeof env.name !== 'string') continue;
+    const own = `environment ${quote(env.name)}`;
+    const taken = [...owners].filter(([stack, owner]) => owner !== own && stack.startsWith(`${env.name}-`));
+    if (taken.length === 0) continue;
+    const byOwner = [...new Set(taken.map(([, owner]) => owner))].map((owner) => `${owner} (${taken.filter(([, o]) => o === owner).map(([stack]) => stack).join(', ')})`);
+    problems.push(
+      line(own, 'name', `"${env.name}-*" also matches the stacks of ${byOwner.join(' and ')}: stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`),
+    );
+  }
+  return problems;
 }
 
 function duplicateEnvironmentNames(environments: readonly unknown[]): string[] {

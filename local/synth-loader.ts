@@ -10,7 +10,7 @@
  * `<base:cluster_arn>`. The local runner needs names, not real ARNs.
  */
 import { type EventPattern, validatePattern } from '../core/event-pattern';
-import { CdktfOutError, parseJsonObject, readManifest, readStackJson, stacksOfEnvironment } from '../tooling/cdktf-out';
+import { CdktfOutError, environmentsOf, parseJsonObject, readManifest, readStackJson, recordedEnvironments, stacksOfEnvironment } from '../tooling/cdktf-out';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
 export interface LoadedBus {
@@ -81,11 +81,12 @@ export function loadSynthesizedEnvironment(outdir: string, environment: string):
 
 function loadFromOutput(outdir: string, environment: string): LoadedEnvironment {
   const manifest = readManifest(outdir);
-  const selected = stacksOfEnvironment(manifest, environment)
+  const environmentOf = recordedEnvironments(outdir);
+  const selected = stacksOfEnvironment(manifest, environment, environmentOf)
     // Code-unit order, as `Array.prototype.sort` gives for plain names.
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (selected.length === 0) {
-    const known = [...new Set(Object.keys(manifest.stacks).map((name) => name.split('-')[0]))].join(', ') || 'none';
+    const known = environmentsOf(manifest, environmentOf).join(', ') || 'none';
     throw new SynthOutputError(
       `${outdir}: no stacks for environment "${environment}" (environments with stacks: ${known}). Synthesize it first: npm run local -- --env ${environment}`,
     );

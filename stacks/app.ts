@@ -1,10 +1,11 @@
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
 import { validateConfiguration } from '../environments/validate';
 import { remoteState } from './backend';
 import { BaseStack } from './base-stack';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
+import { ENVIRONMENT_METADATA_PATH } from '../tooling/cdktf-out';
 import { relativeModulesContext } from '../tooling/hcl-modules';
 import { MonitoringStack } from './monitoring-stack';
 import { baseStackName } from '../core/naming';
@@ -41,9 +42,16 @@ export function buildApp(options: BuildAppOptions): App {
   return app;
 }
 
+/** Records in the stack's `cdk.tf.json` which environment it belongs to: readers select by it, not by name. */
+export function recordEnvironment(stack: TerraformStack, env: string): void {
+  stack.addOverride(ENVIRONMENT_METADATA_PATH, env);
+}
+
 function addEnvironment(app: App, env: EnvironmentConfig, catalog: Catalog): void {
   const monitoring = new MonitoringStack(app, env);
+  recordEnvironment(monitoring, env.name);
   const baseStack = isManaged(env) ? new BaseStack(app, env, catalog) : undefined;
+  if (baseStack) recordEnvironment(baseStack, env.name);
   for (const service of catalog.services) {
     const stack = new ServiceStack(app, {
       env,
@@ -56,6 +64,7 @@ function addEnvironment(app: App, env: EnvironmentConfig, catalog: Catalog): voi
         throw new Error(`environment "${env.name}": base.kind: unknown`);
       },
     });
+    recordEnvironment(stack, env.name);
     stack.addDependency(monitoring);
     if (baseStack) stack.addDependency(baseStack);
   }

@@ -1,6 +1,7 @@
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types';
+import { stateKey } from '../core/naming';
 
 /**
  * Where local state lives, relative to a stack's working directory (`cdktf.out/stacks/<stack>`):
@@ -10,12 +11,10 @@ import type { EnvironmentConfig } from '../environments/types';
  */
 export const localStatePath = (stack: string): string => `../../../.terraform-state/${stack}.tfstate`;
 
-/** S3 state key: `<env>/<stack>.tfstate`. */
-export const stateKey = (env: string, stack: string): string => `${env}/${stack}.tfstate`;
-
 /**
  * S3 backend from the environment's config, with native S3 locking (`use_lockfile`, Terraform ≥ 1.10)
- * and encryption; a local backend when the environment names no bucket (the offline default).
+ * and encryption; a local backend when the environment names no bucket: only for an environment
+ * that no workflow plans or deploys (a runner's local state is gone when its job ends; test/workflows.test.ts).
  */
 export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, name: string): void {
   const backend = env.stateBackend;

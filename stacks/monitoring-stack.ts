@@ -8,10 +8,8 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types';
 import { configureBackend } from './backend';
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from '../core/monitoring-policies';
-import { alarmTopicName, arns, stackName } from '../core/naming';
+import { alarmTopicName, arns, monitoringStackName } from '../core/naming';
 import { awsProvider } from './provider';
-
-export const monitoringStackName = (env: string): string => stackName(env, 'monitoring');
 
 /**
  * `<env>-monitoring`: the SNS topic every alarm of the environment goes to. Its own stack because an

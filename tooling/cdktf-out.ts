@@ -53,26 +53,57 @@ export const parseManifest = (json: unknown): CdktfManifest => {
   return json as unknown as CdktfManifest;
 };
 
-/** Stacks of one environment: every stack named `<env>-…`. */
-export const stacksOfEnvironment = (manifest: CdktfManifest, env: string): ManifestStack[] =>
-  Object.entries(manifest.stacks)
-    .filter(([name]) => name.startsWith(`${env}-`))
-    .map(([name, stack]) => ({ ...stack, name }));
+/**
+ * Where each stack of an environment records the environment it belongs to in its `cdk.tf.json`:
+ * `"//": { "metadata": { "environment": "<env>" } }`. `"//"` is Terraform's JSON comment key, so
+ * Terraform ignores it. Selecting by this field is exact: `dev` never takes a `dev-eu-*` stack, and
+ * the account-level CI roles stack belongs to no environment.
+ */
+export const ENVIRONMENT_METADATA_PATH = '//.metadata.environment';
+
+/** The environment a stack recorded, or undefined (a stack of no environment, or an older synth). */
+export function recordedEnvironment(json: unknown): string | undefined {
+  const comment = isRecord(json) ? json['//'] : undefined;
+  const metadata = isRecord(comment) ? comment.metadata : undefined;
+  const environment = isRecord(metadata) ? metadata.environment : undefined;
+  return typeof environment === 'string' ? environment : undefined;
+}
+
+/** How a reader learns a stack's environment: from its `cdk.tf.json` on disk, or from a map in tests. */
+export type EnvironmentOf = (stack: ManifestStack) => string | undefined;
+
+/** The environments the stacks of `outdir` recorded, read from each stack's `cdk.tf.json`. */
+export const recordedEnvironments = (outdir: string): EnvironmentOf => (stack) => recordedEnvironment(readStackJson(outdir, stack));
+
+const stacksOf = (manifest: CdktfManifest): ManifestStack[] => Object.entries(manifest.stacks).map(([name, stack]) => ({ ...stack, name }));
+
+/** Stacks of one environment, in manifest order: exactly those that recorded `env`, whatever their names. */
+export const stacksOfEnvironment = (manifest: CdktfManifest, env: string, environmentOf: EnvironmentOf): ManifestStack[] =>
+  stacksOf(manifest).filter((stack) => environmentOf(stack) === env);
+
+/** Every environment some stack of the manifest recorded, in manifest order. */
+export const environmentsOf = (manifest: CdktfManifest, environmentOf: EnvironmentOf): string[] => [
+  ...new Set(stacksOf(manifest).flatMap((stack) => environmentOf(stack) ?? [])),
+];
 
 /**
  * Topological order (dependencies first); ties keep manifest order so the output is stable.
  * Throws on a dependency that is not a stack of the manifest, one outside the environment, or a cycle.
  */
-export const orderStacks = (manifest: CdktfManifest, env: string): ManifestStack[] => {
-  const all = Object.entries(manifest.stacks).map(([name, stack]) => ({ ...stack, name }));
+export const orderStacks = (manifest: CdktfManifest, env: string, environmentOf: EnvironmentOf): ManifestStack[] => {
+  const all = stacksOf(manifest);
   const byPath = new Map<string, string>();
   for (const stack of all) {
     byPath.set(stack.name, stack.name);
     if (stack.constructPath) byPath.set(stack.constructPath, stack.name);
   }
-  const selected = stacksOfEnvironment(manifest, env);
+  const selected = stacksOfEnvironment(manifest, env, environmentOf);
   if (selected.length === 0) {
-    throw new CdktfOutError(`environment ${env}: no stacks named "${env}-*" in the manifest (found: ${all.map((s) => s.name).join(', ') || 'none'})`);
+    const found = environmentsOf(manifest, environmentOf);
+    throw new CdktfOutError(
+      `environment ${env}: no stack of the manifest belongs to it (environments found: ${found.join(', ') || 'none'}; ` +
+        `each stack records its environment in cdk.tf.json at ${ENVIRONMENT_METADATA_PATH}: synthesize again)`,
+    );
   }
   const inEnv = new Set(selected.map((s) => s.name));
   const deps = new Map<string, string[]>();
@@ -100,6 +131,11 @@ export const orderStacks = (manifest: CdktfManifest, env: string): ManifestStack
   }
   return ordered;
 };
+
+/** The stacks of environment `env` in `outdir`, dependencies first (`readManifest` and `orderStacks`). */
+export function readEnvironmentStacks(outdir: string, env: string): ManifestStack[] {
+  return orderStacks(readManifest(outdir), env, recordedEnvironments(outdir));
+}
 
 /** The manifest of the output directory `outdir`, checked as `parseManifest` does. */
 export function readManifest(outdir: string): CdktfManifest {

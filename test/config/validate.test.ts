@@ -112,6 +112,27 @@ const environmentCases: BadCase[] = [
     expected: ['environment "dev": name: is used by 2 environments; environment names must be unique'],
   },
   {
+    name: 'an environment whose name and "-" begin another environment\'s stacks (dev beside dev-eu)',
+    mutate: (d) => (d.envs.staging.name = 'dev-eu'),
+    expected: [
+      'environment "dev": name: "dev-*" also matches the stacks of environment "dev-eu" (dev-eu-monitoring, dev-eu-base, dev-eu-booking, dev-eu-payment, dev-eu-seat, dev-eu-notification, dev-eu-compensation): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
+    ],
+  },
+  {
+    name: 'an environment whose stacks the other one would take, whichever is listed first',
+    mutate: (d) => (d.envs.dev.name = 'staging-b'),
+    expected: [
+      'environment "staging": name: "staging-*" also matches the stacks of environment "staging-b" (staging-b-monitoring, staging-b-base, staging-b-booking, staging-b-payment, staging-b-seat, staging-b-notification, staging-b-compensation): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
+    ],
+  },
+  {
+    name: 'an environment named so that it would take the account\'s CI roles stack',
+    mutate: (d) => (d.envs.dev.name = 'ci-roles'),
+    expected: [
+      'environment "ci-roles": name: "ci-roles-*" also matches the stacks of the CI roles of its account (ci-roles-111111111111, ci-roles-222222222222, ci-roles-333333333333, ci-roles-444444444444): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
+    ],
+  },
+  {
     name: 'environment name with upper case and underscore',
     mutate: (d) => (d.envs.dev.name = 'Dev_1'),
     expected: ['environment "Dev_1": name: "Dev_1" must be lower-case letters, digits and single dashes, starting with a letter and not ending with a dash'],

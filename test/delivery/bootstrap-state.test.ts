@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapCommands, bootstrapConfig, moduleSource } from '../../delivery/bootstrap-state';
+import { bootstrapCommands, bootstrapConfig, findStateEnvironment, moduleSource } from '../../delivery/bootstrap-state';
 import { findEnvironment, parseBootstrapArgs } from '../../scripts/bootstrap-state';
 import { installedTerraform, runTerraform, terraformEnvironment } from '../../tooling/terraform';
 
@@ -26,8 +26,14 @@ describe('bootstrap:state', () => {
     expect((bootstrapConfig(findEnvironment('staging'), './m') as any).module.state_bucket).not.toHaveProperty('kms_key_arn');
   });
 
-  it('dev has no bucket to create; unknown environments are named', () => {
-    expect(() => findEnvironment('dev')).toThrow('environment dev has no stateBackend: its state stays in a local backend, there is no bucket to create');
+  it('dev has its bucket too (in its own account and region); an environment without one has none to create; unknown environments are named', () => {
+    const dev = findEnvironment('dev');
+    expect(bootstrapConfig(dev, './m') as any).toMatchObject({
+      provider: { aws: [{ region: 'ap-southeast-1', allowed_account_ids: ['111111111111'] }] },
+      module: { state_bucket: { bucket_name: 'booking-saga-tfstate-111111111111' } },
+    });
+    const { stateBackend: _bucket, ...sandbox } = { ...dev, name: 'sandbox' };
+    expect(() => findStateEnvironment('sandbox', [sandbox])).toThrow('environment sandbox has no stateBackend: its state stays in a local backend, there is no bucket to create');
     expect(() => findEnvironment('qa')).toThrow('unknown environment "qa" (known: dev, staging, prod)');
   });
 

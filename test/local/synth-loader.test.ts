@@ -106,7 +106,10 @@ describe('loadSynthesizedEnvironment', () => {
   test('an environment without stacks lists the ones that exist', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', workingDirectory: 'stacks/dev-base', synthesizedStackPath: 'x', dependencies: [] } } }));
+    fs.writeFileSync(path.join(dir, 'x'), JSON.stringify({ '//': { metadata: { environment: 'dev' } } }));
     expect(() => loadSynthesizedEnvironment(dir, 'qa')).toThrow(/no stacks for environment "qa" \(environments with stacks: dev\)/);
+    // Selection is by the recorded environment, not the name: "dev" is not taken for "dev-eu"'s stacks.
+    expect(() => loadSynthesizedEnvironment(dir, 'dev-base')).toThrow(/no stacks for environment "dev-base"/);
     fs.rmSync(dir, { recursive: true });
   });
 

@@ -1,7 +1,7 @@
 /** The pure pieces: line diff, redaction, stack order, terraform steps, preflight. */
 import { terraformSteps } from '../../delivery/plan';
 import { attributeChanges, jsonDiff, lineDiff, redact, stackNameOfFile, unifiedDiff } from '../../plan-review';
-import { CdktfOutError, orderStacks, type CdktfManifest } from '../../tooling/cdktf-out';
+import { CdktfOutError, environmentsOf, orderStacks, recordedEnvironment, stacksOfEnvironment, type CdktfManifest } from '../../tooling/cdktf-out';
 import { awsCredentialSource, findExecutable, preflight } from '../../tooling/preflight';
 
 describe('lineDiff / unifiedDiff', () => {
@@ -50,19 +50,39 @@ const manifest = (stacks: Record<string, string[]>): CdktfManifest => ({
   ),
 });
 
+/** The environment each stack recorded, for hand-made manifests: `dev-eu-*` stacks recorded `dev-eu`. */
+const recorded = (stack: { name: string }): string | undefined => (stack.name.startsWith('dev-eu-') ? 'dev-eu' : stack.name.split('-')[0]);
+
 describe('stack order', () => {
   it('dependencies first, manifest order otherwise, other environments left out', () => {
     const m = manifest({ 'dev-seat': ['dev-base'], 'staging-base': [], 'dev-payment': ['dev-base', 'dev-seat'], 'dev-base': [] });
-    expect(orderStacks(m, 'dev').map((s) => s.name)).toEqual(['dev-base', 'dev-seat', 'dev-payment']);
-    expect(orderStacks(m, 'dev')[0]!.workingDirectory).toBe('stacks/dev-base');
+    expect(orderStacks(m, 'dev', recorded).map((s) => s.name)).toEqual(['dev-base', 'dev-seat', 'dev-payment']);
+    expect(orderStacks(m, 'dev', recorded)[0]!.workingDirectory).toBe('stacks/dev-base');
+  });
+  it('selects by the recorded environment, exactly: dev never takes dev-eu-* stacks, nor a stack of no environment', () => {
+    const m = manifest({ 'dev-base': [], 'dev-eu-base': [], 'dev-eu-seat': ['dev-eu-base'], 'dev-seat': ['dev-base'], 'ci-roles-111111111111': [] });
+    expect(orderStacks(m, 'dev', recorded).map((s) => s.name)).toEqual(['dev-base', 'dev-seat']);
+    expect(orderStacks(m, 'dev-eu', recorded).map((s) => s.name)).toEqual(['dev-eu-base', 'dev-eu-seat']);
+    expect(stacksOfEnvironment(m, 'dev', recorded).map((s) => s.name)).toEqual(['dev-base', 'dev-seat']);
+    const byMetadata = (stack: { name: string }) => (stack.name === 'ci-roles-111111111111' ? undefined : recorded(stack));
+    expect(stacksOfEnvironment(m, 'ci', byMetadata)).toEqual([]);
+    expect(environmentsOf(m, byMetadata)).toEqual(['dev', 'dev-eu']);
+  });
+  it('reads the environment a stack recorded in its cdk.tf.json', () => {
+    expect(recordedEnvironment({ '//': { metadata: { environment: 'dev', stackName: 'dev-base' } } })).toBe('dev');
+    expect(recordedEnvironment({ '//': { metadata: { stackName: 'dev-base' } } })).toBeUndefined();
+    expect(recordedEnvironment({ '//': { metadata: { environment: 7 } } })).toBeUndefined();
+    expect(recordedEnvironment([])).toBeUndefined();
   });
   it('errors: cycle, unknown dependency, cross-environment dependency, no stacks', () => {
-    expect(() => orderStacks(manifest({ 'dev-a': ['dev-b'], 'dev-b': ['dev-a'] }), 'dev')).toThrow(
+    expect(() => orderStacks(manifest({ 'dev-a': ['dev-b'], 'dev-b': ['dev-a'] }), 'dev', recorded)).toThrow(
       new CdktfOutError('environment dev: dependency cycle among stacks dev-a, dev-b'),
     );
-    expect(() => orderStacks(manifest({ 'dev-a': ['dev-zzz'] }), 'dev')).toThrow('environment dev: stack dev-a depends on unknown stack "dev-zzz"');
-    expect(() => orderStacks(manifest({ 'dev-a': ['prod-a'], 'prod-a': [] }), 'dev')).toThrow('depends on prod-a, a stack of another environment');
-    expect(() => orderStacks(manifest({ 'dev-a': [] }), 'qa')).toThrow('environment qa: no stacks named "qa-*" in the manifest (found: dev-a)');
+    expect(() => orderStacks(manifest({ 'dev-a': ['dev-zzz'] }), 'dev', recorded)).toThrow('environment dev: stack dev-a depends on unknown stack "dev-zzz"');
+    expect(() => orderStacks(manifest({ 'dev-a': ['prod-a'], 'prod-a': [] }), 'dev', recorded)).toThrow('depends on prod-a, a stack of another environment');
+    expect(() => orderStacks(manifest({ 'dev-a': [] }), 'qa', recorded)).toThrow(
+      'environment qa: no stack of the manifest belongs to it (environments found: dev; each stack records its environment in cdk.tf.json at //.metadata.environment: synthesize again)',
+    );
   });
   it('terraform steps: non-interactive init, saved plan with a lock timeout, JSON show', () => {
     expect(terraformSteps().map((s) => [s.step, s.args.join(' '), s.captureStdout])).toEqual([

@@ -8,6 +8,10 @@ import { ConfigurationError } from '../../environments/validate';
 import { synthesize } from '../../stacks/app';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { SelectionError } from '../../stacks/select-environments';
+import { environmentStackNames } from '../../core/naming';
+import { recordedEnvironment, recordedEnvironments, stacksOfEnvironment } from '../../tooling/cdktf-out';
+import { existingBaseEnvironment } from '../fixtures/environments';
+import { manifest, stackJson, synthOutDir } from '../support/synth';
 
 const tempOut = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-')), 'out');
 
@@ -26,6 +30,16 @@ describe('synthesize', () => {
     synthesize({ catalog: bookingSaga, environments, outdir, selection: 'staging' });
     const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks).sort();
     expect(stacks).toEqual(['base', 'booking', 'compensation', 'monitoring', 'notification', 'payment', 'seat'].map((s) => `staging-${s}`));
+  });
+
+  it('every stack of an environment records that environment, and the stack names are the ones validation checks', () => {
+    const out = manifest();
+    const envOf = recordedEnvironments(synthOutDir());
+    for (const env of [...environments, existingBaseEnvironment]) {
+      const names = stacksOfEnvironment(out, env.name, envOf).map((stack) => stack.name).sort();
+      expect(names).toEqual(environmentStackNames(env.name, bookingSaga.services.map((s) => s.name), env.base.kind === 'managed').sort());
+      for (const name of names) expect(recordedEnvironment(stackJson(name))).toBe(env.name);
+    }
   });
 
   it('refuses an unknown environment in the selection, naming the known ones', () => {

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { environments } from '../../environments';
+import { configureBackend } from '../../stacks/backend';
 import type { ManagedBaseConfig } from '../../environments/types';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { existingBaseEnvironment } from '../fixtures/environments';
@@ -122,8 +124,18 @@ describe('base stacks', () => {
     });
   });
 
-  it('has a local backend with a relative path when the environment names no bucket (dev)', () => {
-    expect(stackJson('dev-base').terraform.backend).toEqual({ local: { path: '../../../.terraform-state/dev-base.tfstate' } });
+  it('has a local backend with a relative path when the environment names no bucket (an environment no workflow deploys)', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backend-')) });
+    const stack = new TerraformStack(app, 'sandbox-base');
+    const { stateBackend: _bucket, ...sandbox } = { ...environments[0]!, name: 'sandbox' };
+    configureBackend(stack, sandbox, 'sandbox-base');
+    expect(JSON.parse(Testing.synth(stack)).terraform.backend).toEqual({ local: { path: '../../../.terraform-state/sandbox-base.tfstate' } });
+  });
+
+  it('dev keeps its state in S3 like staging and prod: the deploy workflow runs on a fresh runner every time', () => {
+    expect(stackJson('dev-base').terraform.backend).toEqual({
+      s3: { bucket: 'booking-saga-tfstate-111111111111', key: 'dev/dev-base.tfstate', region: 'ap-southeast-1', encrypt: true, use_lockfile: true },
+    });
   });
 
   it('has an encrypted S3 backend with native locking when the environment names a bucket', () => {
