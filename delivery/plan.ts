@@ -1,13 +1,29 @@
 /**
  * Planning an environment: for each of its stacks, in dependency order, `init`, `plan -out` and
  * `show -json` > <out>/<stack>.json. A stack that fails gets <out>/<stack>.error.json (the marker the
- * plan review reads) and the next stack is still planned. `npm run plan` is the command line.
+ * plan review reads) and the next stack is still planned. With a save directory, each plan that may
+ * be applied is kept there with its record for `npm run apply` (delivery/saved-plans.ts).
+ * `npm run plan` is the command line.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STACK_ERROR_SUFFIX, type StackError } from '../plan-review';
-import { readEnvironmentStacks } from '../tooling/cdktf-out';
+import { readEnvironmentStacks, readStackJson, stackJsonPath } from '../tooling/cdktf-out';
 import { runTerraform, tailLines } from '../tooling/terraform';
+import {
+  changedOutputs,
+  DEFERRED_NOTE_FILE,
+  type Deferral,
+  deferrals,
+  deferredNote,
+  type DependencyOutcome,
+  planFilePath,
+  planRecordPath,
+  remoteOutputsRead,
+  sha256OfFile,
+  writePlanRecord,
+  writePlanSet,
+} from './saved-plans';
 
 export interface TerraformStep {
   readonly step: 'init' | 'plan' | 'show';
@@ -33,10 +49,20 @@ export interface StackResult {
   readonly stack: string;
   readonly planFile?: string;
   readonly error?: StackError;
+  /**
+   * Non-empty when the stack reads outputs that a dependency's plan in this run changes (or a
+   * dependency failed): its plan is a preview for review, never applied (delivery/saved-plans.ts).
+   */
+  readonly deferredBy: readonly Deferral[];
+}
+
+export interface PlanStackOptions {
+  /** Write `<stack>.error.json` when Terraform fails (not for a deferred stack's preview: its failure is expected). */
+  readonly errorMarker?: boolean;
 }
 
 /** Runs the three Terraform steps in one stack directory. */
-export const planStack = (binary: string, stack: string, workDir: string, outDir: string): StackResult => {
+export const planStack = (binary: string, stack: string, workDir: string, outDir: string, options: PlanStackOptions = {}): Omit<StackResult, 'deferredBy'> => {
   const planJson = join(outDir, `${stack}.json`);
   let failure: StackError | undefined;
   rmSync(join(workDir, PLAN_FILE), { force: true }); // a stale plan must not be shown for a failed one
@@ -55,7 +81,7 @@ export const planStack = (binary: string, stack: string, workDir: string, outDir
     }
     if (step.captureStdout) writeFileSync(planJson, run.stdout);
   }
-  if (failure) writeFileSync(join(outDir, `${stack}${STACK_ERROR_SUFFIX}`), `${JSON.stringify(failure, null, 2)}\n`);
+  if (failure && options.errorMarker !== false) writeFileSync(join(outDir, `${stack}${STACK_ERROR_SUFFIX}`), `${JSON.stringify(failure, null, 2)}\n`);
   return { stack, ...(existsSync(planJson) ? { planFile: planJson } : {}), ...(failure ? { error: failure } : {}) };
 };
 
@@ -66,17 +92,89 @@ export interface PlanEnvironmentOptions {
   readonly cdktfOut: string;
   /** Where the plans (and error markers) are written. */
   readonly outDir: string;
+  /** Where the saved plans and their records go for `npm run apply` (delivery/saved-plans.ts); none when absent. */
+  readonly saveDir?: string;
+  /** The commit the records name; required with `saveDir`. */
+  readonly commit?: string;
 }
 
-/** Plans every stack of the environment in dependency order; throws `CdktfOutError` before planning anything when the output is unusable. */
+/**
+ * Plans every stack of the environment in dependency order; throws `CdktfOutError` before planning
+ * anything when the output is unusable. A stack that reads outputs a dependency's plan changes is
+ * deferred: planned as a preview (its failure is no error: the dependency may not exist yet) and
+ * recorded as not applicable.
+ */
 export const planEnvironment = (options: PlanEnvironmentOptions): StackResult[] => {
   const stacks = readEnvironmentStacks(options.cdktfOut, options.env);
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
+  const saveDir = options.saveDir === undefined ? undefined : resolve(options.saveDir);
+  if (saveDir) mkdirSync(saveDir, { recursive: true });
   for (const stack of stacks) {
-    // Stale results of an earlier run must not reach the summary.
+    // Stale results of an earlier run must not reach the summary, nor the apply.
     rmSync(join(outDir, `${stack.name}.json`), { force: true });
     rmSync(join(outDir, `${stack.name}${STACK_ERROR_SUFFIX}`), { force: true });
+    if (saveDir) rmSync(planFilePath(saveDir, stack.name), { force: true });
+    if (saveDir) rmSync(planRecordPath(saveDir, stack.name), { force: true });
   }
-  return stacks.map((stack) => planStack(options.binary, stack.name, resolve(options.cdktfOut, stack.workingDirectory), outDir));
+  rmSync(join(outDir, DEFERRED_NOTE_FILE), { force: true });
+
+  const outcomes = new Map<string, DependencyOutcome>();
+  const results: StackResult[] = [];
+  for (const stack of stacks) {
+    const deferredBy = deferrals(remoteOutputsRead(readStackJson(options.cdktfOut, stack)), outcomes);
+    const workDir = resolve(options.cdktfOut, stack.workingDirectory);
+    const result = { ...planStack(options.binary, stack.name, workDir, outDir, { errorMarker: deferredBy.length === 0 }), deferredBy };
+    results.push(result);
+    outcomes.set(
+      stack.name,
+      deferredBy.length > 0 ? { kind: 'deferred' } : result.error || !result.planFile ? { kind: 'failed' } : { kind: 'planned', changedOutputs: changedOutputs(readJson(result.planFile)) },
+    );
+    if (saveDir && (deferredBy.length > 0 || !result.error)) {
+      saveStackPlan(saveDir, { stack: stack.name, environment: options.env, commit: requireCommit(options.commit), workDir, config: stackJsonPath(options.cdktfOut, stack), deferredBy });
+    }
+  }
+
+  const deferred = results.filter((result) => result.deferredBy.length > 0);
+  if (deferred.length > 0) writeFileSync(join(outDir, DEFERRED_NOTE_FILE), deferredNote(options.env, deferred));
+  if (saveDir) {
+    writePlanSet(saveDir, {
+      format: 1,
+      environment: options.env,
+      commit: requireCommit(options.commit),
+      stacks: results.filter((result) => result.deferredBy.length > 0 || !result.error).map((result) => ({ stack: result.stack, applicable: result.deferredBy.length === 0 })),
+      deferred: deferred.map((result) => result.stack),
+    });
+  }
+  return results;
 };
+
+const requireCommit = (commit: string | undefined): string => {
+  if (!commit) throw new Error('planEnvironment: saveDir needs the commit the plans are made from');
+  return commit;
+};
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8')) as unknown;
+
+/** Copies an applicable stack's plan into `saveDir` and writes its record (a deferred stack: the record only). */
+function saveStackPlan(
+  saveDir: string,
+  stack: { stack: string; environment: string; commit: string; workDir: string; config: string; deferredBy: readonly Deferral[] },
+): void {
+  const applicable = stack.deferredBy.length === 0;
+  let planSha256: string | undefined;
+  if (applicable) {
+    copyFileSync(join(stack.workDir, PLAN_FILE), planFilePath(saveDir, stack.stack));
+    planSha256 = sha256OfFile(planFilePath(saveDir, stack.stack));
+  }
+  writePlanRecord(saveDir, {
+    format: 1,
+    stack: stack.stack,
+    environment: stack.environment,
+    commit: stack.commit,
+    configSha256: sha256OfFile(stack.config),
+    ...(planSha256 ? { planSha256 } : {}),
+    applicable,
+    deferredBy: stack.deferredBy,
+  });
+}

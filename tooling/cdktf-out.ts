@@ -151,9 +151,13 @@ export function readManifest(outdir: string): CdktfManifest {
   }
 }
 
+/** Where a stack's `cdk.tf.json` is: the path the manifest gives (`stacks/<name>/cdk.tf.json` by default). */
+export const stackJsonPath = (outdir: string, stack: Pick<ManifestStack, 'name' | 'synthesizedStackPath'>): string =>
+  path.join(outdir, stack.synthesizedStackPath ?? path.join('stacks', stack.name, 'cdk.tf.json'));
+
 /** A stack's `cdk.tf.json`, at the path the manifest gives (`stacks/<name>/cdk.tf.json` by default). */
 export function readStackJson(outdir: string, stack: Pick<ManifestStack, 'name' | 'synthesizedStackPath'>): TerraformJson {
-  const file = path.join(outdir, stack.synthesizedStackPath ?? path.join('stacks', stack.name, 'cdk.tf.json'));
+  const file = stackJsonPath(outdir, stack);
   if (!fs.existsSync(file)) throw new CdktfOutError(`stack ${stack.name}: ${file} (from manifest.json) does not exist`);
   return parseJsonObject(fs.readFileSync(file, 'utf8'), `stack ${stack.name}: ${file}`) as unknown as TerraformJson;
 }

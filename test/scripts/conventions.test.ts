@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseApplyArgs } from '../../scripts/apply';
 import { parseBenchArgs } from '../../scripts/bench';
 import { parseBootstrapArgs } from '../../scripts/bootstrap-state';
 import { parseBuildTasksArgs } from '../../scripts/build-tasks';
@@ -17,7 +18,7 @@ import { parseLocalArgs } from '../../local/cli';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
+const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,7 +48,8 @@ describe('every script', () => {
 
 describe('--name=value is --name value', () => {
   it.each([
-    ['plan', () => parsePlanArgs(['--env=staging', '--out=p', '--cdktf-out=o']), () => parsePlanArgs(['--env', 'staging', '--out', 'p', '--cdktf-out', 'o'])],
+    ['plan', () => parsePlanArgs(['--env=staging', '--out=p', '--save=s', '--cdktf-out=o']), () => parsePlanArgs(['--env', 'staging', '--out', 'p', '--save', 's', '--cdktf-out', 'o'])],
+    ['apply', () => parseApplyArgs(['--env=staging', '--plans=s', '--cdktf-out=o']), () => parseApplyArgs(['--env', 'staging', '--plans', 's', '--cdktf-out', 'o'])],
     ['plan:summary', () => parseSummaryArgs(['a.json', '--title=dev', '--max-chars=2000']), () => parseSummaryArgs(['a.json', '--title', 'dev', '--max-chars', '2000'])],
     ['bootstrap:state', () => parseBootstrapArgs(['--env=prod', '--workdir=w']), () => parseBootstrapArgs(['--env', 'prod', '--workdir', 'w'])],
     ['local', () => parseLocalArgs(['--env=staging', '--event=seat:SeatUpdated', '{"a":1}', '--timeout=5']), () => parseLocalArgs(['--env', 'staging', '--event', 'seat:SeatUpdated', '{"a":1}', '--timeout', '5'])],
