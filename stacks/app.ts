@@ -4,6 +4,8 @@ import type { EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '.
 import { validateConfiguration } from '../environments/validate';
 import { remoteState } from './backend';
 import { BaseStack } from './base-stack';
+import { CiRolesStack, type CiRolesStackProps } from './ci-roles-stack';
+import type { GitHubRepository } from '../core/ci-roles';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
 import { ENVIRONMENT_METADATA_PATH } from '../tooling/cdktf-out';
 import { relativeModulesContext } from '../tooling/hcl-modules';
@@ -15,6 +17,8 @@ import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface BuildAppOptions {
   readonly catalog: Catalog;
+  /** The repository whose GitHub Actions may assume the CI roles; without it, no CI roles stacks. */
+  readonly repository?: GitHubRepository;
   /** Already validated (see environments/validate.ts). */
   readonly environments: readonly EnvironmentConfig[];
   /** Defaults to what the cdktf CLI sets (CDKTF_OUTDIR), else `cdktf.out`. */
@@ -39,6 +43,7 @@ export function buildApp(options: BuildAppOptions): App {
   // CDKTF_CONTEXT_JSON, which would override the App option.
   app.node.setContext('cdktfRelativeModules', relativeModulesContext());
   for (const env of options.environments) addEnvironment(app, env, options.catalog);
+  if (options.repository) addCiRoles(app, options.environments, options.repository);
   return app;
 }
 
@@ -67,6 +72,17 @@ function addEnvironment(app: App, env: EnvironmentConfig, catalog: Catalog): voi
     recordEnvironment(stack, env.name);
     stack.addDependency(monitoring);
     if (baseStack) stack.addDependency(baseStack);
+  }
+}
+
+/**
+ * One `ci-roles-<account>` stack per account with an environment the workflows deploy: every
+ * environment with a state bucket (one without keeps local state, which no workflow may deploy).
+ */
+function addCiRoles(app: App, environments: readonly EnvironmentConfig[], repository: GitHubRepository): void {
+  const deployed = environments.filter((env): env is CiRolesStackProps['environments'][number] => env.stateBackend !== undefined);
+  for (const accountId of [...new Set(deployed.map((env) => env.accountId))]) {
+    new CiRolesStack(app, { accountId, repository, environments: deployed.filter((env) => env.accountId === accountId) });
   }
 }
 

@@ -17,7 +17,8 @@ export default function globalSetup(): void {
     const { environments } = require('../../environments') as typeof import('../../environments');
     const { synthesize } = require('../../stacks/app') as typeof import('../../stacks/app');
     const { existingBaseEnvironment } = require('../fixtures/environments') as typeof import('../fixtures/environments');
-    synthesize({ catalog: bookingSaga, environments: [...environments, existingBaseEnvironment], outdir });
+    const { githubRepository } = require('../../environments/github') as typeof import('../../environments/github');
+    synthesize({ catalog: bookingSaga, environments: [...environments, existingBaseEnvironment], repository: githubRepository, outdir });
   } catch (error) {
     process.env[SYNTH_ERROR_ENV] = error instanceof Error ? (error.stack ?? error.message) : String(error);
   }

@@ -1,0 +1,399 @@
+/**
+ * The AWS roles GitHub Actions assumes, as policy documents: who may assume each (the trust policy)
+ * and what each may do. One set per AWS account, for the environments of that account that the
+ * workflows plan and deploy. stacks/ci-roles-stack.ts wires them; docs/plan-and-deploy.md explains them.
+ *
+ * Trust, grounded in GitHub's OIDC reference (docs.github.com/en/actions/reference/security/oidc,
+ * "Example subject claims"): the token's `sub` is `repo:ORG/REPO:pull_request` for a job of a
+ * pull_request run without an environment, `repo:ORG/REPO:ref:refs/heads/BRANCH` for a job without an
+ * environment on a push (or dispatch) of that branch, and `repo:ORG/REPO:environment:NAME` for a job
+ * that references environment NAME, whatever the event. Repositories created after 2026-07-15 (or
+ * opted in) use `repo:OWNER@OWNER-ID/REPO@REPO-ID:…` ("Immutable subject claims"): give the ids and
+ * they are used. AWS evaluates only `aud` and `sub` of GitHub's token (GitHub's "OIDC in AWS": custom
+ * claims are unavailable in AWS), so every trust policy pins both with `StringEquals`: no wildcard, so
+ * no other repository, branch, event or environment matches.
+ */
+import { policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
+
+export interface GitHubRepository {
+  /** Organization or user that owns the repository. */
+  readonly owner: string;
+  readonly name: string;
+  /** Numeric ids, for the immutable subject format (`repo:owner@id/name@id:…`). Both or neither. */
+  readonly ownerId?: number;
+  readonly repositoryId?: number;
+}
+
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+/** The audience aws-actions/configure-aws-credentials requests. */
+export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+/** The only branch whose pushes plan releases. */
+export const RELEASE_BRANCH = 'main';
+
+export const CI_ROLE_NAMES = {
+  /** Pull requests: read-only plans for the review comment. */
+  plan: 'event-driven-ecs-infra-plan',
+  /** Pushes to main: the plans a deploy will apply, saved for the deploy role. */
+  releasePlan: 'event-driven-ecs-infra-release-plan',
+  /** Jobs of a protected GitHub environment: apply the saved plans. */
+  deploy: 'event-driven-ecs-infra-deploy',
+} as const;
+
+export const roleArn = (accountId: string, name: string): string => `arn:aws:iam::${accountId}:role/${name}`;
+export const oidcProviderArn = (accountId: string): string => `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+
+/** `repo:owner/name`, or `repo:owner@id/name@id` when the ids are given. */
+export function subjectPrefix(repository: GitHubRepository): string {
+  const { owner, name, ownerId, repositoryId } = repository;
+  if ((ownerId === undefined) !== (repositoryId === undefined)) throw new Error(`GitHub repository ${owner}/${name}: give both ownerId and repositoryId, or neither`);
+  return ownerId === undefined ? `repo:${owner}/${name}` : `repo:${owner}@${ownerId}/${name}@${repositoryId}`;
+}
+
+export const subjects = {
+  pullRequest: (repository: GitHubRepository) => `${subjectPrefix(repository)}:pull_request`,
+  branch: (repository: GitHubRepository, branch: string) => `${subjectPrefix(repository)}:ref:refs/heads/${branch}`,
+  environment: (repository: GitHubRepository, environment: string) => `${subjectPrefix(repository)}:environment:${environment}`,
+};
+
+/** Only GitHub's tokens for this audience and exactly these subjects may assume the role. */
+export const githubTrustPolicy = (accountId: string, allowedSubjects: readonly string[]): PolicyDocument =>
+  policyDocument({
+    Sid: 'GitHubActionsOidc',
+    Effect: 'Allow',
+    Principal: { Federated: oidcProviderArn(accountId) },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: {
+      StringEquals: {
+        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+        [`${GITHUB_OIDC_HOST}:sub`]: [...allowedSubjects],
+      },
+    },
+  });
+
+/** An environment of the account, as the roles see it. */
+export interface CiEnvironment {
+  readonly name: string;
+  readonly region: string;
+  readonly stateBucket: string;
+  /** The state key's KMS key or alias ARN (SSE-KMS); absent for SSE-S3. */
+  readonly stateKmsKeyId?: string;
+}
+
+export interface AccountCi {
+  readonly accountId: string;
+  readonly repository: GitHubRepository;
+  readonly environments: readonly CiEnvironment[];
+}
+
+/**
+ * Statements whose `Resource` is `*` although some of their actions accept a resource ARN, each with
+ * why. Every other `*` is for actions AWS authorizes only on `*` (the Service Authorization Reference
+ * lists no resource type for them); test/stacks/ci-roles.test.ts checks both against AWS's data.
+ */
+export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
+  ManageNetwork:
+    'EC2 create calls name several resource types at once (a VPC endpoint names the VPC, subnets, security groups, route tables and an AWS-owned endpoint service), and the ids are not known before they exist; bounded instead to the environments\' regions by aws:RequestedRegion',
+};
+
+const allow = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition?: PolicyStatement['Condition']): PolicyStatement => ({
+  Sid,
+  Effect: 'Allow',
+  Action: [...Action].sort(),
+  Resource: typeof Resource === 'string' ? Resource : [...new Set(Resource)].sort(),
+  ...(Condition ? { Condition } : {}),
+});
+
+const regions = (account: AccountCi) => [...new Set(account.environments.map((env) => env.region))].sort();
+const each = (account: AccountCi, arn: (env: CiEnvironment) => string | readonly string[]) => account.environments.flatMap((env) => arn(env));
+const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+/** The state key's ARN: an alias ARN is what the backend names, but kms: actions are authorized on the key it points to. */
+const kmsKeysOf = (account: AccountCi) => account.environments.flatMap((env) => (env.stateKmsKeyId ? [env.stateKmsKeyId] : []));
+const stateKeyStatement = (account: AccountCi, sid: string, actions: readonly string[]): PolicyStatement[] => {
+  const keys = kmsKeysOf(account);
+  if (keys.length === 0) return [];
+  const keyArns = keys.filter((key) => key.includes(':key/'));
+  const aliasArns = keys.filter((key) => key.includes(':alias/'));
+  // A key named by its alias: allowed on keys whose alias is that one (kms:ResourceAliases).
+  return [
+    ...(keyArns.length > 0 ? [allow(sid, actions, keyArns)] : []),
+    ...(aliasArns.length > 0
+      ? [
+          allow(`${sid}ByAlias`, actions, account.environments.filter((env) => env.stateKmsKeyId?.includes(':alias/')).map((env) => `arn:aws:kms:${env.region}:${account.accountId}:key/*`), {
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasArns.map((arn) => arn.slice(arn.indexOf(':alias/') + 1)) },
+          }),
+        ]
+      : []),
+  ];
+};
+
+/**
+ * What `terraform plan` reads to refresh the resources the stacks manage: read-only actions
+ * (Describe, Get, List), scoped to the environments' names where the names are ours, to the account
+ * and region otherwise. The `*` statement holds only actions AWS authorizes on `*` alone.
+ */
+export function readResourcesStatements(account: AccountCi): PolicyStatement[] {
+  const a = account.accountId;
+  const inRegion = (service: string, resource: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:${resource}`);
+  return [
+    allow(
+      'ReadWildcardOnly',
+      [
+        'ec2:DescribeAddresses',
+        'ec2:DescribeAddressesAttribute',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeFlowLogs',
+        'ec2:DescribeInternetGateways',
+        'ec2:DescribeNatGateways',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribePrefixLists',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroupRules',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeTags',
+        'ec2:DescribeVpcEndpointServices',
+        'ec2:DescribeVpcEndpoints',
+        'ec2:DescribeVpcs',
+        'ecs:DescribeTaskDefinition',
+        'kms:ListAliases',
+        'logs:DescribeLogGroups',
+        'logs:DescribeResourcePolicies',
+        'logs:ListLogDeliveries',
+      ],
+      '*',
+    ),
+    allow(
+      'ReadEnvironmentRoles',
+      ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies'],
+      each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`),
+    ),
+    allow(
+      'ReadEnvironmentResources',
+      [
+        'cloudwatch:DescribeAlarms',
+        'cloudwatch:ListTagsForResource',
+        'ecs:DescribeClusters',
+        'ecs:ListTagsForResource',
+        'events:DescribeEventBus',
+        'events:DescribeRule',
+        'events:ListTagsForResource',
+        'events:ListTargetsByRule',
+        'logs:ListTagsForResource',
+        'logs:ListTagsLogGroup',
+        'sns:GetSubscriptionAttributes',
+        'sns:GetTopicAttributes',
+        'sns:ListTagsForResource',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ListQueueTags',
+        'states:DescribeStateMachine',
+        'states:ListTagsForResource',
+      ],
+      environmentResources(account),
+    ),
+    allow(
+      'ReadAccountResources',
+      ['ec2:DescribeVpcAttribute', 'ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      // VPC ids are not known before the VPC exists, repository names come from the catalog and keys have no names: bounded to the account and regions.
+      [...inRegion('ec2', 'vpc/*'), ...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*')],
+    ),
+  ];
+}
+
+/** ARNs of the resources the environments' stacks name after the environment (core/naming.ts). */
+function environmentResources(account: AccountCi): string[] {
+  const a = account.accountId;
+  return each(account, ({ name, region }) => [
+    `arn:aws:cloudwatch:${region}:${a}:alarm:${name}-*`,
+    `arn:aws:ecs:${region}:${a}:cluster/${name}-services`,
+    `arn:aws:ecs:${region}:${a}:task-definition/${name}-*:*`,
+    `arn:aws:events:${region}:${a}:event-bus/${name}-*`,
+    `arn:aws:events:${region}:${a}:rule/${name}-*/${name}-*`,
+    `arn:aws:logs:${region}:${a}:log-group:/aws/vendedlogs/states/${name}-*`,
+    `arn:aws:logs:${region}:${a}:log-group:/ecs/${name}-*`,
+    `arn:aws:logs:${region}:${a}:log-group:/vpc/${name}/*`,
+    `arn:aws:sns:${region}:${a}:${name}-alarms`,
+    `arn:aws:sns:${region}:${a}:${name}-alarms:*`,
+    `arn:aws:sqs:${region}:${a}:${name}-*`,
+    `arn:aws:states:${region}:${a}:stateMachine:${name}-*`,
+  ]);
+}
+
+/**
+ * Terraform's S3 backend with `use_lockfile`: list the bucket, read the state, and (to take the
+ * lock, which planning does) write and delete `<key>.tflock`. `write` adds writing the state itself.
+ */
+function stateStatements(account: AccountCi, write: boolean): PolicyStatement[] {
+  const buckets = [...new Set(account.environments.map((env) => env.stateBucket))];
+  const keys = (suffix: string) => each(account, (env) => `${bucketArn(env.stateBucket)}/${env.name}/${suffix}`);
+  return [
+    allow('ListStateBucket', ['s3:ListBucket'], buckets.map(bucketArn), {
+      StringLike: { 's3:prefix': account.environments.flatMap((env) => [`${env.name}/*`, `${env.name}/`]) },
+    }),
+    allow('ReadState', ['s3:GetObject'], keys('*')),
+    allow(write ? 'WriteStateAndLock' : 'WriteLock', ['s3:PutObject'], write ? keys('*') : keys('*.tflock')),
+    allow('ReleaseLock', ['s3:DeleteObject'], keys('*.tflock')),
+    // SSE-KMS state: reading needs Decrypt, writing the lock file (and the state) GenerateDataKey.
+    ...stateKeyStatement(account, 'UseStateKey', ['kms:Decrypt', 'kms:GenerateDataKey', ...(write ? ['kms:Encrypt'] : [])]),
+  ];
+}
+
+const savedPlans = (account: AccountCi) => each(account, (env) => `${bucketArn(env.stateBucket)}/saved-plans/${env.name}/*`);
+
+/** Pull requests: plan, read-only but for the state lock. */
+export const planRolePolicy = (account: AccountCi): PolicyDocument => policyDocument(...readResourcesStatements(account), ...stateStatements(account, false));
+
+/** Pushes to main: the same, and writing the saved plans a deploy will apply (nothing else can write there). */
+export const releasePlanRolePolicy = (account: AccountCi): PolicyDocument =>
+  policyDocument(...readResourcesStatements(account), ...stateStatements(account, false), allow('SaveReviewedPlans', ['s3:PutObject'], savedPlans(account)));
+
+/** Protected environments: read the saved plans, change what the stacks manage, write the state. */
+export function deployRolePolicy(account: AccountCi): PolicyDocument {
+  const a = account.accountId;
+  const inRegion = (service: string, resource: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:${resource}`);
+  const environmentRoles = each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`);
+  return policyDocument(
+    ...readResourcesStatements(account),
+    ...stateStatements(account, true),
+    allow('ReadReviewedPlans', ['s3:GetObject'], savedPlans(account)),
+    allow('ListReviewedPlans', ['s3:ListBucket'], [...new Set(account.environments.map((env) => bucketArn(env.stateBucket)))], {
+      StringLike: { 's3:prefix': account.environments.map((env) => `saved-plans/${env.name}/*`) },
+    }),
+    allow(
+      'ManageNetwork',
+      [
+        'ec2:AllocateAddress',
+        'ec2:AssociateRouteTable',
+        'ec2:AttachInternetGateway',
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateFlowLogs',
+        'ec2:CreateInternetGateway',
+        'ec2:CreateNatGateway',
+        'ec2:CreateRoute',
+        'ec2:CreateRouteTable',
+        'ec2:CreateSecurityGroup',
+        'ec2:CreateSubnet',
+        'ec2:CreateTags',
+        'ec2:CreateVpc',
+        'ec2:CreateVpcEndpoint',
+        'ec2:DeleteFlowLogs',
+        'ec2:DeleteInternetGateway',
+        'ec2:DeleteNatGateway',
+        'ec2:DeleteRoute',
+        'ec2:DeleteRouteTable',
+        'ec2:DeleteSecurityGroup',
+        'ec2:DeleteSubnet',
+        'ec2:DeleteTags',
+        'ec2:DeleteVpc',
+        'ec2:DeleteVpcEndpoints',
+        'ec2:DetachInternetGateway',
+        'ec2:DisassociateAddress',
+        'ec2:DisassociateRouteTable',
+        'ec2:ModifySecurityGroupRules',
+        'ec2:ModifySubnetAttribute',
+        'ec2:ModifyVpcAttribute',
+        'ec2:ModifyVpcEndpoint',
+        'ec2:ReleaseAddress',
+        'ec2:ReplaceRoute',
+        'ec2:RevokeSecurityGroupEgress',
+        'ec2:RevokeSecurityGroupIngress',
+        'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
+        'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+      ],
+      '*',
+      { StringEquals: { 'aws:RequestedRegion': regions(account) } },
+    ),
+    allow('ChangeWildcardOnly', ['ecs:DeregisterTaskDefinition', 'kms:CreateKey', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:GetLogDelivery', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'], '*'),
+    allow(
+      'ManageEnvironmentResources',
+      [
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
+        'ecs:CreateCluster',
+        'ecs:DeleteCluster',
+        'ecs:PutClusterCapacityProviders',
+        'ecs:RegisterTaskDefinition',
+        'ecs:TagResource',
+        'ecs:UntagResource',
+        'ecs:UpdateCluster',
+        'ecs:UpdateClusterSettings',
+        'events:CreateEventBus',
+        'events:DeleteEventBus',
+        'events:DeleteRule',
+        'events:PutRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:TagResource',
+        'events:UntagResource',
+        'events:UpdateEventBus',
+        'logs:AssociateKmsKey',
+        'logs:CreateLogGroup',
+        'logs:DeleteLogGroup',
+        'logs:DeleteRetentionPolicy',
+        'logs:DisassociateKmsKey',
+        'logs:PutRetentionPolicy',
+        'logs:TagResource',
+        'logs:UntagResource',
+        'sns:CreateTopic',
+        'sns:DeleteTopic',
+        'sns:SetSubscriptionAttributes',
+        'sns:SetTopicAttributes',
+        'sns:Subscribe',
+        'sns:TagResource',
+        'sns:Unsubscribe',
+        'sns:UntagResource',
+        'sqs:CreateQueue',
+        'sqs:DeleteQueue',
+        'sqs:SetQueueAttributes',
+        'sqs:TagQueue',
+        'sqs:UntagQueue',
+        'states:CreateStateMachine',
+        'states:DeleteStateMachine',
+        'states:TagResource',
+        'states:UntagResource',
+        'states:UpdateStateMachine',
+      ],
+      environmentResources(account),
+    ),
+    allow(
+      'ManageAccountResources',
+      [
+        'ecr:CreateRepository',
+        'ecr:DeleteLifecyclePolicy',
+        'ecr:DeleteRepository',
+        'ecr:PutImageScanningConfiguration',
+        'ecr:PutImageTagMutability',
+        'ecr:PutLifecyclePolicy',
+        'ecr:TagResource',
+        'ecr:UntagResource',
+        'kms:CreateAlias',
+        'kms:DeleteAlias',
+        'kms:EnableKeyRotation',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:UpdateAlias',
+      ],
+      [...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*'), ...each(account, (env) => `arn:aws:kms:${env.region}:${a}:alias/${env.name}-*`)],
+    ),
+    allow(
+      'ManageEnvironmentRoles',
+      ['iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'],
+      environmentRoles,
+    ),
+    // The one managed policy the stacks attach (modules/task-definitions), and no other.
+    allow('AttachTaskExecutionPolicy', ['iam:AttachRolePolicy'], environmentRoles, {
+      ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' },
+    }),
+    // Roles are handed only to the services that run as them.
+    allow('PassEnvironmentRoles', ['iam:PassRole'], environmentRoles, {
+      StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] },
+    }),
+  );
+}

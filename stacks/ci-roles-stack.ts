@@ -1,0 +1,92 @@
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import {
+  type AccountCi,
+  CI_ROLE_NAMES,
+  deployRolePolicy,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_URL,
+  githubTrustPolicy,
+  type GitHubRepository,
+  planRolePolicy,
+  RELEASE_BRANCH,
+  releasePlanRolePolicy,
+  subjects,
+} from '../core/ci-roles';
+import { ciRolesStackName, ciStateKey } from '../core/naming';
+import type { EnvironmentConfig } from '../environments/types';
+
+export interface CiRolesStackProps {
+  readonly accountId: string;
+  readonly repository: GitHubRepository;
+  /** The environments of this account that the workflows plan and deploy: each has a stateBackend. */
+  readonly environments: readonly (EnvironmentConfig & { stateBackend: NonNullable<EnvironmentConfig['stateBackend']> })[];
+}
+
+/**
+ * `ci-roles-<account>`: GitHub's OIDC provider and the three roles of one AWS account (core/ci-roles.ts).
+ * Applied by an administrator (docs/plan-and-deploy.md, "A new account"), never by the workflows: the
+ * deploy role cannot change these roles (its IAM rights stop at `<env>-*`) nor this stack's state.
+ * The state lives in the first environment's bucket under `ci/`, outside every environment's prefix.
+ */
+export class CiRolesStack extends TerraformStack {
+  constructor(scope: Construct, props: CiRolesStackProps) {
+    const name = ciRolesStackName(props.accountId);
+    super(scope, name);
+    const first = props.environments[0];
+    if (!first) throw new Error(`${name}: an account with no environment deployed by CI needs no CI roles`);
+    new S3Backend(this, {
+      bucket: first.stateBackend.bucket,
+      key: ciStateKey(name),
+      region: first.stateBackend.region ?? first.region,
+      encrypt: true,
+      ...(first.stateBackend.kmsKeyId ? { kmsKeyId: first.stateBackend.kmsKeyId } : {}),
+    });
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+    new AwsProvider(this, 'aws', {
+      region: first.region,
+      allowedAccountIds: [props.accountId],
+      defaultTags: [{ tags: { ManagedBy: 'cdktf', Repository: `${props.repository.owner}/${props.repository.name}`, Purpose: 'ci-roles' } }],
+    });
+
+    // AWS validates GitHub's certificate through its trusted CAs, so no thumbprint is pinned.
+    const provider = new IamOpenidConnectProvider(this, 'github', { url: GITHUB_OIDC_URL, clientIdList: [GITHUB_OIDC_AUDIENCE] });
+
+    const account: AccountCi = {
+      accountId: props.accountId,
+      repository: props.repository,
+      environments: props.environments.map((env) => ({
+        name: env.name,
+        region: env.region,
+        stateBucket: env.stateBackend.bucket,
+        ...(env.stateBackend.kmsKeyId ? { stateKmsKeyId: env.stateBackend.kmsKeyId } : {}),
+      })),
+    };
+    const roles = [
+      { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], policy: planRolePolicy(account), what: 'plans pull requests (read-only, state lock)' },
+      { id: 'release_plan', name: CI_ROLE_NAMES.releasePlan, subjects: [subjects.branch(props.repository, RELEASE_BRANCH)], policy: releasePlanRolePolicy(account), what: `plans pushes to ${RELEASE_BRANCH} and saves the plans a deploy applies` },
+      {
+        id: 'deploy',
+        name: CI_ROLE_NAMES.deploy,
+        subjects: props.environments.map((env) => subjects.environment(props.repository, env.name)),
+        policy: deployRolePolicy(account),
+        what: 'applies reviewed plans in the protected GitHub environments',
+      },
+    ];
+    for (const role of roles) {
+      const created = new IamRole(this, `${role.id}_role`, {
+        name: role.name,
+        description: `GitHub Actions of ${props.repository.owner}/${props.repository.name}: ${role.what}`,
+        assumeRolePolicy: JSON.stringify(githubTrustPolicy(props.accountId, role.subjects)),
+        maxSessionDuration: 3600,
+        dependsOn: [provider],
+      });
+      new IamRolePolicy(this, `${role.id}_policy`, { name: 'ci', role: created.id, policy: JSON.stringify(role.policy) });
+      new TerraformOutput(this, `${role.id}_role_arn`, { value: created.arn });
+    }
+  }
+}

