@@ -1,88 +1,140 @@
 /**
  * The GitHub workflows cannot run here; parse them and check what would break them or make them
- * unsafe: job order, environments, concurrency, OIDC permissions, pinned actions, the npm scripts
- * they call, and that the role accounts match the environment configs.
+ * unsafe: job order, environments, concurrency, OIDC roles and their accounts, pinned actions on
+ * Node 24, the npm scripts they call, where state lives, and that no raw plan leaves the runner.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { CI_ROLE_NAMES, roleArn } from '../core/ci-roles';
 import { environments } from '../environments';
 
 const ROOT = join(__dirname, '..');
-const read = (name: string) => readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8');
-const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>);
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 
 interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string; id?: string; env?: Record<string, string> }
 interface Job {
   needs?: string | string[];
+  if?: string;
+  uses?: string;
+  with?: Record<string, string>;
   environment?: string;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   permissions?: Record<string, string>;
   strategy?: { matrix: { include: Record<string, string>[] } };
+  outputs?: Record<string, string>;
   steps: Step[];
 }
-interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> }
+interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; env?: Record<string, string>; jobs: Record<string, Job> }
 
-const planText = read('plan.yml');
-const deployText = read('deploy.yml');
-const plan = parse(planText) as Workflow;
-const deploy = parse(deployText) as Workflow;
+const WORKFLOW_FILES = readdirSync(join(ROOT, '.github', 'workflows')).filter((file) => file.endsWith('.yml')).map((file) => `.github/workflows/${file}`);
+const ACTION_FILES = ['.github/actions/setup/action.yml'];
+const plan = parse(read('.github/workflows/plan.yml')) as Workflow;
+const deploy = parse(read('.github/workflows/deploy.yml')) as Workflow;
+const deployEnvironment = parse(read('.github/workflows/deploy-environment.yml')) as Workflow;
+const setupAction = parse(read('.github/actions/setup/action.yml')) as { runs: { steps: Step[] } };
 const envNames = environments.map((e) => e.name);
+const byName = (name: string) => environments.find((env) => env.name === name)!;
 
 /** Every `npm run <script>` in a workflow's run steps. */
 const npmRuns = (workflow: Workflow): string[] =>
-  Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => [...(step.run ?? '').matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!)));
+  Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => [...(step.run ?? '').matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!)));
+const stepsUsing = (steps: readonly Step[], action: string): Step[] => steps.filter((step) => step.uses?.startsWith(`${action}@`));
+const allSteps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
 
-const usesOf = (workflow: Workflow, action: string): Step[] =>
-  Object.values(workflow.jobs).flatMap((job) => job.steps.filter((step) => step.uses?.startsWith(`${action}@`)));
+/**
+ * The first major of each action that runs on Node 24 (`runs.using: node24`), from the actions'
+ * release notes: checkout and setup-node v5, configure-aws-credentials v6 (v5 still ran on Node 20),
+ * upload-artifact v6 and download-artifact v7 (their v5/v6 only allowed Node 24), github-script v8,
+ * setup-terraform v4.
+ */
+const NODE24_MAJOR: Readonly<Record<string, number>> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'aws-actions/configure-aws-credentials': 6,
+  'actions/upload-artifact': 6,
+  'actions/download-artifact': 7,
+  'actions/github-script': 8,
+  'hashicorp/setup-terraform': 4,
+};
 
-describe.each([
-  ['plan.yml', planText, plan],
-  ['deploy.yml', deployText, deploy],
-] as const)('%s', (_name, text, workflow) => {
-  it('pins every action to a full commit SHA with the tag in a comment', () => {
-    const uses = text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
-    expect(uses.length).toBeGreaterThan(3);
-    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+describe.each([...WORKFLOW_FILES, ...ACTION_FILES])('%s', (file) => {
+  const text = read(file);
+  it('pins every action to a full commit SHA, with its release in a comment, at a major that runs on Node 24', () => {
+    const uses = text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line) && !/uses: \.\//.test(line));
+    // deploy.yml only calls the reusable workflow; every other file uses actions.
+    expect(uses.length > 0).toBe(!file.endsWith('/deploy.yml'));
+    for (const line of uses) {
+      const match = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v(\d+)\.\d+\.\d+$/.exec(line);
+      expect({ line, pinned: match !== null }).toEqual({ line, pinned: true });
+      const [, action, , major] = match!;
+      expect({ action, known: action! in NODE24_MAJOR }).toEqual({ action, known: true });
+      expect({ action, major: Number(major) >= NODE24_MAJOR[action!]! }).toEqual({ action, major: true });
+    }
+  });
+});
+
+describe('every workflow', () => {
+  it('calls only npm scripts that exist; read-only token by default; Node from .nvmrc; Terraform 1.11 without its wrapper', () => {
+    for (const workflow of [plan, deploy, deployEnvironment]) {
+      for (const script of npmRuns(workflow)) expect(scripts).toContain(script);
+      expect(workflow.permissions).toEqual({ contents: 'read' });
+      // Node is set up only through the shared action, which reads the version from .nvmrc.
+      expect(stepsUsing(allSteps(workflow), 'actions/setup-node')).toEqual([]);
+    }
+    expect(read('.nvmrc').trim()).toMatch(/^(2[4-9]|[3-9]\d)$/);
+    expect(stepsUsing(setupAction.runs.steps, 'actions/setup-node').map((s) => s.with)).toEqual([{ 'node-version-file': '.nvmrc', cache: 'npm' }]);
+    expect(stepsUsing(setupAction.runs.steps, 'hashicorp/setup-terraform').map((s) => s.with)).toEqual([{ terraform_version: '1.11.4', terraform_wrapper: false }]);
   });
 
-  it('calls only npm scripts that exist', () => {
-    const called = npmRuns(workflow);
-    expect(called.length).toBeGreaterThan(0);
-    for (const script of called) expect(scripts).toContain(script);
+  it('never puts an expression into a shell script (values reach run steps through env)', () => {
+    for (const workflow of [plan, deploy, deployEnvironment]) {
+      for (const step of allSteps(workflow)) expect({ run: step.run ?? '', expression: (step.run ?? '').includes('${{') }).toEqual({ run: step.run ?? '', expression: false });
+    }
   });
+});
 
-  it('read-only token by default; Node 20 with the npm cache; Terraform 1.11 without its wrapper', () => {
-    expect(workflow.permissions).toEqual({ contents: 'read' });
-    for (const step of usesOf(workflow, 'actions/setup-node')) expect(step.with).toEqual({ 'node-version': 20, cache: 'npm' });
-    for (const step of usesOf(workflow, 'hashicorp/setup-terraform')) expect(step.with).toEqual({ terraform_version: '1.11.4', terraform_wrapper: false });
+describe('state that survives CI', () => {
+  const planned = () => plan.jobs.plan!.strategy!.matrix.include.map((entry) => entry.environment!);
+  const deployed = () => Object.values(deploy.jobs).map((job) => job.with!.environment!);
+
+  it('every environment a workflow plans or deploys keeps its state in S3, and the deploy names its bucket', () => {
+    expect(planned()).toEqual(envNames);
+    expect(deployed()).toEqual(envNames);
+    for (const name of new Set([...planned(), ...deployed()])) {
+      expect({ name, stateBackend: byName(name).stateBackend !== undefined }).toEqual({ name, stateBackend: true });
+    }
+    for (const job of Object.values(deploy.jobs)) {
+      const env = byName(job.with!.environment!);
+      expect(job.with).toMatchObject({ 'state-bucket': env.stateBackend!.bucket, 'state-region': env.stateBackend!.region ?? env.region });
+    }
   });
 });
 
 describe('plan.yml', () => {
   it('runs on pull requests: tests first, then one plan per environment', () => {
     expect(Object.keys(plan.on)).toEqual(['pull_request']);
-    expect(plan.jobs.test!.steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm test']);
+    expect(plan.jobs.test!.steps.map((s) => s.run).filter(Boolean)).toEqual(['npm test']);
     expect(plan.jobs.plan!.needs).toBe('test');
-    expect(plan.jobs.plan!.strategy!.matrix.include.map((m) => m.environment)).toEqual(envNames);
   });
 
-  it('assumes a role per environment in that environment\'s account, through OIDC', () => {
+  it('assumes the plan role of each environment\'s account, through OIDC', () => {
     expect(plan.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     for (const entry of plan.jobs.plan!.strategy!.matrix.include) {
-      const env = environments.find((e) => e.name === entry.environment)!;
-      expect(entry.role).toBe(`arn:aws:iam::${env.accountId}:role/event-driven-ecs-infra-plan`);
+      const env = byName(entry.environment!);
+      expect(entry).toMatchObject({ role: roleArn(env.accountId, CI_ROLE_NAMES.plan), region: env.region });
     }
-    expect(usesOf(plan, 'aws-actions/configure-aws-credentials')[0]!.with).toMatchObject({ 'role-to-assume': '${{ matrix.role }}' });
-    expect(planText).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
+    expect(stepsUsing(plan.jobs.plan!.steps, 'aws-actions/configure-aws-credentials')[0]!.with).toMatchObject({ 'role-to-assume': '${{ matrix.role }}' });
+    expect(plan.jobs.plan!.environment).toBeUndefined(); // the token's sub must stay `…:pull_request`
   });
 
   it('plans, summarizes with the marker the sticky comment looks for, and --fail-on-destroy for prod only', () => {
     const steps = plan.jobs.plan!.steps;
-    expect(steps.find((s) => s.id === 'plan')!.run).toBe('npm run plan -- --env ${{ matrix.environment }}');
+    expect(steps.find((s) => s.id === 'plan')!.run).toBe('npm run plan -- --env "$ENVIRONMENT"');
     const summary = steps.find((s) => s.id === 'summary')!.run!;
     expect(summary).toContain('npm run plan:summary -- plans/*.json');
-    expect(summary).toContain('--marker plan-review:${{ matrix.environment }}');
+    expect(summary).toContain('--marker "plan-review:$ENVIRONMENT"');
     const comment = steps.find((s) => s.name === 'Sticky comment')!;
     expect(comment.env!.MARKER).toBe('<!-- plan-review:${{ matrix.environment }} -->');
     expect(String(comment.with!.script)).toContain('updateComment');
@@ -95,32 +147,74 @@ describe('plan.yml', () => {
   });
 });
 
+describe('no raw plan leaves a runner', () => {
+  it('artifacts hold the rendered summary and the deferred note only, never plans/ nor saved plans', () => {
+    const uploads = [...allSteps(plan), ...allSteps(deployEnvironment)].filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(uploads.length).toBe(3);
+    for (const upload of uploads) {
+      const paths = String(upload.with!.path).trim().split('\n').map((p) => p.trim());
+      expect(paths).toEqual(['plan-summary.md', 'plans/deferred.md']);
+    }
+    for (const file of WORKFLOW_FILES) expect(read(file)).not.toMatch(/actions\/(cache|download-artifact)@/);
+  });
+
+  it('saved plans go to the environment\'s state bucket under saved-plans/<env>/<run>/, written by the plan job, read by the apply job', () => {
+    const copies = allSteps(deployEnvironment).filter((s) => s.run?.includes('aws s3 cp'));
+    expect(copies.map((s) => s.run!.split('\n')[0])).toEqual([
+      'aws s3 cp --recursive --only-show-errors --region "$STATE_REGION" saved-plans/ "s3://$STATE_BUCKET/saved-plans/$ENVIRONMENT/$RUN_ID/round-1/"',
+      'aws s3 cp --recursive --only-show-errors --region "$STATE_REGION" "s3://$STATE_BUCKET/saved-plans/$ENVIRONMENT/$RUN_ID/round-1/" saved-plans/',
+      'aws s3 cp --recursive --only-show-errors --region "$STATE_REGION" saved-plans/ "s3://$STATE_BUCKET/saved-plans/$ENVIRONMENT/$RUN_ID/round-2/"',
+      'aws s3 cp --recursive --only-show-errors --region "$STATE_REGION" "s3://$STATE_BUCKET/saved-plans/$ENVIRONMENT/$RUN_ID/round-2/" saved-plans/',
+    ]);
+  });
+});
+
 describe('deploy.yml', () => {
-  it('runs on main: dev, then staging, then prod', () => {
+  it('runs on main: dev, then staging, then prod, each holding its own queued concurrency group for plan, approval and apply', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
     expect(Object.keys(deploy.jobs)).toEqual(envNames);
-    expect(deploy.jobs.dev!.needs).toBeUndefined();
-    expect(deploy.jobs.staging!.needs).toBe('dev');
-    expect(deploy.jobs.prod!.needs).toBe('staging');
+    expect(Object.values(deploy.jobs).map((job) => job.needs)).toEqual([undefined, 'dev', 'staging']);
+    for (const [name, job] of Object.entries(deploy.jobs)) {
+      const env = byName(name);
+      expect(job.uses).toBe('./.github/workflows/deploy-environment.yml');
+      expect(job.concurrency).toEqual({ group: `deploy-${name}`, 'cancel-in-progress': false });
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(job.with).toMatchObject({ environment: name, 'account-id': env.accountId, region: env.region });
+    }
   });
 
-  it.each(envNames)('%s: own environment, queued concurrency group, OIDC role of its account, deploys only its stacks', (name) => {
-    const job = deploy.jobs[name]!;
-    const env = environments.find((e) => e.name === name)!;
-    expect(job.environment).toBe(name);
-    expect(job.concurrency).toEqual({ group: `deploy-${name}`, 'cancel-in-progress': false });
-    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!.with).toMatchObject({
-      'role-to-assume': `arn:aws:iam::${env.accountId}:role/event-driven-ecs-infra-deploy`,
-      'aws-region': env.region,
-    });
-    expect(job.steps.at(-1)!.run).toBe(`npx cdktf deploy '${name}-*' --auto-approve --outputs-file cdktf-outputs.json`);
+  it('prod refuses deletes and replaces that lose data unless dispatched with allow-destroy', () => {
+    expect(deploy.jobs.prod!.with!['summary-flags']).toBe("${{ !inputs.allow-destroy && '--fail-on-destroy' || '' }}");
+    expect([deploy.jobs.dev!.with!['summary-flags'], deploy.jobs.staging!.with!['summary-flags']]).toEqual(['', '']);
+  });
+});
+
+describe('deploy-environment.yml: plan once, approve, apply exactly those plans', () => {
+  const jobs = deployEnvironment.jobs;
+  const role = (job: Job) => String(stepsUsing(job.steps, 'aws-actions/configure-aws-credentials')[0]!.with!['role-to-assume']);
+  const runs = (job: Job) => job.steps.map((s) => s.run).filter((run): run is string => run !== undefined && /npm run (plan|apply)/.test(run));
+
+  it('plans with the release-plan role outside any environment, then applies with the deploy role inside the environment', () => {
+    expect(Object.keys(jobs)).toEqual(['plan', 'apply', 'plan-again', 'apply-again']);
+    for (const id of ['plan', 'plan-again']) {
+      expect(jobs[id]!.environment).toBeUndefined(); // sub `…:ref:refs/heads/main`
+      expect(role(jobs[id]!)).toBe(`arn:aws:iam::\${{ inputs.account-id }}:role/${CI_ROLE_NAMES.releasePlan}`);
+      expect(runs(jobs[id]!)).toEqual(['npm run plan -- --env "$ENVIRONMENT" --save saved-plans', expect.stringMatching(/^npm run plan:summary -- plans\/\*\.json \$SUMMARY_FLAGS /)]);
+    }
+    for (const id of ['apply', 'apply-again']) {
+      expect(jobs[id]!.environment).toBe('${{ inputs.environment }}'); // sub `…:environment:<env>`, after approval
+      expect(role(jobs[id]!)).toBe(`arn:aws:iam::\${{ inputs.account-id }}:role/${CI_ROLE_NAMES.deploy}`);
+      expect(runs(jobs[id]!)).toEqual(['npm run apply -- --env "$ENVIRONMENT" --plans saved-plans']);
+    }
+    expect(jobs.apply!.needs).toBe('plan');
+    expect(jobs['plan-again']).toMatchObject({ needs: ['plan', 'apply'], if: "${{ needs.plan.outputs.deferred == 'true' }}" });
+    expect(jobs['apply-again']!.needs).toBe('plan-again');
+    expect(jobs.plan!.outputs).toEqual({ deferred: '${{ steps.saved.outputs.deferred }}' });
   });
 
-  it('prod refuses deletes and replaces unless dispatched with allow-destroy', () => {
-    const guard = deploy.jobs.prod!.steps.find((s) => s.name === 'Refuse destroys');
-    expect(guard).toBeDefined();
-    expect(guard!.if).toBe('${{ !inputs.allow-destroy }}');
-    expect(guard!.run).toContain('npm run plan:summary -- plans/*.json --fail-on-destroy');
+  it('shows the rendered summary on the run page, where the approval is given', () => {
+    for (const id of ['plan', 'plan-again']) {
+      expect(jobs[id]!.steps.find((s) => s.name === 'Job summary (what the approver reads)')!.run).toContain('cat plan-summary.md >> "$GITHUB_STEP_SUMMARY"');
+    }
   });
 });
