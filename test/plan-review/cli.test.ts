@@ -75,7 +75,8 @@ describe('npm run plan: preflight', () => {
       const out = join(dir, 'cdktf.out');
       for (const [name, stack] of Object.entries(stacks)) {
         mkdirSync(join(out, 'stacks', name), { recursive: true });
-        writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), JSON.stringify(stack.body));
+        // Each stack records its environment, as stacks/app.ts writes it; selection is by that record.
+        writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), JSON.stringify({ '//': { metadata: { environment: name.split('-')[0] } }, ...(stack.body as object) }));
       }
       writeFileSync(
         join(out, 'manifest.json'),
