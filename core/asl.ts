@@ -111,7 +111,8 @@ export type CapacitySpec =
 
 export interface RunTaskStateMachineInput {
   readonly clusterArn: string;
-  readonly taskDefinitionArn: string;
+  /** The family (RunTask takes its latest ACTIVE revision) or a pinned `family:revision`/ARN. */
+  readonly taskDefinition: string;
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
   readonly containerName: string;
@@ -263,7 +264,7 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
     Resource: RUN_TASK_RESOURCE,
     Parameters: {
       Cluster: input.clusterArn,
-      TaskDefinition: input.taskDefinitionArn,
+      TaskDefinition: input.taskDefinition,
       ...capacityParameters(input.capacity),
       NetworkConfiguration: {
         AwsvpcConfiguration: {
@@ -346,7 +347,7 @@ function validateInput(input: RunTaskStateMachineInput): void {
   };
 
   requireString('clusterArn', input.clusterArn);
-  requireString('taskDefinitionArn', input.taskDefinitionArn);
+  requireString('taskDefinition', input.taskDefinition);
   requireString('containerName', input.containerName);
   // ECS limits: awsvpc takes up to 16 subnets and 5 security groups.
   requireStrings('subnetIds', input.subnetIds, 1, MAX_SUBNETS);

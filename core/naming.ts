@@ -117,12 +117,12 @@ export const BASE_OUTPUTS = {
 } as const;
 
 /**
- * Per-task and per-service outputs, flattened from the module's maps. Service stacks read these
- * rather than `outputs.task_definition_arns["payment/charge"]`, whose inner quotes would make the
- * state machine definition and IAM policies unreadable as JSON before Terraform evaluates them.
+ * Per-service outputs, flattened from the module's maps. Service stacks read these rather than
+ * `outputs.task_role_arns["payment"]`, whose inner quotes would make IAM policies unreadable as
+ * JSON before Terraform evaluates them. No task definition ARN is read: state machines run the
+ * family (see stacks/base-references.ts).
  */
 export const BASE_TASK_OUTPUTS = {
-  taskDefinitionArn: (service: string, task: string) => `task_definition_arn__${tfIdentifier(service)}__${tfIdentifier(task)}`,
   taskRoleArn: (service: string) => `task_role_arn__${tfIdentifier(service)}`,
   taskRoleName: (service: string) => `task_role_name__${tfIdentifier(service)}`,
 };

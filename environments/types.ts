@@ -66,8 +66,14 @@ export interface ManagedBaseConfig {
 }
 
 export interface ExistingTaskConfig {
-  /** Task definition ARN with revision: `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`. */
-  readonly taskDefinitionArn: string;
+  /**
+   * What RunTask runs. A family (`legacy-payment-charge`, or its ARN without revision): the latest
+   * ACTIVE revision at each run, so the owner of the base can register new revisions without this
+   * repository noticing; recommended. An ARN with revision (`…:task-definition/<family>:<n>`): exactly
+   * that revision, which must then stay ACTIVE for as long as the state machines name it (ECS runs
+   * no new task from an INACTIVE revision). See docs/configuration.md.
+   */
+  readonly taskDefinition: string;
   readonly containerName: string;
   readonly taskRoleArn: string;
   readonly executionRoleArn: string;

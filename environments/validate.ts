@@ -227,7 +227,7 @@ const existingBase = z.strictObject({
   tasks: z.record(
     z.string(),
     z.strictObject({
-      taskDefinitionArn: z.string(),
+      taskDefinition: z.string(),
       containerName: checkedString(containerNameProblem),
       taskRoleArn: z.string(),
       executionRoleArn: z.string(),
@@ -385,15 +385,23 @@ function arnProblems(path: readonly PropertyKey[], value: unknown, pattern: RegE
 }
 
 const CLUSTER_ARN = /^arn:aws:ecs:(?<region>[a-z0-9-]+):(?<account>\d{12}):cluster\/[A-Za-z0-9_-]{1,255}$/;
-const TASK_DEFINITION_ARN = /^arn:aws:ecs:(?<region>[a-z0-9-]+):(?<account>\d{12}):task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws:ecs:(?<region>[a-z0-9-]+):(?<account>\d{12}):task-definition\/[A-Za-z0-9_-]{1,255}(?::[1-9]\d*)?$/;
+const TASK_DEFINITION_FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const ROLE_ARN = /^arn:aws:iam::(?<account>\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
-function taskDefinitionArnProblems(path: readonly PropertyKey[], value: unknown, env: Record<string, unknown>): Problem[] {
-  if (typeof value === 'string' && /^arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}$/.test(value)) {
-    // IAM denies ecs:RunTask on a family ARN without revision; the state machine needs the full ARN.
-    return [at(path, `${quote(value)} has no revision; give the full ARN ending in ":<revision>"`)];
-  }
-  return arnProblems(path, value, TASK_DEFINITION_ARN, 'a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>)', env);
+/**
+ * A family (RunTask runs its latest ACTIVE revision) or an ARN, with a revision (pinned) or without
+ * (the family again). IAM grants `ecs:RunTask` on `task-definition/<family>:*` either way.
+ */
+function taskDefinitionProblems(path: readonly PropertyKey[], value: unknown, env: Record<string, unknown>): Problem[] {
+  if (typeof value === 'string' && TASK_DEFINITION_FAMILY.test(value)) return [];
+  return arnProblems(
+    path,
+    value,
+    TASK_DEFINITION_ARN,
+    'a task definition family (1 to 255 letters, digits, "_" or "-") or ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>[:<revision>])',
+    env,
+  );
 }
 
 function existingBaseProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
@@ -430,7 +438,7 @@ function existingBaseProblems(env: Record<string, unknown>, base: Record<string,
     if (!isRecord(task)) continue;
     const roleWhy = ' (ECS can pass only roles of its own account)';
     problems.push(
-      ...taskDefinitionArnProblems([...path, 'taskDefinitionArn'], task.taskDefinitionArn, env),
+      ...taskDefinitionProblems([...path, 'taskDefinition'], task.taskDefinition, env),
       ...arnProblems([...path, 'taskRoleArn'], task.taskRoleArn, ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)', env, roleWhy),
       ...arnProblems([...path, 'executionRoleArn'], task.executionRoleArn, ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)', env, roleWhy),
     );

@@ -3,7 +3,7 @@
  * container: which catalog task it is, and which local command runs it. Pure.
  */
 import type { Catalog, TaskSpec } from '../catalog/types';
-import { BASE_TASK_OUTPUTS, taskFamily, taskKey } from '../core/naming';
+import { taskFamily, taskKey } from '../core/naming';
 
 export interface ContainerOverride {
   readonly name: string;
@@ -55,19 +55,17 @@ export function parseRunTaskParameters(parameters: unknown): RunTaskRequest {
 }
 
 /**
- * The catalog task a RunTask call runs. In order: the base stack output the task definition
- * reference names (`<base:task_definition_arn__payment__charge>`), then a family
- * `<env>-<service>-<task>` in a literal task definition ARN, then the only task whose container has
- * the override's name. The container name must agree in every case.
+ * The catalog task a RunTask call runs: the one whose family `<env>-<service>-<task>` the task
+ * definition names (as the family alone, `family:revision` or an ARN), else the only task whose
+ * container has the override's name (an existing base's own families). The container name must
+ * agree in every case.
  */
 export function findCatalogTask(catalog: Catalog, environment: string, request: RunTaskRequest): { service: string; task: TaskSpec } {
   const all = catalog.services.flatMap((service) => service.tasks.map((task) => ({ service: service.name, task })));
-  const byKey = all.filter(({ service, task }) =>
-    request.taskDefinition.includes(`<base:${BASE_TASK_OUTPUTS.taskDefinitionArn(service, task.name)}>`),
-  );
-  const byFamily = all.filter(({ service, task }) => new RegExp(`task-definition/${taskFamily(environment, service, task.name)}(:|$)`).test(request.taskDefinition));
+  const named = taskDefinitionFamily(request.taskDefinition);
+  const byFamily = all.filter(({ service, task }) => taskFamily(environment, service, task.name) === named);
   const byContainer = all.filter(({ task }) => task.containerName === request.container.name);
-  const found = byKey.length === 1 ? byKey[0] : byFamily.length === 1 ? byFamily[0] : byContainer.length === 1 ? byContainer[0] : undefined;
+  const found = byFamily.length === 1 ? byFamily[0] : byContainer.length === 1 ? byContainer[0] : undefined;
   if (!found) {
     throw new TaskMappingError(
       `environment ${environment}: no single catalog task runs task definition ${request.taskDefinition} with container ${request.container.name} ` +
@@ -80,6 +78,11 @@ export function findCatalogTask(catalog: Catalog, environment: string, request: 
     );
   }
   return found;
+}
+
+/** The family a RunTask `taskDefinition` names: `family`, `family:3`, `arn:…:task-definition/family[:3]`. */
+function taskDefinitionFamily(taskDefinition: string): string {
+  return taskDefinition.replace(/^arn:[^/]*:task-definition\//, '').replace(/:\d+$/, '');
 }
 
 /**

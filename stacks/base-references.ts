@@ -11,7 +11,8 @@ import { capacityProviderStrategy } from './base-inputs';
 import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, taskFamily, taskKey } from '../core/naming';
 
 export interface TaskReference {
-  readonly taskDefinitionArn: string;
+  /** RunTask's `taskDefinition`: the family (latest ACTIVE revision) or a pinned `…:<revision>` ARN. */
+  readonly taskDefinition: string;
   /** Literal family name (IAM resources are written per family). */
   readonly family: string;
   readonly containerName: string;
@@ -33,11 +34,27 @@ export interface BaseReferences {
 /** `arn:aws:iam::123456789012:role/path/name` → `name`. */
 export const roleNameFromArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** `arn:aws:ecs:…:task-definition/family:12` → `family`. */
-export function familyFromTaskDefinitionArn(arn: string): string {
-  const match = /:task-definition\/([A-Za-z0-9_-]+):\d+$/.exec(arn);
-  if (!match?.[1]) throw new Error(`not a task definition ARN with revision: ${arn}`);
-  return match[1];
+export interface TaskDefinitionReference {
+  readonly family: string;
+  /** Set when the reference pins one revision. */
+  readonly revision?: number;
+  /** What the state machine passes to RunTask. */
+  readonly runTaskValue: string;
+}
+
+const TASK_DEFINITION_REFERENCE = /^(?:arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]{1,255})(?::([1-9]\d*))?$/;
+
+/**
+ * `family`, `family:12`, `arn:…:task-definition/family` or `arn:…:task-definition/family:12`.
+ * RunTask takes "the family and revision (family:revision) or full ARN … If a revision isn't
+ * specified, the latest ACTIVE revision is used" (ECS API reference, RunTask): a family ARN without
+ * revision is passed as the bare family, the documented form; a pinned reference as written.
+ */
+export function parseTaskDefinitionReference(reference: string): TaskDefinitionReference {
+  const match = TASK_DEFINITION_REFERENCE.exec(reference);
+  if (!match?.[1]) throw new Error(`not a task definition family or ARN: ${reference}`);
+  if (match[2] === undefined) return { family: match[1], runTaskValue: match[1] };
+  return { family: match[1], revision: Number(match[2]), runTaskValue: reference };
 }
 
 export function existingBaseReferences(env: EnvironmentConfig & { base: ExistingBaseConfig }): BaseReferences {
@@ -52,9 +69,10 @@ export function existingBaseReferences(env: EnvironmentConfig & { base: Existing
       const config = base.tasks[key];
       // Validation guarantees every targeted task is configured; this guards direct callers.
       if (!config) throw new Error(`environment "${env.name}": base.tasks: no entry for "${key}"`);
+      const definition = parseTaskDefinitionReference(config.taskDefinition);
       return {
-        taskDefinitionArn: config.taskDefinitionArn,
-        family: familyFromTaskDefinitionArn(config.taskDefinitionArn),
+        taskDefinition: definition.runTaskValue,
+        family: definition.family,
         containerName: config.containerName,
         taskRoleArn: config.taskRoleArn,
         taskRoleName: roleNameFromArn(config.taskRoleArn),
@@ -86,9 +104,14 @@ export function managedBaseReferences(
       const key = taskKey(service, task);
       const spec = findTask(catalog, service, task);
       if (!spec) throw new Error(`catalog: task "${key}" is not defined`);
+      const family = taskFamily(env.name, service, task);
       return {
-        taskDefinitionArn: baseState.getString(BASE_TASK_OUTPUTS.taskDefinitionArn(service, task)),
-        family: taskFamily(env.name, service, task),
+        // The family, not the ARN of the revision the base registered last: a later base deploy
+        // registers a new revision (and keeps the old ones ACTIVE, skip_destroy), and RunTask then
+        // takes the latest ACTIVE one. An ARN with revision read from remote state would name a
+        // revision that the next base-only deploy replaces, until the service stacks are applied too.
+        taskDefinition: family,
+        family,
         containerName: spec.containerName,
         taskRoleArn: baseState.getString(BASE_TASK_OUTPUTS.taskRoleArn(service)),
         taskRoleName: baseState.getString(BASE_TASK_OUTPUTS.taskRoleName(service)),

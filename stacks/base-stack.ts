@@ -5,7 +5,7 @@ import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types
 import { configureBackend } from './backend';
 import { ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
 import { moduleSource } from '../tooling/hcl-modules';
-import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, baseStackName, taskKey } from '../core/naming';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, baseStackName } from '../core/naming';
 import { awsProvider } from './provider';
 
 /**
@@ -60,12 +60,6 @@ export class BaseStack extends TerraformStack {
         value: Fn.lookup(this.taskDefinitions.get('task_role_names'), service.name),
         description: `Task role name of ${service.name}`,
       };
-      for (const task of service.tasks) {
-        outputs[BASE_TASK_OUTPUTS.taskDefinitionArn(service.name, task.name)] = {
-          value: Fn.lookup(this.taskDefinitions.get('task_definition_arns'), taskKey(service.name, task.name)),
-          description: `Task definition ARN (with revision) of ${service.name}/${task.name}`,
-        };
-      }
     }
     for (const [id, output] of Object.entries(outputs)) {
       new TerraformOutput(this, id, output);

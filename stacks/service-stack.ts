@@ -146,7 +146,7 @@ class RuleToTask extends Construct {
     const definition = buildRunTaskStateMachine({
       comment: `${rule.eventPattern['detail-type'].join(', ')} on ${names.busName(env.name, service.name)} → ${target.service}/${target.task}`,
       clusterArn: base.clusterArn,
-      taskDefinitionArn: task.taskDefinitionArn,
+      taskDefinition: task.taskDefinition,
       subnetIds: base.subnetIds,
       securityGroupIds: base.securityGroupIds,
       containerName: task.containerName,

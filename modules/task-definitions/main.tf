@@ -74,6 +74,14 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_ecs_task_definition" "this" {
   for_each = var.tasks
 
+  # Any change of container_definitions, cpu, memory or roles replaces the resource (ForceNew), and
+  # destroying the old one deregisters that revision. ECS refuses to run new tasks from an INACTIVE
+  # revision (DeregisterTaskDefinition API reference), so executions already running, and their
+  # retries, would fail. With skip_destroy the provider's delete returns before deregistering
+  # (terraform-provider-aws, internal/service/ecs/task_definition.go, resourceTaskDefinitionDelete):
+  # old revisions stay ACTIVE and state machines, which run the family, take the latest one.
+  skip_destroy = true
+
   family                   = each.value.family
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"

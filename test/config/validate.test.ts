@@ -315,24 +315,31 @@ const existingBaseCases: BadCase[] = [
     expected: ['environment "legacy": base.securityGroupIds[1]: "sg-0c3d4e5f678901234" is listed twice'],
   },
   {
-    name: 'task definition ARN without revision',
-    mutate: (d) => (d.envs.legacy.base.tasks['payment/charge'].taskDefinitionArn = 'arn:aws:ecs:eu-west-1:444444444444:task-definition/legacy-payment-charge'),
-    expected: [
-      `environment "legacy": ${legacyTask}.taskDefinitionArn: "arn:aws:ecs:eu-west-1:444444444444:task-definition/legacy-payment-charge" has no revision; give the full ARN ending in ":<revision>"`,
-    ],
-  },
-  {
     name: 'task definition ARN of another account',
     mutate: (d) =>
-      (d.envs.legacy.base.tasks['payment/charge'].taskDefinitionArn = 'arn:aws:ecs:eu-west-1:555555555555:task-definition/legacy-payment-charge:14'),
-    expected: [`environment "legacy": ${legacyTask}.taskDefinitionArn: is in account "555555555555", not the environment's account "444444444444"`],
+      (d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'arn:aws:ecs:eu-west-1:555555555555:task-definition/legacy-payment-charge:14'),
+    expected: [`environment "legacy": ${legacyTask}.taskDefinition: is in account "555555555555", not the environment's account "444444444444"`],
   },
   {
-    name: 'task definition given by family name',
-    mutate: (d) => (d.envs.legacy.base.tasks['payment/charge'].taskDefinitionArn = 'legacy-payment-charge:14'),
+    name: 'task definition family ARN of another region',
+    mutate: (d) => (d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'arn:aws:ecs:us-east-1:444444444444:task-definition/legacy-payment-charge'),
+    expected: [`environment "legacy": ${legacyTask}.taskDefinition: is in region "us-east-1", not the environment's region "eu-west-1"`],
+  },
+  {
+    name: 'task definition as family:revision (neither a family nor an ARN)',
+    mutate: (d) => (d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'legacy-payment-charge:14'),
     expected: [
-      `environment "legacy": ${legacyTask}.taskDefinitionArn: "legacy-payment-charge:14" is not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>)`,
+      `environment "legacy": ${legacyTask}.taskDefinition: "legacy-payment-charge:14" is not a task definition family (1 to 255 letters, digits, "_" or "-") or ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>[:<revision>])`,
     ],
+  },
+  {
+    name: 'the field by its old name',
+    mutate: (d) => {
+      const task = d.envs.legacy.base.tasks['payment/charge'];
+      task.taskDefinitionArn = task.taskDefinition;
+      delete task.taskDefinition;
+    },
+    expected: [`environment "legacy": ${legacyTask}.taskDefinition: is required`, `environment "legacy": ${legacyTask}.taskDefinitionArn: unknown field`],
   },
   {
     name: 'task role given as a role name',
@@ -665,7 +672,7 @@ describe('several problems at once', () => {
     const d = draft();
     d.envs.dev.base.network.cidr = '10.0.0.0/33';
     d.envs.prod.base.network.azCount = 5;
-    d.envs.legacy.base.tasks['payment/charge'].taskDefinitionArn = 'arn:aws:ecs:eu-west-1:444444444444:task-definition/legacy-payment-charge';
+    d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'arn:aws:ecs:eu-west-1:555555555555:task-definition/legacy-payment-charge';
     rule(d, 'payment', 'reserve-seats').target.task = 'reserve';
     d.envs.staging.name = 'dev';
     return d;
@@ -677,7 +684,7 @@ describe('several problems at once', () => {
       'environment "dev": name: is used by 2 environments; environment names must be unique',
       'environment "dev": base.network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR block',
       'environment "prod": base.network.azCount: 5 exceeds the 3 Availability Zones of ap-southeast-1',
-      'environment "legacy": base.tasks["payment/charge"].taskDefinitionArn: "arn:aws:ecs:eu-west-1:444444444444:task-definition/legacy-payment-charge" has no revision; give the full ARN ending in ":<revision>"',
+      'environment "legacy": base.tasks["payment/charge"].taskDefinition: is in account "555555555555", not the environment\'s account "444444444444"',
     ]);
   });
 

@@ -14,14 +14,14 @@ import { EVENT_ENV } from '../../core/container-contract';
 const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services';
-const TASK_DEFINITION = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/dev-payment-charge:7';
+const TASK_DEFINITION = 'dev-payment-charge';
 const INTERPOLATED_SUBNET = '${data.terraform_remote_state.base.outputs.private_subnet_ids[0]}';
 const PAYMENT_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment';
 
 function input(overrides: Partial<RunTaskStateMachineInput> = {}): RunTaskStateMachineInput {
   return {
     clusterArn: CLUSTER,
-    taskDefinitionArn: TASK_DEFINITION,
+    taskDefinition: TASK_DEFINITION,
     subnetIds: [INTERPOLATED_SUBNET, 'subnet-0b1c2d3e4f5a6b7c8'],
     securityGroupIds: ['sg-0123456789abcdef0'],
     containerName: 'payment',
@@ -76,7 +76,7 @@ describe('asl-validator accepts every shape', () => {
 });
 
 describe('RunTask state', () => {
-  test('runs the task definition ARN in the cluster on the given network, strings unchanged', () => {
+  test('runs the task definition family in the cluster on the given network, strings unchanged', () => {
     const definition = buildRunTaskStateMachine(input());
     const state = runTaskState(definition);
     expect(state.Resource).toBe(RUN_TASK_RESOURCE);
@@ -102,7 +102,7 @@ describe('RunTask state', () => {
 
   test('token-like values (cdktf tokens) pass through untouched', () => {
     const token = '${TfToken[TOKEN.42]}';
-    const definition = buildRunTaskStateMachine(input({ clusterArn: token, taskDefinitionArn: token, securityGroupIds: [token] }));
+    const definition = buildRunTaskStateMachine(input({ clusterArn: token, taskDefinition: token, securityGroupIds: [token] }));
     const parameters = runTaskState(definition).Parameters as Record<string, unknown>;
     expect(parameters.Cluster).toBe(token);
     expect(parameters.TaskDefinition).toBe(token);

@@ -48,7 +48,7 @@ function bookingEvent(detail: JsonValue = TRICKY_DETAIL): { [key: string]: JsonV
 function definition(overrides: Partial<RunTaskStateMachineInput> = {}) {
   return buildRunTaskStateMachine({
     clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services',
-    taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/dev-payment-charge:7',
+    taskDefinition: 'dev-payment-charge',
     subnetIds: ['subnet-0a1b2c3d4e5f6a7b8'],
     securityGroupIds: ['sg-0123456789abcdef0'],
     containerName: 'payment',
@@ -149,7 +149,7 @@ describe('what the container receives', () => {
     );
     expect(outcome.calls[0]!.parameters).toMatchObject({
       Cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services',
-      TaskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/dev-payment-charge:7',
+      TaskDefinition: 'dev-payment-charge',
       CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
       NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d4e5f6a7b8'], AssignPublicIp: 'DISABLED' } },
     });

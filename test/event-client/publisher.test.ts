@@ -358,7 +358,7 @@ describe('RunTask overrides budget of environment-variable delivery', () => {
         capacity: { launchType: 'FARGATE' },
         tasks: {
           'billing/bill': {
-            taskDefinitionArn: 'arn:aws:ecs:ap-southeast-1:111111111111:task-definition/bill:3',
+            taskDefinition: 'bill',
             containerName: 'a-much-longer-container-name',
             taskRoleArn: 'arn:aws:iam::111111111111:role/task',
             executionRoleArn: 'arn:aws:iam::111111111111:role/exec',

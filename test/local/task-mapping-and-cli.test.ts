@@ -12,29 +12,37 @@ const runTaskParameters = (taskDefinition: string, name: string, command?: strin
 });
 
 describe('mapping a RunTask call to a local process', () => {
-  test('by the base output the task definition placeholder names, with the rule\'s extra arguments appended', () => {
+  test('by the family the state machine runs, with the rule\'s extra arguments appended', () => {
     const { request, local } = mapRunTask(
       bookingSaga,
       'dev',
-      runTaskParameters('<base:task_definition_arn__notification__notify>', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
+      runTaskParameters('dev-notification-notify', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
     );
     expect(local.key).toBe('notification/notify');
     expect(local.command).toEqual(['node', '--import', 'tsx', 'task-programs/booking-saga/notify.ts', '--template', 'booking-confirmed']);
     expect(request.container.environment).toEqual({ eventId: 'e-1' });
   });
 
-  test('by the per-task base output the synthesized definition reads, even when the container name points elsewhere', () => {
+  test('by the family, even when the container name points elsewhere', () => {
     expect(() =>
       findCatalogTask(bookingSaga, 'dev', {
-        taskDefinition: '<base:task_definition_arn__seat__reserve_seats>',
+        taskDefinition: 'dev-seat-reserve-seats',
         container: { name: 'payment', command: undefined, environment: {} },
       }),
     ).toThrow(/task seat\/reserve-seats has container seat, but the state machine overrides container payment/);
     const found = findCatalogTask(bookingSaga, 'dev', {
-      taskDefinition: '<base:task_definition_arn__seat__reserve_seats>',
+      taskDefinition: 'dev-seat-reserve-seats',
       container: { name: 'seat', command: undefined, environment: {} },
     });
     expect(`${found.service}/${found.task.name}`).toBe('seat/reserve-seats');
+  });
+
+  test('a family of another environment, or a longer family that merely starts with it, is not this task', () => {
+    const found = findCatalogTask(bookingSaga, 'dev', {
+      taskDefinition: 'staging-seat-reserve-seats-v2',
+      container: { name: 'notification', command: undefined, environment: {} },
+    });
+    expect(found.task.name).toBe('notify');
   });
 
   test('by the family in a literal task definition ARN (an existing base)', () => {
@@ -51,7 +59,7 @@ describe('mapping a RunTask call to a local process', () => {
   });
 
   test('a container name that disagrees with the task is refused', () => {
-    expect(() => mapRunTask(bookingSaga, 'dev', runTaskParameters('<base:task_definition_arn__payment__charge>', 'seat'))).toThrow(
+    expect(() => mapRunTask(bookingSaga, 'dev', runTaskParameters('dev-payment-charge', 'seat'))).toThrow(
       /task payment\/charge has container payment, but the state machine overrides container seat/,
     );
   });

@@ -90,14 +90,9 @@ describe('base stacks', () => {
           'task_role_names',
           'task_security_group_id',
           'vpc_id',
-          'task_definition_arn__compensation__cancel_booking',
-          'task_definition_arn__notification__notify',
-          'task_definition_arn__payment__charge',
-          'task_definition_arn__seat__reserve_seats',
           ...['compensation', 'notification', 'payment', 'seat'].flatMap((s) => [`task_role_arn__${s}`, `task_role_name__${s}`]),
         ].sort(),
       );
-      expect(outputs.task_definition_arn__seat__reserve_seats?.value).toBe('${module.task_definitions.task_definition_arns["seat/reserve-seats"]}');
       expect(outputs.task_role_name__payment?.value).toBe('${module.task_definitions.task_role_names.payment}');
       expect(outputs.cluster_arn?.value).toBe('${module.ecs_cluster.cluster_arn}');
       expect(outputs.private_subnet_ids?.value).toBe('${module.network.private_subnet_ids}');

@@ -3,6 +3,7 @@ import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
 import type { PolicyDocument } from '../../core/policy-document';
+import { parseTaskDefinitionReference } from '../../stacks/base-references';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { manifest, resources, stackJson } from '../support/synth';
 
@@ -58,7 +59,7 @@ describe.each(allEnvironments.map((env) => ({ env })))('IAM in $env.name', ({ en
       for (const rule of service.rules) {
         const family =
           env.base.kind === 'existing'
-            ? /task-definition\/([^:]+):/.exec(env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskDefinitionArn)![1]
+            ? parseTaskDefinitionReference(env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskDefinition).family
             : `${env.name}-${rule.target.service}-${rule.target.task}`;
         const familyArn = `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${family}:*`;
         const policy = policies

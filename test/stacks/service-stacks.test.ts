@@ -1,6 +1,7 @@
 import { bookingSaga } from '../../catalog/booking-saga';
 import { resolveRuleOptions } from '../../catalog/defaults';
 import type { RuleSpec, ServiceSpec } from '../../catalog/types';
+import { parseTaskDefinitionReference } from '../../stacks/base-references';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { existingBaseEnvironment } from '../fixtures/environments';
@@ -122,15 +123,15 @@ describe.each(allEnvironments.map((env) => ({ env })))('service stacks of $env.n
 
       if (env.base.kind === 'existing') {
         const literal = env.base.tasks[`${rule.target.service}/${rule.target.task}` as `${string}/${string}`]!;
-        expect(params.TaskDefinition).toBe(literal.taskDefinitionArn);
+        // A family runs the latest ACTIVE revision; a pinned ARN runs exactly that revision.
+        expect(params.TaskDefinition).toBe(parseTaskDefinitionReference(literal.taskDefinition).runTaskValue);
         expect(override.Name).toBe(literal.containerName);
         expect(params.Cluster).toBe(env.base.clusterArn);
         expect(params.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual(env.base.subnetIds);
         expect(params.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toEqual(env.base.securityGroupIds);
       } else {
-        expect(params.TaskDefinition).toBe(
-          `\${data.terraform_remote_state.base.outputs.task_definition_arn__${rule.target.service}__${rule.target.task.replace(/-/g, '_')}}`,
-        );
+        // The family, never a revision read from the base's state (test/stacks/task-definition-revisions.test.ts says why).
+        expect(params.TaskDefinition).toBe(`${env.name}-${rule.target.service}-${rule.target.task}`);
         expect(override.Name).toBe(task.containerName);
         expect(params.Cluster).toBe('${data.terraform_remote_state.base.outputs.cluster_arn}');
         expect(params.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual(
