@@ -30,7 +30,7 @@ export const bookingSaga: Catalog = {
           description: 'A new booking is charged by the payment service.',
           eventPattern: { 'detail-type': ['BookingCreated'], source: ['booking-saga.booking'] },
           target: { service: 'payment', task: 'charge' },
-          options: { failureDetailType: 'PaymentFailed', timeoutSeconds: 900 },
+          options: { failureDetailType: 'PaymentFailed' },
         },
       ],
     },
@@ -54,14 +54,16 @@ export const bookingSaga: Catalog = {
           description: 'A paid booking gets its seats reserved.',
           eventPattern: { 'detail-type': ['PaymentSucceeded'], source: ['booking-saga.payment'] },
           target: { service: 'seat', task: 'reserve-seats' },
-          options: { failureDetailType: 'SeatUpdateFailed', timeoutSeconds: 900 },
+          options: { failureDetailType: 'SeatUpdateFailed' },
         },
         {
           name: 'compensate-payment-failure',
           description: 'A failed payment cancels the booking.',
           eventPattern: { 'detail-type': ['PaymentFailed'], source: ['booking-saga.payment'] },
           target: { service: 'compensation', task: 'cancel-booking', command: ['node', 'dist/cancel-booking.js', '--reason', 'payment-failed'] },
-          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed' },
+          // A failure event carries ECS's stopped reason (up to 1,024 bytes), which escaped twice in the
+          // RunTask overrides could take nearly all of their 8,192 characters: read it by reference.
+          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed', detailDelivery: 'reference' },
         },
       ],
     },
@@ -96,7 +98,9 @@ export const bookingSaga: Catalog = {
           description: 'Seats could not be reserved: refund and cancel the booking.',
           eventPattern: { 'detail-type': ['SeatUpdateFailed'], source: ['booking-saga.seat'] },
           target: { service: 'compensation', task: 'cancel-booking', command: ['node', 'dist/cancel-booking.js', '--reason', 'seat-update-failed'] },
-          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed' },
+          // A failure event carries ECS's stopped reason (up to 1,024 bytes), which escaped twice in the
+          // RunTask overrides could take nearly all of their 8,192 characters: read it by reference.
+          options: { retryAttempts: 185, maximumEventAgeSeconds: 86400, failureDetailType: 'CompensationFailed', detailDelivery: 'reference' },
         },
       ],
     },

@@ -26,6 +26,7 @@ export function resolveRuleOptions(rule: RuleSpec): ResolvedRuleOptions {
     detailDelivery: options.detailDelivery ?? RULE_DEFAULTS.detailDelivery,
     failureDetailType: failure === false ? undefined : (failure ?? defaultFailureDetailType(rule.target.service)),
     successDetailType: options.successDetailType,
+    idempotent: options.idempotent ?? false,
   };
 }
 

@@ -60,6 +60,13 @@ export interface RuleOptions {
   readonly failureDetailType?: string | false;
   /** `detail-type` of an event published to the target service's bus when the task succeeds. Default none. */
   readonly successDetailType?: string;
+  /**
+   * The target task may run again with the same event after it ran and exited non-zero (up to
+   * MAX_TASK_RUNS runs in all): say so only when a second run cannot repeat a side effect (the task
+   * checks `eventId`). Default false: a failed run becomes the failure event. Tasks that never
+   * started, or that Fargate Spot took back, run again either way.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** A rule on the owning service's bus: a pattern and the task it starts through a state machine. */
@@ -98,4 +105,5 @@ export interface ResolvedRuleOptions {
   readonly detailDelivery: DetailDelivery;
   readonly failureDetailType: string | undefined;
   readonly successDetailType: string | undefined;
+  readonly idempotent: boolean;
 }

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { type CompiledPattern, EventPatternError, compilePattern, usesWildcards } from '../core/event-pattern';
-import { FAILURE_PATH_RESERVE_SECONDS } from '../core/asl';
+import { MAX_TASK_RUNS, minimumExecutionTimeoutSeconds } from '../core/asl';
 import {
   DETAIL_TYPE_MAX_LENGTH,
   EVENT_PATTERN_MAX_LENGTH,
@@ -33,10 +33,11 @@ import type { Catalog } from './types';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A Standard workflow execution runs at most one year; the RunTask state gets the timeout minus
- * the failure path's reserve (core/asl.ts), so the timeout must exceed that reserve.
+ * A Standard workflow execution runs at most one year. The RunTask timeout is what the execution
+ * timeout leaves after every run's retries, the waits between runs and the outcome's publish
+ * (core/asl.ts, executionTimeBudget), so the execution timeout must leave a minute per run.
  */
-export const STATE_MACHINE_TIMEOUT_RANGE = { min: FAILURE_PATH_RESERVE_SECONDS + 1, max: MAX_EXECUTION_SECONDS } as const;
+export const STATE_MACHINE_TIMEOUT_RANGE = { min: minimumExecutionTimeoutSeconds(), max: MAX_EXECUTION_SECONDS } as const;
 
 /** Top-level fields of an EventBridge event; a pattern on any other field can never match. */
 export const EVENT_ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
@@ -249,9 +250,10 @@ const ruleSchema = z.strictObject({
       timeoutSeconds: wholeNumber(
         STATE_MACHINE_TIMEOUT_RANGE,
         ' seconds',
-        ` (a Standard workflow runs at most a year; the last ${FAILURE_PATH_RESERVE_SECONDS} s are reserved for publishing the failure event)`,
+        ` (a Standard workflow runs at most a year; below ${STATE_MACHINE_TIMEOUT_RANGE.min} s, ${MAX_TASK_RUNS} runs of the task with their retries and the failure event's publish leave no minute per run)`,
       ).optional(),
       detailDelivery: z.enum(['environment', 'reference']).optional(),
+      idempotent: z.boolean().optional(),
       failureDetailType: z.unknown().superRefine((value, ctx) => {
         if (value === undefined || value === false) return;
         const message = typeof value === 'string' ? detailTypeProblem(value) : `must be a detail-type string or false, not ${describeValue(value)}`;

@@ -8,19 +8,24 @@
  *
  * Shape (see docs/state-machines.md):
  *
- *   RunTask ──(ok)──> [PublishSuccessEvent] ──> Succeeded
- *      │
- *      └─(Catch States.ALL, only with a failure event)──> DescribeFailure ──> PublishFailureEvent ──> Failed
+ *   CountFirstRun ─> RunTask ──(ok)──> [PublishSuccessEvent] ──> Succeeded
+ *                      │  ▲
+ *                      │  └── WaitBeforeRerun <── CountRerun <──(never started, Spot, throttled; runs left)──┐
+ *                      └─(Catch States.ALL)─> ClassifyFailure ─> [ReadStoppedTask ─> CheckExitCode ─>       │
+ *                                               Describe(Exited|Stopped)Task ─> DecideRerun] ────────────────┘
+ *                                               | DescribeFailure ─> [PublishFailureEvent] ─> Failed
  *
  * The execution input is the EventBridge event (`id`, `source`, `detail-type`, `detail`, ...).
  */
 import {
   CAPACITY_BASE_RANGE,
   CAPACITY_WEIGHT_RANGE,
+  ECS_STOPPED_REASON_MAX_BYTES,
   MAX_CAPACITY_PROVIDERS,
   MAX_EXECUTION_SECONDS,
   MAX_SECURITY_GROUPS,
   MAX_SUBNETS,
+  STATES_ERROR_MAX_LENGTH,
 } from './aws-limits';
 import { type DetailDelivery, EVENT_ENV } from './container-contract';
 
@@ -31,40 +36,113 @@ export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
 
 /** State names, for tests, the local runner and log queries. */
 export const STATE_NAMES = {
+  countFirstRun: 'CountFirstRun',
   runTask: 'RunTask',
   publishSuccess: 'PublishSuccessEvent',
   succeeded: 'Succeeded',
+  classifyFailure: 'ClassifyFailure',
+  readStoppedTask: 'ReadStoppedTask',
+  fillStopDefaults: 'FillStopDefaults',
+  checkExitCode: 'CheckExitCode',
+  describeExitedTask: 'DescribeExitedTask',
+  describeStoppedTask: 'DescribeStoppedTask',
+  decideRerun: 'DecideRerun',
   describeFailure: 'DescribeFailure',
+  countRerun: 'CountRerun',
+  waitBeforeRerun: 'WaitBeforeRerun',
   publishFailure: 'PublishFailureEvent',
   failed: 'Failed',
 } as const;
 
-/** Where the Catch puts the caught `{ Error, Cause }` and where the Pass state puts `{ error, cause }`. */
+/** Where the Catch puts the caught `{ Error, Cause }`; dropped once the failure is shaped. */
 export const CAUGHT_PATH = '$.caught';
+/** The parsed task description of a `States.TaskFailed` (defaults merged in); dropped with `$.caught`. */
+export const STOPPED_TASK_PATH = '$.stoppedTask';
+/** The shaped failure: the fields merged into the failure event's detail (FAILURE_FIELDS). */
 export const FAILURE_PATH = '$.failure';
+/** `{ count, waitSeconds }`: runs of the task so far, and the next pause before running it again. */
+export const TASK_RUNS_PATH = '$.taskRuns';
 
 /**
- * Seconds the execution keeps after the task's own timeout, so a task that times out is still
- * caught and its failure event published before the execution-level timeout (which no Catch sees).
+ * The fields a failure event adds to the original detail. Small and bounded on purpose: the raw
+ * Cause of a `States.TaskFailed` is the whole task description, which echoes the container
+ * overrides (the detail again, escaped); forwarded, it made the compensation's own RunTask overrides
+ * exceed ECS's 8192 characters, so the booking was never cancelled.
  */
-export const FAILURE_PATH_RESERVE_SECONDS = 60;
+export const FAILURE_FIELDS = {
+  /** The Step Functions error name (`States.TaskFailed`, `ECS.ServerException`, `States.Timeout`, ...). */
+  error: 'error',
+  /** `id` of the event whose task failed: the idempotency key the task used. */
+  failedEventId: 'failedEventId',
+  /** Task failures only: ECS `StopCode` (`EssentialContainerExited`, `TaskFailedToStart`, ...), or "" if absent. */
+  stopCode: 'stopCode',
+  /** Task failures only: ECS `StoppedReason`, or "" if absent. */
+  stoppedReason: 'stoppedReason',
+  /** Task failures only: the container's exit code, or null when it never ran. */
+  exitCode: 'exitCode',
+} as const;
 
 /**
- * Retry policy of the RunTask state. Both retried errors mean that no task was started, so a
- * retry cannot run the use case twice (and tasks are idempotent by `eventId` anyway):
- * - `ECS.AmazonECSException`: the ECS API refused the call; throttling ("Rate exceeded ...
- *   ThrottlingException") and server errors arrive under this one name, the ECS error code only in
- *   the Cause. Short backoff.
- * - `AmazonECS.Unknown`: RunTask answered with a non-empty `failures` list (for example
- *   "Capacity is unavailable at this time", `RESOURCE:*`); with `.sync` Step Functions fails the
- *   state with this name. Capacity comes back in minutes, so a longer backoff.
- * Not retried: `States.TaskFailed` (the container ran and stopped with a non-zero exit code, or
- * could not start): the use case may have had side effects, and a business failure does not go
- * away by repetition; it becomes the failure event. `States.Timeout`: the task already had its time.
+ * The largest failure fields a failure event can carry, for budgeting every hop the event makes.
+ * - error: Step Functions error names are at most 256 characters (the API's limit on `error`).
+ * - failedEventId: EventBridge event ids are UUIDs (36 characters).
+ * - stopCode: the longest TaskStopCode value, `ServiceSchedulerInitiated`.
+ * - stoppedReason: the ECS agent trims task stop reasons to 1024 bytes (amazon-ecs-agent,
+ *   ecs-agent/api/ecs/client: ecsMaxTaskReasonLength = 1024); the worst bytes for our budgets are
+ *   control characters, which JSON escapes to six characters and the overrides to seven.
+ * - exitCode: a 32-bit integer.
+ */
+export const WORST_CASE_FAILURE_FIELDS: { readonly [field: string]: string | number } = {
+  [FAILURE_FIELDS.error]: 'E'.repeat(STATES_ERROR_MAX_LENGTH),
+  [FAILURE_FIELDS.failedEventId]: '00000000-0000-0000-0000-000000000000',
+  [FAILURE_FIELDS.stopCode]: 'ServiceSchedulerInitiated',
+  [FAILURE_FIELDS.stoppedReason]: '\u0001'.repeat(ECS_STOPPED_REASON_MAX_BYTES),
+  [FAILURE_FIELDS.exitCode]: -2_147_483_648,
+};
+
+/**
+ * How many times one execution may start the task: the first run, plus reruns when ECS never
+ * started it, took it back (Spot) or throttled RunTask's own lookups, and, for a rule whose task
+ * is idempotent, when it exited non-zero.
+ */
+export const MAX_TASK_RUNS = 3;
+/** The first rerun waits twice this, each further one twice as long again (`States.MathAdd(x, x)`). */
+export const RERUN_BASE_WAIT_SECONDS = 10;
+
+/**
+ * ECS stop codes after which the task is run again: it never started (image pull, ENI provisioning;
+ * no side effect happened), or AWS took the capacity back (Fargate Spot, or a termination notice for
+ * task retirement) while it ran. Tasks are idempotent on `eventId` (EventBridge delivers at least
+ * once), so a rerun of an interrupted task is safe. A container that ran and exited non-zero
+ * (`EssentialContainerExited`) is rerun only when the rule says its task is idempotent.
+ */
+export const RERUN_STOP_CODES: readonly string[] = ['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice'];
+
+/**
+ * Causes of `ECS.InvalidParameterException` that are throttling, not a bad request: RunTask looks
+ * up the security groups and subnets in EC2, and a throttled lookup comes back as "Error retrieving
+ * security group information for [sg-…]: Request limit exceeded. (ErrorCode: RequestLimitExceeded)"
+ * (dask/dask-cloudprovider#56; cdklabs/construct-hub#415 retries it for this reason). Every other
+ * InvalidParameterException (overrides over 8192 characters, "TaskDefinition is inactive", a bad
+ * subnet) fails the same way every time and is not retried.
+ */
+export const THROTTLED_INVALID_PARAMETER_CAUSES: readonly string[] = ['*Request limit exceeded*', '*RequestLimitExceeded*', '*Rate exceeded*'];
+
+/**
+ * Retry policy of the RunTask state: errors after which no task was started, so a retry cannot run
+ * the use case twice (and tasks are idempotent by `eventId` anyway):
+ * - `ECS.ServerException`: RunTask's HTTP 500 ("Service: AmazonECS; Status Code: 500"), seen in real
+ *   execution histories (wellcomecollection/catalogue-pipeline#3554). `ECS.AmazonECSException`:
+ *   what throttling ("Rate exceeded … ThrottlingException") arrives as. Short backoff.
+ * - `AmazonECS.Unknown`: with `.sync`, a non-empty `failures` list in RunTask's HTTP 200 answer
+ *   (Step Functions "Run Amazon ECS or Fargate tasks": "the task is failed with an
+ *   AmazonECS.Unknown error"), typically "Capacity is unavailable at this time". Longer backoff.
+ * `ECS.InvalidParameterException` is not retried here (Retry matches names, not causes); the
+ * throttled ones are run again after the Catch (THROTTLED_INVALID_PARAMETER_CAUSES).
  */
 export const RUN_TASK_RETRY: readonly Retrier[] = [
   {
-    ErrorEquals: ['ECS.AmazonECSException'],
+    ErrorEquals: ['ECS.ServerException', 'ECS.AmazonECSException'],
     IntervalSeconds: 5,
     MaxAttempts: 5,
     BackoffRate: 2,
@@ -81,15 +159,18 @@ export const RUN_TASK_RETRY: readonly Retrier[] = [
   },
 ];
 
+/** Each PutEvents attempt may take this long; without it a Task state waits up to a year. */
+export const PUT_EVENTS_TIMEOUT_SECONDS = 10;
+
 /**
  * Retry policy of the PutEvents states: every task error (`States.TaskFailed` matches all but
- * `States.Timeout`), since publishing has no side effect besides the event itself and a lost
- * failure event means the compensation never runs. `EventBridge.FailedEntry` (a throttled or
- * rejected entry) is among them.
+ * `States.Timeout`), and a timed-out attempt, since publishing has no side effect besides the
+ * event itself (consumers are idempotent) and a lost failure event means compensation never runs.
+ * `EventBridge.FailedEntry` (a throttled or rejected entry) is among them.
  */
 export const PUT_EVENTS_RETRY: readonly Retrier[] = [
   {
-    ErrorEquals: ['States.TaskFailed'],
+    ErrorEquals: ['States.TaskFailed', 'States.Timeout'],
     IntervalSeconds: 2,
     MaxAttempts: 5,
     BackoffRate: 2,
@@ -97,6 +178,84 @@ export const PUT_EVENTS_RETRY: readonly Retrier[] = [
     JitterStrategy: 'FULL',
   },
 ];
+
+/** Time a failing API call (RunTask refused, PutEvents answered) may take before its error arrives. */
+export const API_ATTEMPT_ALLOWANCE_SECONDS = 5;
+/** Pass, Choice and Wait bookkeeping of one execution, and Step Functions' own latency. */
+export const STATE_TRANSITIONS_ALLOWANCE_SECONDS = 30;
+/** Below this a Fargate task cannot even be provisioned and pull its image: a config is refused. */
+export const MIN_TASK_TIMEOUT_SECONDS = 60;
+
+/**
+ * The longest a retrier can make a state wait in all, with `FULL` jitter at its worst (the whole
+ * computed interval): interval × rate^n for each retry, each capped at MaxDelaySeconds. Defaults as
+ * the States Language sets them (interval 1 s, 3 attempts, rate 2).
+ */
+export function retrierWorstCaseWaitSeconds(retrier: Retrier): number {
+  const interval = retrier.IntervalSeconds ?? 1;
+  const rate = retrier.BackoffRate ?? 2;
+  const cap = retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (let retry = 0; retry < (retrier.MaxAttempts ?? 3); retry++) total += Math.min(interval * rate ** retry, cap);
+  return total;
+}
+
+/** Retries a list of retriers allows in all (each retrier counts its own). */
+const retryCount = (retriers: readonly Retrier[]): number => retriers.reduce((sum, retrier) => sum + (retrier.MaxAttempts ?? 3), 0);
+
+/** Where an execution's time goes in the worst case; `taskTimeoutSeconds` is what is left per run. */
+export interface ExecutionTimeBudget {
+  readonly executionTimeoutSeconds: number;
+  /** RunTask's TimeoutSeconds: applies to each attempt of each run. */
+  readonly taskTimeoutSeconds: number;
+  readonly runs: number;
+  /** Per run: the waits of every RunTask retrier plus an allowance for each refused attempt. */
+  readonly retrySecondsPerRun: number;
+  /** Waits between runs. */
+  readonly rerunWaitSeconds: number;
+  /** The publish of the outcome (failure or success event): every attempt timing out, every wait. */
+  readonly publishSeconds: number;
+  readonly allowanceSeconds: number;
+}
+
+/**
+ * The RunTask timeout an execution timeout leaves. A Task state's TimeoutSeconds applies to each
+ * attempt and retry waits come on top, and the execution's own timeout cannot be caught (no
+ * failure event, the booking stays pending; Step Functions "Handling errors": catchers do not apply
+ * to top-level execution failures). So the execution must hold, at worst, every run of the task
+ * with all its retries, the waits between runs, and the publish of the outcome with all its
+ * retries: T = (E − publish − reruns' waits − allowance) / runs − retries per run. Retriers are
+ * assumed to start over each time RunTask is entered again (as aws-local-stepfunctions does; the
+ * States Language does not say), which is the worst case. `taskTimeoutSeconds` is an integer; a
+ * result below MIN_TASK_TIMEOUT_SECONDS means the configuration leaves nothing (see
+ * `minimumExecutionTimeoutSeconds`).
+ */
+export function executionTimeBudget(executionTimeoutSeconds: number, runs: number = MAX_TASK_RUNS): ExecutionTimeBudget {
+  const retrySecondsPerRun =
+    RUN_TASK_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0) + retryCount(RUN_TASK_RETRY) * API_ATTEMPT_ALLOWANCE_SECONDS;
+  let rerunWaitSeconds = 0;
+  for (let rerun = 1; rerun < runs; rerun++) rerunWaitSeconds += RERUN_BASE_WAIT_SECONDS * 2 ** rerun;
+  const publishAttempts = 1 + retryCount(PUT_EVENTS_RETRY);
+  const publishSeconds = publishAttempts * PUT_EVENTS_TIMEOUT_SECONDS + PUT_EVENTS_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0);
+  const allowanceSeconds = STATE_TRANSITIONS_ALLOWANCE_SECONDS;
+  const perRun = (executionTimeoutSeconds - publishSeconds - rerunWaitSeconds - allowanceSeconds) / runs;
+  return {
+    executionTimeoutSeconds,
+    taskTimeoutSeconds: Math.floor(perRun - retrySecondsPerRun),
+    runs,
+    retrySecondsPerRun,
+    rerunWaitSeconds,
+    publishSeconds,
+    allowanceSeconds,
+  };
+}
+
+/** The shortest execution timeout that leaves MIN_TASK_TIMEOUT_SECONDS for each run of the task. */
+export function minimumExecutionTimeoutSeconds(runs: number = MAX_TASK_RUNS): number {
+  const overhead = executionTimeBudget(0, runs);
+  // T = (E − fixed) / runs − retries  ⇔  E = (T + retries) · runs + fixed
+  return (MIN_TASK_TIMEOUT_SECONDS + overhead.retrySecondsPerRun) * runs + overhead.publishSeconds + overhead.rerunWaitSeconds + overhead.allowanceSeconds;
+}
 
 export interface PublishedEvent {
   /** ARN of the bus the event goes to. */
@@ -120,10 +279,13 @@ export interface RunTaskStateMachineInput {
   readonly command: readonly string[];
   readonly capacity: CapacitySpec;
   readonly detailDelivery: DetailDelivery;
-  /** `TimeoutSeconds` of the whole execution. */
+  /**
+   * `TimeoutSeconds` of the whole execution; RunTask's own timeout is derived from it
+   * (`executionTimeBudget`), so that a failure is always caught and announced before it.
+   */
   readonly timeoutSeconds: number;
-  /** `TimeoutSeconds` of the RunTask state; default `timeoutSeconds - FAILURE_PATH_RESERVE_SECONDS`. */
-  readonly taskTimeoutSeconds?: number;
+  /** The task may run again after it ran and exited non-zero (`options.idempotent`). Default false. */
+  readonly idempotent?: boolean;
   readonly comment?: string;
   /** Published (through a Catch) when the task fails for good; absent: the execution just fails. */
   readonly failureEvent?: PublishedEvent;
@@ -161,6 +323,7 @@ export interface TaskState extends Transition {
   readonly Comment?: string;
   readonly Resource: string;
   readonly Parameters?: { [key: string]: JsonValue };
+  readonly ResultSelector?: { [key: string]: JsonValue };
   readonly ResultPath?: string | null;
   readonly TimeoutSeconds?: number;
   readonly Retry?: readonly Retrier[];
@@ -171,7 +334,36 @@ export interface PassState extends Transition {
   readonly Type: 'Pass';
   readonly Comment?: string;
   readonly Parameters?: { [key: string]: JsonValue };
+  readonly Result?: JsonValue;
   readonly ResultPath?: string | null;
+}
+
+/** A Choice rule: a comparison on `Variable`, or `And`/`Or`/`Not` of rules; `Next` only at the top. */
+export interface ChoiceRule {
+  readonly Variable?: string;
+  readonly StringEquals?: string;
+  readonly StringMatches?: string;
+  readonly NumericLessThan?: number;
+  readonly IsPresent?: boolean;
+  readonly BooleanEquals?: boolean;
+  readonly And?: readonly ChoiceRule[];
+  readonly Or?: readonly ChoiceRule[];
+  readonly Not?: ChoiceRule;
+  readonly Next?: string;
+}
+
+export interface ChoiceState {
+  readonly Type: 'Choice';
+  readonly Comment?: string;
+  readonly Choices: readonly ChoiceRule[];
+  readonly Default?: string;
+}
+
+export interface WaitState extends Transition {
+  readonly Type: 'Wait';
+  readonly Comment?: string;
+  readonly Seconds?: number;
+  readonly SecondsPath?: string;
 }
 
 export interface SucceedState {
@@ -188,7 +380,7 @@ export interface FailState {
   readonly CausePath?: string;
 }
 
-export type State = TaskState | PassState | SucceedState | FailState;
+export type State = TaskState | PassState | ChoiceState | WaitState | SucceedState | FailState;
 
 export interface StateMachineDefinition {
   readonly Comment?: string;
@@ -226,39 +418,68 @@ function capacityParameters(capacity: CapacitySpec): { [key: string]: JsonValue 
   };
 }
 
-function putEventsState(event: PublishedEvent, detailExpression: string, next: string, comment: string): TaskState {
+/** A PutEvents state publishing one entry; `Detail.$` is `detailExpression`. Exported for the announcer. */
+export function putEventsState(event: PublishedEvent | PublishedEventPaths, detailExpression: string, next: string | undefined, comment: string): TaskState {
+  const entry: { [key: string]: JsonValue } =
+    'eventBusArnPath' in event
+      ? { 'EventBusName.$': event.eventBusArnPath, 'Source.$': event.sourcePath, 'DetailType.$': event.detailTypePath }
+      : { EventBusName: event.eventBusArn, Source: event.source, DetailType: event.detailType };
+  entry['Detail.$'] = detailExpression;
   return {
     Type: 'Task',
     Comment: comment,
     Resource: PUT_EVENTS_RESOURCE,
-    Parameters: {
-      Entries: [
-        {
-          EventBusName: event.eventBusArn,
-          Source: event.source,
-          DetailType: event.detailType,
-          'Detail.$': detailExpression,
-        },
-      ],
-    },
+    Parameters: { Entries: [entry] },
     // Keep the state's input (the original event, plus the failure) for the next state.
     ResultPath: null,
+    TimeoutSeconds: PUT_EVENTS_TIMEOUT_SECONDS,
     Retry: PUT_EVENTS_RETRY,
-    Next: next,
+    ...(next === undefined ? { End: true as const } : { Next: next }),
+  };
+}
+
+/** A PutEvents entry whose bus, source and detail-type are read from the state (the announcer's). */
+export interface PublishedEventPaths {
+  readonly eventBusArnPath: string;
+  readonly sourcePath: string;
+  readonly detailTypePath: string;
+}
+
+/**
+ * What a rebuilt state keeps of the event: what RunTask reads (`id`, `source`, `detail-type`,
+ * `detail`) and the run count. Rebuilding drops `$.caught` and the parsed task description, so a
+ * rerun, the failure event and the execution's output never carry the raw Cause.
+ */
+function keptEvent(taskRuns: string | { [key: string]: JsonValue }): { [key: string]: JsonValue } {
+  return {
+    'id.$': '$.id',
+    'source.$': '$.source',
+    'detail-type.$': "$['detail-type']",
+    'detail.$': '$.detail',
+    ...(typeof taskRuns === 'string' ? { 'taskRuns.$': taskRuns } : { taskRuns }),
   };
 }
 
 /** Builds the definition; throws a clear error (naming `label` and the field) on bad input. */
 export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): StateMachineDefinition {
   validateInput(input);
-  const taskTimeoutSeconds = input.taskTimeoutSeconds ?? input.timeoutSeconds - FAILURE_PATH_RESERVE_SECONDS;
+  const { taskTimeoutSeconds } = executionTimeBudget(input.timeoutSeconds);
   const afterTask = input.successEvent ? STATE_NAMES.publishSuccess : STATE_NAMES.succeeded;
+  const afterFailure = input.failureEvent ? STATE_NAMES.publishFailure : STATE_NAMES.failed;
 
   const containerOverride: { [key: string]: JsonValue } = { Name: input.containerName };
   if (input.command.length > 0) containerOverride.Command = [...input.command];
   containerOverride.Environment = containerEnvironment(input.detailDelivery);
 
-  const runTask: TaskState = {
+  const states: { [name: string]: State } = {};
+  states[STATE_NAMES.countFirstRun] = {
+    Type: 'Pass',
+    Comment: 'Counts the runs of the task: reruns are bounded by MAX_TASK_RUNS.',
+    Result: { count: 1, waitSeconds: RERUN_BASE_WAIT_SECONDS },
+    ResultPath: TASK_RUNS_PATH,
+    Next: STATE_NAMES.runTask,
+  };
+  states[STATE_NAMES.runTask] = {
     Type: 'Task',
     Comment: 'Runs the target task with the event and waits until it stops.',
     Resource: RUN_TASK_RESOURCE,
@@ -281,50 +502,133 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
     // The .sync result is the whole task description; keeping the event instead keeps the payload
     // small and lets the success event reuse `$.detail`.
     ResultPath: null,
+    // Per attempt; derived so that every run, retry and the publish still fit the execution.
     TimeoutSeconds: taskTimeoutSeconds,
     Retry: RUN_TASK_RETRY,
-    ...(input.failureEvent
-      ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: CAUGHT_PATH, Next: STATE_NAMES.describeFailure }] }
-      : {}),
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: CAUGHT_PATH, Next: STATE_NAMES.classifyFailure }],
     Next: afterTask,
   };
-
-  const states: { [name: string]: State } = { [STATE_NAMES.runTask]: runTask };
   if (input.successEvent) {
-    states[STATE_NAMES.publishSuccess] = putEventsState(
-      input.successEvent,
-      '$.detail',
-      STATE_NAMES.succeeded,
-      'Announces the success with the original detail.',
-    );
+    states[STATE_NAMES.publishSuccess] = putEventsState(input.successEvent, '$.detail', STATE_NAMES.succeeded, 'Announces the success with the original detail.');
   }
   states[STATE_NAMES.succeeded] = { Type: 'Succeed' };
+
+  const runsLeft: ChoiceRule = { Variable: `${TASK_RUNS_PATH}.count`, NumericLessThan: MAX_TASK_RUNS };
+  states[STATE_NAMES.classifyFailure] = {
+    Type: 'Choice',
+    Comment: 'A stopped task has its description (JSON) as Cause; anything else is shaped from its error name alone.',
+    Choices: [
+      {
+        // Branch on the error before parsing: States.StringToJson of a Cause that is not JSON raises
+        // States.Runtime, which no Catch can take. A Cause truncated by Step Functions fails `{*}`.
+        And: [
+          { Variable: `${CAUGHT_PATH}.Error`, StringEquals: 'States.TaskFailed' },
+          { Variable: `${CAUGHT_PATH}.Cause`, StringMatches: '{*}' },
+        ],
+        Next: STATE_NAMES.readStoppedTask,
+      },
+      {
+        And: [
+          { Variable: `${CAUGHT_PATH}.Error`, StringEquals: 'ECS.InvalidParameterException' },
+          { Or: THROTTLED_INVALID_PARAMETER_CAUSES.map((pattern) => ({ Variable: `${CAUGHT_PATH}.Cause`, StringMatches: pattern })) },
+          runsLeft,
+        ],
+        Next: STATE_NAMES.countRerun,
+      },
+    ],
+    Default: STATE_NAMES.describeFailure,
+  };
+  states[STATE_NAMES.readStoppedTask] = {
+    Type: 'Pass',
+    Comment: 'Parses the task description (the Cause of States.TaskFailed from ecs:runTask.sync).',
+    Parameters: {
+      'description.$': `States.StringToJson(${CAUGHT_PATH}.Cause)`,
+      // ECS may leave these out; a path to a missing field would fail the execution.
+      defaults: { StopCode: '', StoppedReason: '' },
+    },
+    ResultPath: STOPPED_TASK_PATH,
+    Next: STATE_NAMES.fillStopDefaults,
+  };
+  states[STATE_NAMES.fillStopDefaults] = {
+    Type: 'Pass',
+    Parameters: { 'description.$': `States.JsonMerge(${STOPPED_TASK_PATH}.defaults, ${STOPPED_TASK_PATH}.description, false)` },
+    ResultPath: STOPPED_TASK_PATH,
+    Next: STATE_NAMES.checkExitCode,
+  };
+  states[STATE_NAMES.checkExitCode] = {
+    Type: 'Choice',
+    Comment: 'A container that never ran has no exit code (the task definitions here have one container).',
+    Choices: [{ Variable: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode`, IsPresent: true, Next: STATE_NAMES.describeExitedTask }],
+    Default: STATE_NAMES.describeStoppedTask,
+  };
+  const taskFailure = (exitCode: { [key: string]: JsonValue }): PassState => ({
+    Type: 'Pass',
+    Comment: 'Shapes the failure from the task description and drops the raw Cause.',
+    Parameters: {
+      ...keptEvent(`${TASK_RUNS_PATH}`),
+      failure: {
+        [`${FAILURE_FIELDS.error}.$`]: `${CAUGHT_PATH}.Error`,
+        [`${FAILURE_FIELDS.failedEventId}.$`]: '$.id',
+        [`${FAILURE_FIELDS.stopCode}.$`]: `${STOPPED_TASK_PATH}.description.StopCode`,
+        [`${FAILURE_FIELDS.stoppedReason}.$`]: `${STOPPED_TASK_PATH}.description.StoppedReason`,
+        ...exitCode,
+      },
+    },
+    Next: STATE_NAMES.decideRerun,
+  });
+  states[STATE_NAMES.describeExitedTask] = taskFailure({ [`${FAILURE_FIELDS.exitCode}.$`]: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode` });
+  states[STATE_NAMES.describeStoppedTask] = taskFailure({ [FAILURE_FIELDS.exitCode]: null });
+  const stopCodeIs = (code: string): ChoiceRule => ({ Variable: `${FAILURE_PATH}.${FAILURE_FIELDS.stopCode}`, StringEquals: code });
+  states[STATE_NAMES.decideRerun] = {
+    Type: 'Choice',
+    Comment: input.idempotent
+      ? 'Runs the task again when it never started, AWS took it back, or (idempotent task) it exited non-zero.'
+      : 'Runs the task again when it never started or AWS took it back; a container that ran and failed is not repeated.',
+    Choices: [
+      { And: [{ Or: RERUN_STOP_CODES.map(stopCodeIs) }, runsLeft], Next: STATE_NAMES.countRerun },
+      ...(input.idempotent ? [{ And: [stopCodeIs('EssentialContainerExited'), runsLeft], Next: STATE_NAMES.countRerun }] : []),
+    ],
+    Default: afterFailure,
+  };
+  states[STATE_NAMES.describeFailure] = {
+    Type: 'Pass',
+    Comment: 'Any other error (ECS API refusal after its retries, States.Timeout): its name only; its Cause stays in the history.',
+    Parameters: { ...keptEvent(TASK_RUNS_PATH), failure: { [`${FAILURE_FIELDS.error}.$`]: `${CAUGHT_PATH}.Error`, [`${FAILURE_FIELDS.failedEventId}.$`]: '$.id' } },
+    Next: afterFailure,
+  };
+  states[STATE_NAMES.countRerun] = {
+    Type: 'Pass',
+    Comment: 'One more run; each rerun waits twice as long as the one before.',
+    Parameters: keptEvent({
+      'count.$': `States.MathAdd(${TASK_RUNS_PATH}.count, 1)`,
+      'waitSeconds.$': `States.MathAdd(${TASK_RUNS_PATH}.waitSeconds, ${TASK_RUNS_PATH}.waitSeconds)`,
+    }),
+    Next: STATE_NAMES.waitBeforeRerun,
+  };
+  states[STATE_NAMES.waitBeforeRerun] = {
+    Type: 'Wait',
+    SecondsPath: `${TASK_RUNS_PATH}.waitSeconds`,
+    Next: STATE_NAMES.runTask,
+  };
   if (input.failureEvent) {
-    states[STATE_NAMES.describeFailure] = {
-      Type: 'Pass',
-      Comment: 'Shapes the caught { Error, Cause } into the failure fields of the event detail.',
-      Parameters: { 'error.$': `${CAUGHT_PATH}.Error`, 'cause.$': `${CAUGHT_PATH}.Cause` },
-      ResultPath: FAILURE_PATH,
-      Next: STATE_NAMES.publishFailure,
-    };
     states[STATE_NAMES.publishFailure] = putEventsState(
       input.failureEvent,
-      // Shallow merge: the original detail's fields, plus `error` and `cause` (which win).
+      // Shallow merge: the original detail's fields, plus the failure fields (which win).
       `States.JsonMerge($.detail, ${FAILURE_PATH}, false)`,
       STATE_NAMES.failed,
       'Publishes the failure event, so compensation is just another rule.',
     );
-    states[STATE_NAMES.failed] = {
-      Type: 'Fail',
-      Comment: 'The execution still fails, with the task error, so failed-execution alarms fire.',
-      ErrorPath: `${FAILURE_PATH}.error`,
-      CausePath: `${FAILURE_PATH}.cause`,
-    };
   }
+  states[STATE_NAMES.failed] = {
+    Type: 'Fail',
+    Comment: 'The execution still fails, with the task error, so failed-execution alarms fire.',
+    ErrorPath: `${FAILURE_PATH}.${FAILURE_FIELDS.error}`,
+    Cause: 'The task failed for good (after its retries and reruns). The RunTask failure in this execution\'s history has the full cause.',
+  };
 
   return {
     ...(input.comment === undefined ? {} : { Comment: input.comment }),
-    StartAt: STATE_NAMES.runTask,
+    StartAt: STATE_NAMES.countFirstRun,
     TimeoutSeconds: input.timeoutSeconds,
     States: states,
   };
@@ -377,15 +681,13 @@ function validateInput(input: RunTaskStateMachineInput): void {
   }
 
   requireInteger('timeoutSeconds', input.timeoutSeconds, 1, MAX_EXECUTION_SECONDS);
-  if (input.taskTimeoutSeconds === undefined) {
-    if (input.timeoutSeconds <= FAILURE_PATH_RESERVE_SECONDS) {
-      fail(
-        'timeoutSeconds',
-        `must exceed ${FAILURE_PATH_RESERVE_SECONDS} (the reserve for the failure path) unless taskTimeoutSeconds is given, got ${input.timeoutSeconds}`,
-      );
-    }
-  } else {
-    requireInteger('taskTimeoutSeconds', input.taskTimeoutSeconds, 1, input.timeoutSeconds - 1);
+  const budget = executionTimeBudget(input.timeoutSeconds);
+  if (budget.taskTimeoutSeconds < MIN_TASK_TIMEOUT_SECONDS) {
+    fail(
+      'timeoutSeconds',
+      `${input.timeoutSeconds} leaves ${budget.taskTimeoutSeconds} s per run of the task after ${budget.runs} runs' retries, the waits between runs and the outcome's publish; ` +
+        `give at least ${minimumExecutionTimeoutSeconds()} (a run needs ${MIN_TASK_TIMEOUT_SECONDS} s)`,
+    );
   }
 
   for (const [field, event] of [

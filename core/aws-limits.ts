@@ -50,6 +50,13 @@ export const EVENT_PATTERN_MAX_COMPLEXITY = 10;
 export const MAX_EXECUTION_SECONDS = 31_536_000;
 /** Execution names are at most 80 characters; EventBridge uses a 36-character UUID-based name. */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
+/**
+ * An execution's input, and the input and output of each state, are at most 256 KiB of UTF-8
+ * ("Quotas related to state throttling / payload size": 256 KiB per task, state or execution).
+ */
+export const EXECUTION_INPUT_MAX_BYTES = 256 * 1024;
+/** Step Functions error names (`Error` of a Catch, `error` of SendTaskFailure/StopExecution) are at most 256 characters. */
+export const STATES_ERROR_MAX_LENGTH = 256;
 
 // ---------------------------------------------------------------------------------------------
 // ECS
@@ -57,6 +64,11 @@ export const MAX_EXECUTION_NAME_LENGTH = 80;
 
 /** ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included. */
 export const RUN_TASK_OVERRIDES_LIMIT = 8192;
+/**
+ * A stopped task's `stoppedReason`: the ECS agent trims it to 1024 bytes before reporting it
+ * (amazon-ecs-agent, ecs-agent/api/ecs/client: `ecsMaxTaskReasonLength = 1024`).
+ */
+export const ECS_STOPPED_REASON_MAX_BYTES = 1024;
 /** `awsvpcConfiguration` of RunTask: at most 16 subnets and 5 security groups. */
 export const MAX_SUBNETS = 16;
 export const MAX_SECURITY_GROUPS = 5;

@@ -13,6 +13,7 @@
  * claims are unavailable in AWS), so every trust policy pins both with `StringEquals`: no wildcard, so
  * no other repository, branch, event or environment matches.
  */
+import { endedExecutionsName } from './naming';
 import { policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 export interface GitHubRepository {
@@ -211,6 +212,10 @@ function environmentResources(account: AccountCi): string[] {
     `arn:aws:ecs:${region}:${a}:task-definition/${name}-*:*`,
     `arn:aws:events:${region}:${a}:event-bus/${name}-*`,
     `arn:aws:events:${region}:${a}:rule/${name}-*/${name}-*`,
+    // The ended-executions announcers' rules are on the default bus, whose rules' ARNs have no bus
+    // segment (`rule/<name>`; `rule/<bus>/<name>` on a custom bus: EventBridge user guide, "Managing
+    // access permissions to your EventBridge resources").
+    `arn:aws:events:${region}:${a}:rule/${endedExecutionsName(name, '*')}`,
     `arn:aws:logs:${region}:${a}:log-group:/aws/vendedlogs/states/${name}-*`,
     `arn:aws:logs:${region}:${a}:log-group:/ecs/${name}-*`,
     `arn:aws:logs:${region}:${a}:log-group:/vpc/${name}/*`,

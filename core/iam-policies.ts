@@ -23,16 +23,51 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   EcrAuthorizationToken: 'ecr:GetAuthorizationToken logs in to the whole registry and supports no resource types: AWS requires "*"',
 };
 
-/** Trust policy of the role a rule's target uses: EventBridge, on behalf of this account only. */
-export function eventsAssumeRolePolicy(accountId: string): PolicyDocument {
+/**
+ * Trust policy of the role a rule's target uses: EventBridge, on behalf of exactly that rule.
+ * Confused-deputy protection: `aws:SourceArn` is "the ARN of the rule that is sending the event"
+ * (EventBridge "Using IAM policy conditions"), so no other rule, even of this account, can use the
+ * role; `aws:SourceAccount` says the same of the account.
+ */
+export function eventsAssumeRolePolicy(accountId: string, ruleArn: string): PolicyDocument {
   return document({
     Sid: 'EventBridgeAssumesRole',
     Effect: 'Allow',
     Principal: { Service: 'events.amazonaws.com' },
     Action: 'sts:AssumeRole',
-    // Confused-deputy protection: only rules of this account may use the role.
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnEquals: { 'aws:SourceArn': ruleArn } },
   });
+}
+
+/** Events one principal may publish on one bus. */
+export interface PublishGrant {
+  readonly eventBusArn: string;
+  /** The `source` every entry must carry. */
+  readonly source: string;
+  /** The `detail-type`s allowed; empty: any (the source still binds). */
+  readonly detailTypes: readonly string[];
+}
+
+/**
+ * `events:PutEvents` on one bus, bound to its source (and detail-types when known). PutEvents
+ * takes up to 10 entries, so the keys are multi-valued: `ForAllValues` makes every entry match, and
+ * the `Null` check refuses a request without them, which `ForAllValues` alone would let through
+ * (EventBridge example policy "Send events to a custom bus …" uses ForAllValues:StringEquals on
+ * events:source; the keys are listed in "Using IAM policy conditions in Amazon EventBridge").
+ */
+function publishStatement(sid: string, grant: PublishGrant): PolicyStatement {
+  const keys: Record<string, string | readonly string[]> = { 'events:source': grant.source };
+  if (grant.detailTypes.length > 0) keys['events:detail-type'] = unique(grant.detailTypes);
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    Resource: grant.eventBusArn,
+    Condition: {
+      'ForAllValues:StringEquals': keys,
+      Null: Object.fromEntries(Object.keys(keys).map((key) => [key, 'false'])),
+    },
+  };
 }
 
 /** The rule's target may start exactly its own state machine. */
@@ -68,8 +103,8 @@ export interface StateMachinePolicyInput {
   readonly taskFamily: string;
   readonly taskRoleArn: string;
   readonly executionRoleArn: string;
-  /** Buses the state machine publishes its failure and success events to; empty: no PutEvents. */
-  readonly publishEventBusArns: readonly string[];
+  /** What the state machine publishes (failure and success events); empty: no PutEvents. */
+  readonly publishes: readonly PublishGrant[];
 }
 
 /** What a rule's state machine may do: run its one task family in its cluster, publish, log, trace. */
@@ -121,16 +156,15 @@ export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocume
     },
   ];
 
-  if (input.publishEventBusArns.length > 0) {
-    statements.push({
-      Sid: 'PublishOutcomeEvents',
-      Effect: 'Allow',
-      Action: 'events:PutEvents',
-      Resource: unique(input.publishEventBusArns),
-    });
-  }
+  input.publishes.forEach((grant, index) => statements.push(publishStatement(`PublishOutcomeEvents${index === 0 ? '' : index + 1}`, grant)));
 
-  statements.push(
+  statements.push(...observabilityStatements());
+  return document(...statements);
+}
+
+/** Vended log delivery and X-Ray, which every state machine role needs and which support no resource. */
+function observabilityStatements(): PolicyStatement[] {
+  return [
     {
       Sid: 'DeliverExecutionLogs',
       Effect: 'Allow',
@@ -154,8 +188,27 @@ export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocume
       Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
       Resource: '*',
     },
+  ];
+}
+
+export interface EndedExecutionsPolicyInput {
+  /** `arn:aws:states:<region>:<account>:execution:<state machine>:*` of each announced state machine. */
+  readonly executionArns: readonly string[];
+  readonly publishes: readonly PublishGrant[];
+}
+
+/** The ended-executions announcer may read its rules' executions' input and publish their failure events. */
+export function endedExecutionsPolicy(input: EndedExecutionsPolicyInput): PolicyDocument {
+  return document(
+    {
+      Sid: 'ReadEndedExecutions',
+      Effect: 'Allow',
+      Action: 'states:DescribeExecution',
+      Resource: unique(input.executionArns),
+    },
+    ...input.publishes.map((grant, index) => publishStatement(`PublishFailureEvents${index === 0 ? '' : index + 1}`, grant)),
+    ...observabilityStatements(),
   );
-  return document(...statements);
 }
 
 /**
@@ -172,16 +225,13 @@ export function taskReadExecutionPolicy(executionsArn: string): PolicyDocument {
 }
 
 /**
- * A service's task roles may publish to the service's own bus, and to no other: the bus names the
- * events as coming from that service (choreography saga: each service speaks on its own bus).
+ * A service's task roles may publish to the service's own bus, and to no other, and only as that
+ * service (`events:source`): the bus and the source name the events as coming from it (choreography
+ * saga: each service speaks on its own bus), so a task cannot impersonate another service. The
+ * catalog does not list what a task publishes, so its detail-types stay open.
  */
-export function taskPublishEventsPolicy(ownBusArn: string): PolicyDocument {
-  return document({
-    Sid: 'PublishToOwnBus',
-    Effect: 'Allow',
-    Action: 'events:PutEvents',
-    Resource: ownBusArn,
-  });
+export function taskPublishEventsPolicy(ownBusArn: string, ownSource: string): PolicyDocument {
+  return document(publishStatement('PublishToOwnBus', { eventBusArn: ownBusArn, source: ownSource, detailTypes: [] }));
 }
 
 /**

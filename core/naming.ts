@@ -63,6 +63,16 @@ export const eventsRoleName = (env: string, service: string, rule: string): stri
 /** Dead-letter queue of a rule's target (≤ 80 characters). */
 export const deadLetterQueueName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-dlq`;
 
+/**
+ * The per-service announcer of executions that ended TIMED_OUT or ABORTED (core/asl-ended-executions.ts):
+ * its state machine, the default-bus rule that starts it, and their log group, roles and queue.
+ */
+export const endedExecutionsName = (env: string, service: string): string => `${env}-${service}-ended-executions`;
+export const endedExecutionsLogGroupName = (env: string, service: string): string => `/aws/vendedlogs/states/${endedExecutionsName(env, service)}`;
+export const endedExecutionsRoleName = (env: string, service: string): string => `${endedExecutionsName(env, service)}-sfn`;
+export const endedExecutionsEventsRoleName = (env: string, service: string): string => `${endedExecutionsName(env, service)}-events`;
+export const endedExecutionsQueueName = (env: string, service: string): string => `${endedExecutionsName(env, service)}-dlq`;
+
 /** ECS task definition family: `<env>-<service>-<task>`. */
 export const taskFamily = (env: string, service: string, task: string): string => `${env}-${service}-${task}`;
 

@@ -35,6 +35,7 @@ import {
   NAME_MAX_LENGTH,
 } from '../core/aws-limits';
 import * as names from '../core/naming';
+import { describeHop, detailHops, overBudget } from './detail-budget';
 import { availabilityZoneCount, isKnownRegion } from './regions';
 import type { EnvironmentConfig } from './types';
 
@@ -58,12 +59,46 @@ export function validateConfiguration(catalog: Catalog, environments: readonly E
 /** Every problem of the catalog and the environments, in that order; empty when all are valid. */
 export function configurationProblems(catalog: Catalog, environments: readonly EnvironmentConfig[]): string[] {
   const tasks = catalogTasks(catalog);
+  const ofCatalog = catalogProblems(catalog);
   return [
-    ...catalogProblems(catalog),
+    ...ofCatalog,
     ...duplicateEnvironmentNames(environments),
     ...overlappingStackNames(environments, tasks),
-    ...environments.flatMap((env, index) => environmentProblems(env, index, tasks)),
+    ...environments.flatMap((env, index) => {
+      const problems = environmentProblems(env, index, tasks);
+      // What spans the catalog and a whole environment needs both to be well-formed first.
+      if (ofCatalog.length === 0 && problems.length === 0) problems.push(...detailBudgetProblems(catalog, env));
+      return problems;
+    }),
   ];
+}
+
+/** Every route must carry a detail at least this long (JSON characters); less is a configuration error. */
+export const MIN_DETAIL_CHARACTERS = 1024;
+
+/**
+ * Every rule must be able to carry a detail of MIN_DETAIL_CHARACTERS through every hop its events
+ * travel (environments/detail-budget.ts), or the publisher would refuse nearly every event: that is a
+ * configuration error, not an event to refuse. Typically a rule that receives failure events with
+ * `detailDelivery: 'environment'`, where the failure fields alone can take nearly all of RunTask's
+ * overrides.
+ */
+function detailBudgetProblems(catalog: Catalog, env: EnvironmentConfig): string[] {
+  const label = `environment ${quote(env.name)}`;
+  const detail = { detail: 'x'.repeat(MIN_DETAIL_CHARACTERS - '{"detail":""}'.length) };
+  const problems = new Set<string>();
+  for (const service of catalog.services) {
+    const detailTypes = new Set(service.rules.flatMap((rule) => rule.eventPattern['detail-type']));
+    for (const detailType of detailTypes) {
+      for (const hop of overBudget(detailHops(catalog, env, { service: service.name, detailType, detail }, 'detail-type'))) {
+        const field = hop.kind === 'put-events-entry' ? 'options' : 'options.detailDelivery';
+        problems.add(
+          line(label, `service ${quote(hop.service)}, rule ${quote(hop.rule)}`, field, `cannot carry a detail of ${MIN_DETAIL_CHARACTERS} characters: ${describeHop(hop)}`),
+        );
+      }
+    }
+  }
+  return [...problems];
 }
 
 // ---------------------------------------------------------------------------------------------

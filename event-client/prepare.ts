@@ -4,9 +4,9 @@
  * its cause (an entry failing with MalformedDetail, or a state machine failing at RunTask).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type BusDescription, overridesBudgetProblem } from './catalog-rules';
+import type { BusDescription } from './catalog-rules';
 import { MAX_ENTRY_SIZE_BYTES } from '../core/aws-limits';
-import { putEventsEntrySize } from './entry-size';
+import { putEventsEntrySize } from '../core/entry-size';
 
 /** One event to publish onto the service's bus. */
 export interface EventInput {
@@ -116,10 +116,9 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
       `entry is ${size} bytes, over the PutEvents limit of ${MAX_ENTRY_SIZE_BYTES} bytes (UTF-8 bytes of Source, DetailType, Detail and Resources, plus 14 for Time)`,
     );
   }
-  for (const target of bus.environmentDeliveryTargets(detailType)) {
-    const problem = overridesBudgetProblem(target, { source: bus.source, detailType, detail: detail.value }, bus.busName);
-    if (problem) problems.push(problem);
-  }
+  // Every hop: the rules' RunTask overrides here, and what their state machines publish next
+  // (a failure event carries the detail on to compensation), so nothing is refused far downstream.
+  problems.push(...bus.budgetProblems(detailType, detail.value, event.resources));
   if (problems.length > 0) return { problems, warnings };
   return { prepared: { index, input: event, entry, size }, problems, warnings };
 }

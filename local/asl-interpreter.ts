@@ -30,8 +30,12 @@
  *   with a quote, backslash or newline comes out as invalid JSON. The class is not exported, so it
  *   cannot be patched at runtime; instead each `"<key>.$": "States.JsonToString(<path>)"` in a
  *   Task state's Parameters is handed to the library as `"<key>.$": "<path>"` and this wrapper
- *   stringifies the value (compact JSON, as AWS) before calling the handler. Any other intrinsic
- *   whose string result could hold a backslash is refused with an error rather than run wrongly.
+ *   stringifies the value (compact JSON, as AWS) before calling the handler. Likewise a Pass
+ *   state's `"<key>.$": "States.StringToJson(<path>)"` (a JSON string value would lose its
+ *   backslashes): the Pass state runs as a handler-less Task whose parameters this wrapper parses,
+ *   a string that is not JSON failing the execution with `States.Runtime` as on AWS. Any other
+ *   intrinsic whose string result could hold a backslash is refused with an error rather than run
+ *   wrongly.
  * - Refusal to run a Task state without a local handler (the library would call AWS Lambda).
  * - The event log of the execution (`events`) and a record of every handler call (`calls`).
  */
@@ -77,8 +81,9 @@ export interface RunStateMachineOptions {
   /** Default: a random UUID, like the names EventBridge gives. */
   readonly executionName?: string;
   /**
-   * Pause before every retry, in milliseconds, instead of the definition's IntervalSeconds,
-   * BackoffRate and jitter (the library's `retryIntervalOverrides`). Leave unset to wait as AWS would.
+   * Pause before every retry and in every Wait state, in milliseconds, instead of the definition's
+   * IntervalSeconds, BackoffRate, jitter and Wait seconds (the library's `retryIntervalOverrides` and
+   * `waitTimeOverrides`). Leave unset to wait as AWS would.
    */
   readonly retryIntervalMs?: number;
   /** Aborting it stops the execution (status `ABORTED`). */
@@ -150,6 +155,10 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   const calls: TaskCallRecord[] = [];
   const attempts = new Map<string, number>();
   const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+  for (const [stateName, pass] of prepared.passes) {
+    // A Pass state with States.StringToJson, run as a Task (see the module comment): no handler call.
+    taskResourceLocalHandlers[stateName] = async (evaluated) => parseDeferred(evaluated, pass.deferredStringToJson, stateName);
+  }
   for (const [stateName, task] of prepared.tasks) {
     const handler = handlerFor(task.resource, options.handlers);
     if (!handler) {
@@ -175,8 +184,10 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   }
 
   const retryIntervalOverrides: Record<string, number> = {};
+  const waitTimeOverrides: Record<string, number> = {};
   if (options.retryIntervalMs !== undefined) {
     for (const stateName of prepared.retryingStates) retryIntervalOverrides[stateName] = options.retryIntervalMs;
+    for (const stateName of prepared.waitStates) waitTimeOverrides[stateName] = options.retryIntervalMs;
   }
 
   // The library types its definition strictly; `prepared.definition` is the caller's, rewritten.
@@ -188,7 +199,7 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   });
   validatedDefinitions.add(definitionKey);
   const execution = machine.run(options.input, {
-    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides, waitTimeOverrides },
     context: {
       Execution: { Id: executionArn, Name: executionName },
       StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() ?? '' },
@@ -242,7 +253,9 @@ function handlerFor(resource: string, handlers: TaskHandlers): TaskHandler | und
 }
 
 function parseDefinition(definition: object | string): JsonObject {
-  if (typeof definition !== 'string') return structuredClone(definition) as JsonObject;
+  // A JSON round trip, not structuredClone: under Jest's VM contexts structuredClone makes objects of
+  // another realm, whose nested templates the library's plain-object check would skip unevaluated.
+  if (typeof definition !== 'string') return JSON.parse(JSON.stringify(definition)) as JsonObject;
   try {
     return JSON.parse(definition) as JsonObject;
   } catch (error) {
@@ -264,6 +277,10 @@ const BACKSLASH_LOSING_INTRINSICS = [
 
 /** `States.JsonToString(<one path>)`: evaluated by this wrapper. */
 const JSON_TO_STRING_OF_PATH = /^States\.JsonToString\(\s*(\$[^,()]*?)\s*\)$/;
+/** `States.StringToJson(<one path>)` in a Pass state: evaluated by this wrapper. */
+const STRING_TO_JSON_OF_PATH = /^States\.StringToJson\(\s*(\$[^,()]*?)\s*\)$/;
+/** The resource a Pass state with States.StringToJson runs as; never a real one. */
+const LOCAL_PASS_RESOURCE = 'arn:aws:states:local:000000000000:activity:local-pass-state';
 
 /** Where, in a Task's evaluated Parameters, a value must become its JSON string. */
 type Location = readonly (string | number)[];
@@ -273,16 +290,25 @@ interface PreparedTask {
   readonly deferredJsonToString: readonly Location[];
 }
 
+interface PreparedPass {
+  readonly deferredStringToJson: readonly Location[];
+}
+
 interface PreparedDefinition {
   readonly definition: JsonObject;
   readonly tasks: ReadonlyMap<string, PreparedTask>;
+  /** Pass states run as handler-less Tasks (States.StringToJson). */
+  readonly passes: ReadonlyMap<string, PreparedPass>;
   readonly retryingStates: readonly string[];
+  readonly waitStates: readonly string[];
 }
 
 /** Rewrites the definition for the library and lists its Task states (nested machines included). */
 export function prepareDefinition(definition: JsonObject): PreparedDefinition {
   const tasks = new Map<string, PreparedTask>();
+  const passes = new Map<string, PreparedPass>();
   const retryingStates: string[] = [];
+  const waitStates: string[] = [];
   const seen = new Set<string>();
 
   const prepareMachine = (machine: JsonObject): JsonObject => {
@@ -294,14 +320,26 @@ export function prepareDefinition(definition: JsonObject): PreparedDefinition {
       // Local handlers and retry overrides are keyed by state name across nested machines.
       if (seen.has(name)) throw new Error(`state name "${name}" is used twice; the local runner needs unique names`);
       seen.add(name);
-      const state: JsonObject = { ...rawState };
+      let state: JsonObject = { ...rawState };
       if (Array.isArray(state.Retry) && state.Retry.length > 0) retryingStates.push(name);
+      if (state.Type === 'Wait') waitStates.push(name);
+      if (state.Type === 'Pass' && state.Parameters !== undefined) {
+        const deferred: Location[] = [];
+        const parameters = deferIntrinsic(state.Parameters, STRING_TO_JSON_OF_PATH, [], deferred, `${name}.Parameters`);
+        if (deferred.length > 0) {
+          const { Type: _pass, Parameters: _parameters, ...rest } = state;
+          state = { ...rest, Type: 'Task', Resource: LOCAL_PASS_RESOURCE, Parameters: parameters };
+          passes.set(name, { deferredStringToJson: deferred });
+          rewritten[name] = state;
+          continue;
+        }
+      }
 
       if (state.Type === 'Task') {
         if (typeof state.Resource !== 'string') throw new Error(`Task state "${name}" has no Resource string`);
         const deferred: Location[] = [];
         if (state.Parameters !== undefined) {
-          state.Parameters = deferJsonToString(state.Parameters, [], deferred, `${name}.Parameters`);
+          state.Parameters = deferIntrinsic(state.Parameters, JSON_TO_STRING_OF_PATH, [], deferred, `${name}.Parameters`);
         }
         tasks.set(name, { resource: state.Resource, deferredJsonToString: deferred });
       }
@@ -321,18 +359,19 @@ export function prepareDefinition(definition: JsonObject): PreparedDefinition {
     return { ...machine, States: rewritten };
   };
 
-  return { definition: prepareMachine(definition), tasks, retryingStates };
+  return { definition: prepareMachine(definition), tasks, passes, retryingStates, waitStates };
 }
 
-function deferJsonToString(template: JsonValue, location: Location, deferred: Location[], where: string): JsonValue {
+/** Replaces each `"<key>.$": "<intrinsic>(<path>)"` matching `pattern` by its path, listing where. */
+function deferIntrinsic(template: JsonValue, pattern: RegExp, location: Location, deferred: Location[], where: string): JsonValue {
   if (Array.isArray(template)) {
-    return template.map((item, index) => deferJsonToString(item, [...location, index], deferred, `${where}[${index}]`));
+    return template.map((item, index) => deferIntrinsic(item, pattern, [...location, index], deferred, `${where}[${index}]`));
   }
   if (!isObject(template)) return template;
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      const match = JSON_TO_STRING_OF_PATH.exec(value);
+      const match = pattern.exec(value);
       if (match) {
         result[key] = match[1]!;
         deferred.push([...location, key.slice(0, -2)]);
@@ -342,7 +381,7 @@ function deferJsonToString(template: JsonValue, location: Location, deferred: Lo
       result[key] = value;
       continue;
     }
-    result[key] = deferJsonToString(value, [...location, key], deferred, `${where}.${key}`);
+    result[key] = deferIntrinsic(value, pattern, [...location, key], deferred, `${where}.${key}`);
   }
   return result;
 }
@@ -367,17 +406,39 @@ function refuseBackslashLosingIntrinsics(template: JsonValue, where: string): vo
   }
 }
 
-/** Replaces the value at each location by its compact JSON, as `States.JsonToString` does on AWS. */
-function stringifyDeferred(evaluated: JsonValue, locations: readonly Location[]): JsonValue {
-  const parameters = structuredClone(evaluated);
+/** Replaces the value at each location by `transform(value)`. */
+function transformDeferred(evaluated: JsonValue, locations: readonly Location[], transform: (value: JsonValue) => JsonValue): JsonValue {
+  // A JSON round trip, not structuredClone: under Jest's VM contexts structuredClone makes objects of
+  // another realm, which the library's plain-object checks (States.JsonMerge) then refuse.
+  const parameters = JSON.parse(JSON.stringify(evaluated)) as JsonValue;
   for (const location of locations) {
     let parent: JsonValue = parameters;
     for (const step of location.slice(0, -1)) parent = (parent as Record<string | number, JsonValue>)[step]!;
     const last = location[location.length - 1]!;
     const holder = parent as Record<string | number, JsonValue>;
-    holder[last] = JSON.stringify(holder[last]);
+    holder[last] = transform(holder[last]!);
   }
   return parameters;
+}
+
+/** Replaces the value at each location by its compact JSON, as `States.JsonToString` does on AWS. */
+function stringifyDeferred(evaluated: JsonValue, locations: readonly Location[]): JsonValue {
+  return transformDeferred(evaluated, locations, (value) => JSON.stringify(value));
+}
+
+/**
+ * Parses the string at each location, as `States.StringToJson` does on AWS; a value that is not a
+ * string of JSON fails the execution with `States.Runtime` (no Catch takes it), as there.
+ */
+function parseDeferred(evaluated: JsonValue, locations: readonly Location[], stateName: string): JsonValue {
+  return transformDeferred(evaluated, locations, (value) => {
+    if (typeof value !== 'string') throw new TaskError('States.Runtime', `${stateName}: States.StringToJson needs a string, got ${JSON.stringify(value)}`);
+    try {
+      return JSON.parse(value) as JsonValue;
+    } catch (error) {
+      throw new TaskError('States.Runtime', `${stateName}: States.StringToJson: ${(error as Error).message}`);
+    }
+  });
 }
 
 function isObject(value: unknown): value is JsonObject {

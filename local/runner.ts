@@ -10,6 +10,9 @@
  *   capacity is available (`AmazonECS.Unknown`), to exercise the ASL's Retry.
  * - The task process gets the container override's environment plus the endpoint, region, fake
  *   credentials, APP_ENVIRONMENT and APP_SERVICE, and PATH/HOME from this shell; nothing else.
+ *
+ * As on AWS, an execution that ends TIMED_OUT sends a "Step Functions Execution Status Change"
+ * event to the default bus (where the ended-executions rules route it), and stops its task.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +25,8 @@ import { busName, eventSource } from '../core/naming';
 import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskCall } from './asl-interpreter';
 import { type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from './event-bus-server';
 import { matchesPattern } from '../core/event-pattern';
-import type { LoadedEnvironment, LoadedRule, LoadedStateMachine } from './synth-loader';
+import { DESCRIBE_EXECUTION_RESOURCE, EXECUTION_STATUS_CHANGE } from '../core/asl-ended-executions';
+import { DEFAULT_BUS, type LoadedEnvironment, type LoadedRule, type LoadedStateMachine } from './synth-loader';
 import { mapRunTask, TaskMappingError } from './task-mapping';
 import { formatEntry, formatSummary, type RunSummary, summarize, type TimelineEntry } from './timeline';
 
@@ -73,10 +77,13 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
 interface RunningExecution {
   readonly label: string;
   readonly arn: string;
+  readonly name: string;
   readonly machine: LoadedStateMachine;
   readonly input: EventEnvelope;
   readonly startedAt: Date;
   activity: string;
+  /** The task process it is waiting for, if any. */
+  child?: ChildProcess;
 }
 
 class LocalRun {
@@ -84,6 +91,8 @@ class LocalRun {
   private readonly entries: TimelineEntry[] = [];
   private readonly events: (EventEnvelope & { bus: string; seq: number })[] = [];
   private readonly executions = new Map<string, RunningExecution>();
+  /** Executions that ended, for DescribeExecution (the ended-executions announcer reads their input). */
+  private readonly ended = new Map<string, RunningExecution & { status: string; stoppedAt: Date }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly children = new Map<ChildProcess, string>();
   /** Publisher token of a task process → the sequence numbers of the events it published. */
@@ -189,7 +198,7 @@ class LocalRun {
     const name = randomUUID();
     const arn = machine.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
     const label = shortExecution(machine.name, name);
-    const execution: RunningExecution = { label, arn, machine, input: event, startedAt: new Date(), activity: 'starting' };
+    const execution: RunningExecution = { label, arn, name, machine, input: event, startedAt: new Date(), activity: 'starting' };
     this.executions.set(arn, execution);
     this.record({ kind: 'execution-started', execution: label, executionArn: arn, stateMachine: machine.name, rule: rule.name, seq });
     this.record({ kind: 'routed', seq, rule: rule.name, execution: label });
@@ -203,6 +212,7 @@ class LocalRun {
       handlers: {
         runTask: (parameters, call) => this.runTask(execution, parameters, call),
         putEvents: (parameters, call) => this.putEvents(execution, parameters, call),
+        byResource: { [DESCRIBE_EXECUTION_RESOURCE]: (parameters) => this.describeEndedExecution(parameters) },
       },
       signal: this.abort.signal,
       ...(this.options.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.options.retryIntervalMs }),
@@ -216,6 +226,8 @@ class LocalRun {
           ...(outcome.error ? { error: outcome.error } : {}),
           ...(outcome.cause ? { cause: outcome.cause } : {}),
         });
+        this.ended.set(arn, { ...execution, status: outcome.status, stoppedAt: new Date() });
+        if (outcome.status === 'TIMED_OUT' && !this.abort.signal.aborted) this.announceEnd(execution, outcome.status);
       })
       .catch((error: unknown) => {
         this.record({ kind: 'execution-finished', execution: label, status: 'ERROR', durationSeconds: this.elapsed() - begun, error: (error as Error).message });
@@ -226,6 +238,55 @@ class LocalRun {
         if (this.inFlight.size === 0) this.idleWaiter?.();
       });
     this.inFlight.add(promise);
+  }
+
+  /**
+   * What Step Functions sends to the default bus when an execution ends (Step Functions, "EventBridge
+   * (CloudWatch Events) for Step Functions execution status changes"); a task still running is
+   * stopped, as `.sync` stops it when the execution times out.
+   */
+  private announceEnd(execution: RunningExecution, status: string): void {
+    execution.child?.kill('SIGTERM');
+    const { region, account } = this.options.loaded;
+    const event: EventEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': EXECUTION_STATUS_CHANGE.detailType,
+      source: EXECUTION_STATUS_CHANGE.source,
+      account,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources: [execution.arn],
+      detail: {
+        executionArn: execution.arn,
+        stateMachineArn: execution.machine.arn,
+        name: execution.name,
+        status,
+        startDate: execution.startedAt.getTime(),
+        stopDate: Date.now(),
+        input: JSON.stringify(execution.input),
+        inputDetails: { included: true },
+        output: null,
+        outputDetails: null,
+      },
+    };
+    this.publisherLabels.set(EXECUTION_STATUS_CHANGE.source, 'Step Functions');
+    this.onEvent(DEFAULT_BUS, event, EXECUTION_STATUS_CHANGE.source);
+  }
+
+  /** `aws-sdk:sfn:describeExecution` of an ended execution, answered in the SDK integration's PascalCase. */
+  private describeEndedExecution(parameters: JsonValue): JsonValue {
+    const arn = (parameters as { ExecutionArn?: unknown }).ExecutionArn;
+    const execution = typeof arn === 'string' ? (this.ended.get(arn) ?? this.executions.get(arn)) : undefined;
+    if (!execution) throw new TaskError('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${String(arn)}'`);
+    return {
+      ExecutionArn: execution.arn,
+      StateMachineArn: execution.machine.arn,
+      Name: execution.name,
+      Status: 'status' in execution ? String(execution.status) : 'RUNNING',
+      StartDate: execution.startedAt.toISOString(),
+      Input: JSON.stringify(execution.input),
+    };
   }
 
   private describeExecution(arn: string) {
@@ -329,6 +390,7 @@ class LocalRun {
     return new Promise((resolve) => {
       const child = spawn(command[0]!, command.slice(1), { cwd: this.options.cwd, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
       this.children.set(child, `task ${task} (pid ${child.pid ?? '?'}, ${command.join(' ')}) in ${execution.label}`);
+      execution.child = child;
       execution.activity = `${call.stateName}: task ${task} running (pid ${child.pid ?? '?'})`;
       this.record({ kind: 'task-started', execution: execution.label, state: call.stateName, task, attempt: call.attempt, command, pid: child.pid });
       const stderrTail: string[] = [];
@@ -353,6 +415,7 @@ class LocalRun {
       });
       child.on('close', (code) => {
         this.children.delete(child);
+        if (execution.child === child) delete execution.child;
         void streams.then(() => resolve({ exitCode: spawnError ? null : code, stderrTail, ...(spawnError ? { error: spawnError } : {}) }));
       });
     });

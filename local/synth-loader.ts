@@ -13,6 +13,9 @@ import { type EventPattern, validatePattern } from '../core/event-pattern';
 import { CdktfOutError, environmentsOf, parseJsonObject, readManifest, readStackJson, recordedEnvironments, stacksOfEnvironment } from '../tooling/cdktf-out';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
+/** The account's default event bus: AWS services' events arrive there (no resource creates it). */
+export const DEFAULT_BUS = 'default';
+
 export interface LoadedBus {
   readonly name: string;
   readonly stack: string;
@@ -164,7 +167,8 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
     }
   }
 
-  const busNames = new Set(buses.map((bus) => bus.name));
+  // The account's default bus exists without any stack; Step Functions sends its status change events there.
+  const busNames = new Set([...buses.map((bus) => bus.name), DEFAULT_BUS]);
   for (const rule of rules) {
     if (!busNames.has(rule.busName)) {
       warnings.push(`${rule.stack}: rule ${rule.name} is on bus ${rule.busName}, which no stack of environment ${environment} creates; nothing reaches it locally.`);

@@ -13,14 +13,17 @@ import { Construct } from 'constructs';
 import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
-import { buildRunTaskStateMachine } from '../core/asl';
+import { buildRunTaskStateMachine, type PublishedEvent } from '../core/asl';
+import { type AnnouncedStateMachine, buildEndedExecutionsAnnouncer, endedExecutionsPattern } from '../core/asl-ended-executions';
 import { configureBackend } from './backend';
 import type { BaseReferences } from './base-references';
 import {
   deadLetterQueuePolicy,
+  endedExecutionsPolicy,
   eventsAssumeRolePolicy,
   eventsStartExecutionPolicy,
   stateMachineAssumeRolePolicy,
+  type PublishGrant,
   stateMachinePolicy,
   taskPublishEventsPolicy,
   taskReadExecutionPolicy,
@@ -63,13 +66,31 @@ export class ServiceStack extends TerraformStack {
       new IamRolePolicy(this, `task_role_publishes_${index}`, {
         name: `publish-to-${names.busName(env.name, service.name)}`,
         role: role.name,
-        policy: JSON.stringify(taskPublishEventsPolicy(this.bus.arn)),
+        policy: JSON.stringify(taskPublishEventsPolicy(this.bus.arn, names.eventSource(props.catalog.namespace, service.name))),
       });
     });
+    const announced: AnnouncedStateMachine[] = [];
     for (const rule of service.rules) {
-      new RuleToTask(this, `rule_${names.tfIdentifier(rule.name)}`, { ...props, base, bus: this.bus, rule });
+      const ruleToTask = new RuleToTask(this, `rule_${names.tfIdentifier(rule.name)}`, { ...props, base, bus: this.bus, rule });
+      if (ruleToTask.failureEvent) {
+        announced.push({ stateMachineArn: ruleToTask.stateMachineArn, failureEvent: ruleToTask.failureEvent, label: `rule ${rule.name}` });
+      }
     }
+    if (announced.length > 0) new EndedExecutionsAnnouncer(this, 'ended_executions', { ...props, announced });
   }
+}
+
+/** What a state machine publishes, as IAM grants: one per bus and source, with its detail-types. */
+function publishGrants(events: readonly (PublishedEvent | undefined)[]): PublishGrant[] {
+  const grants = new Map<string, { eventBusArn: string; source: string; detailTypes: string[] }>();
+  for (const event of events) {
+    if (!event) continue;
+    const key = `${event.eventBusArn} ${event.source}`;
+    const grant = grants.get(key) ?? { eventBusArn: event.eventBusArn, source: event.source, detailTypes: [] };
+    if (!grant.detailTypes.includes(event.detailType)) grant.detailTypes.push(event.detailType);
+    grants.set(key, grant);
+  }
+  return [...grants.values()];
 }
 
 interface RuleToTaskProps extends Omit<ServiceStackProps, 'base'> {
@@ -80,6 +101,10 @@ interface RuleToTaskProps extends Omit<ServiceStackProps, 'base'> {
 
 /** One rule on a bus, wired to a state machine that runs the rule's target task. */
 class RuleToTask extends Construct {
+  readonly stateMachineArn: string;
+  /** Published when the task fails for good; undefined when the rule publishes none. */
+  readonly failureEvent: PublishedEvent | undefined;
+
   constructor(scope: Construct, id: string, props: RuleToTaskProps) {
     super(scope, id);
     const { env, catalog, service, rule, base, bus } = props;
@@ -96,6 +121,10 @@ class RuleToTask extends Construct {
     // is just another rule there (choreography saga).
     const targetBusArn = names.arns.eventBus(region, accountId, names.busName(env.name, target.service));
     const targetSource = names.eventSource(catalog.namespace, target.service);
+    const failureEvent = options.failureDetailType ? { eventBusArn: targetBusArn, source: targetSource, detailType: options.failureDetailType } : undefined;
+    const successEvent = options.successDetailType ? { eventBusArn: targetBusArn, source: targetSource, detailType: options.successDetailType } : undefined;
+    this.stateMachineArn = stateMachineArn;
+    this.failureEvent = failureEvent;
 
     const eventRule = new CloudwatchEventRule(this, 'rule', {
       name: names.ruleName(env.name, service.name, rule.name),
@@ -126,7 +155,6 @@ class RuleToTask extends Construct {
       description: `Runs ${target.service}/${target.task} for rule ${rule.name} on bus ${bus.name}`,
       assumeRolePolicy: JSON.stringify(stateMachineAssumeRolePolicy(accountId, region)),
     });
-    const publishBusArns = options.failureDetailType || options.successDetailType ? [targetBusArn] : [];
     const stateMachineRolePolicy = new IamRolePolicy(this, 'state_machine_policy', {
       name: 'run-task',
       role: stateMachineRole.name,
@@ -138,7 +166,7 @@ class RuleToTask extends Construct {
           taskFamily: task.family,
           taskRoleArn: task.taskRoleArn,
           executionRoleArn: task.executionRoleArn,
-          publishEventBusArns: publishBusArns,
+          publishes: publishGrants([failureEvent, successEvent]),
         }),
       ),
     });
@@ -154,12 +182,9 @@ class RuleToTask extends Construct {
       capacity: base.capacity,
       detailDelivery: options.detailDelivery,
       timeoutSeconds: options.timeoutSeconds,
-      ...(options.failureDetailType
-        ? { failureEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.failureDetailType } }
-        : {}),
-      ...(options.successDetailType
-        ? { successEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.successDetailType } }
-        : {}),
+      idempotent: options.idempotent,
+      ...(failureEvent ? { failureEvent } : {}),
+      ...(successEvent ? { successEvent } : {}),
     });
 
     const stateMachine = new SfnStateMachine(this, 'state_machine', {
@@ -190,7 +215,7 @@ class RuleToTask extends Construct {
     const eventsRole = new IamRole(this, 'events_role', {
       name: names.eventsRoleName(env.name, service.name, rule.name),
       description: `Lets rule ${rule.name} start ${stateMachineName}`,
-      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId)),
+      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId, eventRule.arn)),
     });
     new IamRolePolicy(this, 'events_policy', {
       name: 'start-execution',
@@ -209,23 +234,129 @@ class RuleToTask extends Construct {
     });
 
     const alarm = (id: string, metric: string, namespace: string, dimensions: Record<string, string>, description: string) =>
-      new CloudwatchMetricAlarm(this, id, {
-        alarmName: `${stateMachineName}-${id.replace(/_/g, '-')}`,
-        alarmDescription: description,
-        namespace,
-        metricName: metric,
-        dimensions,
-        statistic: namespace === 'AWS/SQS' ? 'Maximum' : 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: [props.alarmTopicArn],
-        okActions: [props.alarmTopicArn],
-      });
+      anyOccurrenceAlarm(this, id, { prefix: stateMachineName, metric, namespace, dimensions, description, topicArn: props.alarmTopicArn });
     alarm('executions_failed', 'ExecutionsFailed', 'AWS/States', { StateMachineArn: stateMachine.arn }, `${stateMachineName}: an execution failed`);
     alarm('executions_timed_out', 'ExecutionsTimedOut', 'AWS/States', { StateMachineArn: stateMachine.arn }, `${stateMachineName}: an execution timed out`);
     alarm('dead_letters', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS', { QueueName: deadLetterQueue.name }, `${eventRule.name}: events could not be delivered to the state machine`);
   }
+}
+
+interface EndedExecutionsAnnouncerProps extends Omit<ServiceStackProps, 'base'> {
+  readonly announced: readonly AnnouncedStateMachine[];
+}
+
+/**
+ * Publishes a rule's failure event when its execution ends TIMED_OUT or ABORTED, which no Catch
+ * sees (core/asl-ended-executions.ts): a rule on the account's default bus, where Step Functions
+ * sends its status change events, starts one state machine per service that announces them.
+ */
+class EndedExecutionsAnnouncer extends Construct {
+  constructor(scope: Construct, id: string, props: EndedExecutionsAnnouncerProps) {
+    super(scope, id);
+    const { env, service, announced } = props;
+    const { region, accountId } = env;
+    const name = names.endedExecutionsName(env.name, service.name);
+    const stateMachineArn = names.arns.stateMachine(region, accountId, name);
+
+    const eventRule = new CloudwatchEventRule(this, 'rule', {
+      name,
+      description: `TIMED_OUT and ABORTED executions of ${service.name}'s state machines → their failure events`,
+      // Step Functions sends execution status changes to the default bus only.
+      eventBusName: 'default',
+      eventPattern: JSON.stringify(
+        endedExecutionsPattern(
+          announced.map((machine) => machine.stateMachineArn),
+          names.arns.stateMachine(region, accountId, `${names.stateMachineName(env.name, service.name, '')}`),
+        ),
+      ),
+      state: 'ENABLED',
+    });
+    const deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
+      name: names.endedExecutionsQueueName(env.name, service.name),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600,
+    });
+    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
+      queueUrl: deadLetterQueue.url,
+      policy: JSON.stringify(deadLetterQueuePolicy(deadLetterQueue.arn, eventRule.arn)),
+    });
+    const logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      name: names.endedExecutionsLogGroupName(env.name, service.name),
+      retentionInDays: env.observability.logRetentionDays,
+    });
+    const role = new IamRole(this, 'state_machine_role', {
+      name: names.endedExecutionsRoleName(env.name, service.name),
+      description: `Announces TIMED_OUT and ABORTED executions of ${service.name}'s state machines`,
+      assumeRolePolicy: JSON.stringify(stateMachineAssumeRolePolicy(accountId, region)),
+    });
+    const rolePolicy = new IamRolePolicy(this, 'state_machine_policy', {
+      name: 'announce-ended-executions',
+      role: role.name,
+      policy: JSON.stringify(
+        endedExecutionsPolicy({
+          executionArns: announced.map((machine) => machine.stateMachineArn.replace(':stateMachine:', ':execution:') + ':*'),
+          publishes: publishGrants(announced.map((machine) => machine.failureEvent)),
+        }),
+      ),
+    });
+    const stateMachine = new SfnStateMachine(this, 'state_machine', {
+      name,
+      type: 'STANDARD',
+      roleArn: role.arn,
+      definition: JSON.stringify(buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service.name}'s rules → their failure events`), null, 2),
+      loggingConfiguration: {
+        logDestination: `${logGroup.arn}:*`,
+        includeExecutionData: env.observability.includeExecutionData,
+        level: env.observability.stateMachineLogLevel,
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [rolePolicy],
+    });
+    const eventsRole = new IamRole(this, 'events_role', {
+      name: names.endedExecutionsEventsRoleName(env.name, service.name),
+      description: `Lets rule ${name} start ${name}`,
+      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId, eventRule.arn)),
+    });
+    new IamRolePolicy(this, 'events_policy', {
+      name: 'start-execution',
+      role: eventsRole.name,
+      policy: JSON.stringify(eventsStartExecutionPolicy(stateMachineArn)),
+    });
+    new CloudwatchEventTarget(this, 'target', {
+      rule: eventRule.name,
+      eventBusName: 'default',
+      targetId: 'state-machine',
+      arn: stateMachine.arn,
+      roleArn: eventsRole.arn,
+      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+      deadLetterConfig: { arn: deadLetterQueue.arn },
+    });
+    const alarm = (id: string, metric: string, namespace: string, dimensions: Record<string, string>, description: string) =>
+      anyOccurrenceAlarm(this, id, { prefix: name, metric, namespace, dimensions, description, topicArn: props.alarmTopicArn });
+    alarm('executions_failed', 'ExecutionsFailed', 'AWS/States', { StateMachineArn: stateMachine.arn }, `${name}: an ended execution could not be announced; its booking may stay pending`);
+    alarm('dead_letters', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS', { QueueName: deadLetterQueue.name }, `${name}: status change events could not be delivered to the announcer`);
+  }
+}
+
+/** An alarm on any occurrence within 5 minutes (a sum, or a queue's maximum depth, above 0), named `<prefix>-<id>`. */
+function anyOccurrenceAlarm(
+  scope: Construct,
+  id: string,
+  props: { prefix: string; metric: string; namespace: string; dimensions: Record<string, string>; description: string; topicArn: string },
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: `${props.prefix}-${id.replace(/_/g, '-')}`,
+    alarmDescription: props.description,
+    namespace: props.namespace,
+    metricName: props.metric,
+    dimensions: props.dimensions,
+    statistic: props.namespace === 'AWS/SQS' ? 'Maximum' : 'Sum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [props.topicArn],
+    okActions: [props.topicArn],
+  });
 }

@@ -2,14 +2,25 @@
  * Compensation task of the booking saga: cancels a booking whose payment or seat reservation
  * failed (`--reason payment-failed | seat-update-failed`, from the rule's command), refunds what
  * was charged, and publishes BookingCancelled.
+ *
+ * What was charged: the `paymentId` of a PaymentSucceeded (a seat failure), or, when the payment
+ * task itself failed and its state machine announced it (`error`, `failedEventId`, `stopCode`), the
+ * charge that task would have made for that event (payments.ts), if it may have run at all: it may
+ * have charged before it crashed, so its refund is requested; the payment provider refunds only what
+ * it captured.
  */
 import { readTaskEvent } from '../../event-client';
+import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
 
 interface FailedBooking {
   readonly bookingId: string;
   readonly amount?: number;
   readonly paymentId?: string;
+  /** Set by the state machine when the task failed (docs/state-machines.md, the failure fields). */
+  readonly error?: string;
+  readonly failedEventId?: string;
+  readonly stopCode?: string;
 }
 
 function argument(name: string): string | undefined {
@@ -17,22 +28,42 @@ function argument(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
+/**
+ * Whether the failed task may have run its side effect: not when ECS refused to start it (an ECS
+ * API error after its retries) or it never started; yes when it ran and failed, timed out, or its
+ * execution ended before it could say.
+ */
+export function mayHaveRun(detail: FailedBooking): boolean {
+  if (!detail.error) return false;
+  if (detail.error === 'States.TaskFailed') return detail.stopCode !== 'TaskFailedToStart';
+  return !/^(?:ECS|AmazonECS)\./.test(detail.error);
+}
+
+/** The charge to refund, if any. */
+export function chargeOf(reason: string, detail: FailedBooking): string | undefined {
+  if (detail.paymentId) return detail.paymentId;
+  if (reason === 'payment-failed' && detail.failedEventId && mayHaveRun(detail)) return paymentIdFor(detail.failedEventId);
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const reason = argument('reason') ?? 'unknown';
   const event = await readTaskEvent<FailedBooking>();
-  const { bookingId, paymentId, amount } = event.detail;
-  // Only a booking that was charged (it has a payment id) gets money back.
+  const { bookingId, amount } = event.detail;
+  const paymentId = chargeOf(reason, event.detail);
   const refund = paymentId ? (amount ?? 0) : 0;
-  console.log(`compensation: cancelling booking ${bookingId} (${reason}), refund ${refund}`);
+  console.log(`compensation: cancelling booking ${bookingId} (${reason}), refund ${refund}${paymentId ? ` of ${paymentId}` : ''}`);
   const publisher = sagaPublisher();
   try {
-    await publisher.publishOne('BookingCancelled', { bookingId, reason, refund });
+    await publisher.publishOne('BookingCancelled', { bookingId, reason, refund, ...(paymentId ? { paymentId } : {}) });
   } finally {
     publisher.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    process.exit(1);
+  });
+}

@@ -1,10 +1,18 @@
 /**
  * Payment task of the booking saga: charges the booking's amount and publishes PaymentSucceeded,
  * or PaymentFailed for a business failure (the amount is over the card limit) and exits 0.
- * `"simulate": "crash"` in the detail makes it exit 1 instead: the state machine's Catch then
- * publishes PaymentFailed for it, so compensation runs either way.
+ *
+ * It checks what it will publish before it charges: a PaymentSucceeded that EventBridge or a
+ * downstream RunTask would refuse must not follow a charge, or the money is taken and nobody hears
+ * of it. Such a booking is declined (PaymentFailed, nothing charged) instead. The charge is named by
+ * the event's id (payments.ts), so a crash after charging is still refunded: the state machine's
+ * failure event carries that id.
+ *
+ * `"simulate": "crash"` in the detail makes it exit 1 after charging, before publishing (the Catch
+ * then publishes PaymentFailed, and compensation refunds); `"simulate": "hang"` makes it never finish.
  */
 import { readTaskEvent } from '../../event-client';
+import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
 
 /** Charges above this are declined. */
@@ -20,20 +28,32 @@ interface BookingCreated {
 async function main(): Promise<void> {
   const event = await readTaskEvent<BookingCreated>();
   const { bookingId, amount } = event.detail;
-  if (event.detail.simulate === 'crash') {
-    console.error(`payment: simulated crash while charging booking ${bookingId}`);
-    process.exit(1);
-  }
+  if (event.detail.simulate === 'hang') await new Promise(() => setInterval(() => undefined, 60_000));
   const publisher = sagaPublisher();
   try {
+    const paymentId = paymentIdFor(event.id);
+    const succeeded = { ...event.detail, paymentId };
+    const declined = (reason: string) => ({ ...event.detail, reason });
     if (typeof amount !== 'number' || amount <= 0 || amount > CARD_LIMIT) {
       console.log(`payment: declined ${amount} for booking ${bookingId} (limit ${CARD_LIMIT})`);
-      await publisher.publishOne('PaymentFailed', { ...event.detail, reason: `amount ${amount} is over the card limit of ${CARD_LIMIT}` });
+      await publisher.publishOne('PaymentFailed', declined(`amount ${amount} is over the card limit of ${CARD_LIMIT}`));
       return;
     }
-    const paymentId = `pay-${event.id.slice(0, 8)}`;
+    // Before the side effect: would the follow-up be accepted, all the way down?
+    const problems = publisher.validate([{ detailType: 'PaymentSucceeded', detail: succeeded }]).problems;
+    if (problems.length > 0) {
+      const reason = `not charged: its PaymentSucceeded event would be refused (${problems[0]!.problem})`;
+      console.log(`payment: declined booking ${bookingId}: ${reason}`);
+      // If even this cannot be published, publishOne throws, the task exits 1 and the Catch announces it; nothing was charged.
+      await publisher.publishOne('PaymentFailed', declined(reason));
+      return;
+    }
     console.log(`payment: charged ${amount} for booking ${bookingId} (${paymentId})`);
-    await publisher.publishOne('PaymentSucceeded', { ...event.detail, paymentId });
+    if (event.detail.simulate === 'crash') {
+      console.error(`payment: simulated crash after charging booking ${bookingId}`);
+      process.exit(1);
+    }
+    await publisher.publishOne('PaymentSucceeded', succeeded);
   } finally {
     publisher.close();
   }

@@ -1,6 +1,7 @@
 /**
  * Seat task of the booking saga: reserves the paid booking's seats and publishes SeatUpdated, or
- * SeatUpdateFailed when a seat does not exist (the hall has seats 1 to 100) and exits 0.
+ * SeatUpdateFailed when a seat does not exist (the hall has seats 1 to 100) and exits 0. Like the
+ * payment task, it checks that its follow-up would be accepted before it reserves anything.
  */
 import { readTaskEvent } from '../../event-client';
 import { sagaPublisher } from './publisher';
@@ -18,6 +19,13 @@ async function main(): Promise<void> {
   const missing = (Array.isArray(seats) ? seats : []).filter((seat) => !Number.isInteger(seat) || seat < 1 || seat > SEATS_IN_HALL);
   const publisher = sagaPublisher();
   try {
+    // Before the side effect: a SeatUpdated that would be refused must not follow a reservation.
+    const problems = publisher.validate([{ detailType: 'SeatUpdated', detail: { ...event.detail, reservedSeats: seats } }]).problems;
+    if (problems.length > 0) {
+      console.log(`seat: not reserving seats for booking ${bookingId}: its SeatUpdated event would be refused`);
+      await publisher.publishOne('SeatUpdateFailed', { ...event.detail, reason: `not reserved: its SeatUpdated event would be refused (${problems[0]!.problem})` });
+      return;
+    }
     if (!Array.isArray(seats) || seats.length === 0 || missing.length > 0) {
       console.log(`seat: cannot reserve seats ${JSON.stringify(seats)} for booking ${bookingId}`);
       await publisher.publishOne('SeatUpdateFailed', { ...event.detail, reason: `no such seats: ${JSON.stringify(missing.length > 0 ? missing : seats)}` });

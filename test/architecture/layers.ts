@@ -88,6 +88,8 @@ export const CONFIGURATION_DEFINITIONS: readonly string[] = [
   'environments/types.ts',
   'environments/validate.ts',
   'environments/regions.ts',
+  // Whether a detail fits every hop of an environment's routes: validation and the publisher read it.
+  'environments/detail-budget.ts',
 ];
 
 /** Layers that may read concrete configuration. */

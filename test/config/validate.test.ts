@@ -544,15 +544,20 @@ const catalogCases: BadCase[] = [
     name: 'state machine timeout over a year',
     mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 31_536_001),
     expected: [
-      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 61 to 31536000 seconds (a Standard workflow runs at most a year; the last 60 s are reserved for publishing the failure event), not 31536001',
+      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 2280 to 31536000 seconds (a Standard workflow runs at most a year; below 2280 s, 3 runs of the task with their retries and the failure event\'s publish leave no minute per run), not 31536001',
     ],
   },
   {
-    name: 'state machine timeout that leaves the task no time',
-    mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 60),
+    name: 'state machine timeout that leaves the task no time (900 s was the example saga\'s before its retries were counted)',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 900),
     expected: [
-      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 61 to 31536000 seconds (a Standard workflow runs at most a year; the last 60 s are reserved for publishing the failure event), not 60',
+      'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 2280 to 31536000 seconds (a Standard workflow runs at most a year; below 2280 s, 3 runs of the task with their retries and the failure event\'s publish leave no minute per run), not 900',
     ],
+  },
+  {
+    name: 'idempotent that is not true or false',
+    mutate: (d) => (rule(d, 'booking', 'charge-payment').options.idempotent = 'yes'),
+    expected: ['catalog: service "booking", rule "charge-payment": options.idempotent: must be true or false, not "yes"'],
   },
   {
     name: 'unknown detail delivery',
@@ -655,7 +660,8 @@ describe('boundaries that are still valid', () => {
     ],
     ['retry attempts 0 and event age 60 s', (d) => Object.assign(rule(d, 'booking', 'charge-payment').options, { retryAttempts: 0, maximumEventAgeSeconds: 60 })],
     ['options without failureDetailType (the default applies)', (d) => (rule(d, 'booking', 'charge-payment').options = { detailDelivery: 'reference' })],
-    ['a state machine timeout of 61 s', (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 61)],
+    ['a state machine timeout of 2280 s, the least that leaves a minute per run', (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 2280)],
+    ['an idempotent task', (d) => (rule(d, 'payment', 'reserve-seats').options.idempotent = true)],
     ['a /24 VPC in six AZs of us-east-1', (d) => Object.assign(d.envs.dev, { region: 'us-east-1', base: { ...d.envs.dev.base, network: { cidr: '10.1.2.0/24', azCount: 6, nat: 'none' } } })],
     ['the largest Fargate size as an override', (d) => (d.envs.prod.base.taskOverrides['payment/charge'] = { cpu: 16384, memory: 122880 })],
     ['"latest" in a MUTABLE repository', (d) => (d.envs.dev.base.defaultImageTag = 'latest')],
@@ -742,5 +748,28 @@ describe('malformed input', () => {
     const d = draft();
     delete service(d, 'booking').name;
     expect(catalogProblems(d.catalog)).toEqual(['catalog: services[0]: name: is required']);
+  });
+});
+
+describe('detail budgets across the saga', () => {
+  it('a rule that receives failure events cannot take them in an environment variable: a 1 KiB detail would not fit', () => {
+    const d = draft();
+    rule(d, 'payment', 'compensate-payment-failure').options.detailDelivery = 'environment';
+    const problems = problemsOf(d);
+    expect(problems).toHaveLength(4);
+    for (const env of ['dev', 'staging', 'prod', 'legacy']) {
+      const problem = problems.find((p) => p.startsWith(`environment "${env}": `))!;
+      expect(problem).toMatch(
+        new RegExp(
+          `^environment "${env}": service "payment", rule "compensate-payment-failure": options\\.detailDelivery: cannot carry a detail of 1024 characters: ` +
+            `detail too large for rule 'compensate-payment-failure' on bus '${env}-payment', which it reaches as PaymentFailed \\(failure event of rule 'charge-payment' on bus '${env}-booking'\\): ` +
+            `the RunTask overrides for its task would be \\d{4} characters \\(limit 8192`,
+        ),
+      );
+    }
+  });
+
+  it('the example saga, with its compensations reading failure events by reference, has no such problem', () => {
+    expect(problemsOf(draft())).toEqual([]);
   });
 });

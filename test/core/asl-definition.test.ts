@@ -1,7 +1,15 @@
 import {
   buildRunTaskStateMachine,
-  FAILURE_PATH_RESERVE_SECONDS,
+  type ChoiceState,
+  executionTimeBudget,
+  MAX_TASK_RUNS,
+  MIN_TASK_TIMEOUT_SECONDS,
+  minimumExecutionTimeoutSeconds,
   PUT_EVENTS_RESOURCE,
+  PUT_EVENTS_RETRY,
+  PUT_EVENTS_TIMEOUT_SECONDS,
+  retrierWorstCaseWaitSeconds,
+  RUN_TASK_RETRY,
   RUN_TASK_RESOURCE,
   STATE_NAMES,
   type RunTaskStateMachineInput,
@@ -158,7 +166,8 @@ describe('RunTask state', () => {
 
   test('retries only errors where no task started, with backoff and jitter', () => {
     const retry = runTaskState(buildRunTaskStateMachine(input())).Retry!;
-    expect(retry.map((retrier) => retrier.ErrorEquals)).toEqual([['ECS.AmazonECSException'], ['AmazonECS.Unknown']]);
+    // HTTP 500 (ECS.ServerException) and throttling (ECS.AmazonECSException) quickly; no capacity slowly.
+    expect(retry.map((retrier) => retrier.ErrorEquals)).toEqual([['ECS.ServerException', 'ECS.AmazonECSException'], ['AmazonECS.Unknown']]);
     for (const retrier of retry) {
       expect(retrier.BackoffRate).toBeGreaterThan(1);
       expect(retrier.MaxAttempts).toBeGreaterThan(1);
@@ -169,14 +178,16 @@ describe('RunTask state', () => {
     expect(retried).not.toContain('States.TaskFailed');
     expect(retried).not.toContain('States.ALL');
     expect(retried).not.toContain('States.Timeout');
+    // An InvalidParameterException is mostly a request that can never succeed (overrides over 8192
+    // characters, an INACTIVE revision): only the throttled ones run again, after the Catch.
+    expect(retried).not.toContain('ECS.InvalidParameterException');
   });
 
-  test('timeouts: the execution, and the task with a reserve for the failure path', () => {
-    const definition = buildRunTaskStateMachine(input({ timeoutSeconds: 1800 }));
-    expect(definition.TimeoutSeconds).toBe(1800);
-    expect(runTaskState(definition).TimeoutSeconds).toBe(1800 - FAILURE_PATH_RESERVE_SECONDS);
-    const explicit = buildRunTaskStateMachine(input({ timeoutSeconds: 1800, taskTimeoutSeconds: 900 }));
-    expect(runTaskState(explicit).TimeoutSeconds).toBe(900);
+  test('timeouts: the execution, and the task with what the worst case of every retry and the publish leaves', () => {
+    const definition = buildRunTaskStateMachine(input({ timeoutSeconds: 3600 }));
+    expect(definition.TimeoutSeconds).toBe(3600);
+    expect(runTaskState(definition).TimeoutSeconds).toBe(executionTimeBudget(3600).taskTimeoutSeconds);
+    expect(runTaskState(definition).TimeoutSeconds).toBe(500);
   });
 
   test('keeps the event as its output instead of the task description', () => {
@@ -185,45 +196,28 @@ describe('RunTask state', () => {
 });
 
 describe('failure and success events', () => {
-  test('without a failure event there is no Catch, and the execution just fails', () => {
+  test('without a failure event the Catch still reruns what never started, and otherwise just fails', () => {
     const definition = buildRunTaskStateMachine(input());
-    expect(runTaskState(definition)).not.toHaveProperty('Catch');
-    expect(Object.keys(definition.States)).toEqual([STATE_NAMES.runTask, STATE_NAMES.succeeded]);
+    expect(runTaskState(definition).Catch?.[0]?.Next).toBe(STATE_NAMES.classifyFailure);
+    expect(Object.keys(definition.States)).not.toContain(STATE_NAMES.publishFailure);
+    expect((definition.States[STATE_NAMES.decideRerun] as ChoiceState).Default).toBe(STATE_NAMES.failed);
+    expect(definition.States[STATE_NAMES.describeFailure]).toMatchObject({ Next: STATE_NAMES.failed });
     expect(runTaskState(definition).Next).toBe(STATE_NAMES.succeeded);
-    expect(definition.StartAt).toBe(STATE_NAMES.runTask);
+    expect(definition.StartAt).toBe(STATE_NAMES.countFirstRun);
   });
 
-  test('with a failure event: Catch → shape → PutEvents → Fail', () => {
+  test('with a failure event: Catch → classify → shape → PutEvents → Fail', () => {
     const definition = buildRunTaskStateMachine(input({ failureEvent }));
-    expect(runTaskState(definition).Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: STATE_NAMES.describeFailure },
-    ]);
+    expect((definition.States[STATE_NAMES.decideRerun] as ChoiceState).Default).toBe(STATE_NAMES.publishFailure);
     expect(definition.States[STATE_NAMES.describeFailure]).toMatchObject({
       Type: 'Pass',
-      Parameters: { 'error.$': '$.caught.Error', 'cause.$': '$.caught.Cause' },
-      ResultPath: '$.failure',
+      Parameters: { failure: { 'error.$': '$.caught.Error', 'failedEventId.$': '$.id' } },
       Next: STATE_NAMES.publishFailure,
     });
     const publish = definition.States[STATE_NAMES.publishFailure] as TaskState;
     expect(publish.Resource).toBe(PUT_EVENTS_RESOURCE);
-    expect(publish.Parameters).toEqual({
-      Entries: [
-        {
-          EventBusName: PAYMENT_BUS,
-          Source: 'booking-saga.payment',
-          DetailType: 'PaymentFailed',
-          'Detail.$': 'States.JsonMerge($.detail, $.failure, false)',
-        },
-      ],
-    });
     expect(publish.ResultPath).toBeNull();
-    expect(publish.Retry?.[0]?.ErrorEquals).toEqual(['States.TaskFailed']);
     expect(publish.Next).toBe(STATE_NAMES.failed);
-    expect(definition.States[STATE_NAMES.failed]).toMatchObject({
-      Type: 'Fail',
-      ErrorPath: '$.failure.error',
-      CausePath: '$.failure.cause',
-    });
   });
 
   test('with a success event: RunTask → PutEvents(original detail) → Succeed', () => {
@@ -251,8 +245,8 @@ describe('bad input names the state machine and the field', () => {
     ['six security groups', { securityGroupIds: ['a', 'b', 'c', 'd', 'e', 'f'] }, /securityGroupIds must hold 1 to 5 items/],
     ['an empty cluster', { clusterArn: '' }, /clusterArn must be a non-empty string/],
     ['an empty subnet', { subnetIds: [''] }, /subnetIds\[0\] must be a non-empty string/],
-    ['a short timeout without a task timeout', { timeoutSeconds: 60 }, /timeoutSeconds must exceed 60/],
-    ['a task timeout not below the execution timeout', { timeoutSeconds: 600, taskTimeoutSeconds: 600 }, /taskTimeoutSeconds must be an integer from 1 to 599/],
+    ['a timeout that leaves the task no time', { timeoutSeconds: 900 }, /timeoutSeconds 900 leaves -400 s per run of the task .* give at least 2280/],
+    ['a timeout one second short', { timeoutSeconds: 2279 }, /timeoutSeconds 2279 leaves 59 s per run/],
     ['a fractional timeout', { timeoutSeconds: 100.5 }, /timeoutSeconds must be an integer/],
     ['an unknown delivery', { detailDelivery: 'inline' as never }, /detailDelivery must be 'environment' or 'reference'/],
     ['an EC2 launch type', { capacity: { launchType: 'EC2' as never } }, /capacity.launchType must be FARGATE/],
@@ -263,5 +257,110 @@ describe('bad input names the state machine and the field', () => {
   test.each(cases)('%s', (_name, overrides, message) => {
     expect(() => buildRunTaskStateMachine(input({ ...overrides, label }))).toThrow(message);
     expect(() => buildRunTaskStateMachine(input({ ...overrides, label }))).toThrow(`state machine ${label}: `);
+  });
+});
+
+describe('the execution time budget (pure)', () => {
+  test('a retrier waits at most interval × rate^n per retry, each capped', () => {
+    expect(retrierWorstCaseWaitSeconds({ ErrorEquals: ['x'], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 60 })).toBe(5 + 10 + 20 + 40 + 60);
+    expect(retrierWorstCaseWaitSeconds({ ErrorEquals: ['x'], IntervalSeconds: 30, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 300 })).toBe(30 + 60 + 120 + 240);
+    // The States Language defaults: 1 s, 3 attempts, rate 2.
+    expect(retrierWorstCaseWaitSeconds({ ErrorEquals: ['x'] })).toBe(1 + 2 + 4);
+    expect(retrierWorstCaseWaitSeconds({ ErrorEquals: ['x'], MaxAttempts: 0 })).toBe(0);
+  });
+
+  test('every part of the worst case, and what is left for the task', () => {
+    const budget = executionTimeBudget(3600);
+    // RunTask: 135 s (5 fast retries) + 450 s (4 capacity retries) of waits, 5 s for each of the 9 refused attempts.
+    expect(budget.retrySecondsPerRun).toBe(135 + 450 + 9 * 5);
+    // Reruns wait 20 s, then 40 s.
+    expect(budget.rerunWaitSeconds).toBe(20 + 40);
+    // The publish: 6 attempts of at most 10 s, and 2 + 4 + 8 + 16 + 30 s of waits.
+    expect(budget.publishSeconds).toBe(6 * PUT_EVENTS_TIMEOUT_SECONDS + 60);
+    expect(budget.runs).toBe(MAX_TASK_RUNS);
+    expect(budget.taskTimeoutSeconds).toBe(Math.floor((3600 - 120 - 60 - 30) / 3 - 630));
+    // The identity it rests on: every run at its worst, the waits, the publish, within the execution.
+    const used = budget.runs * (budget.taskTimeoutSeconds + budget.retrySecondsPerRun) + budget.rerunWaitSeconds + budget.publishSeconds + budget.allowanceSeconds;
+    expect(used).toBeLessThanOrEqual(3600);
+    expect(used + budget.runs).toBeGreaterThan(3600);
+  });
+
+  test('one run means no rerun waits, and the whole remainder for the one run', () => {
+    const budget = executionTimeBudget(3600, 1);
+    expect(budget.rerunWaitSeconds).toBe(0);
+    expect(budget.taskTimeoutSeconds).toBe(3600 - 120 - 30 - 630);
+  });
+
+  test('the minimum execution timeout leaves exactly the minimum task timeout, and one second less does not', () => {
+    const minimum = minimumExecutionTimeoutSeconds();
+    expect(minimum).toBe(2280);
+    expect(executionTimeBudget(minimum).taskTimeoutSeconds).toBe(MIN_TASK_TIMEOUT_SECONDS);
+    expect(executionTimeBudget(minimum - 1).taskTimeoutSeconds).toBeLessThan(MIN_TASK_TIMEOUT_SECONDS);
+    expect(() => buildRunTaskStateMachine(input({ timeoutSeconds: minimum }))).not.toThrow();
+  });
+
+  test('the budget follows the retry policies it is built from', () => {
+    const waits = [...RUN_TASK_RETRY].reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0);
+    expect(executionTimeBudget(3600).retrySecondsPerRun).toBeGreaterThan(waits);
+    expect(executionTimeBudget(3600).publishSeconds).toBeGreaterThan(retrierWorstCaseWaitSeconds(PUT_EVENTS_RETRY[0]!));
+  });
+});
+
+describe('failure handling shape', () => {
+  const definition = buildRunTaskStateMachine(input({ failureEvent }));
+  const choice = (name: string) => definition.States[name] as ChoiceState;
+
+  test('the Catch hands every error to the classification, and nothing reads the raw Cause but a parse guarded by it', () => {
+    expect(runTaskState(definition).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: STATE_NAMES.classifyFailure }]);
+    const [parse] = choice(STATE_NAMES.classifyFailure).Choices;
+    // States.StringToJson only after the error name says the Cause is a task description, and it looks like JSON.
+    expect(parse).toEqual({
+      And: [
+        { Variable: '$.caught.Error', StringEquals: 'States.TaskFailed' },
+        { Variable: '$.caught.Cause', StringMatches: '{*}' },
+      ],
+      Next: STATE_NAMES.readStoppedTask,
+    });
+    const mentions = Object.entries(definition.States)
+      .filter(([, state]) => JSON.stringify(state).includes('$.caught.Cause'))
+      .map(([name]) => name);
+    expect(mentions.sort()).toEqual([STATE_NAMES.classifyFailure, STATE_NAMES.readStoppedTask].sort());
+  });
+
+  test('the failure event publishes the shaped failure, and the Fail state names the error', () => {
+    const publish = definition.States[STATE_NAMES.publishFailure] as TaskState;
+    expect(publish.Parameters).toEqual({
+      Entries: [{ EventBusName: PAYMENT_BUS, Source: 'booking-saga.payment', DetailType: 'PaymentFailed', 'Detail.$': 'States.JsonMerge($.detail, $.failure, false)' }],
+    });
+    expect(definition.States[STATE_NAMES.failed]).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.error' });
+    expect(definition.States[STATE_NAMES.failed]).not.toHaveProperty('CausePath');
+  });
+
+  test('every publish has a timeout per attempt and retries a timed-out attempt', () => {
+    const publishes = Object.values(buildRunTaskStateMachine(input({ failureEvent, successEvent })).States).filter(
+      (state): state is TaskState => state.Type === 'Task' && state.Resource === PUT_EVENTS_RESOURCE,
+    );
+    expect(publishes).toHaveLength(2);
+    for (const publish of publishes) {
+      expect(publish.TimeoutSeconds).toBe(PUT_EVENTS_TIMEOUT_SECONDS);
+      expect(publish.Retry?.[0]?.ErrorEquals).toEqual(['States.TaskFailed', 'States.Timeout']);
+    }
+  });
+
+  test('reruns: never started, Spot, termination notice; a non-zero exit only when the task is idempotent', () => {
+    const codes = (def: ReturnType<typeof buildRunTaskStateMachine>) =>
+      JSON.stringify((def.States[STATE_NAMES.decideRerun] as ChoiceState).Choices)
+        .match(/"StringEquals":"[A-Za-z]+"/g)!
+        .map((match) => match.slice(16, -1));
+    expect(codes(definition)).toEqual(['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice']);
+    expect(codes(buildRunTaskStateMachine(input({ failureEvent, idempotent: true })))).toEqual([
+      'TaskFailedToStart',
+      'SpotInterruption',
+      'TerminationNotice',
+      'EssentialContainerExited',
+    ]);
+    for (const rule of (definition.States[STATE_NAMES.decideRerun] as ChoiceState).Choices) {
+      expect(rule.And).toContainEqual({ Variable: '$.taskRuns.count', NumericLessThan: MAX_TASK_RUNS });
+    }
   });
 });

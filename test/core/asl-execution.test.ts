@@ -3,7 +3,8 @@
  * through local/asl-interpreter.ts), with the ECS task and EventBridge replaced by local handlers.
  * Retry, Catch, paths and intrinsics are the interpreter's; the handlers only record and answer.
  */
-import { buildRunTaskStateMachine, STATE_NAMES, type RunTaskStateMachineInput } from '../../core/asl';
+import { buildRunTaskStateMachine, MAX_TASK_RUNS, STATE_NAMES, type RunTaskStateMachineInput } from '../../core/asl';
+import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
 import { runTaskOverrides, EVENT_ENV } from '../../core/container-contract';
 import {
   ecsTaskFailed,
@@ -156,42 +157,75 @@ describe('what the container receives', () => {
   });
 });
 
+/** The `.sync` failure of a task that stopped: its realistic description (echoing the overrides) as Cause. */
+function stopped(stop: Parameters<typeof stoppedTaskDescription>[0] extends infer I ? Omit<I, 'parameters' | 'region' | 'account'> : never): TaskHandler {
+  return (parameters) => {
+    throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: 'eu-west-1', account: '123456789012', ...stop }));
+  };
+}
+
+const publishedDetails = (outcome: { calls: readonly { stateName: string; parameters: JsonValue }[] }) =>
+  outcome.calls
+    .filter((call) => call.stateName === STATE_NAMES.publishFailure)
+    .map((call) => (call.parameters as { Entries: { Detail: Record<string, JsonValue> }[] }).Entries[0]!.Detail);
+
+const runTaskCalls = <C extends { stateName: string }>(outcome: { calls: readonly C[] }): C[] => outcome.calls.filter((call) => call.stateName === STATE_NAMES.runTask);
+
 describe('failure path', () => {
-  test('a failing task publishes the failure event with the original detail, error and cause, and the execution fails', async () => {
-    const task = { ...STOPPED_TASK, StopCode: 'EssentialContainerExited', Containers: [{ Name: 'payment', ExitCode: 1 }] };
-    const outcome = await run(definition(), {
-      runTask: () => {
-        throw ecsTaskFailed(task);
-      },
-    });
+  test('a container that exited non-zero: the detail, plus the error, stop code, stopped reason and exit code, and never the raw Cause', async () => {
+    const outcome = await run(definition(), { runTask: stopped(STOPS.exited(1)) });
 
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('States.TaskFailed');
-    expect(JSON.parse(outcome.cause!)).toEqual(task);
-    // Not retried: the container ran; a second run would repeat a business failure.
-    expect(outcome.calls.filter((call) => call.stateName === STATE_NAMES.runTask)).toHaveLength(1);
-    expect(statesEntered(outcome)).toEqual([
-      STATE_NAMES.runTask,
-      STATE_NAMES.describeFailure,
-      STATE_NAMES.publishFailure,
-      STATE_NAMES.failed,
+    // Not rerun: the container ran; a second run would repeat a business failure.
+    expect(runTaskCalls(outcome)).toHaveLength(1);
+    expect(publishedDetails(outcome)).toEqual([
+      {
+        ...TRICKY_DETAIL,
+        error: 'States.TaskFailed',
+        failedEventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        exitCode: 1,
+      },
     ]);
-
-    const published = outcome.calls.filter((call) => call.stateName === STATE_NAMES.publishFailure);
-    expect(published).toHaveLength(1);
-    expect(published[0]!.parameters).toEqual({
-      Entries: [
-        {
-          EventBusName: PAYMENT_BUS,
-          Source: 'booking-saga.payment',
-          DetailType: 'PaymentFailed',
-          Detail: { ...TRICKY_DETAIL, error: 'States.TaskFailed', cause: JSON.stringify(task) },
-        },
-      ],
-    });
+    // The Cause echoed the overrides, so the detail was in it twice; none of it travels on.
+    const call = outcome.calls.find((c) => c.stateName === STATE_NAMES.runTask)!;
+    expect(call.error!.cause).toContain('"ContainerOverrides"');
+    expect(JSON.stringify(outcome.calls.filter((c) => c.stateName === STATE_NAMES.publishFailure))).not.toContain('ContainerOverrides');
+    expect(outcome.cause).not.toContain('ContainerOverrides');
   });
 
-  test('a timed-out task is caught like any failure', async () => {
+  test('a task that never started has no exit code (null), and is run again', async () => {
+    const outcome = await run(definition(), { runTask: stopped(STOPS.failedToStart()) });
+    expect(runTaskCalls(outcome)).toHaveLength(MAX_TASK_RUNS);
+    const [detail] = publishedDetails(outcome);
+    expect(detail).toMatchObject({ error: 'States.TaskFailed', stopCode: 'TaskFailedToStart', exitCode: null });
+    expect(detail!.stoppedReason).toMatch(/^CannotPullContainerError/);
+  });
+
+  test('a task description without StopCode or StoppedReason still shapes a failure (empty strings)', async () => {
+    const outcome = await run(definition(), {
+      runTask: () => {
+        throw ecsTaskFailed({ LastStatus: 'STOPPED', Containers: [{ Name: 'payment', ExitCode: 2 }] });
+      },
+    });
+    expect(outcome.status).toBe('FAILED');
+    expect(publishedDetails(outcome)[0]).toMatchObject({ stopCode: '', stoppedReason: '', exitCode: 2 });
+  });
+
+  test('a States.TaskFailed whose Cause is not JSON is announced by its error name, not a States.Runtime no Catch could take', async () => {
+    const outcome = await run(definition(), {
+      runTask: () => {
+        throw new TaskError('States.TaskFailed', 'The task was stopped: not a task description');
+      },
+    });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('States.TaskFailed');
+    expect(publishedDetails(outcome)).toEqual([{ ...TRICKY_DETAIL, error: 'States.TaskFailed', failedEventId: '6a7e8feb-b491-4cf7-a9f1-bf3703467718' }]);
+  });
+
+  test('a timed-out task is caught like any failure, and not run again', async () => {
     const outcome = await run(definition(), {
       runTask: () => {
         throw new TaskError('States.Timeout', 'Task timed out');
@@ -199,16 +233,12 @@ describe('failure path', () => {
     });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('States.Timeout');
-    const detail = (outcome.calls.at(-1)!.parameters as { Entries: { Detail: Record<string, unknown> }[] }).Entries[0]!.Detail;
-    expect(detail).toMatchObject({ bookingId: 'bk-42', error: 'States.Timeout', cause: 'Task timed out' });
+    expect(runTaskCalls(outcome)).toHaveLength(1);
+    expect(publishedDetails(outcome)[0]).toMatchObject({ bookingId: 'bk-42', error: 'States.Timeout' });
   });
 
   test('without a failure event nothing is published and the execution fails with the task error', async () => {
-    const outcome = await run(definition({ failureEvent: undefined }), {
-      runTask: () => {
-        throw ecsTaskFailed(STOPPED_TASK);
-      },
-    });
+    const outcome = await run(definition({ failureEvent: undefined }), { runTask: stopped(STOPS.exited(1)) });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('States.TaskFailed');
     expect(outcome.calls.map((call) => call.stateName)).toEqual([STATE_NAMES.runTask]);
@@ -216,9 +246,7 @@ describe('failure path', () => {
 
   test('a failed publish is retried, then the execution still ends failed with the task error', async () => {
     const outcome = await run(definition(), {
-      runTask: () => {
-        throw ecsTaskFailed(STOPPED_TASK);
-      },
+      runTask: stopped(STOPS.exited(1)),
       putEvents: (_parameters, call) => {
         if (call.attempt === 1) throw new TaskError('EventBridge.FailedEntry', 'ThrottlingException');
         return { Entries: [{ EventId: 'e-2' }], FailedEntryCount: 0 };
@@ -229,28 +257,40 @@ describe('failure path', () => {
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('States.TaskFailed');
   });
+
+  test('a publish attempt that times out is retried too', async () => {
+    const outcome = await run(definition(), {
+      runTask: stopped(STOPS.exited(1)),
+      putEvents: (_parameters, call) => {
+        if (call.attempt === 1) throw new TaskError('States.Timeout', 'PutEvents did not answer');
+        return { Entries: [{ EventId: 'e-2' }], FailedEntryCount: 0 };
+      },
+    });
+    expect(outcome.calls.filter((call) => call.stateName === STATE_NAMES.publishFailure)).toHaveLength(2);
+  });
 });
 
-describe('retries', () => {
-  test.each(['ECS.AmazonECSException', 'AmazonECS.Unknown'])(
-    'a transient %s on the first attempt succeeds on the second',
-    async (errorName) => {
-      const outcome = await run(definition(), {
-        runTask: (_parameters, call) => {
-          if (call.attempt === 1) throw new TaskError(errorName, 'Rate exceeded (Service: AmazonECS; Error Code: ThrottlingException)');
-          return STOPPED_TASK;
-        },
-      });
-      expect(outcome.status).toBe('SUCCEEDED');
-      const attempts = outcome.calls.filter((call) => call.stateName === STATE_NAMES.runTask);
-      expect(attempts.map((call) => call.attempt)).toEqual([1, 2]);
-      expect(attempts[0]!.error?.error).toBe(errorName);
-      // Same overrides on the retry: the same event reaches the task.
-      expect(attempts[1]!.parameters).toEqual(attempts[0]!.parameters);
-      expect(outcome.events.filter((event) => event.type === 'StateRetried')).toHaveLength(1);
-      expect(outcome.calls.some((call) => call.stateName === STATE_NAMES.publishFailure)).toBe(false);
-    },
-  );
+describe('retries and reruns', () => {
+  test.each([
+    ['ECS.ServerException', 'Service Unavailable (Service: AmazonECS; Status Code: 500; Error Code: ServerException)'],
+    ['ECS.AmazonECSException', 'Rate exceeded (Service: AmazonECS; Status Code: 400; Error Code: ThrottlingException)'],
+    ['AmazonECS.Unknown', 'RunTask failures: [{"reason":"Capacity is unavailable at this time."}]'],
+  ])('a transient %s on the first attempt succeeds on the second', async (errorName, cause) => {
+    const outcome = await run(definition(), {
+      runTask: (_parameters, call) => {
+        if (call.attempt === 1) throw new TaskError(errorName, cause);
+        return STOPPED_TASK;
+      },
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const attempts = runTaskCalls(outcome);
+    expect(attempts.map((call) => call.attempt)).toEqual([1, 2]);
+    expect(attempts[0]!.error?.error).toBe(errorName);
+    // Same overrides on the retry: the same event reaches the task.
+    expect(attempts[1]!.parameters).toEqual(attempts[0]!.parameters);
+    expect(outcome.events.filter((event) => event.type === 'StateRetried')).toHaveLength(1);
+    expect(outcome.calls.some((call) => call.stateName === STATE_NAMES.publishFailure)).toBe(false);
+  });
 
   test('persistent throttling exhausts its 5 retries, then the failure event goes out', async () => {
     const outcome = await run(definition(), {
@@ -258,15 +298,106 @@ describe('retries', () => {
         throw new TaskError('ECS.AmazonECSException', 'Rate exceeded');
       },
     });
-    expect(outcome.calls.filter((call) => call.stateName === STATE_NAMES.runTask)).toHaveLength(1 + 5);
+    expect(runTaskCalls(outcome)).toHaveLength(1 + 5);
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('ECS.AmazonECSException');
     expect(outcome.calls.at(-1)!.stateName).toBe(STATE_NAMES.publishFailure);
   });
+
+  test('a throttled EC2 lookup (ECS.InvalidParameterException "Request limit exceeded") is run again, and succeeds', async () => {
+    const outcome = await run(definition(), {
+      runTask: (_parameters, call) => {
+        if (call.attempt === 1) {
+          throw new TaskError(
+            'ECS.InvalidParameterException',
+            'Error retrieving security group information for [sg-0123456789abcdef0]: Request limit exceeded. (ErrorCode: RequestLimitExceeded)',
+          );
+        }
+        return STOPPED_TASK;
+      },
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(runTaskCalls(outcome)).toHaveLength(2);
+    expect(statesEntered(outcome)).toContain(STATE_NAMES.waitBeforeRerun);
+  });
+
+  test.each(['TaskDefinition is inactive', 'Container Overrides length must be at most 8192'])(
+    'an InvalidParameterException that can never succeed ("%s") is not retried',
+    async (cause) => {
+      const outcome = await run(definition(), {
+        runTask: () => {
+          throw new TaskError('ECS.InvalidParameterException', cause);
+        },
+      });
+      expect(runTaskCalls(outcome)).toHaveLength(1);
+      expect(outcome.error).toBe('ECS.InvalidParameterException');
+      expect(publishedDetails(outcome)[0]).toMatchObject({ error: 'ECS.InvalidParameterException' });
+    },
+  );
+
+  test.each([
+    ['never started (image pull)', STOPS.failedToStart()],
+    ['reclaimed by Fargate Spot', STOPS.spotInterruption()],
+  ])('a task %s runs again, and a second run that succeeds ends the execution well', async (_name, stop) => {
+    const outcome = await run(definition(), {
+      runTask: (parameters, call) => {
+        if (call.attempt === 1) stopped(stop)(parameters, call);
+        return STOPPED_TASK;
+      },
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const runs = runTaskCalls(outcome);
+    expect(runs).toHaveLength(2);
+    // The same event, ids and execution: the task's idempotency key (eventId) holds.
+    expect(runs[1]!.parameters).toEqual(runs[0]!.parameters);
+    expect(publishedDetails(outcome)).toEqual([]);
+    // A rerun leaves no trace of the failure in the execution's output.
+    expect(outcome.output).not.toHaveProperty('caught');
+    expect(outcome.output).not.toHaveProperty('failure');
+  });
+
+  test(`reruns are bounded: ${MAX_TASK_RUNS} runs in all, then the failure event, with waits doubling`, async () => {
+    const outcome = await run(definition(), { runTask: stopped(STOPS.spotInterruption()) });
+    expect(runTaskCalls(outcome)).toHaveLength(MAX_TASK_RUNS);
+    expect(statesEntered(outcome).filter((name) => name === STATE_NAMES.waitBeforeRerun)).toHaveLength(MAX_TASK_RUNS - 1);
+    const waits = outcome.events
+      .filter((event) => event.type === 'StateEntered' && event.state?.name === STATE_NAMES.waitBeforeRerun)
+      .map((event) => (event.state!.input as { taskRuns: { waitSeconds: number } }).taskRuns.waitSeconds);
+    expect(waits).toEqual([20, 40]);
+    expect(publishedDetails(outcome)).toHaveLength(1);
+    expect(outcome.status).toBe('FAILED');
+  });
+
+  test('a container that exited non-zero runs again only when the rule says its task is idempotent', async () => {
+    const plain = await run(definition(), { runTask: stopped(STOPS.exited(3)) });
+    expect(runTaskCalls(plain)).toHaveLength(1);
+    const idempotent = await run(definition({ idempotent: true }), {
+      runTask: (parameters, call) => {
+        if (call.attempt < 3) stopped(STOPS.exited(3))(parameters, call);
+        return STOPPED_TASK;
+      },
+    });
+    expect(idempotent.status).toBe('SUCCEEDED');
+    expect(runTaskCalls(idempotent)).toHaveLength(3);
+  });
+
+  test('reruns and retries share nothing: after a rerun the task still gets its full Retry', async () => {
+    let calls = 0;
+    const outcome = await run(definition(), {
+      runTask: (parameters, call) => {
+        calls += 1;
+        if (calls === 1) stopped(STOPS.failedToStart())(parameters, call);
+        if (calls === 2) throw new TaskError('AmazonECS.Unknown', 'no capacity');
+        return STOPPED_TASK;
+      },
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(calls).toBe(3);
+  });
 });
 
 describe('success path', () => {
-  test('the success event carries the original detail; the output is the event', async () => {
+  test('the success event carries the original detail; the output is the event and its run count', async () => {
     const event = bookingEvent();
     const outcome = await run(
       definition({ successEvent: { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailType: 'PaymentSucceeded' } }),
@@ -278,6 +409,7 @@ describe('success path', () => {
     expect(outcome.calls[1]!.parameters).toEqual({
       Entries: [{ EventBusName: PAYMENT_BUS, Source: 'booking-saga.payment', DetailType: 'PaymentSucceeded', Detail: TRICKY_DETAIL }],
     });
-    expect(outcome.output).toEqual(event);
+    // The event, and the run count the state machine keeps beside it.
+    expect(outcome.output).toEqual({ ...event, taskRuns: { count: 1, waitSeconds: 10 } });
   });
 });

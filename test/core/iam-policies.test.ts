@@ -1,10 +1,12 @@
 import {
   deadLetterQueuePolicy,
   ECS_SYNC_MANAGED_RULE,
+  endedExecutionsPolicy,
   eventsAssumeRolePolicy,
   eventsStartExecutionPolicy,
   stateMachineAssumeRolePolicy,
   stateMachinePolicy,
+  taskPublishEventsPolicy,
   taskReadExecutionPolicy,
   WILDCARD_RESOURCE_ALLOWED,
   wildcardResourceStatements,
@@ -18,6 +20,8 @@ const CLUSTER = '${data.terraform_remote_state.base.outputs.cluster_arn}';
 const TASK_ROLE = 'arn:aws:iam::123456789012:role/dev-payment-charge-task';
 const EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/dev-payment-charge-execution';
 const PAYMENT_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment';
+const RULE = 'arn:aws:events:eu-west-1:123456789012:rule/dev-booking/dev-booking-charge-payment';
+const PAYMENT_OUTCOMES = { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailTypes: ['PaymentFailed', 'PaymentSucceeded'] };
 
 function policyInput(overrides: Partial<StateMachinePolicyInput> = {}): StateMachinePolicyInput {
   return {
@@ -27,7 +31,7 @@ function policyInput(overrides: Partial<StateMachinePolicyInput> = {}): StateMac
     taskFamily: 'dev-payment-charge',
     taskRoleArn: TASK_ROLE,
     executionRoleArn: EXECUTION_ROLE,
-    publishEventBusArns: [PAYMENT_BUS],
+    publishes: [PAYMENT_OUTCOMES],
     ...overrides,
   };
 }
@@ -39,11 +43,13 @@ function statement(doc: PolicyDocument, sid: string): PolicyStatement {
 }
 
 const allDocuments = (): [string, PolicyDocument][] => [
-  ['eventsAssumeRolePolicy', eventsAssumeRolePolicy(ACCOUNT)],
+  ['eventsAssumeRolePolicy', eventsAssumeRolePolicy(ACCOUNT, RULE)],
   ['eventsStartExecutionPolicy', eventsStartExecutionPolicy('arn:aws:states:eu-west-1:123456789012:stateMachine:dev-booking-x')],
   ['stateMachineAssumeRolePolicy', stateMachineAssumeRolePolicy(ACCOUNT, REGION)],
   ['stateMachinePolicy', stateMachinePolicy(policyInput())],
-  ['stateMachinePolicy without publishing', stateMachinePolicy(policyInput({ publishEventBusArns: [] }))],
+  ['stateMachinePolicy without publishing', stateMachinePolicy(policyInput({ publishes: [] }))],
+  ['taskPublishEventsPolicy', taskPublishEventsPolicy(PAYMENT_BUS, 'booking-saga.payment')],
+  ['endedExecutionsPolicy', endedExecutionsPolicy({ executionArns: ['arn:aws:states:eu-west-1:123456789012:execution:dev-booking-x:*'], publishes: [PAYMENT_OUTCOMES] })],
   ['taskReadExecutionPolicy', taskReadExecutionPolicy('arn:aws:states:eu-west-1:123456789012:execution:dev-booking-x:*')],
   ['deadLetterQueuePolicy', deadLetterQueuePolicy('arn:aws:sqs:eu-west-1:123456789012:dev-booking-x-dlq', 'arn:aws:events:eu-west-1:123456789012:rule/dev-booking/dev-booking-x')],
 ];
@@ -84,14 +90,14 @@ test('wildcardResourceStatements finds "*" alone or in a list, not in a longer A
 });
 
 describe('EventBridge role', () => {
-  test('trusted by events.amazonaws.com for this account only', () => {
-    expect(eventsAssumeRolePolicy(ACCOUNT).Statement).toEqual([
+  test('trusted by events.amazonaws.com for this account, and for its own rule only', () => {
+    expect(eventsAssumeRolePolicy(ACCOUNT, RULE).Statement).toEqual([
       {
         Sid: 'EventBridgeAssumesRole',
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnEquals: { 'aws:SourceArn': RULE } },
       },
     ]);
   });
@@ -166,11 +172,21 @@ describe('state machine role', () => {
     expect(statement(sameRole, 'PassTaskRoles').Resource).toEqual([TASK_ROLE]);
   });
 
-  test('PutEvents on the publish buses, and no statement when nothing is published', () => {
-    expect(statement(doc, 'PublishOutcomeEvents')).toMatchObject({ Action: 'events:PutEvents', Resource: [PAYMENT_BUS] });
-    const twice = stateMachinePolicy(policyInput({ publishEventBusArns: [PAYMENT_BUS, PAYMENT_BUS] }));
-    expect(statement(twice, 'PublishOutcomeEvents').Resource).toEqual([PAYMENT_BUS]);
-    const silent = stateMachinePolicy(policyInput({ publishEventBusArns: [] }));
+  test('PutEvents on the publish bus, as its source, with its detail-types only; no statement when nothing is published', () => {
+    expect(statement(doc, 'PublishOutcomeEvents')).toEqual({
+      Sid: 'PublishOutcomeEvents',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: PAYMENT_BUS,
+      // Every entry of the call must match (ForAllValues), and the keys must be there at all (Null).
+      Condition: {
+        'ForAllValues:StringEquals': { 'events:source': 'booking-saga.payment', 'events:detail-type': ['PaymentFailed', 'PaymentSucceeded'] },
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      },
+    });
+    const twice = stateMachinePolicy(policyInput({ publishes: [{ ...PAYMENT_OUTCOMES, detailTypes: ['PaymentFailed', 'PaymentFailed'] }] }));
+    expect(statement(twice, 'PublishOutcomeEvents').Condition!['ForAllValues:StringEquals']!['events:detail-type']).toEqual(['PaymentFailed']);
+    const silent = stateMachinePolicy(policyInput({ publishes: [] }));
     expect(silent.Statement.map((item) => item.Sid)).not.toContain('PublishOutcomeEvents');
     expect(JSON.stringify(silent)).not.toContain('events:PutEvents');
   });
@@ -230,4 +246,27 @@ test('the dead-letter queue accepts messages from its rule only', () => {
       Condition: { ArnEquals: { 'aws:SourceArn': rule } },
     },
   ]);
+});
+
+test('a task role publishes on its own bus, as its own service, whatever the detail-type', () => {
+  expect(taskPublishEventsPolicy(PAYMENT_BUS, 'booking-saga.payment').Statement).toEqual([
+    {
+      Sid: 'PublishToOwnBus',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: PAYMENT_BUS,
+      Condition: { 'ForAllValues:StringEquals': { 'events:source': 'booking-saga.payment' }, Null: { 'events:source': 'false' } },
+    },
+  ]);
+});
+
+test('the ended-executions announcer reads its rules\' executions and publishes their failure events only', () => {
+  const executions = ['arn:aws:states:eu-west-1:123456789012:execution:dev-booking-a:*', 'arn:aws:states:eu-west-1:123456789012:execution:dev-booking-b:*'];
+  const doc = endedExecutionsPolicy({ executionArns: executions, publishes: [{ ...PAYMENT_OUTCOMES, detailTypes: ['PaymentFailed'] }] });
+  expect(statement(doc, 'ReadEndedExecutions')).toEqual({ Sid: 'ReadEndedExecutions', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: executions });
+  expect(statement(doc, 'PublishFailureEvents').Condition).toEqual({
+    'ForAllValues:StringEquals': { 'events:source': 'booking-saga.payment', 'events:detail-type': ['PaymentFailed'] },
+    Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+  });
+  expect(doc.Statement.map((item) => item.Sid)).toEqual(['ReadEndedExecutions', 'PublishFailureEvents', 'DeliverExecutionLogs', 'SendXRayTraces']);
 });

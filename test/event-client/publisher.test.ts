@@ -300,19 +300,23 @@ describe('RunTask overrides budget of environment-variable delivery', () => {
     expect(server.counts.calls).toBe(0);
   });
 
-  it("uses the rule's own command and the target task's container", async () => {
-    const compensationLength = (detail: unknown) =>
-      runTaskOverridesLength({
-        containerName: 'compensation',
-        command: ['node', 'dist/cancel-booking.js', '--reason', 'payment-failed'],
-        delivery: 'environment',
-        event: { id: 'e'.repeat(36), source: 'booking-saga.payment', detailType: 'PaymentFailed', detail },
-        executionArn: worstCaseExecutionArn(dev.region, dev.accountId, 'dev-payment-compensate-payment-failure'),
-      });
-    const exact = detailOfLength(RUN_TASK_OVERRIDES_LIMIT, compensationLength);
-    const payment = publisher({ service: 'payment' });
-    await expect(payment.publishOne('PaymentFailed', exact)).resolves.toMatchObject({ index: 0 });
-    await expect(payment.publishOne('PaymentFailed', { note: `${exact.note}x` })).rejects.toThrow(/rule 'compensate-payment-failure' on bus 'dev-payment'.*8193 characters/);
+  it('refuses a detail that fits this bus\'s rule but not the hop after it, naming that rule and how the detail gets there', async () => {
+    // reserve-seats passes PaymentSucceeded's detail to its task; its failure event SeatUpdateFailed
+    // goes on to compensate-seat-failure (by reference: the execution input must stay under 256 KiB).
+    const flowCatalog: Catalog = {
+      ...bookingSaga,
+      services: bookingSaga.services.map((s) =>
+        s.name === 'seat'
+          ? { ...s, rules: s.rules.map((r) => (r.name === 'compensate-seat-failure' ? { ...r, options: { ...r.options, detailDelivery: 'environment' as const } } : r)) }
+          : s,
+      ),
+    };
+    const payment = publisher({ catalog: flowCatalog, service: 'payment' });
+    const refusal = payment.publishOne('PaymentSucceeded', { bookingId: 'b-1' });
+    await expect(refusal).rejects.toThrow(
+      "rule 'compensate-seat-failure' on bus 'dev-seat', which it reaches as SeatUpdateFailed (failure event of rule 'reserve-seats' on bus 'dev-payment'): the RunTask overrides",
+    );
+    expect(server.counts.calls).toBe(0);
   });
 
   const referenceCatalog: Catalog = {
@@ -366,11 +370,11 @@ describe('RunTask overrides budget of environment-variable delivery', () => {
         },
       },
     };
-    const containerIn = (environment: EnvironmentConfig) => {
+    const overridesIn = (environment: EnvironmentConfig) => {
       const bus = new EventPublisher({ catalog: referenceCatalog, environments: [environment], env: environment.name, service: 'orders', client: new EventBridgeClient({}) }).bus;
-      return bus.environmentDeliveryTargets('OrderAudited')[0].containerName;
+      return bus.hops('OrderAudited', {}).find((hop) => hop.kind === 'run-task-overrides')!.size;
     };
-    expect(containerIn(dev)).toBe('app');
-    expect(containerIn(existing)).toBe('a-much-longer-container-name');
+    // The overrides name the container; the existing base's is 'a-much-longer-container-name' - 'app' longer.
+    expect(overridesIn(existing) - overridesIn(dev)).toBe('a-much-longer-container-name'.length - 'app'.length + 'legacy'.length - 'dev'.length);
   });
 });

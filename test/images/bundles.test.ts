@@ -214,16 +214,16 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
     const detail = { bookingId: 'b-2', amount: 5000, paymentId: 'pay-1' };
     executionInputs.set(executionArn, JSON.stringify({ detail }));
     const result = await runTask('compensation', cancel.containerName, rule.target.command!, { id: 'evt-2', source: 'booking-saga.payment', detailType: 'PaymentFailed', detail }, 'reference', executionArn);
-    expect(result).toEqual({ code: 0, stdout: 'compensation: cancelling booking b-2 (payment-failed), refund 5000\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'compensation: cancelling booking b-2 (payment-failed), refund 5000 of pay-1\n', stderr: '' });
     expect(received.map(({ bus, event }) => [bus, event['detail-type'], event.detail])).toEqual([
-      ['dev-compensation', 'BookingCancelled', { bookingId: 'b-2', reason: 'payment-failed', refund: 5000 }],
+      ['dev-compensation', 'BookingCancelled', { bookingId: 'b-2', reason: 'payment-failed', refund: 5000, paymentId: 'pay-1' }],
     ]);
   }, 30_000);
 
-  it('a task that fails exits 1 and publishes nothing', async () => {
+  it('a task that crashes after charging exits 1 and publishes nothing (the Catch announces it)', async () => {
     const charge = taskOf('payment');
     const result = await runTask('payment', charge.containerName, charge.command, { id: 'evt-3', source: 'booking-saga.booking', detailType: 'BookingCreated', detail: { bookingId: 'b-3', amount: 1, simulate: 'crash' } }, 'environment', `arn:aws:states:${REGION}:${ACCOUNT}:execution:m:run-3`);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'payment: simulated crash while charging booking b-3\n' });
+    expect(result).toEqual({ code: 1, stdout: 'payment: charged 1 for booking b-3 (pay-evt-3)\n', stderr: 'payment: simulated crash after charging booking b-3\n' });
     expect(received).toEqual([]);
   }, 30_000);
 });

@@ -12,6 +12,7 @@ import { type InitialEvent, type LocalRunResult, runLocal } from '../../local/ru
 import { type LoadedEnvironment, loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { TimelineEntry } from '../../local/timeline';
 import { synthesize } from '../../stacks/app';
+import { largestFittingDetail } from '../../environments/detail-budget';
 import { synthOutDir } from '../support/synth';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -73,29 +74,39 @@ describe('the booking saga, run locally from the synthesized dev environment', (
   test('a seat that does not exist is compensated with a refund', async () => {
     const result = await run([booking({ bookingId: 'b-4', seats: [7, 101], amount: 80 })]);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdateFailed', 'BookingCancelled']);
-    expect(result.events[3]!.detail).toEqual({ bookingId: 'b-4', reason: 'seat-update-failed', refund: 80 });
+    expect(result.events[3]!.detail).toEqual({ bookingId: 'b-4', reason: 'seat-update-failed', refund: 80, paymentId: result.events[1]!.detail.paymentId });
     expect(Object.keys(executionStatus(result))).toContain('dev-seat-compensate-seat-failure');
   });
 
-  test('a task that keeps failing (exit 1): the Catch publishes the failure event, then compensation runs', async () => {
+  test('a task that crashes after charging (exit 1): the Catch publishes the failure event, and compensation refunds that charge', async () => {
     const result = await run([booking({ bookingId: 'b-3', seats: [1], amount: 50, simulate: 'crash' })]);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
-    // States.TaskFailed is not retried by the RunTask state: the task ran once.
+    // A container that ran and exited non-zero is not run again: the task ran once.
     expect(taskRuns(result)).toEqual(['payment/charge#1=1', 'compensation/cancel-booking#1=0', 'notification/notify#1=0']);
     const failure = result.events[1]!;
     expect(ofKind(result, 'event')[1]!.from).toMatch(/^state machine dev-booking-charge-payment:\w+ \(PublishFailureEvent\)$/);
     expect(failure.source).toBe('booking-saga.payment');
-    expect(failure.detail).toMatchObject({ bookingId: 'b-3', amount: 50, error: 'States.TaskFailed' });
-    const cause = JSON.parse(failure.detail.cause as string) as { Containers: { ExitCode: number }[]; LocalStderrTail: string };
-    expect(cause.Containers[0]!.ExitCode).toBe(1);
-    expect(cause.LocalStderrTail).toContain('payment: simulated crash while charging booking b-3');
+    // The shaped failure, not the task description: what compensation needs, and small.
+    expect(failure.detail).toEqual({
+      bookingId: 'b-3',
+      seats: [1],
+      amount: 50,
+      simulate: 'crash',
+      error: 'States.TaskFailed',
+      failedEventId: result.events[0]!.id,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 1,
+    });
+    expect(output(result, 'payment/charge').join('\n')).toContain('payment: charged 50 for booking b-3');
     // The optimized integration adds the execution and the state machine to Resources.
     expect(failure.resources).toEqual([
       expect.stringMatching(/^arn:aws:states:ap-southeast-1:111111111111:execution:dev-booking-charge-payment:/),
       'arn:aws:states:ap-southeast-1:111111111111:stateMachine:dev-booking-charge-payment',
     ]);
     expect(executionStatus(result)['dev-booking-charge-payment']).toBe('FAILED');
-    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-3', reason: 'payment-failed', refund: 0 });
+    // The charge is named by the event that asked for it, so the crashed charge is refunded.
+    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-3', reason: 'payment-failed', refund: 50, paymentId: `pay-${result.events[0]!.id.slice(0, 8)}` });
   });
 
   test('a task that fails once to start (no ECS capacity) succeeds on the Retry', async () => {
@@ -184,3 +195,44 @@ function editRule(catalog: Catalog, service: string, rule: string, detailTypes: 
     ),
   };
 }
+
+describe('what a task publishes is checked before its side effect', () => {
+  test('a booking whose PaymentSucceeded would be refused further down is declined, not charged, and compensation refunds nothing', async () => {
+    // The largest BookingCreated the publisher accepts: its PaymentSucceeded adds a paymentId, and no longer fits reserve-seats' RunTask.
+    const largest = largestFittingDetail(bookingSaga, environments.find((e) => e.name === 'dev')!, { service: 'booking', detailType: 'BookingCreated' }, (n) => ({
+      bookingId: 'b-11',
+      seats: [1],
+      amount: 10,
+      note: 'x'.repeat(n),
+    }))!;
+    const result = await run([booking(largest.detail as Record<string, unknown>)]);
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
+    const payment = output(result, 'payment/charge').join('\n');
+    expect(payment).not.toMatch(/payment: charged/);
+    expect(payment).toContain('payment: declined booking b-11: not charged: its PaymentSucceeded event would be refused');
+    // Published by the task itself, as a business failure: exit 0, nothing for the Catch.
+    expect(taskRuns(result)[0]).toBe('payment/charge#1=0');
+    expect(result.events[1]!.detail).toMatchObject({ bookingId: 'b-11', reason: expect.stringMatching(/reserve-seats/) });
+    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-11', reason: 'payment-failed', refund: 0 });
+  });
+});
+
+describe('an execution that times out', () => {
+  test('is announced from the default bus, as on AWS, and its booking is compensated', async () => {
+    // The example's timeout is an hour; the same definition with three seconds.
+    const hurried = structuredClone(dev) as { -readonly [K in keyof LoadedEnvironment]: LoadedEnvironment[K] };
+    for (const rule of hurried.rules) {
+      for (const machine of rule.stateMachines) if (machine.name === 'dev-booking-charge-payment') (machine.definition as { TimeoutSeconds: number }).TimeoutSeconds = 3;
+    }
+    const result = await runLocal({ loaded: hurried, catalog: bookingSaga, events: [booking({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang' })], cwd: repoRoot, timeoutSeconds: 60, retryIntervalMs: 10 });
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'Step Functions Execution Status Change', 'PaymentFailed', 'BookingCancelled']);
+    expect(result.events[1]).toMatchObject({ bus: 'default', source: 'aws.states', detail: { status: 'TIMED_OUT' } });
+    expect(ofKind(result, 'event')[2]!.from).toMatch(/^state machine dev-booking-ended-executions:\w+ \(PublishFailureEvent\)$/);
+    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang', error: 'ExecutionTimedOut', failedEventId: result.events[0]!.id });
+    expect(executionStatus(result)).toMatchObject({ 'dev-booking-charge-payment': 'TIMED_OUT', 'dev-booking-ended-executions': 'SUCCEEDED' });
+    // The task may have charged before the timeout: its charge is refunded.
+    expect(result.events[3]!.detail).toMatchObject({ bookingId: 'b-12', refund: 20 });
+    // The hung task was stopped with its execution, as .sync stops it.
+    expect(taskRuns(result)[0]).toBe('payment/charge#1=null');
+  });
+});

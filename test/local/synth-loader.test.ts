@@ -120,11 +120,23 @@ describe('loadSynthesizedEnvironment', () => {
     const routes = Object.fromEntries(loaded.rules.map((r) => [r.name, { bus: r.busName, detailType: r.pattern['detail-type'], machines: r.stateMachines.map((m) => m.name) }]));
     expect(routes['dev-booking-charge-payment']).toEqual({ bus: 'dev-booking', detailType: ['BookingCreated'], machines: ['dev-booking-charge-payment'] });
     expect(routes['dev-seat-notify-booking-confirmed']).toEqual({ bus: 'dev-seat', detailType: ['SeatUpdated'], machines: ['dev-seat-notify-booking-confirmed'] });
-    expect(loaded.rules).toHaveLength(6);
+    // The six rules of the saga, and on the default bus one per service whose rules publish failure events.
+    expect(routes['dev-payment-ended-executions']).toEqual({
+      bus: 'default',
+      detailType: ['Step Functions Execution Status Change'],
+      machines: ['dev-payment-ended-executions'],
+    });
+    expect(loaded.rules.filter((r) => r.busName === 'default').map((r) => r.name).sort()).toEqual([
+      'dev-booking-ended-executions',
+      'dev-payment-ended-executions',
+      'dev-seat-ended-executions',
+    ]);
+    expect(loaded.rules).toHaveLength(9);
     expect(loaded.warnings).toEqual([]);
     for (const machine of loaded.stateMachines) {
       // Nothing of Terraform's syntax is left for the interpreter to trip on.
       expect(JSON.stringify(machine.definition)).not.toContain('${');
+      if (machine.name.endsWith('-ended-executions')) continue;
       expect(machine.placeholders).toContain('<base:cluster_arn>');
     }
   });

@@ -210,7 +210,14 @@ describe.each(allEnvironments.map((env) => ({ env })))('service stacks of $env.n
       expect(publishing.map((p) => p.role).sort()).toEqual(roleNames.sort());
       for (const policy of publishing) {
         expect(parse(policy.policy).Statement).toEqual([
-          { Sid: 'PublishToOwnBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: '${aws_cloudwatch_event_bus.bus.arn}' },
+          {
+            Sid: 'PublishToOwnBus',
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: '${aws_cloudwatch_event_bus.bus.arn}',
+            // As its own service only: a task cannot publish in another service's name.
+            Condition: { 'ForAllValues:StringEquals': { 'events:source': `booking-saga.${service.name}` }, Null: { 'events:source': 'false' } },
+          },
         ]);
       }
     }

@@ -7,6 +7,7 @@ import { resolveRuleOptions } from '../../catalog/defaults';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { ecsTaskFailed, runStateMachine, TaskError } from '../../local/asl-interpreter';
+import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
 import { placeholderFor, replaceInterpolations } from '../../local/terraform-expressions';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { resources, stackJson } from '../support/synth';
@@ -78,14 +79,14 @@ describe.each(cases)('$label', ({ env, service, rule, label }) => {
     if (environment.eventDetail) expect(JSON.parse(environment.eventDetail)).toEqual(detail);
   });
 
-  it(options.failureDetailType ? `publishes ${options.failureDetailType} with the detail, error and cause when the task fails` : 'fails without publishing when the task fails', async () => {
+  it(options.failureDetailType ? `publishes ${options.failureDetailType} with the detail and the shaped failure when the task fails` : 'fails without publishing when the task fails', async () => {
     const published: Json[] = [];
     const outcome = await runStateMachine({
       definition: definitionOf(env.name, service.name, label),
       input: event,
       handlers: {
-        runTask: () => {
-          throw ecsTaskFailed({ StoppedReason: 'Essential container in task exited', Containers: [{ ExitCode: 1 }] });
+        runTask: (parameters) => {
+          throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: env.region, account: env.accountId, ...STOPS.exited(1) }));
         },
         putEvents: (parameters) => {
           published.push(parameters as Json);
@@ -107,8 +108,14 @@ describe.each(cases)('$label', ({ env, service, rule, label }) => {
       DetailType: options.failureDetailType,
     });
     const publishedDetail = typeof entry!.Detail === 'string' ? JSON.parse(entry!.Detail) : entry!.Detail;
-    expect(publishedDetail).toMatchObject({ ...detail, error: 'States.TaskFailed' });
-    expect(JSON.parse(publishedDetail.cause)).toEqual({ StoppedReason: 'Essential container in task exited', Containers: [{ ExitCode: 1 }] });
+    expect(publishedDetail).toEqual({
+      ...detail,
+      error: 'States.TaskFailed',
+      failedEventId: event.id,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 1,
+    });
   });
 
   it('retries RunTask when ECS starts no task, and succeeds on the second attempt', async () => {
