@@ -125,4 +125,6 @@ export const NAME_MAX_LENGTH = {
   ecsContainer: 255,
   /** SNS topic names. */
   snsTopic: 256,
+  /** CloudWatch `PutMetricAlarm` `AlarmName`. */
+  alarm: 255,
 } as const;

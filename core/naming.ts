@@ -1,7 +1,10 @@
 /**
  * Every name this repository gives to a stack or an AWS resource, in one place. Pure functions:
- * the stacks, the event client and the local runner all derive names from here.
+ * the stacks, the HCL modules' inputs, the event client and the local runner all derive names from
+ * here, and `derivedNames` lists every one of them for validation (unique per kind, within AWS's
+ * length limits).
  */
+import { NAME_MAX_LENGTH } from './aws-limits';
 
 /** Stack names are `<env>-<name>` so that `cdktf deploy 'dev-*'` deploys one environment. */
 export const stackName = (env: string, name: string): string => `${env}-${name}`;
@@ -82,6 +85,22 @@ export const taskKey = (service: string, task: string): `${string}/${string}` =>
 /** Terraform-identifier-safe form of a name: `payment/charge` → `payment_charge`. */
 export const tfIdentifier = (name: string): string => name.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** Task role of a service's ECS tasks (the task-definitions module creates it with this name). */
+export const taskRoleName = (env: string, service: string): string => `${env}-${service}-task`;
+
+/** The environment's shared ECS task execution role. */
+export const executionRoleName = (env: string): string => `${env}-ecs-task-execution`;
+
+/** CloudWatch log group of a task definition family's containers (the task-definitions module's). */
+export const taskLogGroupName = (family: string): string => `/ecs/${family}`;
+
+/** CloudWatch alarms are named `<resource>-<what>`, for example `dev-booking-charge-payment-executions-failed`. */
+export const alarmName = (resource: string, what: string): string => `${resource}-${what}`;
+
+/** The alarms each rule's state machine, and each ended-executions announcer, gets. */
+export const RULE_ALARMS = ['executions-failed', 'executions-timed-out', 'dead-letters'] as const;
+export const ENDED_EXECUTIONS_ALARMS = ['executions-failed', 'dead-letters'] as const;
+
 /** ECS cluster of an environment. */
 export const clusterName = (env: string): string => `${env}-services`;
 
@@ -136,3 +155,80 @@ export const BASE_TASK_OUTPUTS = {
   taskRoleArn: (service: string) => `task_role_arn__${tfIdentifier(service)}`,
   taskRoleName: (service: string) => `task_role_name__${tfIdentifier(service)}`,
 };
+
+// ---------------------------------------------------------------------------------------------
+// Every derived name, for validation
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a name must be unique: IAM role names in the whole account (IAM is global), an EventBridge
+ * rule's name on its bus, everything else in its account and region.
+ */
+export type NameScope = { readonly kind: 'account' } | { readonly kind: 'region' } | { readonly kind: 'bus'; readonly bus: string };
+
+export interface DerivedName {
+  /** `IAM role name`, `Step Functions state machine name`, ... */
+  readonly kind: string;
+  readonly name: string;
+  readonly limit: number;
+  readonly scope: NameScope;
+  /** What derives it, for messages: `service "seat", rule "x-y"`, `service "payment" (task role)`. */
+  readonly owner: string;
+}
+
+/** The catalog as naming sees it: names only, read defensively by the validator. */
+export interface NamingCatalog {
+  readonly services: readonly {
+    readonly name: string;
+    readonly tasks: readonly string[];
+    readonly rules: readonly { readonly name: string; readonly publishesFailure: boolean }[];
+  }[];
+}
+
+/** Every name an environment's stacks and modules give to AWS resources. */
+export function derivedNames(env: string, catalog: NamingCatalog): DerivedName[] {
+  const quoted = (value: string) => JSON.stringify(value);
+  const region = { kind: 'region' } as const;
+  const account = { kind: 'account' } as const;
+  const names: DerivedName[] = [];
+  const add = (kind: string, name: string, limit: number, scope: NameScope, owner: string) => names.push({ kind, name, limit, scope, owner });
+  for (const service of catalog.services) {
+    const bus = busName(env, service.name);
+    const ofService = `service ${quoted(service.name)}`;
+    add('event bus name', bus, NAME_MAX_LENGTH.eventBus, region, ofService);
+    for (const rule of service.rules) {
+      const owner = `${ofService}, rule ${quoted(rule.name)}`;
+      const machine = stateMachineName(env, service.name, rule.name);
+      add('EventBridge rule name', ruleName(env, service.name, rule.name), NAME_MAX_LENGTH.eventRule, { kind: 'bus', bus }, owner);
+      add('Step Functions state machine name', machine, NAME_MAX_LENGTH.stateMachine, region, owner);
+      add('SQS queue name', deadLetterQueueName(env, service.name, rule.name), NAME_MAX_LENGTH.sqsQueue, region, owner);
+      add('IAM role name', stateMachineRoleName(env, service.name, rule.name), NAME_MAX_LENGTH.iamRole, account, owner);
+      add('IAM role name', eventsRoleName(env, service.name, rule.name), NAME_MAX_LENGTH.iamRole, account, owner);
+      add('CloudWatch log group name', stateMachineLogGroupName(env, service.name, rule.name), NAME_MAX_LENGTH.logGroup, region, owner);
+      for (const what of RULE_ALARMS) add('CloudWatch alarm name', alarmName(machine, what), NAME_MAX_LENGTH.alarm, region, owner);
+    }
+    if (service.rules.some((rule) => rule.publishesFailure)) {
+      const owner = `${ofService} (its ended-executions announcer)`;
+      const announcer = endedExecutionsName(env, service.name);
+      add('EventBridge rule name', announcer, NAME_MAX_LENGTH.eventRule, { kind: 'bus', bus: 'default' }, owner);
+      add('Step Functions state machine name', announcer, NAME_MAX_LENGTH.stateMachine, region, owner);
+      add('SQS queue name', endedExecutionsQueueName(env, service.name), NAME_MAX_LENGTH.sqsQueue, region, owner);
+      add('IAM role name', endedExecutionsRoleName(env, service.name), NAME_MAX_LENGTH.iamRole, account, owner);
+      add('IAM role name', endedExecutionsEventsRoleName(env, service.name), NAME_MAX_LENGTH.iamRole, account, owner);
+      add('CloudWatch log group name', endedExecutionsLogGroupName(env, service.name), NAME_MAX_LENGTH.logGroup, region, owner);
+      for (const what of ENDED_EXECUTIONS_ALARMS) add('CloudWatch alarm name', alarmName(announcer, what), NAME_MAX_LENGTH.alarm, region, owner);
+    }
+    if (service.tasks.length > 0) add('IAM role name', taskRoleName(env, service.name), NAME_MAX_LENGTH.iamRole, account, `${ofService} (its task role)`);
+    for (const task of service.tasks) {
+      const owner = `${ofService}, task ${quoted(task)}`;
+      const family = taskFamily(env, service.name, task);
+      add('ECS task definition family', family, NAME_MAX_LENGTH.ecsTaskFamily, region, owner);
+      add('CloudWatch log group name', taskLogGroupName(family), NAME_MAX_LENGTH.logGroup, region, owner);
+    }
+  }
+  const ofEnvironment = `environment ${quoted(env)}`;
+  add('ECS cluster name', clusterName(env), NAME_MAX_LENGTH.ecsCluster, region, `${ofEnvironment} (its cluster)`);
+  add('SNS topic name', alarmTopicName(env), NAME_MAX_LENGTH.snsTopic, region, `${ofEnvironment} (its alarm topic)`);
+  add('IAM role name', executionRoleName(env), NAME_MAX_LENGTH.iamRole, account, `${ofEnvironment} (its task execution role)`);
+  return names;
+}

@@ -32,7 +32,6 @@ import {
   MAX_SECURITY_GROUPS,
   MAX_SUBNETS,
   MAX_TAGS,
-  NAME_MAX_LENGTH,
 } from '../core/aws-limits';
 import * as names from '../core/naming';
 import { describeHop, detailHops, overBudget } from './detail-budget';
@@ -59,13 +58,15 @@ export function validateConfiguration(catalog: Catalog, environments: readonly E
 /** Every problem of the catalog and the environments, in that order; empty when all are valid. */
 export function configurationProblems(catalog: Catalog, environments: readonly EnvironmentConfig[]): string[] {
   const tasks = catalogTasks(catalog);
+  const naming = namingCatalog(catalog);
   const ofCatalog = catalogProblems(catalog);
   return [
     ...ofCatalog,
     ...duplicateEnvironmentNames(environments),
     ...overlappingStackNames(environments, tasks),
+    ...nameCollisionProblems(catalog, environments),
     ...environments.flatMap((env, index) => {
-      const problems = environmentProblems(env, index, tasks);
+      const problems = environmentProblems(env, index, tasks, naming);
       // What spans the catalog and a whole environment needs both to be well-formed first.
       if (ofCatalog.length === 0 && problems.length === 0) problems.push(...detailBudgetProblems(catalog, env));
       return problems;
@@ -305,7 +306,7 @@ interface CatalogTask {
 interface CatalogTasks {
   /** service → task name → facts. */
   readonly byService: Map<string, Map<string, CatalogTask>>;
-  /** `service/rule` pairs of every rule, for derived resource names. */
+  /** `service/rule` pairs of every rule. */
   readonly rules: { service: string; rule: string }[];
 }
 
@@ -358,31 +359,30 @@ interface Problem {
 
 const at = (path: readonly PropertyKey[], message: string): Problem => ({ path, message });
 
-/** Every AWS name derived from the environment's name, with the limit AWS sets on it. */
-export function derivedNames(env: string, tasks: CatalogTasks): { kind: string; limit: number; name: string }[] {
-  const perRule = tasks.rules.flatMap(({ service, rule }) => [
-    { kind: 'EventBridge rule name', limit: NAME_MAX_LENGTH.eventRule, name: names.ruleName(env, service, rule) },
-    { kind: 'Step Functions state machine name', limit: NAME_MAX_LENGTH.stateMachine, name: names.stateMachineName(env, service, rule) },
-    { kind: 'SQS queue name', limit: NAME_MAX_LENGTH.sqsQueue, name: names.deadLetterQueueName(env, service, rule) },
-    { kind: 'IAM role name', limit: NAME_MAX_LENGTH.iamRole, name: names.stateMachineRoleName(env, service, rule) },
-    { kind: 'IAM role name', limit: NAME_MAX_LENGTH.iamRole, name: names.eventsRoleName(env, service, rule) },
-    { kind: 'CloudWatch log group name', limit: NAME_MAX_LENGTH.logGroup, name: names.stateMachineLogGroupName(env, service, rule) },
-  ]);
-  const perService = [...tasks.byService].flatMap(([service, serviceTasks]) => [
-    { kind: 'event bus name', limit: NAME_MAX_LENGTH.eventBus, name: names.busName(env, service) },
-    ...[...serviceTasks.keys()].map((task) => ({ kind: 'ECS task definition family', limit: NAME_MAX_LENGTH.ecsTaskFamily, name: names.taskFamily(env, service, task) })),
-  ]);
-  return [
-    ...perRule,
-    ...perService,
-    { kind: 'ECS cluster name', limit: NAME_MAX_LENGTH.ecsCluster, name: names.clusterName(env) },
-    { kind: 'SNS topic name', limit: NAME_MAX_LENGTH.snsTopic, name: names.alarmTopicName(env) },
-  ];
+/** The first item of each name: duplicates are the catalog pass's to report, not collisions. */
+function firstOfEachName(items: readonly unknown[]): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return items.filter(isRecord).filter((item) => typeof item.name === 'string' && !seen.has(item.name) && seen.add(item.name) !== undefined);
 }
 
-/** One problem per kind of name that gets too long, naming the longest. */
-function nameLengthProblems(env: string, tasks: CatalogTasks): Problem[] {
-  const tooLong = derivedNames(env, tasks).filter(({ name, limit }) => name.length > limit);
+/** The catalog's names as the naming module needs them, read defensively. */
+function namingCatalog(catalog: Catalog): names.NamingCatalog {
+  const services = firstOfEachName(listOf(isRecord(catalog) ? catalog.services : undefined));
+  return {
+    services: services.map((service) => ({
+      name: service.name as string,
+      tasks: firstOfEachName(listOf(service.tasks)).map((task) => task.name as string),
+      rules: firstOfEachName(listOf(service.rules)).map((rule) => ({
+        name: rule.name as string,
+        publishesFailure: !(isRecord(rule.options) && rule.options.failureDetailType === false),
+      })),
+    })),
+  };
+}
+
+/** One problem per kind of name that gets too long, naming the longest and what derives it. */
+function nameLengthProblems(env: string, catalog: names.NamingCatalog): Problem[] {
+  const tooLong = names.derivedNames(env, catalog).filter(({ name, limit }) => name.length > limit);
   const kinds = [...new Set(tooLong.map(({ kind }) => kind))];
   return kinds.map((kind) => {
     const ofKind = tooLong.filter((entry) => entry.kind === kind).sort((a, b) => b.name.length - a.name.length);
@@ -390,9 +390,46 @@ function nameLengthProblems(env: string, tasks: CatalogTasks): Problem[] {
     const more = ofKind.length > 1 ? ` (and ${ofKind.length - 1} more)` : '';
     return at(
       ['name'],
-      `makes the ${kind} ${quote(longest.name)} ${longest.name.length} characters long; AWS allows at most ${longest.limit}${more}. Shorten the environment, service or rule name`,
+      `makes the ${kind} ${quote(longest.name)} ${longest.name.length} characters long (for ${longest.owner}); AWS allows at most ${longest.limit}${more}. Shorten the environment, service or rule name`,
     );
   });
+}
+
+/**
+ * Names two things derive alike: within an environment (service "seat" with rule "x-y" and service
+ * "seat-x" with rule "y" both make `dev-seat-x-y`) and across environments sharing an account
+ * (IAM role names are global to the account; other names to its region, rule names to their bus).
+ * One line per collision, naming both entities.
+ */
+function nameCollisionProblems(catalog: Catalog, environments: readonly unknown[]): string[] {
+  const naming = namingCatalog(catalog);
+  const seen = new Map<string, { env: string; owner: string }>();
+  const problems: string[] = [];
+  for (const env of firstOfEachName(environments)) {
+    if (typeof env.name !== 'string' || environmentNameProblem(env.name) !== undefined) continue;
+    const account = typeof env.accountId === 'string' ? env.accountId : '?';
+    const region = typeof env.region === 'string' ? env.region : '?';
+    for (const derived of names.derivedNames(env.name, naming)) {
+      const scope = derived.scope.kind === 'account' ? account : derived.scope.kind === 'region' ? `${account}/${region}` : `${account}/${region}/${derived.scope.bus}`;
+      const key = `${derived.kind}\u0000${scope}\u0000${derived.name}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, { env: env.name, owner: derived.owner });
+        continue;
+      }
+      const other = first.env === env.name ? first.owner : `environment ${quote(first.env)}, ${first.owner}`;
+      const where = derived.scope.kind === 'account' ? ` (IAM role names are unique in account ${account})` : '';
+      problems.push(
+        line(
+          `environment ${quote(env.name)}`,
+          derived.owner,
+          'name',
+          `makes the ${derived.kind} ${quote(derived.name)}, which ${other} makes too${where}; rename one of them`,
+        ),
+      );
+    }
+  }
+  return [...new Set(problems)];
 }
 
 interface ParsedArn {
@@ -544,9 +581,9 @@ function stateBackendProblems(env: Record<string, unknown>): Problem[] {
   return [at(['stateBackend', 'kmsKeyId'], `is in region ${quote(match[1])}, but the state bucket is in ${quote(bucketRegion)}; S3 needs a KMS key of the bucket's region`)];
 }
 
-function crossFieldProblems(env: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+function crossFieldProblems(env: Record<string, unknown>, tasks: CatalogTasks, naming: names.NamingCatalog): Problem[] {
   const problems: Problem[] = [];
-  if (typeof env.name === 'string' && environmentNameProblem(env.name) === undefined) problems.push(...nameLengthProblems(env.name, tasks));
+  if (typeof env.name === 'string' && environmentNameProblem(env.name) === undefined) problems.push(...nameLengthProblems(env.name, naming));
   problems.push(...stateBackendProblems(env));
   const base = isRecord(env.base) ? env.base : undefined;
   if (base?.kind === 'managed') problems.push(...managedBaseProblems(env, base, tasks));
@@ -560,11 +597,11 @@ function environmentLabel(env: unknown, index: number): string {
   return typeof name === 'string' && name.length > 0 ? `environment ${quote(name)}` : `environments[${index}]`;
 }
 
-function environmentProblems(env: unknown, index: number, tasks: CatalogTasks): string[] {
+function environmentProblems(env: unknown, index: number, tasks: CatalogTasks, naming: names.NamingCatalog): string[] {
   const label = environmentLabel(env, index);
   const shape = shapeProblems(environmentSchema, env, formatPath).map((problem) => line(label, problem));
   if (!isRecord(env)) return shape;
-  const cross = crossFieldProblems(env, tasks).map(({ path, message }) => line(label, formatPath(path), message));
+  const cross = crossFieldProblems(env, tasks, naming).map(({ path, message }) => line(label, formatPath(path), message));
   return [...shape, ...cross];
 }
 

@@ -2,8 +2,10 @@
  * Just enough of Terraform's string templates to read synthesized JSON locally: find each
  * `${...}` interpolation in a string and replace it with what a resolver returns. Pure.
  *
- * Rules followed (Terraform "Strings and Templates"): `$${` is a literal `${`; an interpolation ends
- * at the `}` that balances its `{`, and braces inside quoted strings of the expression do not count.
+ * Rules followed (Terraform "Strings and Templates"): `$${` is a literal `${` and `%%{` a literal
+ * `%{`; an interpolation ends at the `}` that balances its `{`, and braces inside quoted strings of
+ * the expression do not count. (Directives, `%{...}`, are never written here: stacks/terraform-literals.ts
+ * escapes every configuration string.)
  */
 
 export interface Interpolation {
@@ -57,15 +59,20 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-/** Replaces every interpolation with `resolve(expression)`; `$${` becomes a literal `${`. */
+/** Replaces every interpolation with `resolve(expression)`; `$${` becomes a literal `${`, `%%{` a literal `%{`. */
 export function replaceInterpolations(text: string, resolve: (expression: string) => string): string {
   let result = '';
   let last = 0;
   for (const interpolation of findInterpolations(text)) {
-    result += text.slice(last, interpolation.start) + resolve(interpolation.expression);
+    result += unescape(text.slice(last, interpolation.start)) + resolve(interpolation.expression);
     last = interpolation.end;
   }
-  return (result + text.slice(last)).replaceAll('$${', '${');
+  return result + unescape(text.slice(last));
+}
+
+/** Terraform's template escapes, in literal text: `$${` → `${`, `%%{` → `%{`. */
+function unescape(literal: string): string {
+  return literal.replaceAll('$${', () => '${').replaceAll('%%{', () => '%{');
 }
 
 /** `${x}` and nothing else: the whole string is one expression. */

@@ -13,6 +13,7 @@ import { MonitoringStack } from './monitoring-stack';
 import { baseStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
+import { terraformLiterals } from './terraform-literals';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface BuildAppOptions {
@@ -52,7 +53,10 @@ export function recordEnvironment(stack: TerraformStack, env: string): void {
   stack.addOverride(ENVIRONMENT_METADATA_PATH, env);
 }
 
-function addEnvironment(app: App, env: EnvironmentConfig, catalog: Catalog): void {
+function addEnvironment(app: App, configured: EnvironmentConfig, configuredCatalog: Catalog): void {
+  // Every configuration string is a literal for Terraform: escaped once, here, before any stack sees it.
+  const env = terraformLiterals(configured);
+  const catalog = terraformLiterals(configuredCatalog);
   const monitoring = new MonitoringStack(app, env);
   recordEnvironment(monitoring, env.name);
   const baseStack = isManaged(env) ? new BaseStack(app, env, catalog) : undefined;

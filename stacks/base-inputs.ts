@@ -6,7 +6,7 @@
 import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
-import { clusterName, taskFamily, taskKey } from '../core/naming';
+import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];
@@ -97,5 +97,13 @@ export function taskDefinitionInputs(
       },
     ]),
   );
-  return { name_prefix: env.name, tasks, log_retention_days: base.taskLogRetentionDays };
+  // Role names come from the naming module, like every other name, so validation checks them too.
+  const services = [...new Set(catalog.services.filter((s) => s.tasks.length > 0).map((s) => s.name))];
+  return {
+    name_prefix: env.name,
+    tasks,
+    log_retention_days: base.taskLogRetentionDays,
+    execution_role_name: executionRoleName(env.name),
+    task_role_names: Object.fromEntries(services.map((service) => [service, taskRoleName(env.name, service)])),
+  };
 }

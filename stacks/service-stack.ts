@@ -345,7 +345,7 @@ function anyOccurrenceAlarm(
   props: { prefix: string; metric: string; namespace: string; dimensions: Record<string, string>; description: string; topicArn: string },
 ): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, id, {
-    alarmName: `${props.prefix}-${id.replace(/_/g, '-')}`,
+    alarmName: names.alarmName(props.prefix, id.replace(/_/g, '-')),
     alarmDescription: props.description,
     namespace: props.namespace,
     metricName: props.metric,

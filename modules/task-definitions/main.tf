@@ -6,6 +6,9 @@ data "aws_region" "current" {}
 
 locals {
   services = toset([for task in values(var.tasks) : task.service])
+
+  execution_role_name = coalesce(var.execution_role_name, "${var.name_prefix}-ecs-task-execution")
+  task_role_names     = { for service in local.services : service => lookup(var.task_role_names, service, "${var.name_prefix}-${service}-task") }
 }
 
 ################################################################################
@@ -33,7 +36,7 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 
 # Used by the ECS agent, not by the application: pull images from ECR, write to CloudWatch Logs.
 resource "aws_iam_role" "execution" {
-  name               = "${var.name_prefix}-ecs-task-execution"
+  name               = local.execution_role_name
   description        = "ECS task execution role of ${var.name_prefix}: image pull and log delivery"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 
@@ -50,7 +53,7 @@ resource "aws_iam_role_policy_attachment" "execution" {
 resource "aws_iam_role" "task" {
   for_each = local.services
 
-  name               = "${var.name_prefix}-${each.value}-task"
+  name               = local.task_role_names[each.value]
   description        = "Task role of the ${each.value} service's ECS tasks in ${var.name_prefix}"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 

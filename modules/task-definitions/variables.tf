@@ -93,6 +93,30 @@ variable "tasks" {
   }
 }
 
+variable "execution_role_name" {
+  description = "Name of the environment's task execution role; null (default) names it \"<name_prefix>-ecs-task-execution\"."
+  type        = string
+  default     = null
+
+  validation {
+    # IAM CreateRole: 1-64 characters of letters, digits and + = , . @ _ -
+    condition     = var.execution_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.execution_role_name))
+    error_message = "execution_role_name must be 1-64 letters, digits or + = , . @ _ - (an IAM role name)."
+  }
+}
+
+variable "task_role_names" {
+  description = "Name of each service's task role, by service; a service left out gets \"<name_prefix>-<service>-task\"."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in values(var.task_role_names) : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", name))])
+    error_message = "task_role_names values must be 1-64 letters, digits or + = , . @ _ - (IAM role names)."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of each task's CloudWatch log group, in days (a value CloudWatch Logs accepts; logs never kept forever)."
   type        = number

@@ -282,7 +282,7 @@ const environmentCases: BadCase[] = [
         target: { service: 'seat', task: 'reserve-seats' },
       }),
     expected: [
-      'environment "staging": name: makes the IAM role name "staging-payment-reserve-seats-for-group-bookings-over-ten1-events" 65 characters long; AWS allows at most 64. Shorten the environment, service or rule name',
+      'environment "staging": name: makes the IAM role name "staging-payment-reserve-seats-for-group-bookings-over-ten1-events" 65 characters long (for service "payment", rule "reserve-seats-for-group-bookings-over-ten1"); AWS allows at most 64. Shorten the environment, service or rule name',
     ],
   },
 ];
@@ -771,5 +771,60 @@ describe('detail budgets across the saga', () => {
 
   it('the example saga, with its compensations reading failure events by reference, has no such problem', () => {
     expect(problemsOf(draft())).toEqual([]);
+  });
+});
+
+describe('names that collide, and names only the modules used to build', () => {
+  it('a service "seat" with rule "x-y" and a service "seat-x" with rule "y": both entities are named, for each kind of name they share', () => {
+    const d = draft();
+    const seat = service(d, 'seat');
+    seat.rules.push({ ...rule(d, 'seat', 'notify-booking-confirmed'), name: 'x-y' });
+    d.catalog.services.push({ name: 'seat-x', description: 'test', tasks: [], rules: [{ ...rule(d, 'seat', 'notify-booking-confirmed'), name: 'y' }] });
+    const dev = problemsOf(d).filter((p) => p.startsWith('environment "dev":'));
+    const both = 'environment "dev": service "seat-x", rule "y": name: makes the';
+    const which = 'which service "seat", rule "x-y" makes too';
+    expect(dev).toEqual([
+      `${both} Step Functions state machine name "dev-seat-x-y", ${which}; rename one of them`,
+      `${both} SQS queue name "dev-seat-x-y-dlq", ${which}; rename one of them`,
+      `${both} IAM role name "dev-seat-x-y-sfn", ${which} (IAM role names are unique in account 111111111111); rename one of them`,
+      `${both} IAM role name "dev-seat-x-y-events", ${which} (IAM role names are unique in account 111111111111); rename one of them`,
+      `${both} CloudWatch log group name "/aws/vendedlogs/states/dev-seat-x-y", ${which}; rename one of them`,
+      `${both} CloudWatch alarm name "dev-seat-x-y-executions-failed", ${which}; rename one of them`,
+      `${both} CloudWatch alarm name "dev-seat-x-y-executions-timed-out", ${which}; rename one of them`,
+      `${both} CloudWatch alarm name "dev-seat-x-y-dead-letters", ${which}; rename one of them`,
+    ]);
+    // The rule names are equal too, but on different buses (dev-seat, dev-seat-x): EventBridge allows that.
+    expect(dev.join('\n')).not.toContain('EventBridge rule name');
+  });
+
+  it('task families of two services collide in the base the same way', () => {
+    const d = draft();
+    service(d, 'seat').tasks.push({ ...task(d, 'seat', 'reserve-seats'), name: 'x-y' });
+    d.catalog.services.push({ name: 'seat-x', description: 'test', tasks: [{ ...task(d, 'seat', 'reserve-seats'), name: 'y' }], rules: [] });
+    expect(problemsOf(d).filter((p) => p.startsWith('environment "prod":'))).toEqual([
+      'environment "prod": service "seat-x", task "y": name: makes the ECS task definition family "prod-seat-x-y", which service "seat", task "x-y" makes too; rename one of them',
+      'environment "prod": service "seat-x", task "y": name: makes the CloudWatch log group name "/ecs/prod-seat-x-y", which service "seat", task "x-y" makes too; rename one of them',
+    ]);
+  });
+
+  it('IAM role names collide across environments of one account: "dev" with service "x-y" and "dev-x" with service "y"', () => {
+    const d = draft();
+    d.catalog.services.push({ name: 'x-y', description: 'test', tasks: [{ ...task(d, 'seat', 'reserve-seats'), name: 'run' }], rules: [] });
+    d.catalog.services.push({ name: 'y', description: 'test', tasks: [{ ...task(d, 'seat', 'reserve-seats'), name: 'run' }], rules: [] });
+    d.envs.devx = { ...structuredClone(d.envs.dev), name: 'dev-x' };
+    const problems = problemsOf(d).filter((p) => p.includes('"dev-x-y-task"'));
+    expect(problems).toEqual([
+      'environment "dev-x": service "y" (its task role): name: makes the IAM role name "dev-x-y-task", which environment "dev", service "x-y" (its task role) makes too (IAM role names are unique in account 111111111111); rename one of them',
+    ]);
+  });
+
+  it('the task role name, built only by the module before, is checked against IAM\'s 64 characters', () => {
+    const d = draft();
+    const name = 'inventory-reconciliation-and-stock-forecasting-service-v2';
+    d.catalog.services.push({ name, description: 'test', tasks: [{ ...task(d, 'seat', 'reserve-seats'), name: 'run' }], rules: [] });
+    const staging = problemsOf(d).filter((p) => p.startsWith('environment "staging":'));
+    expect(staging).toEqual([
+      `environment "staging": name: makes the IAM role name "staging-${name}-task" ${'staging-'.length + name.length + '-task'.length} characters long (for service "${name}" (its task role)); AWS allows at most 64. Shorten the environment, service or rule name`,
+    ]);
   });
 });

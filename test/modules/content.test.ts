@@ -179,16 +179,30 @@ describe('task-definitions', () => {
   });
 
   test('one shared execution role with the managed execution policy; one policy-less task role per service', () => {
-    expect(resource(taskDefinitions, 'aws_iam_role', 'execution')['name']).toBe('${var.name_prefix}-ecs-task-execution');
+    expect(resource(taskDefinitions, 'aws_iam_role', 'execution')['name']).toBe('${local.execution_role_name}');
     expect(resource(taskDefinitions, 'aws_iam_role_policy_attachment', 'execution')).toMatchObject({
       role: '${aws_iam_role.execution.name}',
       policy_arn: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
     });
-    expect(resource(taskDefinitions, 'aws_iam_role', 'task')).toMatchObject({ for_each: '${local.services}', name: '${var.name_prefix}-${each.value}-task' });
+    expect(resource(taskDefinitions, 'aws_iam_role', 'task')).toMatchObject({ for_each: '${local.services}', name: '${local.task_role_names[each.value]}' });
     const policiesOnTaskRoles = allResources(taskDefinitions).filter(
       ({ type, body }) => type.startsWith('aws_iam_') && type !== 'aws_iam_role' && String(body['role']).includes('aws_iam_role.task'),
     );
     expect(policiesOnTaskRoles).toEqual([]);
+  });
+
+  withTerraform('role names: the caller\'s (the base stack passes core/naming.ts\'s), else <name_prefix>-ecs-task-execution and <name_prefix>-<service>-task', async () => {
+    const locals = (taskDefinitions.files['main.tf']!.locals as Record<string, unknown>[])[0]!;
+    const expression = `{ execution = ${unwrapExpression(locals.execution_role_name)}, tasks = ${String(unwrapExpression(locals.task_role_names)).replace(/\n/g, ' ')} }`;
+    const tasks = { 'payment/charge': { service: 'payment', family: 'dev-payment-charge', container_name: 'payment', image: 'i:1', cpu: 256, memory: 512, command: ['x'] } };
+    const services = ['payment', 'seat'];
+    await expect(render('task-definitions', expression, { name_prefix: 'dev', tasks }, { services })).resolves.toEqual({
+      execution: 'dev-ecs-task-execution',
+      tasks: { payment: 'dev-payment-task', seat: 'dev-seat-task' },
+    });
+    await expect(
+      render('task-definitions', expression, { name_prefix: 'dev', tasks, execution_role_name: 'exec', task_role_names: { seat: 'seat-role' } }, { services }),
+    ).resolves.toEqual({ execution: 'exec', tasks: { payment: 'dev-payment-task', seat: 'seat-role' } });
   });
 
   test('Fargate, awsvpc, the chosen architecture, a log group per task', () => {

@@ -185,6 +185,23 @@ const CASES: readonly Case[] = [
   { module: 'task-definitions', title: 'a lower-case architecture', inputs: { ...TASKS, cpu_architecture: 'arm64' }, error: 'cpu_architecture must be "X86_64" or "ARM64".' },
   {
     module: 'task-definitions',
+    title: 'role names given by the caller',
+    inputs: { ...TASKS, execution_role_name: 'dev-ecs-task-execution', task_role_names: { payment: 'dev-payment-task' } },
+  },
+  {
+    module: 'task-definitions',
+    title: 'a task role name over 64 characters',
+    inputs: { ...TASKS, task_role_names: { payment: 'r'.repeat(65) } },
+    error: 'task_role_names values must be 1-64 letters, digits or + = , . @ _ - (IAM role names).',
+  },
+  {
+    module: 'task-definitions',
+    title: 'an execution role name with a slash',
+    inputs: { ...TASKS, execution_role_name: 'path/role' },
+    error: 'execution_role_name must be 1-64 letters, digits or + = , . @ _ - (an IAM role name).',
+  },
+  {
+    module: 'task-definitions',
     title: 'a KMS alias instead of a key ARN',
     inputs: { ...TASKS, log_kms_key_id: 'alias/logs' },
     error: 'log_kms_key_id must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).',

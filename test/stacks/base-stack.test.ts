@@ -75,6 +75,13 @@ describe('base stacks', () => {
       expect(moduleOf(stack, 'task_definitions').log_retention_days).toBe(base.taskLogRetentionDays);
     });
 
+    it('names the roles the module creates from the naming module, where validation checks them', () => {
+      expect(moduleOf(stack, 'task_definitions').execution_role_name).toBe(`${env.name}-ecs-task-execution`);
+      expect(moduleOf(stack, 'task_definitions').task_role_names).toEqual(
+        Object.fromEntries(['compensation', 'notification', 'payment', 'seat'].map((service) => [service, `${env.name}-${service}-task`])),
+      );
+    });
+
     it('exposes the outputs service stacks read', () => {
       const outputs = stackJson(stack).output ?? {};
       expect(Object.keys(outputs).sort()).toEqual(
