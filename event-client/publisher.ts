@@ -2,6 +2,12 @@
  * Publishes events onto a service's own bus with PutEvents: validated before anything is sent,
  * batched by 10, retried entry by entry when EventBridge says the failure is transient, and every
  * failure returned to the caller with its code. Nothing is dropped silently.
+ *
+ * Retries happen at one layer each: a failed call (HTTP 5xx, throttling, a timeout) is retried by
+ * the SDK's own retry strategy (`maxAttempts`, with its backoff), and only entries EventBridge
+ * answered with a retryable ErrorCode in a successful call are resent by the publisher. Calls have
+ * a connection and a request timeout: the SDK's defaults wait forever for an endpoint that accepts
+ * the connection and never answers.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type { Catalog } from '../catalog/types';
@@ -10,7 +16,7 @@ import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import type { EnvironmentConfig } from '../environments/types';
 import { type BusDescription, describeBus } from './catalog-rules';
 import { type EventInput, type PreparedEntry, prepareEvent, type UnmatchedDetailTypePolicy } from './prepare';
-import { backoffDelayMs, isRetryableCallError, isRetryableEntryError } from './retry';
+import { backoffDelayMs, isRetryableEntryError } from './retry';
 
 /** Code given to entries of batches never sent because an earlier call failed for good. */
 export const NOT_ATTEMPTED = 'NotAttempted';
@@ -29,10 +35,20 @@ export interface EventPublisherOptions {
   readonly service?: string;
   /** What to do with a detail-type no rule on the bus matches. Default `warn`. */
   readonly unmatchedDetailType?: UnmatchedDetailTypePolicy;
-  /** Default: a client from the SDK's standard configuration (endpoint, region, credentials). */
+  /**
+   * Default: a client from the SDK's standard configuration (endpoint, region, credentials), with
+   * `maxAttempts` and the timeouts below. An injected client keeps its own.
+   */
   readonly client?: EventBridgeClient;
-  /** Attempts per entry, first one included (each may itself be retried by the SDK). Default 5. */
+  /**
+   * Attempts per PutEvents call (the SDK's retry strategy: HTTP 5xx, throttling, timeouts), and per
+   * entry EventBridge fails with a retryable ErrorCode (the publisher's). First one included. Default 3.
+   */
   readonly maxAttempts?: number;
+  /** Milliseconds to establish the connection. Default 3000. */
+  readonly connectionTimeoutMs?: number;
+  /** Milliseconds for an answer once the request is sent. Default 10000. */
+  readonly requestTimeoutMs?: number;
   /** Backoff ceiling before the first retry, doubled for each further retry. Default 100 ms. */
   readonly baseDelayMs?: number;
   /** Longest single backoff wait. Default 5000 ms. */
@@ -117,6 +133,9 @@ export class EventPublisher {
   readonly bus: BusDescription;
   readonly client: EventBridgeClient;
   private readonly ownsClient: boolean;
+  private readonly timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number };
+  /** Where the last PutEvents request went (the SDK resolves it), for messages. */
+  private endpoint = 'the EventBridge endpoint';
   private readonly unmatched: UnmatchedDetailTypePolicy;
   private readonly maxAttempts: number;
   private readonly concurrency: number;
@@ -135,7 +154,11 @@ export class EventPublisher {
     if (this.unmatched !== 'warn' && this.unmatched !== 'refuse') {
       throw new Error(`EventPublisher option unmatchedDetailType must be 'warn' or 'refuse'; found '${String(this.unmatched)}'.`);
     }
-    this.maxAttempts = positiveInteger(options.maxAttempts, 5, 'maxAttempts');
+    this.maxAttempts = positiveInteger(options.maxAttempts, 3, 'maxAttempts');
+    this.timeouts = {
+      connectionTimeoutMs: positiveInteger(options.connectionTimeoutMs, 3000, 'connectionTimeoutMs'),
+      requestTimeoutMs: positiveInteger(options.requestTimeoutMs, 10_000, 'requestTimeoutMs'),
+    };
     this.concurrency = positiveInteger(options.concurrency, 1, 'concurrency');
     this.backoff = { baseDelayMs: options.baseDelayMs ?? 100, maxDelayMs: options.maxDelayMs ?? 5000 };
     this.logger = options.logger ?? consoleLogger;
@@ -143,6 +166,21 @@ export class EventPublisher {
     this.random = options.random ?? Math.random;
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? this.defaultClient();
+    this.recordEndpoint();
+  }
+
+  /** Notes where each request goes, so that a failure can name the endpoint. */
+  private recordEndpoint(): void {
+    const name = 'eventPublisherRecordsEndpoint';
+    if (this.client.middlewareStack.identify().some((entry) => entry.startsWith(name))) return;
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { protocol?: string; hostname?: string; port?: number; path?: string };
+        if (request.hostname) this.endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path ?? '/'}`;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name },
+    );
   }
 
   /**
@@ -156,7 +194,13 @@ export class EventPublisher {
     if (configured && configured !== region) {
       this.logger.warn(`AWS_REGION is '${configured}' but environment '${this.bus.environment.name}' is in '${region}'; bus '${this.bus.busName}' is looked up in '${configured}'.`);
     }
-    return new EventBridgeClient(configured ? {} : { region });
+    return new EventBridgeClient({
+      ...(configured ? {} : { region }),
+      maxAttempts: this.maxAttempts,
+      // throwOnRequestTimeout: without it @smithy/node-http-handler only logs a warning when the
+      // request timeout passes, and keeps waiting (its own message says so).
+      requestHandler: { connectionTimeout: this.timeouts.connectionTimeoutMs, requestTimeout: this.timeouts.requestTimeoutMs, throwOnRequestTimeout: true },
+    });
   }
 
   /** Validates events without sending anything: what `publish` would refuse, and its warnings. */
@@ -228,7 +272,8 @@ export class EventPublisher {
 
   /**
    * One batch through PutEvents until every entry is accepted, failed for good, or out of attempts.
-   * `callFailure` is set when the call itself kept failing, so the caller stops sending more.
+   * A call that fails was already retried by the SDK: its failure is final, and `callFailure` tells
+   * the caller to stop sending more.
    */
   private async sendBatch(batch: readonly PreparedEntry[]): Promise<{ sent: PublishedEntry[]; failed: FailedEntry[]; callFailure?: string }> {
     const sent: PublishedEntry[] = [];
@@ -241,12 +286,10 @@ export class EventPublisher {
         results = response.Entries ?? [];
       } catch (error) {
         const { name, message } = describeError(error);
-        if (isRetryableCallError(error) && attempt < this.maxAttempts) {
-          await this.wait(attempt, `PutEvents call failed with ${name}`);
-          continue;
-        }
-        const why = isRetryableCallError(error) ? ` (gave up after ${attempt} attempts)` : '';
-        for (const p of pending) failed.push({ index: p.index, entry: p.input, code: name, message: message + why, attempts: attempt });
+        const calls = sdkAttempts(error);
+        const timeout = name === 'TimeoutError' ? `; request timeout of ${this.timeouts.requestTimeoutMs} ms, connection timeout of ${this.timeouts.connectionTimeoutMs} ms` : '';
+        const why = calls > 1 || timeout ? ` (PutEvents to ${this.endpoint} failed after ${calls} attempt${calls === 1 ? '' : 's'}${timeout})` : '';
+        for (const p of pending) failed.push({ index: p.index, entry: p.input, code: name, message: message + why, attempts: calls });
         return { sent, failed, callFailure: `${name}: ${message}${why}` };
       }
 
@@ -283,6 +326,12 @@ export class EventPublisher {
     this.logger.debug?.(`${reason} on bus '${this.bus.busName}'; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.maxAttempts})`);
     await this.sleep(delay);
   }
+}
+
+/** Attempts the SDK made for a failed call (its `$metadata.attempts`); 1 when it does not say. */
+function sdkAttempts(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
 function describeError(error: unknown): { name: string; message: string } {

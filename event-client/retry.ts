@@ -1,6 +1,6 @@
 /**
- * When to retry a PutEvents entry or call, and how long to wait. Pure: the randomness and the
- * clock are injected so tests can pin them.
+ * When to resend a PutEvents entry, and how long to wait. (A failed call is the SDK's to retry:
+ * see publisher.ts.) Pure: the randomness and the clock are injected so tests can pin them.
  */
 
 /**
@@ -12,39 +12,6 @@ export const RETRYABLE_ENTRY_ERROR_CODES: ReadonlySet<string> = new Set(['Intern
 
 export function isRetryableEntryError(code: string | undefined): boolean {
   return code !== undefined && RETRYABLE_ENTRY_ERROR_CODES.has(code);
-}
-
-/** Call-level error names that mean "try again later" (throttling, transient service or network failures). */
-const RETRYABLE_CALL_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'InternalFailure',
-  'InternalException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-]);
-const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
-const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
-/**
- * Whether a whole PutEvents call that threw (after the SDK's own retries) is worth another try.
- * Uses what the SDK puts on its errors (`$retryable`, `$metadata.httpStatusCode`, `name`) and
- * Node's network error codes.
- */
-export function isRetryableCallError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { name?: unknown; code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  if (candidate.$retryable) return true;
-  if (typeof candidate.name === 'string' && RETRYABLE_CALL_ERROR_NAMES.has(candidate.name)) return true;
-  if (typeof candidate.code === 'string' && RETRYABLE_NETWORK_CODES.has(candidate.code)) return true;
-  const status = candidate.$metadata?.httpStatusCode;
-  return typeof status === 'number' && RETRYABLE_HTTP_STATUSES.has(status);
 }
 
 export interface BackoffPolicy {

@@ -36,7 +36,10 @@ Options:
                           and send nothing.
   --strict                Refuse a detail-type that no rule on the bus matches (default: warn).
   --concurrency <n>       PutEvents calls in flight per bus. Default 4.
-  --max-attempts <n>      Attempts per entry for retryable failures. Default 5.
+  --max-attempts <n>      Attempts per PutEvents call (the SDK retries HTTP 5xx, throttling and
+                          timeouts), and per entry EventBridge fails retryably. Default 3.
+  --connect-timeout <ms>  Time to connect to the endpoint. Default 3000.
+  --request-timeout <ms>  Time for an answer once a request is sent. Default 10000.
   --failed-out <path>     Write the lines of events that failed, as JSON Lines, to re-emit later.
   --no-progress           No progress output on stderr.
   --verbose               Log retries on stderr.
@@ -67,6 +70,8 @@ export function parseOptions(argv: readonly string[]): EmitOptions | 'help' {
     strict: { type: 'boolean', default: false },
     concurrency: { type: 'string' },
     'max-attempts': { type: 'string' },
+    'connect-timeout': { type: 'string' },
+    'request-timeout': { type: 'string' },
     'failed-out': { type: 'string' },
     'no-progress': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -95,7 +100,9 @@ export function parseOptions(argv: readonly string[]): EmitOptions | 'help' {
     dryRun: values['dry-run'] ?? false,
     unmatched: values.strict ? 'refuse' : 'warn',
     concurrency: positiveInteger(values.concurrency, 4, '--concurrency'),
-    maxAttempts: positiveInteger(values['max-attempts'], 5, '--max-attempts'),
+    maxAttempts: positiveInteger(values['max-attempts'], 3, '--max-attempts'),
+    connectTimeoutMs: positiveInteger(values['connect-timeout'], 3000, '--connect-timeout'),
+    requestTimeoutMs: positiveInteger(values['request-timeout'], 10_000, '--request-timeout'),
     failedOut: values['failed-out'],
     progress: !values['no-progress'],
     verbose: values.verbose ?? false,

@@ -3,8 +3,7 @@
  * (names, JSON, sizes, RunTask budgets) before the first is sent, so a bad line 9,000 does not leave
  * 8,999 events half-emitted; then sent a chunk at a time, one publisher per service.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
 import { EventPublisher, prepareEvent, type EventInput, type FailedEntry, type UnmatchedDetailTypePolicy } from '../../event-client';
@@ -29,6 +28,8 @@ export interface EmitOptions {
   readonly unmatched: UnmatchedDetailTypePolicy;
   readonly concurrency: number;
   readonly maxAttempts: number;
+  readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly failedOut?: string;
   readonly progress: boolean;
   readonly verbose: boolean;
@@ -90,6 +91,8 @@ class Emitter {
         unmatchedDetailType: this.options.unmatched,
         concurrency: this.options.concurrency,
         maxAttempts: this.options.maxAttempts,
+        connectionTimeoutMs: this.options.connectTimeoutMs,
+        requestTimeoutMs: this.options.requestTimeoutMs,
         // Warnings were reported, with line numbers, by the validation pass.
         logger: { warn: () => undefined, debug: this.options.verbose ? (m) => this.stderr.write(`emit: ${m}\n`) : undefined },
       });
@@ -160,15 +163,62 @@ class Emitter {
   }
 }
 
-async function* readEvents(file: string): AsyncGenerator<EmitEvent | { lineNumber: number; problem: string }> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+/**
+ * The lines of a file as text, each decoded strictly: a line that is not valid UTF-8 is a problem
+ * naming its byte, never text with U+FFFD where the bad bytes were (what a decoding stream does).
+ */
+export async function* readLines(file: string): AsyncGenerator<{ lineNumber: number; text: string } | { lineNumber: number; problem: string }> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (lineNumber: number, bytes: Buffer) => {
+    const line = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes;
+    try {
+      return { lineNumber, text: decoder.decode(line) };
+    } catch {
+      return { lineNumber, problem: `not valid UTF-8 (byte ${firstInvalidUtf8Byte(line) + 1} of the line)` };
+    }
+  };
+  let pending = Buffer.alloc(0);
   let lineNumber = 0;
-  for await (const raw of lines) {
-    lineNumber++;
-    if (raw.trim() === '') continue;
-    const parsed = parseLine(raw, lineNumber);
-    yield 'problem' in parsed ? { lineNumber, problem: parsed.problem } : parsed;
+  for await (const chunk of createReadStream(file)) {
+    pending = Buffer.concat([pending, chunk as Buffer]);
+    for (let newline = pending.indexOf(0x0a); newline >= 0; newline = pending.indexOf(0x0a)) {
+      yield decode(++lineNumber, pending.subarray(0, newline));
+      pending = pending.subarray(newline + 1);
+    }
   }
+  if (pending.length > 0) yield decode(++lineNumber, pending);
+}
+
+/** Offset of the first byte that breaks UTF-8 (a bad lead byte, or a missing continuation). */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += length;
+  }
+  return 0;
+}
+
+async function* readEvents(file: string): AsyncGenerator<EmitEvent | { lineNumber: number; problem: string }> {
+  for await (const line of readLines(file)) {
+    if ('problem' in line) {
+      yield line;
+      continue;
+    }
+    if (line.text.trim() === '') continue;
+    const parsed = parseLine(line.text, line.lineNumber);
+    yield 'problem' in parsed ? { lineNumber: line.lineNumber, problem: parsed.problem } : parsed;
+  }
+}
+
+/** Opens --failed-out for writing now, so a path that cannot be written stops the run before anything is sent. */
+function openFailedOut(path: string): WriteStream {
+  const fd = openSync(path, 'w');
+  return createWriteStream(path, { fd });
 }
 
 /** The event given with --service, --detail-type and --detail (line 0: no file). */
@@ -187,8 +237,16 @@ function formatCounts(counts: Map<string, number>): string {
  * time. Returns the exit code of docs/cli.md.
  */
 export async function emitEvents(options: EmitOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } } = process): Promise<number> {
-
-  const failedOut = options.failedOut && !options.dryRun ? createWriteStream(options.failedOut) : undefined;
+  let failedOut: WriteStream | undefined;
+  if (options.failedOut && !options.dryRun) {
+    try {
+      failedOut = openFailedOut(options.failedOut);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      io.stderr.write(`emit: --failed-out '${options.failedOut}' cannot be written (${code ?? 'error'}: ${message}); nothing was sent.\n`);
+      return EXIT.usage;
+    }
+  }
   const emitter = new Emitter(options, io.stderr, failedOut);
   try {
     // Pass 1: validate everything; nothing is sent if anything is wrong.

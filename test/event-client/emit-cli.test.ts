@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws } from '../support/fake-eventbridge';
@@ -23,7 +24,11 @@ beforeEach(() => {
 
 /** Runs the CLI as operators do, against the fake server; never throws on a non-zero exit. */
 function emit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  return emitWith({}, ...args);
+}
+
+function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extraEnv };
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'scripts/emit.ts', ...args], { cwd: root, env, timeout: 30000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -138,4 +143,52 @@ it('explains usage errors and prints --help', async () => {
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('--dry-run');
   expect(help.stdout).toContain('Exit codes: 0 all sent');
+});
+
+describe('what would go wrong only halfway is refused before anything is sent', () => {
+  it('a line that is not valid UTF-8 is named, not silently replaced', async () => {
+    const file = path.join(dir, 'latin1.jsonl');
+    const good = Buffer.from(`${JSON.stringify(booking(1))}\n`, 'utf8');
+    // "café" in Latin-1: the é is the single byte 0xE9, which UTF-8 does not allow there.
+    const prefix = '{"service":"booking","detailType":"BookingCreated","detail":{"note":"caf';
+    const bad = Buffer.concat([Buffer.from(prefix, 'utf8'), Buffer.from([0xe9]), Buffer.from('"}}\n', 'utf8')]);
+    fs.writeFileSync(file, Buffer.concat([good, good, bad, good]));
+    const run = await emit('--env', 'dev', '--file', file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`emit: line 3: not valid UTF-8 (byte ${prefix.length + 1} of the line)`);
+    expect(server.counts.calls).toBe(0);
+  });
+
+  it('a --failed-out that cannot be written is refused before the first event is sent', async () => {
+    const run = await emit('--env', 'dev', '--file', jsonl('two.jsonl', [booking(1), booking(2)]), '--failed-out', path.join(dir, 'no-such-dir', 'failed.jsonl'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/emit: --failed-out '.*no-such-dir\/failed\.jsonl' cannot be written \(ENOENT/);
+    expect(server.counts.calls).toBe(0);
+  });
+});
+
+describe('an endpoint that never answers', () => {
+  it('fails after --request-timeout, naming the endpoint, after --max-attempts calls', async () => {
+    const silent = net.createServer((socket) => socket.on('data', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const run = await emitWith(
+        { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint },
+        '--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{"bookingId":"b-1"}',
+        '--request-timeout', '300', '--max-attempts', '2',
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`TimeoutError`);
+      expect(run.stderr).toContain(`PutEvents to ${endpoint}/ failed after 2 attempts; request timeout of 300 ms`);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('timeouts must be positive whole milliseconds', async () => {
+    const run = await emit('--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--connect-timeout', '0');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--connect-timeout must be a positive integer; found '0'.");
+  });
 });

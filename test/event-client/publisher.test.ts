@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { bookingSaga } from '../../catalog/booking-saga';
 import type { Catalog } from '../../catalog/types';
@@ -152,20 +153,35 @@ describe('failures', () => {
     expect(sleeps).toEqual([]);
   });
 
-  it('treats a call that still fails after the SDK retries as retryable, then stops sending further batches', async () => {
+  it('leaves a call that keeps failing to the SDK\'s retries alone, then stops sending further batches', async () => {
     server.onPutEvents(() => callError(503, 'ServiceUnavailable', 'Service is down.'));
     const client = new EventBridgeClient({ maxAttempts: 2 });
 
     const result = await publisher({ client, maxAttempts: 3 }).publish(bookings(15));
 
-    // 3 publisher attempts × 2 SDK attempts for the first batch; the second batch is never sent.
-    expect(server.counts.calls).toBe(6);
+    // The SDK's 2 attempts for the first batch, and no more on top; the second batch is never sent.
+    expect(server.counts.calls).toBe(2);
     expect(result.sent).toEqual([]);
-    expect(result.failed.slice(0, 10).every((f) => f.code === 'ServiceUnavailable' && f.attempts === 3)).toBe(true);
-    expect(result.failed[0].message).toBe('Service is down. (gave up after 3 attempts)');
+    expect(result.failed.slice(0, 10).every((f) => f.code === 'ServiceUnavailable' && f.attempts === 2)).toBe(true);
+    expect(result.failed[0].message).toBe(`Service is down. (PutEvents to ${server.url}/ failed after 2 attempts)`);
     expect(result.failed.slice(10).map((f) => [f.index, f.code, f.attempts])).toEqual([10, 11, 12, 13, 14].map((i) => [i, NOT_ATTEMPTED, 0]));
-    expect(result.failed[10].message).toContain("failed with ServiceUnavailable: Service is down.");
-    expect(sleeps).toEqual([50, 100]);
+    expect(result.failed[10].message).toContain('failed with ServiceUnavailable: Service is down.');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('one event against an endpoint answering HTTP 500 costs the SDK\'s attempts (3 by default), not 15', async () => {
+    server.onPutEvents(() => callError(500, 'InternalFailure', 'Internal failure.'));
+    const result = await publisher().publish(bookings(1));
+    expect(server.counts.calls).toBe(3);
+    expect(result.failed).toEqual([
+      { index: 0, entry: bookings(1)[0], code: 'InternalFailure', message: `Internal failure. (PutEvents to ${server.url}/ failed after 3 attempts)`, attempts: 3 },
+    ]);
+  });
+
+  it('the number of call attempts is configurable', async () => {
+    server.onPutEvents(() => callError(500, 'InternalFailure', 'Internal failure.'));
+    await publisher({ maxAttempts: 2 }).publish(bookings(1));
+    expect(server.counts.calls).toBe(2);
   });
 
   it('does not retry a call refused for good (access denied)', async () => {
@@ -376,5 +392,47 @@ describe('RunTask overrides budget of environment-variable delivery', () => {
     };
     // The overrides name the container; the existing base's is 'a-much-longer-container-name' - 'app' longer.
     expect(overridesIn(existing) - overridesIn(dev)).toBe('a-much-longer-container-name'.length - 'app'.length + 'legacy'.length - 'dev'.length);
+  });
+});
+
+describe('an endpoint that never answers', () => {
+  let silent: net.Server;
+  let endpoint: string;
+  const sockets: net.Socket[] = [];
+  beforeAll(async () => {
+    // Accepts the connection, reads the request, and never says a word.
+    silent = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('fails after the request timeout, naming the endpoint, instead of waiting forever', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_EVENTBRIDGE;
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = endpoint;
+    try {
+      const started = Date.now();
+      const result = await publisher({ requestTimeoutMs: 200, maxAttempts: 2 }).publish(bookings(1));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(result.sent).toEqual([]);
+      expect(result.failed).toHaveLength(1);
+      expect(result.failed[0]!.code).toBe('TimeoutError');
+      expect(result.failed[0]!.message).toContain(`PutEvents to ${endpoint}/ failed after 2 attempts`);
+      expect(result.failed[0]!.message).toMatch(/request timeout of 200 ms/);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_EVENTBRIDGE;
+      else process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = saved;
+    }
+  }, 15_000);
+
+  it('refuses timeouts that are not positive integers', () => {
+    expect(() => publisher({ requestTimeoutMs: 0 })).toThrow('EventPublisher option requestTimeoutMs must be a positive integer; found 0.');
+    expect(() => publisher({ connectionTimeoutMs: 1.5 })).toThrow('EventPublisher option connectionTimeoutMs must be a positive integer; found 1.5.');
   });
 });

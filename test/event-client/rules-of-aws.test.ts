@@ -1,4 +1,4 @@
-import { backoffDelayMs, isRetryableCallError, isRetryableEntryError, MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from '../../event-client';
+import { backoffDelayMs, isRetryableEntryError, MAX_ENTRY_SIZE_BYTES, putEventsEntrySize } from '../../event-client';
 
 describe('PutEvents entry size (EventBridge user guide rule)', () => {
   it('counts UTF-8 bytes of Source, DetailType, Detail and each resource, and 14 for Time', () => {
@@ -22,17 +22,6 @@ describe('retry rules', () => {
       false,
       false,
     ]);
-  });
-
-  it('treats throttled, 5xx and network call errors as retryable, client errors as not', () => {
-    const sdkError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
-    expect(isRetryableCallError(sdkError('ThrottlingException', 400))).toBe(true);
-    expect(isRetryableCallError(sdkError('SomethingNew', 503))).toBe(true);
-    expect(isRetryableCallError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isRetryableCallError(Object.assign(new Error('x'), { $retryable: { throttling: true } }))).toBe(true);
-    expect(isRetryableCallError(sdkError('AccessDeniedException', 400))).toBe(false);
-    expect(isRetryableCallError(sdkError('ResourceNotFoundException', 400))).toBe(false);
-    expect(isRetryableCallError('boom')).toBe(false);
   });
 
   it('backs off exponentially with full jitter under a cap', () => {
