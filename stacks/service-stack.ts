@@ -134,21 +134,7 @@ class RuleToTask extends Construct {
       state: 'ENABLED',
     });
 
-    const deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
-      name: names.deadLetterQueueName(env.name, service.name, rule.name),
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to inspect and redrive.
-    });
-    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
-      queueUrl: deadLetterQueue.url,
-      // Without it EventBridge cannot deliver to the DLQ, and says so nowhere but a metric.
-      policy: JSON.stringify(deadLetterQueuePolicy(deadLetterQueue.arn, eventRule.arn)),
-    });
-
-    const logGroup = new CloudwatchLogGroup(this, 'log_group', {
-      name: names.stateMachineLogGroupName(env.name, service.name, rule.name),
-      retentionInDays: env.observability.logRetentionDays,
-    });
+    const deadLetterQueue = ruleDeadLetterQueue(this, names.deadLetterQueueName(env.name, service.name, rule.name), eventRule.arn);
 
     const stateMachineRole = new IamRole(this, 'state_machine_role', {
       name: names.stateMachineRoleName(env.name, service.name, rule.name),
@@ -187,20 +173,13 @@ class RuleToTask extends Construct {
       ...(successEvent ? { successEvent } : {}),
     });
 
-    const stateMachine = new SfnStateMachine(this, 'state_machine', {
+    const stateMachine = loggedStateMachine(this, {
+      env,
       name: stateMachineName,
-      type: 'STANDARD',
+      logGroupName: names.stateMachineLogGroupName(env.name, service.name, rule.name),
       roleArn: stateMachineRole.arn,
-      // A JSON string, not jsonencode(): reviewers read it as it is in cdk.tf.json and in plans.
-      definition: JSON.stringify(definition, null, 2),
-      loggingConfiguration: {
-        logDestination: `${logGroup.arn}:*`,
-        includeExecutionData: env.observability.includeExecutionData,
-        level: env.observability.stateMachineLogLevel,
-      },
-      tracingConfiguration: { enabled: true },
-      // Created before its policy exists, the state machine fails validation of its role (a known race).
-      dependsOn: [stateMachineRolePolicy],
+      rolePolicy: stateMachineRolePolicy,
+      definition,
     });
 
     if (options.detailDelivery === 'reference') {
@@ -212,25 +191,16 @@ class RuleToTask extends Construct {
       });
     }
 
-    const eventsRole = new IamRole(this, 'events_role', {
-      name: names.eventsRoleName(env.name, service.name, rule.name),
+    startsStateMachine(this, {
+      accountId,
+      rule: eventRule,
+      busName: bus.name,
+      roleName: names.eventsRoleName(env.name, service.name, rule.name),
       description: `Lets rule ${rule.name} start ${stateMachineName}`,
-      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId, eventRule.arn)),
-    });
-    new IamRolePolicy(this, 'events_policy', {
-      name: 'start-execution',
-      role: eventsRole.name,
-      policy: JSON.stringify(eventsStartExecutionPolicy(stateMachineArn)),
-    });
-
-    new CloudwatchEventTarget(this, 'target', {
-      rule: eventRule.name,
-      eventBusName: bus.name,
-      targetId: 'state-machine',
-      arn: stateMachine.arn,
-      roleArn: eventsRole.arn,
+      stateMachine,
+      stateMachineArn,
       retryPolicy: { maximumRetryAttempts: options.retryAttempts, maximumEventAgeInSeconds: options.maximumEventAgeSeconds },
-      deadLetterConfig: { arn: deadLetterQueue.arn },
+      deadLetterQueueArn: deadLetterQueue.arn,
     });
 
     const alarm = (id: string, metric: string, namespace: string, dimensions: Record<string, string>, description: string) =>
@@ -271,19 +241,7 @@ class EndedExecutionsAnnouncer extends Construct {
       ),
       state: 'ENABLED',
     });
-    const deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
-      name: names.endedExecutionsQueueName(env.name, service.name),
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
-    });
-    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
-      queueUrl: deadLetterQueue.url,
-      policy: JSON.stringify(deadLetterQueuePolicy(deadLetterQueue.arn, eventRule.arn)),
-    });
-    const logGroup = new CloudwatchLogGroup(this, 'log_group', {
-      name: names.endedExecutionsLogGroupName(env.name, service.name),
-      retentionInDays: env.observability.logRetentionDays,
-    });
+    const deadLetterQueue = ruleDeadLetterQueue(this, names.endedExecutionsQueueName(env.name, service.name), eventRule.arn);
     const role = new IamRole(this, 'state_machine_role', {
       name: names.endedExecutionsRoleName(env.name, service.name),
       description: `Announces TIMED_OUT and ABORTED executions of ${service.name}'s state machines`,
@@ -299,37 +257,25 @@ class EndedExecutionsAnnouncer extends Construct {
         }),
       ),
     });
-    const stateMachine = new SfnStateMachine(this, 'state_machine', {
+    const stateMachine = loggedStateMachine(this, {
+      env,
       name,
-      type: 'STANDARD',
+      logGroupName: names.endedExecutionsLogGroupName(env.name, service.name),
       roleArn: role.arn,
-      definition: JSON.stringify(buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service.name}'s rules → their failure events`), null, 2),
-      loggingConfiguration: {
-        logDestination: `${logGroup.arn}:*`,
-        includeExecutionData: env.observability.includeExecutionData,
-        level: env.observability.stateMachineLogLevel,
-      },
-      tracingConfiguration: { enabled: true },
-      dependsOn: [rolePolicy],
+      rolePolicy,
+      definition: buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service.name}'s rules → their failure events`),
     });
-    const eventsRole = new IamRole(this, 'events_role', {
-      name: names.endedExecutionsEventsRoleName(env.name, service.name),
+    startsStateMachine(this, {
+      accountId,
+      rule: eventRule,
+      busName: 'default',
+      roleName: names.endedExecutionsEventsRoleName(env.name, service.name),
       description: `Lets rule ${name} start ${name}`,
-      assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(accountId, eventRule.arn)),
-    });
-    new IamRolePolicy(this, 'events_policy', {
-      name: 'start-execution',
-      role: eventsRole.name,
-      policy: JSON.stringify(eventsStartExecutionPolicy(stateMachineArn)),
-    });
-    new CloudwatchEventTarget(this, 'target', {
-      rule: eventRule.name,
-      eventBusName: 'default',
-      targetId: 'state-machine',
-      arn: stateMachine.arn,
-      roleArn: eventsRole.arn,
+      stateMachine,
+      stateMachineArn,
+      // A status change event is delivered once, best effort: retry its delivery as long as EventBridge allows.
       retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
-      deadLetterConfig: { arn: deadLetterQueue.arn },
+      deadLetterQueueArn: deadLetterQueue.arn,
     });
     const alarm = (id: string, metric: string, namespace: string, dimensions: Record<string, string>, description: string) =>
       anyOccurrenceAlarm(this, id, { prefix: name, metric, namespace, dimensions, description, topicArn: props.alarmTopicArn });
@@ -358,5 +304,81 @@ function anyOccurrenceAlarm(
     treatMissingData: 'notBreaching',
     alarmActions: [props.topicArn],
     okActions: [props.topicArn],
+  });
+}
+
+/**
+ * The dead-letter queue of a rule's target, with the resource policy without which EventBridge
+ * cannot deliver to it (and says so nowhere but a metric).
+ */
+function ruleDeadLetterQueue(scope: Construct, name: string, ruleArn: string): SqsQueue {
+  const queue = new SqsQueue(scope, 'dead_letter_queue', {
+    name,
+    sqsManagedSseEnabled: true,
+    messageRetentionSeconds: 1_209_600, // 14 days, the SQS maximum: time to inspect and redrive.
+  });
+  new SqsQueuePolicy(scope, 'dead_letter_queue_policy', {
+    queueUrl: queue.url,
+    policy: JSON.stringify(deadLetterQueuePolicy(queue.arn, ruleArn)),
+  });
+  return queue;
+}
+
+/** A Standard state machine with its log group, X-Ray tracing, and the definition as readable JSON. */
+function loggedStateMachine(
+  scope: Construct,
+  props: { env: EnvironmentConfig; name: string; logGroupName: string; roleArn: string; rolePolicy: IamRolePolicy; definition: object },
+): SfnStateMachine {
+  const logGroup = new CloudwatchLogGroup(scope, 'log_group', { name: props.logGroupName, retentionInDays: props.env.observability.logRetentionDays });
+  return new SfnStateMachine(scope, 'state_machine', {
+    name: props.name,
+    type: 'STANDARD',
+    roleArn: props.roleArn,
+    // A JSON string, not jsonencode(): reviewers read it as it is in cdk.tf.json and in plans.
+    definition: JSON.stringify(props.definition, null, 2),
+    loggingConfiguration: {
+      logDestination: `${logGroup.arn}:*`,
+      includeExecutionData: props.env.observability.includeExecutionData,
+      level: props.env.observability.stateMachineLogLevel,
+    },
+    tracingConfiguration: { enabled: true },
+    // Created before its policy exists, the state machine fails validation of its role (a known race).
+    dependsOn: [props.rolePolicy],
+  });
+}
+
+/** A rule's target: the state machine, started through a role only that rule may assume, with retries and a DLQ. */
+function startsStateMachine(
+  scope: Construct,
+  props: {
+    accountId: string;
+    rule: CloudwatchEventRule;
+    busName: string;
+    roleName: string;
+    description: string;
+    stateMachine: SfnStateMachine;
+    stateMachineArn: string;
+    retryPolicy: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number };
+    deadLetterQueueArn: string;
+  },
+): void {
+  const role = new IamRole(scope, 'events_role', {
+    name: props.roleName,
+    description: props.description,
+    assumeRolePolicy: JSON.stringify(eventsAssumeRolePolicy(props.accountId, props.rule.arn)),
+  });
+  new IamRolePolicy(scope, 'events_policy', {
+    name: 'start-execution',
+    role: role.name,
+    policy: JSON.stringify(eventsStartExecutionPolicy(props.stateMachineArn)),
+  });
+  new CloudwatchEventTarget(scope, 'target', {
+    rule: props.rule.name,
+    eventBusName: props.busName,
+    targetId: 'state-machine',
+    arn: props.stateMachine.arn,
+    roleArn: role.arn,
+    retryPolicy: props.retryPolicy,
+    deadLetterConfig: { arn: props.deadLetterQueueArn },
   });
 }

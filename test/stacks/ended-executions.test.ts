@@ -15,6 +15,7 @@ import { DESCRIBE_EXECUTION_RESOURCE } from '../../core/asl-ended-executions';
 import type { PolicyDocument } from '../../core/policy-document';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { busName } from '../../core/naming';
+import { bookingCreatedEvent } from '../fixtures/events';
 import { resources, stackJson } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -54,17 +55,7 @@ function statusChange(env: EnvironmentConfig, machine: string, status: string, i
   };
 }
 
-const bookingEvent = {
-  version: '0',
-  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-  'detail-type': 'BookingCreated',
-  source: 'booking-saga.booking',
-  account: '111111111111',
-  time: '2026-11-22T10:00:00Z',
-  region: 'ap-southeast-1',
-  resources: [],
-  detail: { bookingId: 'b-"7"', amount: 50, seats: [1] },
-};
+const bookingEvent = bookingCreatedEvent({ bookingId: 'b-"7"', amount: 50, seats: [1] });
 
 describe.each(cases)('$label', ({ env, service, rules }) => {
   const stack = () => stackJson(`${env.name}-${service.name}`);

@@ -10,6 +10,7 @@ import { ecsTaskFailed, runStateMachine, TaskError } from '../../local/asl-inter
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
 import { placeholderFor, replaceInterpolations } from '../../local/terraform-expressions';
 import { existingBaseEnvironment } from '../fixtures/environments';
+import { bookingCreatedEvent } from '../fixtures/events';
 import { resources, stackJson } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,17 +23,7 @@ const detail = {
   seats: [1, 2],
   amount: 120.5,
 };
-const event = {
-  version: '0',
-  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-  'detail-type': 'BookingCreated',
-  source: 'booking-saga.booking',
-  account: '111111111111',
-  time: '2026-11-22T10:00:00Z',
-  region: 'ap-southeast-1',
-  resources: [],
-  detail,
-};
+const event = bookingCreatedEvent(detail);
 
 const cases = [...environments, existingBaseEnvironment].flatMap((env: EnvironmentConfig) =>
   bookingSaga.services.flatMap((service) =>

@@ -13,6 +13,7 @@ import type { EnvironmentConfig } from '../../environments/types';
 import { runStateMachine, TaskError } from '../../local/asl-interpreter';
 import { placeholderFor, replaceInterpolations } from '../../local/terraform-expressions';
 import { taskFamily } from '../../core/naming';
+import { bookingCreatedEvent } from '../fixtures/events';
 import { FakeEcsRegistry } from '../support/fake-ecs-registry';
 import { parseModule } from '../support/hcl';
 import { resources, stackJson } from '../support/synth';
@@ -28,17 +29,7 @@ beforeAll(async () => {
   skipDestroy = module.resources.aws_ecs_task_definition?.this?.body.skip_destroy;
 });
 
-const event = {
-  version: '0',
-  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-  'detail-type': 'BookingCreated',
-  source: 'booking-saga.booking',
-  account: '111111111111',
-  time: '2026-11-22T10:00:00Z',
-  region: 'ap-southeast-1',
-  resources: [],
-  detail: { bookingId: 'b-1', seats: [1], amount: 10 },
-};
+const event = bookingCreatedEvent({ bookingId: 'b-1', seats: [1], amount: 10 });
 
 /**
  * The definition as Terraform renders it when the service stack is applied: a task definition ARN
