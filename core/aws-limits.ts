@@ -26,8 +26,19 @@ export const RULE_DESCRIPTION_MAX_LENGTH = 512;
 export const RETRY_ATTEMPTS_RANGE = { min: 0, max: 185 } as const;
 /** Target `RetryPolicy.MaximumEventAgeInSeconds`. */
 export const MAXIMUM_EVENT_AGE_RANGE = { min: 60, max: 86_400 } as const;
-/** 256 KB: EventBridge rejects a PutEvents entry larger than this. */
+/**
+ * 256 KB: EventBridge rejects a PutEvents entry larger than this, and a request whose entries
+ * together are larger ("You can batch multiple event entries into one request … the total entry
+ * size must be less than 256KB", PutEvents API reference; the whole call then fails with
+ * `ValidationException: Total size of the entries in the request is over the limit.`).
+ */
 export const MAX_ENTRY_SIZE_BYTES = 256 * 1024;
+/**
+ * A rule target's retry policy when the target sets none: 185 attempts within 24 hours
+ * ("How EventBridge retries delivering events": "By default, EventBridge retries sending the
+ * event for 24 hours and up to 185 times with an exponential back off and jitter").
+ */
+export const EVENTBRIDGE_DEFAULT_RETRY_POLICY = { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 } as const;
 /** Bytes a PutEvents entry's `Time` field counts for, whatever its value ("Calculating PutEvents event entry size"). */
 export const TIME_FIELD_SIZE_BYTES = 14;
 /** PutEvents accepts 1 to 10 entries per call. */
@@ -57,13 +68,31 @@ export const MAX_EXECUTION_NAME_LENGTH = 80;
 export const EXECUTION_INPUT_MAX_BYTES = 256 * 1024;
 /** Step Functions error names (`Error` of a Catch, `error` of SendTaskFailure/StopExecution) are at most 256 characters. */
 export const STATES_ERROR_MAX_LENGTH = 256;
+/**
+ * A Task state without `TimeoutSeconds` waits this long (the States Language specification:
+ * "If not provided, the default value is 99999999"; the Step Functions guide "Using timeouts to
+ * avoid stuck Step Functions workflow executions": without one an execution can wait for a
+ * response that never comes).
+ */
+export const STATES_TASK_DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 
 // ---------------------------------------------------------------------------------------------
 // ECS
 // ---------------------------------------------------------------------------------------------
 
-/** ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included. */
+/**
+ * ECS rejects RunTask when `overrides` exceeds 8192 characters, JSON syntax included (RunTask API
+ * reference: "A total of 8192 characters are allowed for overrides. This limit includes the JSON
+ * formatting characters of the override structure"), with `InvalidParameterException: Container
+ * Overrides length must be at most 8192`.
+ */
 export const RUN_TASK_OVERRIDES_LIMIT = 8192;
+/**
+ * How long ECS waits after SIGTERM before it SIGKILLs a container that is being stopped (StopTask,
+ * a Spot interruption): the container definition's `stopTimeout`, 30 s on Fargate when unset (at
+ * most 120 s). The task definitions here leave it unset.
+ */
+export const ECS_DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 /**
  * A stopped task's `stoppedReason`: the ECS agent trims it to 1024 bytes before reporting it
  * (amazon-ecs-agent, ecs-agent/api/ecs/client: `ecsMaxTaskReasonLength = 1024`).

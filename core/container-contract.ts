@@ -69,8 +69,26 @@ export function runTaskOverrides(input: OverridesInput): {
 
 /** Characters ECS counts for the overrides of this event. */
 export function runTaskOverridesLength(input: OverridesInput): number {
-  return JSON.stringify(runTaskOverrides(input)).length;
+  return ecsOverridesLength(runTaskOverrides(input));
 }
+
+/**
+ * Characters ECS counts for a RunTask `overrides` object in the API's own shape (camelCase members,
+ * as Step Functions sends the state's PascalCase Parameters): its compact JSON, punctuation
+ * included, in UTF-16 code units as Java's `String.length()` counts them (RUN_TASK_OVERRIDES_LIMIT).
+ */
+export function ecsOverridesLength(overrides: unknown): number {
+  return JSON.stringify(overrides ?? {}).length;
+}
+
+/**
+ * Where the example services keep their own data, one directory per service (`npm run local` gives
+ * each service one below the run's work directory). Inside it, each table is a folder and each
+ * record a JSON file named by its key, written with an exclusive create (`put if absent`, as a
+ * DynamoDB conditional put does). Deployed, a service keeps its data in its own table instead;
+ * this is the local stand-in the scenarios inspect.
+ */
+export const SERVICE_STORE_ENV = 'SERVICE_STORE_DIR';
 
 /** The longest execution ARN a state machine can produce, for budgeting before an execution exists. */
 export function worstCaseExecutionArn(region: string, accountId: string, stateMachineName: string): string {

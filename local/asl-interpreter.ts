@@ -38,11 +38,30 @@
  *   wrongly.
  * - Refusal to run a Task state without a local handler (the library would call AWS Lambda).
  * - The event log of the execution (`events`) and a record of every handler call (`calls`).
+ * - Where the library differs from AWS, AWS's behaviour (each with a test in
+ *   test/local/asl-interpreter.test.ts):
+ *   - A Task state without `TimeoutSeconds` times out after 60 s in the library; on AWS it waits
+ *     99,999,999 s (STATES_TASK_DEFAULT_TIMEOUT_SECONDS). The wrapper sets AWS's default.
+ *   - Node's timers fire at once for delays above 2^31−1 ms (about 24.8 days), so an execution,
+ *     Task or Wait of more seconds timed out at once in the library. Such values are capped at
+ *     that delay: a local run ends at its `--timeout`, which is refused above it, so the cap
+ *     cannot change what a run does.
+ *   - `ResultPath: "$"` (the result replaces the input, the same as no ResultPath) was taken as a
+ *     key named `$`; in a Catch, likewise (the output is then the error object).
+ *   - When a Task state times out (`States.Timeout`) or the execution ends, the handler's work is
+ *     abandoned: its `call.signal` aborts, so the local runner stops the ECS task as `.sync`
+ *     stops it (StopTask), instead of leaving the process running.
+ *   - `States.Runtime` thrown by a handler is neither retried nor caught, not even by
+ *     `States.ALL` ("Handling errors in Step Functions workflows": a retry or catch on
+ *     States.ALL won't catch States.Runtime errors).
+ *   `TimeoutSecondsPath` is refused (the wrapper could not stop the abandoned work in time);
+ *   `HeartbeatSeconds` is not modelled (the library ignores it).
  */
 import './polyfills';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../core/asl';
+import { STATES_TASK_DEFAULT_TIMEOUT_SECONDS } from '../core/aws-limits';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
@@ -53,7 +72,19 @@ export interface TaskCall {
   /** 1 on the first call of this state in this execution, 2 on its first retry, ... */
   readonly attempt: number;
   readonly executionArn: string;
+  /**
+   * Aborts when Step Functions abandons this call: the state timed out (reason
+   * `ABANDONED.stateTimedOut`) or the execution ended (`ABANDONED.executionEnded`). Whatever the
+   * handler returns afterwards is ignored; it should stop its work (the runner stops the task).
+   */
+  readonly signal: AbortSignal;
 }
+
+/** Why a call's `signal` aborted. */
+export const ABANDONED = {
+  stateTimedOut: 'States.Timeout',
+  executionEnded: 'execution ended',
+} as const;
 
 export type TaskHandler = (parameters: JsonValue, call: TaskCall) => Promise<JsonValue | void> | JsonValue | void;
 
@@ -92,7 +123,7 @@ export interface RunStateMachineOptions {
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface TaskCallRecord extends TaskCall {
+export interface TaskCallRecord extends Omit<TaskCall, 'signal'> {
   readonly parameters: JsonValue;
   readonly result?: JsonValue;
   readonly error?: { readonly error: string; readonly cause: string };
@@ -122,9 +153,16 @@ export interface ExecutionOutcome {
 
 /** An error a handler throws: `error` is the ASL error name that Retry/Catch match, `cause` the Cause. */
 export class TaskError extends Error {
+  /** Read by the library: `States.Runtime` is neither retried nor caught, as on AWS. */
+  readonly isRetryable?: boolean;
+  readonly isCatchable?: boolean;
   constructor(error: string, cause: string) {
     super(cause);
     this.name = error;
+    if (error === 'States.Runtime') {
+      this.isRetryable = false;
+      this.isCatchable = false;
+    }
   }
 }
 
@@ -154,6 +192,8 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
 
   const calls: TaskCallRecord[] = [];
   const attempts = new Map<string, number>();
+  /** Calls still running; aborted when the execution ends. */
+  const inFlight = new Set<AbortController>();
   const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
   for (const [stateName, pass] of prepared.passes) {
     // A Pass state with States.StringToJson, run as a Task (see the module comment): no handler call.
@@ -166,20 +206,46 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
         `Task state "${stateName}" (resource ${task.resource}) has no local handler; refusing to run it against AWS`,
       );
     }
-    taskResourceLocalHandlers[stateName] = async (evaluated) => {
+    taskResourceLocalHandlers[stateName] = (evaluated) => {
       const attempt = (attempts.get(stateName) ?? 0) + 1;
       attempts.set(stateName, attempt);
-      const parameters = stringifyDeferred(evaluated, task.deferredJsonToString);
-      const call: TaskCall = { stateName, resource: task.resource, attempt, executionArn };
-      try {
-        const result = (await handler(parameters, call)) ?? {};
-        calls.push({ ...call, parameters, result });
-        return result;
-      } catch (thrown) {
-        const error = thrown instanceof Error ? thrown : new TaskError('Error', String(thrown));
-        calls.push({ ...call, parameters, error: { error: error.name, cause: error.message } });
-        throw error;
-      }
+      // Set before the library sets its own timer of the same length (it calls this handler first),
+      // so this one fires first: the call is abandoned and its signal aborted, then the library's
+      // timer fails the state with its own States.Timeout (which `States.TaskFailed` does not match).
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(ABANDONED.stateTimedOut), task.timeoutSeconds * 1000);
+      inFlight.add(controller);
+      const call: TaskCall = { stateName, resource: task.resource, attempt, executionArn, signal: controller.signal };
+      const work = (async () => {
+        const parameters = stringifyDeferred(evaluated, task.deferredJsonToString);
+        try {
+          const result = (await handler(parameters, call)) ?? {};
+          calls.push({ stateName, resource: task.resource, attempt, executionArn, parameters, result });
+          return result;
+        } catch (thrown) {
+          const error = thrown instanceof Error ? thrown : new TaskError('Error', String(thrown));
+          calls.push({ stateName, resource: task.resource, attempt, executionArn, parameters, error: { error: error.name, cause: error.message } });
+          throw error;
+        }
+      })();
+      // A call abandoned by its state's timeout never settles: its late result must not reach the
+      // library, which has moved on. One abandoned because the execution ended settles at once, so
+      // the library clears the state's own timer (the execution's outcome is already decided).
+      return new Promise<JsonValue>((resolve, reject) => {
+        controller.signal.addEventListener('abort', () => {
+          if (controller.signal.reason === ABANDONED.executionEnded) reject(new TaskError('States.Runtime', 'the execution ended'));
+        });
+        work.then(
+          (value) => controller.signal.aborted || resolve(value as JsonValue),
+          (error: unknown) => controller.signal.aborted || reject(error),
+        );
+        void work
+          .catch(() => undefined)
+          .finally(() => {
+            clearTimeout(timer);
+            inFlight.delete(controller);
+          });
+      });
     };
   }
 
@@ -221,6 +287,7 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
     outcome = failedOutcome(thrown, executionArn);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    for (const controller of inFlight) controller.abort(ABANDONED.executionEnded);
   }
   await collecting;
   return { ...outcome, events, calls };
@@ -288,7 +355,18 @@ type Location = readonly (string | number)[];
 interface PreparedTask {
   readonly resource: string;
   readonly deferredJsonToString: readonly Location[];
+  /** The state's timeout as AWS applies it (its TimeoutSeconds, else the default), capped at MAX_TIMER_SECONDS. */
+  readonly timeoutSeconds: number;
 }
+
+/**
+ * The longest delay a Node timer holds: 2^31−1 ms. A longer one fires at once (with a
+ * TimeoutOverflowWarning), so the library timed out a Task, a Wait or an execution of more seconds
+ * immediately. Capping is exact for local runs, which end at `--timeout` (at most this long).
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+const capTimer = (seconds: number): number => Math.min(seconds, MAX_TIMER_SECONDS);
 
 interface PreparedPass {
   readonly deferredStringToJson: readonly Location[];
@@ -320,7 +398,7 @@ export function prepareDefinition(definition: JsonObject): PreparedDefinition {
       // Local handlers and retry overrides are keyed by state name across nested machines.
       if (seen.has(name)) throw new Error(`state name "${name}" is used twice; the local runner needs unique names`);
       seen.add(name);
-      let state: JsonObject = { ...rawState };
+      let state: JsonObject = withAwsResultPaths({ ...rawState });
       if (Array.isArray(state.Retry) && state.Retry.length > 0) retryingStates.push(name);
       if (state.Type === 'Wait') waitStates.push(name);
       if (state.Type === 'Pass' && state.Parameters !== undefined) {
@@ -335,13 +413,20 @@ export function prepareDefinition(definition: JsonObject): PreparedDefinition {
         }
       }
 
+      if (state.Type === 'Wait' && typeof state.Seconds === 'number') state.Seconds = capTimer(state.Seconds);
       if (state.Type === 'Task') {
         if (typeof state.Resource !== 'string') throw new Error(`Task state "${name}" has no Resource string`);
+        if (state.TimeoutSecondsPath !== undefined) {
+          throw new Error(`Task state "${name}" uses TimeoutSecondsPath, which the local runner does not support; give TimeoutSeconds`);
+        }
         const deferred: Location[] = [];
         if (state.Parameters !== undefined) {
           state.Parameters = deferIntrinsic(state.Parameters, JSON_TO_STRING_OF_PATH, [], deferred, `${name}.Parameters`);
         }
-        tasks.set(name, { resource: state.Resource, deferredJsonToString: deferred });
+        // The library's default is 60 s; AWS's is STATES_TASK_DEFAULT_TIMEOUT_SECONDS.
+        const timeoutSeconds = capTimer(typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : STATES_TASK_DEFAULT_TIMEOUT_SECONDS);
+        state.TimeoutSeconds = timeoutSeconds;
+        tasks.set(name, { resource: state.Resource, deferredJsonToString: deferred, timeoutSeconds });
       }
       for (const field of ['Parameters', 'ResultSelector', 'ItemSelector'] as const) {
         if (state[field] !== undefined && !(state.Type === 'Task' && field === 'Parameters')) {
@@ -359,7 +444,27 @@ export function prepareDefinition(definition: JsonObject): PreparedDefinition {
     return { ...machine, States: rewritten };
   };
 
-  return { definition: prepareMachine(definition), tasks, passes, retryingStates, waitStates };
+  const prepared = prepareMachine(definition);
+  if (typeof prepared.TimeoutSeconds === 'number') prepared.TimeoutSeconds = capTimer(prepared.TimeoutSeconds);
+  return { definition: prepared, tasks, passes, retryingStates, waitStates };
+}
+
+/**
+ * `ResultPath: "$"` means the result (or, in a Catch, the error object) replaces the state's input,
+ * exactly as leaving ResultPath out does (States Language, "ResultPath"); the library takes it as a
+ * key named `$`, so the field is dropped.
+ */
+function withAwsResultPaths(state: JsonObject): JsonObject {
+  const { ResultPath, ...rest } = state;
+  const result: JsonObject = ResultPath === '$' ? rest : state;
+  if (Array.isArray(state.Catch)) {
+    result.Catch = state.Catch.map((catcher) => {
+      if (!isObject(catcher) || catcher.ResultPath !== '$') return catcher;
+      const { ResultPath: _dropped, ...kept } = catcher;
+      return kept;
+    });
+  }
+  return result;
 }
 
 /** Replaces each `"<key>.$": "<intrinsic>(<path>)"` matching `pattern` by its path, listing where. */

@@ -1,6 +1,6 @@
 /** The wrapper around aws-local-stepfunctions: what it adds, and the library bug it works around. */
 import { StateMachine } from 'aws-local-stepfunctions';
-import { runStateMachine, prepareDefinition, type JsonValue } from '../../local/asl-interpreter';
+import { ABANDONED, MAX_TIMER_SECONDS, runStateMachine, prepareDefinition, TaskError, type JsonValue } from '../../local/asl-interpreter';
 
 const TASK = 'arn:aws:states:::ecs:runTask.sync';
 const DETAIL = { text: 'say "hi"\\ now\nthen\ttab', name: 'Nguyễn 🎉' };
@@ -68,7 +68,7 @@ describe('the States.JsonToString backslash bug', () => {
     expect((prepared.definition.States as Record<string, { Parameters: unknown }>).Work.Parameters).toEqual({
       'd.$': 'States.JsonMerge($.a, $.b, false)',
     });
-    expect(prepared.tasks.get('Work')).toEqual({ resource: TASK, deferredJsonToString: [] });
+    expect(prepared.tasks.get('Work')).toEqual({ resource: TASK, deferredJsonToString: [], timeoutSeconds: MAX_TIMER_SECONDS });
   });
 });
 
@@ -185,5 +185,151 @@ describe('definition checks', () => {
     await expect(runStateMachine({ definition: '{"StartAt":', input: {}, handlers: {} })).rejects.toThrow(
       /state machine definition is not valid JSON/,
     );
+  });
+});
+
+describe('where aws-local-stepfunctions differs from AWS, the wrapper behaves as AWS', () => {
+  const waitForAbort = (signal: AbortSignal) => new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+
+  test('a Task state that times out abandons the call (its signal aborts) and fails with States.Timeout, which States.TaskFailed does not catch', async () => {
+    const seen: unknown[] = [];
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: TASK,
+          TimeoutSeconds: 1,
+          Catch: [
+            { ErrorEquals: ['States.TaskFailed'], Next: 'Wrong' },
+            { ErrorEquals: ['States.Timeout'], ResultPath: '$.caught', Next: 'TimedOut' },
+          ],
+          End: true,
+        },
+        Wrong: { Type: 'Fail', Error: 'Wrong' },
+        TimedOut: { Type: 'Pass', End: true },
+      },
+    };
+    const outcome = await runStateMachine({
+      definition,
+      input: {},
+      handlers: {
+        runTask: async (_parameters, call) => {
+          seen.push(await waitForAbort(call.signal));
+          return { lateResult: true };
+        },
+      },
+    });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.output).toEqual({ caught: { Error: 'States.Timeout', Cause: expect.any(String) } });
+    expect(seen).toEqual([ABANDONED.stateTimedOut]);
+  });
+
+  test('when the execution ends, a call still running is abandoned', async () => {
+    let reason: unknown;
+    const outcome = await runStateMachine({
+      definition: { StartAt: 'Work', TimeoutSeconds: 1, States: { Work: { Type: 'Task', Resource: TASK, TimeoutSeconds: 30, End: true } } },
+      input: {},
+      handlers: {
+        runTask: async (_parameters, call) => {
+          reason = await waitForAbort(call.signal);
+        },
+      },
+    });
+    expect(outcome.status).toBe('TIMED_OUT');
+    expect(reason).toBe(ABANDONED.executionEnded);
+  });
+
+  test('a Task state without TimeoutSeconds waits as AWS does, not 60 s', async () => {
+    const prepared = prepareDefinition(singleTask({}));
+    expect(prepared.tasks.get('Work')!.timeoutSeconds).toBe(MAX_TIMER_SECONDS);
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      let finish!: () => void;
+      const running = runStateMachine({
+        definition: singleTask({}),
+        input: {},
+        handlers: { runTask: () => new Promise<JsonValue>((resolve) => (finish = () => resolve({ done: true }))) },
+      });
+      await jest.advanceTimersByTimeAsync(61_000);
+      finish();
+      await jest.advanceTimersByTimeAsync(10);
+      const outcome = await running;
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('timeouts longer than a Node timer holds do not fire at once', async () => {
+    const definition = {
+      StartAt: 'Pause',
+      TimeoutSeconds: 31_536_000,
+      States: {
+        Pause: { Type: 'Wait', Seconds: 0, Next: 'Work' },
+        Work: { Type: 'Task', Resource: TASK, TimeoutSeconds: 3_000_000, End: true },
+      },
+    };
+    const outcome = await runStateMachine({
+      definition,
+      input: {},
+      handlers: { runTask: () => new Promise((resolve) => setTimeout(() => resolve({ ok: 1 }), 30)) },
+    });
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 } });
+    const prepared = prepareDefinition({ ...definition, States: { ...definition.States, Pause: { Type: 'Wait', Seconds: 40_000_000, Next: 'Work' } } });
+    expect(prepared.definition.TimeoutSeconds).toBe(MAX_TIMER_SECONDS);
+    expect((prepared.definition.States as Record<string, { Seconds?: number; TimeoutSeconds?: number }>).Pause.Seconds).toBe(MAX_TIMER_SECONDS);
+  });
+
+  test('ResultPath "$" replaces the input with the result, in a state and in a Catch', async () => {
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: TASK, ResultPath: '$', Next: 'Fails' },
+        Fails: { Type: 'Task', Resource: 'arn:aws:states:::fails', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Done' }], End: true },
+        Done: { Type: 'Pass', End: true },
+      },
+    };
+    const inputs: JsonValue[] = [];
+    const outcome = await runStateMachine({
+      definition,
+      input: { original: true },
+      handlers: {
+        runTask: () => ({ result: 1 }),
+        byResource: {
+          'arn:aws:states:::fails': (parameters) => {
+            inputs.push(parameters);
+            throw new TaskError('Custom.Error', 'it broke');
+          },
+        },
+      },
+    });
+    expect(inputs).toEqual([{ result: 1 }]);
+    expect(outcome.output).toEqual({ Error: 'Custom.Error', Cause: 'it broke' });
+  });
+
+  test('States.Runtime is neither retried nor caught by States.ALL', async () => {
+    const outcome = await runStateMachine({
+      definition: {
+        StartAt: 'Work',
+        States: {
+          Work: { Type: 'Task', Resource: TASK, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      input: {},
+      retryIntervalMs: 0,
+      handlers: {
+        runTask: () => {
+          throw new TaskError('States.Runtime', 'bad path');
+        },
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(outcome.calls).toHaveLength(1);
+  });
+
+  test('TimeoutSecondsPath is refused, not run with a wrong timeout', () => {
+    expect(() => prepareDefinition(singleTask({}, { TimeoutSecondsPath: '$.t' }))).toThrow(/Task state "Work" uses TimeoutSecondsPath/);
   });
 });
