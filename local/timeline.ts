@@ -23,10 +23,54 @@ export type TimelineEntry = At &
         /** `command line`, `task payment/charge in <execution>`, `state machine <execution> (<state>)`. */
         readonly from: string;
       }
-    | { readonly kind: 'routed'; readonly seq: number; readonly rule: string; readonly execution: string }
+    | {
+        readonly kind: 'routed';
+        readonly seq: number;
+        readonly rule: string;
+        readonly execution: string;
+        /** Set for the extra delivery of an at-least-once duplicate. */
+        readonly duplicate?: boolean;
+        /** Delivery attempts before this one that failed (retries of the target's policy). */
+        readonly retries?: number;
+      }
     | { readonly kind: 'unrouted'; readonly seq: number; readonly bus: string }
     | { readonly kind: 'execution-started'; readonly execution: string; readonly executionArn: string; readonly stateMachine: string; readonly rule: string; readonly seq: number }
+    | {
+        /** StartExecution failed for one delivery attempt of an event to a rule's target. */
+        readonly kind: 'delivery-failed';
+        readonly seq: number;
+        readonly rule: string;
+        /** 1 for the first delivery, 2 for the first retry, ... */
+        readonly attempt: number;
+        /** The dead-letter ERROR_CODE (THROTTLING, INVALID_PARAMETER, ...). */
+        readonly errorCode: string;
+        readonly message: string;
+        /** When the next attempt is made, or undefined when the event goes to the DLQ (or is dropped). */
+        readonly retryInMs?: number;
+        readonly injected?: boolean;
+      }
+    | {
+        /** The event went to the rule target's dead-letter queue (`queue`), or was dropped when it has none. */
+        readonly kind: 'dead-lettered';
+        readonly seq: number;
+        readonly rule: string;
+        readonly queue: string | undefined;
+        readonly errorCode: string;
+        readonly retryAttempts: number;
+        readonly exhaustedRetryCondition?: string;
+      }
+    | {
+        /** No task slot free: the task waits, as ECS leaves it PROVISIONING. */
+        readonly kind: 'task-provisioning';
+        readonly execution: string;
+        readonly state: string;
+        readonly task: string;
+        readonly attempt: number;
+        readonly running: number;
+        readonly maxTasks: number;
+      }
     | { readonly kind: 'task-started'; readonly execution: string; readonly state: string; readonly task: string; readonly attempt: number; readonly command: readonly string[]; readonly pid: number | undefined }
+    | { readonly kind: 'task-stopping'; readonly execution: string; readonly state: string; readonly task: string; readonly attempt: number; readonly reason: string }
     | { readonly kind: 'task-output'; readonly execution: string; readonly task: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
     | {
         readonly kind: 'task-finished';
@@ -40,8 +84,25 @@ export type TimelineEntry = At &
         /** Events this task process published, by `seq`. */
         readonly published: readonly number[];
         readonly error?: string;
+        /** As ECS reports the stopped task. */
+        readonly stopCode?: string;
+        readonly stoppedReason?: string;
+        /** Processes the task left running when its main process exited (ended with it). */
+        readonly lingering?: readonly { readonly pid: number; readonly command: string }[];
+        /** The last lines of its stderr, for a task that failed (in AWS: CloudWatch Logs). */
+        readonly stderrTail?: readonly string[];
       }
-    | { readonly kind: 'task-not-started'; readonly execution: string; readonly state: string; readonly task: string; readonly attempt: number; readonly error: string; readonly cause: string }
+    | {
+        readonly kind: 'task-not-started';
+        readonly execution: string;
+        readonly state: string;
+        readonly task: string;
+        readonly attempt: number;
+        readonly error: string;
+        readonly cause: string;
+        /** The injected fault, when it was one. */
+        readonly fault?: string;
+      }
     | { readonly kind: 'put-events'; readonly execution: string; readonly state: string; readonly published: readonly number[]; readonly failed: number }
     | {
         readonly kind: 'execution-finished';
@@ -54,6 +115,10 @@ export type TimelineEntry = At &
     | { readonly kind: 'note'; readonly message: string }
   );
 
+/** A timeline entry as a part of the runner records it: the time is added when it is recorded. */
+export type TimelineRecord = WithoutTime<TimelineEntry>;
+type WithoutTime<E> = E extends unknown ? Omit<E, 'at'> : never;
+
 export interface RunSummary {
   readonly environment: string;
   /** `completed`: nothing left to run. `timed-out`: stopped at --timeout with `stillRunning`. */
@@ -62,7 +127,13 @@ export interface RunSummary {
   readonly events: readonly { seq: number; detailType: string; bus: string; from: string }[];
   readonly unroutedEvents: readonly number[];
   readonly executions: readonly { execution: string; rule: string; status: string; error?: string }[];
-  readonly tasks: readonly { task: string; execution: string; attempt: number; exitCode: number | null; durationSeconds: number }[];
+  readonly tasks: readonly { task: string; execution: string; attempt: number; exitCode: number | null; durationSeconds: number; stopCode?: string }[];
+  /** Events that went to a dead-letter queue (`queue`), or were dropped (no queue). */
+  readonly deadLettered: readonly { seq: number; rule: string; queue: string | undefined; errorCode: string }[];
+  /** Extra deliveries of at-least-once duplicates, by event. */
+  readonly duplicates: readonly { seq: number; rule: string }[];
+  /** Task processes that left a background process behind. */
+  readonly lingering: readonly { task: string; execution: string; pids: readonly number[] }[];
   readonly stillRunning: readonly string[];
 }
 
@@ -72,17 +143,30 @@ export function summarize(environment: string, entries: readonly TimelineEntry[]
   const started = new Map<string, { rule: string }>();
   const finished = new Map<string, { status: string; error?: string }>();
   const tasks: RunSummary['tasks'][number][] = [];
+  const deadLettered: RunSummary['deadLettered'][number][] = [];
+  const duplicates: RunSummary['duplicates'][number][] = [];
+  const lingering: RunSummary['lingering'][number][] = [];
   for (const entry of entries) {
     if (entry.kind === 'event') events.push({ seq: entry.seq, detailType: entry.detailType, bus: entry.bus, from: entry.from });
     else if (entry.kind === 'unrouted') unrouted.push(entry.seq);
     else if (entry.kind === 'execution-started') started.set(entry.execution, { rule: entry.rule });
     else if (entry.kind === 'execution-finished') finished.set(entry.execution, { status: entry.status, ...(entry.error ? { error: entry.error } : {}) });
+    else if (entry.kind === 'dead-lettered') deadLettered.push({ seq: entry.seq, rule: entry.rule, queue: entry.queue, errorCode: entry.errorCode });
+    else if (entry.kind === 'routed' && entry.duplicate) duplicates.push({ seq: entry.seq, rule: entry.rule });
     else if (entry.kind === 'task-finished') {
-      tasks.push({ task: entry.task, execution: entry.execution, attempt: entry.attempt, exitCode: entry.exitCode, durationSeconds: entry.durationSeconds });
+      tasks.push({
+        task: entry.task,
+        execution: entry.execution,
+        attempt: entry.attempt,
+        exitCode: entry.exitCode,
+        durationSeconds: entry.durationSeconds,
+        ...(entry.stopCode ? { stopCode: entry.stopCode } : {}),
+      });
+      if (entry.lingering) lingering.push({ task: entry.task, execution: entry.execution, pids: entry.lingering.map((p) => p.pid) });
     }
   }
   const executions = [...started].map(([execution, { rule }]) => ({ execution, rule, ...(finished.get(execution) ?? { status: 'RUNNING' }) }));
-  return { environment, outcome, durationSeconds, events, unroutedEvents: unrouted, executions, tasks, stillRunning };
+  return { environment, outcome, durationSeconds, events, unroutedEvents: unrouted, executions, tasks, deadLettered, duplicates, lingering, stillRunning };
 }
 
 const seconds = (value: number) => `${value.toFixed(2)}s`;
@@ -100,8 +184,22 @@ export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => st
   switch (entry.kind) {
     case 'event':
       return `${t} ● event #${entry.seq} ${entry.detailType} on bus ${entry.bus} (source ${entry.source}), from ${entry.from}: ${preview(entry.detail)}`;
-    case 'routed':
-      return `${t}   #${entry.seq} matches rule ${entry.rule} → starts execution ${entry.execution}`;
+    case 'routed': {
+      const how = entry.duplicate ? ' (delivered again: at least once)' : entry.retries ? ` (after ${entry.retries} failed ${entry.retries === 1 ? 'attempt' : 'attempts'})` : '';
+      return `${t}   #${entry.seq} matches rule ${entry.rule} → starts execution ${entry.execution}${how}`;
+    }
+    case 'delivery-failed': {
+      const then = entry.retryInMs === undefined ? 'no retry' : `retry in ${entry.retryInMs} ms`;
+      return `${t}   ✗ #${entry.seq} to rule ${entry.rule}: StartExecution failed (attempt ${entry.attempt}${entry.injected ? ', injected' : ''}): ${entry.errorCode}: ${entry.message}; ${then}`;
+    }
+    case 'dead-lettered':
+      return entry.queue
+        ? `${t}   ☠ #${entry.seq} to rule ${entry.rule} sent to dead-letter queue ${entry.queue} (${entry.errorCode}, ${entry.retryAttempts} retries${entry.exhaustedRetryCondition ? `, ${entry.exhaustedRetryCondition} reached` : ''})`
+        : `${t}   ☠ #${entry.seq} to rule ${entry.rule} DROPPED: the target has no dead-letter queue (${entry.errorCode})`;
+    case 'task-provisioning':
+      return `${t}     … ${entry.execution} ${entry.state}: task ${entry.task} PROVISIONING: ${entry.running} of ${entry.maxTasks} task slots busy (--max-tasks)`;
+    case 'task-stopping':
+      return `${t}     ◼ ${entry.execution} ${entry.state}: task ${entry.task} stopping: ${entry.reason}`;
     case 'unrouted':
       return `${t}   #${entry.seq} matches no rule on bus ${entry.bus}`;
     case 'execution-started':
@@ -112,11 +210,14 @@ export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => st
       return `${t}       │ ${entry.task}${entry.stream === 'stderr' ? ' (stderr)' : ''}: ${entry.line}`;
     case 'task-finished': {
       const published = entry.published.length > 0 ? `, published ${entry.published.map(eventName).join(', ')}` : ', published nothing';
-      const how = entry.exitCode === null ? `did not exit normally${entry.error ? ` (${entry.error})` : ''}` : `exited ${entry.exitCode}`;
-      return `${t}     ■ task ${entry.task} ${how} after ${seconds(entry.durationSeconds)}${published}`;
+      const how = entry.exitCode === null ? `did not start${entry.error ? ` (${entry.error})` : ''}` : `exited ${entry.exitCode}`;
+      const stop = entry.stopCode && entry.stopCode !== 'EssentialContainerExited' ? ` [${entry.stopCode}]` : '';
+      const left = entry.lingering ? `; it left ${entry.lingering.map((p) => `pid ${p.pid} (${cut(p.command, 60)})`).join(', ')} running, ended with the task` : '';
+      const stderr = entry.stderrTail?.length ? `; stderr: ${cut(entry.stderrTail[entry.stderrTail.length - 1]!, 120)}` : '';
+      return `${t}     ■ task ${entry.task} ${how}${stop} after ${seconds(entry.durationSeconds)}${published}${left}${stderr}`;
     }
     case 'task-not-started':
-      return `${t}     ✗ ${entry.execution} ${entry.state}: task ${entry.task} not started: ${entry.error}: ${entry.cause}`;
+      return `${t}     ✗ ${entry.execution} ${entry.state}: task ${entry.task} not started: ${entry.error}${entry.fault ? ` (injected: ${entry.fault})` : ''}: ${entry.cause}`;
     case 'put-events':
       return `${t}     ✉ ${entry.execution} ${entry.state}: published ${entry.published.map(eventName).join(', ') || 'nothing'}${entry.failed ? ` (${entry.failed} entries failed)` : ''}`;
     case 'execution-finished': {
@@ -134,12 +235,9 @@ export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => st
  */
 export function describeCause(cause: string): string {
   try {
-    const task = JSON.parse(cause) as { Containers?: { Name?: string; ExitCode?: number | null }[]; StoppedReason?: string; LocalStderrTail?: string };
+    const task = JSON.parse(cause) as { Containers?: { Name?: string; ExitCode?: number | null }[]; StopCode?: string; StoppedReason?: string };
     const container = task.Containers?.[0];
-    if (container) {
-      const lastLine = (task.LocalStderrTail ?? '').trim().split('\n').pop();
-      return `container ${container.Name} exit ${container.ExitCode ?? 'none'}${lastLine ? `; stderr: ${cut(lastLine, 120)}` : ''}`;
-    }
+    if (container) return `${task.StopCode ?? 'stopped'}: container ${container.Name} exit ${container.ExitCode ?? 'none'}${task.StoppedReason ? ` (${cut(task.StoppedReason, 100)})` : ''}`;
     if (task.StoppedReason) return task.StoppedReason;
   } catch {
     // not JSON: shown as text
@@ -165,8 +263,14 @@ export function formatSummary(summary: RunSummary): string[] {
     lines.push(`  execution:  ${execution.execution} ${execution.status}${execution.error ? ` (${execution.error})` : ''}`);
   }
   for (const task of summary.tasks) {
-    lines.push(`  task:       ${task.task}${task.attempt > 1 ? ` attempt ${task.attempt}` : ''} exit ${task.exitCode ?? 'none'} in ${seconds(task.durationSeconds)}`);
+    const stop = task.stopCode && task.stopCode !== 'EssentialContainerExited' ? ` [${task.stopCode}]` : '';
+    lines.push(`  task:       ${task.task}${task.attempt > 1 ? ` attempt ${task.attempt}` : ''} exit ${task.exitCode ?? 'none'}${stop} in ${seconds(task.durationSeconds)}`);
   }
+  for (const dead of summary.deadLettered) {
+    lines.push(`  dead letter: #${dead.seq} to ${dead.rule} ${dead.queue ? `in ${dead.queue}` : 'DROPPED (no queue)'} (${dead.errorCode})`);
+  }
+  if (summary.duplicates.length > 0) lines.push(`  delivered twice: ${summary.duplicates.map((d) => `#${d.seq} to ${d.rule}`).join(', ')}`);
+  for (const left of summary.lingering) lines.push(`  left running: ${left.task} in ${left.execution} left pid ${left.pids.join(', ')} (ended with the task)`);
   for (const running of summary.stillRunning) lines.push(`  STILL RUNNING at the timeout: ${running}`);
   return lines;
 }
