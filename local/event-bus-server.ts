@@ -4,11 +4,17 @@
  * Each accepted entry becomes an EventBridge event envelope (id and time assigned here) handed to
  * `onEvent`, synchronously before the HTTP response is sent: when a publisher's call returns, the
  * runner already counts its events as pending. Signatures are not checked (no credentials exist).
+ *
+ * As EventBridge: at most PUT_EVENTS_MAX_ENTRIES entries, and at most MAX_ENTRY_SIZE_BYTES for the
+ * entries of one request together (by EventBridge's entry-size rule, core/entry-size.ts), else the
+ * whole call fails with ValidationException; each event also reaches `onEvent` as JSON text with
+ * the detail exactly as published, so rules match numbers a double cannot hold as EventBridge does.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+import { MAX_ENTRY_SIZE_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+import { putEventsEntrySize } from '../core/entry-size';
 
 /** The event as rules and targets see it in AWS. */
 export interface EventEnvelope {
@@ -49,8 +55,16 @@ export interface LocalEventBusOptions {
   readonly buses: Iterable<string>;
   readonly region: string;
   readonly account: string;
-  /** Called for every accepted event, before the PutEvents response is sent. */
-  readonly onEvent: (busName: string, event: EventEnvelope, publisher: Publisher) => void;
+  /**
+   * Called for every accepted event, before the PutEvents response is sent. `eventText` is the
+   * event as JSON with the detail's own text (number spellings as published).
+   */
+  readonly onEvent: (busName: string, event: EventEnvelope, publisher: Publisher, eventText: string) => void;
+  /**
+   * Asked before a PutEvents call over HTTP is processed: true holds it, unanswered and without
+   * effect, until the caller goes away (a task interrupted in the middle of publishing).
+   */
+  readonly holdRequest?: (publisher: Publisher) => boolean;
   /**
    * Answers Step Functions `DescribeExecution` (JSON 1.0) on the same port, so a task with detail
    * delivery `reference` reads its event as in AWS (point `AWS_ENDPOINT_URL_SFN` here too).
@@ -100,6 +114,11 @@ export class LocalEventBus {
         `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`,
       );
     }
+    const total = entries.reduce<number>((sum, entry) => sum + entrySize((entry ?? {}) as PutEventsEntry), 0);
+    if (total > MAX_ENTRY_SIZE_BYTES) {
+      // "The total entry size must be less than 256KB" (PutEvents); EventBridge refuses the whole call.
+      throw new PutEventsValidationError('Total size of the entries in the request is over the limit.');
+    }
     const results = entries.map((entry) => this.putEntry((entry ?? {}) as PutEventsEntry, publisher));
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
@@ -107,11 +126,11 @@ export class LocalEventBus {
   private putEntry(entry: PutEventsEntry, publisher: Publisher): PutEventsResultEntry {
     const accepted = this.toEnvelope(entry);
     if ('ErrorCode' in accepted) return accepted;
-    this.options.onEvent(accepted.busName, accepted.event, publisher);
+    this.options.onEvent(accepted.busName, accepted.event, publisher, envelopeText(accepted.event, accepted.detailText));
     return { EventId: accepted.event.id };
   }
 
-  private toEnvelope(entry: PutEventsEntry): { busName: string; event: EventEnvelope } | { ErrorCode: string; ErrorMessage: string } {
+  private toEnvelope(entry: PutEventsEntry): { busName: string; event: EventEnvelope; detailText: string } | { ErrorCode: string; ErrorMessage: string } {
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
       if (entry[field] === undefined || entry[field] === null || entry[field] === '') {
         return invalid(`Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
@@ -132,6 +151,7 @@ export class LocalEventBus {
     const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((r): r is string => typeof r === 'string') : [];
     return {
       busName,
+      detailText: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail),
       event: {
         version: '0',
         id: this.newId(),
@@ -145,6 +165,24 @@ export class LocalEventBus {
       },
     };
   }
+}
+
+/** The entry's size by EventBridge's rule; a Detail given as an object (Step Functions) counts as its JSON. */
+function entrySize(entry: PutEventsEntry): number {
+  const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value));
+  return putEventsEntrySize({
+    Source: text(entry.Source),
+    DetailType: text(entry.DetailType),
+    Detail: text(entry.Detail),
+    Resources: Array.isArray(entry.Resources) ? entry.Resources.map(text) : [],
+    ...(entry.Time === undefined || entry.Time === null ? {} : { Time: new Date(0) }),
+  });
+}
+
+/** The event as JSON text, its detail spliced in as published (a detail's text is a JSON object: checked by `parseDetail`). */
+function envelopeText(event: EventEnvelope, detailText: string): string {
+  const { detail: _detail, ...head } = event;
+  return `${JSON.stringify(head).slice(0, -1)},"detail":${detailText}}`;
 }
 
 function invalid(message: string): { ErrorCode: string; ErrorMessage: string } {
@@ -260,8 +298,11 @@ async function handle(bus: LocalEventBus, options: LocalEventBusOptions, request
     sendError(response, 400, 'UnknownOperationException', `The local EventBridge supports only ${PUT_EVENTS_TARGET}, got ${String(target)}`);
     return;
   }
+  const publisher = publisherOf(request.url);
+  // Held: never answered; the connection ends when the caller does (or when the server closes).
+  if (options.holdRequest?.(publisher)) return;
   try {
-    const result = bus.putEvents((parsed ?? {}) as { Entries?: unknown }, publisherOf(request.url));
+    const result = bus.putEvents((parsed ?? {}) as { Entries?: unknown }, publisher);
     send(response, 200, result);
   } catch (error) {
     if (error instanceof PutEventsValidationError) {

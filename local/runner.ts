@@ -1,41 +1,58 @@
 /**
- * Runs one environment's synthesized event flow on this machine: a local EventBridge endpoint,
- * the rules' real patterns for routing, the state machines' real ASL in aws-local-stepfunctions
- * (through ./asl-interpreter), and each ECS task as a local process (the catalog's
- * `local.command`). The run ends when no event or execution is pending, or at the timeout.
+ * Runs one environment's synthesized event flow on this machine, as strict as AWS:
  *
- * Deliberate differences from AWS, all visible in the output:
- * - `retryIntervalMs` shortens the pauses between retries (the definitions are not changed).
- * - `runTaskFaults` makes the first RunTask calls of a task fail the way ECS does when no
- *   capacity is available (`AmazonECS.Unknown`), to exercise the ASL's Retry.
- * - The task process gets the container override's environment plus the endpoint, region, fake
- *   credentials, APP_ENVIRONMENT and APP_SERVICE, and PATH/HOME from this shell; nothing else.
+ *   local bus (event-bus-server.ts)  PutEvents over the real protocol, EventBridge's request limits
+ *     └─ rules (synth-loader.ts)     EventBridge's own matching, on the event's JSON text
+ *         └─ delivery.ts             StartExecution with the target's retry policy, dead-letter
+ *                                    queue, at-least-once duplicates
+ *             └─ asl-interpreter.ts  the state machine's real ASL
+ *                 ├─ ecs.ts          RunTask: ECS's limits, errors, faults, PROVISIONING, stops
+ *                 │   └─ task-process.ts   the task's process group
+ *                 ├─ events:putEvents      back onto the local bus
+ *                 └─ sfn:describeExecution the ended-executions announcer's read
  *
- * As on AWS, an execution that ends TIMED_OUT sends a "Step Functions Execution Status Change"
- * event to the default bus (where the ended-executions rules route it), and stops its task.
+ * The runner wires these together and keeps the timeline; any state machine definition runs the
+ * same way (the integrations are chosen by resource, not by the definition's shape). The run ends
+ * when no event, delivery or execution is pending, or at the timeout.
+ *
+ * Deliberate differences from AWS, all visible in the output: `retryIntervalMs` shortens the pauses
+ * of Retry, Wait and delivery retries (the definitions and the numbers of attempts are unchanged);
+ * faults are injected only where asked. As on AWS, an execution that ends TIMED_OUT sends a
+ * "Step Functions Execution Status Change" event to the default bus.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Catalog } from '../catalog/types';
-import { TASK_IDENTITY_ENV } from '../core/container-contract';
-import { busName, eventSource } from '../core/naming';
-import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskCall } from './asl-interpreter';
-import { type EventEnvelope, type LocalEventBusServer, startLocalEventBus } from './event-bus-server';
-import { matchesPattern } from '../core/event-pattern';
 import { DESCRIBE_EXECUTION_RESOURCE, EXECUTION_STATUS_CHANGE } from '../core/asl-ended-executions';
-import { DEFAULT_BUS, type LoadedEnvironment, type LoadedRule, type LoadedStateMachine } from './synth-loader';
-import { mapRunTask, TaskMappingError } from './task-mapping';
-import { formatEntry, formatSummary, type RunSummary, summarize, type TimelineEntry } from './timeline';
+import { EXECUTION_INPUT_MAX_BYTES } from '../core/aws-limits';
+import { SERVICE_STORE_ENV, TASK_IDENTITY_ENV } from '../core/container-contract';
+import { matchesEventText } from '../core/event-pattern';
+import { busName, eventSource, ruleName, taskKey } from '../core/naming';
+import { UsageError } from '../tooling/cli';
+import { type JsonValue, runStateMachine, TaskError, type TaskCall } from './asl-interpreter';
+import { type DeadLetter, EventDelivery, StartExecutionError } from './delivery';
+import { LocalEcs } from './ecs';
+import { type EventEnvelope, type LocalEventBusServer, PutEventsValidationError, startLocalEventBus } from './event-bus-server';
+import type { DeliveryFault, RunTaskFault } from './faults';
+import { DEFAULT_BUS, type LoadedEnvironment, type LoadedRule, type LoadedStateMachine, type LoadedTarget } from './synth-loader';
+import { formatEntry, formatSummary, type RunSummary, summarize, type TimelineEntry, type TimelineRecord } from './timeline';
 
 export interface InitialEvent {
   /** The service whose bus receives it (`booking` → bus `<env>-booking`, source `<namespace>.booking`). */
   readonly service: string;
   readonly detailType: string;
+  /** An object, or its JSON text (kept as written: numbers a double cannot hold stay exact). */
   readonly detail: unknown;
 }
+
+/**
+ * At most this many task processes at once by default. Each is a Node process of roughly 80–100 MB;
+ * four keep a run under half a gigabyte, and 50 events no longer start 52 processes at once.
+ */
+export const DEFAULT_MAX_TASKS = 4;
 
 export interface LocalRunOptions {
   readonly loaded: LoadedEnvironment;
@@ -44,11 +61,21 @@ export interface LocalRunOptions {
   readonly events: readonly InitialEvent[];
   /** Working directory of task processes (the repository root: local commands are relative to it). */
   readonly cwd: string;
+  /** The run's own directory: each service's store (`stores/<service>`) lives below it. */
+  readonly workDir: string;
   readonly timeoutSeconds: number;
-  /** Pause before every ASL retry; undefined waits as the definition says (as AWS would). */
+  /** Pause before every ASL retry, Wait state and delivery retry; undefined waits as the definitions say (as AWS would). */
   readonly retryIntervalMs?: number;
-  /** `service/task` → how many of its first RunTask calls fail with AmazonECS.Unknown (no capacity). */
-  readonly runTaskFaults?: Readonly<Record<string, number>>;
+  /** RunTask faults, applied in order per task (local/faults.ts). */
+  readonly runTaskFaults?: readonly RunTaskFault[];
+  /** StartExecution faults per rule. */
+  readonly deliveryFaults?: readonly DeliveryFault[];
+  /** At-least-once delivery: each delivered event is delivered again with this probability (seeded). */
+  readonly duplicateDelivery?: { readonly probability: number; readonly seed: number };
+  /** At most this many task processes at once (default DEFAULT_MAX_TASKS); the rest wait PROVISIONING. */
+  readonly maxTasks?: number;
+  /** SIGTERM, then SIGKILL after this long (default ECS's 30 s). */
+  readonly stopTimeoutSeconds?: number;
   /** Port of the local bus; 0 or absent picks a free one. */
   readonly port?: number;
   /** Receives each timeline line as it happens. Default: nothing printed. */
@@ -62,17 +89,41 @@ export interface LocalRunResult {
   readonly entries: readonly TimelineEntry[];
   /** Every event that reached the bus, in order. */
   readonly events: readonly (EventEnvelope & { bus: string; seq: number })[];
+  /** Messages the rules' dead-letter queues received. */
+  readonly deadLetters: readonly DeadLetter[];
+  readonly workDir: string;
 }
 
 const DEFAULT_INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SystemRoot'];
-const STDERR_TAIL_LINES = 20;
+/** Delivery retries without --retry-interval-ms or the fast default (EventBridge's schedule is not documented). */
+const DEFAULT_DELIVERY_RETRY_MS = 1000;
 /** Shown instead of a UUID: the state machine name and the first 8 characters of the execution name. */
 const shortExecution = (machine: string, name: string) => `${machine}:${name.slice(0, 8)}`;
 
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
+  checkFaults(options);
   const run = new LocalRun(options);
   return run.execute();
 }
+
+/** Faults must name a task of the catalog and a rule of the environment: a typo would inject nothing. */
+function checkFaults(options: LocalRunOptions): void {
+  const tasks: string[] = options.catalog.services.flatMap((service) => service.tasks.map((task) => taskKey(service.name, task.name)));
+  for (const fault of options.runTaskFaults ?? []) {
+    if (!tasks.includes(fault.task)) throw new UsageError(`fault ${fault.task}:${fault.kind}: no task ${fault.task} in the catalog (tasks: ${tasks.join(', ')})`);
+  }
+  const rules = options.loaded.rules.map((rule) => rule.name);
+  for (const fault of options.deliveryFaults ?? []) {
+    if (!rules.includes(deliveryFaultRule(options.loaded.environment, fault))) {
+      throw new UsageError(`fault ${fault.rule}: environment ${options.loaded.environment} has no rule ${fault.rule} (SERVICE/RULE, e.g. payment/reserve-seats)`);
+    }
+  }
+}
+
+const deliveryFaultRule = (environment: string, fault: DeliveryFault): string => {
+  const [service, rule] = fault.rule.split('/') as [string, string];
+  return ruleName(environment, service, rule);
+};
 
 interface RunningExecution {
   readonly label: string;
@@ -82,70 +133,106 @@ interface RunningExecution {
   readonly input: EventEnvelope;
   readonly startedAt: Date;
   activity: string;
-  /** The task process it is waiting for, if any. */
-  child?: ChildProcess;
 }
+
+type PublishedEvent = EventEnvelope & { bus: string; seq: number };
 
 class LocalRun {
   private readonly started = performance.now();
   private readonly entries: TimelineEntry[] = [];
-  private readonly events: (EventEnvelope & { bus: string; seq: number })[] = [];
+  private readonly events: PublishedEvent[] = [];
+  /** The JSON text of each event, by `seq` − 1: what rules match and StartExecution receives. */
+  private readonly eventTexts: string[] = [];
   private readonly executions = new Map<string, RunningExecution>();
   /** Executions that ended, for DescribeExecution (the ended-executions announcer reads their input). */
   private readonly ended = new Map<string, RunningExecution & { status: string; stoppedAt: Date }>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly children = new Map<ChildProcess, string>();
   /** Publisher token of a task process → the sequence numbers of the events it published. */
   private readonly publishedBy = new Map<string, number[]>();
   private readonly publisherLabels = new Map<string, string>();
-  private readonly faultsLeft: Map<string, number>;
   private readonly abort = new AbortController();
+  private readonly ecs: LocalEcs;
+  private readonly delivery: EventDelivery;
   private server!: LocalEventBusServer;
-  private taskCounter = 0;
+  private publisherCounter = 0;
   private idleWaiter: (() => void) | undefined;
 
   constructor(private readonly options: LocalRunOptions) {
-    this.faultsLeft = new Map(Object.entries(options.runTaskFaults ?? {}));
+    const { loaded } = options;
+    this.ecs = new LocalEcs({
+      catalog: options.catalog,
+      environment: loaded.environment,
+      region: loaded.region,
+      account: loaded.account,
+      cwd: options.cwd,
+      maxTasks: options.maxTasks ?? DEFAULT_MAX_TASKS,
+      ...(options.stopTimeoutSeconds === undefined ? {} : { stopTimeoutSeconds: options.stopTimeoutSeconds }),
+      faults: options.runTaskFaults ?? [],
+      taskEnvironment: (task, token, container) => this.taskEnvironment(task.service, token, container),
+      publishedBy: (token) => this.publishedBy.get(token) ?? [],
+      onTaskStarted: (token, label) => {
+        this.publishedBy.set(token, []);
+        this.publisherLabels.set(token, label);
+      },
+      record: (entry) => this.record(entry),
+    });
+    this.delivery = new EventDelivery({
+      retryIntervalMs: options.retryIntervalMs ?? DEFAULT_DELIVERY_RETRY_MS,
+      faults: new Map((options.deliveryFaults ?? []).map((fault) => [deliveryFaultRule(loaded.environment, fault), fault.count])),
+      duplicateProbability: options.duplicateDelivery?.probability ?? 0,
+      seed: options.duplicateDelivery?.seed ?? 0,
+      startExecution: (rule, target, event, seq, how) => this.startExecution(rule, target, event, seq, how),
+      record: (entry) => this.record(entry),
+      track: (pending) => this.track(pending),
+      signal: this.abort.signal,
+    });
   }
 
   async execute(): Promise<LocalRunResult> {
     const { loaded } = this.options;
+    fs.mkdirSync(this.options.workDir, { recursive: true });
     this.server = await startLocalEventBus({
       buses: loaded.buses.map((bus) => bus.name),
       region: loaded.region,
       account: loaded.account,
       port: this.options.port ?? 0,
-      onEvent: (bus, event, publisher) => this.onEvent(bus, event, publisher),
+      onEvent: (bus, event, publisher, text) => this.onEvent(bus, event, publisher, text),
+      holdRequest: (publisher) => this.ecs.holdPublish(publisher),
       describeExecution: (arn) => this.describeExecution(arn),
     });
     this.publisherLabels.set('command-line', 'the command line');
     let outcome: RunSummary['outcome'] = 'completed';
     let stillRunning: string[] = [];
     try {
-      this.note(`local EventBridge at ${this.server.endpoint}; buses: ${loaded.buses.map((b) => b.name).join(', ')}`);
+      this.note(`local EventBridge at ${this.server.endpoint}; buses: ${loaded.buses.map((b) => b.name).join(', ')}; work directory ${this.options.workDir}`);
       await this.publishInitialEvents();
       const finished = await this.waitUntilIdle(this.options.timeoutSeconds * 1000);
       if (!finished) {
         outcome = 'timed-out';
         stillRunning = this.describeRunning();
         this.note(`TIMEOUT after ${this.options.timeoutSeconds}s; still running: ${stillRunning.join('; ')}`);
-        this.stopEverything();
+        this.abort.abort();
         await Promise.race([Promise.allSettled([...this.inFlight]), delay(2000)]);
       }
     } finally {
-      this.stopEverything();
+      this.abort.abort();
+      this.ecs.stopAll();
       await this.server.close();
     }
     const summary = summarize(loaded.environment, this.entries, outcome, this.elapsed(), stillRunning);
     for (const line of formatSummary(summary)) this.options.print?.(line);
-    return { summary, entries: this.entries, events: this.events };
+    return { summary, entries: this.entries, events: this.events, deadLetters: this.delivery.deadLetters, workDir: this.options.workDir };
   }
 
   // ---- events and routing -------------------------------------------------------------------
 
   private async publishInitialEvents(): Promise<void> {
     const { loaded, catalog } = this.options;
-    const client = this.sdkClient('command-line');
+    const client = new EventBridgeClient({
+      endpoint: `${this.server.endpoint}/command-line`,
+      region: loaded.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       for (const initial of this.options.events) {
         const response = await client.send(
@@ -170,9 +257,10 @@ class LocalRun {
     }
   }
 
-  private onEvent(bus: string, event: EventEnvelope, publisher: string): void {
+  private onEvent(bus: string, event: EventEnvelope, publisher: string, text: string): void {
     const seq = this.events.length + 1;
     this.events.push({ ...event, bus, seq });
+    this.eventTexts.push(text);
     this.publishedBy.get(publisher)?.push(seq);
     this.record({
       kind: 'event',
@@ -184,69 +272,78 @@ class LocalRun {
       detail: event.detail,
       from: this.publisherLabels.get(publisher) ?? publisher,
     });
-    const rules = this.options.loaded.rules.filter((rule) => rule.enabled && rule.busName === bus && matchesPattern(rule.pattern, event));
+    // EventBridge matches the event as it received it: its JSON text.
+    const rules = this.options.loaded.rules.filter((rule) => rule.enabled && rule.busName === bus && matchesEventText(rule.compiled, text));
     if (rules.length === 0) {
       this.record({ kind: 'unrouted', seq, bus });
       return;
     }
+    const receivedAt = Date.now();
     for (const rule of rules) {
-      for (const machine of rule.stateMachines) this.startExecution(rule, machine, event, seq);
+      for (const target of rule.targets) this.delivery.deliver(rule, target, event, seq, receivedAt);
     }
   }
 
-  private startExecution(rule: LoadedRule, machine: LoadedStateMachine, event: EventEnvelope, seq: number): void {
+  /** StartExecution, as the rule's target calls it; throws StartExecutionError as Step Functions would refuse it. */
+  private startExecution(rule: LoadedRule, target: LoadedTarget, event: EventEnvelope, seq: number, how: { duplicate?: boolean; retries?: number }): void {
+    const inputBytes = Buffer.byteLength(this.eventTexts[seq - 1] ?? JSON.stringify(event), 'utf8');
+    if (inputBytes > EXECUTION_INPUT_MAX_BYTES) {
+      // StartExecution's `input` is at most 262,144 characters: a request that can never succeed.
+      throw new StartExecutionError(
+        'INVALID_PARAMETER',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${EXECUTION_INPUT_MAX_BYTES} (the event is ${inputBytes} bytes)`,
+        false,
+      );
+    }
+    const machine = target.machine;
     const name = randomUUID();
     const arn = machine.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
     const label = shortExecution(machine.name, name);
     const execution: RunningExecution = { label, arn, name, machine, input: event, startedAt: new Date(), activity: 'starting' };
     this.executions.set(arn, execution);
     this.record({ kind: 'execution-started', execution: label, executionArn: arn, stateMachine: machine.name, rule: rule.name, seq });
-    this.record({ kind: 'routed', seq, rule: rule.name, execution: label });
+    this.record({ kind: 'routed', seq, rule: rule.name, execution: label, ...how });
     const begun = this.elapsed();
-    const promise = runStateMachine({
-      definition: machine.definition,
-      input: event as unknown as JsonValue,
-      stateMachineArn: machine.arn,
-      executionName: name,
-      executionArn: arn,
-      handlers: {
-        runTask: (parameters, call) => this.runTask(execution, parameters, call),
-        putEvents: (parameters, call) => this.putEvents(execution, parameters, call),
-        byResource: { [DESCRIBE_EXECUTION_RESOURCE]: (parameters) => this.describeEndedExecution(parameters) },
-      },
-      signal: this.abort.signal,
-      ...(this.options.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.options.retryIntervalMs }),
-    })
-      .then((outcome) => {
-        this.record({
-          kind: 'execution-finished',
-          execution: label,
-          status: outcome.status,
-          durationSeconds: this.elapsed() - begun,
-          ...(outcome.error ? { error: outcome.error } : {}),
-          ...(outcome.cause ? { cause: outcome.cause } : {}),
-        });
-        this.ended.set(arn, { ...execution, status: outcome.status, stoppedAt: new Date() });
-        if (outcome.status === 'TIMED_OUT' && !this.abort.signal.aborted) this.announceEnd(execution, outcome.status);
+    this.track(
+      runStateMachine({
+        definition: machine.definition,
+        input: event as unknown as JsonValue,
+        stateMachineArn: machine.arn,
+        executionName: name,
+        executionArn: arn,
+        handlers: {
+          runTask: (parameters, call) => this.ecs.runTask(parameters, call, { execution: label, setActivity: (activity) => (execution.activity = activity) }),
+          putEvents: (parameters, call) => this.putEvents(execution, parameters, call),
+          byResource: { [DESCRIBE_EXECUTION_RESOURCE]: (parameters) => this.describeEndedExecution(parameters) },
+        },
+        signal: this.abort.signal,
+        ...(this.options.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.options.retryIntervalMs }),
       })
-      .catch((error: unknown) => {
-        this.record({ kind: 'execution-finished', execution: label, status: 'ERROR', durationSeconds: this.elapsed() - begun, error: (error as Error).message });
-      })
-      .finally(() => {
-        this.executions.delete(arn);
-        this.inFlight.delete(promise);
-        if (this.inFlight.size === 0) this.idleWaiter?.();
-      });
-    this.inFlight.add(promise);
+        .then((outcome) => {
+          this.record({
+            kind: 'execution-finished',
+            execution: label,
+            status: outcome.status,
+            durationSeconds: this.elapsed() - begun,
+            ...(outcome.error ? { error: outcome.error } : {}),
+            ...(outcome.cause ? { cause: outcome.cause } : {}),
+          });
+          this.ended.set(arn, { ...execution, status: outcome.status, stoppedAt: new Date() });
+          if (outcome.status === 'TIMED_OUT' && !this.abort.signal.aborted) this.announceEnd(execution, outcome.status);
+        })
+        .catch((error: unknown) => {
+          this.record({ kind: 'execution-finished', execution: label, status: 'ERROR', durationSeconds: this.elapsed() - begun, error: (error as Error).message });
+        })
+        .finally(() => this.executions.delete(arn)),
+    );
   }
 
   /**
    * What Step Functions sends to the default bus when an execution ends (Step Functions, "EventBridge
-   * (CloudWatch Events) for Step Functions execution status changes"); a task still running is
-   * stopped, as `.sync` stops it when the execution times out.
+   * (CloudWatch Events) for Step Functions execution status changes"). Its task was stopped by the
+   * interpreter's abandonment of the call, as `.sync` stops it.
    */
   private announceEnd(execution: RunningExecution, status: string): void {
-    execution.child?.kill('SIGTERM');
     const { region, account } = this.options.loaded;
     const event: EventEnvelope = {
       version: '0',
@@ -271,7 +368,7 @@ class LocalRun {
       },
     };
     this.publisherLabels.set(EXECUTION_STATUS_CHANGE.source, 'Step Functions');
-    this.onEvent(DEFAULT_BUS, event, EXECUTION_STATUS_CHANGE.source);
+    this.onEvent(DEFAULT_BUS, event, EXECUTION_STATUS_CHANGE.source, JSON.stringify(event));
   }
 
   /** `aws-sdk:sfn:describeExecution` of an ended execution, answered in the SDK integration's PascalCase. */
@@ -304,126 +401,33 @@ class LocalRun {
 
   // ---- task integrations --------------------------------------------------------------------
 
-  private async runTask(execution: RunningExecution, parameters: JsonValue, call: TaskCall): Promise<JsonValue> {
-    const { loaded, catalog } = this.options;
-    let mapped: ReturnType<typeof mapRunTask>;
-    try {
-      mapped = mapRunTask(catalog, loaded.environment, parameters);
-    } catch (error) {
-      if (!(error instanceof TaskMappingError)) throw error;
-      // The container could not have been started from this definition in a way we can mirror.
-      this.record({ kind: 'task-not-started', execution: execution.label, state: call.stateName, task: '?', attempt: call.attempt, error: 'Local.TaskMapping', cause: error.message });
-      throw ecsTaskFailed({ LastStatus: 'STOPPED', StoppedReason: `Local runner: ${error.message}` });
-    }
-    const { request, local } = mapped;
-
-    const faults = this.faultsLeft.get(local.key) ?? 0;
-    if (faults > 0) {
-      this.faultsLeft.set(local.key, faults - 1);
-      const cause = 'RunTask failures: [{"reason":"Capacity is unavailable at this time. Please try again later or in a different availability zone"}] (simulated by --fail-run-task)';
-      this.record({ kind: 'task-not-started', execution: execution.label, state: call.stateName, task: local.key, attempt: call.attempt, error: 'AmazonECS.Unknown', cause });
-      execution.activity = `after ${call.stateName} failed to start ${local.key} (waiting to retry or catch)`;
-      throw new TaskError('AmazonECS.Unknown', cause);
-    }
-
-    const token = `task-${++this.taskCounter}`;
-    this.publishedBy.set(token, []);
-    this.publisherLabels.set(token, `task ${local.key} in ${execution.label}`);
+  /** What a task's process gets: the container override's environment, the endpoints, its identity and its service's store. */
+  private taskEnvironment(service: string, token: string, container: Readonly<Record<string, string>>): Record<string, string> {
+    const { loaded } = this.options;
     const environment: Record<string, string> = {};
     for (const name of this.options.inheritEnvironment ?? DEFAULT_INHERITED) {
       const value = process.env[name];
       if (value !== undefined) environment[name] = value;
     }
-    Object.assign(environment, request.container.environment, {
+    const store = path.join(this.options.workDir, 'stores', service);
+    fs.mkdirSync(store, { recursive: true });
+    return Object.assign(environment, container, {
       AWS_ENDPOINT_URL_EVENTBRIDGE: `${this.server.endpoint}/${token}`,
       AWS_ENDPOINT_URL_SFN: `${this.server.endpoint}/${token}`,
       AWS_REGION: loaded.region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       [TASK_IDENTITY_ENV.environment]: loaded.environment,
-      [TASK_IDENTITY_ENV.service]: local.service,
+      [TASK_IDENTITY_ENV.service]: service,
+      [SERVICE_STORE_ENV]: store,
       // Node 20 is supported here; the SDK's notice about its 2027 plans would drown the task's output.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
-
-    const startedAt = this.elapsed();
-    const stopped = await this.spawnTask(local.command, environment, execution, local.key, call);
-    const published = this.publishedBy.get(token) ?? [];
-    const durationSeconds = this.elapsed() - startedAt;
-    this.record({
-      kind: 'task-finished',
-      execution: execution.label,
-      state: call.stateName,
-      task: local.key,
-      attempt: call.attempt,
-      exitCode: stopped.exitCode,
-      durationSeconds,
-      published,
-      ...(stopped.error ? { error: stopped.error } : {}),
-    });
-    const description = {
-      TaskArn: `arn:aws:ecs:${loaded.region}:${loaded.account}:task/local/${token}`,
-      TaskDefinitionArn: request.taskDefinition,
-      LastStatus: 'STOPPED',
-      StopCode: 'EssentialContainerExited',
-      StoppedReason: 'Essential container in task exited',
-      Containers: [{ Name: request.container.name, ExitCode: stopped.exitCode, LastStatus: 'STOPPED' }],
-    };
-    if (stopped.exitCode === 0) return description;
-    execution.activity = `after task ${local.key} failed (waiting to retry or catch)`;
-    // As the .sync integration reports it: States.TaskFailed with the task description as Cause.
-    // LocalStderrTail is local only: in AWS the container's output is in CloudWatch Logs.
-    throw ecsTaskFailed({
-      ...description,
-      ...(stopped.error ? { StoppedReason: `CannotStartContainerError: ${stopped.error}`, StopCode: 'TaskFailedToStart' } : {}),
-      LocalStderrTail: stopped.stderrTail.join('\n'),
-    });
-  }
-
-  private spawnTask(
-    command: readonly string[],
-    environment: Record<string, string>,
-    execution: RunningExecution,
-    task: string,
-    call: TaskCall,
-  ): Promise<{ exitCode: number | null; stderrTail: string[]; error?: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(command[0]!, command.slice(1), { cwd: this.options.cwd, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-      this.children.set(child, `task ${task} (pid ${child.pid ?? '?'}, ${command.join(' ')}) in ${execution.label}`);
-      execution.child = child;
-      execution.activity = `${call.stateName}: task ${task} running (pid ${child.pid ?? '?'})`;
-      this.record({ kind: 'task-started', execution: execution.label, state: call.stateName, task, attempt: call.attempt, command, pid: child.pid });
-      const stderrTail: string[] = [];
-      const lines = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => {
-        const done = new Promise<void>((closed) => {
-          const reader = createInterface({ input: stream });
-          reader.on('line', (line) => {
-            if (name === 'stderr') {
-              stderrTail.push(line);
-              if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
-            }
-            this.record({ kind: 'task-output', execution: execution.label, task, stream: name, line });
-          });
-          reader.on('close', closed);
-        });
-        return done;
-      };
-      const streams = Promise.all([lines(child.stdout!, 'stdout'), lines(child.stderr!, 'stderr')]);
-      let spawnError: string | undefined;
-      child.on('error', (error) => {
-        spawnError = error.message;
-      });
-      child.on('close', (code) => {
-        this.children.delete(child);
-        if (execution.child === child) delete execution.child;
-        void streams.then(() => resolve({ exitCode: spawnError ? null : code, stderrTail, ...(spawnError ? { error: spawnError } : {}) }));
-      });
     });
   }
 
   private putEvents(execution: RunningExecution, parameters: JsonValue, call: TaskCall): JsonValue {
     execution.activity = `${call.stateName}: publishing`;
-    const token = `sfn-${++this.taskCounter}`;
+    const token = `sfn-${++this.publisherCounter}`;
     this.publishedBy.set(token, []);
     this.publisherLabels.set(token, `state machine ${execution.label} (${call.stateName})`);
     const entries = ((parameters as { Entries?: unknown[] }).Entries ?? []).map((entry) => {
@@ -432,7 +436,14 @@ class LocalRun {
       const resources = Array.isArray(e.Resources) ? e.Resources : [];
       return { ...(entry as object), Resources: [...resources, execution.arn, execution.machine.arn] };
     });
-    const result = this.server.bus.putEvents({ Entries: entries }, token);
+    let result;
+    try {
+      result = this.server.bus.putEvents({ Entries: entries }, token);
+    } catch (error) {
+      // The whole call refused (too many entries, over 256 KB together), as the SDK integration reports it.
+      if (error instanceof PutEventsValidationError) throw new TaskError('EventBridge.ValidationException', error.message);
+      throw error;
+    }
     this.record({ kind: 'put-events', execution: execution.label, state: call.stateName, published: this.publishedBy.get(token) ?? [], failed: result.FailedEntryCount });
     if (result.FailedEntryCount > 0) throw new TaskError('EventBridge.FailedEntry', JSON.stringify(result));
     return result as unknown as JsonValue;
@@ -440,12 +451,12 @@ class LocalRun {
 
   // ---- bookkeeping --------------------------------------------------------------------------
 
-  private sdkClient(token: string): EventBridgeClient {
-    return new EventBridgeClient({
-      endpoint: `${this.server.endpoint}/${token}`,
-      region: this.options.loaded.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  private track(pending: Promise<void>): void {
+    const tracked = pending.finally(() => {
+      this.inFlight.delete(tracked);
+      if (this.inFlight.size === 0) this.idleWaiter?.();
     });
+    this.inFlight.add(tracked);
   }
 
   private waitUntilIdle(timeoutMs: number): Promise<boolean> {
@@ -462,20 +473,14 @@ class LocalRun {
 
   private describeRunning(): string[] {
     const running = [...this.executions.values()].map((execution) => `execution ${execution.label}: ${execution.activity}`);
-    for (const label of this.children.values()) running.push(label);
-    return running;
-  }
-
-  private stopEverything(): void {
-    this.abort.abort();
-    for (const child of this.children.keys()) child.kill('SIGKILL');
+    return [...running, ...this.ecs.describeRunning()];
   }
 
   private note(message: string): void {
     this.record({ kind: 'note', message });
   }
 
-  private record(entry: DistributiveOmit<TimelineEntry, 'at'>): void {
+  private record(entry: TimelineRecord): void {
     const full = { at: this.elapsed(), ...entry } as TimelineEntry;
     this.entries.push(full);
     const line = formatEntry(full, (seq) => `#${seq} ${this.events[seq - 1]?.['detail-type'] ?? '?'}`);
@@ -487,7 +492,6 @@ class LocalRun {
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

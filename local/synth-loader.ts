@@ -9,7 +9,8 @@
  * base stack's outputs through remote state, for example) becomes a readable placeholder such as
  * `<base:cluster_arn>`. The local runner needs names, not real ARNs.
  */
-import { type EventPattern, validatePattern } from '../core/event-pattern';
+import { EVENTBRIDGE_DEFAULT_RETRY_POLICY } from '../core/aws-limits';
+import { type CompiledPattern, compilePatternText, type EventPattern } from '../core/event-pattern';
 import { CdktfOutError, environmentsOf, parseJsonObject, readManifest, readStackJson, recordedEnvironments, stacksOfEnvironment } from '../tooling/cdktf-out';
 import { parseResourceReference, placeholderFor, replaceInterpolations, soleExpression } from './terraform-expressions';
 
@@ -34,14 +35,36 @@ export interface LoadedStateMachine {
   readonly placeholders: readonly string[];
 }
 
+/** How EventBridge retries delivering to a target (`retry_policy`; EventBridge's defaults when unset). */
+export interface RetryPolicy {
+  readonly maximumRetryAttempts: number;
+  readonly maximumEventAgeSeconds: number;
+}
+
+/** A rule's target that is a state machine of this environment. */
+export interface LoadedTarget {
+  readonly machine: LoadedStateMachine;
+  /** Terraform address of the `aws_cloudwatch_event_target`. */
+  readonly address: string;
+  readonly retryPolicy: RetryPolicy;
+  /** The SQS queue undeliverable events go to (`dead_letter_config`); none: they are dropped. */
+  readonly deadLetterQueue?: { readonly name: string; readonly arn: string };
+}
+
 export interface LoadedRule {
   readonly name: string;
+  readonly arn: string;
   readonly busName: string;
   readonly enabled: boolean;
+  /** The pattern, parsed (for display); matching uses `compiled`. */
   readonly pattern: EventPattern;
+  /** Compiled from the pattern's JSON text, as EventBridge receives it (number spellings kept). */
+  readonly compiled: CompiledPattern;
   readonly stack: string;
   readonly address: string;
-  /** State machines this rule starts (targets of other kinds are listed in `warnings`). */
+  /** Its state machine targets, with their retry policies and dead-letter queues. */
+  readonly targets: readonly LoadedTarget[];
+  /** The state machines of `targets` (targets of other kinds are listed in `warnings`). */
   readonly stateMachines: readonly LoadedStateMachine[];
 }
 
@@ -124,7 +147,7 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
       stateMachines.push(machine);
     }
 
-    const targetsByRule = new Map<string, LoadedStateMachine[]>();
+    const targetsByRule = new Map<string, LoadedTarget[]>();
     for (const [id, config] of Object.entries(resources.aws_cloudwatch_event_target ?? {})) {
       const address = `aws_cloudwatch_event_target.${id}`;
       const rule = resolver.requiredString(config, 'rule', address);
@@ -141,7 +164,13 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
         // The state machine would get a different input in AWS than the event the runner passes.
         throw new SynthOutputError(`${stack}: ${address} of rule ${rule} sets ${reshaping.join(', ')}, which the local runner does not apply`);
       }
-      targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), machine]);
+      const target: LoadedTarget = {
+        machine,
+        address,
+        retryPolicy: retryPolicyOf(config.retry_policy, `${stack}: ${address}`),
+        ...deadLetterQueueOf(config.dead_letter_config, resolver),
+      };
+      targetsByRule.set(rule, [...(targetsByRule.get(rule) ?? []), target]);
     }
 
     for (const [id, config] of Object.entries(resources.aws_cloudwatch_event_rule ?? {})) {
@@ -153,16 +182,20 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
         continue;
       }
       const where = `environment ${environment}, stack ${stack}, rule ${name}: event_pattern`;
-      const pattern = parseJsonObject(resolver.resolveString(config.event_pattern), where);
-      validatePattern(pattern, where);
+      const patternText = resolver.resolveString(config.event_pattern);
+      const pattern = parseJsonObject(patternText, where);
+      const targets = targetsByRule.get(name) ?? [];
       rules.push({
         name,
+        arn: ruleArn(region, account, name, busName),
         busName,
         enabled: config.state === undefined ? config.is_enabled !== false : config.state !== 'DISABLED',
         pattern,
+        compiled: compilePatternText(patternText, where),
         stack,
         address,
-        stateMachines: targetsByRule.get(name) ?? [],
+        targets,
+        stateMachines: targets.map((target) => target.machine),
       });
     }
   }
@@ -193,6 +226,30 @@ function regionAndAccount(environment: string, stacks: readonly { name: string; 
 }
 
 const stateMachineArn = (region: string, account: string, name: string) => `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+const ruleArn = (region: string, account: string, name: string, bus: string) =>
+  bus === 'default' ? `arn:aws:events:${region}:${account}:rule/${name}` : `arn:aws:events:${region}:${account}:rule/${bus}/${name}`;
+
+/** `retry_policy` (a block: an object, or a list of one in Terraform JSON), with EventBridge's defaults for what it leaves out. */
+function retryPolicyOf(block: unknown, where: string): RetryPolicy {
+  const policy = (Array.isArray(block) ? block[0] : block) as { maximum_retry_attempts?: unknown; maximum_event_age_in_seconds?: unknown } | undefined;
+  const number = (value: unknown, field: string, fallback: number): number => {
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SynthOutputError(`${where}: retry_policy.${field} must be a whole number, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  return {
+    maximumRetryAttempts: number(policy?.maximum_retry_attempts, 'maximum_retry_attempts', EVENTBRIDGE_DEFAULT_RETRY_POLICY.maximumRetryAttempts),
+    maximumEventAgeSeconds: number(policy?.maximum_event_age_in_seconds, 'maximum_event_age_in_seconds', EVENTBRIDGE_DEFAULT_RETRY_POLICY.maximumEventAgeSeconds),
+  };
+}
+
+/** `dead_letter_config.arn`, resolved to the queue's ARN and name. */
+function deadLetterQueueOf(block: unknown, resolver: StackResolver): { deadLetterQueue?: { name: string; arn: string } } {
+  const config = (Array.isArray(block) ? block[0] : block) as { arn?: unknown } | undefined;
+  if (typeof config?.arn !== 'string') return {};
+  const arn = resolver.resolveString(config.arn);
+  return { deadLetterQueue: { arn, name: arn.slice(arn.lastIndexOf(':') + 1) } };
+}
 
 /** Resolves `${...}` inside one stack. */
 class StackResolver {

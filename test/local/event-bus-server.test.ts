@@ -8,7 +8,8 @@ const EXECUTION_ARN = 'arn:aws:states:ap-southeast-1:111111111111:execution:m:e'
 describe('local EventBridge endpoint', () => {
   let server: LocalEventBusServer;
   let client: EventBridgeClient;
-  const received: { bus: string; event: EventEnvelope; publisher: string }[] = [];
+  const received: { bus: string; event: EventEnvelope; publisher: string; text: string }[] = [];
+  const held: string[] = [];
   let nextId = 0;
 
   beforeAll(async () => {
@@ -16,7 +17,12 @@ describe('local EventBridge endpoint', () => {
       buses: ['dev-booking', 'dev-payment'],
       region: 'ap-southeast-1',
       account: '111111111111',
-      onEvent: (bus, event, publisher) => received.push({ bus, event, publisher }),
+      onEvent: (bus, event, publisher, text) => received.push({ bus, event, publisher, text }),
+      holdRequest: (publisher) => {
+        if (publisher !== 'interrupted-task') return false;
+        held.push(publisher);
+        return true;
+      },
       now: () => new Date('2024-05-01T10:20:30.456Z'),
       newId: () => `id-${++nextId}`,
       describeExecution: (arn) =>
@@ -170,5 +176,35 @@ describe('local EventBridge endpoint', () => {
     expect(busNameOf('dev-seat')).toBe('dev-seat');
     expect(busNameOf('arn:aws:events:eu-west-1:123456789012:event-bus/dev-seat')).toBe('dev-seat');
     expect(busNameOf(undefined)).toBe('default');
+  });
+
+  test('the event reaches the router as JSON text with the detail exactly as published (numbers a double cannot hold stay exact)', async () => {
+    await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'T', Detail: '{"n":9007199254740993,"f":1.50}' }] }));
+    expect(received[0]!.text).toContain('"detail":{"n":9007199254740993,"f":1.50}');
+    expect(JSON.parse(received[0]!.text)).toEqual({ ...received[0]!.event, detail: { n: 9007199254740992, f: 1.5 } });
+  });
+
+  test('entries over 256 KB together fail the whole call, as EventBridge does; at the limit they pass', async () => {
+    const entry = (detailBytes: number) => ({ EventBusName: 'dev-booking', Source: 's', DetailType: 'T', Detail: `{"x":"${'y'.repeat(detailBytes - 8)}"}` });
+    // Source (1) + DetailType (1) + Detail: two entries of 131,072 bytes are exactly 262,144.
+    const half = 128 * 1024 - 2;
+    await expect(client.send(new PutEventsCommand({ Entries: [entry(half), entry(half)] }))).resolves.toMatchObject({ FailedEntryCount: 0 });
+    received.length = 0;
+    await expect(client.send(new PutEventsCommand({ Entries: [entry(half), entry(half + 1)] }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    });
+    expect(received).toEqual([]);
+  });
+
+  test('a held call is neither answered nor processed (a task interrupted while publishing)', async () => {
+    const interrupted = new EventBridgeClient({ endpoint: `${server.endpoint}/interrupted-task`, region: 'ap-southeast-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
+    const call = interrupted.send(new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'T', Detail: '{}' }] }));
+    const outcome = await Promise.race([call.then(() => 'answered', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300))]);
+    expect(outcome).toBe('still waiting');
+    expect(held).toEqual(['interrupted-task']);
+    expect(received).toEqual([]);
+    interrupted.destroy();
+    await call.catch(() => undefined);
   });
 });

@@ -9,7 +9,7 @@ import { bookingSaga } from '../../catalog/booking-saga';
 import type { Catalog } from '../../catalog/types';
 import { environments } from '../../environments';
 import { type InitialEvent, type LocalRunResult, runLocal } from '../../local/runner';
-import { type LoadedEnvironment, loadSynthesizedEnvironment } from '../../local/synth-loader';
+import { type LoadedEnvironment, type LoadedStateMachine, loadStacks, loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { TimelineEntry } from '../../local/timeline';
 import { synthesize } from '../../stacks/app';
 import { largestFittingDetail } from '../../environments/detail-budget';
@@ -19,12 +19,23 @@ const repoRoot = path.resolve(__dirname, '../..');
 const booking = (detail: Record<string, unknown>): InitialEvent => ({ service: 'booking', detailType: 'BookingCreated', detail });
 
 let dev: LoadedEnvironment;
+const workDirs: string[] = [];
 beforeAll(() => {
   dev = loadSynthesizedEnvironment(synthOutDir(), 'dev');
 });
+afterAll(() => {
+  for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh work directory for one run (its services' stores). */
+function workDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-run-'));
+  workDirs.push(dir);
+  return dir;
+}
 
 function run(events: InitialEvent[], extra: Partial<Parameters<typeof runLocal>[0]> = {}): Promise<LocalRunResult> {
-  return runLocal({ loaded: dev, catalog: bookingSaga, events, cwd: repoRoot, timeoutSeconds: 60, retryIntervalMs: 10, ...extra });
+  return runLocal({ loaded: dev, catalog: bookingSaga, events, cwd: repoRoot, workDir: workDir(), timeoutSeconds: 60, retryIntervalMs: 10, ...extra });
 }
 
 const detailTypes = (result: LocalRunResult) => result.events.map((event) => event['detail-type']);
@@ -110,7 +121,7 @@ describe('the booking saga, run locally from the synthesized dev environment', (
   });
 
   test('a task that fails once to start (no ECS capacity) succeeds on the Retry', async () => {
-    const result = await run([booking({ bookingId: 'b-5', seats: [1], amount: 10 })], { runTaskFaults: { 'payment/charge': 1 } });
+    const result = await run([booking({ bookingId: 'b-5', seats: [1], amount: 10 })], { runTaskFaults: [{ task: 'payment/charge', kind: 'capacity', count: 1 }] });
     const notStarted = ofKind(result, 'task-not-started');
     expect(notStarted.map((n) => `${n.task}#${n.attempt} ${n.error}`)).toEqual(['payment/charge#1 AmazonECS.Unknown']);
     expect(ofKind(result, 'task-started').filter((t) => t.task === 'payment/charge').map((t) => t.attempt)).toEqual([2]);
@@ -120,7 +131,7 @@ describe('the booking saga, run locally from the synthesized dev environment', (
 
   test('a task that never gets capacity exhausts the Retry and ends in the failure event and compensation', async () => {
     // RunTask retries AmazonECS.Unknown 4 times: 5 calls in all.
-    const result = await run([booking({ bookingId: 'b-6', seats: [1], amount: 10 })], { runTaskFaults: { 'payment/charge': 5 } });
+    const result = await run([booking({ bookingId: 'b-6', seats: [1], amount: 10 })], { runTaskFaults: [{ task: 'payment/charge', kind: 'capacity', count: 5 }] });
     expect(ofKind(result, 'task-not-started').map((n) => n.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(ofKind(result, 'task-started').filter((t) => t.task === 'payment/charge')).toEqual([]);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
@@ -172,6 +183,7 @@ describe('the runner reads the synthesized output, not the TypeScript catalog', 
       loaded,
       catalog: edited,
       cwd: repoRoot,
+      workDir: workDir(),
       timeoutSeconds: 60,
       retryIntervalMs: 10,
       events: [
@@ -220,11 +232,8 @@ describe('what a task publishes is checked before its side effect', () => {
 describe('an execution that times out', () => {
   test('is announced from the default bus, as on AWS, and its booking is compensated', async () => {
     // The example's timeout is an hour; the same definition with three seconds.
-    const hurried = structuredClone(dev) as { -readonly [K in keyof LoadedEnvironment]: LoadedEnvironment[K] };
-    for (const rule of hurried.rules) {
-      for (const machine of rule.stateMachines) if (machine.name === 'dev-booking-charge-payment') (machine.definition as { TimeoutSeconds: number }).TimeoutSeconds = 3;
-    }
-    const result = await runLocal({ loaded: hurried, catalog: bookingSaga, events: [booking({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang' })], cwd: repoRoot, timeoutSeconds: 60, retryIntervalMs: 10 });
+    const hurried = withDefinition(dev, 'dev-booking-charge-payment', (definition) => ({ ...definition, TimeoutSeconds: 3 }));
+    const result = await runLocal({ loaded: hurried, catalog: bookingSaga, events: [booking({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang' })], cwd: repoRoot, workDir: workDir(), timeoutSeconds: 60, retryIntervalMs: 10 });
     expect(detailTypes(result)).toEqual(['BookingCreated', 'Step Functions Execution Status Change', 'PaymentFailed', 'BookingCancelled']);
     expect(result.events[1]).toMatchObject({ bus: 'default', source: 'aws.states', detail: { status: 'TIMED_OUT' } });
     expect(ofKind(result, 'event')[2]!.from).toMatch(/^state machine dev-booking-ended-executions:\w+ \(PublishFailureEvent\)$/);
@@ -232,7 +241,89 @@ describe('an execution that times out', () => {
     expect(executionStatus(result)).toMatchObject({ 'dev-booking-charge-payment': 'TIMED_OUT', 'dev-booking-ended-executions': 'SUCCEEDED' });
     // The task may have charged before the timeout: its charge is refunded.
     expect(result.events[3]!.detail).toMatchObject({ bookingId: 'b-12', refund: 20 });
-    // The hung task was stopped with its execution, as .sync stops it.
-    expect(taskRuns(result)[0]).toBe('payment/charge#1=null');
+    // The hung task was stopped with its execution, as .sync stops it (StopTask: SIGTERM, exit 143).
+    expect(taskRuns(result)[0]).toBe('payment/charge#1=143');
+    expect(ofKind(result, 'task-finished')[0]).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by Step Functions' });
+    expect(ofKind(result, 'task-stopping')[0]!.reason).toMatch(/^the execution ended: Step Functions stops the task \(StopTask\)/);
+  });
+});
+
+/** The environment with one state machine's definition changed (everything else shared). */
+function withDefinition(loaded: LoadedEnvironment, machineName: string, change: (definition: Record<string, unknown>) => Record<string, unknown>): LoadedEnvironment {
+  const machine = (m: LoadedStateMachine): LoadedStateMachine => (m.name === machineName ? { ...m, definition: change(structuredClone(m.definition)) } : m);
+  return {
+    ...loaded,
+    stateMachines: loaded.stateMachines.map(machine),
+    rules: loaded.rules.map((rule) => ({
+      ...rule,
+      targets: rule.targets.map((target) => ({ ...target, machine: machine(target.machine) })),
+      stateMachines: rule.stateMachines.map(machine),
+    })),
+  };
+}
+
+describe('EventBridge as AWS runs it: matching on the event text, StartExecution limits, faults named right', () => {
+  /** An environment of one bus and one rule whose target is a state machine that just succeeds. */
+  function oneRule(patternText: string): LoadedEnvironment {
+    const definition = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
+    return loadStacks('dev', '/out', [
+      {
+        name: 'dev-booking',
+        json: {
+          provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] },
+          resource: {
+            aws_cloudwatch_event_bus: { bus: { name: 'dev-booking' } },
+            aws_cloudwatch_event_rule: { rule: { name: 'dev-booking-r', event_bus_name: '${aws_cloudwatch_event_bus.bus.name}', event_pattern: patternText } },
+            aws_cloudwatch_event_target: {
+              target: {
+                rule: '${aws_cloudwatch_event_rule.rule.name}',
+                arn: '${aws_sfn_state_machine.machine.arn}',
+                retry_policy: { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 60 },
+                dead_letter_config: { arn: '${aws_sqs_queue.dlq.arn}' },
+              },
+            },
+            aws_sfn_state_machine: { machine: { name: 'dev-booking-r', definition } },
+            aws_sqs_queue: { dlq: { name: 'dev-booking-r-dlq' } },
+          },
+        },
+      },
+    ]);
+  }
+
+  test('a number a double cannot hold matches as in EventBridge (on the text), not as the double it rounds to', async () => {
+    const result = await run(
+      [
+        { service: 'booking', detailType: 'Big', detail: '{"n":9007199254740993}' },
+        { service: 'booking', detailType: 'Big', detail: '{"n":9007199254740992}' },
+      ],
+      { loaded: oneRule('{"detail":{"n":[9007199254740992]}}') },
+    );
+    expect(result.summary.unroutedEvents).toEqual([1]);
+    expect(ofKind(result, 'routed').map((r) => r.seq)).toEqual([2]);
+  });
+
+  test('an event too large for StartExecution\'s input (256 KiB) is not retried: it goes to the dead-letter queue at once', async () => {
+    // The entry is exactly at PutEvents' 256 KB; the event EventBridge builds around it is larger.
+    const detail = `{"x":"${'y'.repeat(256 * 1024 - 'booking-saga.booking'.length - 'Big'.length - 8)}"}`;
+    const result = await run([{ service: 'booking', detailType: 'Big', detail }], { loaded: oneRule('{"detail-type":["Big"]}') });
+    expect(ofKind(result, 'delivery-failed')).toEqual([expect.objectContaining({ attempt: 1, errorCode: 'INVALID_PARAMETER' })]);
+    expect(result.deadLetters.map((letter) => [letter.queue, letter.attributes.ERROR_CODE, letter.attributes.RETRY_ATTEMPTS])).toEqual([['dev-booking-r-dlq', 'INVALID_PARAMETER', '0']]);
+    expect(result.summary.executions).toEqual([]);
+  });
+
+  test('a delivery fault: retried within the policy (2 retries), then dead-lettered; shown in the summary', async () => {
+    const result = await run([{ service: 'booking', detailType: 'Small', detail: {} }], {
+      loaded: oneRule('{"detail-type":["Small"]}'),
+      deliveryFaults: [{ rule: 'booking/r', count: 'all' }],
+    });
+    expect(ofKind(result, 'delivery-failed').map((f) => f.attempt)).toEqual([1, 2, 3]);
+    expect(result.summary.deadLettered).toEqual([{ seq: 1, rule: 'dev-booking-r', queue: 'dev-booking-r-dlq', errorCode: 'THROTTLING' }]);
+    expect(result.deadLetters[0]!.attributes).toMatchObject({ EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts', RETRY_ATTEMPTS: '2' });
+  });
+
+  test('faults naming a task or rule that does not exist are refused before anything runs', async () => {
+    const base = { loaded: dev, catalog: bookingSaga, cwd: repoRoot, workDir: workDir(), timeoutSeconds: 5, events: [] };
+    await expect(runLocal({ ...base, runTaskFaults: [{ task: 'payment/charges', kind: 'spot', count: 1 }] })).rejects.toThrow(/fault payment\/charges:spot: no task payment\/charges in the catalog \(tasks: payment\/charge, /);
+    await expect(runLocal({ ...base, deliveryFaults: [{ rule: 'payment/reserve-seat', count: 1 }] })).rejects.toThrow(/environment dev has no rule payment\/reserve-seat/);
   });
 });

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventPatternError } from '../../core/event-pattern';
+import { EventPatternError, matchesEventText } from '../../core/event-pattern';
 import { loadStacks, loadSynthesizedEnvironment, SynthOutputError } from '../../local/synth-loader';
 import { synthOutDir } from '../support/synth';
 
@@ -79,6 +79,35 @@ describe('loadStacks (hand-written stack)', () => {
     expect(machine.placeholders).toEqual(['<base:cluster_arn>', '<base:task_definition_arns["seat/reserve-seats"]>']);
   });
 
+  test('a target without retry_policy or dead_letter_config gets EventBridge\'s defaults and no queue; the rule its ARN on its bus', () => {
+    const rule = loaded.rules.find((r) => r.name === 'dev-payment-reserve-seats')!;
+    expect(rule.arn).toBe('arn:aws:events:eu-west-1:123456789012:rule/dev-payment/dev-payment-reserve-seats');
+    expect(rule.targets).toHaveLength(1);
+    expect(rule.targets[0]!.retryPolicy).toEqual({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
+    expect(rule.targets[0]!.deadLetterQueue).toBeUndefined();
+  });
+
+  test('retry_policy and dead_letter_config are read (either block form), with the queue resolved to its ARN and name', () => {
+    const stack = paymentStack();
+    Object.assign(stack.resource.aws_cloudwatch_event_target.target_a, {
+      retry_policy: [{ maximum_retry_attempts: 2 }],
+      dead_letter_config: { arn: '${aws_sqs_queue.q.arn}' },
+    });
+    const target = loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }]).rules.find((r) => r.name === 'dev-payment-reserve-seats')!.targets[0]!;
+    expect(target.retryPolicy).toEqual({ maximumRetryAttempts: 2, maximumEventAgeSeconds: 86_400 });
+    expect(target.deadLetterQueue).toEqual({ name: 'dev-q', arn: 'arn:aws:sqs:eu-west-1:123456789012:dev-q' });
+    Object.assign(stack.resource.aws_cloudwatch_event_target.target_a, { retry_policy: { maximum_retry_attempts: -1 } });
+    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }])).toThrow(/target_a: retry_policy.maximum_retry_attempts must be a whole number, got -1/);
+  });
+
+  test('the pattern is compiled from its text: numbers a double cannot hold compare as EventBridge compares them', () => {
+    const stack = paymentStack({ detail: { n: [9007199254740992] } });
+    stack.resource.aws_cloudwatch_event_rule.rule_a.event_pattern = '{"detail":{"n":[9007199254740992]}}';
+    const rule = loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }]).rules.find((r) => r.name === 'dev-payment-reserve-seats')!;
+    expect(matchesEventText(rule.compiled, '{"detail":{"n":9007199254740992}}')).toBe(true);
+    expect(matchesEventText(rule.compiled, '{"detail":{"n":9007199254740993}}')).toBe(false);
+  });
+
   test('a target that is not a state machine is reported, not run', () => {
     expect(loaded.warnings.join('\n')).toMatch(/aws_cloudwatch_event_target\.target_q of rule dev-payment-off targets arn:aws:sqs:eu-west-1:123456789012:dev-q/);
   });
@@ -132,6 +161,11 @@ describe('loadSynthesizedEnvironment', () => {
       'dev-seat-ended-executions',
     ]);
     expect(loaded.rules).toHaveLength(9);
+    // Each rule target's retry policy and dead-letter queue, as synthesized.
+    const reserveSeats = loaded.rules.find((r) => r.name === 'dev-payment-reserve-seats')!.targets[0]!;
+    expect(reserveSeats.retryPolicy).toEqual({ maximumRetryAttempts: 8, maximumEventAgeSeconds: 3600 });
+    expect(reserveSeats.deadLetterQueue).toEqual({ name: 'dev-payment-reserve-seats-dlq', arn: expect.stringMatching(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:dev-payment-reserve-seats-dlq$/) });
+    expect(loaded.rules.find((r) => r.name === 'dev-payment-compensate-payment-failure')!.targets[0]!.retryPolicy).toEqual({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
     expect(loaded.warnings).toEqual([]);
     for (const machine of loaded.stateMachines) {
       // Nothing of Terraform's syntax is left for the interpreter to trip on.
