@@ -8,10 +8,15 @@
  * charge that task would have made for that event (payments.ts), if it may have run at all: it may
  * have charged before it crashed, so its refund is requested; the payment provider refunds only what
  * it captured.
+ *
+ * Idempotent: the event is handled once (handle-once.ts), and a refund is a record of the
+ * compensation service's store keyed by the charge, so a cancellation delivered twice refunds once.
  */
 import { readTaskEvent } from '../../event-client';
+import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
+import { ServiceStore } from './store';
 
 interface FailedBooking {
   readonly bookingId: string;
@@ -50,12 +55,19 @@ async function main(): Promise<void> {
   const reason = argument('reason') ?? 'unknown';
   const event = await readTaskEvent<FailedBooking>();
   const { bookingId, amount } = event.detail;
-  const paymentId = chargeOf(reason, event.detail);
-  const refund = paymentId ? (amount ?? 0) : 0;
-  console.log(`compensation: cancelling booking ${bookingId} (${reason}), refund ${refund}${paymentId ? ` of ${paymentId}` : ''}`);
+  const store = ServiceStore.forThisTask();
   const publisher = sagaPublisher();
   try {
-    await publisher.publishOne('BookingCancelled', { bookingId, reason, refund, ...(paymentId ? { paymentId } : {}) });
+    await handleOnce(store, event, async () => {
+      const paymentId = chargeOf(reason, event.detail);
+      const refund = paymentId ? (amount ?? 0) : 0;
+      if (paymentId && !store.insert('refunds', paymentId, { paymentId, bookingId, amount: refund, reason })) {
+        console.log(`compensation: ${paymentId} of booking ${bookingId} is already refunded, not refunding again`);
+      }
+      store.insert('cancellations', bookingId, { bookingId, reason });
+      console.log(`compensation: cancelling booking ${bookingId} (${reason}), refund ${refund}${paymentId ? ` of ${paymentId}` : ''}`);
+      await publisher.publishOne('BookingCancelled', { bookingId, reason, refund, ...(paymentId ? { paymentId } : {}) });
+    });
   } finally {
     publisher.close();
   }

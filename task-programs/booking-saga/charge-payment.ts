@@ -10,10 +10,16 @@
  *
  * `"simulate": "crash"` in the detail makes it exit 1 after charging, before publishing (the Catch
  * then publishes PaymentFailed, and compensation refunds); `"simulate": "hang"` makes it never finish.
+ *
+ * Idempotent: the event is handled once (handle-once.ts) and the charge is a record of the payment
+ * service's store keyed by the event's id, so a BookingCreated delivered twice charges once, and a
+ * rerun after a Spot interruption does not charge again.
  */
-import { readTaskEvent } from '../../event-client';
+import { type EventPublisher, readTaskEvent, type TaskEvent } from '../../event-client';
+import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
+import { ServiceStore } from './store';
 
 /** Charges above this are declined. */
 export const CARD_LIMIT = 1000;
@@ -27,36 +33,45 @@ interface BookingCreated {
 
 async function main(): Promise<void> {
   const event = await readTaskEvent<BookingCreated>();
-  const { bookingId, amount } = event.detail;
   if (event.detail.simulate === 'hang') await new Promise(() => setInterval(() => undefined, 60_000));
+  const store = ServiceStore.forThisTask();
   const publisher = sagaPublisher();
   try {
-    const paymentId = paymentIdFor(event.id);
-    const succeeded = { ...event.detail, paymentId };
-    const declined = (reason: string) => ({ ...event.detail, reason });
-    if (typeof amount !== 'number' || amount <= 0 || amount > CARD_LIMIT) {
-      console.log(`payment: declined ${amount} for booking ${bookingId} (limit ${CARD_LIMIT})`);
-      await publisher.publishOne('PaymentFailed', declined(`amount ${amount} is over the card limit of ${CARD_LIMIT}`));
-      return;
-    }
-    // Before the side effect: would the follow-up be accepted, all the way down?
-    const problems = publisher.validate([{ detailType: 'PaymentSucceeded', detail: succeeded }]).problems;
-    if (problems.length > 0) {
-      const reason = `not charged: its PaymentSucceeded event would be refused (${problems[0]!.problem})`;
-      console.log(`payment: declined booking ${bookingId}: ${reason}`);
-      // If even this cannot be published, publishOne throws, the task exits 1 and the Catch announces it; nothing was charged.
-      await publisher.publishOne('PaymentFailed', declined(reason));
-      return;
-    }
-    console.log(`payment: charged ${amount} for booking ${bookingId} (${paymentId})`);
-    if (event.detail.simulate === 'crash') {
-      console.error(`payment: simulated crash after charging booking ${bookingId}`);
-      process.exit(1);
-    }
-    await publisher.publishOne('PaymentSucceeded', succeeded);
+    await handleOnce(store, event, () => charge(event, store, publisher));
   } finally {
     publisher.close();
   }
+}
+
+async function charge(event: TaskEvent<BookingCreated>, store: ServiceStore, publisher: EventPublisher): Promise<void> {
+  const { bookingId, amount } = event.detail;
+  const paymentId = paymentIdFor(event.id);
+  const succeeded = { ...event.detail, paymentId };
+  const declined = (reason: string) => ({ ...event.detail, reason });
+  if (typeof amount !== 'number' || amount <= 0 || amount > CARD_LIMIT) {
+    console.log(`payment: declined ${amount} for booking ${bookingId} (limit ${CARD_LIMIT})`);
+    await publisher.publishOne('PaymentFailed', declined(`amount ${amount} is over the card limit of ${CARD_LIMIT}`));
+    return;
+  }
+  // Before the side effect: would the follow-up be accepted, all the way down?
+  const problems = publisher.validate([{ detailType: 'PaymentSucceeded', detail: succeeded }]).problems;
+  if (problems.length > 0) {
+    const reason = `not charged: its PaymentSucceeded event would be refused (${problems[0]!.problem})`;
+    console.log(`payment: declined booking ${bookingId}: ${reason}`);
+    // If even this cannot be published, publishOne throws, the task exits 1 and the Catch announces it; nothing was charged.
+    await publisher.publishOne('PaymentFailed', declined(reason));
+    return;
+  }
+  if (store.insert('charges', paymentId, { paymentId, bookingId, amount, eventId: event.id })) {
+    console.log(`payment: charged ${amount} for booking ${bookingId} (${paymentId})`);
+  } else {
+    console.log(`payment: booking ${bookingId} is already charged (${paymentId}), not charging again`);
+  }
+  if (event.detail.simulate === 'crash') {
+    console.error(`payment: simulated crash after charging booking ${bookingId}`);
+    process.exit(1);
+  }
+  await publisher.publishOne('PaymentSucceeded', succeeded);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { bookingSaga } from '../../catalog/booking-saga';
-import { DEFAULT_EVENT, FAST_RETRY_INTERVAL_MS, parseLocalArgs } from '../../local/cli';
+import { DEFAULT_EVENT, FAST_RETRY_INTERVAL_MS, LOCAL_OUTDIR, parseLocalArgs } from '../../local/cli';
 import { UsageError as CliError } from '../../tooling/cli';
 import { findCatalogTask, localCommand, mapRunTask, TaskMappingError } from '../../local/task-mapping';
 import { describeCause } from '../../local/timeline';
@@ -84,30 +84,66 @@ describe('mapping a RunTask call to a local process', () => {
 });
 
 describe('npm run local arguments', () => {
-  test('defaults: dev, synthesize into cdktf.out, the happy-path booking, fast retries', () => {
+  test('defaults: dev, synthesize into .local/cdktf.out (never cdktf.out), the happy-path booking, fast retries, 4 task slots', () => {
     const options = parseLocalArgs([]);
-    expect(options).toMatchObject({ environment: 'dev', synth: true, outdir: 'cdktf.out', defaultEvent: true, retryIntervalMs: FAST_RETRY_INTERVAL_MS, timeoutSeconds: 120 });
+    expect(options).toMatchObject({
+      environment: 'dev',
+      environmentGiven: false,
+      synth: true,
+      outdir: '.local/cdktf.out',
+      defaultEvent: true,
+      retryIntervalMs: FAST_RETRY_INTERVAL_MS,
+      timeoutSeconds: 120,
+      maxTasks: 4,
+      stopTimeoutSeconds: 30,
+      duplicateDelivery: undefined,
+      runTaskFaults: [],
+      deliveryFaults: [],
+    });
+    expect(options.outdir).toBe(LOCAL_OUTDIR);
     expect(options.events).toEqual([DEFAULT_EVENT]);
   });
 
-  test('the README command', () => {
+  test('the README command: the detail is kept as written', () => {
     const options = parseLocalArgs(['--event', 'booking:BookingCreated', '{"bookingId":"b-1","seats":[1,2],"amount":120}']);
-    expect(options.events).toEqual([{ service: 'booking', detailType: 'BookingCreated', detail: { bookingId: 'b-1', seats: [1, 2], amount: 120 } }]);
+    expect(options.events).toEqual([{ service: 'booking', detailType: 'BookingCreated', detail: '{"bookingId":"b-1","seats":[1,2],"amount":120}' }]);
     expect(options.defaultEvent).toBe(false);
   });
 
   test('every option', () => {
-    const options = parseLocalArgs(
-      ['--env', 'staging', '--no-synth', '--out', 'x', '--event', 'seat:SeatUpdated', '--timeout', '5', '--trace', 't.json', '--real-retries', '--fail-run-task', 'payment/charge:3', '--fail-run-task', 'seat/reserve-seats', '--port', '4010'],
-      {},
-    );
-    expect(options).toMatchObject({ environment: 'staging', synth: false, outdir: 'x', timeoutSeconds: 5, tracePath: 't.json', retryIntervalMs: undefined, port: 4010 });
-    expect(options.events).toEqual([{ service: 'seat', detailType: 'SeatUpdated', detail: {} }]);
-    expect(options.runTaskFaults).toEqual({ 'payment/charge': 3, 'seat/reserve-seats': 1 });
+    const options = parseLocalArgs([
+      '--env', 'staging', '--no-synth', '--out', 'x', '--event', 'seat:SeatUpdated', '--timeout', '5', '--trace', 't.json', '--real-retries',
+      '--fail-run-task', 'payment/charge:3', '--fail-run-task', 'seat/reserve-seats:spot', '--fail-run-task', 'payment/charge:server-error:2',
+      '--fail-delivery', 'payment/reserve-seats:all', '--fail-delivery', 'seat/compensate-seat-failure',
+      '--duplicate-delivery', '0.5', '--seed', '42', '--max-tasks', '2', '--stop-timeout', '5', '--work-dir', 'w', '--port', '4010',
+    ]);
+    expect(options).toMatchObject({ environment: 'staging', environmentGiven: true, synth: false, outdir: 'x', timeoutSeconds: 5, tracePath: 't.json', retryIntervalMs: undefined, port: 4010 });
+    expect(options).toMatchObject({ maxTasks: 2, stopTimeoutSeconds: 5, workDir: 'w', duplicateDelivery: { probability: 0.5, seed: 42 } });
+    expect(options.events).toEqual([{ service: 'seat', detailType: 'SeatUpdated', detail: '{}' }]);
+    expect(options.runTaskFaults).toEqual([
+      { task: 'payment/charge', kind: 'capacity', count: 3 },
+      { task: 'seat/reserve-seats', kind: 'spot', count: 1 },
+      { task: 'payment/charge', kind: 'server-error', count: 2 },
+    ]);
+    expect(options.deliveryFaults).toEqual([
+      { rule: 'payment/reserve-seats', count: 'all' },
+      { rule: 'seat/compensate-seat-failure', count: 1 },
+    ]);
   });
 
-  test('CDKTF_OUTDIR is the default output directory', () => {
-    expect(parseLocalArgs([], { CDKTF_OUTDIR: 'build/cdktf-out' }).outdir).toBe('build/cdktf-out');
+  test('without --seed, duplicate delivery draws one (printed, so a run can be replayed)', () => {
+    expect(parseLocalArgs(['--duplicate-delivery', '1'], () => 1234).duplicateDelivery).toEqual({ probability: 1, seed: 1234 });
+  });
+
+  test('CDKTF_OUTDIR does not choose where npm run local synthesizes: it would clobber a full synth', () => {
+    const saved = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = 'cdktf.out';
+    try {
+      expect(parseLocalArgs([]).outdir).toBe('.local/cdktf.out');
+    } finally {
+      if (saved === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = saved;
+    }
   });
 
   test.each([
@@ -115,7 +151,20 @@ describe('npm run local arguments', () => {
     [['--event', 'booking:BookingCreated', '{bad'], /the detail is not valid JSON/],
     [['--event', 'booking:BookingCreated', '[1]'], /must be a JSON object/],
     [['--timeout', '0'], /--timeout must be a positive number/],
-    [['--fail-run-task', 'charge'], /expected SERVICE\/TASK/],
+    [['--timeout', 'soon'], /--timeout must be a positive number/],
+    [['--timeout', '2147484'], /--timeout must be at most 2147483 seconds/],
+    [['--fail-run-task', 'charge'], /expected SERVICE\/TASK\[:KIND\]\[:N\]/],
+    [['--fail-run-task', 'payment/charge:meteor'], /unknown fault kind "meteor" \(kinds: capacity, server-error, throttled, throttled-lookup, inactive, start-failure, spot\)/],
+    [['--fail-run-task', 'payment/charge:0'], /N must be at least 1/],
+    [['--fail-delivery', 'payment'], /expected SERVICE\/RULE\[:N\|:all\]/],
+    [['--fail-delivery', 'payment/reserve-seats:0'], /N must be at least 1/],
+    [['--duplicate-delivery', '1.5'], /--duplicate-delivery must be a probability from 0 to 1/],
+    [['--duplicate-delivery', ''], /--duplicate-delivery needs a value|probability/],
+    [['--seed', '3'], /--seed is only used with --duplicate-delivery/],
+    [['--max-tasks', '0'], /--max-tasks: expected a whole number of at least 1/],
+    [['--stop-timeout', '121'], /--stop-timeout must be 0 to 120 seconds/],
+    [['--scenario', 'x.json', '--event', 'booking:BookingCreated'], /--scenario gives the events and faults itself; leave out --event/],
+    [['--scenario', 'x.json', '--fail-run-task', 'payment/charge'], /leave out --fail-run-task/],
     [['--env'], /--env needs a value/],
     [['--bogus'], /unknown argument "--bogus"/],
   ])('rejects %j', (argv, message) => {
@@ -125,9 +174,9 @@ describe('npm run local arguments', () => {
 });
 
 describe('describeCause', () => {
-  test('a task failure shows the exit code and the last stderr line', () => {
-    const cause = JSON.stringify({ Containers: [{ Name: 'payment', ExitCode: 3 }], LocalStderrTail: 'first\nboom: card reader on fire' });
-    expect(describeCause(cause)).toBe('container payment exit 3; stderr: boom: card reader on fire');
+  test('a task failure shows the stop code, the exit code and the stopped reason', () => {
+    const cause = JSON.stringify({ Containers: [{ Name: 'payment', ExitCode: 3 }], StopCode: 'EssentialContainerExited', StoppedReason: 'Essential container in task exited' });
+    expect(describeCause(cause)).toBe('EssentialContainerExited: container payment exit 3 (Essential container in task exited)');
   });
   test('other causes are shown as text', () => {
     expect(describeCause('Capacity is unavailable')).toBe('Capacity is unavailable');

@@ -1,0 +1,41 @@
+/**
+ * A task handles each event once, whatever EventBridge and the state machine do: EventBridge
+ * delivers at least once (the same event, same `id`, may start two executions), and a state
+ * machine reruns a task that never started or that Fargate Spot took back.
+ *
+ * The first execution to claim an event id handles it; a task of another execution that finds the
+ * claim does nothing (the claiming execution is responsible: it succeeds, or its failure event
+ * compensates). A rerun in the claiming execution resumes: the task's side effects are keyed by
+ * themselves (a charge by the event id, a refund by the charge), so repeating the handling repeats
+ * none of them, and the follow-up event it could not publish before is published now.
+ */
+import type { TaskEvent } from '../../event-client';
+import type { ServiceStore } from './store';
+
+const CLAIMS = 'handled-events';
+
+interface Claim {
+  readonly eventId: string;
+  readonly executionArn: string;
+  readonly state: 'handling' | 'done';
+}
+
+/** Runs `handle` unless this event was handled, or is being handled, by another execution. */
+export async function handleOnce(store: ServiceStore, event: TaskEvent<unknown>, handle: () => Promise<void>, log: (line: string) => void = console.log): Promise<void> {
+  const executionArn = event.executionArn ?? 'unknown execution';
+  const claim: Claim = { eventId: event.id, executionArn, state: 'handling' };
+  if (!store.insert(CLAIMS, event.id, claim)) {
+    const existing = store.get<Claim>(CLAIMS, event.id);
+    if (existing?.executionArn !== executionArn) {
+      log(`event ${event.id} was delivered again: execution ${existing?.executionArn ?? '?'} handles it, nothing to do`);
+      return;
+    }
+    if (existing.state === 'done') {
+      log(`event ${event.id} is already handled by this execution`);
+      return;
+    }
+    log(`event ${event.id}: resuming what an earlier run of this execution did not finish`);
+  }
+  await handle();
+  store.put(CLAIMS, event.id, { ...claim, state: 'done' });
+}
