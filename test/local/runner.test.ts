@@ -11,6 +11,7 @@ import { environments } from '../../environments';
 import { type InitialEvent, type LocalRunResult, runLocal } from '../../local/runner';
 import { type LoadedEnvironment, type LoadedStateMachine, loadStacks, loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { TimelineEntry } from '../../local/timeline';
+import { isRunning } from '../../local/task-process';
 import { synthesize } from '../../stacks/app';
 import { largestFittingDetail } from '../../environments/detail-budget';
 import { synthOutDir } from '../support/synth';
@@ -325,5 +326,23 @@ describe('EventBridge as AWS runs it: matching on the event text, StartExecution
     const base = { loaded: dev, catalog: bookingSaga, cwd: repoRoot, workDir: workDir(), timeoutSeconds: 5, events: [] };
     await expect(runLocal({ ...base, runTaskFaults: [{ task: 'payment/charges', kind: 'spot', count: 1 }] })).rejects.toThrow(/fault payment\/charges:spot: no task payment\/charges in the catalog \(tasks: payment\/charge, /);
     await expect(runLocal({ ...base, deliveryFaults: [{ rule: 'payment/reserve-seat', count: 1 }] })).rejects.toThrow(/environment dev has no rule payment\/reserve-seat/);
+  });
+});
+
+describe('bounded resources at the run\'s timeout', () => {
+  test('the whole process group of a task still running is ended, grandchildren included', async () => {
+    const fixture = path.join(__dirname, '../fixtures/task-processes/ignores-sigterm.js');
+    const stubborn: Catalog = {
+      ...bookingSaga,
+      services: bookingSaga.services.map((s) => (s.name !== 'payment' ? s : { ...s, tasks: s.tasks.map((t) => ({ ...t, local: { command: [process.execPath, fixture] } })) })),
+    };
+    const result = await run([booking({ bookingId: 'b-13', seats: [1], amount: 10 })], { catalog: stubborn, timeoutSeconds: 3 });
+    expect(result.summary.outcome).toBe('timed-out');
+    expect(result.summary.stillRunning.join('\n')).toMatch(/task payment\/charge in dev-booking-charge-payment:\w{8} \(pid \d+, /);
+    const line = ofKind(result, 'task-output').find((o) => o.line.startsWith('child '))!;
+    const child = Number(line.line.slice('child '.length));
+    // The task ignores SIGTERM: it and its child end only because the group is killed.
+    for (let waited = 0; isRunning(child) && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(isRunning(child)).toBe(false);
   });
 });
