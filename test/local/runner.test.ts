@@ -329,6 +329,22 @@ describe('EventBridge as AWS runs it: matching on the event text, StartExecution
   });
 });
 
+describe('a Task state that times out', () => {
+  test('stops its ECS task (SIGTERM to the group, UserInitiated) and takes the failure path with States.Timeout', async () => {
+    const hurried = withDefinition(dev, 'dev-booking-charge-payment', (definition) => {
+      const states = definition.States as Record<string, Record<string, unknown>>;
+      return { ...definition, States: { ...states, RunTask: { ...states.RunTask, TimeoutSeconds: 1 } } };
+    });
+    const result = await run([booking({ bookingId: 'b-14', seats: [1], amount: 20, simulate: 'hang' })], { loaded: hurried });
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
+    expect(result.events[1]!.detail).toMatchObject({ bookingId: 'b-14', error: 'States.Timeout' });
+    expect(ofKind(result, 'task-stopping')[0]!.reason).toMatch(/^the state timed out: Step Functions stops the task \(StopTask\)/);
+    expect(ofKind(result, 'task-finished')[0]).toMatchObject({ task: 'payment/charge', exitCode: 143, stopCode: 'UserInitiated' });
+    // It may have charged before it timed out: compensation refunds that charge.
+    expect(result.events[2]!.detail).toMatchObject({ bookingId: 'b-14', refund: 20 });
+  });
+});
+
 describe('bounded resources at the run\'s timeout', () => {
   test('the whole process group of a task still running is ended, grandchildren included', async () => {
     const fixture = path.join(__dirname, '../fixtures/task-processes/ignores-sigterm.js');
