@@ -7,8 +7,8 @@
  *
  * Where: the directory in SERVICE_STORE_DIR (`npm run local` gives each service its own in the
  * run's work directory; the layout is described at SERVICE_STORE_ENV). Deployed, a service would
- * keep its data in its own table; a task started without the variable keeps it in the container's
- * temporary directory, which does not outlive the task.
+ * keep its data in its own table; a task started without the variable keeps it in a temporary
+ * directory of its own, removed when it exits, as a container's would be.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,7 +20,11 @@ export class ServiceStore {
 
   /** The store of the service this task belongs to. */
   static forThisTask(env: Readonly<Record<string, string | undefined>> = process.env): ServiceStore {
-    const directory = env[SERVICE_STORE_ENV] || path.join(os.tmpdir(), 'booking-saga', env[TASK_IDENTITY_ENV.service] ?? 'unknown-service');
+    const configured = env[SERVICE_STORE_ENV];
+    if (configured) return new ServiceStore(configured);
+    // Never a shared folder: another task, or a later run, would find this one's records.
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `${env[TASK_IDENTITY_ENV.service] ?? 'service'}-store-`));
+    process.once('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
     return new ServiceStore(directory);
   }
 
