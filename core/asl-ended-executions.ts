@@ -30,6 +30,7 @@ import {
   type StateMachineDefinition,
   type TaskState,
 } from './asl';
+import { EVENT_PATTERN_MAX_LENGTH } from './aws-limits';
 
 /** AWS SDK integration: `DescribeExecution` of Step Functions itself (PascalCase parameters and result). */
 export const DESCRIBE_EXECUTION_RESOURCE = 'arn:aws:states:::aws-sdk:sfn:describeExecution';
@@ -61,8 +62,6 @@ export const ENDED_STATE_NAMES = {
 const DESCRIBE_TIMEOUT_SECONDS = 10;
 /** The whole announcement: a describe and a publish, with their retries, fit well within this. */
 export const ENDED_EXECUTIONS_TIMEOUT_SECONDS = 600;
-/** EventBridge: an event pattern is at most 2048 characters. */
-const EVENT_PATTERN_MAX_LENGTH = 2048;
 
 export interface AnnouncedStateMachine {
   readonly stateMachineArn: string;

@@ -5,6 +5,7 @@
  * copied, never parsed). Least privilege: a `*` resource appears only where AWS supports nothing
  * narrower, and `WILDCARD_RESOURCE_ALLOWED` says why for each such statement.
  */
+import type { PublishedEvent } from './asl';
 import { arns } from './naming';
 import { policyDocument as document, type PolicyDocument, type PolicyStatement } from './policy-document';
 
@@ -46,6 +47,19 @@ export interface PublishGrant {
   readonly source: string;
   /** The `detail-type`s allowed; empty: any (the source still binds). */
   readonly detailTypes: readonly string[];
+}
+
+/** What a state machine publishes, as grants: one per bus and source, with its detail-types. */
+export function publishGrants(events: readonly (PublishedEvent | undefined)[]): PublishGrant[] {
+  const grants = new Map<string, { eventBusArn: string; source: string; detailTypes: string[] }>();
+  for (const event of events) {
+    if (!event) continue;
+    const key = `${event.eventBusArn} ${event.source}`;
+    const grant = grants.get(key) ?? { eventBusArn: event.eventBusArn, source: event.source, detailTypes: [] };
+    if (!grant.detailTypes.includes(event.detailType)) grant.detailTypes.push(event.detailType);
+    grants.set(key, grant);
+  }
+  return [...grants.values()];
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   endedExecutionsPolicy,
   eventsAssumeRolePolicy,
   eventsStartExecutionPolicy,
+  publishGrants,
   stateMachineAssumeRolePolicy,
   stateMachinePolicy,
   taskPublishEventsPolicy,
@@ -87,6 +88,21 @@ test('wildcardResourceStatements finds "*" alone or in a list, not in a longer A
     ],
   };
   expect(wildcardResourceStatements(doc).map((item) => item.Sid)).toEqual(['A', 'B']);
+});
+
+describe('publishGrants', () => {
+  const failed = { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailType: 'PaymentFailed' };
+  test('one grant per bus and source, each detail-type once, in the order first published; no event, no grant', () => {
+    const seatBus = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-seat';
+    expect(
+      publishGrants([failed, undefined, { ...failed, detailType: 'PaymentSucceeded' }, failed, { eventBusArn: seatBus, source: 'booking-saga.seat', detailType: 'SeatFailed' }, { ...failed, source: 'other' }]),
+    ).toEqual([
+      { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailTypes: ['PaymentFailed', 'PaymentSucceeded'] },
+      { eventBusArn: seatBus, source: 'booking-saga.seat', detailTypes: ['SeatFailed'] },
+      { eventBusArn: PAYMENT_BUS, source: 'other', detailTypes: ['PaymentFailed'] },
+    ]);
+    expect(publishGrants([undefined, undefined])).toEqual([]);
+  });
 });
 
 describe('EventBridge role', () => {
