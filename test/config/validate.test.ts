@@ -20,6 +20,11 @@ function draft(): Draft {
   return structuredClone({ catalog: bookingSaga, envs: { dev, staging, prod, legacy: existingBaseEnvironment } });
 }
 
+/** As messages list them: `booking, payment, …`, in catalog order. */
+const serviceNames = bookingSaga.services.map((s) => s.name).join(', ');
+/** The service stacks of an environment, as the stack-overlap message lists them. */
+const serviceStacks = (env: string) => bookingSaga.services.map((s) => `${env}-${s.name}`).join(', ');
+
 const problemsOf = (d: Draft): string[] => configurationProblems(d.catalog, Object.values(d.envs));
 const service = (d: Draft, name: string): any => d.catalog.services.find((s: any) => s.name === name);
 const rule = (d: Draft, serviceName: string, ruleName: string): any => service(d, serviceName).rules.find((r: any) => r.name === ruleName);
@@ -115,14 +120,14 @@ const environmentCases: BadCase[] = [
     name: 'an environment whose name and "-" begin another environment\'s stacks (dev beside dev-eu)',
     mutate: (d) => (d.envs.staging.name = 'dev-eu'),
     expected: [
-      'environment "dev": name: "dev-*" also matches the stacks of environment "dev-eu" (dev-eu-monitoring, dev-eu-base, dev-eu-booking, dev-eu-payment, dev-eu-seat, dev-eu-notification, dev-eu-compensation): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
+      `environment "dev": name: "dev-*" also matches the stacks of environment "dev-eu" (dev-eu-monitoring, dev-eu-base, ${serviceStacks('dev-eu')}): stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`,
     ],
   },
   {
     name: 'an environment whose stacks the other one would take, whichever is listed first',
     mutate: (d) => (d.envs.dev.name = 'staging-b'),
     expected: [
-      'environment "staging": name: "staging-*" also matches the stacks of environment "staging-b" (staging-b-monitoring, staging-b-base, staging-b-booking, staging-b-payment, staging-b-seat, staging-b-notification, staging-b-compensation): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
+      `environment "staging": name: "staging-*" also matches the stacks of environment "staging-b" (staging-b-monitoring, staging-b-base, ${serviceStacks('staging-b')}): stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`,
     ],
   },
   {
@@ -221,7 +226,7 @@ const environmentCases: BadCase[] = [
     name: 'override of a service the catalog does not define',
     mutate: (d) => (d.envs.staging.base.taskOverrides['payments/charge'] = { imageTag: 'rc1' }),
     expected: [
-      'environment "staging": base.taskOverrides["payments/charge"]: the catalog has no service "payments" (services: booking, payment, seat, notification, compensation)',
+      `environment "staging": base.taskOverrides["payments/charge"]: the catalog has no service "payments" (services: ${serviceNames})`,
     ],
   },
   {
@@ -402,7 +407,7 @@ const catalogCases: BadCase[] = [
     name: 'rule target naming a service that does not exist',
     mutate: (d) => (rule(d, 'booking', 'charge-payment').target.service = 'billing'),
     expected: [
-      'catalog: service "booking", rule "charge-payment": target.service: service "billing" is not defined (services: booking, payment, seat, notification, compensation)',
+      `catalog: service "booking", rule "charge-payment": target.service: service "billing" is not defined (services: ${serviceNames})`,
     ],
   },
   {

@@ -3,7 +3,6 @@
  * and the catalogs whose images cannot be built: each refused with the service, task or rule and
  * field at fault.
  */
-import { bookingSaga } from '../../catalog/booking-saga';
 import type { Catalog, ServiceSpec, TaskSpec } from '../../catalog/types';
 import { imagePushPolicy, WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
 import { ecrRegistry, imageBuildTarget } from '../../core/naming';
@@ -65,29 +64,6 @@ describe('bundleOfCommand (core/task-bundles.ts)', () => {
     [['python', 'dist/x.js']],
   ])('%j runs no bundle', (command) => {
     expect(bundleOfCommand(command)).toBeUndefined();
-  });
-});
-
-describe('the booking saga', () => {
-  const images = taskImages(bookingSaga);
-
-  it('has one bundle per task program, each built from the TypeScript file npm run local runs', () => {
-    expect(images.bundles).toEqual([
-      { name: 'cancel-booking', file: 'dist/cancel-booking.js', source: 'task-programs/booking-saga/cancel-booking.ts', tasks: ['compensation/cancel-booking'] },
-      { name: 'charge-payment', file: 'dist/charge-payment.js', source: 'task-programs/booking-saga/charge-payment.ts', tasks: ['payment/charge'] },
-      { name: 'notify', file: 'dist/notify.js', source: 'task-programs/booking-saga/notify.ts', tasks: ['notification/notify'] },
-      { name: 'reserve-seats', file: 'dist/reserve-seats.js', source: 'task-programs/booking-saga/reserve-seats.ts', tasks: ['seat/reserve-seats'] },
-    ]);
-    expect(images.external).toEqual([]);
-  });
-
-  it('has one image per ECR repository, its CMD the task\'s command', () => {
-    expect(images.images).toEqual([
-      { repository: 'booking-saga/compensation', target: 'booking-saga--compensation', command: ['node', 'dist/cancel-booking.js'], bundles: ['cancel-booking'], tasks: ['compensation/cancel-booking'] },
-      { repository: 'booking-saga/notification', target: 'booking-saga--notification', command: ['node', 'dist/notify.js'], bundles: ['notify'], tasks: ['notification/notify'] },
-      { repository: 'booking-saga/payment', target: 'booking-saga--payment', command: ['node', 'dist/charge-payment.js'], bundles: ['charge-payment'], tasks: ['payment/charge'] },
-      { repository: 'booking-saga/seat', target: 'booking-saga--seat', command: ['node', 'dist/reserve-seats.js'], bundles: ['reserve-seats'], tasks: ['seat/reserve-seats'] },
-    ]);
   });
 });
 

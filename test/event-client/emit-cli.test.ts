@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws } from '../support/fake-eventbridge';
+import { bookingSaga } from '../../catalog/booking-saga';
 
 const root = path.resolve(__dirname, '../..');
 let server: FakeAwsServer;
@@ -105,7 +106,7 @@ it('refuses a file with bad lines before sending anything, naming each line', as
 
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('emit: line 3: not valid JSON');
-  expect(run.stderr).toContain("emit: line 5: Unknown service 'bookings' (environment 'dev'). Known services: booking, payment, seat, notification, compensation.");
+  expect(run.stderr).toContain(`emit: line 5: Unknown service 'bookings' (environment 'dev'). Known services: ${bookingSaga.services.map((s) => s.name).join(', ')}.`);
   expect(run.stderr).toContain("emit: line 6: unknown field(s) 'detail_type'");
   expect(run.stderr).toMatch(/emit: line 7: dev-booking BookingCreated: detail too large for rule 'charge-payment' .*set options.detailDelivery: 'reference' on rule 'charge-payment'/);
   expect(run.stderr).toContain("emit: refused: 4 problem(s) in environment 'dev'; nothing was sent.");

@@ -262,7 +262,7 @@ describe('validation before sending', () => {
   it('names unknown environments and services with the known ones', () => {
     expect(() => publisher({ env: 'qa' })).toThrow("Unknown environment 'qa'. Known environments: dev, staging, prod.");
     expect(() => publisher({ service: 'bookings' })).toThrow(
-      "Unknown service 'bookings' (environment 'dev'). Known services: booking, payment, seat, notification, compensation.",
+      `Unknown service 'bookings' (environment 'dev'). Known services: ${bookingSaga.services.map((s) => s.name).join(', ')}.`,
     );
   });
 

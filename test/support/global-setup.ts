@@ -13,12 +13,10 @@ export default function globalSetup(): void {
   process.env[SYNTH_OUT_ENV] = outdir;
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { bookingSaga } = require('../../catalog/booking-saga') as typeof import('../../catalog/booking-saga');
-    const { environments } = require('../../environments') as typeof import('../../environments');
+    const { example } = require('../invariants/subject') as typeof import('../invariants/subject');
     const { synthesize } = require('../../stacks/app') as typeof import('../../stacks/app');
-    const { existingBaseEnvironment } = require('../fixtures/environments') as typeof import('../fixtures/environments');
     const { githubRepository } = require('../../environments/github') as typeof import('../../environments/github');
-    synthesize({ catalog: bookingSaga, environments: [...environments, existingBaseEnvironment], repository: githubRepository, outdir });
+    synthesize({ catalog: example.catalog, environments: example.environments, repository: githubRepository, outdir });
   } catch (error) {
     process.env[SYNTH_ERROR_ENV] = error instanceof Error ? (error.stack ?? error.message) : String(error);
   }

@@ -1,0 +1,88 @@
+/**
+ * IAM of every stack but the base, for any catalog: no wildcard resource or action beyond what AWS
+ * requires, and each state machine may run only its target task family, passing only its roles.
+ */
+import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
+import type { PolicyDocument } from '../../core/policy-document';
+import { parseTaskDefinitionReference } from '../../stacks/base-references';
+import { resources } from '../support/synth';
+import { manifestOf, stackOf, type Subject } from './subject';
+
+/** Every IAM policy document in a stack, with where it came from. */
+function policyDocuments(subject: Subject, stack: string): { where: string; doc: PolicyDocument }[] {
+  const json = stackOf(subject, stack);
+  const fields: [string, string][] = [
+    ['aws_iam_role', 'assume_role_policy'],
+    ['aws_iam_role_policy', 'policy'],
+    ['aws_sqs_queue_policy', 'policy'],
+    ['aws_sns_topic_policy', 'policy'],
+    ['aws_kms_key', 'policy'],
+  ];
+  return fields.flatMap(([type, field]) =>
+    Object.entries(resources(json, type)).map(([id, body]) => ({ where: `${stack} ${type}.${id}`, doc: JSON.parse(body[field] as string) as PolicyDocument })),
+  );
+}
+
+export function iamInvariants(subject: Subject): void {
+  describe.each(subject.environments.map((env) => ({ env })))('IAM in $env.name', ({ env }) => {
+    const stacks = () => Object.keys(manifestOf(subject).stacks).filter((s) => s.startsWith(`${env.name}-`) && s !== `${env.name}-base`);
+
+    it('has no "*" resource except where AWS requires it', () => {
+      const offenders = stacks().flatMap((stack) =>
+        policyDocuments(subject, stack).flatMap(({ where, doc }) =>
+          wildcardResourceStatements(doc)
+            // Key policies name their own key as "*" (a key policy cannot name its own ARN).
+            .filter((s) => !(where.includes('aws_kms_key') && s.Principal !== undefined))
+            .filter((s) => !(s.Sid in WILDCARD_RESOURCE_ALLOWED))
+            .map((s) => `${where}: ${s.Sid}`),
+        ),
+      );
+      expect(offenders).toEqual([]);
+    });
+
+    it('has no wildcard action other than kms:* for the account root in the key policy', () => {
+      const offenders = stacks().flatMap((stack) =>
+        policyDocuments(subject, stack).flatMap(({ where, doc }) =>
+          doc.Statement.filter((s) => ([] as string[]).concat(s.Action).some((a) => a === '*' || a.endsWith(':*')))
+            .filter((s) => !(where.includes('aws_kms_key') && s.Sid === 'AccountAdministersKey'))
+            .map((s) => `${where}: ${s.Sid}`),
+        ),
+      );
+      expect(offenders).toEqual([]);
+    });
+
+    it('lets each state machine run only its target task family, in its cluster, passing only that task’s roles', () => {
+      for (const service of subject.catalog.services.filter((s) => s.rules.length > 0)) {
+        const stack = `${env.name}-${service.name}`;
+        const policies = Object.values(resources(stackOf(subject, stack), 'aws_iam_role_policy')).filter((p) => p.name === 'run-task');
+        expect(policies).toHaveLength(service.rules.length);
+        for (const rule of service.rules) {
+          const family =
+            env.base.kind === 'existing'
+              ? parseTaskDefinitionReference(env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskDefinition).family
+              : `${env.name}-${rule.target.service}-${rule.target.task}`;
+          const familyArn = `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${family}:*`;
+          const policy = policies
+            .map((p) => JSON.parse(p.policy as string) as PolicyDocument)
+            .find((doc) => doc.Statement.some((s) => ([] as string[]).concat(s.Resource ?? []).includes(familyArn)));
+          expect(policy).toBeDefined();
+          const runTask = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('ecs:RunTask'))!;
+          expect(runTask.Resource).toEqual(familyArn);
+          const clusterArn = env.base.kind === 'existing' ? env.base.clusterArn : '${data.terraform_remote_state.base.outputs.cluster_arn}';
+          expect(runTask.Condition).toEqual({ ArnEquals: { 'ecs:cluster': clusterArn } });
+
+          const passRole = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('iam:PassRole'))!;
+          const roles =
+            env.base.kind === 'existing'
+              ? [env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskRoleArn, env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.executionRoleArn]
+              : [`\${data.terraform_remote_state.base.outputs.task_role_arn__${rule.target.service}}`, '${data.terraform_remote_state.base.outputs.execution_role_arn}'];
+          expect([...([] as string[]).concat(passRole.Resource ?? [])].sort()).toEqual(roles.sort());
+          expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+
+          const sync = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('events:PutTargets'))!;
+          expect(sync.Resource).toEqual(`arn:aws:events:${env.region}:${env.accountId}:rule/StepFunctionsGetEventsForECSTaskRule`);
+        }
+      }
+    });
+  });
+}
