@@ -9,79 +9,18 @@
  * defensively, so a malformed catalog yields messages, never a crash, and both passes report
  * everything they find.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type CompiledPattern, EventPatternError, compilePattern, usesWildcards } from '../core/event-pattern';
-import { MAX_TASK_RUNS, minimumExecutionTimeoutSeconds } from '../core/asl';
-import {
-  DETAIL_TYPE_MAX_LENGTH,
-  EVENT_PATTERN_MAX_LENGTH,
-  FARGATE_SIZES,
-  MAX_EXECUTION_SECONDS,
-  MAXIMUM_EVENT_AGE_RANGE,
-  NAME_MAX_LENGTH,
-  RETRY_ATTEMPTS_RANGE,
-  RULE_DESCRIPTION_MAX_LENGTH,
-  RULES_PER_BUS_DEFAULT_QUOTA,
-  WILDCARD_RULES_PER_BUS_QUOTA,
-} from '../core/aws-limits';
+import { EVENT_PATTERN_MAX_LENGTH, RULES_PER_BUS_DEFAULT_QUOTA, WILDCARD_RULES_PER_BUS_QUOTA } from '../core/aws-limits';
 import { eventSource } from '../core/naming';
 import { defaultFailureDetailType } from './defaults';
+import { describeValue, fargateSizeProblem, formatPath, isRecord, line, listOf, nonEmptyString, oneOf, quote, RESERVED_SERVICE_NAMES } from './fields';
+import { catalogSchema, EVENT_ENVELOPE_FIELDS } from './schema';
 import type { Catalog } from './types';
 
 // ---------------------------------------------------------------------------------------------
-// Rules of our own built on AWS limits (the limits themselves: core/aws-limits.ts)
+// Shape: zod's issues in our words
 // ---------------------------------------------------------------------------------------------
-
-/**
- * A Standard workflow execution runs at most one year. The RunTask timeout is what the execution
- * timeout leaves after every run's retries, the waits between runs and the outcome's publish
- * (core/asl.ts, executionTimeBudget), so the execution timeout must leave a minute per run.
- */
-export const STATE_MACHINE_TIMEOUT_RANGE = { min: minimumExecutionTimeoutSeconds(), max: MAX_EXECUTION_SECONDS } as const;
-
-/** Top-level fields of an EventBridge event; a pattern on any other field can never match. */
-export const EVENT_ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
-
-// ---------------------------------------------------------------------------------------------
-// Message helpers, shared with environments/validate.ts
-// ---------------------------------------------------------------------------------------------
-
-export const quote = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
-
-/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
-export function oneOf(values: readonly unknown[]): string {
-  const quoted = values.map(quote);
-  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
-}
-
-/** `["base", "taskOverrides", "payment/charge", "cpu"]` → `base.taskOverrides["payment/charge"].cpu`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-
-/** Joins the non-empty parts of a problem line with `: `. */
-export const line = (...parts: readonly (string | undefined)[]): string => parts.filter((part) => part).join(': ');
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The elements of `value` if it is an array, else none: the shape pass reports the type. */
-export const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
-
-const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return quote(value);
-}
 
 const EXPECTED: Record<string, string> = {
   string: 'a string',
@@ -129,154 +68,6 @@ export function shapeProblems(schema: z.ZodType, value: unknown, locate: (path: 
     return [line(locate(issue.path), issueMessage(issue))];
   });
 }
-
-/** A string field whose value `problem` checks; `problem` returns our message or nothing. */
-export function checkedString(problem: (value: string) => string | undefined): z.ZodType<string> {
-  return z.string().superRefine((value, ctx) => {
-    const message = problem(value);
-    if (message) ctx.addIssue({ code: 'custom', message });
-  });
-}
-
-/** A number that must be a whole number within `range` (inclusive). */
-export function wholeNumber(range: { readonly min: number; readonly max: number }, unit = '', why = ''): z.ZodType<number> {
-  return z.number().superRefine((value, ctx) => {
-    if (!Number.isInteger(value) || value < range.min || value > range.max) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${range.min} to ${range.max}${unit}${why}, not ${value}` });
-    }
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Field rules (pure; each returns our message or undefined)
-// ---------------------------------------------------------------------------------------------
-
-const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-export const NAME_RULE = 'lower-case letters, digits and single dashes, starting with a letter and not ending with a dash';
-
-/** Service, task and rule names: they become parts of AWS resource names and Terraform ids. */
-export const nameProblem = (name: string): string | undefined => (NAME.test(name) ? undefined : `${quote(name)} must be ${NAME_RULE}`);
-
-export function namespaceProblem(namespace: string): string | undefined {
-  if (!/^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*$/.test(namespace)) {
-    return `${quote(namespace)} must be lower-case letters, digits and dashes, in dot-separated parts that start with a letter`;
-  }
-  if (eventSource(namespace, 'x').startsWith('aws.')) {
-    return `${quote(namespace)} makes event sources start with "aws.", which AWS reserves for its own events`;
-  }
-  return undefined;
-}
-
-/** ECS: up to 255 letters, digits, underscores and dashes. */
-export const containerNameProblem = (name: string): string | undefined =>
-  new RegExp(`^[A-Za-z0-9_-]{1,${NAME_MAX_LENGTH.ecsContainer}}$`).test(name)
-    ? undefined
-    : `${quote(name)} must be 1 to ${NAME_MAX_LENGTH.ecsContainer} letters, digits, underscores or dashes`;
-
-/** ECR repository names: 2–256 characters, lower-case path components joined by `/`. */
-export function imageRepositoryProblem(name: string): string | undefined {
-  // A registry host is a valid-looking path component, so it needs its own check.
-  if (name.includes('.amazonaws.com')) return `${quote(name)} includes a registry host; give the ECR repository name only (for example "booking-saga/payment")`;
-  const component = '[a-z0-9]+(?:[._-][a-z0-9]+)*';
-  const valid = new RegExp(`^(?:${component}/)*${component}$`).test(name) && name.length >= 2 && name.length <= 256;
-  return valid
-    ? undefined
-    : `${quote(name)} is not an ECR repository name (2 to 256 characters; lower-case letters and digits, separated by single ".", "_", "-" or "/"; no registry host or tag)`;
-}
-
-export function detailTypeProblem(detailType: string): string | undefined {
-  if (detailType.trim().length === 0) return 'must not be empty';
-  if (detailType.length > DETAIL_TYPE_MAX_LENGTH) {
-    return `${quote(detailType)} is ${detailType.length} characters; EventBridge allows at most ${DETAIL_TYPE_MAX_LENGTH}`;
-  }
-  return undefined;
-}
-
-/** What is wrong with a Fargate task size, on which field, or undefined when it is valid. */
-export function fargateSizeProblem(cpu: number, memory: number): { field: 'cpu' | 'memory'; message: string } | undefined {
-  const allowed = FARGATE_SIZES[cpu];
-  if (!allowed) {
-    return { field: 'cpu', message: `${cpu} is not a Fargate CPU size; use ${oneOf(Object.keys(FARGATE_SIZES).map(Number)).replace(/"/g, '')}` };
-  }
-  if (allowed.includes(memory)) return undefined;
-  return { field: 'memory', message: `${memory} MiB is not a Fargate size for cpu ${cpu}, which allows ${describeMemory(allowed)}` };
-}
-
-/** `512, 1024 or 2048 MiB`, `8192 to 30720 MiB in steps of 1024`. */
-export function describeMemory(allowed: readonly number[]): string {
-  if (allowed.length <= 3) return `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} MiB`;
-  const step = allowed[1]! - allowed[0]!;
-  return `${allowed[0]} to ${allowed[allowed.length - 1]} MiB in steps of ${step}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shape (zod)
-// ---------------------------------------------------------------------------------------------
-
-/** A container command: at least one element, none empty. */
-export const commandSchema = z.array(z.string()).superRefine((command, ctx) => {
-  if (command.length === 0) ctx.addIssue({ code: 'custom', message: 'must hold at least one element (the executable)' });
-  command.forEach((part, index) => {
-    if (part.length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty', path: [index] });
-  });
-});
-
-const detailTypeList = z.array(checkedString(detailTypeProblem)).superRefine((list, ctx) => {
-  if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one detail-type' });
-});
-
-const taskSchema = z.strictObject({
-  name: checkedString(nameProblem),
-  containerName: checkedString(containerNameProblem),
-  imageRepository: checkedString(imageRepositoryProblem),
-  cpu: z.number(),
-  memory: z.number(),
-  command: commandSchema,
-  local: z.strictObject({ command: commandSchema }).optional(),
-});
-
-const ruleSchema = z.strictObject({
-  name: checkedString(nameProblem),
-  description: checkedString((text) =>
-    text.length > RULE_DESCRIPTION_MAX_LENGTH ? `is ${text.length} characters; EventBridge allows at most ${RULE_DESCRIPTION_MAX_LENGTH}` : undefined,
-  ).optional(),
-  // The rest of the pattern (EventBridge syntax) is checked by the rule pass below.
-  eventPattern: z.looseObject({ 'detail-type': detailTypeList }),
-  target: z.strictObject({ service: z.string(), task: z.string(), command: commandSchema.optional() }),
-  options: z
-    .strictObject({
-      retryAttempts: wholeNumber(RETRY_ATTEMPTS_RANGE).optional(),
-      maximumEventAgeSeconds: wholeNumber(MAXIMUM_EVENT_AGE_RANGE, ' seconds').optional(),
-      timeoutSeconds: wholeNumber(
-        STATE_MACHINE_TIMEOUT_RANGE,
-        ' seconds',
-        ` (a Standard workflow runs at most a year; below ${STATE_MACHINE_TIMEOUT_RANGE.min} s, ${MAX_TASK_RUNS} runs of the task with their retries and the failure event's publish leave no minute per run)`,
-      ).optional(),
-      detailDelivery: z.enum(['environment', 'reference']).optional(),
-      idempotent: z.boolean().optional(),
-      failureDetailType: z.unknown().superRefine((value, ctx) => {
-        if (value === undefined || value === false) return;
-        const message = typeof value === 'string' ? detailTypeProblem(value) : `must be a detail-type string or false, not ${describeValue(value)}`;
-        if (message) ctx.addIssue({ code: 'custom', message });
-      })
-      // zod 4 counts a z.unknown() key as required unless marked optional.
-      .optional(),
-      successDetailType: checkedString(detailTypeProblem).optional(),
-    })
-    .optional(),
-});
-
-const serviceSchema = z.strictObject({
-  name: checkedString(nameProblem),
-  description: z.string(),
-  tasks: z.array(taskSchema),
-  rules: z.array(ruleSchema),
-});
-
-export const catalogSchema = z.strictObject({
-  namespace: checkedString(namespaceProblem),
-  services: z.array(serviceSchema),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Locations
@@ -488,9 +279,6 @@ function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string,
   }
   return problems;
 }
-
-/** Stack names `<env>-<name>` the app gives to stacks that are not services (stacks/app.ts). */
-const RESERVED_SERVICE_NAMES: readonly string[] = ['base', 'monitoring'];
 
 /** Every problem of the catalog, or none; see the top of this file for the format. */
 export function catalogProblems(catalog: Catalog): string[] {

@@ -132,6 +132,10 @@ export const SQS_MESSAGE_RETENTION_SECONDS_RANGE = { min: 60, max: 1_209_600 } a
 // CloudWatch Logs, tags
 // ---------------------------------------------------------------------------------------------
 
+/** AWS tags: keys of 1 to 128 characters, values of at most 256. */
+export const TAG_KEY_LENGTH = { min: 1, max: 128 } as const;
+export const TAG_VALUE_MAX_LENGTH = 256;
+
 /** The values CloudWatch Logs accepts for a log group's retention, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Tags per AWS resource. */
@@ -164,3 +168,8 @@ export const NAME_MAX_LENGTH = {
   /** CloudWatch `PutMetricAlarm` `AlarmName`. */
   alarm: 255,
 } as const;
+
+/** ECR `CreateRepository` `repositoryName`: 2 to 256 characters. */
+export const ECR_REPOSITORY_NAME_LENGTH = { min: 2, max: 256 } as const;
+/** S3 general purpose bucket names: 3 to 63 characters. */
+export const S3_BUCKET_NAME_LENGTH = { min: 3, max: 63 } as const;

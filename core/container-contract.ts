@@ -5,12 +5,13 @@
  */
 import { MAX_EXECUTION_NAME_LENGTH } from './aws-limits';
 
-/** How the event detail reaches the container. */
-export type DetailDelivery =
-  /** In the `eventDetail` environment variable (default). Bounded by RunTask's 8192-character overrides budget. */
-  | 'environment'
-  /** Only the execution ARN; the task reads the event with `states:DescribeExecution`. Any size. */
-  | 'reference';
+/**
+ * How the event detail reaches the container. `environment`: in the `eventDetail` environment
+ * variable (default), bounded by RunTask's 8192-character overrides budget. `reference`: only the
+ * execution ARN; the task reads the event with `states:DescribeExecution`, any size.
+ */
+export const DETAIL_DELIVERIES = ['environment', 'reference'] as const;
+export type DetailDelivery = (typeof DETAIL_DELIVERIES)[number];
 
 /**
  * Environment variables every task container gets from its task definition (not from the state

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import type { Catalog } from '../catalog/types';
-import { quote } from '../catalog/validate';
+import { quote } from '../catalog/fields';
 import { type TaskBundle, TaskImageError, taskImages } from './task-images';
 
 /**

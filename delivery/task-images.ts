@@ -7,7 +7,7 @@
  * Dockerfile's tests and `npm run images:targets` (the workflow's matrix) all read these.
  */
 import type { Catalog, TaskSpec } from '../catalog/types';
-import { line, quote } from '../catalog/validate';
+import { line, quote } from '../catalog/fields';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { ecrRegistry, imageBuildTarget, taskKey } from '../core/naming';
 import { BUNDLE_DIR, bundleFile, bundleOfCommand } from '../core/task-bundles';

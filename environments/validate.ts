@@ -7,35 +7,16 @@
  *
  * and every problem is reported, not just the first. docs/configuration.md lists the rules.
  */
-import { z } from 'zod';
 import type { Catalog } from '../catalog/types';
-import {
-  catalogProblems,
-  checkedString,
-  containerNameProblem,
-  describeMemory,
-  fargateSizeProblem,
-  formatPath,
-  isRecord,
-  line,
-  listOf,
-  nameProblem,
-  quote,
-  shapeProblems,
-  wholeNumber,
-} from '../catalog/validate';
-import {
-  CAPACITY_BASE_RANGE,
-  CAPACITY_WEIGHT_RANGE,
-  FARGATE_SIZES,
-  LOG_RETENTION_DAYS,
-  MAX_SECURITY_GROUPS,
-  MAX_SUBNETS,
-  MAX_TAGS,
-} from '../core/aws-limits';
+import { catalogProblems } from '../catalog/validate';
+import { describeMemory, fargateSizeProblem, formatPath, isRecord, line, listOf, quote } from '../catalog/fields';
+import { shapeProblems } from '../catalog/validate';
+import { FARGATE_SIZES } from '../core/aws-limits';
 import * as names from '../core/naming';
 import { describeHop, detailHops, overBudget } from './detail-budget';
-import { availabilityZoneCount, isKnownRegion } from './regions';
+import { environmentNameProblem, KMS_ARN } from './fields';
+import { availabilityZoneCount } from './regions';
+import { environmentSchema } from './schema';
 import type { EnvironmentConfig } from './types';
 
 export class ConfigurationError extends Error {
@@ -101,196 +82,6 @@ function detailBudgetProblems(catalog: Catalog, env: EnvironmentConfig): string[
   }
   return [...problems];
 }
-
-// ---------------------------------------------------------------------------------------------
-// Limits and field rules (pure; each returns our message or undefined)
-// ---------------------------------------------------------------------------------------------
-
-/** Short enough that every derived AWS name fits (checked against the catalog below). */
-export const ENVIRONMENT_NAME_MAX_LENGTH = 16;
-
-export function environmentNameProblem(name: string): string | undefined {
-  return nameProblem(name) ?? (name.length > ENVIRONMENT_NAME_MAX_LENGTH ? `${quote(name)} is longer than ${ENVIRONMENT_NAME_MAX_LENGTH} characters` : undefined);
-}
-
-export const accountIdProblem = (id: string): string | undefined => (/^\d{12}$/.test(id) ? undefined : `${quote(id)} must be exactly 12 digits`);
-
-export function regionProblem(region: string): string | undefined {
-  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region)) return `${quote(region)} is not an AWS region code such as "eu-west-1"`;
-  if (!isKnownRegion(region)) return `${quote(region)} is not a known region of the aws partition (environments/regions.ts lists them)`;
-  return undefined;
-}
-
-/** AWS tag rules: keys 1–128 and values 0–256 characters of letters, digits, spaces and `_ . : / = + - @`; no `aws:` keys. */
-export function tagKeyProblem(key: string): string | undefined {
-  if (key.length === 0 || key.length > 128) return `tag keys must be 1 to 128 characters, not ${key.length}`;
-  if (key.toLowerCase().startsWith('aws:')) return 'tag keys must not start with "aws:" (reserved by AWS)';
-  if (!TAG_CHARACTERS.test(key)) return 'tag keys may hold only letters, digits, spaces and _ . : / = + - @';
-  return undefined;
-}
-
-export function tagValueProblem(value: string): string | undefined {
-  if (value.length > 256) return `tag values must be at most 256 characters, not ${value.length}`;
-  if (!TAG_CHARACTERS.test(value)) return `${quote(value)}: tag values may hold only letters, digits, spaces and _ . : / = + - @`;
-  return undefined;
-}
-
-const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
-
-/** S3 general purpose bucket naming rules. */
-export function bucketNameProblem(bucket: string): string | undefined {
-  const rule = (why: string) => `${quote(bucket)} is not a valid S3 bucket name: ${why}`;
-  if (bucket.length < 3 || bucket.length > 63) return rule('it must be 3 to 63 characters');
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return rule('use lower-case letters, digits, dots and dashes, starting and ending with a letter or digit');
-  if (bucket.includes('..')) return rule('two adjacent dots');
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return rule('it must not look like an IP address');
-  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => bucket.startsWith(p));
-  if (prefix) return rule(`the prefix "${prefix}" is reserved`);
-  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => bucket.endsWith(s));
-  if (suffix) return rule(`the suffix "${suffix}" is reserved`);
-  return undefined;
-}
-
-const KMS_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(?:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
-
-export const kmsKeyArnProblem = (arn: string): string | undefined =>
-  KMS_ARN.test(arn) ? undefined : `${quote(arn)} is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<key id> or …:alias/<name>)`;
-
-export const VPC_PREFIX_RANGE = { min: 16, max: 24 } as const;
-
-export function cidrProblem(cidr: string): string | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const octets = match ? match.slice(1, 5).map(Number) : [];
-  const prefix = match ? Number(match[5]) : NaN;
-  // Leading zeros are rejected: some parsers read them as octal.
-  const malformed = !match || match.slice(1, 5).some((octet) => octet.length > 1 && octet.startsWith('0'));
-  if (malformed || octets.some((octet) => octet > 255) || prefix > 32) return `${quote(cidr)} is not a valid IPv4 CIDR block`;
-  if (prefix < VPC_PREFIX_RANGE.min || prefix > VPC_PREFIX_RANGE.max) {
-    return `${quote(cidr)} is a /${prefix}; a VPC here must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}`;
-  }
-  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
-  const size = 2 ** (32 - prefix);
-  const network = address - (address % size);
-  if (network !== address) {
-    const dotted = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
-    return `${quote(cidr)} has host bits set; the network address is "${dotted}/${prefix}"`;
-  }
-  return undefined;
-}
-
-/** Docker/ECR tag rules. */
-export const imageTagProblem = (tag: string): string | undefined =>
-  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)
-    ? undefined
-    : `${quote(tag)} is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")`;
-
-const resourceIdProblem = (prefix: string, what: string) => (id: string) =>
-  new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id) ? undefined : `${quote(id)} is not ${what} (${prefix}- followed by 8 or 17 hex digits)`;
-export const subnetIdProblem = resourceIdProblem('subnet', 'a subnet id');
-export const securityGroupIdProblem = resourceIdProblem('sg', 'a security group id');
-
-export const emailProblem = (email: string): string | undefined =>
-  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? undefined : `${quote(email)} is not an e-mail address`;
-
-const retentionDays = z.number().superRefine((days, ctx) => {
-  if (!LOG_RETENTION_DAYS.includes(days)) {
-    ctx.addIssue({ code: 'custom', message: `${days} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(', ')}` });
-  }
-});
-
-/** A list of ids: 1 to `max` entries, none repeated. */
-const idList = (problem: (id: string) => string | undefined, max: number) =>
-  z.array(checkedString(problem)).superRefine((ids, ctx) => {
-    if (ids.length === 0 || ids.length > max) ctx.addIssue({ code: 'custom', message: `must list 1 to ${max} ids, not ${ids.length}` });
-    ids.forEach((id, index) => {
-      if (ids.indexOf(id) !== index) ctx.addIssue({ code: 'custom', message: `${quote(id)} is listed twice`, path: [index] });
-    });
-  });
-
-// ---------------------------------------------------------------------------------------------
-// Shape (zod)
-// ---------------------------------------------------------------------------------------------
-
-const defaultTags = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
-  const keys = Object.keys(tags);
-  if (keys.length > MAX_TAGS) ctx.addIssue({ code: 'custom', message: `${keys.length} tags; AWS allows at most ${MAX_TAGS} per resource` });
-  for (const key of keys) {
-    const message = tagKeyProblem(key) ?? tagValueProblem(tags[key]!);
-    if (message) ctx.addIssue({ code: 'custom', message, path: [key] });
-  }
-});
-
-const managedBase = z.strictObject({
-  kind: z.literal('managed'),
-  network: z.strictObject({
-    cidr: checkedString(cidrProblem),
-    azCount: wholeNumber({ min: 1, max: 6 }),
-    nat: z.enum(['none', 'single', 'per-az']),
-  }),
-  cluster: z.strictObject({
-    fargateWeight: wholeNumber(CAPACITY_WEIGHT_RANGE),
-    fargateSpotWeight: wholeNumber(CAPACITY_WEIGHT_RANGE),
-    fargateBase: wholeNumber(CAPACITY_BASE_RANGE).optional(),
-    containerInsights: z.enum(['enabled', 'enhanced', 'disabled']),
-  }),
-  defaultImageTag: checkedString(imageTagProblem),
-  imageTagMutability: z.enum(['MUTABLE', 'IMMUTABLE']).optional(),
-  // Keys and cpu/memory pairs are checked against the catalog below.
-  taskOverrides: z
-    .record(z.string(), z.strictObject({ imageTag: checkedString(imageTagProblem).optional(), cpu: z.number().optional(), memory: z.number().optional() }))
-    .optional(),
-  taskLogRetentionDays: retentionDays,
-});
-
-const existingBase = z.strictObject({
-  kind: z.literal('existing'),
-  // ARNs are checked below, against the environment's region and account.
-  clusterArn: z.string(),
-  subnetIds: idList(subnetIdProblem, MAX_SUBNETS),
-  securityGroupIds: idList(securityGroupIdProblem, MAX_SECURITY_GROUPS),
-  capacity: z.strictObject({
-    launchType: z.literal('FARGATE').optional(),
-    strategy: z
-      .array(
-        z.strictObject({
-          capacityProvider: z.enum(['FARGATE', 'FARGATE_SPOT']),
-          weight: wholeNumber(CAPACITY_WEIGHT_RANGE),
-          base: wholeNumber(CAPACITY_BASE_RANGE).optional(),
-        }),
-      )
-      .optional(),
-  }),
-  tasks: z.record(
-    z.string(),
-    z.strictObject({
-      taskDefinition: z.string(),
-      containerName: checkedString(containerNameProblem),
-      taskRoleArn: z.string(),
-      executionRoleArn: z.string(),
-    }),
-  ),
-});
-
-export const environmentSchema = z.strictObject({
-  name: checkedString(environmentNameProblem),
-  accountId: checkedString(accountIdProblem),
-  region: checkedString(regionProblem),
-  defaultTags,
-  stateBackend: z
-    .strictObject({
-      bucket: checkedString(bucketNameProblem),
-      region: checkedString(regionProblem).optional(),
-      kmsKeyId: checkedString(kmsKeyArnProblem).optional(),
-    })
-    .optional(),
-  base: z.discriminatedUnion('kind', [managedBase, existingBase]),
-  observability: z.strictObject({
-    logRetentionDays: retentionDays,
-    stateMachineLogLevel: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']),
-    includeExecutionData: z.boolean(),
-    alarmEmail: checkedString(emailProblem).optional(),
-  }),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Catalog facts the environments are checked against

@@ -63,7 +63,8 @@ export function existingBaseReferences(env: EnvironmentConfig & { base: Existing
     clusterArn: base.clusterArn,
     subnetIds: base.subnetIds,
     securityGroupIds: base.securityGroupIds,
-    capacity: base.capacity,
+    // Validation leaves exactly one of the two (environments/validate.ts).
+    capacity: base.capacity.strategy ? { strategy: base.capacity.strategy } : { launchType: base.capacity.launchType ?? 'FARGATE' },
     task(service, task) {
       const key = taskKey(service, task);
       const config = base.tasks[key];

@@ -54,7 +54,7 @@ describe('layerViolations', () => {
   };
   const base = {
     'core/naming.ts': 'export const x = 1;',
-    'core/event-pattern.ts': "import { BlockList } from 'node:net';",
+    'core/event-pattern.ts': "import { x } from './naming';",
     'catalog/types.ts': "import type { DetailDelivery } from '../core/container-contract';",
     'catalog/booking-saga.ts': "import type { Catalog } from './types';",
     'environments/index.ts': "export * from './types';",

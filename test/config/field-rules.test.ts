@@ -1,5 +1,5 @@
 /** The pure field rules behind the validation messages, at and around their limits. */
-import { fargateSizeProblem, imageRepositoryProblem, namespaceProblem, nameProblem } from '../../catalog/validate';
+import { fargateSizeProblem, imageRepositoryProblem, namespaceProblem, nameProblem } from '../../catalog/fields';
 import { FARGATE_SIZES } from '../../core/aws-limits';
 import {
   bucketNameProblem,
@@ -9,7 +9,7 @@ import {
   kmsKeyArnProblem,
   subnetIdProblem,
   tagKeyProblem,
-} from '../../environments/validate';
+} from '../../environments/fields';
 
 const valid = (problem: string | undefined) => problem === undefined;
 
