@@ -3,6 +3,7 @@ variable "name" {
   type        = string
 
   validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.ecsCluster (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.name))
     error_message = "name must be 1-255 letters, digits, dashes or underscores (ECS cluster name rules)."
   }
@@ -20,7 +21,7 @@ variable "container_insights" {
 }
 
 variable "capacity_provider_strategy" {
-  description = "Default capacity provider strategy of the cluster: FARGATE and/or FARGATE_SPOT with relative weights; base is the number of tasks always placed on that provider first (at most one entry may have a base)."
+  description = "Default capacity provider strategy of the cluster: FARGATE and/or FARGATE_SPOT, each listed once, with relative weights from 0 to 1000 (at least one above 0); base (0-100000) is the number of tasks always placed on that provider first (at most one entry may have a base)."
   type = list(object({
     capacity_provider = string
     weight            = number
@@ -44,6 +45,7 @@ variable "capacity_provider_strategy" {
   }
 
   validation {
+    # Limit: core/aws-limits.ts CAPACITY_WEIGHT_RANGE (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for s in var.capacity_provider_strategy : s.weight >= 0 && s.weight <= 1000 && floor(s.weight) == s.weight])
     error_message = "capacity_provider_strategy: weight must be a whole number from 0 to 1000."
   }
@@ -54,6 +56,7 @@ variable "capacity_provider_strategy" {
   }
 
   validation {
+    # Limit: core/aws-limits.ts CAPACITY_BASE_RANGE (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for s in var.capacity_provider_strategy : s.base != null && s.base >= 0 && s.base <= 100000 && floor(s.base) == s.base])
     error_message = "capacity_provider_strategy: base must be a whole number from 0 to 100000."
   }
@@ -71,6 +74,7 @@ variable "ecr_repositories" {
   nullable    = false
 
   validation {
+    # Limit: core/aws-limits.ts ECR_REPOSITORY_NAME_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
     condition = alltrue([
       for repository in var.ecr_repositories :
       length(repository) >= 2 && length(repository) <= 256 && can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", repository))
@@ -119,6 +123,7 @@ variable "tags" {
   nullable    = false
 
   validation {
+    # Limit: core/aws-limits.ts TAG_KEY_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for key in keys(var.tags) : length(key) >= 1 && length(key) <= 128 && !startswith(lower(key), "aws:")])
     error_message = "tags keys must be 1-128 characters and must not start with \"aws:\"."
   }

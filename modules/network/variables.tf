@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Prefix of every resource name and Name tag (for example the environment, \"dev\")."
+  description = "Prefix of every resource name and Name tag (for example the environment, \"dev\"): 2-32 lower-case letters, digits and dashes."
   type        = string
 
   validation {
@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "cidr_block" {
-  description = "IPv4 CIDR block of the VPC, from /16 to /24. Each subnet gets 1/16 of it (a /16 VPC has /20 subnets, a /24 VPC /28 subnets)."
+  description = "IPv4 CIDR block of the VPC: a network address from /16 to /24. Each subnet gets 1/16 of it (a /16 VPC has /20 subnets, a /24 VPC /28 subnets)."
   type        = string
 
   validation {
@@ -30,7 +30,7 @@ variable "cidr_block" {
 }
 
 variable "az_count" {
-  description = "Number of availability zones to spread the subnets over (the region's first available zones, in name order)."
+  description = "Number of availability zones to spread the subnets over, 1-6 (the region's first available zones, in name order; the region must have that many)."
   type        = number
 
   validation {
@@ -84,6 +84,7 @@ variable "flow_logs_retention_days" {
   default     = 30
 
   validation {
+    # Limit: core/aws-limits.ts LOG_RETENTION_DAYS (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_logs_retention_days)
     error_message = "flow_logs_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
@@ -96,6 +97,7 @@ variable "tags" {
   nullable    = false
 
   validation {
+    # Limit: core/aws-limits.ts TAG_KEY_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for key in keys(var.tags) : length(key) >= 1 && length(key) <= 128 && !startswith(lower(key), "aws:")])
     error_message = "tags keys must be 1-128 characters and must not start with \"aws:\"."
   }

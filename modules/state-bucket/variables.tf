@@ -3,7 +3,8 @@ variable "bucket_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !strcontains(var.bucket_name, "..")
+    # Limit: core/aws-limits.ts S3_BUCKET_NAME_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = length(var.bucket_name) >= 3 && length(var.bucket_name) <= 63 && can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", var.bucket_name)) && !strcontains(var.bucket_name, "..")
     error_message = "bucket_name must be 3-63 characters of lower-case letters, digits, dots and dashes, start and end with a letter or digit, and not contain \"..\"."
   }
 }
@@ -20,7 +21,7 @@ variable "kms_key_arn" {
 }
 
 variable "noncurrent_version_expiration_days" {
-  description = "Days after which superseded state versions are deleted. Keep long enough to recover from a bad apply."
+  description = "Days (at least 1) after which superseded state versions are deleted. Keep long enough to recover from a bad apply."
   type        = number
   default     = 90
 
@@ -42,6 +43,8 @@ variable "tags" {
   default     = {}
 
   validation {
+    # Limit: core/aws-limits.ts TAG_KEY_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
+    # Limit: core/aws-limits.ts TAG_VALUE_MAX_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])
     error_message = "tags: keys must be 1-128 characters and values at most 256 characters (S3 tag limits)."
   }

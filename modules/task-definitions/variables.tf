@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of the IAM role names (the environment, for example \"dev\"): \"<name_prefix>-ecs-task-execution\" and \"<name_prefix>-<service>-task\"."
+  description = "Prefix of the IAM role names (the environment, for example \"dev\"; 2-32 lower-case letters, digits and dashes): \"<name_prefix>-ecs-task-execution\" and \"<name_prefix>-<service>-task\"."
   type        = string
 
   validation {
@@ -9,7 +9,7 @@ variable "name_prefix" {
 }
 
 variable "tasks" {
-  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task, the task definition family, the container name, the full image reference (repository URL and tag or digest), Fargate cpu units and memory (MiB), the container command and plain environment variables."
+  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task (the key's first part), the task definition family, the container name, the full image reference (repository URL and tag or digest), Fargate cpu units and memory in MiB (a Fargate combination), the container command and plain environment variables."
   type = map(object({
     service        = string
     family         = string
@@ -43,6 +43,7 @@ variable "tasks" {
   }
 
   validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.ecsTaskFamily (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for task in values(var.tasks) : can(regex("^[A-Za-z0-9_-]{1,255}$", task.family))])
     error_message = "tasks: family must be 1-255 letters, digits, dashes or underscores."
   }
@@ -53,6 +54,7 @@ variable "tasks" {
   }
 
   validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.ecsContainer (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for task in values(var.tasks) : can(regex("^[A-Za-z0-9_-]{1,255}$", task.container_name))])
     error_message = "tasks: container_name must be 1-255 letters, digits, dashes or underscores."
   }
@@ -70,6 +72,7 @@ variable "tasks" {
   validation {
     # Fargate's supported cpu/memory pairs (Linux):
     # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+    # Limit: core/aws-limits.ts FARGATE_SIZES (test/modules/aws-limits.test.ts holds the numbers to it)
     condition = alltrue([
       for task in values(var.tasks) : (
         task.cpu == 256 ? contains([512, 1024, 2048], task.memory) :
@@ -100,18 +103,20 @@ variable "execution_role_name" {
 
   validation {
     # IAM CreateRole: 1-64 characters of letters, digits and + = , . @ _ -
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.iamRole (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = var.execution_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.execution_role_name))
     error_message = "execution_role_name must be 1-64 letters, digits or + = , . @ _ - (an IAM role name)."
   }
 }
 
 variable "task_role_names" {
-  description = "Name of each service's task role, by service; a service left out gets \"<name_prefix>-<service>-task\"."
+  description = "Name of each service's task role, by service; a service left out gets \"<name_prefix>-<service>-task\". (The base stack passes every name from core/naming.ts, where each is validated.)"
   type        = map(string)
   default     = {}
   nullable    = false
 
   validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.iamRole (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for name in values(var.task_role_names) : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", name))])
     error_message = "task_role_names values must be 1-64 letters, digits or + = , . @ _ - (IAM role names)."
   }
@@ -123,6 +128,7 @@ variable "log_retention_days" {
   default     = 30
 
   validation {
+    # Limit: core/aws-limits.ts LOG_RETENTION_DAYS (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
@@ -157,6 +163,7 @@ variable "tags" {
   nullable    = false
 
   validation {
+    # Limit: core/aws-limits.ts TAG_KEY_LENGTH (test/modules/aws-limits.test.ts holds the numbers to it)
     condition     = alltrue([for key in keys(var.tags) : length(key) >= 1 && length(key) <= 128 && !startswith(lower(key), "aws:")])
     error_message = "tags keys must be 1-128 characters and must not start with \"aws:\"."
   }

@@ -64,7 +64,8 @@ export const ALLOWED_LAYERS: Readonly<Record<Layer, readonly Layer[]>> = {
  */
 export const ALLOWED_PACKAGES: Readonly<Record<Layer, readonly string[]>> = {
   core: [],
-  tooling: ['node:*'],
+  // hcl2json (a dev dependency): reading the HCL modules, for their tests and `npm run docs` only.
+  tooling: ['node:*', '@cdktf/hcl2json'],
   configuration: ['zod'],
   stacks: ['cdktf', 'cdktf/*', 'constructs', '@cdktf/provider-aws/lib/*'],
   'event-client': ['@aws-sdk/*'],

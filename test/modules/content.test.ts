@@ -7,7 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
-import { findTerraform, parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../support/hcl';
+import { parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../../tooling/hcl-reader';
+import { findTerraform } from '../support/hcl';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULES = join(REPO_ROOT, 'modules');

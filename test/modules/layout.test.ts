@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTerraform } from '../../tooling/terraform';
-import { findTerraform, moduleDirectories, parseModule, type ParsedModule } from '../support/hcl';
+import { moduleDirectories, parseModule, type ParsedModule } from '../../tooling/hcl-reader';
+import { findTerraform } from '../support/hcl';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULE_DIRS = moduleDirectories(join(REPO_ROOT, 'modules')).map((dir) => relative(REPO_ROOT, dir));

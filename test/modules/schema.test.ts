@@ -3,7 +3,7 @@
  * schema derived from the installed bindings: what `terraform validate` would catch, offline.
  */
 import { join, relative } from 'node:path';
-import { describeModule, moduleDirectories, parseHcl, parseModule } from '../support/hcl';
+import { describeModule, moduleDirectories, parseHcl, parseModule } from '../../tooling/hcl-reader';
 import { extractSchema, moduleSchemaViolations, providerSchema, typeSchema } from '../support/provider-schema';
 
 const REPO_ROOT = join(__dirname, '..', '..');

@@ -9,6 +9,7 @@ import { parseApplyArgs } from '../../scripts/apply';
 import { parseBenchArgs } from '../../scripts/bench';
 import { parseBootstrapArgs } from '../../scripts/bootstrap-state';
 import { parseBuildTasksArgs } from '../../scripts/build-tasks';
+import { parseDocsArgs } from '../../scripts/docs';
 import { parseLintArgs } from '../../scripts/lint-dockerfile';
 import { parseOptions as parseEmitArgs } from '../../scripts/emit';
 import { parsePlanArgs } from '../../scripts/plan';
@@ -18,7 +19,7 @@ import { parseLocalArgs } from '../../local/cli';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
+const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -57,6 +58,7 @@ describe('--name=value is --name value', () => {
     ['bench', () => parseBenchArgs(['--runs=2', '--only=example']), () => parseBenchArgs(['--runs', '2', '--only', 'example'])],
     ['build:tasks', () => parseBuildTasksArgs(['--out=build/x']), () => parseBuildTasksArgs(['--out', 'build/x'])],
     ['lint:dockerfile', () => parseLintArgs(['--file=Other.Dockerfile']), () => parseLintArgs(['--file', 'Other.Dockerfile'])],
+    ['docs', () => parseDocsArgs(['--check']), () => ({ check: true })],
   ])('%s', (_script, withEquals, withSpace) => {
     expect(withEquals()).toEqual(withSpace());
   });

@@ -15,7 +15,7 @@ import { placeholderFor, replaceInterpolations } from '../../local/terraform-exp
 import { taskFamily } from '../../core/naming';
 import { bookingCreatedEvent } from '../fixtures/events';
 import { FakeEcsRegistry } from '../support/fake-ecs-registry';
-import { parseModule } from '../support/hcl';
+import { parseModule } from '../../tooling/hcl-reader';
 import { resources, stackJson } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
