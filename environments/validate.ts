@@ -338,9 +338,10 @@ function taskOverrideProblems(key: string, override: Record<string, unknown>, ta
 function managedBaseProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
   const problems: Problem[] = [];
   const network = isRecord(base.network) ? base.network : {};
-  const zones = typeof env.region === 'string' ? availabilityZoneCount(env.region) : undefined;
-  if (zones !== undefined && typeof network.azCount === 'number' && network.azCount > zones) {
-    problems.push(at(['base', 'network', 'azCount'], `${network.azCount} exceeds the ${zones} Availability Zones of ${env.region}`));
+  const region = typeof env.region === 'string' ? env.region : undefined;
+  const zones = region === undefined ? undefined : availabilityZoneCount(region);
+  if (region !== undefined && zones !== undefined && typeof network.azCount === 'number' && network.azCount > zones) {
+    problems.push(at(['base', 'network', 'azCount'], `${network.azCount} exceeds the ${zones} Availability Zones of ${region}`));
   }
   const cluster = isRecord(base.cluster) ? base.cluster : {};
   if (cluster.fargateWeight === 0 && cluster.fargateSpotWeight === 0) {
@@ -413,13 +414,14 @@ function overlappingStackNames(environments: readonly unknown[], tasks: CatalogT
   }
   const problems: string[] = [];
   for (const env of environments.filter(isRecord)) {
-    if (typeof env.name !== 'string') continue;
-    const own = `environment ${quote(env.name)}`;
-    const taken = [...owners].filter(([stack, owner]) => owner !== own && stack.startsWith(`${env.name}-`));
+    const name = env.name;
+    if (typeof name !== 'string') continue;
+    const own = `environment ${quote(name)}`;
+    const taken = [...owners].filter(([stack, owner]) => owner !== own && stack.startsWith(`${name}-`));
     if (taken.length === 0) continue;
     const byOwner = [...new Set(taken.map(([, owner]) => owner))].map((owner) => `${owner} (${taken.filter(([, o]) => o === owner).map(([stack]) => stack).join(', ')})`);
     problems.push(
-      line(own, 'name', `"${env.name}-*" also matches the stacks of ${byOwner.join(' and ')}: stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`),
+      line(own, 'name', `"${name}-*" also matches the stacks of ${byOwner.join(' and ')}: stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`),
     );
   }
   return problems;

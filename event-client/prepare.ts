@@ -95,9 +95,9 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
   if (matching.length === 0) {
     const known = [...new Set(bus.service.rules.flatMap((rule) => rule.eventPattern['detail-type']))];
     const message =
-      `detail-type '${detailType}' matches no rule on bus '${bus.busName}'` +
-      (known.length ? ` (its rules match: ${known.join(', ')})` : ' (the bus has no rules)') +
-      ', so no task will run for it';
+      `detail-type '${detailType}' matches no rule on bus '${bus.busName}'${ 
+      known.length ? ` (its rules match: ${known.join(', ')})` : ' (the bus has no rules)' 
+      }, so no task will run for it`;
     (unmatched === 'refuse' ? problems : warnings).push(message);
   }
   if (problems.length > 0 || 'problem' in detail) return { problems, warnings };

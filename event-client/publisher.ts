@@ -98,8 +98,8 @@ export class EventValidationError extends Error {
     readonly problems: readonly { index: number; detailType: unknown; problem: string }[],
   ) {
     super(
-      `Refused to publish to bus '${bus}'; nothing was sent:\n` +
-        problems.map((p) => `  event ${p.index} (${String(p.detailType)}): ${p.problem}`).join('\n'),
+      `Refused to publish to bus '${bus}'; nothing was sent:\n${ 
+        problems.map((p) => `  event ${p.index} (${String(p.detailType)}): ${p.problem}`).join('\n')}`,
     );
     this.name = 'EventValidationError';
   }

@@ -297,7 +297,7 @@ class LocalRun {
     }
     const machine = target.machine;
     const name = randomUUID();
-    const arn = machine.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const arn = `${machine.arn.replace(':stateMachine:', ':execution:')  }:${name}`;
     const label = shortExecution(machine.name, name);
     const execution: RunningExecution = { label, arn, name, machine, input: event, startedAt: new Date(), activity: 'starting' };
     this.executions.set(arn, execution);
@@ -433,7 +433,7 @@ class LocalRun {
     const entries = ((parameters as { Entries?: unknown[] }).Entries ?? []).map((entry) => {
       const e = entry as { Resources?: unknown };
       // The optimized integration appends the execution and state machine ARNs to Resources.
-      const resources = Array.isArray(e.Resources) ? e.Resources : [];
+      const resources: unknown[] = Array.isArray(e.Resources) ? e.Resources : [];
       return { ...(entry as object), Resources: [...resources, execution.arn, execution.machine.arn] };
     });
     let result;

@@ -12,6 +12,7 @@
  * (CR and LF included) and the bidirectional overrides and isolates ("Trojan Source" reordering).
  * Each is shown as a visible `\uXXXX` (CR and LF as `⏎`).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const visible = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

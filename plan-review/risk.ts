@@ -48,8 +48,12 @@ interface Permission {
   readonly ports: string;
 }
 
+/** A plan value as text: scalars as they are, anything else as JSON (never `[object Object]`). */
+const scalarText = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? '');
+
 const portsOf = (rule: Record<string, unknown>): string => {
-  const protocol = String(rule.ip_protocol ?? rule.protocol ?? '');
+  const protocol = scalarText(rule.ip_protocol ?? rule.protocol ?? '');
   if (protocol === '-1' || protocol === 'all') return 'all ports';
   const from = rule.from_port;
   const to = rule.to_port;
@@ -321,7 +325,7 @@ const publicAccessRisk = (change: ResourceChange): RiskReason[] => {
     case 'aws_s3_bucket_public_access_block': {
       if (change.action === 'delete') return critical('removes the bucket\'s public access block');
       const off = PUBLIC_ACCESS_BLOCK_FLAGS.filter((flag) => after?.[flag] !== true && (before === undefined || before[flag] === true));
-      return off.length > 0 ? critical('turns off public access blocking', off.map((flag) => `${flag} = ${String(after?.[flag] ?? 'false')}`)) : [];
+      return off.length > 0 ? critical('turns off public access blocking', off.map((flag) => `${flag} = ${scalarText(after?.[flag] ?? 'false')}`)) : [];
     }
     case 'aws_s3_account_public_access_block':
       return change.action === 'delete' ? critical('removes the account\'s public access block') : [];

@@ -32,7 +32,7 @@ export class BaseStack extends TerraformStack {
       source: moduleSource('ecs-cluster'),
       variables: ecsClusterInputs(env, env.base, catalog),
     });
-    const repositoryUrls = this.ecsCluster.get('ecr_repository_urls');
+    const repositoryUrls: unknown = this.ecsCluster.get('ecr_repository_urls');
     this.taskDefinitions = new TerraformHclModule(this, 'task_definitions', {
       source: moduleSource('task-definitions'),
       variables: taskDefinitionInputs(env, env.base, catalog, (repository, tag) => `${Fn.lookup(repositoryUrls, repository)}:${tag}`),

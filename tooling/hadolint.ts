@@ -76,7 +76,7 @@ export interface HadolintResult {
 /** Lints `dockerfile` with the configuration `config` (both paths), JSON output parsed. */
 export function runHadolint(binary: string, dockerfile: string, config: string): HadolintResult {
   const result = spawnSync(binary, ['--config', config, '--format', 'json', '--no-color', dockerfile], { encoding: 'utf8' });
-  let findings: HadolintFinding[] = [];
+  let findings: HadolintFinding[];
   try {
     findings = (JSON.parse(result.stdout || '[]') as HadolintFinding[]).map(({ code, level, line, message }) => ({ code, level, line, message }));
   } catch {

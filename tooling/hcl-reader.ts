@@ -64,7 +64,7 @@ export async function parseHcl(filename: string, text: string): Promise<Record<s
   try {
     return await parse(filename, text);
   } catch (error) {
-    throw new Error(`${filename}: HCL parse error: ${(error as Error).message}`);
+    throw new Error(`${filename}: HCL parse error: ${(error as Error).message}`, { cause: error });
   }
 }
 

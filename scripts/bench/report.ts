@@ -99,8 +99,8 @@ export function renderGrowth(growth: Growth, targets: readonly TargetCheck[]): s
     table,
     `Fit: synthesize() ≈ ${Math.round(fit.intercept)} ms + ${fit.slope.toFixed(1)} ms × services (R² ${fit.r2.toFixed(3)})`,
     `${largest.services} vs ${smallest.services} services (${growth.servicesRatio.toFixed(0)}×): wall ${growth.wallRatio.toFixed(1)}×, synthesize() ${growth.synthRatio.toFixed(1)}×`,
-    `Growth exponent between ${secondLargest.services} and ${largest.services} services: ${growth.exponent.toFixed(2)}` +
-      (check ? ` ${check.met ? '✓' : '✗'} ${check.target}` : ''),
+    `Growth exponent between ${secondLargest.services} and ${largest.services} services: ${growth.exponent.toFixed(2)}${ 
+      check ? ` ${check.met ? '✓' : '✗'} ${check.target}` : ''}`,
   ].join('\n');
 }
 
@@ -110,9 +110,9 @@ export function renderReport(result: BenchResult): string {
   const met = result.targets.filter((t) => t.met).length;
   const missed = result.targets.filter((t) => !t.met);
   return [
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${formatMiB(machine.memoryMiB)}, Node ${machine.node} (${machine.platform})` +
-      (machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : '') +
-      (machine.commitAfter ? ` (HEAD moved to ${machine.commitAfter.slice(0, 7)} during the run: later rows may have measured other code)` : ''),
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${formatMiB(machine.memoryMiB)}, Node ${machine.node} (${machine.platform})${ 
+      machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : '' 
+      }${machine.commitAfter ? ` (HEAD moved to ${machine.commitAfter.slice(0, 7)} during the run: later rows may have measured other code)` : ''}`,
     `Load average (1/5/15 min): ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after`,
     `Each figure: median of ${result.runs} run(s)${result.warmup ? ' after a warm-up run' : ' (no warm-up)'}, each a fresh child process; ` +
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
@@ -122,6 +122,6 @@ export function renderReport(result: BenchResult): string {
     '',
     result.targets.length === 0
       ? 'Targets: none apply to these rows'
-      : `Targets: ${met} of ${result.targets.length} met` + (missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''),
+      : `Targets: ${met} of ${result.targets.length} met${  missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''}`,
   ].join('\n');
 }

@@ -186,7 +186,7 @@ export async function* readLines(file: string): AsyncGenerator<{ lineNumber: num
       pending = pending.subarray(newline + 1);
     }
   }
-  if (pending.length > 0) yield decode(++lineNumber, pending);
+  if (pending.length > 0) yield decode(lineNumber + 1, pending);
 }
 
 /** Offset of the first byte that breaks UTF-8 (a bad lead byte, or a missing continuation). */
@@ -303,9 +303,9 @@ export async function emitEvents(options: EmitOptions, io: { stdout: NodeJS.Writ
     if (emitter.failedCount > emitter.failures.length) io.stderr.write(`emit: ... and ${emitter.failedCount - emitter.failures.length} more failure(s)\n`);
     const rate = seconds > 0 ? Math.round((emitter.sent + emitter.failedCount) / seconds) : 0;
     io.stdout.write(
-      `Environment '${options.env}' (${formatCounts(emitter.perBus)}): ${emitter.sent} sent, ${emitter.failedCount} failed` +
-        (emitter.failedCount > 0 ? ` (${formatCounts(emitter.failedByCode)})` : '') +
-        ` in ${seconds.toFixed(2)} s (${rate} events/s).\n`,
+      `Environment '${options.env}' (${formatCounts(emitter.perBus)}): ${emitter.sent} sent, ${emitter.failedCount} failed${ 
+        emitter.failedCount > 0 ? ` (${formatCounts(emitter.failedByCode)})` : '' 
+        } in ${seconds.toFixed(2)} s (${rate} events/s).\n`,
     );
     if (failedOut && emitter.failedCount > 0) io.stdout.write(`Failed events written to ${options.failedOut}.\n`);
     return emitter.failedCount > 0 ? EXIT.finding : EXIT.ok;

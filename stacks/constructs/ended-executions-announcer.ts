@@ -39,7 +39,7 @@ export class EndedExecutionsAnnouncer extends Construct {
       roleDescription: `Announces TIMED_OUT and ABORTED executions of ${service}'s state machines`,
       policyName: 'announce-ended-executions',
       policy: endedExecutionsPolicy({
-        executionArns: announced.map((machine) => machine.stateMachineArn.replace(':stateMachine:', ':execution:') + ':*'),
+        executionArns: announced.map((machine) => `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')  }:*`),
         publishes: publishGrants(announced.map((machine) => machine.failureEvent)),
       }),
       definition: buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service}'s rules → their failure events`),

@@ -39,6 +39,8 @@ export const LAYER_OF_FOLDER: Readonly<Record<string, Layer>> = {
   'task-programs': 'entry',
   'main.ts': 'entry',
   test: 'test',
+  // Dev tooling: the lint configuration reads the layer rules from test/architecture/.
+  'eslint.config.ts': 'test',
 };
 
 const ALL_LAYERS = Object.values(LAYER_OF_FOLDER);
@@ -147,38 +149,37 @@ const packageAllowed = (specifier: string, allowed: readonly string[]): boolean 
   allowed.some((rule) => rule === '*' || rule === specifier || ((rule.endsWith('/*') || rule.endsWith(':*')) && specifier.startsWith(rule.slice(0, -1))));
 
 /**
- * Every import that breaks the layering, as `from: imports to (why)`. `resolve` maps a relative
- * specifier of `from` to a repository-relative file, or undefined when no such file exists.
+ * What is wrong with one import of `from`, or undefined when it follows the layers. `resolve` maps
+ * a relative specifier to a repository-relative file, or undefined when no such file exists. The
+ * import test and the ESLint rule (./eslint-plugin.ts) both ask this.
  */
-export function layerViolations(files: readonly SourceFile[], resolve: (from: string, specifier: string) => string | undefined): string[] {
-  const violations: string[] = [];
-  for (const file of files) {
-    const layer = layerOf(file.path);
-    if (!layer) {
-      violations.push(`${file.path}: is in no layer; place it in a layer's folder or add its folder to LAYER_OF_FOLDER (test/architecture/layers.ts) and docs/architecture.md`);
-      continue;
-    }
-    for (const specifier of importSpecifiers(file)) {
-      if (!specifier.startsWith('.')) {
-        if (FORBIDDEN_PACKAGES.includes(specifier)) violations.push(`${file.path}: imports ${specifier} (a barrel: import each resource by its own path)`);
-        else if (!packageAllowed(specifier, ALLOWED_PACKAGES[layer])) violations.push(`${file.path}: imports package ${specifier} (${layer} may import ${ALLOWED_PACKAGES[layer].join(', ') || 'no packages'})`);
-        continue;
-      }
-      const target = resolve(file.path, specifier);
-      if (!target) {
-        violations.push(`${file.path}: imports ${specifier}, which is no file`);
-        continue;
-      }
-      if (EXCEPTIONS[`${file.path} -> ${target}`]) continue;
-      const targetLayer = layerOf(target);
-      if (!targetLayer || !ALLOWED_LAYERS[layer].includes(targetLayer)) {
-        violations.push(`${file.path}: imports ${target} (${layer} may import ${ALLOWED_LAYERS[layer].join(', ')}; not ${targetLayer ?? 'a file in no layer'})`);
-      } else if (isConcreteConfiguration(target) && !isConcreteConfiguration(file.path) && !READS_CONCRETE_CONFIGURATION.includes(layer)) {
-        violations.push(`${file.path}: imports ${target}, a concrete configuration (only entry points and tests read one; take it as an argument)`);
-      }
-    }
+export function importViolation(from: string, specifier: string, resolve: (from: string, specifier: string) => string | undefined): string | undefined {
+  const layer = layerOf(from);
+  if (!layer) return `${from}: is in no layer; place it in a layer's folder or add its folder to LAYER_OF_FOLDER (test/architecture/layers.ts) and docs/architecture.md`;
+  if (!specifier.startsWith('.')) {
+    if (FORBIDDEN_PACKAGES.includes(specifier)) return `${from}: imports ${specifier} (a barrel: import each resource by its own path)`;
+    if (!packageAllowed(specifier, ALLOWED_PACKAGES[layer])) return `${from}: imports package ${specifier} (${layer} may import ${ALLOWED_PACKAGES[layer].join(', ') || 'no packages'})`;
+    return undefined;
   }
-  return violations;
+  const target = resolve(from, specifier);
+  if (!target) return `${from}: imports ${specifier}, which is no file`;
+  if (EXCEPTIONS[`${from} -> ${target}`]) return undefined;
+  const targetLayer = layerOf(target);
+  if (!targetLayer || !ALLOWED_LAYERS[layer].includes(targetLayer)) {
+    return `${from}: imports ${target} (${layer} may import ${ALLOWED_LAYERS[layer].join(', ')}; not ${targetLayer ?? 'a file in no layer'})`;
+  }
+  if (isConcreteConfiguration(target) && !isConcreteConfiguration(from) && !READS_CONCRETE_CONFIGURATION.includes(layer)) {
+    return `${from}: imports ${target}, a concrete configuration (only entry points and tests read one; take it as an argument)`;
+  }
+  return undefined;
+}
+
+/** Every import that breaks the layering, as `from: imports to (why)`; a file in no layer once. */
+export function layerViolations(files: readonly SourceFile[], resolve: (from: string, specifier: string) => string | undefined): string[] {
+  return files.flatMap((file) => {
+    if (!layerOf(file.path)) return [importViolation(file.path, '', resolve)!];
+    return importSpecifiers(file).flatMap((specifier) => importViolation(file.path, specifier, resolve) ?? []);
+  });
 }
 
 /** Resolves like Node and TypeScript do for this repository: `x.ts`, `x/index.ts`, or an exact file. */

@@ -19,6 +19,7 @@ import {
 import { EVENT_ENV } from '../../core/container-contract';
 
 // asl-validator ships no type declarations; this is its documented signature.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services';

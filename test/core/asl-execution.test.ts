@@ -341,7 +341,7 @@ describe('retries and reruns', () => {
   ])('a task %s runs again, and a second run that succeeds ends the execution well', async (_name, stop) => {
     const outcome = await run(definition(), {
       runTask: (parameters, call) => {
-        if (call.attempt === 1) stopped(stop)(parameters, call);
+        if (call.attempt === 1) return stopped(stop)(parameters, call);
         return STOPPED_TASK;
       },
     });
@@ -373,7 +373,7 @@ describe('retries and reruns', () => {
     expect(runTaskCalls(plain)).toHaveLength(1);
     const idempotent = await run(definition({ idempotent: true }), {
       runTask: (parameters, call) => {
-        if (call.attempt < 3) stopped(STOPS.exited(3))(parameters, call);
+        if (call.attempt < 3) return stopped(STOPS.exited(3))(parameters, call);
         return STOPPED_TASK;
       },
     });
@@ -386,7 +386,7 @@ describe('retries and reruns', () => {
     const outcome = await run(definition(), {
       runTask: (parameters, call) => {
         calls += 1;
-        if (calls === 1) stopped(STOPS.failedToStart())(parameters, call);
+        if (calls === 1) return stopped(STOPS.failedToStart())(parameters, call);
         if (calls === 2) throw new TaskError('AmazonECS.Unknown', 'no capacity');
         return STOPPED_TASK;
       },

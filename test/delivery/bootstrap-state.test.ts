@@ -9,12 +9,14 @@ import { installedTerraform, runTerraform, terraformEnvironment } from '../../to
 
 const ROOT = join(__dirname, '..', '..');
 const hasTerraform = installedTerraform() !== undefined;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bootstrap-state.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 describe('bootstrap:state', () => {
   it('prod: bucket, KMS key, account guard and a local backend', () => {
-    const config = bootstrapConfig(findEnvironment('prod'), '../../modules/state-bucket') as any;
+    const config = bootstrapConfig(findEnvironment('prod'), '../../modules/state-bucket') as Json;
     expect(config.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
     expect(config.provider.aws[0]).toMatchObject({ region: 'ap-southeast-1', allowed_account_ids: ['333333333333'] });
     expect(config.module.state_bucket).toEqual({
@@ -23,12 +25,12 @@ describe('bootstrap:state', () => {
       kms_key_arn: 'arn:aws:kms:ap-southeast-1:333333333333:alias/terraform-state',
     });
     expect(findEnvironment('staging').stateBackend.kmsKeyId).toBeUndefined();
-    expect((bootstrapConfig(findEnvironment('staging'), './m') as any).module.state_bucket).not.toHaveProperty('kms_key_arn');
+    expect((bootstrapConfig(findEnvironment('staging'), './m') as Json).module.state_bucket).not.toHaveProperty('kms_key_arn');
   });
 
   it('dev has its bucket too (in its own account and region); an environment without one has none to create; unknown environments are named', () => {
     const dev = findEnvironment('dev');
-    expect(bootstrapConfig(dev, './m') as any).toMatchObject({
+    expect(bootstrapConfig(dev, './m') as Json).toMatchObject({
       provider: { aws: [{ region: 'ap-southeast-1', allowed_account_ids: ['111111111111'] }] },
       module: { state_bucket: { bucket_name: 'booking-saga-tfstate-111111111111' } },
     });

@@ -40,7 +40,7 @@ function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<
 
 function jsonl(name: string, lines: readonly (object | string)[]): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n');
+  fs.writeFileSync(file, `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')  }\n`);
   return file;
 }
 

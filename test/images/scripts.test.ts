@@ -85,8 +85,8 @@ describe('npm run lint:dockerfile', () => {
 
 describe('where hadolint is found', () => {
   it('the cache is $VERIFY_CACHE_DIR, else ~/.cache/event-driven-ecs-infra', () => {
-    expect(toolCacheDirectory({}, '/home/me')).toBe('/home/me/.cache/event-driven-ecs-infra');
-    expect(toolCacheDirectory({ VERIFY_CACHE_DIR: ' /c ' }, '/home/me')).toBe('/c');
+    expect(toolCacheDirectory({}, '/users/me')).toBe('/users/me/.cache/event-driven-ecs-infra');
+    expect(toolCacheDirectory({ VERIFY_CACHE_DIR: ' /c ' }, '/users/me')).toBe('/c');
     expect(hadolintVenv({ VERIFY_CACHE_DIR: '/c' })).toBe('/c/venv-hadolint');
   });
 

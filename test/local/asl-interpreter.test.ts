@@ -145,6 +145,7 @@ describe('handlers', () => {
       input: {},
       handlers: {
         runTask: () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a handler that throws a string does
           throw 'not an Error object';
         },
       },
