@@ -24,6 +24,17 @@ export interface RuleToTaskProps {
 }
 
 /**
+ * The events a rule's state machine publishes, as `detailType` → event: on the bus of the service
+ * whose task ran, as that service, so that a compensation is just another rule there
+ * (choreography saga). None for an undefined detail-type (the rule publishes none).
+ */
+export function targetServiceEvents(env: EnvironmentConfig, catalog: Catalog, targetService: string): (detailType: string | undefined) => PublishedEvent | undefined {
+  const eventBusArn = names.arns.eventBus(env.region, env.accountId, names.busName(env.name, targetService));
+  const source = names.eventSource(catalog.namespace, targetService);
+  return (detailType) => (detailType === undefined ? undefined : { eventBusArn, source, detailType });
+}
+
+/**
  * One catalog rule: the EventBridge rule on its service's bus, the state machine that runs the
  * target task (`core/asl.ts`), the task role's read of its executions when the event is delivered
  * by reference, and the alarms.
@@ -46,12 +57,7 @@ export class RuleToTask extends Construct {
     const stateMachineName = names.stateMachineName(env.name, service.name, rule.name);
     const detailTypes = rule.eventPattern['detail-type'].join(', ');
 
-    // Failure and success events go to the bus of the service whose task ran, so that compensation
-    // is just another rule there (choreography saga).
-    const published = (detailType: string | undefined): PublishedEvent | undefined =>
-      detailType === undefined
-        ? undefined
-        : { eventBusArn: names.arns.eventBus(region, accountId, names.busName(env.name, target.service)), source: names.eventSource(catalog.namespace, target.service), detailType };
+    const published = targetServiceEvents(env, catalog, target.service);
     this.failureEvent = published(options.failureDetailType);
     const successEvent = published(options.successDetailType);
 
