@@ -11,7 +11,7 @@ import { serviceStackName, tfIdentifier } from '../../core/naming';
 import { stackOf, type Subject } from './subject';
 
 /** cdktf's address of a resource below a stack: the path joined by `_`, then 8 hex digits of the path's MD5. */
-const cdktfAddress = (...path: string[]) => `${path.join('_')}_${createHash('md5').update(path.join('/')).digest('hex').slice(0, 8).toUpperCase()}`;
+export const cdktfAddress = (...path: string[]) => `${path.join('_')}_${createHash('md5').update(path.join('/')).digest('hex').slice(0, 8).toUpperCase()}`;
 
 /** The resources of one rule, and of the ended-executions announcer, by their ids as first deployed. */
 const DELIVERY = ['rule', 'target', 'dead_letter_queue', 'dead_letter_queue_policy', 'events_role', 'events_policy'];

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { type TerraformStack, Testing, TerraformStack as PlainStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { GroupedResourcesStack, ResourceGroup } from '../../stacks/resource-groups';
+import { cdktfAddress } from '../invariants/addresses';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** cdktf's address of a resource below a stack: the path joined by `_`, then 8 hex digits of the path's MD5. */
-const cdktfAddress = (...path: string[]) => `${path.join('_')}_${createHash('md5').update(path.join('/')).digest('hex').slice(0, 8).toUpperCase()}`;
 const flatQueue = cdktfAddress('rule_x', 'dead_letter_queue');
 
 const queueAddresses = (stack: TerraformStack): string[] => Object.keys((JSON.parse(Testing.synth(stack)) as Json).resource.aws_sqs_queue).sort();
