@@ -463,15 +463,25 @@ function keptEvent(taskRuns: string | { [key: string]: JsonValue }): { [key: str
 /** Builds the definition; throws a clear error (naming `label` and the field) on bad input. */
 export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): StateMachineDefinition {
   validateInput(input);
+  const afterFailure = input.failureEvent ? STATE_NAMES.publishFailure : STATE_NAMES.failed;
+  return {
+    ...(input.comment === undefined ? {} : { Comment: input.comment }),
+    StartAt: STATE_NAMES.countFirstRun,
+    TimeoutSeconds: input.timeoutSeconds,
+    // In this order: the run, then what a failure goes through, then how the execution fails.
+    States: { ...runStates(input), ...failureStates(input, afterFailure), ...failedStates(input) },
+  };
+}
+
+/** Counting the first run, RunTask itself, and success (announced when the rule says so). */
+function runStates(input: RunTaskStateMachineInput): { [name: string]: State } {
   const { taskTimeoutSeconds } = executionTimeBudget(input.timeoutSeconds);
   const afterTask = input.successEvent ? STATE_NAMES.publishSuccess : STATE_NAMES.succeeded;
-  const afterFailure = input.failureEvent ? STATE_NAMES.publishFailure : STATE_NAMES.failed;
-
+  const states: { [name: string]: State } = {};
   const containerOverride: { [key: string]: JsonValue } = { Name: input.containerName };
   if (input.command.length > 0) containerOverride.Command = [...input.command];
   containerOverride.Environment = containerEnvironment(input.detailDelivery);
 
-  const states: { [name: string]: State } = {};
   states[STATE_NAMES.countFirstRun] = {
     Type: 'Pass',
     Comment: 'Counts the runs of the task: reruns are bounded by MAX_TASK_RUNS.',
@@ -513,6 +523,12 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
   }
   states[STATE_NAMES.succeeded] = { Type: 'Succeed' };
 
+  return states;
+}
+
+/** What a caught failure goes through: classified, shaped into the failure fields, run again or given up on. */
+function failureStates(input: RunTaskStateMachineInput, afterFailure: string): { [name: string]: State } {
+  const states: { [name: string]: State } = {};
   const runsLeft: ChoiceRule = { Variable: `${TASK_RUNS_PATH}.count`, NumericLessThan: MAX_TASK_RUNS };
   states[STATE_NAMES.classifyFailure] = {
     Type: 'Choice',
@@ -610,6 +626,12 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
     SecondsPath: `${TASK_RUNS_PATH}.waitSeconds`,
     Next: STATE_NAMES.runTask,
   };
+  return states;
+}
+
+/** How the execution fails: the failure event (when the rule publishes one), then the Fail state. */
+function failedStates(input: RunTaskStateMachineInput): { [name: string]: State } {
+  const states: { [name: string]: State } = {};
   if (input.failureEvent) {
     states[STATE_NAMES.publishFailure] = putEventsState(
       input.failureEvent,
@@ -626,12 +648,7 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
     Cause: 'The task failed for good (after its retries and reruns). The RunTask failure in this execution\'s history has the full cause.',
   };
 
-  return {
-    ...(input.comment === undefined ? {} : { Comment: input.comment }),
-    StartAt: STATE_NAMES.countFirstRun,
-    TimeoutSeconds: input.timeoutSeconds,
-    States: states,
-  };
+  return states;
 }
 
 function validateInput(input: RunTaskStateMachineInput): void {
