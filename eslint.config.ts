@@ -55,6 +55,11 @@ export default defineConfig(
     // CommonJS configuration and Jest plumbing.
     files: ['**/*.js'],
     extends: [js.configs.recommended],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['module', 'require', '__dirname', 'process', 'console', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'].map((name) => [name, name === 'module' ? 'writable' : 'readonly']),
+      ),
+    },
   },
 );

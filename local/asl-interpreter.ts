@@ -238,6 +238,7 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
         });
         work.then(
           (value) => controller.signal.aborted || resolve(value as JsonValue),
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the handler's own failure, passed on as it is
           (error: unknown) => controller.signal.aborted || reject(error),
         );
         void work

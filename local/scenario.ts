@@ -106,7 +106,8 @@ export function parseScenario(json: unknown, file: string): Scenario {
   const deliveryFaults = faults.delivery === undefined ? [] : list(faults.delivery, 'faults.delivery').map((spec, i) => parseDeliveryFault(string(spec, `faults.delivery[${i}]`), `scenario ${file}: faults.delivery[${i}]`));
   let duplicateDelivery: Scenario['duplicateDelivery'];
   if (faults.duplicateDelivery !== undefined) {
-    const probability = parseProbability(String(faults.duplicateDelivery), `scenario ${file}: faults.duplicateDelivery`);
+    const given = faults.duplicateDelivery;
+    const probability = parseProbability(typeof given === 'string' ? given : JSON.stringify(given), `scenario ${file}: faults.duplicateDelivery`);
     const seed = faults.seed;
     if (!Number.isSafeInteger(seed)) fail('faults.seed', 'must be a whole number when duplicateDelivery is given (a scenario is reproducible)');
     duplicateDelivery = { probability, seed: seed as number };

@@ -21,7 +21,7 @@ interface Claim {
 }
 
 /** Runs `handle` unless this event was handled, or is being handled, by another execution. */
-export async function handleOnce(store: ServiceStore, event: TaskEvent<unknown>, handle: () => Promise<void>, log: (line: string) => void = console.log): Promise<void> {
+export async function handleOnce(store: ServiceStore, event: TaskEvent<unknown>, handle: () => void | Promise<void>, log: (line: string) => void = console.log): Promise<void> {
   const executionArn = event.executionArn ?? 'unknown execution';
   const claim: Claim = { eventId: event.id, executionArn, state: 'handling' };
   if (!store.insert(CLAIMS, event.id, claim)) {

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const template = at >= 0 ? process.argv[at + 1]! : 'default';
   const event = await readTaskEvent<{ bookingId?: string }>();
   const store = ServiceStore.forThisTask();
-  await handleOnce(store, event, async () => {
+  await handleOnce(store, event, () => {
     store.insert('notifications', event.id, { template, bookingId: event.detail.bookingId ?? null, eventId: event.id });
     console.log(`notification: [${template}] booking ${event.detail.bookingId ?? '?'}: ${JSON.stringify(event.detail)}`);
   });

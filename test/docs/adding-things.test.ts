@@ -6,6 +6,7 @@
  * test-only existing base derives its task definitions from the catalog, as its owner would add one.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
 import type { Catalog, RuleSpec, ServiceSpec, TaskSpec } from '../../catalog/types';
@@ -99,14 +100,16 @@ describe('the README way', () => {
   });
 
   test('npm run local runs the new task when its event arrives', async () => {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adding-things-'));
     const result = await runLocal({
       loaded: loadSynthesizedEnvironment(subject.outdir(), 'dev'),
       catalog: grown,
       events: [{ service: 'seat', detailType: 'SeatUpdated', detail: { bookingId: 'b-9', reservedSeats: [4] } }],
       cwd: REPO_ROOT,
+      workDir,
       timeoutSeconds: 60,
       retryIntervalMs: 10,
-    });
+    }).finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
     expect(result.summary.outcome).toBe('completed');
     const finished = result.entries.flatMap((entry) => (entry.kind === 'task-finished' ? [`${entry.task}=${entry.exitCode}`] : []));
     expect(finished.sort()).toEqual(['loyalty/award-points=0', 'notification/notify=0']);
