@@ -11,12 +11,18 @@ import { stateKey } from '../core/naming';
  */
 export const localStatePath = (stack: string): string => `../../../.terraform-state/${stack}.tfstate`;
 
+/** The Terraform versions every synthesized stack accepts (tflint's terraform_required_version). */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10';
+
 /**
  * S3 backend from the environment's config, with native S3 locking (`use_lockfile`, Terraform ≥ 1.10)
  * and encryption; a local backend when the environment names no bucket: only for an environment
  * that no workflow plans or deploys (a runner's local state is gone when its job ends; test/workflows.test.ts).
  */
 export function configureBackend(stack: TerraformStack, env: EnvironmentConfig, name: string): void {
+  // cdktf writes no required_version; an older Terraform would ignore `use_lockfile` (S3 native
+  // locking, Terraform >= 1.10; OpenTofu >= 1.8) and run unlocked. Every stack states it.
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   const backend = env.stateBackend;
   if (!backend) {
     new LocalBackend(stack, { path: localStatePath(name) });

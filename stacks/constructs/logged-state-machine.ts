@@ -7,6 +7,7 @@ import type { ObservabilityConfig, StateMachineLogLevel } from '../../environmen
 import { stateMachineAssumeRolePolicy } from '../../core/iam-policies';
 import { arns } from '../../core/naming';
 import type { PolicyDocument } from '../../core/policy-document';
+import { type AcceptedFinding, acceptFindings } from '../accepted-findings';
 import { ResourceGroup } from '../resource-groups';
 
 export interface StateMachineLogging {
@@ -27,6 +28,47 @@ export const stateMachineLogging = (observability: ObservabilityConfig): Require
   includeExecutionData: observability.includeExecutionData,
 });
 
+/** checkov CKV_AWS_338 passes a log group kept at least this long (or forever). */
+const SCANNERS_MINIMUM_RETENTION_DAYS = 365;
+
+/** Scanner findings accepted on the construct's resources, each with its reason (`npm run verify`). */
+export interface LoggedStateMachineFindings {
+  readonly logGroup: readonly AcceptedFinding[];
+  readonly stateMachine: readonly AcceptedFinding[];
+}
+
+/**
+ * The findings that follow from the logging chosen, accepted with the choice as the reason; where
+ * the choice is the scanners' own (execution data logged, a year kept), nothing is accepted.
+ */
+export function loggingAcceptedFindings(logging: Required<StateMachineLogging>): LoggedStateMachineFindings {
+  const logGroup: AcceptedFinding[] = [
+    {
+      checkov: 'CKV_AWS_158',
+      trivy: 'AWS-0017',
+      reason:
+        'CloudWatch Logs always encrypts log data at rest (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html); ' +
+        'a customer key would add key policy and cost, not a reader: access is by IAM on logs',
+    },
+  ];
+  if (logging.retentionDays < SCANNERS_MINIMUM_RETENTION_DAYS) {
+    logGroup.push({
+      checkov: 'CKV_AWS_338',
+      reason: `retention is the environment's choice (logRetentionDays = ${logging.retentionDays} days); execution history and CloudTrail are the audit trail, not these logs`,
+    });
+  }
+  const stateMachine: AcceptedFinding[] = [];
+  if (!logging.includeExecutionData) {
+    stateMachine.push({
+      checkov: 'CKV_AWS_285',
+      reason:
+        'event payloads (which may hold personal data) are kept out of CloudWatch Logs on purpose (includeExecutionData = false); ' +
+        "Step Functions keeps each execution's input and history for 90 days",
+    });
+  }
+  return { logGroup, stateMachine };
+}
+
 export interface LoggedStateMachineProps {
   /** The state machine's name. */
   readonly name: string;
@@ -42,6 +84,8 @@ export interface LoggedStateMachineProps {
   readonly policyName: string;
   readonly logGroupName: string;
   readonly logging?: StateMachineLogging;
+  /** Default: `loggingAcceptedFindings(logging)`, what the logging chosen implies. */
+  readonly acceptedFindings?: LoggedStateMachineFindings;
 }
 
 /**
@@ -85,5 +129,8 @@ export class LoggedStateMachine extends ResourceGroup {
       // Created before its policy exists, the state machine fails validation of its role (a known race).
       dependsOn: [rolePolicy],
     });
+    const accepted = props.acceptedFindings ?? loggingAcceptedFindings(logging);
+    acceptFindings(this.logGroup, accepted.logGroup);
+    acceptFindings(this.resource, accepted.stateMachine);
   }
 }

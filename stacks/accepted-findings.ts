@@ -1,0 +1,27 @@
+import type { TerraformResource } from 'cdktf';
+
+/**
+ * A scanner finding accepted for one resource, with the reason. checkov and trivy read suppression
+ * comments only in HCL; JSON has no comments, so a synthesized resource carries its accepted findings
+ * in its `"//"` object (which Terraform ignores, like the metadata cdktf writes there) and
+ * `npm run verify` reads them from there.
+ */
+export interface AcceptedFinding {
+  /** checkov check id, e.g. `CKV_AWS_158`. */
+  readonly checkov?: string;
+  /** trivy check id, e.g. `AWS-0017` (the `AVD-` prefix is optional). */
+  readonly trivy?: string;
+  /** Why the finding does not apply or is accepted: one sentence an auditor can check. */
+  readonly reason: string;
+}
+
+/** Key under a resource's `"//"` object in `cdk.tf.json`. */
+export const ACCEPTED_FINDINGS_KEY = 'accepted_findings';
+
+export function acceptFindings(resource: TerraformResource, findings: readonly AcceptedFinding[]): void {
+  for (const finding of findings) {
+    if (!finding.checkov && !finding.trivy) throw new Error(`accepted finding on ${resource.node.path} names no check: ${finding.reason}`);
+    if (finding.reason.trim().length < 20) throw new Error(`accepted finding on ${resource.node.path} needs a real reason, not "${finding.reason}"`);
+  }
+  if (findings.length > 0) resource.addOverride(`//.${ACCEPTED_FINDINGS_KEY}`, findings);
+}
