@@ -1,0 +1,246 @@
+/**
+ * Reading the tools' own output (trimmed real samples of each tool's JSON) and locating the tools.
+ * No tool runs here; `npm run verify` runs them.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseActionlintOutput } from '../../verify/actionlint';
+import { addressIn, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
+import { plannedChanges } from '../../verify/emulator';
+import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
+import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
+import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions } from '../../verify/tools';
+import { parseTrivyOutput } from '../../verify/trivy';
+import { describeDiagnostic, parseValidateOutput } from '../../verify/validate';
+import { parseVerifyArgs, VerifyUsageError } from '../../scripts/verify';
+
+describe('tool-versions.env', () => {
+  it('parses KEY=value lines, skipping comments and blanks', () => {
+    expect(parseToolVersions('# c\n\nA_B=1.2.3\nC=v0.1\n')).toEqual({ A_B: '1.2.3', C: 'v0.1' });
+  });
+
+  it('rejects anything else, naming the line', () => {
+    expect(() => parseToolVersions('A=1\nB = 2\n')).toThrow('tool-versions.env line 2: expected KEY=value, got "B = 2"');
+    expect(() => parseToolVersions('lower=1')).toThrow('line 1');
+  });
+
+  it('pins every tool the bootstrap builds, and the provider by a Go pseudo-version', () => {
+    const versions = loadToolVersions();
+    for (const key of ['AWS_PROVIDER_VERSION', 'AWS_PROVIDER_GO_VERSION', 'AWS_PROVIDER_PINNED', 'TFLINT_VERSION', 'TFLINT_RULESET_AWS_VERSION', 'TRIVY_VERSION', 'ACTIONLINT_VERSION', 'CHECKOV_VERSION', 'MINISTACK_VERSION', 'OPENTOFU_VERSION']) {
+      expect(versions[key]).toMatch(/^v?\d+\.\d+/);
+    }
+    expect(versions.AWS_PROVIDER_GO_VERSION).toMatch(/^v1\.60\.1-0\.\d{14}-[0-9a-f]{12}$/);
+    expect(versions.AWS_PROVIDER_VERSION!.split('.')[0]).toBe(versions.AWS_PROVIDER_PINNED!.split('.')[0]);
+  });
+
+  it('pins the provider version the synthesized stacks require', () => {
+    const pinned = JSON.parse(readFileSync(join(__dirname, '../../node_modules/@cdktf/provider-aws/package.json'), 'utf8')) as { cdktf: { provider: { version: string } } };
+    expect(loadToolVersions().AWS_PROVIDER_PINNED).toBe(pinned.cdktf.provider.version);
+  });
+});
+
+describe('locateTools', () => {
+  const env = { PATH: '/usr/bin', VERIFY_CACHE_DIR: '/c' };
+
+  it('prefers the cache over PATH, and leaves out what exists nowhere', () => {
+    const executables = new Set(['/c/bin/tflint', '/usr/bin/tflint', '/usr/bin/terraform', '/c/venv-checkov/bin/checkov', '/usr/bin/trivy']);
+    const tools = locateTools(env, (p) => executables.has(p), (p) => p === '/c/terraform.rc');
+    expect(tools).toEqual({
+      cacheDir: '/c',
+      terraform: '/usr/bin/terraform',
+      terraformCliConfig: '/c/terraform.rc',
+      tflint: '/c/bin/tflint',
+      trivy: '/usr/bin/trivy',
+      checkov: '/c/venv-checkov/bin/checkov',
+    });
+  });
+
+  it('falls back to tofu, then to the OpenTofu the bootstrap built', () => {
+    expect(locateTools(env, (p) => p === '/usr/bin/tofu', () => false).terraform).toBe('/usr/bin/tofu');
+    expect(locateTools(env, (p) => p === '/c/bin/tofu', () => false).terraform).toBe('/c/bin/tofu');
+    expect(locateTools({ ...env, TERRAFORM_BINARY_NAME: 'tofu' }, (p) => p === '/usr/bin/terraform', () => false).terraform).toBeUndefined();
+  });
+
+  it('uses ~/.cache/event-driven-ecs-infra unless VERIFY_CACHE_DIR says otherwise', () => {
+    expect(cacheDirectory({}, '/home/u')).toBe('/home/u/.cache/event-driven-ecs-infra');
+    expect(cacheDirectory({ VERIFY_CACHE_DIR: ' /x ' }, '/home/u')).toBe('/x');
+  });
+});
+
+describe('provider pin for validation', () => {
+  it('keeps the exact pin when the mirror holds it, or when init uses the registry', () => {
+    expect(providerConstraint('6.25.0', '6.25.0')).toEqual({ constraint: '6.25.0', relaxed: false });
+    expect(providerConstraint('6.25.0', undefined)).toEqual({ constraint: '6.25.0', relaxed: false });
+  });
+
+  it('relaxes to ~> major.minor for another 6.x, and refuses another major', () => {
+    expect(providerConstraint('6.25.0', '6.47.1')).toEqual({ constraint: '~> 6.25', relaxed: true });
+    expect(() => providerConstraint('6.25.0', '7.0.0')).toThrow('another major version');
+  });
+
+  it('rewrites only required_providers.aws.version, on a copy', () => {
+    const stack = { terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } }, resource: {} };
+    const copy = withAwsProviderConstraint(stack, '~> 6.25');
+    expect(copy).toEqual({ terraform: { required_providers: { aws: { source: 'aws', version: '~> 6.25' } } }, resource: {} });
+    expect(stack.terraform.required_providers.aws.version).toBe('6.25.0');
+    expect(() => withAwsProviderConstraint({ terraform: {} }, '1')).toThrow('no required_providers.aws');
+  });
+});
+
+describe('terraform validate -json', () => {
+  it('reads validity and diagnostics', () => {
+    const out = JSON.stringify({
+      format_version: '1.0',
+      valid: false,
+      error_count: 1,
+      warning_count: 0,
+      diagnostics: [{ severity: 'error', summary: 'Unsupported argument', detail: 'An argument named\n"foo" is not expected here.', range: { filename: 'main.tf', start: { line: 7 } } }],
+    });
+    const result = parseValidateOutput(out);
+    expect(result.valid).toBe(false);
+    expect(describeDiagnostic('modules/network', result.diagnostics[0]!)).toBe(
+      'modules/network main.tf:7: error: Unsupported argument — An argument named "foo" is not expected here.',
+    );
+  });
+
+  it('refuses output that is not validate JSON', () => {
+    expect(() => parseValidateOutput('Error: no')).toThrow('printed no JSON');
+    expect(() => parseValidateOutput('{"valid":true}')).toThrow('expected "valid" and "diagnostics"');
+  });
+});
+
+describe('checkov -o json', () => {
+  const record = (id: string, file: string, resource: string, extra = {}) => ({ check_id: id, check_name: `name of ${id}`, file_path: file, file_line_range: [3, 9], resource, ...extra });
+
+  it('sums one report or a list of reports', () => {
+    const one = { check_type: 'terraform', results: { failed_checks: [record('CKV_A', '/network/main.tf', 'aws_vpc.this')], skipped_checks: [] }, summary: { passed: 5, failed: 1, skipped: 0, parsing_errors: 0 } };
+    expect(parseCheckovOutput(JSON.stringify(one))).toMatchObject({ passed: 5, parsingErrors: 0, failed: [{ check_id: 'CKV_A' }] });
+    const many = parseCheckovOutput(JSON.stringify([one, { ...one, summary: { passed: 2, failed: 1, skipped: 0, parsing_errors: 1 } }]));
+    expect(many.passed).toBe(7);
+    expect(many.failed).toHaveLength(2);
+    expect(many.parsingErrors).toBe(1);
+    // An empty scan prints a bare summary.
+    expect(parseCheckovOutput('{"passed":0,"failed":0,"skipped":0,"parsing_errors":0,"resource_count":0}').failed).toEqual([]);
+  });
+
+  it('turns module skips into accepted findings, and a skip without a reason into an error', () => {
+    const result = parseCheckovOutput(
+      JSON.stringify({
+        results: {
+          failed_checks: [record('CKV_A', '/network/main.tf', 'aws_vpc.this')],
+          skipped_checks: [
+            record('CKV_B', '/state-bucket/main.tf', 'aws_s3_bucket.this', { check_result: { result: 'SKIPPED', suppress_comment: 'replication is an account decision' } }),
+            record('CKV_C', '/state-bucket/main.tf', 'aws_s3_bucket.this', { check_result: { result: 'SKIPPED', suppress_comment: 'No comment provided' } }),
+          ],
+        },
+        summary: { passed: 0, failed: 1, skipped: 2, parsing_errors: 0 },
+      }),
+    );
+    const { findings, errors } = moduleFindings(result);
+    expect(findings.map((f) => [f.target, f.rule, f.resource, f.location, f.acceptedBecause])).toEqual([
+      ['modules/network', 'CKV_A', 'aws_vpc.this', 'main.tf:3', undefined],
+      ['modules/state-bucket', 'CKV_B', 'aws_s3_bucket.this', 'main.tf:3', 'replication is an account decision'],
+      ['modules/state-bucket', 'CKV_C', 'aws_s3_bucket.this', 'main.tf:3', 'No comment provided'],
+    ]);
+    expect(errors).toEqual(['modules/state-bucket aws_s3_bucket.this: #checkov:skip=CKV_C gives no reason']);
+  });
+
+  it('finds the full address of a JSON resource checkov names without its type', () => {
+    const stack = { resource: { aws_sqs_queue: { q_1: {} } }, data: { aws_region: { r: {} } } };
+    expect(addressIn(stack, 'resource.q_1')).toBe('aws_sqs_queue.q_1');
+    expect(addressIn(stack, 'data.r')).toBe('data.aws_region.r');
+    expect(addressIn(stack, 'aws_sqs_queue.q_1')).toBe('aws_sqs_queue.q_1');
+    expect(addressIn(stack, 'resource.missing')).toBe('resource.missing');
+  });
+});
+
+describe('tflint --format json', () => {
+  it('reads issues and tflint errors', () => {
+    const out = JSON.stringify({
+      issues: [{ rule: { name: 'terraform_required_version', severity: 'warning', link: 'x' }, message: 'terraform "required_version" attribute is required', range: { filename: 'cdktf.out/stacks/dev-base/cdk.tf.json', start: { line: 271, column: 16 }, end: {} }, callers: [] }],
+      errors: [{ message: 'Failed to load plugin', summary: 'plugin not found', severity: 'error' }],
+    });
+    expect(parseTflintOutput(out, 'dev-base')).toEqual({
+      findings: [{ tool: 'tflint', rule: 'terraform_required_version', target: 'dev-base', location: 'cdk.tf.json:271', message: 'terraform "required_version" attribute is required', severity: 'warning' }],
+      errors: ['dev-base: tflint: plugin not found'],
+    });
+    expect(() => parseTflintOutput('{}', 't')).toThrow('expected "issues" and "errors"');
+  });
+
+  it('enables the AWS ruleset only when it was built, with the preset asked for', () => {
+    expect(tflintConfig('all', true)).toContain('preset  = "all"');
+    expect(tflintConfig('all', true)).toContain('plugin "aws" {\n  enabled = true\n}');
+    expect(tflintConfig('recommended', false)).toContain('preset  = "recommended"');
+    expect(tflintConfig('recommended', false)).not.toContain('plugin "aws"');
+    expect(tflintConfig('all', false)).toContain('call_module_type = "local"');
+  });
+});
+
+describe('trivy config --format json', () => {
+  it('keeps failures with their resource and normalized id, and counts successes', () => {
+    const out = JSON.stringify({
+      Results: [
+        {
+          Target: 'cdk.tf.json',
+          MisconfSummary: { Successes: 7, Failures: 1 },
+          Misconfigurations: [
+            { ID: 'AWS-0017', AVDID: 'AVD-AWS-0017', Title: 'CloudWatch log groups should be encrypted using CMK', Message: 'Log group is not encrypted.', Severity: 'LOW', Status: 'FAIL', CauseMetadata: { Resource: 'aws_cloudwatch_log_group.logs', StartLine: 12 } },
+            { ID: 'AWS-0001', Title: 'passing', Severity: 'LOW', Status: 'PASS' },
+          ],
+        },
+        { Target: 'other.tf.json', MisconfSummary: { Successes: 2, Failures: 0 } },
+      ],
+    });
+    expect(parseTrivyOutput(out, 'dev-a')).toEqual({
+      successes: 9,
+      findings: [
+        { tool: 'trivy', rule: 'AWS-0017', target: 'dev-a', resource: 'aws_cloudwatch_log_group.logs', location: 'cdk.tf.json:12', message: 'CloudWatch log groups should be encrypted using CMK: Log group is not encrypted.', severity: 'LOW' },
+      ],
+    });
+    expect(parseTrivyOutput('{}', 't')).toEqual({ successes: 0, findings: [] });
+    expect(() => parseTrivyOutput('FATAL', 't')).toThrow('printed no JSON');
+  });
+});
+
+describe('actionlint -format {{json .}}', () => {
+  it('reads problems with their kind and position', () => {
+    const out = '[{"message":"shellcheck reported issue in this script: SC2086:info:1:6: Double quote","filepath":".github/workflows/x.yml","line":6,"column":9,"kind":"shellcheck","snippet":"","end_column":12}]';
+    expect(parseActionlintOutput(out)).toEqual([
+      { tool: 'actionlint', rule: 'shellcheck', target: '.github/workflows/x.yml', location: '.github/workflows/x.yml:6:9', message: 'shellcheck reported issue in this script: SC2086:info:1:6: Double quote' },
+    ]);
+    expect(parseActionlintOutput('')).toEqual([]);
+    expect(() => parseActionlintOutput('{}')).toThrow('expected a list');
+  });
+});
+
+describe('re-plan output', () => {
+  it('lists the resources a non-empty plan would touch', () => {
+    const plan = [
+      'Terraform will perform the following actions:',
+      '',
+      '  # aws_ecs_task_definition.this["payment/charge"] must be replaced',
+      '-/+ resource "aws_ecs_task_definition" "this" {',
+      '  # module.network.aws_vpc.this will be updated in-place',
+    ].join('\n');
+    expect(plannedChanges(plan)).toEqual([
+      'aws_ecs_task_definition.this["payment/charge"] must be replaced',
+      'module.network.aws_vpc.this will be updated in-place',
+    ]);
+    expect(plannedChanges('No changes. Your infrastructure matches the configuration.')).toEqual([]);
+  });
+});
+
+describe('npm run verify arguments', () => {
+  it('runs every tier in order by default, or the ones named, still in order', () => {
+    expect(parseVerifyArgs([])).toEqual({ tiers: ['validate', 'tflint', 'checkov', 'trivy', 'actionlint', 'emulator'], synth: true });
+    expect(parseVerifyArgs(['--tier', 'emulator,validate', '--no-synth'])).toEqual({ tiers: ['validate', 'emulator'], synth: false });
+    expect(parseVerifyArgs(['--tier=trivy'])).toEqual({ tiers: ['trivy'], synth: true });
+  });
+
+  it('rejects unknown tiers and arguments', () => {
+    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow(VerifyUsageError);
+    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow('unknown tier lint (tiers: validate, tflint, checkov, trivy, actionlint, emulator)');
+    expect(() => parseVerifyArgs(['--tier'])).toThrow('--tier needs a value');
+    expect(() => parseVerifyArgs(['--fast'])).toThrow('unknown argument --fast');
+  });
+});

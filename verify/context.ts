@@ -1,0 +1,48 @@
+/**
+ * What every tier is handed: where the repo, the synthesized output and the scratch space are, the
+ * tools and their versions, and the Terraform environment.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifest, type CdktfManifest } from '../plan-review/stack-order';
+import { requireVersion, type ToolLocations, type ToolVersions } from './tools';
+
+export interface VerifyContext {
+  readonly repoRoot: string;
+  /** The synthesized output (`cdktf.out`), with `manifest.json`. */
+  readonly synthDir: string;
+  /** Scratch space, `.verify/` in the repo (git-ignored). */
+  readonly workDir: string;
+  readonly tools: ToolLocations;
+  readonly versions: ToolVersions;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+}
+
+export const MODULE_NAMES_DIR = 'modules';
+
+export const readManifest = (context: VerifyContext): CdktfManifest =>
+  parseManifest(JSON.parse(readFileSync(join(context.synthDir, 'manifest.json'), 'utf8')));
+
+/** Stack names of the manifest, sorted. */
+export const stackNames = (manifest: CdktfManifest): string[] => Object.keys(manifest.stacks).sort();
+
+export const stackDir = (context: VerifyContext, manifest: CdktfManifest, stack: string): string =>
+  join(context.synthDir, manifest.stacks[stack]!.workingDirectory);
+
+/**
+ * Environment for Terraform: the generated CLI config when the provider comes from the local mirror
+ * (otherwise the caller's own, so `init` downloads from the registry), no prompts, no update checks.
+ */
+export const terraformEnv = (context: VerifyContext, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...extra };
+  if (context.tools.terraformCliConfig) env.TF_CLI_CONFIG_FILE = context.tools.terraformCliConfig;
+  return env;
+};
+
+/**
+ * The hashicorp/aws version the mirror holds, when Terraform installs from the mirror; undefined
+ * when it installs from the registry (which has the pinned version).
+ */
+export const mirroredProviderVersion = (context: VerifyContext): string | undefined =>
+  context.tools.terraformCliConfig ? requireVersion(context.versions, 'AWS_PROVIDER_VERSION') : undefined;
