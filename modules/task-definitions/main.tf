@@ -65,6 +65,7 @@ resource "aws_iam_role" "task" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:retention is the caller's choice (var.log_retention_days, per environment); these are application logs, not the audit trail
   for_each = var.tasks
 
   name              = "/ecs/${each.value.family}"
@@ -98,6 +99,12 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = var.cpu_architecture
   }
 
+  # Scratch space on the task's ephemeral storage: with a read-only root filesystem, /tmp is the
+  # one writable path (Node and most runtimes write temporary files there).
+  volume {
+    name = "tmp"
+  }
+
   container_definitions = jsonencode([
     {
       name      = each.value.container_name
@@ -108,6 +115,9 @@ resource "aws_ecs_task_definition" "this" {
       environment = [
         for name in sort(keys(each.value.environment)) : { name = name, value = each.value.environment[name] }
       ]
+      # Security Hub ECS.5 / checkov CKV_AWS_336: a compromised task cannot alter its own image.
+      readonlyRootFilesystem = each.value.readonly_root_filesystem
+      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -9,7 +9,7 @@ variable "name_prefix" {
 }
 
 variable "tasks" {
-  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task (the key's first part), the task definition family, the container name, the full image reference (repository URL and tag or digest), Fargate cpu units and memory in MiB (a Fargate combination), the container command and plain environment variables."
+  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task (the key's first part), the task definition family, the container name, the full image reference (repository URL and tag or digest), Fargate cpu units and memory in MiB (a Fargate combination), the container command, plain environment variables, and whether the root filesystem is read-only (default true; /tmp stays writable)."
   type = map(object({
     service        = string
     family         = string
@@ -19,6 +19,8 @@ variable "tasks" {
     memory         = number
     command        = list(string)
     environment    = optional(map(string), {})
+    # Read-only unless a task must write outside /tmp (which stays writable).
+    readonly_root_filesystem = optional(bool, true)
   }))
 
   validation {

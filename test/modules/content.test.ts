@@ -222,6 +222,10 @@ describe('task-definitions', () => {
     });
   });
 
+  it('gives every task definition a /tmp scratch volume for its read-only root filesystem', () => {
+    expect(nested(resource(taskDefinitions, 'aws_ecs_task_definition', 'this'), 'volume')).toEqual({ name: 'tmp' });
+  });
+
   withTerraform('container definitions: one essential container, awslogs in the current region, environment sorted', async () => {
     const expression = (unwrapExpression(resource(taskDefinitions, 'aws_ecs_task_definition', 'this')['container_definitions']) as string)
       // Stand-ins for what only exists with the provider: the log group name and the region.
@@ -237,6 +241,7 @@ describe('task-definitions', () => {
       memory: 512,
       command: ['node', 'charge.js'],
       environment: { ZONE: 'z', ALPHA: 'a', MIDDLE: 'm' },
+      readonly_root_filesystem: true,
     };
     const rendered = await render('task-definitions', expression, { name_prefix: 'dev', tasks: { 'payment/charge': task } }, {
       each_value: task,
@@ -254,11 +259,20 @@ describe('task-definitions', () => {
           { name: 'MIDDLE', value: 'm' },
           { name: 'ZONE', value: 'z' },
         ],
+        readonlyRootFilesystem: true,
+        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
         logConfiguration: {
           logDriver: 'awslogs',
           options: { 'awslogs-group': '/ecs/dev-payment-charge', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
         },
       },
     ]);
+    const writable = { ...task, readonly_root_filesystem: false };
+    const renderedWritable = await render('task-definitions', expression, { name_prefix: 'dev', tasks: { 'payment/charge': writable } }, {
+      each_value: writable,
+      log_group_name: '/ecs/dev-payment-charge',
+      region: 'eu-west-1',
+    });
+    expect(JSON.parse(renderedWritable as string)[0].readonlyRootFilesystem).toBe(false);
   });
 });
