@@ -13,7 +13,7 @@
 # 30-60 minutes on 2 cores). Each build logs to $CACHE/logs/<tool>.log.
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tool-versions.env
 source "$here/tool-versions.env"
 
@@ -68,6 +68,19 @@ directives_of() {
   ' "$1"
 }
 
+# The wrapper's go.mod: the dependency's Go version and godebug settings, the pinned require, and
+# its replaces (except local-path ones, which only exist in its own repository).
+wrapper_go_mod() {
+  local name="$1" module="$2" version="$3" gomod="$4"
+  echo "module local/$name-build"
+  echo
+  grep -m1 '^go ' "$gomod"
+  directives_of "$gomod" godebug
+  echo
+  echo "require $module $version"
+  directives_of "$gomod" replace | grep -v '=> *\.' || true
+}
+
 # Builds PACKAGE of MODULE@VERSION from a tiny wrapper module in $CACHE/build/NAME, to OUTPUT.
 build_from_wrapper() {
   local name="$1" module="$2" version="$3" package="$4" output="$5" ldflags="${6:-}"
@@ -83,15 +96,7 @@ build_from_wrapper() {
     tail -n 5 "$LOGS/$name.log" >&2
     exit 1
   fi
-  {
-    echo "module local/$name-build"
-    echo
-    grep -m1 '^go ' "$gomod"
-    directives_of "$gomod" godebug
-    echo
-    echo "require $module $version"
-    directives_of "$gomod" replace | grep -v '=> *\.' || true
-  } >"$dir/go.mod"
+  wrapper_go_mod "$name" "$module" "$version" "$gomod" >"$dir/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$dir/tools.go"
   say "$name: resolving dependencies (go mod tidy)"
   logged "$name" bash -c "cd '$dir' && ${NICE[*]} go mod tidy"
@@ -230,6 +235,9 @@ tool_emulator() {
   pip_venv emulator "$CACHE/venv-emulator" "ministack==$MINISTACK_VERSION"
   stamp ministack "$MINISTACK_VERSION"
 }
+
+# Sourced (by the tests): define the functions, build nothing.
+[[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
 
 started=$SECONDS
 for tool in "${tools[@]}"; do

@@ -57,5 +57,7 @@ export const summaryLine = (reports: readonly TierReport[]): string => {
 };
 
 /** One line of timings, in tier order: `validate 41.2 s · tflint 6.0 s · …`. */
-export const timingLine = (reports: readonly TierReport[]): string =>
-  `tiers: ${reports.map((r) => `${r.tier} ${r.seconds.toFixed(1)} s${tierPassed(r) ? '' : ' (failed)'}`).join(' · ')}`;
+export const timingLine = (reports: readonly TierReport[]): string => {
+  const total = reports.reduce((sum, r) => sum + r.seconds, 0);
+  return `tiers: ${reports.map((r) => `${r.tier} ${r.seconds.toFixed(1)} s${tierPassed(r) ? '' : ' (failed)'}`).join(' · ')} · total ${total.toFixed(1)} s`;
+};

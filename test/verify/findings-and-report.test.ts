@@ -91,7 +91,7 @@ describe('report', () => {
 
   it('ends with the plain "N passed, N failed" line', () => {
     expect(summaryLine([base, { ...base, tier: 'trivy', errors: ['x'] }, { ...base, tier: 'tflint' }])).toBe('verify: 2 passed, 1 failed');
-    expect(timingLine([base, { ...base, tier: 'trivy', errors: ['x'] }])).toBe('tiers: checkov 1.3 s · trivy 1.3 s (failed)');
+    expect(timingLine([base, { ...base, tier: 'trivy', errors: ['x'] }])).toBe('tiers: checkov 1.3 s · trivy 1.3 s (failed) · total 2.5 s');
   });
 
   it('prints what was proved, open findings, errors and accepted findings grouped by rule', () => {
