@@ -3,9 +3,9 @@
  * `#checkov:skip=ID:reason` comments next to a resource accept a finding) and over the synthesized
  * stacks (framework `terraform_json`, where the resource's `"//"` object carries accepted findings).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest, stackNames, type VerifyContext } from './context';
+import { readManifest, stackDir, stackNames, type VerifyContext } from './context';
 import { failureText, runCommand } from './exec';
 import { acceptancesOf, applyAcceptances, unusedAcceptances, type Finding } from './findings';
 import type { TierReport } from './report';
@@ -83,6 +83,20 @@ const finding = (record: CheckovRecord, target: string, resource: string, accept
   ...(acceptedBecause !== undefined ? { acceptedBecause } : {}),
 });
 
+/**
+ * The stack as checkov 3.3's `terraform_json` parser can read it. That parser only accepts objects
+ * inside the `terraform` block and crashes on `required_version` (a string); the block holds no
+ * resource, so the copy turns that key into a `//` comment. Same layout as cdktf's
+ * `JSON.stringify(…, null, 2)`, so line numbers still point into the real `cdk.tf.json`.
+ */
+export const forCheckov = (stackText: string): string => {
+  const stack = JSON.parse(stackText) as Record<string, unknown>;
+  const terraform = stack.terraform as Record<string, unknown> | undefined;
+  if (!terraform || !('required_version' in terraform)) return stackText;
+  stack.terraform = Object.fromEntries(Object.entries(terraform).map(([key, value]) => [key === 'required_version' ? '//' : key, value]));
+  return JSON.stringify(stack, null, 2);
+};
+
 /** Module findings: failed checks are open; `#checkov:skip` ones are accepted, and need a reason. */
 export const moduleFindings = (result: CheckovResult): { findings: Finding[]; errors: string[] } => {
   const errors: string[] = [];
@@ -122,7 +136,13 @@ export const runCheckovTier = (context: VerifyContext): Omit<TierReport, 'second
   }
 
   const manifest = readManifest(context);
-  const stacks = runCommand(checkov, ['-d', join(context.synthDir, 'stacks'), '--framework', 'terraform_json', ...common], {
+  const scratch = join(context.workDir, 'checkov');
+  rmSync(scratch, { recursive: true, force: true });
+  for (const stack of stackNames(manifest)) {
+    mkdirSync(join(scratch, stack), { recursive: true });
+    writeFileSync(join(scratch, stack, 'cdk.tf.json'), forCheckov(readFileSync(join(stackDir(context, manifest, stack), 'cdk.tf.json'), 'utf8')));
+  }
+  const stacks = runCommand(checkov, ['-d', scratch, '--framework', 'terraform_json', ...common], {
     cwd: context.repoRoot,
     env,
     nice: true,
@@ -134,7 +154,7 @@ export const runCheckovTier = (context: VerifyContext): Omit<TierReport, 'second
     for (const record of result.failed) byStack.set(firstSegment(record.file_path), [...(byStack.get(firstSegment(record.file_path)) ?? []), record]);
     let accepted = 0;
     for (const stack of stackNames(manifest)) {
-      const json = JSON.parse(readFileSync(join(context.synthDir, manifest.stacks[stack]!.workingDirectory, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
+      const json = JSON.parse(readFileSync(join(stackDir(context, manifest, stack), 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
       const acceptances = acceptancesOf(json);
       const stackFindings = applyAcceptances(
         (byStack.get(stack) ?? []).map((r) => finding(r, stack, addressIn(json, r.resource))),

@@ -11,7 +11,7 @@
  * task needs Docker), and service limits and eventual consistency are the emulator's, not AWS's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { environments } from '../environments';
@@ -55,6 +55,26 @@ const waitForHealth = async (endpoint: string, child: ChildProcess, seconds: num
 /** Resources that `terraform plan` says it would change, from its human output. */
 export const plannedChanges = (planOutput: string): string[] =>
   [...planOutput.matchAll(/^\s*# (\S+) (will be|must be) ([^\n]+)$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+
+/** The S3 state buckets the stacks' backends name. */
+const stateBuckets = (files: readonly string[]): string[] => [
+  ...new Set(
+    files.flatMap((file) => {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: { s3?: { bucket?: string } } } };
+      const bucket = json.terraform?.backend?.s3?.bucket;
+      return bucket ? [bucket] : [];
+    }),
+  ),
+];
+
+const createBucket = async (endpoint: string, bucket: string, region: string): Promise<void> => {
+  const body =
+    region === 'us-east-1'
+      ? undefined
+      : `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+  const response = await fetch(`${endpoint}/${bucket}`, { method: 'PUT', ...(body ? { body } : {}) });
+  if (!response.ok) throw new Error(`creating the state bucket ${bucket} in the emulator failed: HTTP ${response.status} ${await response.text()}`);
+};
 
 interface StateResource {
   readonly address: string;
@@ -124,6 +144,12 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   const terraformIn = (dir: string, args: string[], timeoutSeconds = 900) => runCommand(terraform!, args, { cwd: dir, env: awsEnv, timeoutSeconds });
   try {
     await waitForHealth(endpoint, child, 60);
+    // An environment with S3 state keeps it in the emulator's S3: the bucket `npm run
+    // bootstrap:state` makes in a real account is made here first.
+    for (const bucket of stateBuckets(stacks.map((stack) => join(stackDir(context, manifest, stack.name), 'cdk.tf.json')))) {
+      await createBucket(endpoint, bucket, environment.region);
+      notes.push(`S3 state in the emulator's bucket ${bucket} (without its KMS key)`);
+    }
     let applied = 0;
     for (const stack of stacks) {
       const dir = join(root, 'stacks', stack.name);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseActionlintOutput } from '../../verify/actionlint';
-import { addressIn, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
+import { addressIn, forCheckov, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
 import { plannedChanges } from '../../verify/emulator';
 import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
 import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
@@ -143,6 +143,15 @@ describe('checkov -o json', () => {
       ['modules/state-bucket', 'CKV_C', 'aws_s3_bucket.this', 'main.tf:3', 'No comment provided'],
     ]);
     expect(errors).toEqual(['modules/state-bucket aws_s3_bucket.this: #checkov:skip=CKV_C gives no reason']);
+  });
+
+  it('hides required_version from checkov\'s JSON parser (it crashes on it) without moving any line', () => {
+    const text = JSON.stringify({ resource: { aws_sqs_queue: { q: { name: 'q' } } }, terraform: { backend: { local: {} }, required_version: '>= 1.10', required_providers: {} } }, null, 2);
+    const copy = forCheckov(text);
+    expect(JSON.parse(copy)).toEqual({ resource: { aws_sqs_queue: { q: { name: 'q' } } }, terraform: { backend: { local: {} }, '//': '>= 1.10', required_providers: {} } });
+    expect(copy.split('\n').map((line) => line.replace('"//"', '"required_version"'))).toEqual(text.split('\n'));
+    const without = JSON.stringify({ terraform: { backend: {} } }, null, 2);
+    expect(forCheckov(without)).toBe(without);
   });
 
   it('finds the full address of a JSON resource checkov names without its type', () => {
