@@ -13,7 +13,7 @@ export const dev: EnvironmentConfig = {
   stateBackend: { bucket: 'booking-saga-tfstate-111111111111' },
   base: {
     kind: 'managed',
-    network: { cidr: '10.10.0.0/16', azCount: 2, nat: 'none' },
+    network: { cidr: '10.10.0.0/16', azCount: 2, nat: 'none', flowLogs: false },
     cluster: { fargateWeight: 1, fargateSpotWeight: 3, containerInsights: 'disabled' },
     defaultImageTag: 'latest',
     imageTagMutability: 'MUTABLE',

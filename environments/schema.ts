@@ -73,6 +73,10 @@ export const networkSchema = z.strictObject({
     description:
       '`none`: private subnets have no internet route, and the VPC endpoints Fargate needs are created instead (ECR api and dkr, S3 gateway, CloudWatch Logs, EventBridge and Step Functions for the tasks). `single`: one NAT gateway (cheap; its zone is a single point of failure). `per-az`: one per zone.',
   }),
+  flowLogs: documented(z.boolean(), {
+    description: 'VPC flow logs (all traffic) to CloudWatch Logs `/vpc/<env>/flow-logs`. Off only where their ingestion costs more than the traffic is worth investigating (a disposable environment).',
+    default: 'true',
+  }).optional(),
 });
 
 export const clusterSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { TerraformResource } from 'cdktf';
+import { TerraformModule, TerraformStack, type TerraformElement } from 'cdktf';
 
 /**
  * A scanner finding accepted for one resource, with the reason. checkov and trivy read suppression
@@ -18,10 +18,20 @@ export interface AcceptedFinding {
 /** Key under a resource's `"//"` object in `cdk.tf.json`. */
 export const ACCEPTED_FINDINGS_KEY = 'accepted_findings';
 
-export function acceptFindings(resource: TerraformResource, findings: readonly AcceptedFinding[]): void {
+/**
+ * Key under the stack's `"//"` object, by module call name: cdktf rewrites a module call's own
+ * `"//"` with its metadata, so a finding inside a called module is accepted at the stack level.
+ */
+export const ACCEPTED_MODULE_FINDINGS_KEY = 'accepted_module_findings';
+
+/** On a resource, data source or module call (its address in the scanners' findings). */
+export function acceptFindings(resource: TerraformElement, findings: readonly AcceptedFinding[]): void {
   for (const finding of findings) {
     if (!finding.checkov && !finding.trivy) throw new Error(`accepted finding on ${resource.node.path} names no check: ${finding.reason}`);
     if (finding.reason.trim().length < 20) throw new Error(`accepted finding on ${resource.node.path} needs a real reason, not "${finding.reason}"`);
   }
-  if (findings.length > 0) resource.addOverride(`//.${ACCEPTED_FINDINGS_KEY}`, findings);
+  if (findings.length === 0) return;
+  if (resource instanceof TerraformModule) {
+    TerraformStack.of(resource).addOverride(`//.${ACCEPTED_MODULE_FINDINGS_KEY}.${resource.friendlyUniqueId}`, findings);
+  } else resource.addOverride(`//.${ACCEPTED_FINDINGS_KEY}`, findings);
 }

@@ -7,6 +7,7 @@ import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
+import type { AcceptedFinding } from './accepted-findings';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];
@@ -54,6 +55,8 @@ export function networkInputs(env: EnvironmentConfig, base: ManagedBaseConfig) {
     cidr_block: base.network.cidr,
     az_count: base.network.azCount,
     nat_mode: base.network.nat,
+    // trivy AWS-0178: without flow logs a VPC's traffic leaves no trace to investigate.
+    enable_flow_logs: base.network.flowLogs ?? true,
   };
 }
 
@@ -107,3 +110,23 @@ export function taskDefinitionInputs(
     task_role_names: Object.fromEntries(services.map((service) => [service, taskRoleName(env.name, service)])),
   };
 }
+
+/**
+ * Scanner findings on the base modules that follow from an environment's own choices, accepted on
+ * the module call of that environment only (where it chose otherwise, the finding stays open).
+ */
+export function baseAcceptedFindings(env: EnvironmentConfig, base: ManagedBaseConfig): { network: AcceptedFinding[]; ecsCluster: AcceptedFinding[] } {
+  const network: AcceptedFinding[] = [];
+  const ecsCluster: AcceptedFinding[] = [];
+  if (base.network.flowLogs === false) {
+    network.push({ trivy: 'AWS-0178', reason: `${env.name} records no VPC flow logs (base.network.flowLogs = false): their CloudWatch ingestion costs more than a disposable environment's traffic is worth` });
+  }
+  if ((base.imageTagMutability ?? 'IMMUTABLE') === 'MUTABLE') {
+    ecsCluster.push({ trivy: 'AWS-0031', reason: `${env.name} deploys moving tags (imageTagMutability = MUTABLE, defaultImageTag "${base.defaultImageTag}"); prod's repositories are IMMUTABLE` });
+  }
+  if (base.cluster.containerInsights === 'disabled') {
+    ecsCluster.push({ trivy: 'AWS-0034', reason: `${env.name} runs without Container Insights (cluster.containerInsights = disabled) to save its metrics cost; the tasks' own logs remain` });
+  }
+  return { network, ecsCluster };
+}
+

@@ -3,7 +3,8 @@ import type { Construct } from 'constructs';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { configureBackend } from './backend';
-import { ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
+import { acceptFindings } from './accepted-findings';
+import { baseAcceptedFindings, ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
 import { moduleSource } from '../tooling/hcl-modules';
 import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, baseStackName } from '../core/naming';
 import { awsProvider } from './provider';
@@ -32,6 +33,9 @@ export class BaseStack extends TerraformStack {
       source: moduleSource('ecs-cluster'),
       variables: ecsClusterInputs(env, env.base, catalog),
     });
+    const accepted = baseAcceptedFindings(env, env.base);
+    acceptFindings(this.network, accepted.network);
+    acceptFindings(this.ecsCluster, accepted.ecsCluster);
     const repositoryUrls: unknown = this.ecsCluster.get('ecr_repository_urls');
     this.taskDefinitions = new TerraformHclModule(this, 'task_definitions', {
       source: moduleSource('task-definitions'),

@@ -231,9 +231,11 @@ tool_checkov() {
 }
 
 tool_emulator() {
-  stamped ministack "$MINISTACK_VERSION" && [[ -x "$CACHE/venv-emulator/bin/ministack" ]] && { say "emulator: cached MiniStack $MINISTACK_VERSION"; return; }
-  pip_venv emulator "$CACHE/venv-emulator" "ministack==$MINISTACK_VERSION"
-  stamp ministack "$MINISTACK_VERSION"
+  local pins="ministack==$MINISTACK_VERSION cbor2==$CBOR2_VERSION"
+  stamped ministack "$pins" && [[ -x "$CACHE/venv-emulator/bin/ministack" ]] && { say "emulator: cached $pins"; return; }
+  # shellcheck disable=SC2086 # two pins, split on purpose
+  pip_venv emulator "$CACHE/venv-emulator" $pins
+  stamp ministack "$pins"
 }
 
 # Sourced (by the tests): define the functions, build nothing.

@@ -51,6 +51,8 @@ export const forEmulator = (stack: StackJson, stackName: string, target: Emulato
     s3_use_path_style: true,
     // No instance metadata service here; the credentials are the environment's fake ones.
     skip_metadata_api_check: true,
+    // An API the emulator lacks answers 5xx: fail after a few tries instead of backing off for minutes.
+    max_retries: 3,
   }));
 
   for (const [name, remote] of Object.entries(copy.data?.terraform_remote_state ?? {})) {

@@ -1,7 +1,7 @@
 /**
  * What the scanners report, in one shape, and the findings accepted in code. Pure.
  */
-import { ACCEPTED_FINDINGS_KEY, type AcceptedFinding } from '../stacks/accepted-findings';
+import { ACCEPTED_FINDINGS_KEY, ACCEPTED_MODULE_FINDINGS_KEY, type AcceptedFinding } from '../stacks/accepted-findings';
 
 export type ScannerTool = 'checkov' | 'trivy' | 'tflint' | 'actionlint';
 
@@ -32,7 +32,11 @@ export type Acceptances = ReadonlyMap<string, readonly AcceptedFinding[]>;
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Reads `"//": { "accepted_findings": [...] }` of every resource and data source of a stack. */
+/**
+ * Reads `"//": { "accepted_findings": [...] }` of every resource and data source of a stack, and the
+ * stack's `"//": { "accepted_module_findings": { <call>: [...] } }` (trivy names a finding inside a
+ * called module by the call, `module.<name>`).
+ */
 export const acceptancesOf = (stackJson: unknown): Acceptances => {
   const result = new Map<string, AcceptedFinding[]>();
   if (!isRecord(stackJson)) return result;
@@ -46,6 +50,13 @@ export const acceptancesOf = (stackJson: unknown): Acceptances => {
         const accepted = isRecord(comment) ? comment[ACCEPTED_FINDINGS_KEY] : undefined;
         if (Array.isArray(accepted)) result.set(`${prefix}${type}.${name}`, accepted as AcceptedFinding[]);
       }
+    }
+  }
+  const stackComment = stackJson['//'];
+  const byModule = isRecord(stackComment) ? stackComment[ACCEPTED_MODULE_FINDINGS_KEY] : undefined;
+  if (isRecord(byModule)) {
+    for (const [name, accepted] of Object.entries(byModule)) {
+      if (Array.isArray(accepted)) result.set(`module.${name}`, accepted as AcceptedFinding[]);
     }
   }
   return result;

@@ -189,6 +189,9 @@ resource "aws_security_group" "tasks" {
 
 # Tasks call AWS APIs and (with NAT) third parties on any port; without NAT only the VPC
 # endpoints are reachable anyway.
+# Accepted (trivy AWS-0104, unrestricted egress): tasks call AWS APIs and, with NAT, third parties on
+# ports we cannot list; nothing can connect in. Without NAT only the VPC endpoints are reachable.
+#trivy:ignore:AVD-AWS-0104
 resource "aws_vpc_security_group_egress_rule" "tasks_all" {
   security_group_id = aws_security_group.tasks.id
   description       = "All outbound IPv4 traffic"

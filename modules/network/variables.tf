@@ -72,9 +72,9 @@ variable "interface_endpoint_services" {
 }
 
 variable "enable_flow_logs" {
-  description = "Whether to record VPC flow logs (all traffic) to a CloudWatch log group \"/vpc/<name>/flow-logs\"."
+  description = "Whether to record VPC flow logs (all traffic) to a CloudWatch log group \"/vpc/<name>/flow-logs\". On by default: without them a VPC's traffic leaves no trace."
   type        = bool
-  default     = false
+  default     = true
   nullable    = false
 }
 

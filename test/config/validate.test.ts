@@ -92,6 +92,11 @@ const environmentCases: BadCase[] = [
     expected: ['environment "staging": base.network.nat: must be "none", "single" or "per-az", not "nat-gateway"'],
   },
   {
+    name: 'flow logs given as a string',
+    mutate: (d) => (d.envs.prod.base.network.flowLogs = 'yes'),
+    expected: ['environment "prod": base.network.flowLogs: must be true or false, not "yes"'],
+  },
+  {
     name: 'unknown field (a typo) in the network',
     mutate: (d) => (d.envs.dev.base.network.azcount = 2),
     expected: ['environment "dev": base.network.azcount: unknown field'],

@@ -29,6 +29,8 @@ export function baseStackInvariants(subject: Subject): void {
         cidr_block: base.network.cidr,
         az_count: base.network.azCount,
         nat_mode: base.network.nat,
+        // On unless the environment turns them off.
+        enable_flow_logs: base.network.flowLogs ?? true,
       });
     });
 

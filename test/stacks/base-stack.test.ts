@@ -8,6 +8,7 @@ import type { ManagedBaseConfig } from '../../environments/types';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { parseModule } from '../../tooling/hcl-reader';
+import { acceptancesOf } from '../../verify/findings';
 import { moduleCallViolations } from '../support/hcl';
 import { filesBelow, manifest, stackJson, synthOutDir } from '../support/synth';
 import { baseStackInvariants } from '../invariants/base-stacks';
@@ -23,6 +24,25 @@ describe('base stacks', () => {
   });
 
   baseStackInvariants(example);
+
+  describe.each(managed)('$env.name-base', ({ env }) => {
+    const stack = `${env.name}-base`;
+
+    it('records VPC flow logs unless the environment turns them off (dev does)', () => {
+      expect(stackJson(stack).module?.network?.enable_flow_logs).toBe(env.name !== 'dev');
+    });
+
+    it('accepts on its module calls only the trivy findings that follow from its own choices', () => {
+      const acceptances = acceptancesOf(stackJson(stack));
+      const accepted = (module: string) => (acceptances.get(`module.${module}`) ?? []).map((a) => a.trivy);
+      const expected: Record<string, { network: string[]; cluster: string[] }> = {
+        dev: { network: ['AWS-0178'], cluster: ['AWS-0031', 'AWS-0034'] },
+        staging: { network: [], cluster: ['AWS-0031'] },
+        prod: { network: [], cluster: [] },
+      };
+      expect({ network: accepted('network'), cluster: accepted('ecs_cluster') }).toEqual(expected[env.name]);
+    });
+  });
 
   it('has a local backend with a relative path when the environment names no bucket (an environment no workflow deploys)', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backend-')) });

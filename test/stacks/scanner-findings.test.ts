@@ -3,7 +3,7 @@
  * states the Terraform it needs (tflint terraform_required_version), and each accepted checkov/trivy
  * finding sits on its own resource with a reason (`npm run verify` fails on one without).
  */
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformHclModule, Testing, TerraformStack } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { environments } from '../../environments';
 import { acceptFindings } from '../../stacks/accepted-findings';
@@ -62,6 +62,14 @@ describe('acceptFindings', () => {
     // The stack as cdktf writes it to cdk.tf.json (Testing.synth strips the "//" objects).
     const json = (resource.node.scope as TerraformStack).toTerraform() as Record<string, unknown>;
     expect(acceptancesOf(json).get('aws_sqs_queue.q')).toEqual([{ checkov: 'CKV_AWS_27', reason: 'a reason long enough to audit' }]);
+  });
+
+  it('accepts findings inside a called module at the stack level, since cdktf rewrites the call\'s "//"', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    const module = new TerraformHclModule(stack, 'net', { source: 'terraform-aws-modules/vpc/aws', variables: {} });
+    acceptFindings(module, [{ trivy: 'AWS-0178', reason: 'a reason long enough to audit' }]);
+    const json = stack.toTerraform() as Record<string, unknown>;
+    expect(acceptancesOf(json).get('module.net')).toEqual([{ trivy: 'AWS-0178', reason: 'a reason long enough to audit' }]);
   });
 
   it('refuses an acceptance without a check or without a real reason', () => {

@@ -19,6 +19,7 @@ describe('forEmulator', () => {
     expect(aws.region).toBe('ap-southeast-1');
     expect(aws.default_tags).toEqual((original.provider!.aws![0] as Record<string, unknown>).default_tags);
     expect(aws.skip_metadata_api_check).toBe(true);
+    expect(aws.max_retries).toBe(3);
     expect(JSON.stringify(original)).toBe(before);
   });
 

@@ -21,14 +21,16 @@ const stack = {
     },
   },
   data: { aws_availability_zones: { zones: { '//': { accepted_findings: [{ checkov: 'CKV_AWS_394', reason: 'bounded by az_count' }] } } } },
+  '//': { metadata: {}, accepted_module_findings: { network: [{ trivy: 'AWS-0178', reason: 'dev records no flow logs' }] } },
 };
 
 const checkov = (resource: string, rule = 'CKV_AWS_158'): Finding => ({ tool: 'checkov', rule, target: 'dev-a', resource, message: 'm' });
 
 describe('acceptancesOf', () => {
-  it('reads accepted findings of resources and data sources by address, and nothing else', () => {
+  it('reads accepted findings of resources, data sources and module calls by address, and nothing else', () => {
     const acceptances = acceptancesOf(stack);
-    expect([...acceptances.keys()].sort()).toEqual(['aws_cloudwatch_log_group.logs', 'data.aws_availability_zones.zones']);
+    expect([...acceptances.keys()].sort()).toEqual(['aws_cloudwatch_log_group.logs', 'data.aws_availability_zones.zones', 'module.network']);
+    expect(acceptances.get('module.network')?.[0]?.trivy).toBe('AWS-0178');
     expect(acceptances.get('aws_cloudwatch_log_group.logs')?.[0]?.checkov).toBe('CKV_AWS_158');
   });
 
@@ -75,6 +77,7 @@ describe('unusedAcceptances', () => {
     ]);
     expect(unusedAcceptances('trivy', 'dev-a', acceptances, findings)).toEqual([
       'dev-a: aws_cloudwatch_log_group.logs accepts trivy AWS-0017, which trivy no longer reports there',
+      'dev-a: module.network accepts trivy AWS-0178, which trivy no longer reports there',
     ]);
   });
 });
