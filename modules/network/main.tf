@@ -258,10 +258,15 @@ resource "aws_vpc_endpoint" "s3" {
 }
 
 ################################################################################
-# Flow logs (optional)
+# Flow logs (on by default)
 ################################################################################
 
+# Accepted (trivy AWS-0017, checkov CKV_AWS_158): CloudWatch Logs always encrypts log data at rest;
+# a customer key adds a key policy and cost, not a reader fewer (access is by IAM on logs).
+#trivy:ignore:AVD-AWS-0017
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  #checkov:skip=CKV_AWS_158:CloudWatch Logs always encrypts log data at rest; a customer key adds a key policy and cost, not a reader fewer
+  #checkov:skip=CKV_AWS_338:retention is the caller's choice (var.flow_logs_retention_days)
   count = var.enable_flow_logs ? 1 : 0
 
   name              = "/vpc/${var.name}/flow-logs"
