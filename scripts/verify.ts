@@ -1,15 +1,16 @@
 /**
- * npm run verify [-- --tier validate,tflint,checkov,trivy,actionlint,emulator] [--no-synth]
+ * `npm run verify [-- --tier validate,tflint,checkov,trivy,actionlint,emulator] [--no-synth]`
  *
  * Proves the Terraform with the real tools: the AWS provider's own validation, tflint with the AWS
  * rules, checkov, trivy, actionlint, and a deploy of dev into an AWS emulator that re-plans clean.
  * Tools come from ~/.cache/event-driven-ecs-infra (filled by `bash verify/bootstrap-tools.sh`) or PATH.
- * Each tier prints what it proved; the last line is `verify: N passed, N failed`.
- * Exit codes: 0 every tier passed; 1 a tier failed; 2 usage error or synth failure.
+ * Each tier prints what it proved; the last line is `verify: N passed, N failed`. docs/verify.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { environments } from '../environments';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { runActionlintTier } from '../verify/actionlint';
 import { runCheckovTier } from '../verify/checkov';
 import type { VerifyContext } from '../verify/context';
@@ -20,31 +21,35 @@ import { loadToolVersions, locateTools } from '../verify/tools';
 import { runTrivyTier } from '../verify/trivy';
 import { runValidateTier } from '../verify/validate';
 
+export const USAGE = `Usage: npm run verify -- [--tier ${TIER_ORDER.join(',')}] [--no-synth]
+
+Proves the synthesized stacks and the HCL modules with the real tools, tier by tier, and ends with
+"verify: N passed, N failed". Tools: bash verify/bootstrap-tools.sh (docs/verify.md).
+
+  --tier LIST   the tiers to run, comma-separated (default: all, in this order)
+  --no-synth    verify the cdktf.out already there instead of synthesizing first
+  -h, --help    this text
+
+Exit codes: 0 every tier passed; 1 a tier failed; 2 usage, or the synth failed; 3 crash.`;
+
+/** The environment the emulator deploys. */
+export const EMULATED_ENVIRONMENT = 'dev';
+
 export interface VerifyArgs {
   readonly tiers: readonly TierName[];
   readonly synth: boolean;
 }
 
-export class VerifyUsageError extends Error {}
-
-const USAGE = `usage: npm run verify -- [--tier ${TIER_ORDER.join(',')}] [--no-synth]`;
-
 export const parseVerifyArgs = (argv: readonly string[]): VerifyArgs => {
+  const { values } = parseCommandLine(argv, { tier: { type: 'string' }, 'no-synth': { type: 'boolean', default: false } });
   let tiers: TierName[] = [...TIER_ORDER];
-  let synth = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--no-synth') synth = false;
-    else if (arg === '--tier' || arg.startsWith('--tier=')) {
-      const value = arg === '--tier' ? argv[++i] : arg.slice('--tier='.length);
-      if (!value || value.startsWith('--')) throw new VerifyUsageError(`--tier needs a value\n${USAGE}`);
-      const names = value.split(',').map((name) => name.trim()).filter(Boolean);
-      const unknown = names.filter((name) => !TIER_ORDER.includes(name as TierName));
-      if (unknown.length > 0) throw new VerifyUsageError(`unknown tier ${unknown.join(', ')} (tiers: ${TIER_ORDER.join(', ')})\n${USAGE}`);
-      tiers = TIER_ORDER.filter((name) => names.includes(name));
-    } else throw new VerifyUsageError(`unknown argument ${arg}\n${USAGE}`);
+  if (values.tier !== undefined) {
+    const names = values.tier.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !TIER_ORDER.includes(name as TierName));
+    if (unknown.length > 0 || names.length === 0) throw new UsageError(`unknown tier ${unknown.join(', ') || '""'} (tiers: ${TIER_ORDER.join(', ')})`);
+    tiers = TIER_ORDER.filter((name) => names.includes(name));
   }
-  return { tiers, synth };
+  return { tiers, synth: !values['no-synth'] };
 };
 
 type TierRunner = (context: VerifyContext) => Omit<TierReport, 'seconds'> | Promise<Omit<TierReport, 'seconds'>>;
@@ -70,20 +75,14 @@ const runTier = async (tier: TierName, context: VerifyContext): Promise<TierRepo
 };
 
 export const runVerify = async (argv: readonly string[]): Promise<number> => {
-  let args: VerifyArgs;
-  try {
-    args = parseVerifyArgs(argv);
-  } catch (error) {
-    console.error(`verify: ${(error as Error).message}`);
-    return 2;
-  }
+  const args = parseVerifyArgs(argv);
   const repoRoot = resolve(__dirname, '..');
   if (args.synth) {
     console.log('verify: synthesizing every environment (node --import tsx main.ts)');
     const synth = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: repoRoot, stdio: 'inherit' });
     if (synth.status !== 0) {
       console.error(`verify: synth failed (exit ${synth.status ?? synth.error?.message}); nothing was verified`);
-      return 2;
+      return EXIT.usage;
     }
   }
   const workDir = join(repoRoot, '.verify');
@@ -95,6 +94,7 @@ export const runVerify = async (argv: readonly string[]): Promise<number> => {
     tools: locateTools(process.env),
     versions: loadToolVersions(),
     env: process.env,
+    emulatedEnvironment: environments.find((env) => env.name === EMULATED_ENVIRONMENT)!,
     log: (line) => console.log(`   … ${line}`),
   };
   const reports: TierReport[] = [];
@@ -106,15 +106,7 @@ export const runVerify = async (argv: readonly string[]): Promise<number> => {
   }
   console.log(timingLine(reports));
   console.log(summaryLine(reports));
-  return reports.every(tierPassed) ? 0 : 1;
+  return reports.every(tierPassed) ? EXIT.ok : EXIT.finding;
 };
 
-if (require.main === module) {
-  runVerify(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) void runCommand({ name: 'verify', usage: USAGE, run: runVerify });

@@ -1,37 +1,17 @@
 import { TerraformModule, TerraformStack, type TerraformElement } from 'cdktf';
+import { ACCEPTED_FINDINGS_KEY, ACCEPTED_MODULE_FINDINGS_KEY, type AcceptedFinding } from '../core/accepted-findings';
 
 /**
- * A scanner finding accepted for one resource, with the reason. checkov and trivy read suppression
- * comments only in HCL; JSON has no comments, so a synthesized resource carries its accepted findings
- * in its `"//"` object (which Terraform ignores, like the metadata cdktf writes there) and
- * `npm run verify` reads them from there.
+ * Accepts scanner findings on a resource, data source or module call (its address in the scanners'
+ * findings), next to the code that creates it; `npm run verify` reads them from `cdk.tf.json`.
  */
-export interface AcceptedFinding {
-  /** checkov check id, e.g. `CKV_AWS_158`. */
-  readonly checkov?: string;
-  /** trivy check id, e.g. `AWS-0017` (the `AVD-` prefix is optional). */
-  readonly trivy?: string;
-  /** Why the finding does not apply or is accepted: one sentence an auditor can check. */
-  readonly reason: string;
-}
-
-/** Key under a resource's `"//"` object in `cdk.tf.json`. */
-export const ACCEPTED_FINDINGS_KEY = 'accepted_findings';
-
-/**
- * Key under the stack's `"//"` object, by module call name: cdktf rewrites a module call's own
- * `"//"` with its metadata, so a finding inside a called module is accepted at the stack level.
- */
-export const ACCEPTED_MODULE_FINDINGS_KEY = 'accepted_module_findings';
-
-/** On a resource, data source or module call (its address in the scanners' findings). */
-export function acceptFindings(resource: TerraformElement, findings: readonly AcceptedFinding[]): void {
+export function acceptFindings(element: TerraformElement, findings: readonly AcceptedFinding[]): void {
   for (const finding of findings) {
-    if (!finding.checkov && !finding.trivy) throw new Error(`accepted finding on ${resource.node.path} names no check: ${finding.reason}`);
-    if (finding.reason.trim().length < 20) throw new Error(`accepted finding on ${resource.node.path} needs a real reason, not "${finding.reason}"`);
+    if (!finding.checkov && !finding.trivy) throw new Error(`accepted finding on ${element.node.path} names no check: ${finding.reason}`);
+    if (finding.reason.trim().length < 20) throw new Error(`accepted finding on ${element.node.path} needs a real reason, not "${finding.reason}"`);
   }
   if (findings.length === 0) return;
-  if (resource instanceof TerraformModule) {
-    TerraformStack.of(resource).addOverride(`//.${ACCEPTED_MODULE_FINDINGS_KEY}.${resource.friendlyUniqueId}`, findings);
-  } else resource.addOverride(`//.${ACCEPTED_FINDINGS_KEY}`, findings);
+  if (element instanceof TerraformModule) {
+    TerraformStack.of(element).addOverride(`//.${ACCEPTED_MODULE_FINDINGS_KEY}.${element.friendlyUniqueId}`, findings);
+  } else element.addOverride(`//.${ACCEPTED_FINDINGS_KEY}`, findings);
 }

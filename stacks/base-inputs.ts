@@ -7,7 +7,7 @@ import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
-import type { AcceptedFinding } from './accepted-findings';
+import type { AcceptedFinding } from '../core/accepted-findings';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];

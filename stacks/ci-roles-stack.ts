@@ -19,6 +19,7 @@ import {
 } from '../core/ci-roles';
 import { ciRolesStackName, ciStateKey } from '../core/naming';
 import type { EnvironmentConfig } from '../environments/types';
+import { TERRAFORM_REQUIRED_VERSION } from './backend';
 
 export interface CiRolesStackProps {
   readonly accountId: string;
@@ -47,6 +48,8 @@ export class CiRolesStack extends TerraformStack {
       ...(first.stateBackend.kmsKeyId ? { kmsKeyId: first.stateBackend.kmsKeyId } : {}),
     });
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+    // use_lockfile needs Terraform >= 1.10; an older one would run unlocked (stacks/backend.ts).
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
     new AwsProvider(this, 'aws', {
       region: first.region,
       allowedAccountIds: [props.accountId],

@@ -2,9 +2,10 @@
  * What every tier is handed: where the repo, the synthesized output and the scratch space are, the
  * tools and their versions, and the Terraform environment.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, type CdktfManifest } from '../plan-review/stack-order';
+import type { EnvironmentConfig } from '../environments/types';
+import { readManifest as readCdktfManifest, type CdktfManifest } from '../tooling/cdktf-out';
+import { terraformEnvironment } from '../tooling/terraform';
 import { requireVersion, type ToolLocations, type ToolVersions } from './tools';
 
 export interface VerifyContext {
@@ -16,13 +17,12 @@ export interface VerifyContext {
   readonly tools: ToolLocations;
   readonly versions: ToolVersions;
   readonly env: NodeJS.ProcessEnv;
+  /** The environment the emulator deploys (dev), handed in by the entry point. */
+  readonly emulatedEnvironment: EnvironmentConfig;
   readonly log: (line: string) => void;
 }
 
-export const MODULE_NAMES_DIR = 'modules';
-
-export const readManifest = (context: VerifyContext): CdktfManifest =>
-  parseManifest(JSON.parse(readFileSync(join(context.synthDir, 'manifest.json'), 'utf8')));
+export const readManifest = (context: VerifyContext): CdktfManifest => readCdktfManifest(context.synthDir);
 
 /** Stack names of the manifest, sorted. */
 export const stackNames = (manifest: CdktfManifest): string[] => Object.keys(manifest.stacks).sort();
@@ -35,7 +35,7 @@ export const stackDir = (context: VerifyContext, manifest: CdktfManifest, stack:
  * (otherwise the caller's own, so `init` downloads from the registry), no prompts, no update checks.
  */
 export const terraformEnv = (context: VerifyContext, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', ...extra };
+  const env: NodeJS.ProcessEnv = { ...terraformEnvironment(context.env), ...extra };
   if (context.tools.terraformCliConfig) env.TF_CLI_CONFIG_FILE = context.tools.terraformCliConfig;
   return env;
 };

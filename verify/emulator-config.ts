@@ -5,7 +5,7 @@
  * these are scratch copies.
  */
 import { join } from 'node:path';
-import { matchesPattern, type EventPattern } from '../local/event-pattern';
+import { matchesPattern, type EventPattern } from '../core/event-pattern';
 import type { StackJson } from './scratch';
 
 /** Every AWS service the dev stacks call, pointed at the emulator. */

@@ -14,16 +14,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { environments } from '../environments';
-import { orderStacks } from '../plan-review/stack-order';
+import { readEnvironmentStacks } from '../tooling/cdktf-out';
+import { runTerraform } from '../tooling/terraform';
 import { mirroredProviderVersion, readManifest, stackDir, terraformEnv, type VerifyContext } from './context';
 import { forEmulator, sampleEvent } from './emulator-config';
-import { failureText, runCommand } from './exec';
+import { failureText } from './exec';
 import type { TierReport } from './report';
 import { copyTarget, providerConstraint } from './scratch';
 import { missingTool, requireVersion } from './tools';
-
-export const EMULATED_ENVIRONMENT = 'dev';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -99,10 +97,9 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   const { terraform, ministack } = context.tools;
   const missing = [...(terraform ? [] : [missingTool('terraform (or tofu)')]), ...(ministack ? [] : [missingTool('MiniStack (the AWS emulator)')])];
   if (missing.length > 0) return { tier: 'emulator', proved: [], errors: missing, findings: [], notes: [] };
-  const environment = environments.find((e) => e.name === EMULATED_ENVIRONMENT);
-  if (!environment) throw new Error(`no environment named ${EMULATED_ENVIRONMENT}`);
+  const environment = context.emulatedEnvironment;
   const manifest = readManifest(context);
-  const stacks = orderStacks(manifest, EMULATED_ENVIRONMENT);
+  const stacks = readEnvironmentStacks(context.synthDir, environment.name);
   const root = join(context.workDir, 'emulator');
   rmSync(root, { recursive: true, force: true });
   const stateDir = join(root, 'state');
@@ -141,7 +138,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   delete awsEnv.AWS_PROFILE;
   delete awsEnv.AWS_SESSION_TOKEN;
   const deployed: Deployed[] = [];
-  const terraformIn = (dir: string, args: string[], timeoutSeconds = 900) => runCommand(terraform!, args, { cwd: dir, env: awsEnv, timeoutSeconds });
+  const terraformIn = (dir: string, args: string[]) => runTerraform(terraform!, args, { cwd: dir, env: awsEnv });
   try {
     await waitForHealth(endpoint, child, 60);
     // An environment with S3 state keeps it in the emulator's S3: the bucket `npm run
@@ -159,6 +156,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
         errors.push(`${stack.name}: init: ${failureText(init)}`);
         break;
       }
+      const applyStarted = Date.now();
       const apply = terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
       const show = terraformIn(dir, ['show', '-json', '-no-color']);
       const resources = show.status === 0 ? stateResources(show.stdout) : [];
@@ -168,10 +166,10 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
         break;
       }
       applied += resources.filter((r) => !r.address.startsWith('data.') && !r.address.includes('.data.')).length;
-      context.log(`emulator: applied ${stack.name} (${resources.length} resources and data sources, ${apply.seconds.toFixed(0)} s)`);
+      context.log(`emulator: applied ${stack.name} (${resources.length} resources and data sources, ${((Date.now() - applyStarted) / 1000).toFixed(0)} s)`);
     }
     if (errors.length === 0) {
-      proved.push(`applied ${stacks.length} dev stacks in dependency order (${stacks.map((s) => s.name).join(' → ')}): ${applied} resources`);
+      proved.push(`applied ${stacks.length} ${environment.name} stacks in dependency order (${stacks.map((s) => s.name).join(' → ')}): ${applied} resources`);
       let clean = 0;
       for (const { stack, dir } of deployed) {
         const plan = terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color']);
@@ -272,6 +270,6 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
   }
   const proved = rules > 0 && delivered === rules ? [`delivered one event per rule through its bus: ${delivered}/${rules} rules started their state machine`] : [];
   const notes = outcomes.size > 0 ? [`executions ended: ${[...outcomes].map(([k, n]) => `${n}× ${k}`).join(', ')}`] : [];
-  if (rules === 0) errors.push('no rule targets a state machine in the dev stacks');
+  if (rules === 0) errors.push('no rule targets a state machine in the deployed stacks');
   return { proved, errors, notes };
 };

@@ -1,7 +1,7 @@
 /**
  * What the scanners report, in one shape, and the findings accepted in code. Pure.
  */
-import { ACCEPTED_FINDINGS_KEY, ACCEPTED_MODULE_FINDINGS_KEY, type AcceptedFinding } from '../stacks/accepted-findings';
+import { ACCEPTED_FINDINGS_KEY, ACCEPTED_MODULE_FINDINGS_KEY, type AcceptedFinding } from '../core/accepted-findings';
 
 export type ScannerTool = 'checkov' | 'trivy' | 'tflint' | 'actionlint';
 

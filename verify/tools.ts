@@ -2,10 +2,11 @@
  * Where the verify tools are: the cache directory the bootstrap fills, then PATH. The versions come
  * from `tool-versions.env`, the one home the bootstrap script reads too.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findExecutable, terraformBinaryName } from '../plan-review/preflight';
+import { toolCacheDirectory } from '../tooling/hadolint';
+import { findExecutable, terraformBinaryName } from '../tooling/preflight';
+import { isExecutableFile } from '../tooling/terraform';
 
 export type ToolVersions = Readonly<Record<string, string>>;
 
@@ -32,9 +33,8 @@ export const requireVersion = (versions: ToolVersions, key: string): string => {
   return value;
 };
 
-/** `$VERIFY_CACHE_DIR`, else `~/.cache/event-driven-ecs-infra` (what verify/bootstrap-tools.sh fills). */
-export const cacheDirectory = (env: NodeJS.ProcessEnv, home = homedir()): string =>
-  env.VERIFY_CACHE_DIR?.trim() || join(home, '.cache', 'event-driven-ecs-infra');
+/** `$VERIFY_CACHE_DIR`, else `~/.cache/event-driven-ecs-infra`: the repository's one tool cache (the bootstrap fills it). */
+export const cacheDirectory = toolCacheDirectory;
 
 export interface ToolLocations {
   readonly cacheDir: string;
@@ -48,16 +48,6 @@ export interface ToolLocations {
   readonly checkov?: string;
   readonly ministack?: string;
 }
-
-export const isExecutableFile = (path: string): boolean => {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const locateTools = (env: NodeJS.ProcessEnv, isExecutable: (path: string) => boolean = isExecutableFile, exists = existsSync): ToolLocations => {
   const cacheDir = cacheDirectory(env);

@@ -6,7 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mirroredProviderVersion, readManifest, stackDir, stackNames, terraformEnv, type VerifyContext } from './context';
-import { failureText, runCommand } from './exec';
+import { runTerraform } from '../tooling/terraform';
+import { failureText } from './exec';
 import type { TierReport } from './report';
 import { copyTarget, providerConstraint, withAwsProviderConstraint } from './scratch';
 import { missingTool, requireVersion } from './tools';
@@ -69,12 +70,12 @@ export const runValidateTier = (context: VerifyContext): Omit<TierReport, 'secon
   let validModules = 0;
   for (const target of targets) {
     copyTarget(target.source, target.scratch, target.stack && relaxed ? (stack) => withAwsProviderConstraint(stack, constraint) : undefined);
-    const init = runCommand(terraform, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: target.scratch, env });
+    const init = runTerraform(terraform, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: target.scratch, env });
     if (init.status !== 0) {
       errors.push(`${target.name}: ${failureText(init)}`);
       continue;
     }
-    const validate = runCommand(terraform, ['validate', '-json', '-no-color'], { cwd: target.scratch, env });
+    const validate = runTerraform(terraform, ['validate', '-json', '-no-color'], { cwd: target.scratch, env });
     let result: ReturnType<typeof parseValidateOutput>;
     try {
       result = parseValidateOutput(validate.stdout);

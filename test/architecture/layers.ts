@@ -21,6 +21,7 @@ export type Layer =
   | 'local'
   | 'plan-review'
   | 'delivery'
+  | 'verify'
   | 'entry'
   | 'test';
 
@@ -35,6 +36,7 @@ export const LAYER_OF_FOLDER: Readonly<Record<string, Layer>> = {
   local: 'local',
   'plan-review': 'plan-review',
   delivery: 'delivery',
+  verify: 'verify',
   scripts: 'entry',
   'task-programs': 'entry',
   'main.ts': 'entry',
@@ -55,6 +57,8 @@ export const ALLOWED_LAYERS: Readonly<Record<Layer, readonly Layer[]>> = {
   local: ['local', 'configuration', 'tooling', 'core'],
   'plan-review': ['plan-review', 'core'],
   delivery: ['delivery', 'plan-review', 'configuration', 'tooling', 'core'],
+  // npm run verify: the real tools over what the stacks synthesize (it reads cdk.tf.json, not stacks/).
+  verify: ['verify', 'configuration', 'tooling', 'core'],
   entry: ALL_LAYERS.filter((layer) => layer !== 'test'),
   test: ALL_LAYERS,
 };
@@ -76,6 +80,8 @@ export const ALLOWED_PACKAGES: Readonly<Record<Layer, readonly string[]>> = {
   'plan-review': ['diff'],
   // esbuild: `npm run build:tasks` bundles the task programs (delivery/build-tasks.ts).
   delivery: ['node:*', 'esbuild'],
+  // The emulator deploy starts each state machine through its bus with the SDK.
+  verify: ['node:*', '@aws-sdk/*'],
   entry: ['*'],
   test: ['*'],
 };

@@ -36,14 +36,25 @@ describe('forEmulator', () => {
     }
   });
 
-  it('keeps state in the scratch state directory, for the stack and for the remote state it reads', () => {
+  it('sends dev\'s S3 state to the emulator\'s S3, for the stack and for the remote state it reads', () => {
     const copy = forEmulator(stackJson('dev-booking') as never, 'dev-booking', target) as {
-      terraform: { backend: unknown; required_providers: { aws: { version: string } } };
-      data: { terraform_remote_state: Record<string, { backend: string; config: unknown }> };
+      terraform: { backend: { s3: Record<string, unknown> }; required_providers: { aws: { version: string } } };
+      data: { terraform_remote_state: Record<string, { backend: string; config: Record<string, unknown> }> };
     };
-    expect(copy.terraform.backend).toEqual({ local: { path: '/scratch/state/dev-booking.tfstate' } });
-    expect(copy.data.terraform_remote_state.base).toEqual({ backend: 'local', config: { path: '/scratch/state/dev-base.tfstate' } });
+    expect(copy.terraform.backend.s3).toMatchObject({ key: 'dev/dev-booking.tfstate', endpoints: { s3: target.endpoint, sts: target.endpoint }, use_path_style: true });
+    expect(copy.data.terraform_remote_state.base!.config).toMatchObject({ key: 'dev/dev-base.tfstate', endpoints: { s3: target.endpoint, sts: target.endpoint } });
     expect(copy.terraform.required_providers.aws.version).toBe('~> 6.25');
+  });
+
+  it('keeps local state in the scratch state directory, for the stack and for the remote state it reads', () => {
+    const local = {
+      terraform: { backend: { local: { path: '../../../.terraform-state/x-svc.tfstate' } }, required_providers: { aws: { version: '6.25.0' } } },
+      provider: { aws: [{ region: 'eu-west-1' }] },
+      data: { terraform_remote_state: { base: { backend: 'local', config: { path: '../../../.terraform-state/x-base.tfstate' } } } },
+    };
+    const copy = forEmulator(local, 'x-svc', target) as typeof local;
+    expect(copy.terraform.backend).toEqual({ local: { path: '/scratch/state/x-svc.tfstate' } });
+    expect(copy.data.terraform_remote_state.base).toEqual({ backend: 'local', config: { path: '/scratch/state/x-base.tfstate' } });
   });
 
   it('sends an S3 backend and S3 remote state to the emulator, without the KMS key it does not have', () => {

@@ -12,7 +12,8 @@ import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
 import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions } from '../../verify/tools';
 import { parseTrivyOutput } from '../../verify/trivy';
 import { describeDiagnostic, parseValidateOutput } from '../../verify/validate';
-import { parseVerifyArgs, VerifyUsageError } from '../../scripts/verify';
+import { parseVerifyArgs } from '../../scripts/verify';
+import { UsageError } from '../../tooling/cli';
 
 describe('tool-versions.env', () => {
   it('parses KEY=value lines, skipping comments and blanks', () => {
@@ -246,10 +247,11 @@ describe('npm run verify arguments', () => {
     expect(parseVerifyArgs(['--tier=trivy'])).toEqual({ tiers: ['trivy'], synth: true });
   });
 
-  it('rejects unknown tiers and arguments', () => {
-    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow(VerifyUsageError);
+  it('rejects unknown tiers and arguments with a usage error', () => {
+    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow(UsageError);
     expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow('unknown tier lint (tiers: validate, tflint, checkov, trivy, actionlint, emulator)');
+    expect(() => parseVerifyArgs(['--tier=,'])).toThrow('unknown tier ""');
     expect(() => parseVerifyArgs(['--tier'])).toThrow('--tier needs a value');
-    expect(() => parseVerifyArgs(['--fast'])).toThrow('unknown argument --fast');
+    expect(() => parseVerifyArgs(['--fast'])).toThrow('unknown argument "--fast"');
   });
 });
