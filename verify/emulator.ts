@@ -11,7 +11,7 @@
  * task needs Docker), and service limits and eventual consistency are the emulator's, not AWS's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { readEnvironmentStacks } from '../tooling/cdktf-out';
@@ -53,6 +53,14 @@ const waitForHealth = async (endpoint: string, child: ChildProcess, seconds: num
 /** Resources that `terraform plan` says it would change, from its human output. */
 export const plannedChanges = (planOutput: string): string[] =>
   [...planOutput.matchAll(/^\s*# (\S+) (will be|must be) ([^\n]+)$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+
+/** The attribute lines a plan would change (`~ name = a -> b`, `+ x`, `- y`), for the report. */
+export const changedAttributes = (planOutput: string, limit = 12): string[] =>
+  planOutput
+    .split('\n')
+    .filter((line) => /^\s+[~+-] [\w"]/.test(line) && !/^\s+[~+-] resource /.test(line))
+    .map((line) => line.trim())
+    .slice(0, limit);
 
 /** The S3 state buckets the stacks' backends name. */
 const stateBuckets = (files: readonly string[]): string[] => [
@@ -174,7 +182,10 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
       for (const { stack, dir } of deployed) {
         const plan = terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color']);
         if (plan.status === 0) clean += 1;
-        else if (plan.status === 2) errors.push(`${stack}: the second plan is not empty: ${plannedChanges(plan.stdout).join('; ') || failureText(plan)}`);
+        else if (plan.status === 2) {
+          writeFileSync(join(root, `${stack}.replan.txt`), plan.stdout);
+          errors.push(`${stack}: the second plan is not empty: ${plannedChanges(plan.stdout).join('; ') || failureText(plan)}\n      ${changedAttributes(plan.stdout).join('\n      ')}`);
+        }
         else errors.push(`${stack}: re-plan: ${failureText(plan)}`);
       }
       if (clean === deployed.length) proved.push(`re-planned every stack: no changes (${clean}/${deployed.length})`);

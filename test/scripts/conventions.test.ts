@@ -14,12 +14,13 @@ import { parseLintArgs } from '../../scripts/lint-dockerfile';
 import { parseOptions as parseEmitArgs } from '../../scripts/emit';
 import { parsePlanArgs } from '../../scripts/plan';
 import { parseSummaryArgs } from '../../scripts/plan-summary';
+import { parseVerifyArgs } from '../../scripts/verify';
 import { parseLocalArgs } from '../../local/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'bench/synth-entry.ts'];
+const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'verify.ts', 'bench/synth-entry.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -59,6 +60,7 @@ describe('--name=value is --name value', () => {
     ['build:tasks', () => parseBuildTasksArgs(['--out=build/x']), () => parseBuildTasksArgs(['--out', 'build/x'])],
     ['lint:dockerfile', () => parseLintArgs(['--file=Other.Dockerfile']), () => parseLintArgs(['--file', 'Other.Dockerfile'])],
     ['docs', () => parseDocsArgs(['--check']), () => ({ check: true })],
+    ['verify', () => parseVerifyArgs(['--tier=checkov,trivy']), () => parseVerifyArgs(['--tier', 'checkov,trivy'])],
   ])('%s', (_script, withEquals, withSpace) => {
     expect(withEquals()).toEqual(withSpace());
   });
