@@ -43,7 +43,11 @@ export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'sec
   const workflows = readdirSync(directory).filter((file) => /\.ya?ml$/.test(file)).sort().map((file) => join('.github', 'workflows', file));
   const shellcheck = join(context.tools.cacheDir, 'venv-shellcheck', 'bin', 'shellcheck');
   const withShellcheck = existsSync(shellcheck);
-  const args = [...(withShellcheck ? ['-shellcheck', shellcheck] : []), '-format', '{{json .}}', ...workflows];
+  // The repository's actionlint config (accepted findings with their reasons), named explicitly:
+  // actionlint finds it only from a checkout whose .git is a directory, not from a worktree.
+  const config = join('.github', 'actionlint.yaml');
+  const withConfig = existsSync(join(context.repoRoot, config));
+  const args = [...(withShellcheck ? ['-shellcheck', shellcheck] : []), ...(withConfig ? ['-config-file', config] : []), '-format', '{{json .}}', ...workflows];
   const run = runCommand(actionlint, args, { cwd: context.repoRoot, env: context.env });
   // Exit 1 means "found problems" (reported as findings); anything else is the tool failing.
   if (run.status !== 0 && run.status !== 1) return { tier: 'actionlint', proved: [], errors: [failureText(run)], findings: [], notes: [] };
@@ -55,7 +59,9 @@ export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'sec
   }
   return {
     tier: 'actionlint',
-    proved: [`${workflows.length} workflows (${workflows.map((w) => w.split('/').pop()).join(', ')}): ${findings.length} problems${withShellcheck ? ', run: scripts checked by shellcheck' : ''}`],
+    proved: [
+      `${workflows.length} workflows (${workflows.map((w) => w.split('/').pop()).join(', ')}): ${findings.length} problems${withShellcheck ? ', run: scripts checked by shellcheck' : ''}${withConfig ? ` (accepted findings: ${config})` : ''}`,
+    ],
     errors: [],
     findings,
     notes: withShellcheck ? [] : ['shellcheck is not installed: run: scripts were not checked (bootstrap installs it)'],
