@@ -50,9 +50,46 @@ const waitForHealth = async (endpoint: string, child: ChildProcess, seconds: num
   throw new Error(`the emulator did not answer on ${endpoint} within ${seconds} s`);
 };
 
-/** Resources that `terraform plan` says it would change, from its human output. */
-export const plannedChanges = (planOutput: string): string[] =>
-  [...planOutput.matchAll(/^\s*# (\S+) (will be|must be) ([^\n]+)$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+/**
+ * Attributes MiniStack 1.5.33 does not read back as AWS does, each seen in a re-plan here: a second
+ * plan that changes only these is the emulator's gap, not a perpetual diff of ours (AWS returns
+ * each of them: DescribeStateMachine's tracingConfiguration, DescribeVpcEndpoints' PrivateDnsEnabled
+ * and Groups, DescribeSecurityGroupRules' Description and Tags). Any other change fails the tier.
+ */
+export const EMULATOR_READ_GAPS: Readonly<Record<string, readonly string[]>> = {
+  aws_sfn_state_machine: ['tracing_configuration'],
+  aws_vpc_endpoint: ['private_dns_enabled', 'security_group_ids'],
+  aws_vpc_security_group_egress_rule: ['description', 'tags_all'],
+};
+
+interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[]; readonly before?: Record<string, unknown> | null; readonly after?: Record<string, unknown> | null; readonly after_unknown?: Record<string, unknown> };
+}
+
+/**
+ * A re-plan (`terraform show -json` of it) split into changes that touch only the emulator's known
+ * read gaps (`tolerated`) and every other change (`real`), each as `address: attributes`.
+ */
+export const classifyReplan = (planJson: unknown, gaps: Readonly<Record<string, readonly string[]>> = EMULATOR_READ_GAPS): { real: string[]; tolerated: string[] } => {
+  const changes = ((planJson as { resource_changes?: PlannedChange[] }).resource_changes ?? []).filter(
+    (c) => !c.change.actions.every((action) => action === 'no-op' || action === 'read'),
+  );
+  const real: string[] = [];
+  const tolerated: string[] = [];
+  for (const c of changes) {
+    const before = c.change.before ?? {};
+    const after = c.change.after ?? {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(c.change.after_unknown ?? {})])];
+    const changed = keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) || c.change.after_unknown?.[k] === true);
+    const line = `${c.address} (${c.change.actions.join('/')}): ${changed.join(', ') || 'no attribute'}`;
+    const update = c.change.actions.length === 1 && c.change.actions[0] === 'update';
+    if (update && changed.length > 0 && changed.every((k) => (gaps[c.type] ?? []).includes(k))) tolerated.push(line);
+    else real.push(line);
+  }
+  return { real, tolerated };
+};
 
 /** The attribute lines a plan would change (`~ name = a -> b`, `+ x`, `- y`), for the report. */
 export const changedAttributes = (planOutput: string, limit = 12): string[] =>
@@ -179,16 +216,29 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
     if (errors.length === 0) {
       proved.push(`applied ${stacks.length} ${environment.name} stacks in dependency order (${stacks.map((s) => s.name).join(' → ')}): ${applied} resources`);
       let clean = 0;
+      const tolerated: string[] = [];
       for (const { stack, dir } of deployed) {
-        const plan = terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color']);
+        const plan = terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=replan.tfplan']);
         if (plan.status === 0) clean += 1;
         else if (plan.status === 2) {
           writeFileSync(join(root, `${stack}.replan.txt`), plan.stdout);
-          errors.push(`${stack}: the second plan is not empty: ${plannedChanges(plan.stdout).join('; ') || failureText(plan)}\n      ${changedAttributes(plan.stdout).join('\n      ')}`);
-        }
-        else errors.push(`${stack}: re-plan: ${failureText(plan)}`);
+          const show = terraformIn(dir, ['show', '-json', '-no-color', 'replan.tfplan']);
+          const replan = show.status === 0 ? classifyReplan(JSON.parse(show.stdout)) : { real: [failureText(show)], tolerated: [] };
+          tolerated.push(...replan.tolerated.map((line) => `${stack} ${line}`));
+          if (replan.real.length === 0) clean += 1;
+          else {
+            errors.push(
+              `${stack}: the second plan is not empty: ${replan.real.join('; ')}\n      ${changedAttributes(plan.stdout).join('\n      ')}`,
+            );
+          }
+        } else errors.push(`${stack}: re-plan: ${failureText(plan)}`);
       }
-      if (clean === deployed.length) proved.push(`re-planned every stack: no changes (${clean}/${deployed.length})`);
+      if (clean === deployed.length) {
+        proved.push(
+          `re-planned every stack: no changes (${clean}/${deployed.length})${tolerated.length ? `, apart from ${tolerated.length} attribute reads MiniStack lacks (EMULATOR_READ_GAPS)` : ''}`,
+        );
+      }
+      if (tolerated.length) notes.push(`emulator read gaps tolerated in the re-plan: ${tolerated.join('; ')}`);
       const delivery = await deliverOneEventPerRule(deployed, endpoint, environment.accountId, environment.region);
       proved.push(...delivery.proved);
       errors.push(...delivery.errors);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseActionlintOutput } from '../../verify/actionlint';
 import { addressIn, forCheckov, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
-import { plannedChanges } from '../../verify/emulator';
+import { changedAttributes, classifyReplan } from '../../verify/emulator';
 import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
 import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
 import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions } from '../../verify/tools';
@@ -224,19 +224,32 @@ describe('actionlint -format {{json .}}', () => {
 });
 
 describe('re-plan output', () => {
-  it('lists the resources a non-empty plan would touch', () => {
-    const plan = [
-      'Terraform will perform the following actions:',
-      '',
-      '  # aws_ecs_task_definition.this["payment/charge"] must be replaced',
-      '-/+ resource "aws_ecs_task_definition" "this" {',
-      '  # module.network.aws_vpc.this will be updated in-place',
-    ].join('\n');
-    expect(plannedChanges(plan)).toEqual([
-      'aws_ecs_task_definition.this["payment/charge"] must be replaced',
-      'module.network.aws_vpc.this will be updated in-place',
-    ]);
-    expect(plannedChanges('No changes. Your infrastructure matches the configuration.')).toEqual([]);
+  const change = (address: string, type: string, actions: string[], before: object, after: object) => ({ address, type, change: { actions, before, after, after_unknown: {} } });
+
+  it('tolerates only updates confined to the emulator\'s known read gaps, and fails every other change', () => {
+    const plan = {
+      resource_changes: [
+        change('aws_sfn_state_machine.a', 'aws_sfn_state_machine', ['update'], { tracing_configuration: [] }, { tracing_configuration: [{ enabled: true }] }),
+        change('aws_sfn_state_machine.b', 'aws_sfn_state_machine', ['update'], { definition: '{}', tracing_configuration: [] }, { definition: '{"a":1}', tracing_configuration: [{ enabled: true }] }),
+        change('aws_sqs_queue.q', 'aws_sqs_queue', ['update'], { tags_all: {} }, { tags_all: { a: 'b' } }),
+        change('aws_vpc_endpoint.e', 'aws_vpc_endpoint', ['delete', 'create'], { private_dns_enabled: false }, { private_dns_enabled: true }),
+        change('aws_iam_role.r', 'aws_iam_role', ['no-op'], {}, {}),
+      ],
+    };
+    expect(classifyReplan(plan)).toEqual({
+      tolerated: ['aws_sfn_state_machine.a (update): tracing_configuration'],
+      real: [
+        'aws_sfn_state_machine.b (update): definition, tracing_configuration',
+        'aws_sqs_queue.q (update): tags_all',
+        'aws_vpc_endpoint.e (delete/create): private_dns_enabled',
+      ],
+    });
+    expect(classifyReplan({})).toEqual({ real: [], tolerated: [] });
+  });
+
+  it('quotes the attribute lines of the human plan', () => {
+    const plan = ['  # aws_vpc_endpoint.e will be updated in-place', '  ~ resource "aws_vpc_endpoint" "e" {', '      ~ private_dns_enabled = false -> true', '        # (19 unchanged attributes hidden)'].join('\n');
+    expect(changedAttributes(plan)).toEqual(['~ private_dns_enabled = false -> true']);
   });
 });
 
