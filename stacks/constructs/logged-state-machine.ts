@@ -7,7 +7,8 @@ import type { ObservabilityConfig, StateMachineLogLevel } from '../../environmen
 import { stateMachineAssumeRolePolicy } from '../../core/iam-policies';
 import { arns } from '../../core/naming';
 import type { PolicyDocument } from '../../core/policy-document';
-import { type AcceptedFinding, acceptFindings } from '../accepted-findings';
+import type { AcceptedFinding } from '../../core/accepted-findings';
+import { acceptFindings } from '../accepted-findings';
 import { ResourceGroup } from '../resource-groups';
 
 export interface StateMachineLogging {

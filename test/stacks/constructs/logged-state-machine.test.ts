@@ -1,4 +1,12 @@
-import { LoggedStateMachine, type LoggedStateMachineProps, STATE_MACHINE_LOGGING_DEFAULTS, stateMachineLogging } from '../../../stacks/constructs/logged-state-machine';
+import { TerraformStack, Testing } from 'cdktf';
+import {
+  LoggedStateMachine,
+  type LoggedStateMachineProps,
+  loggingAcceptedFindings,
+  STATE_MACHINE_LOGGING_DEFAULTS,
+  stateMachineLogging,
+} from '../../../stacks/constructs/logged-state-machine';
+import { acceptancesOf } from '../../../verify/findings';
 import { onlyResource, reference, resourceCounts, synthScope } from '../../support/constructs';
 
 const policy = { Version: '2012-10-17', Statement: [{ Sid: 'Describe', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: 'arn:aws:states:eu-west-1:123456789012:execution:x:*' }] } as const;
@@ -90,6 +98,37 @@ describe('LoggedStateMachine', () => {
       retentionDays: 90,
       level: 'OFF',
       includeExecutionData: true,
+    });
+  });
+
+  describe('accepted scanner findings, next to the resources they concern', () => {
+    /** The checks accepted on the log group and on the state machine, as cdk.tf.json carries them. */
+    const accepted = (props: LoggedStateMachineProps) => {
+      const stack = new TerraformStack(Testing.app(), 'stack');
+      const machine = new LoggedStateMachine(stack, 'machine', props);
+      const acceptances = acceptancesOf(stack.toTerraform());
+      const checks = (address: string) => (acceptances.get(address) ?? []).map((finding) => finding.checkov ?? finding.trivy);
+      const logGroupChecks = checks(`aws_cloudwatch_log_group.${stack.getLogicalId(machine.logGroup)}`);
+      const stateMachineChecks = checks(`aws_sfn_state_machine.${stack.getLogicalId(machine.resource)}`);
+      return { logGroup: logGroupChecks, stateMachine: stateMachineChecks };
+    };
+
+    test('by default: CloudWatch Logs own encryption, the 30-day retention and execution data left out', () => {
+      expect(accepted(minimal)).toMatchObject({ logGroup: ['CKV_AWS_158', 'CKV_AWS_338'], stateMachine: ['CKV_AWS_285'] });
+      const [encryption, retention] = loggingAcceptedFindings(STATE_MACHINE_LOGGING_DEFAULTS).logGroup;
+      expect(encryption).toMatchObject({ checkov: 'CKV_AWS_158', trivy: 'AWS-0017' });
+      expect(retention!.reason).toContain('logRetentionDays = 30 days');
+    });
+
+    test('follow the logging chosen: a year kept or execution data logged accepts nothing for it', () => {
+      expect(accepted({ ...minimal, logging: { retentionDays: 364 } }).logGroup).toEqual(['CKV_AWS_158', 'CKV_AWS_338']);
+      expect(accepted({ ...minimal, logging: { retentionDays: 365 } }).logGroup).toEqual(['CKV_AWS_158']);
+      expect(accepted({ ...minimal, logging: { includeExecutionData: true } }).stateMachine).toEqual([]);
+    });
+
+    test('given ones replace the defaults', () => {
+      const given = { logGroup: [{ trivy: 'AWS-0017', reason: 'a key is on its way, see the platform backlog' }], stateMachine: [] };
+      expect(accepted({ ...minimal, acceptedFindings: given })).toMatchObject({ logGroup: ['AWS-0017'], stateMachine: [] });
     });
   });
 });
