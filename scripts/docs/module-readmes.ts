@@ -14,12 +14,12 @@ function blocks(text: string, kind: 'variable' | 'output'): { name: string; text
   return [...text.matchAll(new RegExp(`^${kind} "([^"]+)" \\{\\n([\\s\\S]*?)^\\}`, 'gm'))].map((match) => ({ name: match[1]!, text: match[2]! }));
 }
 
-/** An expression on one line: `list(object({ a = string, b = number }))`, `[{ x = 1 }]`. */
+/** An expression on one line: `list(object({ a = string, b = number }))`, `[{ x = 1 }]`; comment lines left out. */
 export function oneLine(expression: string): string {
   const lines = expression
     .split('\n')
     .map((line) => line.trim().replace(/\s+=\s+/g, ' = '))
-    .filter((line) => line.length > 0);
+    .filter((line) => line.length > 0 && !/^(?:#|\/\/)/.test(line));
   let out = lines[0] ?? '';
   for (const line of lines.slice(1)) {
     const opens = /[{([]$/.test(out);

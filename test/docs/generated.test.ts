@@ -84,5 +84,6 @@ describe('generated sections', () => {
     expect(oneLine('list(object({\n    capacity_provider = string\n    weight            = number\n  }))')).toBe('list(object({ capacity_provider = string, weight = number }))');
     expect(oneLine('[\n  "a",\n  "b",\n]')).toBe('[ "a", "b", ]');
     expect(oneLine('"x"')).toBe('"x"');
+    expect(oneLine('object({\n    a = string\n    # why b is optional\n    // or so\n    b = optional(bool, true)\n  })')).toBe('object({ a = string, b = optional(bool, true) })');
   });
 });
