@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { readEnvironmentStacks } from '../tooling/cdktf-out';
 import { runTerraform } from '../tooling/terraform';
 import { mirroredProviderVersion, readManifest, stackDir, terraformEnv, type VerifyContext } from './context';
+import type { EventPattern } from '../core/event-pattern';
 import { forEmulator, sampleEvent } from './emulator-config';
 import { failureText } from './exec';
 import type { TierReport } from './report';
@@ -288,7 +289,7 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
         const rule = rulesByName.get(String(target.values.rule));
         const stateMachineArn = String(target.values.arn);
         if (!rule || !stateMachineArn.includes(':stateMachine:')) continue;
-        const sample = sampleEvent(JSON.parse(String(rule.event_pattern)));
+        const sample = sampleEvent(JSON.parse(String(rule.event_pattern)) as EventPattern);
         // Events of AWS services (source aws.*, e.g. Step Functions status changes) cannot be put:
         // AWS refuses PutEvents for them ("Not authorized for the source"), and so does MiniStack.
         if (sample && sample.source.startsWith('aws.')) {
@@ -297,7 +298,7 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
         }
         rules += 1;
         if (!sample) {
-          errors.push(`${stack}: rule ${rule.name}: no sample event could be built from its pattern`);
+          errors.push(`${stack}: rule ${String(rule.name)}: no sample event could be built from its pattern`);
           continue;
         }
         const put = await events.send(
@@ -306,7 +307,7 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
           }),
         );
         if (put.FailedEntryCount) {
-          errors.push(`${stack}: rule ${rule.name}: PutEvents failed: ${put.Entries?.[0]?.ErrorMessage}`);
+          errors.push(`${stack}: rule ${String(rule.name)}: PutEvents failed: ${put.Entries?.[0]?.ErrorMessage}`);
           continue;
         }
         let executionArn: string | undefined;
@@ -316,7 +317,7 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
           if (!executionArn) await sleep(250);
         }
         if (!executionArn) {
-          errors.push(`${stack}: rule ${rule.name}: the event did not start ${stateMachineArn.split(':').pop()} within 10 s`);
+          errors.push(`${stack}: rule ${String(rule.name)}: the event did not start ${stateMachineArn.split(':').pop()} within 10 s`);
           continue;
         }
         delivered += 1;

@@ -63,8 +63,8 @@ describe('locateTools', () => {
   });
 
   it('uses ~/.cache/event-driven-ecs-infra unless VERIFY_CACHE_DIR says otherwise', () => {
-    expect(cacheDirectory({}, '/home/u')).toBe('/home/u/.cache/event-driven-ecs-infra');
-    expect(cacheDirectory({ VERIFY_CACHE_DIR: ' /x ' }, '/home/u')).toBe('/x');
+    expect(cacheDirectory({}, '/users/u')).toBe('/users/u/.cache/event-driven-ecs-infra');
+    expect(cacheDirectory({ VERIFY_CACHE_DIR: ' /x ' }, '/users/u')).toBe('/x');
   });
 });
 
