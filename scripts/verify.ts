@@ -1,8 +1,8 @@
 /**
- * `npm run verify [-- --tier validate,tflint,checkov,trivy,actionlint,emulator] [--no-synth]`
+ * `npm run verify [-- --tier validate,tflint,checkov,trivy,actionlint,hadolint,emulator] [--no-synth]`
  *
  * Proves the Terraform with the real tools: the AWS provider's own validation, tflint with the AWS
- * rules, checkov, trivy, actionlint, and a deploy of dev into an AWS emulator that re-plans clean.
+ * rules, checkov, trivy, actionlint, hadolint, and a deploy of dev into an AWS emulator that re-plans clean.
  * Tools come from ~/.cache/event-driven-ecs-infra (filled by `bash verify/bootstrap-tools.sh`) or PATH.
  * Each tier prints what it proved; the last line is `verify: N passed, N failed`. docs/verify.md.
  */
@@ -15,6 +15,7 @@ import { runActionlintTier } from '../verify/actionlint';
 import { runCheckovTier } from '../verify/checkov';
 import type { VerifyContext } from '../verify/context';
 import { runEmulatorTier } from '../verify/emulator';
+import { runHadolintTier } from '../verify/hadolint';
 import { formatTier, summaryLine, TIER_ORDER, tierPassed, timingLine, type TierName, type TierReport } from '../verify/report';
 import { runTflintTier } from '../verify/tflint';
 import { loadToolVersions, locateTools } from '../verify/tools';
@@ -60,6 +61,7 @@ const RUNNERS: Record<TierName, TierRunner> = {
   checkov: runCheckovTier,
   trivy: runTrivyTier,
   actionlint: runActionlintTier,
+  hadolint: runHadolintTier,
   emulator: runEmulatorTier,
 };
 

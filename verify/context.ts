@@ -33,10 +33,17 @@ export const stackDir = (context: VerifyContext, manifest: CdktfManifest, stack:
 /**
  * Environment for Terraform: the generated CLI config when the provider comes from the local mirror
  * (otherwise the caller's own, so `init` downloads from the registry), no prompts, no update checks.
+ * With the registry, the cache's plugin-cache/ (unless the caller names one): every scratch copy
+ * would otherwise download and unpack its own hashicorp/aws (hundreds of MB each, about 30 copies).
+ * The copies have no lock file, so the cache may be used without one (the mirror's config says so too).
  */
 export const terraformEnv = (context: VerifyContext, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...terraformEnvironment(context.env), ...extra };
   if (context.tools.terraformCliConfig) env.TF_CLI_CONFIG_FILE = context.tools.terraformCliConfig;
+  else if (context.tools.pluginCacheDir && !env.TF_PLUGIN_CACHE_DIR) {
+    env.TF_PLUGIN_CACHE_DIR = context.tools.pluginCacheDir;
+    env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE = 'true';
+  }
   return env;
 };
 

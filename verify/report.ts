@@ -3,9 +3,9 @@
  */
 import { isOpen, type Finding } from './findings';
 
-export type TierName = 'validate' | 'tflint' | 'checkov' | 'trivy' | 'actionlint' | 'emulator';
+export type TierName = 'validate' | 'tflint' | 'checkov' | 'trivy' | 'actionlint' | 'hadolint' | 'emulator';
 
-export const TIER_ORDER: readonly TierName[] = ['validate', 'tflint', 'checkov', 'trivy', 'actionlint', 'emulator'];
+export const TIER_ORDER: readonly TierName[] = ['validate', 'tflint', 'checkov', 'trivy', 'actionlint', 'hadolint', 'emulator'];
 
 export interface TierReport {
   readonly tier: TierName;

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolCacheDirectory } from '../tooling/hadolint';
+import { findHadolint, toolCacheDirectory } from '../tooling/hadolint';
 import { findExecutable, terraformBinaryName } from '../tooling/preflight';
 import { isExecutableFile } from '../tooling/terraform';
 
@@ -41,12 +41,16 @@ export interface ToolLocations {
   readonly terraform?: string;
   /** The generated CLI config pointing at the provider mirror; absent where init uses the registry. */
   readonly terraformCliConfig?: string;
+  /** The shared provider cache (`plugin-cache/`): with the registry, init downloads hashicorp/aws there once. */
+  readonly pluginCacheDir?: string;
   readonly tflint?: string;
   readonly tflintPluginDir?: string;
   readonly trivy?: string;
   readonly actionlint?: string;
   readonly checkov?: string;
   readonly ministack?: string;
+  /** Installed by `npm run lint:dockerfile -- --install` (or the bootstrap), pinned in tooling/hadolint.ts. */
+  readonly hadolint?: string;
 }
 
 export const locateTools = (env: NodeJS.ProcessEnv, isExecutable: (path: string) => boolean = isExecutableFile, exists = existsSync): ToolLocations => {
@@ -67,12 +71,14 @@ export const locateTools = (env: NodeJS.ProcessEnv, isExecutable: (path: string)
     cacheDir,
     ...optional('terraform', terraform),
     ...optional('terraformCliConfig', exists(cliConfig) ? cliConfig : undefined),
+    ...optional('pluginCacheDir', exists(join(cacheDir, 'plugin-cache')) ? join(cacheDir, 'plugin-cache') : undefined),
     ...optional('tflint', cached('bin', 'tflint') ?? onPath('tflint')),
     ...optional('tflintPluginDir', exists(join(pluginDir, 'tflint-ruleset-aws')) ? pluginDir : undefined),
     ...optional('trivy', cached('bin', 'trivy') ?? onPath('trivy')),
     ...optional('actionlint', cached('bin', 'actionlint') ?? onPath('actionlint')),
     ...optional('checkov', cached('venv-checkov', 'bin', 'checkov') ?? onPath('checkov')),
     ...optional('ministack', cached('venv-emulator', 'bin', 'ministack') ?? onPath('ministack')),
+    ...optional('hadolint', findHadolint(env, isExecutable)),
   };
 };
 

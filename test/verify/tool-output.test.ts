@@ -9,7 +9,8 @@ import { addressIn, forCheckov, moduleFindings, parseCheckovOutput } from '../..
 import { changedAttributes, classifyReplan } from '../../verify/emulator';
 import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
 import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
-import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions } from '../../verify/tools';
+import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions, type ToolLocations } from '../../verify/tools';
+import { terraformEnv, type VerifyContext } from '../../verify/context';
 import { parseTrivyOutput } from '../../verify/trivy';
 import { describeDiagnostic, parseValidateOutput } from '../../verify/validate';
 import { parseVerifyArgs } from '../../scripts/verify';
@@ -45,11 +46,12 @@ describe('locateTools', () => {
 
   it('prefers the cache over PATH, and leaves out what exists nowhere', () => {
     const executables = new Set(['/c/bin/tflint', '/usr/bin/tflint', '/usr/bin/terraform', '/c/venv-checkov/bin/checkov', '/usr/bin/trivy']);
-    const tools = locateTools(env, (p) => executables.has(p), (p) => p === '/c/terraform.rc');
+    const tools = locateTools(env, (p) => executables.has(p), (p) => p === '/c/terraform.rc' || p === '/c/plugin-cache');
     expect(tools).toEqual({
       cacheDir: '/c',
       terraform: '/usr/bin/terraform',
       terraformCliConfig: '/c/terraform.rc',
+      pluginCacheDir: '/c/plugin-cache',
       tflint: '/c/bin/tflint',
       trivy: '/usr/bin/trivy',
       checkov: '/c/venv-checkov/bin/checkov',
@@ -65,6 +67,24 @@ describe('locateTools', () => {
   it('uses ~/.cache/event-driven-ecs-infra unless VERIFY_CACHE_DIR says otherwise', () => {
     expect(cacheDirectory({}, '/users/u')).toBe('/users/u/.cache/event-driven-ecs-infra');
     expect(cacheDirectory({ VERIFY_CACHE_DIR: ' /x ' }, '/users/u')).toBe('/x');
+  });
+});
+
+describe('the Terraform environment of the tiers', () => {
+  const context = (tools: Partial<ToolLocations>, env: NodeJS.ProcessEnv = {}) =>
+    ({ env: { PATH: '/usr/bin', ...env }, tools: { cacheDir: '/c', ...tools } }) as unknown as VerifyContext;
+
+  it('points Terraform at the mirror through the generated CLI config, whose own plugin cache applies', () => {
+    const env = terraformEnv(context({ terraformCliConfig: '/c/terraform.rc', pluginCacheDir: '/c/plugin-cache' }, { TF_CLI_CONFIG_FILE: '/home-rc' }));
+    expect(env).toMatchObject({ TF_CLI_CONFIG_FILE: '/c/terraform.rc', TF_IN_AUTOMATION: '1' });
+    expect(env.TF_PLUGIN_CACHE_DIR).toBeUndefined();
+  });
+
+  it('with the registry, shares one download through the plugin cache, unless the caller names a cache', () => {
+    const env = terraformEnv(context({ pluginCacheDir: '/c/plugin-cache' }, { TF_CLI_CONFIG_FILE: '/home-rc' }));
+    expect(env).toMatchObject({ TF_CLI_CONFIG_FILE: '/home-rc', TF_PLUGIN_CACHE_DIR: '/c/plugin-cache', TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' });
+    expect(terraformEnv(context({ pluginCacheDir: '/c/plugin-cache' }, { TF_PLUGIN_CACHE_DIR: '/mine' })).TF_PLUGIN_CACHE_DIR).toBe('/mine');
+    expect(terraformEnv(context({})).TF_PLUGIN_CACHE_DIR).toBeUndefined();
   });
 });
 
@@ -255,14 +275,14 @@ describe('re-plan output', () => {
 
 describe('npm run verify arguments', () => {
   it('runs every tier in order by default, or the ones named, still in order', () => {
-    expect(parseVerifyArgs([])).toEqual({ tiers: ['validate', 'tflint', 'checkov', 'trivy', 'actionlint', 'emulator'], synth: true });
+    expect(parseVerifyArgs([])).toEqual({ tiers: ['validate', 'tflint', 'checkov', 'trivy', 'actionlint', 'hadolint', 'emulator'], synth: true });
     expect(parseVerifyArgs(['--tier', 'emulator,validate', '--no-synth'])).toEqual({ tiers: ['validate', 'emulator'], synth: false });
     expect(parseVerifyArgs(['--tier=trivy'])).toEqual({ tiers: ['trivy'], synth: true });
   });
 
   it('rejects unknown tiers and arguments with a usage error', () => {
     expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow(UsageError);
-    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow('unknown tier lint (tiers: validate, tflint, checkov, trivy, actionlint, emulator)');
+    expect(() => parseVerifyArgs(['--tier', 'lint'])).toThrow('unknown tier lint (tiers: validate, tflint, checkov, trivy, actionlint, hadolint, emulator)');
     expect(() => parseVerifyArgs(['--tier=,'])).toThrow('unknown tier ""');
     expect(() => parseVerifyArgs(['--tier'])).toThrow('--tier needs a value');
     expect(() => parseVerifyArgs(['--fast'])).toThrow('unknown argument "--fast"');
