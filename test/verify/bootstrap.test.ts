@@ -76,6 +76,31 @@ describe('bootstrap arguments', () => {
     expect(unknown.stderr).toContain('unknown tool terraform-docs');
     const source = spawnSync('bash', [SCRIPT, '--provider-source', 'github'], { encoding: 'utf8', env });
     expect(source.status).toBe(2);
-    expect(source.stderr).toContain('--provider-source must be mirror or registry, not github');
+    expect(source.stderr).toContain('--provider-source must be auto, mirror or registry, not github');
+  });
+});
+
+describe('provider source', () => {
+  // curl reads file:// URLs: a file that exists stands for a registry that answers.
+  const resolve = (source: string, probe: string) => {
+    const run = spawnSync('bash', ['-c', `load() { source "${SCRIPT}"; }; load && resolve_provider_source "$1"`, 'bootstrap-test', source], {
+      encoding: 'utf8',
+      env: { ...process.env, VERIFY_CACHE_DIR: join(dir, 'cache'), VERIFY_REGISTRY_PROBE_URL: `file://${probe}` },
+    });
+    return run.stdout.trim();
+  };
+
+  it('auto: the registry where it answers (a CI runner: init downloads the provider), else the mirror built here', () => {
+    const answers = join(dir, 'terraform.json');
+    writeFileSync(answers, '{"providers.v1":"/v1/providers/"}');
+    expect(resolve('auto', answers)).toBe('registry');
+    expect(resolve('auto', join(dir, 'unreachable.json'))).toBe('mirror');
+  });
+
+  it('mirror and registry are taken as given, without probing', () => {
+    const answers = join(dir, 'terraform.json');
+    writeFileSync(answers, '{}');
+    expect(resolve('mirror', answers)).toBe('mirror');
+    expect(resolve('registry', join(dir, 'unreachable.json'))).toBe('registry');
   });
 });
