@@ -33,6 +33,7 @@ const ACTION_FILES = ['.github/actions/setup/action.yml'];
 const plan = parse(read('.github/workflows/plan.yml')) as Workflow;
 const deploy = parse(read('.github/workflows/deploy.yml')) as Workflow;
 const deployEnvironment = parse(read('.github/workflows/deploy-environment.yml')) as Workflow;
+const verify = parse(read('.github/workflows/verify.yml')) as Workflow & { jobs: Record<string, Job & { env?: Record<string, string>; 'timeout-minutes'?: number }> };
 const setupAction = parse(read('.github/actions/setup/action.yml')) as { runs: { steps: Step[] } };
 const envNames = environments.map((e) => e.name);
 const byName = (name: string) => environments.find((env) => env.name === name)!;
@@ -57,6 +58,7 @@ const NODE24_MAJOR: Readonly<Record<string, number>> = {
   'actions/download-artifact': 7,
   'actions/github-script': 8,
   'hashicorp/setup-terraform': 4,
+  'actions/setup-go': 6,
 };
 
 describe.each([...WORKFLOW_FILES, ...ACTION_FILES])('%s', (file) => {
@@ -77,7 +79,7 @@ describe.each([...WORKFLOW_FILES, ...ACTION_FILES])('%s', (file) => {
 
 describe('every workflow', () => {
   it('calls only npm scripts that exist; read-only token by default; Node from .nvmrc; Terraform 1.11 without its wrapper', () => {
-    for (const workflow of [plan, deploy, deployEnvironment]) {
+    for (const workflow of [plan, deploy, deployEnvironment, verify]) {
       for (const script of npmRuns(workflow)) expect(scripts).toContain(script);
       expect(workflow.permissions).toEqual({ contents: 'read' });
       // Node is set up only through the shared action, which reads the version from .nvmrc.
@@ -89,7 +91,7 @@ describe('every workflow', () => {
   });
 
   it('never puts an expression into a shell script (values reach run steps through env)', () => {
-    for (const workflow of [plan, deploy, deployEnvironment]) {
+    for (const workflow of [plan, deploy, deployEnvironment, verify]) {
       for (const step of allSteps(workflow)) expect({ run: step.run ?? '', expression: (step.run ?? '').includes('${{') }).toEqual({ run: step.run ?? '', expression: false });
     }
   });
@@ -109,6 +111,24 @@ describe('state that survives CI', () => {
       const env = byName(job.with!.environment!);
       expect(job.with).toMatchObject({ 'state-bucket': env.stateBackend!.bucket, 'state-region': env.stateBackend!.region ?? env.region });
     }
+  });
+});
+
+describe('verify.yml', () => {
+  const job = verify.jobs.verify!;
+
+  it('runs npm run verify on pull requests, with no AWS credentials (the emulator is on the runner)', () => {
+    expect(Object.keys(verify.on)).toEqual(['pull_request']);
+    expect(job.permissions).toBeUndefined();
+    expect(read('.github/workflows/verify.yml')).not.toMatch(/id-token|configure-aws-credentials|secrets\./);
+    expect(job.steps.map((s) => s.run).filter(Boolean)).toEqual(['bash verify/bootstrap-tools.sh', 'npm run verify']);
+    expect(job.steps.findIndex((s) => s.uses === './.github/actions/setup')).toBeLessThan(job.steps.findIndex((s) => s.run === 'npm run verify'));
+  });
+
+  it('takes the online path: the provider from the registry, never built; Go for the other tools, uncached', () => {
+    expect(job.env).toEqual({ VERIFY_PROVIDER_SOURCE: 'registry' });
+    expect(stepsUsing(job.steps, 'actions/setup-go').map((s) => s.with)).toEqual([{ 'go-version': '1.26', cache: false }]);
+    expect(job['timeout-minutes']).toBeLessThanOrEqual(90);
   });
 });
 
