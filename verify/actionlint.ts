@@ -1,8 +1,9 @@
 /**
- * Tier `actionlint`: the GitHub workflows, with shellcheck over their `run:` scripts when the
- * bootstrap installed it (expressions, contexts, action inputs, job graph, runner labels, shell).
+ * Tier `actionlint`: what CI runs. The GitHub workflows, with shellcheck over their `run:` scripts
+ * when the bootstrap installed it (expressions, contexts, action inputs, job graph, runner labels,
+ * shell), and the repository's own shell scripts (`.ci/`, `*.sh`) through the same shellcheck.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VerifyContext } from './context';
 import { failureText, runCommand } from './exec';
@@ -36,6 +37,55 @@ export const parseActionlintOutput = (stdout: string): Finding[] => {
   }));
 };
 
+interface ShellcheckComment {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly level: string;
+  readonly code: number;
+  readonly message: string;
+}
+
+/** `shellcheck -f json1` output → findings (rule `SC<code>`). */
+export const parseShellcheckOutput = (stdout: string): Finding[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw new Error(`shellcheck printed no JSON: ${stdout.slice(0, 200)}`);
+  }
+  const comments = (parsed as { comments?: unknown }).comments;
+  if (!Array.isArray(comments)) throw new Error('shellcheck JSON: expected "comments"');
+  return (comments as ShellcheckComment[]).map((comment) => ({
+    tool: 'shellcheck' as const,
+    rule: `SC${comment.code}`,
+    target: comment.file,
+    location: `${comment.file}:${comment.line}:${comment.column}`,
+    message: comment.message,
+    severity: comment.level,
+  }));
+};
+
+/** The repository's shell scripts: every file in `.ci/` that starts with a shell's `#!`, and `*.sh` outside generated trees. */
+export const shellScripts = (repoRoot: string): string[] => {
+  const ciDir = join(repoRoot, '.ci');
+  const ci = existsSync(ciDir)
+    ? readdirSync(ciDir, { withFileTypes: true })
+        .filter((entry) => entry.isFile() && /^#!.*\b(ba)?sh\b/.test(readFileSync(join(ciDir, entry.name), 'utf8').split('\n', 1)[0]!))
+        .map((entry) => join('.ci', entry.name))
+    : [];
+  const skip = new Set(['node_modules', 'cdktf.out', '.git', '.verify', '.local', 'dist', 'build', 'coverage']);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(repoRoot, dir), { withFileTypes: true })) {
+      if (entry.isDirectory() && !skip.has(entry.name) && !(dir === '' && entry.name.startsWith('.'))) walk(join(dir, entry.name));
+      else if (entry.isFile() && entry.name.endsWith('.sh')) found.push(join(dir, entry.name));
+    }
+  };
+  walk('');
+  return [...ci, ...found].sort();
+};
+
 export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'seconds'> => {
   const actionlint = context.tools.actionlint;
   if (!actionlint) return { tier: 'actionlint', proved: [], errors: [missingTool('actionlint')], findings: [], notes: [] };
@@ -57,13 +107,22 @@ export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'sec
   } catch (error) {
     return { tier: 'actionlint', proved: [], errors: [`${(error as Error).message}; ${failureText(run)}`], findings: [], notes: [] };
   }
-  return {
-    tier: 'actionlint',
-    proved: [
-      `${workflows.length} workflows (${workflows.map((w) => w.split('/').pop()).join(', ')}): ${findings.length} problems${withShellcheck ? ', run: scripts checked by shellcheck' : ''}${withConfig ? ` (accepted findings: ${config})` : ''}`,
-    ],
-    errors: [],
-    findings,
-    notes: withShellcheck ? [] : ['shellcheck is not installed: run: scripts were not checked (bootstrap installs it)'],
-  };
+  const proved = [
+    `${workflows.length} workflows (${workflows.map((w) => w.split('/').pop()).join(', ')}): ${findings.length} problems${withShellcheck ? ', run: scripts checked by shellcheck' : ''}${withConfig ? ` (accepted findings: ${config})` : ''}`,
+  ];
+  if (!withShellcheck) {
+    return { tier: 'actionlint', proved, errors: ['shellcheck is not installed: run: scripts and shell scripts were not checked (bash verify/bootstrap-tools.sh installs it)'], findings, notes: [] };
+  }
+  // Every level, down to style; a finding accepted in a script is a `# shellcheck disable=…` with its reason.
+  const scripts = shellScripts(context.repoRoot);
+  const check = runCommand(shellcheck, ['-x', '-f', 'json1', ...scripts], { cwd: context.repoRoot, env: context.env });
+  if (check.status !== 0 && check.status !== 1) return { tier: 'actionlint', proved, errors: [failureText(check)], findings, notes: [] };
+  let scriptFindings: Finding[];
+  try {
+    scriptFindings = parseShellcheckOutput(check.stdout);
+  } catch (error) {
+    return { tier: 'actionlint', proved, errors: [`${(error as Error).message}; ${failureText(check)}`], findings, notes: [] };
+  }
+  proved.push(`${scripts.length} shell scripts (${scripts.join(', ')}) checked by shellcheck: ${scriptFindings.length} problems`);
+  return { tier: 'actionlint', proved, errors: [], findings: [...findings, ...scriptFindings], notes: [] };
 };

@@ -3,7 +3,7 @@
  */
 import { ACCEPTED_FINDINGS_KEY, ACCEPTED_MODULE_FINDINGS_KEY, type AcceptedFinding } from '../core/accepted-findings';
 
-export type ScannerTool = 'checkov' | 'trivy' | 'tflint' | 'actionlint' | 'hadolint';
+export type ScannerTool = 'checkov' | 'trivy' | 'tflint' | 'actionlint' | 'shellcheck' | 'hadolint';
 
 export interface Finding {
   readonly tool: ScannerTool;

@@ -2,9 +2,10 @@
  * Reading the tools' own output (trimmed real samples of each tool's JSON) and locating the tools.
  * No tool runs here; `npm run verify` runs them.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseActionlintOutput } from '../../verify/actionlint';
+import { parseActionlintOutput, parseShellcheckOutput, shellScripts } from '../../verify/actionlint';
 import { addressIn, forCheckov, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
 import { changedAttributes, classifyReplan } from '../../verify/emulator';
 import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
@@ -270,6 +271,40 @@ describe('re-plan output', () => {
   it('quotes the attribute lines of the human plan', () => {
     const plan = ['  # aws_vpc_endpoint.e will be updated in-place', '  ~ resource "aws_vpc_endpoint" "e" {', '      ~ private_dns_enabled = false -> true', '        # (19 unchanged attributes hidden)'].join('\n');
     expect(changedAttributes(plan)).toEqual(['~ private_dns_enabled = false -> true']);
+  });
+});
+
+describe('shellcheck over the repository\'s shell scripts', () => {
+  it('reads json1 output: rule SC<code>, file:line:column, level', () => {
+    const stdout = JSON.stringify({
+      comments: [{ file: '.ci/run', line: 12, endLine: 12, column: 6, endColumn: 8, level: 'info', code: 2086, message: 'Double quote to prevent globbing and word splitting.', fix: null }],
+    });
+    expect(parseShellcheckOutput(stdout)).toEqual([
+      { tool: 'shellcheck', rule: 'SC2086', target: '.ci/run', location: '.ci/run:12:6', message: 'Double quote to prevent globbing and word splitting.', severity: 'info' },
+    ]);
+    expect(parseShellcheckOutput('{"comments":[]}')).toEqual([]);
+    expect(() => parseShellcheckOutput('In x line 1:')).toThrow('shellcheck printed no JSON');
+    expect(() => parseShellcheckOutput('{}')).toThrow('expected "comments"');
+  });
+
+  it('finds the shell scripts of .ci/ by their #! line, and *.sh outside dependencies and generated output', () => {
+    const root = mkdtempSync(join(tmpdir(), 'shell-scripts-'));
+    try {
+      const write = (path: string, text: string) => {
+        mkdirSync(join(root, path, '..'), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      write('.ci/run', '#!/usr/bin/env bash\n');
+      write('.ci/install-node', '#!/bin/sh\n');
+      write('.ci/notes.md', '# not a script\n');
+      write('verify/bootstrap-tools.sh', '#!/usr/bin/env bash\n');
+      write('node_modules/pkg/install.sh', '#!/bin/sh\n');
+      write('cdktf.out/stacks/x/run.sh', '#!/bin/sh\n');
+      write('.github/hooks/pre.sh', '#!/bin/sh\n');
+      expect(shellScripts(root)).toEqual(['.ci/install-node', '.ci/run', 'verify/bootstrap-tools.sh']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
