@@ -10,7 +10,6 @@ module.exports = {
     '/node_modules/marked/.+\\.js$': '<rootDir>/test/support/esbuild-transform.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!marked/)'],
-  setupFiles: ['<rootDir>/test/support/setup.ts'],
   // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

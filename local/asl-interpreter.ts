@@ -57,7 +57,6 @@
  *   `TimeoutSecondsPath` is refused (the wrapper could not stop the abandoned work in time);
  *   `HeartbeatSeconds` is not modelled (the library ignores it).
  */
-import './polyfills';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../core/asl';

@@ -420,8 +420,6 @@ class LocalRun {
       [TASK_IDENTITY_ENV.environment]: loaded.environment,
       [TASK_IDENTITY_ENV.service]: service,
       [SERVICE_STORE_ENV]: store,
-      // Node 20 is supported here; the SDK's notice about its 2027 plans would drown the task's output.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
   }
 

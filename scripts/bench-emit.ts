@@ -50,7 +50,7 @@ export async function benchEmit(events = 10000, concurrency = 4): Promise<EmitBe
     const useTime = existsSync(timeBinary);
     const node = [process.execPath, '--import', 'tsx', 'scripts/emit.ts', '--env', 'dev', '--file', file, '--no-progress', '--concurrency', String(concurrency)];
     const [command, ...args] = useTime ? [timeBinary, '-v', ...node] : node;
-    const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server) };
     const started = process.hrtime.bigint();
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(command, args, { cwd: path.resolve(__dirname, '..'), env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

@@ -152,7 +152,4 @@ function newRunDirectory(): string {
   return fs.mkdtempSync(path.join(root, `${stamp}-`));
 }
 
-// This script's own SDK client (it publishes the --event) would print the SDK's Node 20 notice.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 if (require.main === module) void runCommand({ name: 'npm run local', usage: USAGE, run: main });

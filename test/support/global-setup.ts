@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { unsupportedNodeMessage } from '../../tooling/node-version';
 import { SYNTH_ERROR_ENV, SYNTH_OUT_ENV } from './synth';
 
 /**
@@ -9,6 +10,10 @@ import { SYNTH_ERROR_ENV, SYNTH_OUT_ENV } from './synth';
  * synthesized output still run, and those which do fail with the synth error.
  */
 export default function globalSetup(): void {
+  // One clear line instead of dozens of obscure failures on an unsupported Node.
+  const engines = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  const unsupported = unsupportedNodeMessage(process.versions.node, engines);
+  if (unsupported) throw new Error(unsupported);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
   process.env[SYNTH_OUT_ENV] = outdir;
   try {
