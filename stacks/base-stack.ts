@@ -1,7 +1,8 @@
-import { Fn, TerraformHclModule, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformHclModule, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
+import { IndependentStack } from './independent-stack';
 import { configureBackend } from './backend';
 import { acceptFindings } from './accepted-findings';
 import { baseAcceptedFindings, ecsClusterInputs, networkInputs, taskDefinitionInputs } from './base-inputs';
@@ -14,7 +15,7 @@ import { awsProvider } from './provider';
  * definitions, all from the plain HCL modules under `modules/`. Only environments whose base is
  * `managed` get one; service stacks read its outputs through remote state.
  */
-export class BaseStack extends TerraformStack {
+export class BaseStack extends IndependentStack {
   readonly network: TerraformHclModule;
   readonly ecsCluster: TerraformHclModule;
   readonly taskDefinitions: TerraformHclModule;

@@ -11,6 +11,7 @@ import { configureBackend } from './backend';
 import type { BaseReferences } from './base-references';
 import { EndedExecutionsAnnouncer } from './constructs/ended-executions-announcer';
 import { RuleToTask } from './constructs/rule-to-task';
+import { independent } from './independent-stack';
 import { awsProvider } from './provider';
 import { GroupedResourcesStack } from './resource-groups';
 
@@ -27,7 +28,7 @@ export interface ServiceStackProps {
  * `<env>-<service>`: the service's own bus, its tasks' right to publish on it, a `RuleToTask` per
  * rule (stacks/constructs/) and the announcer of the rules' timed-out and aborted executions.
  */
-export class ServiceStack extends GroupedResourcesStack {
+export class ServiceStack extends independent(GroupedResourcesStack) {
   readonly bus: CloudwatchEventBus;
 
   constructor(scope: Construct, props: ServiceStackProps) {
