@@ -7,10 +7,10 @@ import { BaseStack } from './base-stack';
 import { CiRolesStack, type CiRolesStackProps } from './ci-roles-stack';
 import type { GitHubRepository } from '../core/ci-roles';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
-import { ENVIRONMENT_METADATA_PATH } from '../tooling/cdktf-out';
+import { ENVIRONMENT_METADATA_PATH, removeStaleStacks } from '../tooling/cdktf-out';
 import { relativeModulesContext } from '../tooling/hcl-modules';
-import { MonitoringStack } from './monitoring-stack';
-import { baseStackName } from '../core/naming';
+import { alarmTopicArn, MonitoringStack } from './monitoring-stack';
+import { baseStackName, monitoringStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
 import { terraformLiterals } from './terraform-literals';
@@ -30,19 +30,42 @@ const isManaged = (env: EnvironmentConfig): env is EnvironmentConfig & { base: M
 const isExisting = (env: EnvironmentConfig): env is EnvironmentConfig & { base: ExistingBaseConfig } => env.base.kind === 'existing';
 
 /**
- * Every stack of every given environment: `<env>-monitoring`, `<env>-base` (managed bases only) and
- * `<env>-<service>` per catalog service. Service stacks declare their dependencies, so
- * `cdktf deploy '<env>-*'` deploys the base and the alarm topic first.
+ * The stacks every service stack of `env` depends on, in order: `<env>-monitoring`, and
+ * `<env>-base` for a managed base. `cdktf deploy '<env>-*'` deploys them first.
  */
-export function buildApp(options: BuildAppOptions): App {
+export function serviceStackDependencies(env: EnvironmentConfig): string[] {
+  return [monitoringStackName(env.name), ...(isManaged(env) ? [baseStackName(env.name)] : [])];
+}
+
+/** Which stacks of one environment an App holds: all of them (the default), or one batch of the parallel path. */
+export interface EnvironmentPart {
+  /** `<env>-monitoring` and `<env>-base`. */
+  readonly core: boolean;
+  /** Names of the services whose stacks it holds; every service's when absent. */
+  readonly services?: readonly string[];
+}
+
+/** An empty App with what every App of ours needs. */
+export function newApp(outdir: string | undefined): App {
   const app = new App({
-    ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(outdir ? { outdir } : {}),
     // Stack traces in metadata would write this machine's paths into cdktf.out.
     stackTraces: false,
   });
   // Set after construction: the cdktf CLI passes its own (empty) cdktfRelativeModules through
   // CDKTF_CONTEXT_JSON, which would override the App option.
   app.node.setContext('cdktfRelativeModules', relativeModulesContext());
+  return app;
+}
+
+/**
+ * Every stack of every given environment: `<env>-monitoring`, `<env>-base` (managed bases only) and
+ * `<env>-<service>` per catalog service, and with a repository the CI roles stack of each account.
+ * Service stacks declare their dependencies, so `cdktf deploy '<env>-*'` deploys the base and the
+ * alarm topic first.
+ */
+export function buildApp(options: BuildAppOptions): App {
+  const app = newApp(options.outdir);
   for (const env of options.environments) addEnvironment(app, env, options.catalog);
   if (options.repository) addCiRoles(app, options.environments, options.repository);
   return app;
@@ -53,20 +76,27 @@ export function recordEnvironment(stack: TerraformStack, env: string): void {
   stack.addOverride(ENVIRONMENT_METADATA_PATH, env);
 }
 
-function addEnvironment(app: App, configured: EnvironmentConfig, configuredCatalog: Catalog): void {
+/**
+ * Adds `part` of `env`'s stacks to `app`. Service stacks depend on the core stacks when the App
+ * holds them; a batch without them gets its dependencies written into the manifest from
+ * `serviceStackDependencies` (stacks/parallel-synth.ts), the same list.
+ */
+export function addEnvironment(app: App, configured: EnvironmentConfig, configuredCatalog: Catalog, part: EnvironmentPart = { core: true }): void {
   // Every configuration string is a literal for Terraform: escaped once, here, before any stack sees it.
   const env = terraformLiterals(configured);
   const catalog = terraformLiterals(configuredCatalog);
-  const monitoring = new MonitoringStack(app, env);
-  recordEnvironment(monitoring, env.name);
-  const baseStack = isManaged(env) ? new BaseStack(app, env, catalog) : undefined;
-  if (baseStack) recordEnvironment(baseStack, env.name);
-  for (const service of catalog.services) {
+  if (part.core) {
+    recordEnvironment(new MonitoringStack(app, env), env.name);
+    if (isManaged(env)) recordEnvironment(new BaseStack(app, env, catalog), env.name);
+  }
+  const dependencies = part.core ? serviceStackDependencies(env).map((name) => app.node.findChild(name) as TerraformStack) : [];
+  const wanted = part.services ? new Set(part.services) : undefined;
+  for (const service of catalog.services.filter((candidate) => !wanted || wanted.has(candidate.name))) {
     const stack = new ServiceStack(app, {
       env,
       catalog,
       service,
-      alarmTopicArn: monitoring.topicArn,
+      alarmTopicArn: alarmTopicArn(env),
       base: (scope) => {
         if (isExisting(env)) return existingBaseReferences(env);
         if (isManaged(env)) return managedBaseReferences(env, catalog, remoteState(scope, 'base', env, baseStackName(env.name)));
@@ -74,8 +104,7 @@ function addEnvironment(app: App, configured: EnvironmentConfig, configuredCatal
       },
     });
     recordEnvironment(stack, env.name);
-    stack.addDependency(monitoring);
-    if (baseStack) stack.addDependency(baseStack);
+    for (const dependency of dependencies) stack.addDependency(dependency);
   }
 }
 
@@ -83,7 +112,7 @@ function addEnvironment(app: App, configured: EnvironmentConfig, configuredCatal
  * One `ci-roles-<account>` stack per account with an environment the workflows deploy: every
  * environment with a state bucket (one without keeps local state, which no workflow may deploy).
  */
-function addCiRoles(app: App, environments: readonly EnvironmentConfig[], repository: GitHubRepository): void {
+export function addCiRoles(app: App, environments: readonly EnvironmentConfig[], repository: GitHubRepository): void {
   const deployed = environments.filter((env): env is CiRolesStackProps['environments'][number] => env.stateBackend !== undefined);
   for (const accountId of [...new Set(deployed.map((env) => env.accountId))]) {
     new CiRolesStack(app, { accountId, repository, environments: deployed.filter((env) => env.accountId === accountId) });
@@ -97,12 +126,25 @@ export interface SynthesizeOptions extends Omit<BuildAppOptions, 'environments'>
   readonly selection?: string | undefined;
 }
 
+/** Validates everything and returns the selected environments; throws before anything is written. */
+export function validatedSelection(options: SynthesizeOptions): EnvironmentConfig[] {
+  validateConfiguration(options.catalog, options.environments);
+  return selectEnvironments(options.environments, options.selection);
+}
+
 /**
- * Validate everything, then synthesize the selected environments. Validation throws before the
- * App exists, so a half-valid configuration writes nothing to the output directory.
+ * Validate everything, then synthesize the selected environments in this process (the serial
+ * path; `synthesizeInParallel` in stacks/parallel-synth.ts spreads a large catalog over
+ * processes and writes the same bytes). Validation throws before the App exists, so a half-valid
+ * configuration writes nothing to the output directory.
  */
 export function synthesize(options: SynthesizeOptions): void {
-  validateConfiguration(options.catalog, options.environments);
-  const selected = selectEnvironments(options.environments, options.selection);
-  withoutTokenStackTraces(() => buildApp({ ...options, environments: selected }).synth());
+  synthesizeEnvironments({ ...options, environments: validatedSelection(options) });
+}
+
+/** The serial path, for environments already validated and selected. */
+export function synthesizeEnvironments(options: BuildAppOptions): void {
+  const app = buildApp(options);
+  withoutTokenStackTraces(() => app.synth());
+  removeStaleStacks(app.outdir, Object.keys(app.manifest.stacks));
 }

@@ -3,19 +3,23 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types';
+import { IndependentStack } from './independent-stack';
 import { configureBackend } from './backend';
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from '../core/monitoring-policies';
 import { alarmTopicName, arns, monitoringStackName } from '../core/naming';
 import { awsProvider } from './provider';
 
+/** The alarm topic's ARN, known without the stack: service stacks take it as a plain string. */
+export const alarmTopicArn = (env: EnvironmentConfig): string => arns.snsTopic(env.region, env.accountId, alarmTopicName(env.name));
+
 /**
  * `<env>-monitoring`: the SNS topic every alarm of the environment goes to. Its own stack because an
  * environment with an existing base has no base stack, and every service stack needs the topic.
  */
-export class MonitoringStack extends TerraformStack {
+export class MonitoringStack extends IndependentStack {
   readonly topicArn: string;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
@@ -25,7 +29,7 @@ export class MonitoringStack extends TerraformStack {
     awsProvider(this, env);
 
     const topicName = alarmTopicName(env.name);
-    this.topicArn = arns.snsTopic(env.region, env.accountId, topicName);
+    this.topicArn = alarmTopicArn(env);
     // CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key: it needs a
     // customer-managed key whose policy lets cloudwatch.amazonaws.com use it.
     const key = new KmsKey(this, 'alarm_topic_key', {

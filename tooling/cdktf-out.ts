@@ -2,7 +2,8 @@
  * The one reader of a synthesized output (`cdktf.out`): its `manifest.json`, the stacks of an
  * environment (in dependency order when asked) and each stack's `cdk.tf.json`. Used by the plan
  * command, the local runner, the benchmark and the tests. The manifest's `dependencies` hold
- * construct paths (for top-level stacks the path equals the stack name).
+ * construct paths (for top-level stacks the path equals the stack name). At the end, the few
+ * changes synthesis makes to the folder besides cdktf's own writes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -172,4 +173,54 @@ export function parseJsonObject(text: string, where: string): Record<string, unk
   }
   if (!isRecord(value)) throw new CdktfOutError(`${where}: must be a JSON object`);
   return value;
+}
+
+/** Where an App writes when given no folder: what the cdktf CLI sets (CDKTF_OUTDIR), else `cdktf.out`; absolute. */
+export function outputDirectory(outdir?: string): string {
+  return path.resolve(outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+}
+
+/**
+ * Runs `use` with a fresh folder inside `outdir` (created if need be), removed afterwards:
+ * inside, so that moving a stack from it into place is a rename on one file system.
+ */
+export async function withScratchFolder<T>(outdir: string, use: (scratch: string) => Promise<T>): Promise<T> {
+  fs.mkdirSync(outdir, { recursive: true });
+  const scratch = fs.mkdtempSync(path.join(outdir, '.synth-scratch-'));
+  try {
+    return await use(scratch);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `<scratch>/<name>`: an output folder of its own below a scratch folder. */
+export const scratchOutput = (scratch: string, name: string): string => path.join(scratch, name);
+
+/**
+ * Moves a stack's folder (`workingDirectory`, as the manifest names it) from one output folder to
+ * another. Each entry replaces the entry of the same name there, as a synth in place overwrites
+ * its files; anything else in the target (a `.terraform` from `terraform init`) stays.
+ */
+export function moveStackFolder(fromOutdir: string, toOutdir: string, workingDirectory: string): void {
+  const from = path.join(fromOutdir, workingDirectory);
+  const to = path.join(toOutdir, workingDirectory);
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from)) {
+    fs.rmSync(path.join(to, entry), { recursive: true, force: true });
+    fs.renameSync(path.join(from, entry), path.join(to, entry));
+  }
+}
+
+/**
+ * Removes the folders under `<outdir>/stacks` of stacks not in `synthesized` (a removed service,
+ * an environment left out by SYNTH_ENVIRONMENTS), as `cdktf synth` does after running the app, so
+ * that running the app directly leaves the same `cdktf.out`.
+ */
+export function removeStaleStacks(outdir: string, synthesized: readonly string[]): void {
+  const keep = new Set(synthesized);
+  const stacksDir = path.join(outdir, 'stacks');
+  for (const entry of fs.readdirSync(stacksDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !keep.has(entry.name)) fs.rmSync(path.join(stacksDir, entry.name), { recursive: true, force: true });
+  }
 }

@@ -24,6 +24,9 @@ export interface SynthReport {
   /** Inside `synthesize()`: validation, constructs and writing the JSON. */
   readonly synthMs: number;
   readonly stacks: number;
+  /** Worker processes besides this one. */
+  readonly workers: number;
+  /** This process's peak RSS (workers have their own). */
   readonly maxRssKiB: number;
 }
 
@@ -32,12 +35,12 @@ const USAGE = `Usage: node --import tsx scripts/bench/synth-entry.ts --outdir DI
 Child process of npm run bench: synthesizes one catalog into DIR and writes its timings to the file
 named by BENCH_REPORT. Exit codes: docs/cli.md.`;
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseCommandLine(argv, { outdir: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } });
   if (!values.outdir) throw new UsageError('--outdir is required');
   const loadStart = performance.now();
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { synthesize } = require('../../stacks/app') as typeof import('../../stacks/app');
+  const { parseWorkers, synthesizeInParallel } = require('../../stacks/parallel-synth') as typeof import('../../stacks/parallel-synth');
   const { environments } = require('../../environments') as typeof import('../../environments');
   const catalog: Catalog = values.catalog
     ? (JSON.parse(readFileSync(values.catalog, 'utf8')) as Catalog)
@@ -45,13 +48,15 @@ function main(argv: readonly string[]): number {
   const synthStart = performance.now();
   const selected = values.environments?.split(',') ?? [];
   const given = values.catalog && selected.length > 0 ? environments.filter((env) => selected.includes(env.name)) : environments;
-  synthesize({ catalog, environments: given, outdir: values.outdir, selection: values.environments });
+  // What `npm run synth` runs: worker processes for a large catalog, as SYNTH_WORKERS or the CPUs say.
+  const { workers } = await synthesizeInParallel({ catalog, environments: given, outdir: values.outdir, selection: values.environments, workers: parseWorkers(process.env.SYNTH_WORKERS) });
   const synthEnd = performance.now();
   const report: SynthReport = {
     bootMs,
     loadMs: synthStart - loadStart,
     synthMs: synthEnd - synthStart,
     stacks: Object.keys(readManifest(values.outdir).stacks).length,
+    workers,
     maxRssKiB: process.resourceUsage().maxRSS,
   };
   if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, JSON.stringify(report));

@@ -43,6 +43,17 @@ describe('synthesize', () => {
     }
   });
 
+  it('removes the stacks of environments no longer synthesized into the same folder, as cdktf synth does', () => {
+    const outdir = tempOut();
+    synthesize({ catalog: bookingSaga, environments, outdir, selection: 'dev,staging' });
+    fs.mkdirSync(path.join(outdir, 'stacks', 'dev-booking', '.terraform'));
+    synthesize({ catalog: bookingSaga, environments, outdir, selection: 'dev' });
+    const stacks = ['base', 'booking', 'compensation', 'monitoring', 'notification', 'payment', 'seat'].map((s) => `dev-${s}`);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(stacks);
+    // What else is in a stack's folder (terraform init's) stays.
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'dev-booking', '.terraform'))).toBe(true);
+  });
+
   it('refuses an unknown environment in the selection, naming the known ones', () => {
     const outdir = tempOut();
     expect(() => synthesize({ catalog: bookingSaga, environments, outdir, selection: 'dev,qa' })).toThrow(
@@ -62,6 +73,18 @@ describe('main.ts', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('SYNTH_ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('exits 1 with the message and writes nothing for a bad SYNTH_WORKERS', () => {
+    const outdir = tempOut();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SYNTH_WORKERS: 'all', CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('SYNTH_WORKERS: expected a whole number of worker processes (0 for none), not "all"\n');
     expect(fs.existsSync(outdir)).toBe(false);
   });
 });

@@ -50,3 +50,16 @@ export function filesBelow(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
+
+/** Every file below `dir` by its path relative to `dir`, with its bytes. */
+export function treeOf(dir: string): Map<string, Buffer> {
+  return new Map(filesBelow(dir).map((file) => [path.relative(dir, file), fs.readFileSync(file)]));
+}
+
+/** The two trees hold the same files with the same bytes; a difference names the file. */
+export function expectSameTree(actual: Map<string, Buffer>, expected: Map<string, Buffer>): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [file, bytes] of actual) {
+    if (!bytes.equals(expected.get(file)!)) expect({ file, text: bytes.toString('utf8') }).toEqual({ file, text: expected.get(file)!.toString('utf8') });
+  }
+}

@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import { runPool } from '../../tooling/process-pool';
+import { double, type TestJob } from '../fixtures/pool-worker';
+
+const workerModule = path.join(__dirname, '..', 'fixtures', 'pool-worker.ts');
+const jobs = (count: number, extra: (id: number) => Partial<TestJob> = () => ({})): TestJob[] =>
+  Array.from({ length: count }, (_, id) => ({ id, value: id + 1, ...extra(id) }));
+const describe_ = (job: TestJob) => `job ${job.id}`;
+
+describe('runPool', () => {
+  it('runs every job once and returns the results in job order', async () => {
+    const results = await runPool({ jobs: jobs(40), context: { factor: 2 }, workers: 1, workerModule, runHere: double, describe: describe_ });
+    expect(results.map((result) => [result.id, result.doubled])).toEqual(jobs(40).map((job) => [job.id, job.value * 2]));
+  });
+
+  it('can leave all the work to the workers', async () => {
+    const results = await runPool<TestJob, ReturnType<typeof double>, { factor: number }>({ jobs: jobs(6), context: { factor: 3 }, workers: 2, workerModule, describe: describe_ });
+    expect(results.map((result) => result.doubled)).toEqual([3, 6, 9, 12, 15, 18]);
+    expect(results.every((result) => result.pid !== process.pid)).toBe(true);
+  });
+
+  it('runs everything here without workers, and refuses to run nowhere', async () => {
+    const results = await runPool({ jobs: jobs(3), context: { factor: 2 }, workers: 0, workerModule, runHere: double, describe: describe_ });
+    expect(results.map((result) => result.pid)).toEqual([process.pid, process.pid, process.pid]);
+    await expect(runPool({ jobs: jobs(3), context: { factor: 2 }, workers: 0, workerModule, describe: describe_ })).rejects.toThrow(
+      'runPool: with no worker processes, jobs must run here (runHere)',
+    );
+  });
+
+  it('rejects with the job and the error of a worker', async () => {
+    const run = runPool({ jobs: jobs(4, (id) => ({ fail: id === 2 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_ });
+    await expect(run).rejects.toThrow(/^job 2 failed in a worker process:\nError: job 2 was told to fail\n/);
+  });
+
+  it('rejects when a worker exits while holding jobs', async () => {
+    const run = runPool({ jobs: jobs(4, (id) => ({ exit: id === 1 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_ });
+    await expect(run).rejects.toThrow(/^a worker process exited \(code 3\) holding [12] job\(s\)$/);
+  });
+});
