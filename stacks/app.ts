@@ -144,7 +144,11 @@ export function synthesize(options: SynthesizeOptions): void {
 
 /** The serial path, for environments already validated and selected. */
 export function synthesizeEnvironments(options: BuildAppOptions): void {
-  const app = buildApp(options);
-  withoutTokenStackTraces(() => app.synth());
+  // Building creates most of the tokens: it runs without their traces too.
+  const app = withoutTokenStackTraces(() => {
+    const built = buildApp(options);
+    built.synth();
+    return built;
+  });
   removeStaleStacks(app.outdir, Object.keys(app.manifest.stacks));
 }

@@ -104,8 +104,11 @@ export function synthesizeBatch(batch: SynthBatch, context: BatchContext): Batch
   const env = context.environments.find((candidate) => candidate.name === batch.env);
   if (!env) throw new Error(`synthesis batch ${batch.id}: environment "${batch.env}" is not among the selected ones`);
   const app = newApp(scratchOutput(context.scratch, `batch-${batch.id}`));
-  addEnvironment(app, env, context.catalog, { core: batch.core, services: batch.services });
-  withoutTokenStackTraces(() => app.synth());
+  // Building creates most of the tokens: it runs without their traces too.
+  withoutTokenStackTraces(() => {
+    addEnvironment(app, env, context.catalog, { core: batch.core, services: batch.services });
+    app.synth();
+  });
   return { outdir: app.outdir, version: app.manifest.version, hclOutput: app.hclOutput, stacks: { ...app.manifest.stacks } };
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
 import { synthesize } from '../../stacks/app';
+import { synthesizeInParallel } from '../../stacks/parallel-synth';
 import { TOKEN_STACKS_ENV, tokenStackTracesEnabled, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
 import { filesBelow } from '../support/synth';
 
@@ -38,5 +39,23 @@ describe('token stack traces', () => {
     expect([...without.keys()].sort()).toEqual([...withTraces.keys()].sort());
     expect(without.size).toBeGreaterThan(14);
     for (const [file, text] of without) expect(text).toBe(withTraces.get(file));
+  });
+
+  it('are recorded by no token while an App is built and synthesized, serially or in batches here', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
+    const capture = jest.spyOn(module, 'captureStackTrace');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'token-stacks-'));
+    try {
+      synthesize({ catalog: bookingSaga, environments, outdir: path.join(outdir, 'serial'), selection: 'dev' });
+      // One worker, and the first batches run in this process before it is ready.
+      await synthesizeInParallel({ catalog: bookingSaga, environments, outdir: path.join(outdir, 'parallel'), selection: 'dev', workers: 1 });
+      expect(capture).not.toHaveBeenCalled();
+      expect(tokenStackTracesEnabled()).toBe(true);
+      expect(capture).toHaveBeenCalledTimes(1);
+    } finally {
+      capture.mockRestore();
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
