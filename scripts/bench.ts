@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: wall time and peak memory of synthesis (the example's environments in-process
- * and through `cdktf synth`, and generated catalogs of growing size), of the test suite and of the
- * type check. Every figure is the median of N fresh child processes after a warm-up run.
+ * `npm run bench`: wall time and peak memory of synthesis (the example's environments in-process,
+ * `npm run synth` itself and `cdktf synth`, and generated catalogs of growing size), of the same
+ * saga as an AWS CDK app beside them (the peer), of the test suite and of the type check. Every
+ * figure is the median of N fresh child processes after a warm-up run.
  *
- *   npm run bench [-- --runs 5] [--quick] [--json FILE] [--only example,cli,generated,tests,typecheck]
+ *   npm run bench [-- --runs 5] [--quick] [--json FILE] [--only example,cli,generated,peer,tests,typecheck]
  *                 [--sizes 10,50,200,500] [--rules 5] [--with-emit]
  *
  * Targets are printed beside the figures (✓/✗); see docs/performance.md.
@@ -30,6 +31,8 @@ const node = (...args: string[]) => ({ command: process.execPath, args, cwd: ROO
 export interface BenchOptions {
   readonly runs: number;
   readonly warmup: boolean;
+  /** One row per synthesis path (a quick run): no example row per environment, no CDK peer of a generated catalog. */
+  readonly smoke: boolean;
   readonly groups: readonly Group[];
   readonly sizes: readonly number[];
   readonly rulesPerService: number;
@@ -38,15 +41,19 @@ export interface BenchOptions {
 
 export const DEFAULT_SIZES = [10, 50, 200, 500];
 export const QUICK_SIZES = [2, 4];
-const DEFAULT_GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'tests', 'typecheck'];
+const DEFAULT_GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'peer', 'tests', 'typecheck'];
+/** A smoke run of every synthesis path in seconds: no test suite, no type check. */
+const QUICK_GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'peer'];
 
 export const USAGE = `Usage: npm run bench [-- --runs 5] [--quick] [--json FILE] [--only GROUPS] [--sizes 10,50,200,500] [--rules 5] [--with-emit]
 
-Wall time and peak memory of synthesis, the test suite and the type check: the median of N fresh
-child processes after a warm-up run, with the targets of docs/performance.md beside the figures.
+Wall time and peak memory of synthesis (beside the same saga as an AWS CDK app), the test suite and
+the type check: the median of N fresh child processes after a warm-up run, with the targets of
+docs/performance.md beside the figures.
 
   --runs N            measured runs per row (default 5; 1 with --quick)
-  --quick             one run, no warm-up, small generated catalogs
+  --quick             a smoke run: one run, no warm-up, small generated catalogs, synthesis only
+                      (groups ${QUICK_GROUPS.join(', ')})
   --json FILE         also write the figures as JSON
   --only GROUPS       comma-separated: ${GROUPS.join(', ')} (default all but emit)
   --sizes LIST        services of the generated catalogs (default ${DEFAULT_SIZES.join(',')})
@@ -68,7 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     rules: { type: 'string' },
     'with-emit': { type: 'boolean', default: false },
   });
-  const groups = values.only ? values.only.split(',').map((g) => g.trim()) : [...DEFAULT_GROUPS];
+  const groups = values.only ? values.only.split(',').map((g) => g.trim()) : [...(values.quick ? QUICK_GROUPS : DEFAULT_GROUPS)];
   const unknown = groups.filter((g) => !GROUPS.includes(g as Group));
   if (unknown.length > 0) throw new UsageError(`--only: unknown group(s) ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
   if (values['with-emit'] && !groups.includes('emit')) groups.push('emit');
@@ -77,6 +84,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return {
     runs: values.runs ? positiveInteger(values.runs, '--runs') : values.quick ? 1 : 5,
     warmup: !values.quick,
+    smoke: values.quick,
     groups: groups as Group[],
     sizes,
     rulesPerService: values.rules ? positiveInteger(values.rules, '--rules') : 5,
@@ -105,8 +113,19 @@ const synthEntry = (outdir: string, ...extra: string[]) => ({
   env: synthEnv(),
 });
 
-function exampleRows(): RowSpec[] {
-  const names = environments.map((env) => env.name);
+/** The README's synth command, exactly: `npm run synth` runs `node --import tsx main.ts`. */
+function synthCommandRow(): RowSpec {
+  return {
+    id: 'synth-command',
+    group: 'example',
+    label: 'npm run synth (main.ts), all environments',
+    prepare: withOutdir((outdir) => ({ ...node('--import', 'tsx', 'main.ts'), env: { ...synthEnv(), CDKTF_OUTDIR: outdir } })),
+    mustSucceed: true,
+  };
+}
+
+function exampleRows(smoke: boolean): RowSpec[] {
+  const names = smoke ? [] : environments.map((env) => env.name);
   return [
     ...names.map((name) => ({
       id: `example-${name}`,
@@ -118,10 +137,41 @@ function exampleRows(): RowSpec[] {
     {
       id: 'example-all',
       group: 'example' as const,
-      label: `example, all ${names.length} environments, in-process`,
+      label: `example, all ${environments.length} environments, in-process`,
       prepare: withOutdir((outdir) => synthEntry(outdir)),
       mustSucceed: true,
     },
+    synthCommandRow(),
+  ];
+}
+
+const cdkPeer = (outdir: string, ...extra: string[]) => ({
+  ...node('--import', 'tsx', 'scripts/bench/cdk-peer.ts', '--outdir', outdir, ...extra),
+  env: synthEnv(),
+});
+
+/** The AWS CDK app of the same saga, and of the largest generated catalog (unless `largest` is undefined). */
+function peerRows(largest: { readonly services: number; readonly rulesPerService: number; readonly file: string } | undefined): RowSpec[] {
+  return [
+    {
+      id: 'peer-cdk-example',
+      group: 'peer',
+      label: `AWS CDK app, example, all ${environments.length} environments`,
+      prepare: withOutdir((outdir) => cdkPeer(outdir)),
+      mustSucceed: true,
+    },
+    ...(largest
+      ? [
+          {
+            id: `peer-cdk-${largest.services}`,
+            group: 'peer' as const,
+            label: `AWS CDK app, generated, ${largest.services} services × ${largest.rulesPerService} rules, dev`,
+            services: largest.services,
+            prepare: withOutdir((outdir) => cdkPeer(outdir, '--catalog', largest.file, '--environments', 'dev')),
+            mustSucceed: true,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -139,11 +189,16 @@ function cliRow(): RowSpec {
   };
 }
 
-/** The catalogs are written once, outside the timed runs, into `dir`. */
+/** A generated catalog, written once, outside the timed runs, into `dir`. */
+function catalogFile(services: number, rulesPerService: number, dir: string): string {
+  const file = path.join(dir, `catalog-${services}x${rulesPerService}.json`);
+  if (!existsSync(file)) writeFileSync(file, JSON.stringify(generateCatalog({ services, rulesPerService })));
+  return file;
+}
+
 function generatedRows(sizes: readonly number[], rulesPerService: number, dir: string): RowSpec[] {
   return sizes.map((services) => {
-    const file = path.join(dir, `catalog-${services}x${rulesPerService}.json`);
-    writeFileSync(file, JSON.stringify(generateCatalog({ services, rulesPerService })));
+    const file = catalogFile(services, rulesPerService, dir);
     return {
       id: `generated-${services}`,
       group: 'generated' as const,
@@ -249,10 +304,14 @@ export async function runBench(options: BenchOptions, progress: (message: string
   const commit = gitHead();
   const catalogs = mkdtempSync(path.join(os.tmpdir(), 'bench-catalogs-'));
   try {
+    const largest = Math.max(...options.sizes);
     const specs: RowSpec[] = [
-      ...(options.groups.includes('example') ? exampleRows() : []),
+      ...(options.groups.includes('example') ? exampleRows(options.smoke) : []),
       ...(options.groups.includes('cli') ? [cliRow()] : []),
       ...(options.groups.includes('generated') ? generatedRows(options.sizes, options.rulesPerService, catalogs) : []),
+      ...(options.groups.includes('peer')
+        ? peerRows(options.smoke ? undefined : { services: largest, rulesPerService: options.rulesPerService, file: catalogFile(largest, options.rulesPerService, catalogs) })
+        : []),
       ...(options.groups.includes('tests') ? [testsRow()] : []),
       ...(options.groups.includes('typecheck') ? typecheckRows() : []),
     ];

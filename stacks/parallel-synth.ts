@@ -15,7 +15,7 @@ import { Manifest, type StackManifest } from 'cdktf';
 import type { Catalog, ServiceSpec } from '../catalog/types';
 import type { EnvironmentConfig } from '../environments/types';
 import { moveStackFolder, outputDirectory, removeStaleStacks, scratchOutput, withScratchFolder } from '../tooling/cdktf-out';
-import { availableCpus, runPool } from '../tooling/process-pool';
+import { availableCpus, type PoolOutcome, runPool } from '../tooling/process-pool';
 import { addEnvironment, newApp, serviceStackDependencies, synthesizeEnvironments, type SynthesizeOptions, validatedSelection } from './app';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
@@ -116,7 +116,7 @@ export function synthesizeBatch(batch: SynthBatch, context: BatchContext): Batch
 const WORKER_MODULE = require.resolve('./synth-worker');
 
 /** Runs `batches` over this process (unless `here` is false) and `workers` worker processes. */
-export function runBatches(batches: readonly SynthBatch[], context: BatchContext, workers: number, here = true): Promise<BatchResult[]> {
+export function runBatches(batches: readonly SynthBatch[], context: BatchContext, workers: number, here = true): Promise<PoolOutcome<BatchResult>> {
   return runPool({ jobs: batches, context, workers, workerModule: WORKER_MODULE, runHere: here ? synthesizeBatch : undefined, describe: describeBatch });
 }
 
@@ -131,6 +131,8 @@ export interface SynthesisReport {
   /** Worker processes used (0: synthesized serially in this process). */
   readonly workers: number;
   readonly batches: number;
+  /** Each worker's peak resident set size. */
+  readonly workerMaxRssKiB: readonly number[];
 }
 
 /**
@@ -142,15 +144,16 @@ export async function synthesizeInParallel(options: ParallelSynthesizeOptions): 
   const workers = options.workers ?? defaultWorkers(synthesisWork(options.catalog, environments));
   if (workers === 0) {
     synthesizeEnvironments({ ...options, environments });
-    return { workers: 0, batches: 1 };
+    return { workers: 0, batches: 1, workerMaxRssKiB: [] };
   }
   const outdir = outputDirectory(options.outdir);
   const batches = planBatches(options.catalog, environments, workers + 1, options.batchesPerProcess);
-  await withScratchFolder(outdir, async (scratch) => {
-    const results = await runBatches(batches, { catalog: options.catalog, environments, scratch }, workers);
-    writeOutput(batches, results, environments, outdir);
+  const { workerMaxRssKiB } = await withScratchFolder(outdir, async (scratch) => {
+    const outcome = await runBatches(batches, { catalog: options.catalog, environments, scratch }, workers);
+    writeOutput(batches, outcome.results, environments, outdir);
+    return outcome;
   });
-  return { workers, batches: batches.length };
+  return { workers, batches: batches.length, workerMaxRssKiB };
 }
 
 /** Moves each batch's stacks into `outdir` and writes one manifest for all of them. */

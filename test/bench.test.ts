@@ -7,7 +7,8 @@ import { parseBenchArgs, runBench } from '../scripts/bench';
 import { GENERATED_NAMESPACE, generateCatalog, generatedServiceName, targetServiceIndex } from '../scripts/bench/generate-catalog';
 import { analyzeGrowth } from '../scripts/bench/growth';
 import type { Measurement } from '../scripts/bench/measure';
-import { renderGrowth, renderMeasurements, renderReport, renderTable } from '../scripts/bench/report';
+import { comparePeers } from '../scripts/bench/peers';
+import { renderGrowth, renderMeasurements, renderPeers, renderReport, renderTable } from '../scripts/bench/report';
 import { parseGnuTimeMaxRssMiB } from '../scripts/bench/run-child';
 import { growthExponent, linearFit, median, summarize } from '../scripts/bench/stats';
 import { checkTargets } from '../scripts/bench/targets';
@@ -152,19 +153,19 @@ describe('checkTargets', () => {
   it('checks each target against the median of the rows it applies to', () => {
     const rows = [
       row({ id: 'example-dev', group: 'example', label: 'example, dev', wallMs: summary(820, 800, 1300), peakRssMiB: summary(310) }),
-      generatedRow(500, 14_000, 16_200),
-      generatedRow(200, 5000, 5600),
-      row({ id: 'tests', group: 'tests', label: 'test suite', wallMs: summary(29_000) }),
+      generatedRow(500, 5_000, 5_900),
+      generatedRow(200, 2_000, 2_600),
+      row({ id: 'tests', group: 'tests', label: 'test suite', wallMs: summary(20_000) }),
       row({ id: 'typecheck-cold', group: 'typecheck', label: 'type check', wallMs: summary(15_000) }),
     ];
     const checks = checkTargets(rows, analyzeGrowth(rows));
     expect(checks.map((c) => [c.rowId, c.target, c.measured, c.met])).toEqual([
       ['example-dev', 'wall < 1 s', '0.82 s', true],
       ['example-dev', 'peak < 300 MiB', '310 MiB', false],
-      ['generated-500', 'wall < 15 s', '16.2 s', false],
-      ['tests', 'wall < 30 s', '29 s', true],
+      ['generated-500', 'wall < 6 s', '5.9 s', true],
+      ['tests', 'wall < 20 s', '20 s', false],
       ['typecheck-cold', 'wall < 15 s', '15 s', false],
-      ['growth', 'growth exponent ≤ 1.2 (1 = linear)', '1.12', true],
+      ['growth', 'growth exponent ≤ 1.2 (1 = linear)', '1.00', true],
     ]);
   });
 });
@@ -192,7 +193,7 @@ describe('report', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^Measurement +Wall \(median\) +min – max +Peak RSS +min – max +boot \/ load \/ synth +Target$/);
     expect(lines[2]).toMatch(/^example, dev, in-process +0\.82 s +0\.79–1\.01 s +142 MiB +139–150 MiB +0\.25 s \/ 0\.36 s \/ 0\.21 s +✓ wall < 1 s, ✓ peak < 300 MiB$/);
-    expect(lines[3]).toMatch(/^test suite \(jest\) \(FAILED: exit 1\) +41\.00 s +40\.00–45\.50 s +140 MiB +140–140 MiB +✗ wall < 30 s$/);
+    expect(lines[3]).toMatch(/^test suite \(jest\) \(FAILED: exit 1\) +41\.00 s +40\.00–45\.50 s +140 MiB +140–140 MiB +✗ wall < 20 s$/);
   });
 
   it('shows the growth table, the fit and the ratio to the ideal', () => {
@@ -206,22 +207,72 @@ describe('report', () => {
   });
 });
 
+describe('peers', () => {
+  const peer = (id: string, wallMs: number, rss: number, services?: number) =>
+    row({ id, group: 'peer', label: id, wallMs: summary(wallMs), peakRssMiB: summary(rss), ...(services ? { services } : {}) });
+  const rows = [
+    row({ id: 'synth-command', group: 'example', label: 'npm run synth', wallMs: summary(900), peakRssMiB: summary(140) }),
+    generatedRow(500, 5000, 6000),
+    peer('peer-cdk-example', 4500, 450),
+    peer('peer-cdk-500', 18_000, 730, 500),
+  ];
+
+  it('pairs the synth command and each generated size with the AWS CDK app’s row', () => {
+    expect(comparePeers(rows).map((pair) => [pair.what, pair.ours.id, pair.peer.id, pair.speedup, pair.memoryRatio])).toEqual([
+      ['npm run synth (the example, every environment)', 'synth-command', 'peer-cdk-example', 5, 450 / 140],
+      ['500 services, one environment', 'generated-500', 'peer-cdk-500', 3, 730 / 140],
+    ]);
+    expect(comparePeers(rows.slice(0, 2))).toEqual([]);
+  });
+
+  it('counts the stacks each side synthesized, and says when they differ', () => {
+    const counted = [
+      ...rows.map((r) => (r.id === 'peer-cdk-example' ? { ...r, stacks: 20 } : r.id === 'peer-cdk-500' ? { ...r, stacks: 502 } : r.id === 'generated-500' ? { ...r, stacks: 502 } : r)),
+      row({ id: 'example-all', group: 'example', label: 'example, all', stacks: 21 }),
+    ];
+    expect(comparePeers(counted).map((pair) => pair.stacks)).toEqual([{ ours: 21, peer: 20 }, { ours: 502, peer: 502 }]);
+    const lines = renderPeers(counted)!.split('\n');
+    expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) \(NOT THE SAME: 21 vs 20 stacks\) /);
+    expect(lines[3]).toMatch(/^500 services, one environment +6\.00 s/);
+    expect(comparePeers(rows)[0]!.stacks).toBeUndefined();
+  });
+
+  it('checks the synth command against 4× the AWS CDK app', () => {
+    const slower = rows.map((r) => (r.id === 'peer-cdk-example' ? { ...r, wallMs: summary(3500) } : r));
+    expect(checkTargets(rows, undefined).filter((c) => c.rowId === 'peer-cdk-example')).toEqual([
+      { rowId: 'peer-cdk-example', target: 'npm run synth ≥ 4× faster', measured: '5.0×', met: true },
+    ]);
+    expect(checkTargets(slower, undefined).find((c) => c.rowId === 'peer-cdk-example')).toMatchObject({ measured: '3.9×', met: false });
+  });
+
+  it('renders the pairs', () => {
+    const lines = renderPeers(rows)!.split('\n');
+    expect(lines[0]).toMatch(/^Same work +This repository +AWS CDK app +Faster +Less memory$/);
+    expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) +0\.90 s, 140 MiB +4\.50 s, 450 MiB +5\.0× +3\.2×$/);
+    expect(lines[3]).toMatch(/^500 services, one environment +6\.00 s, 140 MiB +18\.00 s, 730 MiB +3\.0× +5\.2×$/);
+    expect(renderPeers(rows.slice(0, 1))).toBeUndefined();
+  });
+});
+
 describe('parseBenchArgs', () => {
   it('defaults to 5 runs after a warm-up, every group but emit, and the issue’s sizes', () => {
     expect(parseBenchArgs([])).toEqual({
       runs: 5,
       warmup: true,
-      groups: ['example', 'cli', 'generated', 'tests', 'typecheck'],
+      smoke: false,
+      groups: ['example', 'cli', 'generated', 'peer', 'tests', 'typecheck'],
       sizes: [10, 50, 200, 500],
       rulesPerService: 5,
       json: undefined,
     });
   });
 
-  it('makes --quick one run, no warm-up, small catalogs', () => {
+  it('makes --quick one run, no warm-up, small catalogs, synthesis only', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ runs: 1, warmup: false, smoke: true, groups: ['example', 'cli', 'generated', 'peer'], sizes: [2, 4] });
     expect(parseBenchArgs(['--quick', '--only', 'generated', '--with-emit', '--json', 'out.json'])).toEqual({
       runs: 1,
       warmup: false,
+      smoke: true,
       groups: ['generated', 'emit'],
       sizes: [2, 4],
       rulesPerService: 5,
@@ -230,7 +281,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('names the bad flag', () => {
-    expect(() => parseBenchArgs(['--only', 'example,synth'])).toThrow('--only: unknown group(s) synth (groups: example, cli, generated, tests, typecheck, emit)');
+    expect(() => parseBenchArgs(['--only', 'example,synth'])).toThrow('--only: unknown group(s) synth (groups: example, cli, generated, peer, tests, typecheck, emit)');
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow('--runs: expected a whole number of at least 1, not "0"');
     expect(() => parseBenchArgs(['--sizes', '10,1'])).toThrow('--sizes: every catalog needs at least 2 services');
   });
@@ -238,7 +289,7 @@ describe('parseBenchArgs', () => {
 
 describe('runBench (smoke: the smallest generated catalog, one run)', () => {
   it('synthesizes in a child process and reports its figures', async () => {
-    const result = await runBench({ runs: 1, warmup: false, groups: ['generated'], sizes: [2], rulesPerService: 2, json: undefined });
+    const result = await runBench({ runs: 1, warmup: false, smoke: true, groups: ['generated'], sizes: [2], rulesPerService: 2, json: undefined });
     // dev-monitoring, dev-base and one stack per service.
     expect(result.measurements.map((m) => [m.id, m.services, m.stacks, m.failures])).toEqual([['generated-2', 2, 4, []]]);
     const [measured] = result.measurements;

@@ -33,7 +33,7 @@ export interface PoolOptions<Job extends PoolJob, Result, Context> {
 type ToWorker<Job, Context> = { readonly type: 'context'; readonly context: Context } | { readonly type: 'job'; readonly job: Job };
 type FromWorker<Result> =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly id: number; readonly result: Result }
+  | { readonly type: 'done'; readonly id: number; readonly result: Result; readonly maxRssKiB: number }
   | { readonly type: 'failed'; readonly id: number; readonly error: string };
 
 /** CPUs this process may use. */
@@ -46,6 +46,8 @@ interface Worker<Job> {
   stopping: boolean;
   exited: boolean;
   readonly holding: Map<number, Job>;
+  /** Its peak resident set size so far, as it reports with each result. */
+  maxRssKiB: number;
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -56,11 +58,18 @@ function startWorker<Job>(workerModule: string): Worker<Job> {
     execArgv: workerModule.endsWith('.ts') ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return { process: child, ready: false, stopping: false, exited: false, holding: new Map() };
+  return { process: child, ready: false, stopping: false, exited: false, holding: new Map(), maxRssKiB: 0 };
 }
 
-/** Runs every job; resolves with the results in job order, once every worker has exited. */
-export async function runPool<Job extends PoolJob, Result, Context>(options: PoolOptions<Job, Result, Context>): Promise<Result[]> {
+export interface PoolOutcome<Result> {
+  /** In job order. */
+  readonly results: Result[];
+  /** Each worker's peak resident set size (its memory is its own, beside this process's). */
+  readonly workerMaxRssKiB: number[];
+}
+
+/** Runs every job; resolves once every worker has exited. */
+export async function runPool<Job extends PoolJob, Result, Context>(options: PoolOptions<Job, Result, Context>): Promise<PoolOutcome<Result>> {
   const { runHere, describe } = options;
   if (!runHere && options.workers < 1) throw new Error('runPool: with no worker processes, jobs must run here (runHere)');
   const prefetch = options.prefetch ?? 2;
@@ -101,6 +110,7 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
         worker.process.send({ type: 'context', context: options.context } satisfies ToWorker<Job, Context>);
       } else if (message.type === 'done') {
         worker.holding.delete(message.id);
+        worker.maxRssKiB = Math.max(worker.maxRssKiB, message.maxRssKiB);
         results.set(message.id, message.result);
       } else {
         const job = worker.holding.get(message.id);
@@ -132,7 +142,7 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
   for (const worker of workers) stop(worker);
   while (workers.some((worker) => !worker.exited)) await changed();
   if (failure) throw failure;
-  return options.jobs.map((job) => results.get(job.id)!);
+  return { results: options.jobs.map((job) => results.get(job.id)!), workerMaxRssKiB: workers.map((worker) => worker.maxRssKiB) };
 }
 
 /**
@@ -155,7 +165,8 @@ export function serveJobs<Job extends PoolJob, Result, Context>(run: (job: Job, 
     }
     try {
       if (!received) throw new Error('a job arrived before the context');
-      send({ type: 'done', id: message.job.id, result: run(message.job, context as Context) } satisfies FromWorker<Result>);
+      const result = run(message.job, context as Context);
+      send({ type: 'done', id: message.job.id, result, maxRssKiB: process.resourceUsage().maxRSS } satisfies FromWorker<Result>);
     } catch (error) {
       send({ type: 'failed', id: message.job.id, error: errorText(error) } satisfies FromWorker<Result>);
     }

@@ -7,8 +7,8 @@ import { runChild } from './run-child';
 import type { Summary } from './stats';
 import { summarize } from './stats';
 
-export type Group = 'example' | 'cli' | 'generated' | 'tests' | 'typecheck' | 'emit';
-export const GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'tests', 'typecheck', 'emit'];
+export type Group = 'example' | 'cli' | 'generated' | 'peer' | 'tests' | 'typecheck' | 'emit';
+export const GROUPS: readonly Group[] = ['example', 'cli', 'generated', 'peer', 'tests', 'typecheck', 'emit'];
 
 export interface Measurement {
   readonly id: string;

@@ -1,6 +1,7 @@
 /** The benchmark's printed report: aligned text tables. Pure. */
 import type { Growth } from './growth';
 import type { Measurement } from './measure';
+import { comparePeers } from './peers';
 import type { Summary } from './stats';
 import type { TargetCheck } from './targets';
 
@@ -104,7 +105,24 @@ export function renderGrowth(growth: Growth, targets: readonly TargetCheck[]): s
   ].join('\n');
 }
 
+/** Each pair of ours and the AWS CDK app's rows, with how many times faster ours is. */
+export function renderPeers(measurements: readonly Measurement[]): string | undefined {
+  const pairs = comparePeers(measurements);
+  if (pairs.length === 0) return undefined;
+  return renderTable(
+    ['Same work', 'This repository', 'AWS CDK app', 'Faster', 'Less memory'],
+    pairs.map((pair) => [
+      pair.stacks && pair.stacks.ours !== pair.stacks.peer ? `${pair.what} (NOT THE SAME: ${pair.stacks.ours} vs ${pair.stacks.peer} stacks)` : pair.what,
+      `${formatSeconds(pair.ours.wallMs.median)}${pair.ours.peakRssMiB ? `, ${formatMiB(pair.ours.peakRssMiB.median)}` : ''}`,
+      `${formatSeconds(pair.peer.wallMs.median)}${pair.peer.peakRssMiB ? `, ${formatMiB(pair.peer.peakRssMiB.median)}` : ''}`,
+      `${pair.speedup.toFixed(1)}×`,
+      pair.memoryRatio === undefined ? '–' : `${pair.memoryRatio.toFixed(1)}×`,
+    ]),
+  );
+}
+
 export function renderReport(result: BenchResult): string {
+  const peers = renderPeers(result.measurements);
   const { machine } = result;
   const load = (values: readonly number[]) => values.map((v) => v.toFixed(2)).join(' ');
   const met = result.targets.filter((t) => t.met).length;
@@ -118,6 +136,7 @@ export function renderReport(result: BenchResult): string {
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
     '',
     renderMeasurements(result.measurements, result.targets),
+    ...(peers ? ['', 'Beside the AWS CDK app of the same saga (scripts/bench/cdk-peer.ts), wall and peak RSS (medians):', peers] : []),
     ...(result.growth ? ['', 'Growth with the catalog (generated, one environment):', renderGrowth(result.growth, result.targets)] : []),
     '',
     result.targets.length === 0

@@ -1,7 +1,8 @@
 /**
  * Runs one measured command in a child process, so that its peak memory is its own and not the
- * benchmark's. Peak RSS comes from GNU time (`/usr/bin/time -v`) when the machine has it; otherwise
- * the child may report `process.resourceUsage().maxRSS` itself (see synth-entry.ts).
+ * benchmark's. Peak RSS comes from GNU time (`/usr/bin/time -v`, the largest single process) when
+ * the machine has it, or from the child's own report (synth-entry.ts: its peak plus its workers'),
+ * whichever is larger.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,11 +64,14 @@ export async function runChild(child: ChildCommand, useGnuTime = existsSync(GNU_
     const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Record<string, unknown>) : undefined;
     const fromTime = useGnuTime && existsSync(timeFile) ? parseGnuTimeMaxRssMiB(readFileSync(timeFile, 'utf8')) : undefined;
     const fromChild = typeof report?.maxRssKiB === 'number' ? report.maxRssKiB / 1024 : undefined;
+    // GNU time sees the largest single process; a child with worker processes reports their sum,
+    // which is larger: the larger of the two is what the command needs.
+    const childLarger = fromChild !== undefined && (fromTime === undefined || fromChild > fromTime);
     return {
       exitCode,
       wallMs,
-      peakRssMiB: fromTime ?? fromChild,
-      rssSource: fromTime !== undefined ? 'gnu-time' : fromChild !== undefined ? 'child' : 'none',
+      peakRssMiB: childLarger ? fromChild : fromTime,
+      rssSource: childLarger ? 'child' : fromTime !== undefined ? 'gnu-time' : 'none',
       report,
       outputTail: tail(output),
     };

@@ -26,7 +26,7 @@ export interface SynthReport {
   readonly stacks: number;
   /** Worker processes besides this one. */
   readonly workers: number;
-  /** This process's peak RSS (workers have their own). */
+  /** Peak RSS of this process plus each worker's: the memory the command needs at most. */
   readonly maxRssKiB: number;
 }
 
@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const selected = values.environments?.split(',') ?? [];
   const given = values.catalog && selected.length > 0 ? environments.filter((env) => selected.includes(env.name)) : environments;
   // What `npm run synth` runs: worker processes for a large catalog, as SYNTH_WORKERS or the CPUs say.
-  const { workers } = await synthesizeInParallel({ catalog, environments: given, outdir: values.outdir, selection: values.environments, workers: parseWorkers(process.env.SYNTH_WORKERS) });
+  const { workers, workerMaxRssKiB } = await synthesizeInParallel({ catalog, environments: given, outdir: values.outdir, selection: values.environments, workers: parseWorkers(process.env.SYNTH_WORKERS) });
   const synthEnd = performance.now();
   const report: SynthReport = {
     bootMs,
@@ -57,7 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
     synthMs: synthEnd - synthStart,
     stacks: Object.keys(readManifest(values.outdir).stacks).length,
     workers,
-    maxRssKiB: process.resourceUsage().maxRSS,
+    maxRssKiB: workerMaxRssKiB.reduce((sum, kib) => sum + kib, process.resourceUsage().maxRSS),
   };
   if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, JSON.stringify(report));
   return EXIT.ok;

@@ -82,7 +82,8 @@ describe('synthesizeInParallel', () => {
     // The shared synth (test/support/global-setup.ts) is the serial path over the same environments.
     const all = [...environments, existingBaseEnvironment];
     const report = await synthesizeInParallel({ catalog: bookingSaga, environments: all, outdir, workers: 1, batchesPerProcess: 8 });
-    expect(report).toEqual({ workers: 1, batches: planBatches(bookingSaga, all, 2, 8).length });
+    expect(report).toMatchObject({ workers: 1, batches: planBatches(bookingSaga, all, 2, 8).length });
+    expect(report.workerMaxRssKiB).toHaveLength(1);
     // Per environment (4): the core batch and at least two of services.
     expect(report.batches).toBeGreaterThanOrEqual(12);
     expectSameTree(treeOf(outdir), treeOf(synthOutDir()));
@@ -91,7 +92,7 @@ describe('synthesizeInParallel', () => {
 
   it('takes the serial path when there is nothing to gain', async () => {
     const outdir = path.join(tempDir('parallel-synth-'), 'out');
-    expect(await synthesizeInParallel({ catalog: bookingSaga, environments, outdir, selection: 'dev' })).toEqual({ workers: 0, batches: 1 });
+    expect(await synthesizeInParallel({ catalog: bookingSaga, environments, outdir, selection: 'dev' })).toEqual({ workers: 0, batches: 1, workerMaxRssKiB: [] });
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['base', 'booking', 'compensation', 'monitoring', 'notification', 'payment', 'seat'].map((s) => `dev-${s}`));
   });
 
@@ -137,7 +138,9 @@ describe('runBatches', () => {
 
   it('hands every batch to the workers when asked to, and gets every result back', async () => {
     const scratch = tempDir('parallel-batches-');
-    const results = await runBatches(batches, { catalog, environments: [prod], scratch }, 1, false);
+    const { results, workerMaxRssKiB } = await runBatches(batches, { catalog, environments: [prod], scratch }, 1, false);
+    // The worker loaded cdktf and synthesized: tens of MiB at least.
+    expect(workerMaxRssKiB[0]).toBeGreaterThan(30 * 1024);
     expect(results).toHaveLength(batches.length);
     results.forEach((result, index) => {
       const batch = batches[index]!;

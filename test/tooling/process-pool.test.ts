@@ -9,18 +9,18 @@ const describe_ = (job: TestJob) => `job ${job.id}`;
 
 describe('runPool', () => {
   it('runs every job once and returns the results in job order', async () => {
-    const results = await runPool({ jobs: jobs(40), context: { factor: 2 }, workers: 1, workerModule, runHere: double, describe: describe_ });
+    const { results } = await runPool({ jobs: jobs(40), context: { factor: 2 }, workers: 1, workerModule, runHere: double, describe: describe_ });
     expect(results.map((result) => [result.id, result.doubled])).toEqual(jobs(40).map((job) => [job.id, job.value * 2]));
   });
 
   it('can leave all the work to the workers', async () => {
-    const results = await runPool<TestJob, ReturnType<typeof double>, { factor: number }>({ jobs: jobs(6), context: { factor: 3 }, workers: 2, workerModule, describe: describe_ });
+    const { results } = await runPool<TestJob, ReturnType<typeof double>, { factor: number }>({ jobs: jobs(6), context: { factor: 3 }, workers: 2, workerModule, describe: describe_ });
     expect(results.map((result) => result.doubled)).toEqual([3, 6, 9, 12, 15, 18]);
     expect(results.every((result) => result.pid !== process.pid)).toBe(true);
   });
 
   it('runs everything here without workers, and refuses to run nowhere', async () => {
-    const results = await runPool({ jobs: jobs(3), context: { factor: 2 }, workers: 0, workerModule, runHere: double, describe: describe_ });
+    const { results } = await runPool({ jobs: jobs(3), context: { factor: 2 }, workers: 0, workerModule, runHere: double, describe: describe_ });
     expect(results.map((result) => result.pid)).toEqual([process.pid, process.pid, process.pid]);
     await expect(runPool({ jobs: jobs(3), context: { factor: 2 }, workers: 0, workerModule, describe: describe_ })).rejects.toThrow(
       'runPool: with no worker processes, jobs must run here (runHere)',
