@@ -5,7 +5,7 @@ import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
 import { synthesize } from '../../stacks/app';
 import { synthesizeInParallel } from '../../stacks/parallel-synth';
-import { TOKEN_STACKS_ENV, tokenStackTracesEnabled, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
+import { CDKTN_CREATION_STACK_ENV, TOKEN_STACKS_ENV, traceSwitch, tokenStackTracesEnabled, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
 import { filesBelow } from '../support/synth';
 
 function synthInto(tokenStacks: boolean): Map<string, string> {
@@ -31,6 +31,31 @@ describe('token stack traces', () => {
     expect(withoutTokenStackTraces(() => tokenStackTracesEnabled())).toBe(false);
     expect(() => withoutTokenStackTraces(() => { throw new Error('boom'); })).toThrow('boom');
     expect(tokenStackTracesEnabled()).toBe(true);
+  });
+
+  it('are turned off through cdktf’s module here, and CDK Terrain’s switch is set while the function runs', () => {
+    expect(traceSwitch()).toBe('private-module');
+    const prepare = Error.prepareStackTrace;
+    expect(process.env[CDKTN_CREATION_STACK_ENV]).toBeUndefined();
+    expect(withoutTokenStackTraces(() => [process.env[CDKTN_CREATION_STACK_ENV], Error.prepareStackTrace === prepare])).toEqual(['1', true]);
+    expect(process.env[CDKTN_CREATION_STACK_ENV]).toBeUndefined();
+  });
+
+  it('can be turned off through the public stack trace API instead, which thrown errors do not notice', () => {
+    const prepare = Error.prepareStackTrace;
+    expect(withoutTokenStackTraces(() => tokenStackTracesEnabled(), 'prepare-stack-trace')).toBe(false);
+    expect(Error.prepareStackTrace).toBe(prepare);
+    expect(tokenStackTracesEnabled()).toBe(true);
+    let thrown: Error | undefined;
+    try {
+      withoutTokenStackTraces(() => {
+        throw new Error('inside');
+      }, 'prepare-stack-trace');
+    } catch (error) {
+      thrown = error as Error;
+    }
+    // Formatted when first read, after the hook is back: the real trace.
+    expect(thrown!.stack).toMatch(/^Error: inside\n\s+at .*token-stack-traces\.test\.ts/);
   });
 
   it('change nothing in the synthesized output', () => {
