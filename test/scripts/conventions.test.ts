@@ -20,7 +20,7 @@ import { parseLocalArgs } from '../../local/cli';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'verify.ts', 'bench/synth-entry.ts'];
+const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'check-cdktn.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'verify.ts', 'bench/synth-entry.ts', 'bench/cdk-peer.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,7 +36,7 @@ describe('every script', () => {
       .map((command) => /scripts\/(\S+\.ts)/.exec(command)?.[1])
       .filter((script): script is string => script !== undefined);
     const programs = fs.readdirSync(path.join(ROOT, 'scripts')).filter((file) => file.endsWith('.ts'));
-    expect([...new Set([...packageScripts, ...programs, 'bench/synth-entry.ts'])].sort()).toEqual([...SCRIPTS].sort());
+    expect([...new Set([...packageScripts, ...programs, 'bench/synth-entry.ts', 'bench/cdk-peer.ts'])].sort()).toEqual([...SCRIPTS].sort());
   });
 
   it.each(SCRIPTS)('%s --help prints its usage with the exit codes and exits 0', async (script) => {
