@@ -13,27 +13,29 @@
  */
 import { Manifest, type StackManifest } from 'cdktf';
 import type { Catalog, ServiceSpec } from '../catalog/types';
+import type { GitHubRepository } from '../core/ci-roles';
 import type { EnvironmentConfig } from '../environments/types';
 import { moveStackFolder, outputDirectory, removeStaleStacks, scratchOutput, withScratchFolder } from '../tooling/cdktf-out';
 import { availableCpus, type PoolOutcome, runPool } from '../tooling/process-pool';
-import { addEnvironment, newApp, serviceStackDependencies, synthesizeEnvironments, type SynthesizeOptions, validatedSelection } from './app';
+import { addCiRoles, addEnvironment, newApp, serviceStackDependencies, synthesizeEnvironments, type SynthesizeOptions, validatedSelection } from './app';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
-/** One App's worth of stacks: an environment's core stacks, or some of its service stacks. */
-export interface SynthBatch {
-  readonly id: number;
-  readonly env: string;
-  /** `<env>-monitoring` and `<env>-base`. */
-  readonly core: boolean;
-  /** Service names, in catalog order. */
-  readonly services: readonly string[];
-}
+/**
+ * One App's worth of stacks: the CI roles stacks of the accounts, an environment's core stacks
+ * (`<env>-monitoring`, `<env>-base`), or some of its service stacks (names in catalog order).
+ */
+export type SynthBatch =
+  | { readonly id: number; readonly kind: 'ci-roles' }
+  | { readonly id: number; readonly kind: 'core'; readonly env: string }
+  | { readonly id: number; readonly kind: 'services'; readonly env: string; readonly services: readonly string[] };
 
 /** What every batch needs to know: sent to each worker once. */
 export interface BatchContext {
   readonly catalog: Catalog;
   /** The selected environments, already validated. */
   readonly environments: readonly EnvironmentConfig[];
+  /** Whose GitHub Actions assume the CI roles; without it, no CI roles stacks (as in `buildApp`). */
+  readonly repository?: GitHubRepository | undefined;
   /** Each batch writes into a folder of its own in here. */
   readonly scratch: string;
 }
@@ -72,41 +74,62 @@ export function parseWorkers(value: string | undefined): number | undefined {
 }
 
 /**
- * Each environment's core stacks as one batch, then its services in catalog order, cut into
- * batches of about `total work / (processes × batchesPerProcess)`.
+ * The CI roles stacks as one batch (with a repository), then each environment's core stacks as
+ * one, then its services in catalog order, cut into batches of about
+ * `total work / (processes × batchesPerProcess)`.
  */
-export function planBatches(catalog: Catalog, environments: readonly EnvironmentConfig[], processes: number, batchesPerProcess = BATCHES_PER_PROCESS): SynthBatch[] {
+export function planBatches(
+  catalog: Catalog,
+  environments: readonly EnvironmentConfig[],
+  processes: number,
+  batchesPerProcess = BATCHES_PER_PROCESS,
+  ciRoles = false,
+): SynthBatch[] {
   const target = Math.max(1, Math.ceil(synthesisWork(catalog, environments) / (processes * batchesPerProcess)));
-  const batches: SynthBatch[] = [];
+  const batches: SynthBatch[] = ciRoles ? [{ id: 0, kind: 'ci-roles' }] : [];
   for (const env of environments) {
-    batches.push({ id: batches.length, env: env.name, core: true, services: [] });
+    batches.push({ id: batches.length, kind: 'core', env: env.name });
     let services: string[] = [];
     let work = 0;
     for (const service of catalog.services) {
       services.push(service.name);
       work += serviceWork(service);
       if (work >= target) {
-        batches.push({ id: batches.length, env: env.name, core: false, services });
+        batches.push({ id: batches.length, kind: 'services', env: env.name, services });
         services = [];
         work = 0;
       }
     }
-    if (services.length > 0) batches.push({ id: batches.length, env: env.name, core: false, services });
+    if (services.length > 0) batches.push({ id: batches.length, kind: 'services', env: env.name, services });
   }
   return batches;
 }
 
-export const describeBatch = (batch: SynthBatch): string =>
-  batch.core ? `synthesis of the core stacks of ${batch.env}` : `synthesis of ${batch.env} services ${batch.services[0]}…${batch.services[batch.services.length - 1]}`;
+export function describeBatch(batch: SynthBatch): string {
+  if (batch.kind === 'ci-roles') return 'synthesis of the CI roles stacks';
+  if (batch.kind === 'core') return `synthesis of the core stacks of ${batch.env}`;
+  return `synthesis of ${batch.env} services ${batch.services[0]}…${batch.services[batch.services.length - 1]}`;
+}
+
+function environmentOf(batch: SynthBatch & { env: string }, context: BatchContext): EnvironmentConfig {
+  const env = context.environments.find((candidate) => candidate.name === batch.env);
+  if (!env) throw new Error(`synthesis batch ${batch.id}: environment "${batch.env}" is not among the selected ones`);
+  return env;
+}
 
 /** Builds and synthesizes one batch into its own folder of the scratch folder (in this process or a worker). */
 export function synthesizeBatch(batch: SynthBatch, context: BatchContext): BatchResult {
-  const env = context.environments.find((candidate) => candidate.name === batch.env);
-  if (!env) throw new Error(`synthesis batch ${batch.id}: environment "${batch.env}" is not among the selected ones`);
   const app = newApp(scratchOutput(context.scratch, `batch-${batch.id}`));
   // Building creates most of the tokens: it runs without their traces too.
   withoutTokenStackTraces(() => {
-    addEnvironment(app, env, context.catalog, { core: batch.core, services: batch.services });
+    if (batch.kind === 'ci-roles') {
+      if (!context.repository) throw new Error(`synthesis batch ${batch.id}: CI roles need the repository`);
+      addCiRoles(app, context.environments, context.repository);
+    } else if (batch.kind === 'core') {
+      addEnvironment(app, environmentOf(batch, context), context.catalog, { core: true, services: [] });
+    } else {
+      addEnvironment(app, environmentOf(batch, context), context.catalog, { core: false, services: batch.services });
+    }
     app.synth();
   });
   return { outdir: app.outdir, version: app.manifest.version, hclOutput: app.hclOutput, stacks: { ...app.manifest.stacks } };
@@ -147,9 +170,9 @@ export async function synthesizeInParallel(options: ParallelSynthesizeOptions): 
     return { workers: 0, batches: 1, workerMaxRssKiB: [] };
   }
   const outdir = outputDirectory(options.outdir);
-  const batches = planBatches(options.catalog, environments, workers + 1, options.batchesPerProcess);
+  const batches = planBatches(options.catalog, environments, workers + 1, options.batchesPerProcess, options.repository !== undefined);
   const { workerMaxRssKiB } = await withScratchFolder(outdir, async (scratch) => {
-    const outcome = await runBatches(batches, { catalog: options.catalog, environments, scratch }, workers);
+    const outcome = await runBatches(batches, { catalog: options.catalog, environments, repository: options.repository, scratch }, workers);
     writeOutput(batches, outcome.results, environments, outdir);
     return outcome;
   });
@@ -161,11 +184,11 @@ function writeOutput(batches: readonly SynthBatch[], results: readonly BatchResu
   const manifest = new Manifest(results[0]!.version, outdir, results[0]!.hclOutput);
   batches.forEach((batch, index) => {
     const result = results[index]!;
-    const env = environments.find((candidate) => candidate.name === batch.env)!;
+    const env = batch.kind === 'services' ? environments.find((candidate) => candidate.name === batch.env)! : undefined;
     for (const [name, entry] of Object.entries(result.stacks)) {
       moveStackFolder(result.outdir, outdir, entry.workingDirectory);
       // A service batch's App holds no core stacks to depend on: the list the full App records.
-      manifest.stacks[name] = batch.core ? entry : { ...entry, dependencies: serviceStackDependencies(env) };
+      manifest.stacks[name] = env ? { ...entry, dependencies: serviceStackDependencies(env) } : entry;
     }
   });
   manifest.writeToFile();

@@ -10,11 +10,13 @@ import {
   parseWorkers,
   planBatches,
   runBatches,
+  type SynthBatch,
   synthesisWork,
   synthesizeInParallel,
   SynthWorkersError,
 } from '../../stacks/parallel-synth';
 import { generateCatalog } from '../../scripts/bench/generate-catalog';
+import { githubRepository } from '../../environments/github';
 import { existingBaseEnvironment } from '../fixtures/environments';
 import { expectSameTree, synthOutDir, treeOf } from '../support/synth';
 
@@ -34,23 +36,31 @@ const prod = environments.find((env) => env.name === 'prod')!;
 describe('planBatches', () => {
   const catalog = generateCatalog({ services: 10, rulesPerService: 3 });
 
+  const servicesOf = (batches: readonly SynthBatch[]) => batches.flatMap((batch) => (batch.kind === 'services' ? [batch.services] : []));
+
   it('gives each environment its core batch first, then its services in catalog order, each once', () => {
     const batches = planBatches(catalog, [dev, prod], 2);
     expect(batches.map((batch) => batch.id)).toEqual(batches.map((_, index) => index));
+    expect(batches.some((batch) => batch.kind === 'ci-roles')).toBe(false);
     for (const env of ['dev', 'prod']) {
-      const ofEnv = batches.filter((batch) => batch.env === env);
-      expect(ofEnv[0]).toMatchObject({ core: true, services: [] });
-      expect(ofEnv.slice(1).every((batch) => !batch.core && batch.services.length > 0)).toBe(true);
-      expect(ofEnv.flatMap((batch) => batch.services)).toEqual(catalog.services.map((service) => service.name));
+      const ofEnv = batches.filter((batch) => batch.kind !== 'ci-roles' && batch.env === env);
+      expect(ofEnv[0]).toEqual({ id: ofEnv[0]!.id, kind: 'core', env });
+      expect(ofEnv.slice(1).every((batch) => batch.kind === 'services')).toBe(true);
+      expect(servicesOf(ofEnv).flat()).toEqual(catalog.services.map((service) => service.name));
     }
+  });
+
+  it('puts the CI roles stacks in a batch of their own, first, when there is a repository', () => {
+    const batches = planBatches(catalog, [dev, prod], 2, 4, true);
+    expect(batches[0]).toEqual({ id: 0, kind: 'ci-roles' });
+    expect(batches.slice(1).map((batch) => batch.kind)).toEqual(planBatches(catalog, [dev, prod], 2).map((batch) => batch.kind));
   });
 
   it('cuts the work into about processes × 4 batches of equal work (4 rules each here)', () => {
     // 2 environments × 10 services × (3 rules + 1) = 80; 2 processes × 4 batches → 10 per batch.
-    const batches = planBatches(catalog, [dev, prod], 2);
-    expect(batches.filter((batch) => !batch.core).map((batch) => batch.services.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
-    expect(planBatches(catalog, [dev], 1, 1).map((batch) => batch.services.length)).toEqual([0, 10]);
-    expect(planBatches(catalog, [dev], 1, 100).filter((batch) => !batch.core)).toHaveLength(10);
+    expect(servicesOf(planBatches(catalog, [dev, prod], 2)).map((services) => services.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
+    expect(servicesOf(planBatches(catalog, [dev], 1, 1)).map((services) => services.length)).toEqual([10]);
+    expect(servicesOf(planBatches(catalog, [dev], 1, 100))).toHaveLength(10);
   });
 });
 
@@ -81,12 +91,14 @@ describe('synthesizeInParallel', () => {
     const outdir = path.join(tempDir('parallel-synth-'), 'out');
     // The shared synth (test/support/global-setup.ts) is the serial path over the same environments.
     const all = [...environments, existingBaseEnvironment];
-    const report = await synthesizeInParallel({ catalog: bookingSaga, environments: all, outdir, workers: 1, batchesPerProcess: 8 });
-    expect(report).toMatchObject({ workers: 1, batches: planBatches(bookingSaga, all, 2, 8).length });
+    const report = await synthesizeInParallel({ catalog: bookingSaga, environments: all, repository: githubRepository, outdir, workers: 1, batchesPerProcess: 8 });
+    expect(report).toMatchObject({ workers: 1, batches: planBatches(bookingSaga, all, 2, 8, true).length });
     expect(report.workerMaxRssKiB).toHaveLength(1);
-    // Per environment (4): the core batch and at least two of services.
-    expect(report.batches).toBeGreaterThanOrEqual(12);
-    expectSameTree(treeOf(outdir), treeOf(synthOutDir()));
+    // The CI roles; per environment (4): the core batch and at least two of services.
+    expect(report.batches).toBeGreaterThanOrEqual(13);
+    const written = treeOf(outdir);
+    expect([...written.keys()].filter((file) => file.startsWith('stacks/ci-roles-')).length).toBeGreaterThan(0);
+    expectSameTree(written, treeOf(synthOutDir()));
     expect(fs.readdirSync(outdir)).toEqual(['manifest.json', 'stacks']);
   });
 
@@ -128,7 +140,7 @@ describe('runBatches', () => {
   it('fails with the batch and the error of the worker that ran it', async () => {
     const scratch = tempDir('parallel-batches-');
     const run = runBatches(batches, { catalog, environments: [dev], scratch }, 1, false);
-    await expect(run).rejects.toThrow(/^synthesis of the core stacks of prod failed in a worker process:\nError: synthesis batch 0: environment "prod" is not among the selected ones\n +at synthesizeBatch/);
+    await expect(run).rejects.toThrow(/^synthesis of the core stacks of prod failed in a worker process:\nError: synthesis batch 0: environment "prod" is not among the selected ones\n +at environmentOf/);
   });
 
   it('fails with the error of a batch run in this process, and stops the workers', async () => {
@@ -144,7 +156,7 @@ describe('runBatches', () => {
     expect(results).toHaveLength(batches.length);
     results.forEach((result, index) => {
       const batch = batches[index]!;
-      const names = batch.core ? ['prod-monitoring', 'prod-base'] : batch.services.map((service) => `prod-${service}`);
+      const names = batch.kind === 'services' ? batch.services.map((service) => `prod-${service}`) : ['prod-monitoring', 'prod-base'];
       expect(Object.keys(result.stacks)).toEqual(names);
       expect(result.outdir).toBe(path.join(scratch, `batch-${batch.id}`));
     });
