@@ -9,7 +9,7 @@ import { CdktfOutError } from '../tooling/cdktf-out';
 import { EXIT, PrerequisiteError, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { currentCommit } from '../tooling/commit';
 import { REPO_ROOT } from '../tooling/hcl-modules';
-import { synthesize } from '../tooling/synth';
+import { APP_COMMAND, synthesize } from '../tooling/synth';
 import { requireTerraformAndCredentials } from '../tooling/terraform';
 
 export const USAGE = `Usage: npm run apply -- --env NAME --plans DIR [--no-synth] [--cdktf-out DIR]
@@ -60,7 +60,7 @@ export const runApply = (argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const commit = currentCommit(env, REPO_ROOT);
 
   if (args.synth) {
-    console.error(`synthesizing into ${args.cdktfOut}: node --import tsx main.ts`);
+    console.error(`synthesizing into ${args.cdktfOut}: ${APP_COMMAND}`);
     const status = synthesize({ outdir: resolve(args.cdktfOut) });
     if (status !== 0) {
       console.error(`apply: synthesis failed (exit ${status}); nothing was applied`);

@@ -24,6 +24,7 @@ import { GNU_TIME } from './bench/run-child';
 import { summarize } from './bench/stats';
 import { checkTargets } from './bench/targets';
 import { EXIT, parseCommandLine, runCommand, UsageError, wholeNumberArgument } from '../tooling/cli';
+import { APP_NODE_ARGS } from '../tooling/synth';
 
 const ROOT = path.resolve(__dirname, '..');
 const node = (...args: string[]) => ({ command: process.execPath, args, cwd: ROOT });
@@ -108,18 +109,21 @@ function synthEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Synthesis children run TypeScript with the app's loader, as `npm run synth` does (tooling/register-ts.cjs). */
+const TS_LOADER = APP_NODE_ARGS.slice(0, -1);
+
 const synthEntry = (outdir: string, ...extra: string[]) => ({
-  ...node('--import', 'tsx', 'scripts/bench/synth-entry.ts', '--outdir', outdir, ...extra),
+  ...node(...TS_LOADER, 'scripts/bench/synth-entry.ts', '--outdir', outdir, ...extra),
   env: synthEnv(),
 });
 
-/** The README's synth command, exactly: `npm run synth` runs `node --import tsx main.ts`. */
+/** The README's synth command, exactly: what `npm run synth` runs (`APP_NODE_ARGS`). */
 function synthCommandRow(): RowSpec {
   return {
     id: 'synth-command',
     group: 'example',
     label: 'npm run synth (main.ts), all environments',
-    prepare: withOutdir((outdir) => ({ ...node('--import', 'tsx', 'main.ts'), env: { ...synthEnv(), CDKTF_OUTDIR: outdir } })),
+    prepare: withOutdir((outdir) => ({ ...node(...APP_NODE_ARGS), env: { ...synthEnv(), CDKTF_OUTDIR: outdir } })),
     mustSucceed: true,
   };
 }
@@ -145,8 +149,9 @@ function exampleRows(smoke: boolean): RowSpec[] {
   ];
 }
 
+/** The CDK app runs with the same loader: the two sides differ in their library only. */
 const cdkPeer = (outdir: string, ...extra: string[]) => ({
-  ...node('--import', 'tsx', 'scripts/bench/cdk-peer.ts', '--outdir', outdir, ...extra),
+  ...node(...TS_LOADER, 'scripts/bench/cdk-peer.ts', '--outdir', outdir, ...extra),
   env: synthEnv(),
 });
 

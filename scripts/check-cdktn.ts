@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { REPO_ROOT } from '../tooling/hcl-modules';
 import { satisfiesNodeFloor } from '../tooling/node-version';
-import { synthesize } from '../tooling/synth';
+import { APP_NODE_ARGS, synthesize } from '../tooling/synth';
 import { compareOutputs, renderComparison } from './check-cdktn/compare';
 import { CDKTN_NODE_FLOOR, migratePackageJson, type PackageJson, rewriteSpecifiers } from './check-cdktn/migrate';
 
@@ -37,7 +37,7 @@ to install, type-check or synthesize; 2 usage, or a Node older than cdktn-cli's 
 /** Folders never copied: installs, outputs, state. */
 const NOT_COPIED = new Set(['.git', 'node_modules', 'cdktf.out', '.gen', 'coverage', 'plans', '.profile', '.terraform-state', '.state-bootstrap']);
 /** What the scratch copy installs besides the swapped packages: enough to type-check, synthesize and run the CLI. */
-const DEV_DEPENDENCIES_KEPT = ['tsx', 'typescript', '@types/node'];
+const DEV_DEPENDENCIES_KEPT = ['esbuild', 'tsx', 'typescript', '@types/node'];
 
 /** Outside the repository (its tools would see a second copy), one per checkout so that two never share one. */
 function defaultWorkdir(): string {
@@ -130,7 +130,7 @@ async function main(argv: readonly string[]): Promise<number> {
       { cwd: repo },
     );
     if (traces.stdout.trim() !== '[false,true]') throw new StepFailed(`token traces on cdktn: expected [false,true] (off while synthesizing, on after), got ${traces.stdout.trim()}`);
-    step('synthesizing the app (npm run synth)', node, ['--import', 'tsx', 'main.ts'], { cwd: repo, env: { ...offline, CDKTF_OUTDIR: outputs.cdktn } });
+    step('synthesizing the app (npm run synth)', node, [...APP_NODE_ARGS], { cwd: repo, env: { ...offline, CDKTF_OUTDIR: outputs.cdktn } });
     step('synthesizing through the cdktn CLI (cdktn synth)', node, [path.join('node_modules', 'cdktn-cli', 'bin', 'cdktn'), 'synth', '--output', outputs.cli], { cwd: repo, env: offline });
   } catch (error) {
     if (!(error instanceof StepFailed)) throw error;

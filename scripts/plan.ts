@@ -9,7 +9,7 @@ import { CdktfOutError } from '../tooling/cdktf-out';
 import { EXIT, PrerequisiteError, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { currentCommit } from '../tooling/commit';
 import { REPO_ROOT } from '../tooling/hcl-modules';
-import { synthesize } from '../tooling/synth';
+import { APP_COMMAND, synthesize } from '../tooling/synth';
 import { requireTerraformAndCredentials } from '../tooling/terraform';
 
 export const USAGE = `Usage: npm run plan -- --env NAME [--out DIR] [--save DIR] [--no-synth] [--cdktf-out DIR]
@@ -61,7 +61,7 @@ export const runPlan = (argv: readonly string[]): number => {
   console.error(`plan: using ${binary}; AWS credentials from ${credentials}`);
 
   if (args.synth) {
-    console.error(`synthesizing into ${args.cdktfOut}: node --import tsx main.ts`);
+    console.error(`synthesizing into ${args.cdktfOut}: ${APP_COMMAND}`);
     const status = synthesize({ outdir: resolve(args.cdktfOut) });
     if (status !== 0) {
       console.error(`plan: synthesis failed (exit ${status}); nothing was planned`);

@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 export interface PoolJob {
   readonly id: number;
@@ -54,8 +55,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? (error.s
 
 function startWorker<Job>(workerModule: string): Worker<Job> {
   const child = fork(workerModule, [], {
-    // A TypeScript worker runs through tsx, as the app and the CLIs do.
-    execArgv: workerModule.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    // A TypeScript worker runs with the app's loader (tooling/register-ts.cjs).
+    execArgv: workerModule.endsWith('.ts') ? ['--require', path.join(__dirname, 'register-ts.cjs')] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return { process: child, ready: false, stopping: false, exited: false, holding: new Map(), maxRssKiB: 0 };

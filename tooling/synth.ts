@@ -6,6 +6,15 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from './hcl-modules';
 
+/**
+ * The app's command line after `node`: what `npm run synth` and cdktf.json's `app` run (a test
+ * checks all three agree). tooling/register-ts.cjs says why not tsx.
+ */
+export const APP_NODE_ARGS: readonly string[] = ['--require', './tooling/register-ts.cjs', 'main.ts'];
+
+/** `node --require ./tooling/register-ts.cjs main.ts`, for messages. */
+export const APP_COMMAND = ['node', ...APP_NODE_ARGS].join(' ');
+
 export interface SynthesizeOptions {
   /** Output directory (absolute, or relative to the repository root). */
   readonly outdir: string;
@@ -22,7 +31,7 @@ export function synthesize(options: SynthesizeOptions): number {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   if (options.environments === undefined) delete env.SYNTH_ENVIRONMENTS;
   else env.SYNTH_ENVIRONMENTS = options.environments;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(process.execPath, [...APP_NODE_ARGS], { cwd: REPO_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) throw new Error(`synthesis could not start: ${result.error.message}`);
   return result.status ?? 1;
 }

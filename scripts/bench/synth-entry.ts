@@ -15,7 +15,7 @@ import type { Catalog } from '../../catalog/types';
 import { readManifest } from '../../tooling/cdktf-out';
 import { EXIT, parseCommandLine, runCommand, UsageError } from '../../tooling/cli';
 
-/** Node start-up plus tsx registration: `performance.now()` counts from the process's start. */
+/** Node start-up plus the TypeScript loader's: `performance.now()` counts from the process's start. */
 const bootMs = performance.now();
 
 export interface SynthReport {

@@ -7,6 +7,7 @@ import { environments } from '../../environments';
 import { ConfigurationError } from '../../environments/validate';
 import { synthesize } from '../../stacks/app';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
+import { APP_NODE_ARGS } from '../../tooling/synth';
 import { SelectionError } from '../../stacks/select-environments';
 import { environmentStackNames } from '../../core/naming';
 import { recordedEnvironment, recordedEnvironments, stacksOfEnvironment } from '../../tooling/cdktf-out';
@@ -66,7 +67,7 @@ describe('synthesize', () => {
 describe('main.ts', () => {
   it('exits 1 with the message and writes nothing for a bad SYNTH_ENVIRONMENTS', () => {
     const outdir = tempOut();
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const result = spawnSync(process.execPath, [...APP_NODE_ARGS], {
       cwd: REPO_ROOT,
       env: { ...process.env, SYNTH_ENVIRONMENTS: 'qa', CDKTF_OUTDIR: outdir },
       encoding: 'utf8',
@@ -78,7 +79,7 @@ describe('main.ts', () => {
 
   it('exits 1 with the message and writes nothing for a bad SYNTH_WORKERS', () => {
     const outdir = tempOut();
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const result = spawnSync(process.execPath, [...APP_NODE_ARGS], {
       cwd: REPO_ROOT,
       env: { ...process.env, SYNTH_WORKERS: 'all', CDKTF_OUTDIR: outdir },
       encoding: 'utf8',

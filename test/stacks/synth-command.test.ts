@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
+import { APP_COMMAND, APP_NODE_ARGS } from '../../tooling/synth';
 import { expectSameTree, treeOf } from '../support/synth';
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
@@ -21,10 +22,10 @@ let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-command-'))));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-it('npm run synth runs the app cdktf.json names, without the CLI', () => {
-  const app = readJson('cdktf.json').app;
-  expect(app).toBe('node --import tsx main.ts');
-  expect(readJson('package.json').scripts.synth).toBe(app);
+it('npm run synth runs the app cdktf.json names, without the CLI, as the commands that synthesize do', () => {
+  expect(APP_COMMAND).toBe('node --require ./tooling/register-ts.cjs main.ts');
+  expect(readJson('cdktf.json').app).toBe(APP_COMMAND);
+  expect(readJson('package.json').scripts.synth).toBe(APP_COMMAND);
 });
 
 it('npm run synth and npx cdktf synth write the same files, byte for byte', async () => {
@@ -33,7 +34,7 @@ it('npm run synth and npx cdktf synth write the same files, byte for byte', asyn
   const env: NodeJS.ProcessEnv = { ...process.env, SYNTH_ENVIRONMENTS: '', SYNTH_WORKERS: '' };
   delete env.CDKTF_OUTDIR;
   await Promise.all([
-    run(['--import', 'tsx', 'main.ts'], { ...env, CDKTF_OUTDIR: direct }),
+    run([...APP_NODE_ARGS], { ...env, CDKTF_OUTDIR: direct }),
     // Offline: no version check, no telemetry; the CLI runs the app from cdktf.json.
     run([path.join('node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', cli], { ...env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', CI: '1' }),
   ]);
