@@ -155,8 +155,12 @@ const cdkPeer = (outdir: string, ...extra: string[]) => ({
   env: synthEnv(),
 });
 
-/** The AWS CDK app of the same saga, and of the largest generated catalog (unless `largest` is undefined). */
-function peerRows(largest: { readonly services: number; readonly rulesPerService: number; readonly file: string } | undefined): RowSpec[] {
+/**
+ * The AWS CDK app of the same saga (synthesis only, as ours; and as a new CDK app runs it, with its
+ * template validation, unless `smoke`), and of the largest generated catalog (unless `largest` is
+ * undefined; synthesis only: with validation it takes minutes).
+ */
+function peerRows(largest: { readonly services: number; readonly rulesPerService: number; readonly file: string } | undefined, smoke: boolean): RowSpec[] {
   return [
     {
       id: 'peer-cdk-example',
@@ -165,6 +169,17 @@ function peerRows(largest: { readonly services: number; readonly rulesPerService
       prepare: withOutdir((outdir) => cdkPeer(outdir)),
       mustSucceed: true,
     },
+    ...(smoke
+      ? []
+      : [
+          {
+            id: 'peer-cdk-example-validated',
+            group: 'peer' as const,
+            label: `AWS CDK app, example, with its template validation`,
+            prepare: withOutdir((outdir) => cdkPeer(outdir, '--cloudformation-validation')),
+            mustSucceed: true,
+          },
+        ]),
     ...(largest
       ? [
           {
@@ -315,7 +330,7 @@ export async function runBench(options: BenchOptions, progress: (message: string
       ...(options.groups.includes('cli') ? [cliRow()] : []),
       ...(options.groups.includes('generated') ? generatedRows(options.sizes, options.rulesPerService, catalogs) : []),
       ...(options.groups.includes('peer')
-        ? peerRows(options.smoke ? undefined : { services: largest, rulesPerService: options.rulesPerService, file: catalogFile(largest, options.rulesPerService, catalogs) })
+        ? peerRows(options.smoke ? undefined : { services: largest, rulesPerService: options.rulesPerService, file: catalogFile(largest, options.rulesPerService, catalogs) }, options.smoke)
         : []),
       ...(options.groups.includes('tests') ? [testsRow()] : []),
       ...(options.groups.includes('typecheck') ? typecheckRows() : []),

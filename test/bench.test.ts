@@ -223,6 +223,16 @@ describe('peers', () => {
       ['500 services, one environment', 'generated-500', 'peer-cdk-500', 3, 730 / 140],
     ]);
     expect(comparePeers(rows.slice(0, 2))).toEqual([]);
+    const validated = comparePeers([...rows, peer('peer-cdk-example-validated', 9000, 600)]);
+    expect(validated.map((pair) => [pair.peer.id, pair.speedup])).toEqual([
+      ['peer-cdk-example', 5],
+      ['peer-cdk-example-validated', 10],
+      ['peer-cdk-500', 3],
+    ]);
+    // The target compares with the CDK app's synthesis alone, never with its validation.
+    expect(checkTargets([...rows, peer('peer-cdk-example-validated', 9000, 600)], undefined).filter((c) => c.rowId.startsWith('peer-'))).toEqual([
+      { rowId: 'peer-cdk-example', target: 'npm run synth ≥ 4× faster', measured: '5.0×', met: true },
+    ]);
   });
 
   it('counts the stacks each side synthesized, and says when they differ', () => {

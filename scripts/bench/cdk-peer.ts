@@ -13,6 +13,11 @@
  * exports and imports. A 500-service base holds thousands of resources, past CloudFormation's 500
  * per stack: the limit check is switched off, since the bench measures synthesis only.
  *
+ * Like for like: construct stack traces off, as `cdk synth` has them unless `--debug` (and as ours
+ * are). CDK 2.276 also validates every template (a WebAssembly cfn-lint, `@aws/cloudformation-
+ * validate`) as part of `synth`, which we do not: off by default here, so that the bench compares
+ * synthesis with synthesis; `--cloudformation-validation` measures what a new CDK app does.
+ *
  * Only the benchmark uses this file, and only it imports `aws-cdk-lib` (a devDependency).
  *
  *   node --import tsx scripts/bench/cdk-peer.ts --outdir DIR [--catalog FILE.json] [--environments dev]
@@ -77,7 +82,13 @@ interface BaseResources {
 }
 
 /** Builds the app: every stack of every given environment. */
-export function buildCdkApp(cdk: Cdk, catalog: Catalog, environments: readonly EnvironmentConfig[], outdir: string): import('aws-cdk-lib/core').App {
+export function buildCdkApp(
+  cdk: Cdk,
+  catalog: Catalog,
+  environments: readonly EnvironmentConfig[],
+  outdir: string,
+  cloudFormationValidation = false,
+): import('aws-cdk-lib/core').App {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { buildRunTaskStateMachine } = require('../../core/asl') as typeof import('../../core/asl');
   const policies = require('../../core/iam-policies') as typeof import('../../core/iam-policies');
@@ -86,7 +97,12 @@ export function buildCdkApp(cdk: Cdk, catalog: Catalog, environments: readonly E
   const { findTask, resolveRuleOptions, ruleCommand } = require('../../catalog/defaults') as typeof import('../../catalog/defaults');
   const { core, ec2, ecs, ecr, events, targets, iam, kms, logs, sns, sqs, sfn, cloudwatch, cloudwatchActions } = cdk;
 
-  const app = new core.App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+  const app = new core.App({
+    outdir,
+    stackTraces: false,
+    builtinCloudFormationValidation: cloudFormationValidation,
+    context: { '@aws-cdk/core:stackResourceLimit': 0 },
+  });
   const document = (json: object) => iam.PolicyDocument.fromJson(json);
 
   for (const env of environments) {
@@ -190,7 +206,7 @@ export function buildCdkApp(cdk: Cdk, catalog: Catalog, environments: readonly E
 
     for (const service of catalog.services) {
       const stack = new core.Stack(app, names.serviceStackName(env.name, service.name), props);
-      stack.addDependency(monitoring);
+      stack.addStackDependency(monitoring);
       const bus = new events.EventBus(stack, 'Bus', { eventBusName: names.busName(env.name, service.name) });
       new core.CfnOutput(stack, 'EventBusArn', { value: bus.eventBusArn });
       new core.CfnOutput(stack, 'EventBusName', { value: bus.eventBusName });
@@ -305,13 +321,19 @@ export interface CdkReport {
   readonly maxRssKiB: number;
 }
 
-const USAGE = `Usage: node --import tsx scripts/bench/cdk-peer.ts --outdir DIR [--catalog FILE.json] [--environments dev,prod]
+const USAGE = `Usage: node --require ./tooling/register-ts.cjs scripts/bench/cdk-peer.ts --outdir DIR [--catalog FILE.json] [--environments dev,prod] [--cloudformation-validation]
 
 The benchmark's AWS CDK peer: synthesizes the example (or a generated catalog) as an AWS CDK app
-into DIR and writes its timings to the file named by BENCH_REPORT. Exit codes: docs/cli.md.`;
+into DIR and writes its timings to the file named by BENCH_REPORT. --cloudformation-validation
+keeps CDK's built-in template validation on, as a new CDK app has it. Exit codes: docs/cli.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, { outdir: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } });
+  const { values } = parseCommandLine(argv, {
+    outdir: { type: 'string' },
+    catalog: { type: 'string' },
+    environments: { type: 'string' },
+    'cloudformation-validation': { type: 'boolean', default: false },
+  });
   if (!values.outdir) throw new UsageError('--outdir is required');
   const loadStart = performance.now();
   const cdk = loadCdk();
@@ -321,7 +343,8 @@ async function main(argv: readonly string[]): Promise<number> {
     : (require('../../catalog/booking-saga') as typeof import('../../catalog/booking-saga')).bookingSaga;
   const selected = values.environments?.split(',') ?? environments.map((env) => env.name);
   const synthStart = performance.now();
-  const assembly = buildCdkApp(cdk, catalog, environments.filter((env) => selected.includes(env.name)), values.outdir).synth();
+  const given = environments.filter((env) => selected.includes(env.name));
+  const assembly = buildCdkApp(cdk, catalog, given, values.outdir, values['cloudformation-validation']).synth();
   const synthEnd = performance.now();
   const resources = assembly.stacks.reduce((sum, stack) => sum + Object.keys((stack.template as { Resources?: object }).Resources ?? {}).length, 0);
   const report: CdkReport = { bootMs, loadMs: synthStart - loadStart, synthMs: synthEnd - synthStart, stacks: assembly.stacks.length, resources, maxRssKiB: process.resourceUsage().maxRSS };

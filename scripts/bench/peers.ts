@@ -23,6 +23,7 @@ export interface PeerComparison {
  */
 export const PEER_PAIRS = (generatedServices: readonly number[]): { readonly what: string; readonly ours: string; readonly peer: string; readonly oursStacks: string }[] => [
   { what: 'npm run synth (the example, every environment)', ours: 'synth-command', peer: 'peer-cdk-example', oursStacks: 'example-all' },
+  { what: 'the same, CDK with its template validation', ours: 'synth-command', peer: 'peer-cdk-example-validated', oursStacks: 'example-all' },
   ...generatedServices.map((services) => ({ what: `${services} services, one environment`, ours: `generated-${services}`, peer: `peer-cdk-${services}`, oursStacks: `generated-${services}` })),
 ];
 
