@@ -9,7 +9,7 @@ import { analyzeGrowth } from '../scripts/bench/growth';
 import type { Measurement } from '../scripts/bench/measure';
 import { comparePeers } from '../scripts/bench/peers';
 import { renderGrowth, renderMeasurements, renderPeers, renderReport, renderTable } from '../scripts/bench/report';
-import { parseGnuTimeMaxRssMiB } from '../scripts/bench/run-child';
+import { parseGnuTimeCpuMs, parseGnuTimeMaxRssMiB } from '../scripts/bench/run-child';
 import { growthExponent, linearFit, median, summarize } from '../scripts/bench/stats';
 import { checkTargets } from '../scripts/bench/targets';
 
@@ -113,6 +113,11 @@ describe('parseGnuTimeMaxRssMiB', () => {
     expect(parseGnuTimeMaxRssMiB(output)).toBe(141);
     expect(parseGnuTimeMaxRssMiB('Command exited with non-zero status 1\n')).toBeUndefined();
   });
+
+  it('reads user plus system CPU time in ms', () => {
+    expect(parseGnuTimeCpuMs('\tUser time (seconds): 1.20\n\tSystem time (seconds): 0.35\n')).toBeCloseTo(1550, 6);
+    expect(parseGnuTimeCpuMs('\tUser time (seconds): 1.20\n')).toBeUndefined();
+  });
 });
 
 const summary = (median: number, min = median, max = median) => ({ median, min, max, runs: 3 });
@@ -184,6 +189,7 @@ describe('report', () => {
         group: 'example',
         label: 'example, dev, in-process',
         wallMs: summary(820, 790, 1010),
+        cpuMs: summary(1530),
         peakRssMiB: summary(141.6, 139.2, 150),
         phasesMs: { boot: summary(250), load: summary(360), synth: summary(210) },
       }),
@@ -191,9 +197,9 @@ describe('report', () => {
     ];
     const lines = renderMeasurements(rows, checkTargets(rows, undefined)).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^Measurement +Wall \(median\) +min – max +Peak RSS +min – max +boot \/ load \/ synth +Target$/);
-    expect(lines[2]).toMatch(/^example, dev, in-process +0\.82 s +0\.79–1\.01 s +142 MiB +139–150 MiB +0\.25 s \/ 0\.36 s \/ 0\.21 s +✓ wall < 1 s, ✓ peak < 300 MiB$/);
-    expect(lines[3]).toMatch(/^test suite \(jest\) \(FAILED: exit 1\) +41\.00 s +40\.00–45\.50 s +140 MiB +140–140 MiB +✗ wall < 20 s$/);
+    expect(lines[0]).toMatch(/^Measurement +Wall \(median\) +min – max +CPU +Peak RSS +min – max +boot \/ load \/ synth +Target$/);
+    expect(lines[2]).toMatch(/^example, dev, in-process +0\.82 s +0\.79–1\.01 s +1\.53 s +142 MiB +139–150 MiB +0\.25 s \/ 0\.36 s \/ 0\.21 s +✓ wall < 1 s, ✓ peak < 300 MiB$/);
+    expect(lines[3]).toMatch(/^test suite \(jest\) \(FAILED: exit 1\) +41\.00 s +40\.00–45\.50 s +– +140 MiB +140–140 MiB +✗ wall < 20 s$/);
   });
 
   it('shows the growth table, the fit and the ratio to the ideal', () => {
@@ -218,6 +224,8 @@ describe('peers', () => {
   ];
 
   it('pairs the synth command and each generated size with the AWS CDK app’s row', () => {
+    const timed = rows.map((r) => (r.id === 'synth-command' ? { ...r, cpuMs: summary(500) } : r.id === 'peer-cdk-example' ? { ...r, cpuMs: summary(4000) } : r));
+    expect(comparePeers(timed).map((pair) => pair.cpuRatio)).toEqual([8, undefined]);
     expect(comparePeers(rows).map((pair) => [pair.what, pair.ours.id, pair.peer.id, pair.speedup, pair.memoryRatio])).toEqual([
       ['npm run synth (the example, every environment)', 'synth-command', 'peer-cdk-example', 5, 450 / 140],
       ['500 services, one environment, CDK synthesis only', 'generated-500', 'peer-cdk-500', 3, 730 / 140],
@@ -257,9 +265,9 @@ describe('peers', () => {
 
   it('renders the pairs', () => {
     const lines = renderPeers(rows)!.split('\n');
-    expect(lines[0]).toMatch(/^Same work +This repository +AWS CDK app +Faster +Less memory$/);
-    expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) +0\.90 s, 140 MiB +4\.50 s, 450 MiB +5\.0× +3\.2×$/);
-    expect(lines[3]).toMatch(/^500 services, one environment, CDK synthesis only +6\.00 s, 140 MiB +18\.00 s, 730 MiB +3\.0× +5\.2×$/);
+    expect(lines[0]).toMatch(/^Same work +This repository +AWS CDK app +Faster +Less CPU +Less memory$/);
+    expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) +0\.90 s, 140 MiB +4\.50 s, 450 MiB +5\.0× +– +3\.2×$/);
+    expect(lines[3]).toMatch(/^500 services, one environment, CDK synthesis only +6\.00 s, 140 MiB +18\.00 s, 730 MiB +3\.0× +– +5\.2×$/);
     expect(renderPeers(rows.slice(0, 1))).toBeUndefined();
   });
 });

@@ -20,6 +20,8 @@ export interface Measurement {
   readonly stacks?: number;
   readonly wallMs: Summary;
   readonly peakRssMiB: Summary | undefined;
+  /** CPU time (user + system, the process and its children), when GNU time measured it. */
+  readonly cpuMs?: Summary | undefined;
   /** Where the child's time went, as it measured itself (synthesis rows). */
   readonly phasesMs?: { readonly boot: Summary; readonly load: Summary; readonly synth: Summary };
   /** Non-zero exit codes of measured runs (a failing test suite is still timed, and flagged). */
@@ -83,6 +85,8 @@ export async function measure(spec: RowSpec, options: MeasureOptions): Promise<M
     runs.push(await runOnce(spec));
   }
   const wallMs = runs.map((run) => run.wallMs);
+  const cpu = runs.map((run) => run.cpuMs);
+  const cpuMs = cpu.every((value): value is number => value !== undefined) ? summarize(cpu) : undefined;
   const rss = runs.map((run) => run.peakRssMiB);
   const peakRssMiB = rss.every((value): value is number => value !== undefined) ? rss : [];
   const boot = summarizeReported(runs, 'bootMs');
@@ -97,6 +101,7 @@ export async function measure(spec: RowSpec, options: MeasureOptions): Promise<M
     ...(stacks !== undefined ? { stacks } : {}),
     wallMs: summarize(wallMs),
     peakRssMiB: peakRssMiB.length > 0 ? summarize(peakRssMiB) : undefined,
+    ...(cpuMs ? { cpuMs } : {}),
     ...(boot && load && synth ? { phasesMs: { boot, load, synth } } : {}),
     failures: runs.map((run) => run.exitCode).filter((code) => code !== 0),
     samples: { wallMs, peakRssMiB },

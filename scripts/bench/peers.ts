@@ -13,6 +13,8 @@ export interface PeerComparison {
   readonly speedup: number;
   /** peer peak RSS / ours, when both were measured. */
   readonly memoryRatio: number | undefined;
+  /** peer CPU time / ours, when both were measured: what the ratio is on an idle machine. */
+  readonly cpuRatio: number | undefined;
   /** Stacks each synthesized, where both reported them: equal, or the two did different work. */
   readonly stacks: { readonly ours: number; readonly peer: number } | undefined;
 }
@@ -41,8 +43,9 @@ export function comparePeers(measurements: readonly Measurement[]): PeerComparis
     const peerRow = byId.get(peer);
     if (!oursRow || !peerRow) return [];
     const memoryRatio = oursRow.peakRssMiB && peerRow.peakRssMiB ? peerRow.peakRssMiB.median / oursRow.peakRssMiB.median : undefined;
+    const cpuRatio = oursRow.cpuMs && peerRow.cpuMs ? peerRow.cpuMs.median / oursRow.cpuMs.median : undefined;
     const oursCount = byId.get(oursStacks)?.stacks;
     const stacks = oursCount !== undefined && peerRow.stacks !== undefined ? { ours: oursCount, peer: peerRow.stacks } : undefined;
-    return [{ what, ours: oursRow, peer: peerRow, speedup: peerRow.wallMs.median / oursRow.wallMs.median, memoryRatio, stacks }];
+    return [{ what, ours: oursRow, peer: peerRow, speedup: peerRow.wallMs.median / oursRow.wallMs.median, memoryRatio, cpuRatio, stacks }];
   });
 }

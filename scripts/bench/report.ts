@@ -70,11 +70,12 @@ function label(row: Measurement): string {
 
 export function renderMeasurements(measurements: readonly Measurement[], targets: readonly TargetCheck[]): string {
   return renderTable(
-    ['Measurement', 'Wall (median)', 'min – max', 'Peak RSS', 'min – max', 'boot / load / synth', 'Target'],
+    ['Measurement', 'Wall (median)', 'min – max', 'CPU', 'Peak RSS', 'min – max', 'boot / load / synth', 'Target'],
     measurements.map((row) => [
       label(row),
       formatSeconds(row.wallMs.median),
       range(row.wallMs, formatSeconds),
+      row.cpuMs ? formatSeconds(row.cpuMs.median) : '–',
       row.peakRssMiB ? formatMiB(row.peakRssMiB.median) : '–',
       range(row.peakRssMiB, formatMiB),
       phasesCell(row),
@@ -110,12 +111,13 @@ export function renderPeers(measurements: readonly Measurement[]): string | unde
   const pairs = comparePeers(measurements);
   if (pairs.length === 0) return undefined;
   return renderTable(
-    ['Same work', 'This repository', 'AWS CDK app', 'Faster', 'Less memory'],
+    ['Same work', 'This repository', 'AWS CDK app', 'Faster', 'Less CPU', 'Less memory'],
     pairs.map((pair) => [
       pair.stacks && pair.stacks.ours !== pair.stacks.peer ? `${pair.what} (NOT THE SAME: ${pair.stacks.ours} vs ${pair.stacks.peer} stacks)` : pair.what,
       `${formatSeconds(pair.ours.wallMs.median)}${pair.ours.peakRssMiB ? `, ${formatMiB(pair.ours.peakRssMiB.median)}` : ''}`,
       `${formatSeconds(pair.peer.wallMs.median)}${pair.peer.peakRssMiB ? `, ${formatMiB(pair.peer.peakRssMiB.median)}` : ''}`,
       `${pair.speedup.toFixed(1)}×`,
+      pair.cpuRatio === undefined ? '–' : `${pair.cpuRatio.toFixed(1)}×`,
       pair.memoryRatio === undefined ? '–' : `${pair.memoryRatio.toFixed(1)}×`,
     ]),
   );

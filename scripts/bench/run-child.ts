@@ -16,6 +16,12 @@ export interface ChildRun {
   readonly wallMs: number;
   /** Undefined when neither GNU time nor the child reported it. */
   readonly peakRssMiB: number | undefined;
+  /**
+   * User plus system CPU time of the process and the children it waited for (GNU time), or
+   * undefined without GNU time. On a machine shared with other work, wall time grows with the
+   * load; CPU time much less, so it tells what the run itself cost.
+   */
+  readonly cpuMs: number | undefined;
   readonly rssSource: 'gnu-time' | 'child' | 'none';
   /** What the child wrote to `BENCH_REPORT` (JSON), if anything. */
   readonly report: Record<string, unknown> | undefined;
@@ -37,6 +43,13 @@ export interface ChildCommand {
 export function parseGnuTimeMaxRssMiB(output: string): number | undefined {
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(output);
   return match ? Number(match[1]) / 1024 : undefined;
+}
+
+/** `User time (seconds): 1.20` plus `System time (seconds): 0.30` from `time -v` output, in ms. */
+export function parseGnuTimeCpuMs(output: string): number | undefined {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(output);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(output);
+  return user && system ? (Number(user[1]) + Number(system[1])) * 1000 : undefined;
 }
 
 const tail = (text: string, chars = 4000): string => (text.length > chars ? `…${text.slice(-chars)}` : text);
@@ -62,7 +75,8 @@ export async function runChild(child: ChildCommand, useGnuTime = existsSync(GNU_
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Record<string, unknown>) : undefined;
-    const fromTime = useGnuTime && existsSync(timeFile) ? parseGnuTimeMaxRssMiB(readFileSync(timeFile, 'utf8')) : undefined;
+    const timeOutput = useGnuTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : undefined;
+    const fromTime = timeOutput !== undefined ? parseGnuTimeMaxRssMiB(timeOutput) : undefined;
     const fromChild = typeof report?.maxRssKiB === 'number' ? report.maxRssKiB / 1024 : undefined;
     // GNU time sees the largest single process; a child with worker processes reports their sum,
     // which is larger: the larger of the two is what the command needs.
@@ -71,6 +85,7 @@ export async function runChild(child: ChildCommand, useGnuTime = existsSync(GNU_
       exitCode,
       wallMs,
       peakRssMiB: childLarger ? fromChild : fromTime,
+      cpuMs: timeOutput !== undefined ? parseGnuTimeCpuMs(timeOutput) : undefined,
       rssSource: childLarger ? 'child' : fromTime !== undefined ? 'gnu-time' : 'none',
       report,
       outputTail: tail(output),
