@@ -5,8 +5,9 @@
  * policy), a base stack (VPC with flow logs and, without NAT, the endpoints Fargate needs; ECS
  * cluster with Fargate capacity providers; ECR repositories; execution and task roles; a log
  * group and a Fargate task definition per task) and a stack per service (bus; per rule: rule,
- * dead-letter queue and its policy, log group, state machine and role, target with retry policy,
- * events role, three alarms). The ASL is ours (core/asl.ts) as a `DefinitionBody.fromString`, the
+ * dead-letter queue, log group, state machine and role, target with retry policy, events role,
+ * three alarms; and the announcer of ended executions with its own rule on the default bus). The
+ * ASL is ours (core/asl.ts, core/asl-ended-executions.ts) as a `DefinitionBody.fromString`, the
  * article's `CustomState` route, and the policies are ours, so only the framework differs.
  *
  * As a CDK user would, service stacks take the base's constructs, so CDK wires them with
@@ -92,6 +93,7 @@ export function buildCdkApp(
 ): import('aws-cdk-lib/core').App {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { buildRunTaskStateMachine } = require('../../core/asl') as typeof import('../../core/asl');
+  const { buildEndedExecutionsAnnouncer, endedExecutionsPattern } = require('../../core/asl-ended-executions') as typeof import('../../core/asl-ended-executions');
   const policies = require('../../core/iam-policies') as typeof import('../../core/iam-policies');
   const { alarmTopicKeyPolicy, alarmTopicPolicy } = require('../../core/monitoring-policies') as typeof import('../../core/monitoring-policies');
   const names = require('../../core/naming') as typeof import('../../core/naming');
@@ -205,6 +207,48 @@ export function buildCdkApp(
       resources.taskDefinitions.set(key, definition);
     }
 
+    /** A dead-letter queue as ours: SQS-managed encryption, 14 days. */
+    const deadLetterQueue = (scope: import('constructs').Construct, queueName: string) =>
+      new sqs.Queue(scope, 'DeadLetterQueue', { queueName, encryption: sqs.QueueEncryption.SQS_MANAGED, retentionPeriod: core.Duration.days(14) });
+
+    /** A state machine with its log group and role (with our policy), tracing on. */
+    function loggedStateMachine(scope: import('constructs').Construct, props: { name: string; logGroupName: string; roleName: string; policyName: string; policy: object; definition: object }) {
+      const role = new iam.Role(scope, 'StateMachineRole', {
+        roleName: props.roleName,
+        assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+        inlinePolicies: { [props.policyName]: document(props.policy) },
+      });
+      return new sfn.StateMachine(scope, 'StateMachine', {
+        stateMachineName: props.name,
+        definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(props.definition, null, 2)),
+        role,
+        tracingEnabled: true,
+        logs: {
+          destination: new logs.LogGroup(scope, 'Logs', { logGroupName: props.logGroupName, retention: env.observability.logRetentionDays }),
+          level: sfn.LogLevel[env.observability.stateMachineLogLevel],
+          includeExecutionData: env.observability.includeExecutionData,
+        },
+      });
+    }
+
+    /** Alarms on any occurrence within 5 minutes, to the environment's topic. */
+    function alarms(scope: import('constructs').Construct, prefix: string, metrics: [string, import('aws-cdk-lib/aws-cloudwatch').IMetric][]) {
+      const action = new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(scope, 'AlarmTopic', names.arns.snsTopic(env.region, env.accountId, topicName)));
+      for (const [id, metric] of metrics) {
+        const alarm = new cloudwatch.Alarm(scope, id, {
+          alarmName: `${prefix}-${id}`,
+          metric,
+          threshold: 0,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+    const fiveMinutes = core.Duration.minutes(5);
+
     for (const service of catalog.services) {
       const stack = new core.Stack(app, names.serviceStackName(env.name, service.name), props);
       stack.addStackDependency(monitoring);
@@ -213,18 +257,22 @@ export function buildCdkApp(
       new core.CfnOutput(stack, 'EventBusName', { value: bus.eventBusName });
       const ownRole = resources.taskRoles.get(service.name);
       if (ownRole) {
-        new iam.Policy(stack, 'TaskRolePublishes', { roles: [iam.Role.fromRoleArn(stack, 'OwnTaskRole', ownRole.roleArn, { mutable: true })], document: document(policies.taskPublishEventsPolicy(bus.eventBusArn)) });
+        new iam.Policy(stack, 'TaskRolePublishes', { roles: [iam.Role.fromRoleArn(stack, 'OwnTaskRole', ownRole.roleArn, { mutable: true })], document: document(policies.taskPublishEventsPolicy(bus.eventBusArn, names.eventSource(catalog.namespace, service.name))) });
       }
+      const announced: import('../../core/asl-ended-executions').AnnouncedStateMachine[] = [];
       for (const rule of service.rules) {
         const scope = new Construct(stack, `Rule-${rule.name}`);
         const options = resolveRuleOptions(rule);
         const target = rule.target;
         const taskSpec = findTask(catalog, target.service, target.task)!;
-        const taskDefinition = resources.taskDefinitions.get(names.taskKey(target.service, target.task))!;
+        const taskFamily = names.taskFamily(env.name, target.service, target.task);
         const taskRole = resources.taskRoles.get(target.service)!;
         const stateMachineName = names.stateMachineName(env.name, service.name, rule.name);
         const targetBusArn = names.arns.eventBus(env.region, env.accountId, names.busName(env.name, target.service));
         const targetSource = names.eventSource(catalog.namespace, target.service);
+        const failureEvent = options.failureDetailType ? { eventBusArn: targetBusArn, source: targetSource, detailType: options.failureDetailType } : undefined;
+        const successEvent = options.successDetailType ? { eventBusArn: targetBusArn, source: targetSource, detailType: options.successDetailType } : undefined;
+        if (failureEvent) announced.push({ stateMachineArn: names.arns.stateMachine(env.region, env.accountId, stateMachineName), failureEvent, label: `rule ${rule.name}` });
 
         const eventRule = new events.Rule(scope, 'Rule', {
           ruleName: names.ruleName(env.name, service.name, rule.name),
@@ -232,54 +280,42 @@ export function buildCdkApp(
           // CDK's pattern type, from ours: the keys it names, in its spelling.
           eventPattern: { detailType: [...rule.eventPattern['detail-type']], source: rule.eventPattern.source as string[] | undefined, detail: rule.eventPattern.detail as Record<string, unknown> | undefined },
         });
-        const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-          queueName: names.deadLetterQueueName(env.name, service.name, rule.name),
-          encryption: sqs.QueueEncryption.SQS_MANAGED,
-          retentionPeriod: core.Duration.days(14),
-        });
-        const logGroup = new logs.LogGroup(scope, 'Logs', { logGroupName: names.stateMachineLogGroupName(env.name, service.name, rule.name), retention: env.observability.logRetentionDays });
-        const role = new iam.Role(scope, 'StateMachineRole', {
+        const queue = deadLetterQueue(scope, names.deadLetterQueueName(env.name, service.name, rule.name));
+        const stateMachine = loggedStateMachine(scope, {
+          name: stateMachineName,
+          logGroupName: names.stateMachineLogGroupName(env.name, service.name, rule.name),
           roleName: names.stateMachineRoleName(env.name, service.name, rule.name),
-          assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-          inlinePolicies: {
-            'run-task': document(
-              policies.stateMachinePolicy({
-                region: env.region,
-                accountId: env.accountId,
-                clusterArn: resources.cluster.clusterArn,
-                taskFamily: names.taskFamily(env.name, target.service, target.task),
-                taskRoleArn: taskRole.roleArn,
-                executionRoleArn: resources.executionRole.roleArn,
-                publishEventBusArns: options.failureDetailType || options.successDetailType ? [targetBusArn] : [],
-              }),
-            ),
-          },
-        });
-        const definition = buildRunTaskStateMachine({
-          clusterArn: resources.cluster.clusterArn,
-          taskDefinitionArn: taskDefinition.taskDefinitionArn,
-          subnetIds: resources.subnetIds,
-          securityGroupIds: [resources.securityGroupId],
-          containerName: taskSpec.containerName,
-          command: ruleCommand(rule, taskSpec),
-          capacity: { strategy: [{ capacityProvider: 'FARGATE', weight: base.cluster.fargateWeight }] },
-          detailDelivery: options.detailDelivery,
-          timeoutSeconds: options.timeoutSeconds,
-          ...(options.failureDetailType ? { failureEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.failureDetailType } } : {}),
-          ...(options.successDetailType ? { successEvent: { eventBusArn: targetBusArn, source: targetSource, detailType: options.successDetailType } } : {}),
-        });
-        const stateMachine = new sfn.StateMachine(scope, 'StateMachine', {
-          stateMachineName,
-          definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(definition, null, 2)),
-          role,
-          tracingEnabled: true,
-          logs: { destination: logGroup, level: sfn.LogLevel[env.observability.stateMachineLogLevel], includeExecutionData: env.observability.includeExecutionData },
+          policyName: 'run-task',
+          policy: policies.stateMachinePolicy({
+            region: env.region,
+            accountId: env.accountId,
+            clusterArn: resources.cluster.clusterArn,
+            taskFamily,
+            taskRoleArn: taskRole.roleArn,
+            executionRoleArn: resources.executionRole.roleArn,
+            publishes: policies.publishGrants([failureEvent, successEvent]),
+          }),
+          definition: buildRunTaskStateMachine({
+            clusterArn: resources.cluster.clusterArn,
+            // By family, as ours: RunTask takes the latest ACTIVE revision.
+            taskDefinition: taskFamily,
+            subnetIds: resources.subnetIds,
+            securityGroupIds: [resources.securityGroupId],
+            containerName: taskSpec.containerName,
+            command: ruleCommand(rule, taskSpec),
+            capacity: { strategy: [{ capacityProvider: 'FARGATE', weight: base.cluster.fargateWeight }] },
+            detailDelivery: options.detailDelivery,
+            timeoutSeconds: options.timeoutSeconds,
+            idempotent: options.idempotent,
+            ...(failureEvent ? { failureEvent } : {}),
+            ...(successEvent ? { successEvent } : {}),
+          }),
         });
         eventRule.addTarget(
           new targets.SfnStateMachine(stateMachine, {
             retryAttempts: options.retryAttempts,
             maxEventAge: core.Duration.seconds(options.maximumEventAgeSeconds),
-            deadLetterQueue,
+            deadLetterQueue: queue,
             role: new iam.Role(scope, 'EventsRole', { roleName: names.eventsRoleName(env.name, service.name, rule.name), assumedBy: new iam.ServicePrincipal('events.amazonaws.com') }),
           }),
         );
@@ -289,24 +325,50 @@ export function buildCdkApp(
             document: document(policies.taskReadExecutionPolicy(names.arns.executions(env.region, env.accountId, stateMachineName))),
           });
         }
-        const alarmAction = new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(scope, 'AlarmTopic', names.arns.snsTopic(env.region, env.accountId, topicName)));
-        const alarms: [string, import('aws-cdk-lib/aws-cloudwatch').IMetric][] = [
-          ['ExecutionsFailed', stateMachine.metricFailed({ period: core.Duration.minutes(5) })],
-          ['ExecutionsTimedOut', stateMachine.metricTimedOut({ period: core.Duration.minutes(5) })],
-          ['DeadLetters', deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: core.Duration.minutes(5), statistic: 'Maximum' })],
-        ];
-        for (const [id, metric] of alarms) {
-          const alarm = new cloudwatch.Alarm(scope, id, {
-            alarmName: `${stateMachineName}-${id}`,
-            metric,
-            threshold: 0,
-            evaluationPeriods: 1,
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          });
-          alarm.addAlarmAction(alarmAction);
-          alarm.addOkAction(alarmAction);
-        }
+        alarms(scope, stateMachineName, [
+          ['ExecutionsFailed', stateMachine.metricFailed({ period: fiveMinutes })],
+          ['ExecutionsTimedOut', stateMachine.metricTimedOut({ period: fiveMinutes })],
+          ['DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' })],
+        ]);
+      }
+
+      // As ours: one announcer per service of the TIMED_OUT and ABORTED executions no Catch sees.
+      if (announced.length > 0) {
+        const scope = new Construct(stack, 'EndedExecutions');
+        const name = names.endedExecutionsName(env.name, service.name);
+        const pattern = endedExecutionsPattern(
+          announced.map((machine) => machine.stateMachineArn),
+          names.arns.stateMachine(env.region, env.accountId, names.stateMachineName(env.name, service.name, '')),
+        ) as { source: string[]; 'detail-type': string[]; detail: Record<string, unknown> };
+        const rule = new events.Rule(scope, 'Rule', {
+          ruleName: name,
+          eventBus: events.EventBus.fromEventBusName(scope, 'DefaultBus', 'default'),
+          eventPattern: { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail },
+        });
+        const queue = deadLetterQueue(scope, names.endedExecutionsQueueName(env.name, service.name));
+        const stateMachine = loggedStateMachine(scope, {
+          name,
+          logGroupName: names.endedExecutionsLogGroupName(env.name, service.name),
+          roleName: names.endedExecutionsRoleName(env.name, service.name),
+          policyName: 'announce-ended-executions',
+          policy: policies.endedExecutionsPolicy({
+            executionArns: announced.map((machine) => machine.stateMachineArn.replace(':stateMachine:', ':execution:') + ':*'),
+            publishes: policies.publishGrants(announced.map((machine) => machine.failureEvent)),
+          }),
+          definition: buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service.name}'s rules → their failure events`),
+        });
+        rule.addTarget(
+          new targets.SfnStateMachine(stateMachine, {
+            retryAttempts: 185,
+            maxEventAge: core.Duration.hours(24),
+            deadLetterQueue: queue,
+            role: new iam.Role(scope, 'EventsRole', { roleName: names.endedExecutionsEventsRoleName(env.name, service.name), assumedBy: new iam.ServicePrincipal('events.amazonaws.com') }),
+          }),
+        );
+        alarms(scope, name, [
+          ['ExecutionsFailed', stateMachine.metricFailed({ period: fiveMinutes })],
+          ['DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' })],
+        ]);
       }
     }
   }

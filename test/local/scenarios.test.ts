@@ -178,7 +178,7 @@ describe('npm run local', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'], {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: process.env,
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Scenario FAILED: A payment over the card limit is declined');
