@@ -388,8 +388,8 @@ const USAGE = `Usage: node --require ./tooling/register-ts.cjs scripts/bench/cdk
 
 The benchmark's AWS CDK peer: synthesizes the example (or a generated catalog) as an AWS CDK app
 into DIR and writes its timings to the file named by BENCH_REPORT. --synthesis-only turns off
-CDK's built-in template validation, which a new CDK app runs as part of synth. Exit codes:
-docs/cli.md.`;
+CDK's built-in template validation, which a new CDK app runs as part of synth.
+Exit codes: docs/cli.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseCommandLine(argv, {
