@@ -102,7 +102,7 @@ function step(title: string, command: string, args: readonly string[], options: 
   return result;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+function main(argv: readonly string[]): number {
   const { values } = parseCommandLine(argv, { workdir: { type: 'string' } });
   if (!satisfiesNodeFloor(process.versions.node, CDKTN_NODE_FLOOR)) {
     throw new UsageError(`CDK Terrain's CLI needs Node ${CDKTN_NODE_FLOOR}, this is ${process.versions.node}: export PATH="$(bash .ci/install-node 24):$PATH"`);

@@ -24,7 +24,7 @@ export const TOKEN_STACKS_ENV = 'CDKTF_TOKEN_STACKS';
 /** CDK Terrain's own switch for the same traces. */
 export const CDKTN_CREATION_STACK_ENV = 'CDKTN_DISABLE_CREATION_STACK';
 
-type StackTraceModule = { captureStackTrace: (below?: unknown) => string[] };
+type StackTraceModule = { captureStackTrace: (this: void, below?: unknown) => string[] };
 
 /** The ways to turn the traces off, in the order tried. */
 export type TraceSwitch = 'private-module' | 'prepare-stack-trace';
@@ -52,6 +52,7 @@ export function withoutTokenStackTraces<T>(build: () => T, via: TraceSwitch = tr
   process.env[CDKTN_CREATION_STACK_ENV] = '1';
   const module = via === 'private-module' ? privateStackTraceModule() : undefined;
   const originalCapture = module?.captureStackTrace;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back, never called
   const originalPrepare = Error.prepareStackTrace;
   if (module) module.captureStackTrace = () => [];
   else Error.prepareStackTrace = () => '';

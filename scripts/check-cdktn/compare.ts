@@ -11,8 +11,9 @@ export interface Difference {
   readonly file: string;
   /** JSON path inside the file (`/terraform/required_providers/aws/version`), or '' for the whole file. */
   readonly path: string;
-  readonly cdktf: JsonValue | '<absent>' | '<bytes>';
-  readonly cdktn: JsonValue | '<absent>' | '<bytes>';
+  /** The value on each side; a whole file is `'<bytes>'` when present, `'<absent>'` when missing. */
+  readonly cdktf: JsonValue;
+  readonly cdktn: JsonValue;
 }
 
 export interface DocumentedDifference {

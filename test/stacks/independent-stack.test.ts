@@ -6,7 +6,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, TerraformStack } from 'cdktf';
 import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
-import { synthesize } from '../../stacks/app';
+import { buildApp, synthesize } from '../../stacks/app';
 import { IndependentStack, PREPARE_STACKS_ENV } from '../../stacks/independent-stack';
 import { expectSameTree, treeOf } from '../support/synth';
 
@@ -67,8 +67,13 @@ describe('skipping cdktf’s cross-stack preparation', () => {
     expect(crossStackApp(true)).toContain('"policy": "${data.terraform_remote_state.cross-stack-reference-input-producer.outputs.cross-stack-output-aws_sns_topictopicarn}"');
   });
 
-  it('is an override of our stacks only', () => {
-    expect(Object.getPrototypeOf(IndependentStack.prototype)).toBe(TerraformStack.prototype);
-    expect(IndependentStack.prototype.prepareStack).not.toBe(TerraformStack.prototype.prepareStack);
+  it('is made by every stack of an environment (base, monitoring, services)', () => {
+    const app = buildApp({ catalog: bookingSaga, environments: environments.filter((env) => env.name === 'dev'), outdir: tempOut() });
+    /* eslint-disable @typescript-eslint/unbound-method -- compared by identity, never called */
+    const prepares = new Map(app.node.children.map((stack) => [stack.node.id, (stack as TerraformStack).prepareStack]));
+    const cdktfPrepare = TerraformStack.prototype.prepareStack;
+    expect([...prepares.keys()].sort()).toEqual(expect.arrayContaining(['dev-base', 'dev-booking', 'dev-monitoring']));
+    /* eslint-enable @typescript-eslint/unbound-method */
+    for (const [id, prepare] of prepares) expect([id, prepare === cdktfPrepare]).toEqual([id, false]);
   });
 });

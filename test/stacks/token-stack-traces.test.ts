@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/unbound-method -- Error.prepareStackTrace is compared by identity here, never called */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
