@@ -15,7 +15,7 @@ import type { Catalog } from './types';
  * the task itself fails for good (crash, non-zero exit). One rule serves both.
  */
 const node = (script: string) => ['node', `dist/${script}.js`];
-const local = (script: string) => ({ command: ['node', '--import', 'tsx', `task-programs/booking-saga/${script}.ts`] });
+const local = (script: string) => ({ command: ['node', '--require', './tooling/register-ts.cjs', `task-programs/booking-saga/${script}.ts`] });
 
 export const bookingSaga: Catalog = {
   namespace: 'booking-saga',

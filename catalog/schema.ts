@@ -74,7 +74,7 @@ export const taskSchema = z.strictObject({
   local: documented(
     z.strictObject({
       command: documented(commandSchema, {
-        description: 'Same rule as `command`; paths relative to the repository root (`["node", "--import", "tsx", "task-programs/<folder>/<program>.ts"]`).',
+        description: 'Same rule as `command`; paths relative to the repository root (`["node", "--require", "./tooling/register-ts.cjs", "task-programs/<folder>/<program>.ts"]`, which starts in a third of the CPU time `--import tsx` takes).',
       }),
     }),
     { description: 'How `npm run local` starts the task as a process instead of a container.', default: 'the task cannot run locally' },

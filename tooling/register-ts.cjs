@@ -1,10 +1,11 @@
 /**
- * Runs TypeScript in this repository's app (`npm run synth`, `cdktf synth`/`deploy`, the
- * synthesis workers): `node --require ./tooling/register-ts.cjs main.ts`. Each `.ts` file is
+ * Runs this repository's TypeScript: the app (`npm run synth`, `cdktf synth`/`deploy`, the
+ * synthesis workers), every npm script, and the example tasks under `npm run local`:
+ * `node --require ./tooling/register-ts.cjs main.ts` (`TS_NODE_ARGS` in tooling/synth.ts). Each `.ts` file is
  * transpiled to CommonJS with esbuild (type checking is `npm run typecheck`'s job), cached by
  * content under node_modules/.cache, so a repeated synth starts no esbuild at all.
  *
- * Why not tsx, as the other commands use: tsx's resolve and load hooks run for every module the
+ * Why not tsx: tsx's resolve and load hooks run for every module the
  * process loads, node_modules included; cdktf and the provider bindings are some 600 files, and
  * loading them took 140 ms of CPU in plain Node and ~360 ms under tsx (Node 24, measured). This
  * hook sees `.ts` files only: Node resolves `./x` to `./x.ts` through `require.extensions`.

@@ -7,10 +7,17 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './hcl-modules';
 
 /**
- * The app's command line after `node`: what `npm run synth` and cdktf.json's `app` run (a test
- * checks all three agree). tooling/register-ts.cjs says why not tsx.
+ * How every TypeScript program here starts, after `node` and from the repository root: the npm
+ * scripts, the example tasks' local commands, and the tests that start a script as a process.
+ * tooling/register-ts.cjs says why not tsx (about a third of the CPU per process start).
  */
-export const APP_NODE_ARGS: readonly string[] = ['--require', './tooling/register-ts.cjs', 'main.ts'];
+export const TS_NODE_ARGS: readonly string[] = ['--require', './tooling/register-ts.cjs'];
+
+/**
+ * The app's command line after `node`: what `npm run synth` and cdktf.json's `app` run (a test
+ * checks all three agree).
+ */
+export const APP_NODE_ARGS: readonly string[] = [...TS_NODE_ARGS, 'main.ts'];
 
 /** `node --require ./tooling/register-ts.cjs main.ts`, for messages. */
 export const APP_COMMAND = ['node', ...APP_NODE_ARGS].join(' ');

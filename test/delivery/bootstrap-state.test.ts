@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { bootstrapCommands, bootstrapConfig, findStateEnvironment, moduleSource } from '../../delivery/bootstrap-state';
 import { findEnvironment, parseBootstrapArgs } from '../../scripts/bootstrap-state';
 import { installedTerraform, runTerraform, terraformEnvironment } from '../../tooling/terraform';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 const hasTerraform = installedTerraform() !== undefined;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bootstrap-state.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'bootstrap-state.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 describe('bootstrap:state', () => {
   it('prod: bucket, KMS key, account guard and a local backend', () => {

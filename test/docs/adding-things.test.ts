@@ -53,7 +53,7 @@ const task: TaskSpec = {
   memory: 512,
   // Any program that reads its event does for this test: the notification task's.
   command: ['node', 'dist/notify.js'],
-  local: { command: ['node', '--import', 'tsx', 'task-programs/booking-saga/notify.ts'] },
+  local: { command: ['node', '--require', './tooling/register-ts.cjs', 'task-programs/booking-saga/notify.ts'] },
 };
 const service: ServiceSpec = { name: 'loyalty', description: 'Awards loyalty points for confirmed bookings.', tasks: [task], rules: [] };
 /** On the seat service: its bus carries SeatUpdated. */

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws } from '../support/fake-eventbridge';
 import { bookingSaga } from '../../catalog/booking-saga';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const root = path.resolve(__dirname, '../..');
 let server: FakeAwsServer;
@@ -31,7 +32,7 @@ function emit(...args: string[]): Promise<{ code: number; stdout: string; stderr
 function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), ...extraEnv };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/emit.ts', ...args], { cwd: root, env, timeout: 30000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_NODE_ARGS, 'scripts/emit.ts', ...args], { cwd: root, env, timeout: 30000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -94,7 +94,7 @@ describe('stages', () => {
     const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
     expect(runs).toEqual(['npm ci --ignore-scripts --no-audit --no-fund', 'npm run build:tasks']);
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['build:tasks']).toBe('node --import tsx scripts/build-tasks.ts');
+    expect(scripts['build:tasks']).toBe('node --require ./tooling/register-ts.cjs scripts/build-tasks.ts');
     // The lockfile is copied before the install and the sources after it: a source change keeps the install's layer.
     const copies = build.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'RUN').map((i) => `${i.keyword} ${i.args}`);
     expect(copies[0]).toBe('COPY package.json package-lock.json ./');

@@ -11,12 +11,13 @@ import { taskImages } from '../../delivery/task-images';
 import { findHadolint, hadolintVenv, parseHadolintVersion, toolCacheDirectory } from '../../tooling/hadolint';
 import { parseBuildTasksArgs } from '../../scripts/build-tasks';
 import { parseLintArgs } from '../../scripts/lint-dockerfile';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 
 function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join('scripts', script), ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_NODE_ARGS, join('scripts', script), ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });

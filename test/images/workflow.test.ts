@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { bookingSaga } from '../../catalog/booking-saga';
 import { imageRegistries, taskImages } from '../../delivery/task-images';
 import { environments } from '../../environments';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 const text = readFileSync(join(ROOT, '.github', 'workflows', 'images.yml'), 'utf8');
@@ -129,7 +130,7 @@ describe('images.yml', () => {
 });
 
 describe('npm run images:targets (what the workflow reads)', () => {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', join('scripts', 'image-targets.ts'), '--github-output'], { cwd: ROOT, encoding: 'utf8' });
+  const output = execFileSync(process.execPath, [...TS_NODE_ARGS, join('scripts', 'image-targets.ts'), '--github-output'], { cwd: ROOT, encoding: 'utf8' });
 
   it('prints exactly the two outputs, each one line of JSON', () => {
     const lines = output.split('\n');

@@ -14,6 +14,7 @@ import { loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { RunSummary } from '../../local/timeline';
 import { UsageError } from '../../tooling/cli';
 import { synthOutDir } from '../support/synth';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const SCENARIOS = path.join(repoRoot, 'task-programs/booking-saga/scenarios');
@@ -175,7 +176,7 @@ describe('npm run local', () => {
     declined.expect.events = ['BookingCreated', 'PaymentSucceeded'];
     const file = path.join(dir, 'wrong.json');
     fs.writeFileSync(file, JSON.stringify(declined));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'], {
+    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: process.env,
@@ -190,7 +191,7 @@ describe('npm run local', () => {
   test('never synthesizes over a full synth: --out naming an output with other environments is refused (exit 2), the output untouched', () => {
     const manifest = path.join(synthOutDir(), 'manifest.json');
     const before = fs.statSync(manifest).mtimeMs;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/local.ts', '--env', 'dev', '--out', synthOutDir()], { cwd: repoRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--env', 'dev', '--out', synthOutDir()], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`npm run local: ${synthOutDir()} holds a synthesized output with environments `);
     expect(run.stderr).toMatch(/environments [a-z, ]*staging[a-z, ]*: synthesizing dev there would replace it\. Read it with --no-synth, or leave out --out \(npm run local synthesizes into \.local\/cdktf\.out\)/);
@@ -199,7 +200,7 @@ describe('npm run local', () => {
   }, 30_000);
 
   test('a scenario of another environment than --env is refused before anything runs (exit 2)', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/local.ts', '--no-synth', '--env', 'staging', '--scenario', path.join(SCENARIOS, 'happy-path.json')], { cwd: repoRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--env', 'staging', '--scenario', path.join(SCENARIOS, 'happy-path.json')], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('npm run local: --env staging: the scenario runs environment dev');
   }, 30_000);

@@ -19,7 +19,7 @@ describe('mapping a RunTask call to a local process', () => {
       runTaskParameters('dev-notification-notify', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
     );
     expect(local.key).toBe('notification/notify');
-    expect(local.command).toEqual(['node', '--import', 'tsx', 'task-programs/booking-saga/notify.ts', '--template', 'booking-confirmed']);
+    expect(local.command).toEqual(['node', '--require', './tooling/register-ts.cjs', 'task-programs/booking-saga/notify.ts', '--template', 'booking-confirmed']);
     expect(request.container.environment).toEqual({ eventId: 'e-1' });
   });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES } from './helpers';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 const hasTerraform = installedTerraform() !== undefined;
@@ -19,7 +20,7 @@ const cleanEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEn
 };
 
 const run = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 let home: string;
 beforeAll(() => {
@@ -38,7 +39,7 @@ describe('npm run plan: preflight', () => {
   });
 
   it('no terraform on PATH at all: exact message, exit 2', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan.ts'), '--env', 'dev'], {
+    const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan.ts'), '--env', 'dev'], {
       cwd: ROOT,
       env: { PATH: home, HOME: home },
       encoding: 'utf8',

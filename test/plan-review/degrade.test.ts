@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlan, PlanFormatError, renderSummary } from '../../plan-review';
 import { FIXTURES, fixturePlan, render } from './helpers';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ const write = (name: string, content: unknown): string => {
 };
 
 const summarize = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan-summary.ts'), ...args], {
+  spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: dir },
     encoding: 'utf8',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DESTROY_IMPACT, destroyImpactOf, parsePlan, renderSummary, type DestroyImpact } from '../../plan-review';
 import { manifest, stackJson } from '../support/synth';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -132,7 +133,7 @@ describe('plan:summary --fail-on-destroy', () => {
       writeFileSync(file, JSON.stringify(json));
       return file;
     });
-    return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan-summary.ts'), ...files, '--fail-on-destroy'], {
+    return spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), ...files, '--fail-on-destroy'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: dir },
       encoding: 'utf8',

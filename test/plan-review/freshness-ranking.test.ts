@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { commitOfSummary, lineDiff, parsePlan, provenanceFromEnv, renderSummary, unifiedDiff } from '../../plan-review';
 import { fixturePlan } from './helpers';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -37,7 +38,7 @@ describe('the summary names its commit and workflow run', () => {
   });
 
   it('plan:summary prints the commit line and the hidden commit marker', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan-summary.ts'), join(ROOT, 'test/fixtures/plans/terraform/create.json'), '--title', 'dev', '--marker', 'plan-review:dev'], {
+    const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), join(ROOT, 'test/fixtures/plans/terraform/create.json'), '--title', 'dev', '--marker', 'plan-review:dev'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: ROOT, ...GITHUB },
       encoding: 'utf8',
@@ -54,7 +55,7 @@ describe('the summary names its commit and workflow run', () => {
   });
 
   it('refuses a marker that could end its HTML comment', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan-summary.ts'), 'x.json', '--marker', 'a --> <img src=x>'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), 'x.json', '--marker', 'a --> <img src=x>'], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--marker: letters, digits and : . _ / - only, without "--"');
   });
@@ -323,7 +324,7 @@ describe('plan:summary exit codes with GitHub variables unset', () => {
     try {
       const file = join(dir, 'dev.json');
       writeFileSync(file, readFileSync(join(ROOT, 'test/fixtures/plans/terraform/create.json')));
-      const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'plan-summary.ts'), file], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), file], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
       expect(result.stdout).not.toContain('Planned commit');
       expect(result.stdout).not.toContain('plan-review-commit');
     } finally {

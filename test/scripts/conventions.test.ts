@@ -16,6 +16,7 @@ import { parsePlanArgs } from '../../scripts/plan';
 import { parseSummaryArgs } from '../../scripts/plan-summary';
 import { parseVerifyArgs } from '../../scripts/verify';
 import { parseLocalArgs } from '../../local/cli';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -24,7 +25,7 @@ const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_NODE_ARGS, path.join('scripts', script), ...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -73,7 +74,7 @@ describe('--name=value is --name value', () => {
 
 describe('exit codes', () => {
   it('0, not a crash, when the reader closes the pipe early (`| head`)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'plan-summary.ts'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, path.join('scripts', 'plan-summary.ts'), '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
