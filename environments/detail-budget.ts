@@ -22,7 +22,8 @@ import { WORST_CASE_FAILURE_FIELDS } from '../core/asl';
 import { EXECUTION_INPUT_MAX_BYTES, MAX_ENTRY_SIZE_BYTES, RUN_TASK_OVERRIDES_LIMIT } from '../core/aws-limits';
 import { EVENT_ENV, runTaskOverridesLength, worstCaseExecutionArn } from '../core/container-contract';
 import { putEventsEntrySize } from '../core/entry-size';
-import { matchesPattern } from '../core/event-pattern';
+import { matchesReadEvent, readEvent } from '../core/event-pattern';
+import type { JsonNode } from '../core/event-pattern-json';
 import { arns, busName, eventSource, stateMachineName, taskKey } from '../core/naming';
 import type { EnvironmentConfig } from './types';
 
@@ -107,8 +108,10 @@ function walk(catalog: Catalog, env: EnvironmentConfig, hops: DetailHop[], match
     resources: [...visit.resources],
     detail: visit.detail,
   };
+  // Read once for all the bus's rules.
+  const event = matching === 'pattern' ? readEvent(envelope) : undefined;
   for (const rule of visit.service.rules) {
-    const matches = matching === 'pattern' ? safeMatches(rule, envelope) : rule.eventPattern['detail-type'].includes(visit.detailType);
+    const matches = matching === 'pattern' ? safeMatches(rule, event) : rule.eventPattern['detail-type'].includes(visit.detailType);
     if (!matches) continue;
     const options = resolveRuleOptions(rule);
     const machine = stateMachineName(env.name, visit.service.name, rule.name);
@@ -166,9 +169,9 @@ function mergeFailure(detail: unknown): unknown {
   return { ...base, ...WORST_CASE_FAILURE_FIELDS };
 }
 
-function safeMatches(rule: RuleSpec, envelope: unknown): boolean {
+function safeMatches(rule: RuleSpec, event: JsonNode | undefined): boolean {
   try {
-    return matchesPattern(rule.eventPattern, envelope);
+    return matchesReadEvent(rule.eventPattern, event);
   } catch {
     // An invalid pattern is the validator's to report; here it matches nothing.
     return false;
