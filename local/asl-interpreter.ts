@@ -57,7 +57,9 @@
  *   `TimeoutSecondsPath` is refused (the wrapper could not stop the abandoned work in time);
  *   `HeartbeatSeconds` is not modelled (the library ignores it).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { PUT_EVENTS_RESOURCE, RUN_TASK_RESOURCE } from '../core/asl';
 import { STATES_TASK_DEFAULT_TIMEOUT_SECONDS } from '../core/aws-limits';
@@ -96,8 +98,47 @@ export interface TaskHandlers {
   readonly byResource?: Readonly<Record<string, TaskHandler>>;
 }
 
-/** Definitions the library has already validated in this process (see `runStateMachine`). */
+/**
+ * Definitions the library has already validated (see `runStateMachine`): in this process, and
+ * across processes under node_modules/.cache (as tooling/register-ts.cjs keeps its output), keyed
+ * by the definition and the versions of the library and of asl-validator, which it validates with.
+ * asl-validator builds and compiles its JSON schemas anew on every call: 0.1–0.2 CPU-seconds per
+ * definition, the larger part of the CPU of a test that runs state machines. Only acceptances are
+ * remembered: an invalid definition is validated, and refused, every time.
+ */
 const validatedDefinitions = new Set<string>();
+const validatedCacheDir = (() => {
+  try {
+    const modules = path.join(__dirname, '..', 'node_modules');
+    const version = (name: string) => (JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')) as { version: string }).version;
+    return path.join(modules, '.cache', 'asl-validated', `aws-local-stepfunctions-${version('aws-local-stepfunctions')}-asl-validator-${version('asl-validator')}`);
+  } catch {
+    return undefined; // not in this repository's layout: remember within the process only
+  }
+})();
+
+function validatedMarker(definitionKey: string): string | undefined {
+  return validatedCacheDir && path.join(validatedCacheDir, createHash('sha256').update(definitionKey).digest('hex'));
+}
+
+function alreadyValidated(definitionKey: string): boolean {
+  if (validatedDefinitions.has(definitionKey)) return true;
+  const marker = validatedMarker(definitionKey);
+  return marker !== undefined && fs.existsSync(marker);
+}
+
+function rememberValidated(definitionKey: string): void {
+  if (validatedDefinitions.has(definitionKey)) return;
+  validatedDefinitions.add(definitionKey);
+  const marker = validatedMarker(definitionKey);
+  if (!marker) return;
+  try {
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, '');
+  } catch {
+    // A read-only checkout: validate again in the next process.
+  }
+}
 
 export interface RunStateMachineOptions {
   /** The definition object, or its JSON string. */
@@ -259,12 +300,12 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
 
   // The library types its definition strictly; `prepared.definition` is the caller's, rewritten.
   // It validates the definition on every construction (0.4–1.2 s of blocked event loop here), so
-  // each distinct definition is validated once per process and trusted after that.
+  // each distinct definition is validated once and trusted after that (`validatedDefinitions`).
   const definitionKey = JSON.stringify(prepared.definition);
   const machine = new StateMachine(prepared.definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
-    validationOptions: { noValidate: validatedDefinitions.has(definitionKey) },
+    validationOptions: { noValidate: alreadyValidated(definitionKey) },
   });
-  validatedDefinitions.add(definitionKey);
+  rememberValidated(definitionKey);
   const execution = machine.run(options.input, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides, waitTimeOverrides },
     context: {

@@ -182,6 +182,14 @@ describe('definition checks', () => {
     expect(() => prepareDefinition(definition)).toThrow(/state name "Work" is used twice/);
   });
 
+  test('a definition the library refuses is refused every time (only acceptances are remembered)', async () => {
+    const unknownType = { StartAt: 'Work', States: { Work: { Type: 'Bogus', End: true } } };
+    for (let attempt = 0; attempt < 2; attempt++) await expect(runStateMachine({ definition: unknownType, input: {}, handlers: {} })).rejects.toThrow(/definition is invalid[\s\S]*\/States\/Work\/Type is invalid/);
+    // The same shape, valid, runs (and again, now remembered).
+    const valid = { StartAt: 'Work', States: { Work: { Type: 'Succeed' } } };
+    for (let attempt = 0; attempt < 2; attempt++) expect((await runStateMachine({ definition: valid, input: { n: attempt }, handlers: {} })).status).toBe('SUCCEEDED');
+  });
+
   test('invalid JSON is reported as such', async () => {
     await expect(runStateMachine({ definition: '{"StartAt":', input: {}, handlers: {} })).rejects.toThrow(
       /state machine definition is not valid JSON/,
