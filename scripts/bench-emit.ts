@@ -3,7 +3,7 @@
  * process and the real SDK to a local PutEvents server. Reports events per second and the CLI
  * process's peak memory (maximum resident set size from /usr/bin/time -v when available).
  *
- *   node --import tsx scripts/bench-emit.ts [--events 10000] [--concurrency 4] [--json]
+ *   node --require ./tooling/register-ts.cjs scripts/bench-emit.ts [--events 10000] [--concurrency 4] [--json]
  *
  * Not a test: timings depend on the machine. The server accepts every entry and records nothing.
  */
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fakeAwsEnv, startFakeAws } from '../test/support/fake-eventbridge';
 import { EXIT, parseCommandLine, runCommand, wholeNumberArgument } from '../tooling/cli';
+import { TS_NODE_ARGS } from '../tooling/synth';
 
 export interface EmitBenchResult {
   readonly events: number;
@@ -48,7 +49,7 @@ export async function benchEmit(events = 10000, concurrency = 4): Promise<EmitBe
     writeFileSync(file, benchEvents(events));
     const timeBinary = '/usr/bin/time';
     const useTime = existsSync(timeBinary);
-    const node = [process.execPath, '--import', 'tsx', 'scripts/emit.ts', '--env', 'dev', '--file', file, '--no-progress', '--concurrency', String(concurrency)];
+    const node = [process.execPath, ...TS_NODE_ARGS, 'scripts/emit.ts', '--env', 'dev', '--file', file, '--no-progress', '--concurrency', String(concurrency)];
     const [command, ...args] = useTime ? [timeBinary, '-v', ...node] : node;
     const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server) };
     const started = process.hrtime.bigint();
@@ -77,7 +78,7 @@ export async function benchEmit(events = 10000, concurrency = 4): Promise<EmitBe
   }
 }
 
-const USAGE = `Usage: node --import tsx scripts/bench-emit.ts [--events 10000] [--concurrency 4] [--json]
+const USAGE = `Usage: node --require ./tooling/register-ts.cjs scripts/bench-emit.ts [--events 10000] [--concurrency 4] [--json]
 
 Measures npm run emit -- --file end to end against a local PutEvents server: events per second and
 the CLI's peak memory. Exit codes: docs/cli.md.`;

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { environments } from '../environments';
 import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
+import { APP_COMMAND, APP_NODE_ARGS } from '../tooling/synth';
 import { runActionlintTier } from '../verify/actionlint';
 import { runCheckovTier } from '../verify/checkov';
 import type { VerifyContext } from '../verify/context';
@@ -80,8 +81,9 @@ export const runVerify = async (argv: readonly string[]): Promise<number> => {
   const args = parseVerifyArgs(argv);
   const repoRoot = resolve(__dirname, '..');
   if (args.synth) {
-    console.log('verify: synthesizing every environment (node --import tsx main.ts)');
-    const synth = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: repoRoot, stdio: 'inherit' });
+    // Exactly what npm run synth runs, so verify never checks a differently synthesized output.
+    console.log(`verify: synthesizing every environment (${APP_COMMAND})`);
+    const synth = spawnSync(process.execPath, [...APP_NODE_ARGS], { cwd: repoRoot, stdio: 'inherit' });
     if (synth.status !== 0) {
       console.error(`verify: synth failed (exit ${synth.status ?? synth.error?.message}); nothing was verified`);
       return EXIT.usage;
