@@ -31,6 +31,7 @@ interface Workflow { on: Record<string, unknown>; permissions: Record<string, st
 const WORKFLOW_FILES = readdirSync(join(ROOT, '.github', 'workflows')).filter((file) => file.endsWith('.yml')).map((file) => `.github/workflows/${file}`);
 const ACTION_FILES = ['.github/actions/setup/action.yml'];
 const plan = parse(read('.github/workflows/plan.yml')) as Workflow;
+const planComment = parse(read('.github/workflows/plan-comment.yml')) as Workflow;
 const deploy = parse(read('.github/workflows/deploy.yml')) as Workflow;
 const deployEnvironment = parse(read('.github/workflows/deploy-environment.yml')) as Workflow;
 const verify = parse(read('.github/workflows/verify.yml')) as Workflow & { jobs: Record<string, Job & { env?: Record<string, string>; 'timeout-minutes'?: number }> };
@@ -79,7 +80,7 @@ describe.each([...WORKFLOW_FILES, ...ACTION_FILES])('%s', (file) => {
 
 describe('every workflow', () => {
   it('calls only npm scripts that exist; read-only token by default; Node from .nvmrc; Terraform 1.11 without its wrapper', () => {
-    for (const workflow of [plan, deploy, deployEnvironment, verify]) {
+    for (const workflow of [plan, planComment, deploy, deployEnvironment, verify]) {
       for (const script of npmRuns(workflow)) expect(scripts).toContain(script);
       expect(workflow.permissions).toEqual({ contents: 'read' });
       // Node is set up only through the shared action, which reads the version from .nvmrc.
@@ -91,7 +92,7 @@ describe('every workflow', () => {
   });
 
   it('never puts an expression into a shell script (values reach run steps through env)', () => {
-    for (const workflow of [plan, deploy, deployEnvironment, verify]) {
+    for (const workflow of [plan, planComment, deploy, deployEnvironment, verify]) {
       for (const step of allSteps(workflow)) expect({ run: step.run ?? '', expression: (step.run ?? '').includes('${{') }).toEqual({ run: step.run ?? '', expression: false });
     }
   });
@@ -140,7 +141,7 @@ describe('plan.yml', () => {
   });
 
   it('assumes the plan role of each environment\'s account, through OIDC', () => {
-    expect(plan.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+    expect(plan.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     for (const entry of plan.jobs.plan!.strategy!.matrix.include) {
       const env = byName(entry.environment!);
       expect(entry).toMatchObject({ role: roleArn(env.accountId, CI_ROLE_NAMES.plan), region: env.region });
@@ -149,21 +150,66 @@ describe('plan.yml', () => {
     expect(plan.jobs.plan!.environment).toBeUndefined(); // the token's sub must stay `…:pull_request`
   });
 
-  it('plans, summarizes with the marker the sticky comment looks for, and --fail-on-destroy for prod only', () => {
+  it('plans, summarizes below the comment limit with the poster\'s header, and --fail-on-destroy for prod only', () => {
     const steps = plan.jobs.plan!.steps;
     expect(steps.find((s) => s.id === 'plan')!.run).toBe('npm run plan -- --env "$ENVIRONMENT"');
     const summary = steps.find((s) => s.id === 'summary')!.run!;
     expect(summary).toContain('npm run plan:summary -- plans/*.json');
-    expect(summary).toContain('--marker "plan-review:$ENVIRONMENT"');
-    const comment = steps.find((s) => s.name === 'Sticky comment')!;
-    expect(comment.env!.MARKER).toBe('<!-- plan-review:${{ matrix.environment }} -->');
-    expect(String(comment.with!.script)).toContain('updateComment');
+    // plan-comment.yml caps the summary at 60,000 characters and adds its own marker and header.
+    expect(summary).toContain('--max-chars 60000');
+    expect(summary).not.toContain('--marker');
     expect(plan.jobs.plan!.strategy!.matrix.include.map((m) => [m.environment, m['summary-flags']])).toEqual([
       ['dev', ''],
       ['staging', ''],
       ['prod', '--fail-on-destroy'],
     ]);
     expect(steps.at(-1)!.if).toBe("${{ steps.plan.outcome == 'failure' || steps.summary.outcome == 'failure' }}");
+  });
+});
+
+describe('trust boundary: the pull request\'s code never holds a token that writes to pull requests', () => {
+  const WRITE = /write/;
+  it('no job of plan.yml (the PR\'s own copy runs) may write anything but an OIDC token, nor call GitHub\'s API', () => {
+    expect(plan.permissions).toEqual({ contents: 'read' });
+    for (const [id, job] of Object.entries(plan.jobs)) {
+      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => WRITE.test(level)).map(([scope]) => scope);
+      expect({ id, writes }).toEqual({ id, writes: id === 'plan' ? ['id-token'] : [] });
+      expect({ id, githubScript: stepsUsing(job.steps, 'actions/github-script').length }).toEqual({ id, githubScript: 0 });
+    }
+  });
+
+  it('no workflow runs on pull_request_target (it would hand the PR\'s code the write token)', () => {
+    for (const file of WORKFLOW_FILES) {
+      const on = (parse(read(file)) as Workflow).on;
+      expect({ file, target: Object.keys(on).includes('pull_request_target') }).toEqual({ file, target: false });
+    }
+  });
+
+  it('plan-comment.yml runs from the default branch after plan, and never checks out, installs or runs code', () => {
+    expect(planComment.on).toEqual({ workflow_run: { workflows: [(parse(read('.github/workflows/plan.yml')) as { name: string }).name], types: ['requested', 'completed'] } });
+    expect(Object.keys(planComment.jobs)).toEqual(['outdated', 'comment']);
+    for (const job of Object.values(planComment.jobs)) {
+      for (const step of job.steps) {
+        expect({ step: step.name ?? step.uses, run: step.run }).toEqual({ step: step.name ?? step.uses, run: undefined });
+        const action = step.uses!.split('@')[0]!;
+        expect(['actions/github-script', 'actions/download-artifact']).toContain(action);
+      }
+    }
+    expect(planComment.jobs.outdated!.permissions).toEqual({ 'pull-requests': 'write' });
+    expect(planComment.jobs.comment!.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
+    expect(planComment.jobs.outdated!.if).toContain("github.event.action == 'requested'");
+    expect(planComment.jobs.comment!.if).toContain("github.event.action == 'completed'");
+    for (const job of Object.values(planComment.jobs)) expect(job.if).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
+  });
+
+  it('posts only the summaries of the planning run it follows, for exactly the environments plan.yml plans', () => {
+    const steps = planComment.jobs.comment!.steps;
+    expect(stepsUsing(steps, 'actions/download-artifact').map((s) => s.with)).toEqual([
+      { pattern: 'plan-summary-*', path: 'untrusted-summaries', 'run-id': '${{ github.event.workflow_run.id }}', 'github-token': '${{ github.token }}' },
+    ]);
+    const post = stepsUsing(steps, 'actions/github-script')[0]!;
+    expect(post.env!.ENVIRONMENTS!.split(' ')).toEqual(plan.jobs.plan!.strategy!.matrix.include.map((m) => m.environment));
+    expect(post.env!.SUMMARY_DIR).toBe('untrusted-summaries');
   });
 });
 
@@ -177,7 +223,8 @@ describe('no raw plan leaves a runner', () => {
     }
     // Workflows that handle plans never cache or pass files between jobs through artifacts (images.yml
     // passes built images, which hold no plan, and is checked by test/images/workflow.test.ts).
-    const planWorkflows = WORKFLOW_FILES.filter((file) => file !== '.github/workflows/images.yml');
+    // plan-comment.yml downloads the rendered summaries only, and runs no code: checked above.
+    const planWorkflows = WORKFLOW_FILES.filter((file) => !['.github/workflows/images.yml', '.github/workflows/plan-comment.yml'].includes(file));
     expect(planWorkflows).toEqual(expect.arrayContaining(['.github/workflows/plan.yml', '.github/workflows/deploy-environment.yml']));
     for (const file of planWorkflows) expect(read(file)).not.toMatch(/actions\/(cache|download-artifact)@/);
   });
