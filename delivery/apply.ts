@@ -37,6 +37,8 @@ export interface ApplyEnvironmentOptions {
   readonly commit: string;
   /** True on a CI runner (GitHub Actions): a local backend there is state lost when the job ends. */
   readonly onCiRunner: boolean;
+  /** The clock a saved plan's age is measured with (tests). */
+  readonly now?: () => Date;
 }
 
 export interface CheckedStack {
@@ -81,7 +83,7 @@ export function checkSavedPlans(options: Omit<ApplyEnvironmentOptions, 'binary'>
       commit: options.commit,
       configSha256: sha256OfFile(stackJsonPath(options.cdktfOut, stack)),
       ...(applicable ? { planSha256: sha256OfFile(planFile) } : {}),
-    });
+    }, (options.now ?? (() => new Date()))());
     problems.push(...found);
     if (found.length === 0) checked.push({ stack, record: record as PlanRecord });
   }

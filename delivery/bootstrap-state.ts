@@ -5,10 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SAVED_PLANS_PREFIX } from '../core/naming';
 import type { EnvironmentConfig } from '../environments/types';
 import { PrerequisiteError } from '../tooling/cli';
 import { relativeModuleSource } from '../tooling/hcl-modules';
 import { runTerraform } from '../tooling/terraform';
+import { SAVED_PLAN_MAX_AGE_DAYS } from './saved-plans';
 
 export type StateEnvironment = EnvironmentConfig & { stateBackend: NonNullable<EnvironmentConfig['stateBackend']> };
 
@@ -46,6 +48,9 @@ export const bootstrapConfig = (env: StateEnvironment, source: string): Record<s
     state_bucket: {
       source,
       bucket_name: env.stateBackend.bucket,
+      // The rule that deletes saved plans, and the age npm run apply refuses, from one home.
+      saved_plans_prefix: `${SAVED_PLANS_PREFIX}/`,
+      saved_plan_expiration_days: SAVED_PLAN_MAX_AGE_DAYS,
       ...(env.stateBackend.kmsKeyId ? { kms_key_arn: env.stateBackend.kmsKeyId } : {}),
     },
   },

@@ -96,6 +96,8 @@ export interface PlanEnvironmentOptions {
   readonly saveDir?: string;
   /** The commit the records name; required with `saveDir`. */
   readonly commit?: string;
+  /** The clock the records' `createdAt` is read from (tests). */
+  readonly now?: () => Date;
 }
 
 /**
@@ -131,7 +133,7 @@ export const planEnvironment = (options: PlanEnvironmentOptions): StackResult[] 
       deferredBy.length > 0 ? { kind: 'deferred' } : result.error || !result.planFile ? { kind: 'failed' } : { kind: 'planned', changedOutputs: changedOutputs(readJson(result.planFile)) },
     );
     if (saveDir && (deferredBy.length > 0 || !result.error)) {
-      saveStackPlan(saveDir, { stack: stack.name, environment: options.env, commit: requireCommit(options.commit), workDir, config: stackJsonPath(options.cdktfOut, stack), deferredBy });
+      saveStackPlan(saveDir, { stack: stack.name, environment: options.env, commit: requireCommit(options.commit), createdAt: (options.now ?? (() => new Date()))().toISOString(), workDir, config: stackJsonPath(options.cdktfOut, stack), deferredBy });
     }
   }
 
@@ -159,7 +161,7 @@ const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'
 /** Copies an applicable stack's plan into `saveDir` and writes its record (a deferred stack: the record only). */
 function saveStackPlan(
   saveDir: string,
-  stack: { stack: string; environment: string; commit: string; workDir: string; config: string; deferredBy: readonly Deferral[] },
+  stack: { stack: string; environment: string; commit: string; createdAt: string; workDir: string; config: string; deferredBy: readonly Deferral[] },
 ): void {
   const applicable = stack.deferredBy.length === 0;
   let planSha256: string | undefined;
@@ -172,6 +174,7 @@ function saveStackPlan(
     stack: stack.stack,
     environment: stack.environment,
     commit: stack.commit,
+    createdAt: stack.createdAt,
     configSha256: sha256OfFile(stack.config),
     ...(planSha256 ? { planSha256 } : {}),
     applicable,

@@ -3,8 +3,9 @@
  * it applies anything. Per stack:
  *
  *   DIR/<stack>.tfplan              the saved plan (binary; holds sensitive values: never an artifact)
- *   DIR/<stack>.plan-record.json    its record: stack, environment, commit, SHA-256 of the stack's
- *                                   cdk.tf.json and of the plan file, and whether it may be applied
+ *   DIR/<stack>.plan-record.json    its record: stack, environment, commit, when it was made, SHA-256
+ *                                   of the stack's cdk.tf.json and of the plan file, and whether it
+ *                                   may be applied
  *   DIR/plan-set.json               the environment, the commit and every stack's verdict
  *
  * A plan may be applied only as it was reviewed: made from this commit, for this stack of this
@@ -21,6 +22,15 @@ import { basename, join } from 'node:path';
 export const PLAN_FILE_SUFFIX = '.tfplan';
 export const PLAN_RECORD_SUFFIX = '.plan-record.json';
 export const PLAN_SET_FILE = 'plan-set.json';
+
+/**
+ * Saved plans hold sensitive values in clear text. The state bucket deletes them after this many days
+ * (modules/state-bucket, rule `expire-saved-plans`, given this value by npm run bootstrap:state), and
+ * npm run apply refuses an older one, wherever it was kept: the state it was planned against has
+ * most likely moved on, and a reviewed plan should not wait weeks for its apply.
+ */
+export const SAVED_PLAN_MAX_AGE_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Written next to the JSON plans when stacks were deferred: a note for the summary and the job summary. */
 export const DEFERRED_NOTE_FILE = 'deferred.md';
 
@@ -40,6 +50,8 @@ export interface PlanRecord {
   readonly environment: string;
   /** The commit the plan was made from (`GITHUB_SHA`, or the checkout's HEAD, `+dirty` with local changes). */
   readonly commit: string;
+  /** When the plan was made (ISO 8601, UTC); a plan older than SAVED_PLAN_MAX_AGE_DAYS is refused. */
+  readonly createdAt: string;
   /** SHA-256 of the stack's synthesized `cdk.tf.json` when it was planned. */
   readonly configSha256: string;
   /** SHA-256 of the saved plan file; absent when no plan was saved (a deferred stack). */
@@ -130,6 +142,7 @@ export function deferrals(reads: OutputsRead, dependencies: ReadonlyMap<string, 
 export function recordProblems(
   record: unknown,
   expected: { readonly stack: string; readonly environment: string; readonly commit: string; readonly configSha256: string; readonly planSha256?: string },
+  now: Date,
 ): string[] {
   const where = `stack ${expected.stack}`;
   if (!isRecord(record) || record.format !== 1) return [`${where}: the plan record is not one written by npm run plan --save (format 1)`];
@@ -139,7 +152,21 @@ export function recordProblems(
   if (record.commit !== expected.commit) problems.push(`${where}: the saved plan was made from commit ${JSON.stringify(record.commit)}; this checkout is ${expected.commit}`);
   if (record.configSha256 !== expected.configSha256) problems.push(`${where}: its synthesized configuration (cdk.tf.json) differs from the one that was planned`);
   if (expected.planSha256 !== undefined && record.planSha256 !== expected.planSha256) problems.push(`${where}: the plan file is not the one that was recorded (SHA-256 differs)`);
+  const age = ageProblem(record.createdAt, now);
+  if (age) problems.push(`${where}: ${age}`);
   return problems;
+}
+
+/** Why a plan made at `createdAt` may no longer be applied at `now`, or undefined when it may. */
+export function ageProblem(createdAt: unknown, now: Date): string | undefined {
+  const made = typeof createdAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(createdAt) ? Date.parse(createdAt) : Number.NaN;
+  if (Number.isNaN(made)) return 'the plan record does not say when the plan was made (createdAt): plan again';
+  const ageMs = now.getTime() - made;
+  if (ageMs > SAVED_PLAN_MAX_AGE_DAYS * DAY_MS) {
+    return `the saved plan was made ${createdAt}, ${Math.floor(ageMs / DAY_MS)} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days (they hold secrets, and the state has moved on): plan again and review the new plan`;
+  }
+  if (ageMs < -5 * 60 * 1000) return `the saved plan says it was made ${createdAt}, in the future: check this machine's clock, or plan again`;
+  return undefined;
 }
 
 export const planFilePath = (dir: string, stack: string): string => join(dir, `${stack}${PLAN_FILE_SUFFIX}`);

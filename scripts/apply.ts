@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { applyEnvironment } from '../delivery/apply';
+import { SAVED_PLAN_MAX_AGE_DAYS } from '../delivery/saved-plans';
 import { CdktfOutError } from '../tooling/cdktf-out';
 import { EXIT, PrerequisiteError, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { currentCommit } from '../tooling/commit';
@@ -17,7 +18,7 @@ export const USAGE = `Usage: npm run apply -- --env NAME --plans DIR [--no-synth
 Applies exactly what was reviewed: the saved plans of npm run plan -- --env NAME --save DIR, each
 with terraform apply <saved plan>, in dependency order. Before anything is applied, every stack of
 the environment must have its record in DIR, made from this commit, for that stack, from the same
-synthesized configuration, with the plan file it names. A stack whose plan was deferred (it reads
+synthesized configuration, with the plan file it names, at most ${SAVED_PLAN_MAX_AGE_DAYS} days ago. A stack whose plan was deferred (it reads
 outputs another plan changes) is not applied: plan it again afterwards. A failed apply stops the
 run: nothing that depends on that stack is applied.
 

@@ -71,6 +71,30 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Saved plans (`terraform plan -out`) hold sensitive values in clear text and are only useful until
+  # they are applied or go stale: they expire after saved_plan_expiration_days, and `npm run apply`
+  # refuses a plan older than that (delivery/saved-plans.ts SAVED_PLAN_MAX_AGE_DAYS, passed here by
+  # npm run bootstrap:state). In a versioned bucket the expiration only adds a delete marker; the
+  # noncurrent version it leaves is deleted a day later, and S3 then removes the expired delete
+  # marker itself ("Expiring objects", S3 user guide). Where this rule and the one above overlap, S3
+  # honours the shorter expiration ("How Amazon S3 handles conflicts in lifecycle configurations").
+  rule {
+    id     = "expire-saved-plans"
+    status = "Enabled"
+
+    filter {
+      prefix = var.saved_plans_prefix
+    }
+
+    expiration {
+      days = var.saved_plan_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+
   # Lifecycle rules on noncurrent versions need versioning in place first.
   depends_on = [aws_s3_bucket_versioning.this]
 }

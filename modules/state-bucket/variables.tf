@@ -31,6 +31,28 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "saved_plans_prefix" {
+  description = "Key prefix under which the deploy workflow keeps saved plans between its plan and apply jobs (they expire, see saved_plan_expiration_days)."
+  type        = string
+  default     = "saved-plans/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", var.saved_plans_prefix))
+    error_message = "saved_plans_prefix must be a key prefix ending in \"/\" (never empty: the rule would expire the state itself)."
+  }
+}
+
+variable "saved_plan_expiration_days" {
+  description = "Days (1-90) after which saved plans, which hold sensitive values, are deleted; npm run apply refuses older ones."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.saved_plan_expiration_days >= 1 && var.saved_plan_expiration_days <= 90 && floor(var.saved_plan_expiration_days) == var.saved_plan_expiration_days
+    error_message = "saved_plan_expiration_days must be a whole number of days from 1 to 90."
+  }
+}
+
 variable "force_destroy" {
   description = "Allow destroying the bucket while it still holds state. Leave false outside throw-away environments."
   type        = bool

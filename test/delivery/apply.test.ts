@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { applyEnvironment, SavedPlanError } from '../../delivery/apply';
 import { planEnvironment } from '../../delivery/plan';
 import {
+  ageProblem,
   changedOutputs,
   DEFERRED_NOTE_FILE,
   deferrals,
@@ -19,6 +20,7 @@ import {
   planRecordPath,
   recordProblems,
   remoteOutputsRead,
+  SAVED_PLAN_MAX_AGE_DAYS,
 } from '../../delivery/saved-plans';
 import { parseApplyArgs, runApply, USAGE } from '../../scripts/apply';
 import { EXIT, runCommand } from '../../tooling/cli';
@@ -213,6 +215,14 @@ describe('refusals: nothing is applied', () => {
     expect(refused(() => apply(out, saved))).toEqual(['stack demo-svc: its synthesized configuration (cdk.tf.json) differs from the one that was planned']);
     writeFileSync(svcJson, original);
 
+    // Older than the state bucket keeps saved plans: refused, whoever kept a copy.
+    const later = (days: number) => () => new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+    expect(refused(() => apply(out, saved, { now: later(SAVED_PLAN_MAX_AGE_DAYS + 1) }))).toEqual(
+      ['demo-base', 'demo-svc'].map((stack) =>
+        expect.stringMatching(new RegExp(`^stack ${stack}: the saved plan was made \\S+Z, ${SAVED_PLAN_MAX_AGE_DAYS + 1} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days`)),
+      ),
+    );
+
     rmSync(planRecordPath(saved, 'demo-svc'));
     expect(refused(() => apply(out, saved))).toEqual([`stack demo-svc: no saved plan in ${saved} (make one with npm run plan -- --env demo --save ${saved})`]);
 
@@ -282,14 +292,34 @@ describe('the rules, one by one', () => {
   });
 
   it('record problems name the stack and what differs', () => {
+    const now = new Date('2026-03-15T12:00:00.000Z');
     const expected = { stack: 's', environment: 'dev', commit: 'c', configSha256: 'x', planSha256: 'p' };
-    const record = { format: 1, stack: 's', environment: 'dev', commit: 'c', configSha256: 'x', planSha256: 'p', applicable: true, deferredBy: [] };
-    expect(recordProblems(record, expected)).toEqual([]);
-    expect(recordProblems({ ...record, environment: 'prod' }, expected)).toEqual(['stack s: the saved plan was made for environment "prod", not dev']);
-    expect(recordProblems({ ...record, format: 2 }, expected)).toEqual(['stack s: the plan record is not one written by npm run plan --save (format 1)']);
-    expect(recordProblems(null, expected)).toEqual(['stack s: the plan record is not one written by npm run plan --save (format 1)']);
+    const record = { format: 1, stack: 's', environment: 'dev', commit: 'c', createdAt: '2026-03-14T12:00:00.000Z', configSha256: 'x', planSha256: 'p', applicable: true, deferredBy: [] };
+    expect(recordProblems(record, expected, now)).toEqual([]);
+    expect(recordProblems({ ...record, environment: 'prod' }, expected, now)).toEqual(['stack s: the saved plan was made for environment "prod", not dev']);
+    expect(recordProblems({ ...record, format: 2 }, expected, now)).toEqual(['stack s: the plan record is not one written by npm run plan --save (format 1)']);
+    expect(recordProblems(null, expected, now)).toEqual(['stack s: the plan record is not one written by npm run plan --save (format 1)']);
     const { planSha256: _plan, ...withoutPlan } = expected;
-    expect(recordProblems({ ...record, planSha256: 'other' }, withoutPlan)).toEqual([]);
+    expect(recordProblems({ ...record, planSha256: 'other' }, withoutPlan, now)).toEqual([]);
+    const { createdAt: _created, ...undated } = record;
+    expect(recordProblems(undated, expected, now)).toEqual(['stack s: the plan record does not say when the plan was made (createdAt): plan again']);
+  });
+
+  it('a saved plan may be applied up to SAVED_PLAN_MAX_AGE_DAYS after it was made, not a moment later, and not from the future', () => {
+    expect(SAVED_PLAN_MAX_AGE_DAYS).toBe(14);
+    const made = '2026-03-01T08:00:00.000Z';
+    const at = (iso: string) => new Date(iso);
+    expect(ageProblem(made, at('2026-03-01T08:00:00.000Z'))).toBeUndefined();
+    expect(ageProblem(made, at('2026-03-15T08:00:00.000Z'))).toBeUndefined();
+    expect(ageProblem(made, at('2026-03-15T08:00:00.001Z'))).toBe(
+      'the saved plan was made 2026-03-01T08:00:00.000Z, 14 days ago; saved plans expire after 14 days (they hold secrets, and the state has moved on): plan again and review the new plan',
+    );
+    expect(ageProblem(made, at('2026-04-01T08:00:00.000Z'))).toMatch(/, 31 days ago;/);
+    expect(ageProblem(made, at('2026-03-01T07:55:00.000Z'))).toBeUndefined();
+    expect(ageProblem(made, at('2026-03-01T07:54:59.999Z'))).toBe('the saved plan says it was made 2026-03-01T08:00:00.000Z, in the future: check this machine\'s clock, or plan again');
+    for (const bad of [undefined, 42, '', 'yesterday', '2026-03-01', '2026-03-01T08:00:00+01:00']) {
+      expect(ageProblem(bad, at(made))).toBe('the plan record does not say when the plan was made (createdAt): plan again');
+    }
   });
 });
 

@@ -23,6 +23,8 @@ describe('bootstrap:state', () => {
     expect(config.module.state_bucket).toEqual({
       source: '../../modules/state-bucket',
       bucket_name: 'booking-saga-tfstate-333333333333',
+      saved_plans_prefix: 'saved-plans/',
+      saved_plan_expiration_days: 14,
       kms_key_arn: 'arn:aws:kms:ap-southeast-1:333333333333:alias/terraform-state',
     });
     expect(findEnvironment('staging').stateBackend.kmsKeyId).toBeUndefined();

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
 import { parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../../tooling/hcl-reader';
 import { findTerraform } from '../support/hcl';
+import { SAVED_PLANS_PREFIX } from '../../core/naming';
+import { SAVED_PLAN_MAX_AGE_DAYS } from '../../delivery/saved-plans';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULES = join(REPO_ROOT, 'modules');
@@ -274,5 +276,27 @@ describe('task-definitions', () => {
       region: 'eu-west-1',
     });
     expect(JSON.parse(renderedWritable as string)[0].readonlyRootFilesystem).toBe(false);
+  });
+});
+
+describe('state-bucket', () => {
+  let stateBucket: ParsedModule;
+  beforeAll(async () => {
+    stateBucket = await parseModule(join(MODULES, 'state-bucket'));
+  });
+
+  test('saved plans expire (current and noncurrent versions) after the age npm run apply refuses', () => {
+    const rules = resource(stateBucket, 'aws_s3_bucket_lifecycle_configuration', 'this')['rule'] as HclBody[];
+    const savedPlans = rules.find((rule) => rule['id'] === 'expire-saved-plans')!;
+    expect(savedPlans).toEqual({
+      id: 'expire-saved-plans',
+      status: 'Enabled',
+      filter: [{ prefix: '${var.saved_plans_prefix}' }],
+      expiration: [{ days: '${var.saved_plan_expiration_days}' }],
+      noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+    });
+    // The module's defaults and what npm run bootstrap:state passes come from the same constants.
+    expect(stateBucket.variables['saved_plan_expiration_days']!.body['default']).toBe(SAVED_PLAN_MAX_AGE_DAYS);
+    expect(stateBucket.variables['saved_plans_prefix']!.body['default']).toBe(`${SAVED_PLANS_PREFIX}/`);
   });
 });
