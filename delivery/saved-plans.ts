@@ -159,13 +159,14 @@ export function recordProblems(
 
 /** Why a plan made at `createdAt` may no longer be applied at `now`, or undefined when it may. */
 export function ageProblem(createdAt: unknown, now: Date): string | undefined {
-  const made = typeof createdAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(createdAt) ? Date.parse(createdAt) : Number.NaN;
+  const when = typeof createdAt === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(createdAt) ? createdAt : '';
+  const made = when ? Date.parse(when) : Number.NaN;
   if (Number.isNaN(made)) return 'the plan record does not say when the plan was made (createdAt): plan again';
   const ageMs = now.getTime() - made;
   if (ageMs > SAVED_PLAN_MAX_AGE_DAYS * DAY_MS) {
-    return `the saved plan was made ${createdAt}, ${Math.floor(ageMs / DAY_MS)} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days (they hold secrets, and the state has moved on): plan again and review the new plan`;
+    return `the saved plan was made ${when}, ${Math.floor(ageMs / DAY_MS)} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days (they hold secrets, and the state has moved on): plan again and review the new plan`;
   }
-  if (ageMs < -5 * 60 * 1000) return `the saved plan says it was made ${createdAt}, in the future: check this machine's clock, or plan again`;
+  if (ageMs < -5 * 60 * 1000) return `the saved plan says it was made ${when}, in the future: check this machine's clock, or plan again`;
   return undefined;
 }
 
