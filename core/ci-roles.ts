@@ -42,6 +42,26 @@ export const CI_ROLE_NAMES = {
 } as const;
 
 export const roleArn = (accountId: string, name: string): string => `arn:aws:iam::${accountId}:role/${name}`;
+
+/**
+ * The permissions boundary of every role the environments' stacks and modules create (`<env>-*`),
+ * a managed policy of the `ci-roles-<account>` stack. The deploy role may create, and put policies
+ * on, `<env>-*` roles only with this boundary (`iam:PermissionsBoundary`, a condition key of
+ * iam:CreateRole, PutRolePolicy, AttachRolePolicy and PutRolePermissionsBoundary in AWS's Service
+ * Authorization Reference), and may never remove it: whoever runs an approved deploy can give a role
+ * no more than the boundary allows, so a role cannot be made an administrator of the account.
+ */
+export const PERMISSIONS_BOUNDARY_NAME = 'event-driven-ecs-infra-workload-boundary';
+export const permissionsBoundaryArn = (accountId: string): string => `arn:aws:iam::${accountId}:policy/${PERMISSIONS_BOUNDARY_NAME}`;
+
+/**
+ * The boundary an environment's roles carry: the account's, when the workflows deploy the environment
+ * (it keeps its state in S3, so its account has a `ci-roles-<account>` stack holding the boundary
+ * policy); none for an environment only ever deployed by hand with local state, whose account may
+ * have no such stack (a boundary naming a policy that does not exist fails CreateRole).
+ */
+export const environmentPermissionsBoundary = (env: { readonly accountId: string; readonly stateBackend?: unknown }): string | undefined =>
+  env.stateBackend === undefined ? undefined : permissionsBoundaryArn(env.accountId);
 export const oidcProviderArn = (accountId: string): string => `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 
 /** `repo:owner/name`, or `repo:owner@id/name@id` when the ids are given. */
@@ -104,6 +124,8 @@ const allow = (Sid: string, Action: readonly string[], Resource: string | readon
   Resource: typeof Resource === 'string' ? Resource : [...new Set(Resource)].sort(),
   ...(Condition ? { Condition } : {}),
 });
+
+const deny = (Sid: string, Action: readonly string[], Resource: string): PolicyStatement => ({ Sid, Effect: 'Deny', Action: [...Action].sort(), Resource });
 
 const regions = (account: AccountCi) => [...new Set(account.environments.map((env) => env.region))].sort();
 const each = (account: AccountCi, arn: (env: CiEnvironment) => string | readonly string[]) => account.environments.flatMap((env) => arn(env));
@@ -259,6 +281,7 @@ export function deployRolePolicy(account: AccountCi): PolicyDocument {
   const a = account.accountId;
   const inRegion = (service: string, resource: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:${resource}`);
   const environmentRoles = each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`);
+  const boundary = permissionsBoundaryArn(a);
   return policyDocument(
     ...readResourcesStatements(account),
     ...stateStatements(account, true),
@@ -387,18 +410,88 @@ export function deployRolePolicy(account: AccountCi): PolicyDocument {
       ],
       [...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*'), ...each(account, (env) => `arn:aws:kms:${env.region}:${a}:alias/${env.name}-*`)],
     ),
-    allow(
-      'ManageEnvironmentRoles',
-      ['iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'],
-      environmentRoles,
-    ),
-    // The one managed policy the stacks attach (modules/task-definitions), and no other.
+    allow('ManageEnvironmentRoles', ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'], environmentRoles),
+    // Creating a role, giving it permissions or a boundary: only with the workload boundary in place.
+    allow('CreateBoundedEnvironmentRoles', ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'], environmentRoles, {
+      StringEquals: { 'iam:PermissionsBoundary': boundary },
+    }),
+    // The one managed policy the stacks attach (modules/task-definitions), and no other; bounded too.
     allow('AttachTaskExecutionPolicy', ['iam:AttachRolePolicy'], environmentRoles, {
       ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' },
+      StringEquals: { 'iam:PermissionsBoundary': boundary },
     }),
+    // Explicit denies, whatever else is ever allowed: no role loses its boundary, and the boundary
+    // policy itself cannot be changed or deleted.
+    deny('KeepPermissionsBoundaries', ['iam:DeleteRolePermissionsBoundary'], `arn:aws:iam::${a}:role/*`),
+    deny('KeepTheBoundaryPolicy', ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], boundary),
     // Roles are handed only to the services that run as them.
     allow('PassEnvironmentRoles', ['iam:PassRole'], environmentRoles, {
       StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] },
+    }),
+  );
+}
+
+/**
+ * Actions a workload role may ever be granted, AWS authorizing them only on `*` (no resource type in
+ * the Service Authorization Reference; test/stacks/ci-roles.test.ts checks): image-pull tokens,
+ * Step Functions' vended log delivery, X-Ray.
+ */
+const WORKLOAD_WILDCARD_ONLY_ACTIONS = [
+  'ecr:GetAuthorizationToken',
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
+
+/**
+ * What the roles of the stacks and modules do: run and watch ECS tasks (ecs:runTask.sync also
+ * manages the rule `StepFunctionsGetEventsForECSTaskRule`), publish events, start executions, pull
+ * images and write logs (the task execution role's managed policy, the flow logs role).
+ */
+const WORKLOAD_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecs:DescribeTasks',
+  'ecs:RunTask',
+  'ecs:StopTask',
+  'ecs:TagResource',
+  'events:DescribeRule',
+  'events:PutEvents',
+  'events:PutRule',
+  'events:PutTargets',
+  'logs:CreateLogStream',
+  'logs:DescribeLogStreams',
+  'logs:PutLogEvents',
+  'states:DescribeExecution',
+  'states:StartExecution',
+];
+
+/**
+ * The permissions boundary policy (`PERMISSIONS_BOUNDARY_NAME`): the most any `<env>-*` role may do,
+ * whatever its own policies say. It grants nothing by itself. Resources are bounded to the account
+ * and the environments' regions rather than to `<env>-*` names: ECS task ARNs, ECR repositories (named
+ * by the catalog) and Step Functions' managed rule carry no environment name, and each role's own
+ * policy is scoped to its resources already. No IAM action but passing the environments' roles to ECS
+ * tasks, so no bounded role can create, change or pass a role to anything else.
+ */
+export function workloadBoundaryPolicy(account: AccountCi): PolicyDocument {
+  const a = account.accountId;
+  const inRegions = (service: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:*`);
+  return policyDocument(
+    allow('WorkloadWildcardOnly', WORKLOAD_WILDCARD_ONLY_ACTIONS, '*'),
+    allow('WorkloadInAccount', WORKLOAD_ACTIONS, ['ecr', 'ecs', 'events', 'logs', 'states'].flatMap(inRegions)),
+    allow('PassEnvironmentRolesToTasks', ['iam:PassRole'], each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`), {
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     }),
   );
 }

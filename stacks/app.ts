@@ -5,11 +5,12 @@ import { validateConfiguration } from '../environments/validate';
 import { remoteState } from './backend';
 import { BaseStack } from './base-stack';
 import { CiRolesStack, type CiRolesStackProps } from './ci-roles-stack';
-import type { GitHubRepository } from '../core/ci-roles';
+import { environmentPermissionsBoundary, type GitHubRepository } from '../core/ci-roles';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
 import { ENVIRONMENT_METADATA_PATH, removeStaleStacks } from '../tooling/cdktf-out';
 import { relativeModulesContext } from '../tooling/hcl-modules';
 import { alarmTopicArn, MonitoringStack } from './monitoring-stack';
+import { applyPermissionsBoundary } from './permissions-boundary';
 import { baseStackName, monitoringStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
@@ -85,9 +86,17 @@ export function addEnvironment(app: App, configured: EnvironmentConfig, configur
   // Every configuration string is a literal for Terraform: escaped once, here, before any stack sees it.
   const env = terraformLiterals(configured);
   const catalog = terraformLiterals(configuredCatalog);
+  // Every role of the environment's stacks carries the account's boundary (core/ci-roles.ts).
+  const boundary = environmentPermissionsBoundary(env);
   if (part.core) {
-    recordEnvironment(new MonitoringStack(app, env), env.name);
-    if (isManaged(env)) recordEnvironment(new BaseStack(app, env, catalog), env.name);
+    const monitoring = new MonitoringStack(app, env);
+    recordEnvironment(monitoring, env.name);
+    applyPermissionsBoundary(monitoring, boundary);
+    if (isManaged(env)) {
+      const base = new BaseStack(app, env, catalog);
+      recordEnvironment(base, env.name);
+      applyPermissionsBoundary(base, boundary);
+    }
   }
   const dependencies = part.core ? serviceStackDependencies(env).map((name) => app.node.findChild(name) as TerraformStack) : [];
   const wanted = part.services ? new Set(part.services) : undefined;
@@ -105,6 +114,7 @@ export function addEnvironment(app: App, configured: EnvironmentConfig, configur
     });
     recordEnvironment(stack, env.name);
     for (const dependency of dependencies) stack.addDependency(dependency);
+    applyPermissionsBoundary(stack, boundary);
   }
 }
 

@@ -8,6 +8,7 @@ import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBas
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
 import type { AcceptedFinding } from '../core/accepted-findings';
+import { environmentPermissionsBoundary } from '../core/ci-roles';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];
@@ -49,6 +50,12 @@ export function resolveTasks(catalog: Catalog, env: EnvironmentConfig, base: Man
   );
 }
 
+/** The module variable that bounds the roles a module creates, when the environment's roles are bounded. */
+const permissionsBoundaryInput = (env: EnvironmentConfig): { permissions_boundary_arn?: string } => {
+  const arn = environmentPermissionsBoundary(env);
+  return arn === undefined ? {} : { permissions_boundary_arn: arn };
+};
+
 export function networkInputs(env: EnvironmentConfig, base: ManagedBaseConfig) {
   return {
     name: env.name,
@@ -57,6 +64,7 @@ export function networkInputs(env: EnvironmentConfig, base: ManagedBaseConfig) {
     nat_mode: base.network.nat,
     // trivy AWS-0178: without flow logs a VPC's traffic leaves no trace to investigate.
     enable_flow_logs: base.network.flowLogs ?? true,
+    ...permissionsBoundaryInput(env),
   };
 }
 
@@ -108,6 +116,7 @@ export function taskDefinitionInputs(
     log_retention_days: base.taskLogRetentionDays,
     execution_role_name: executionRoleName(env.name),
     task_role_names: Object.fromEntries(services.map((service) => [service, taskRoleName(env.name, service)])),
+    ...permissionsBoundaryInput(env),
   };
 }
 

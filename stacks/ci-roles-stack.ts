@@ -1,4 +1,5 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -11,11 +12,13 @@ import {
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_URL,
   githubTrustPolicy,
+  PERMISSIONS_BOUNDARY_NAME,
   type GitHubRepository,
   planRolePolicy,
   RELEASE_BRANCH,
   releasePlanRolePolicy,
   subjects,
+  workloadBoundaryPolicy,
 } from '../core/ci-roles';
 import { ciRolesStackName, ciStateKey } from '../core/naming';
 import type { EnvironmentConfig } from '../environments/types';
@@ -69,6 +72,15 @@ export class CiRolesStack extends TerraformStack {
         ...(env.stateBackend.kmsKeyId ? { stateKmsKeyId: env.stateBackend.kmsKeyId } : {}),
       })),
     };
+    // The boundary every `<env>-*` role must carry (the deploy role can create no role without it).
+    // The CI roles themselves carry none: an administrator applies this stack, and what each may do is
+    // its own reviewed policy below.
+    const boundary = new IamPolicy(this, 'workload_boundary', {
+      name: PERMISSIONS_BOUNDARY_NAME,
+      description: 'Permissions boundary of every role the environments create: the most any of them may do',
+      policy: JSON.stringify(workloadBoundaryPolicy(account)),
+    });
+    new TerraformOutput(this, 'workload_boundary_arn', { value: boundary.arn });
     const roles = [
       { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], policy: planRolePolicy(account), what: 'plans pull requests (read-only, state lock)' },
       { id: 'release_plan', name: CI_ROLE_NAMES.releasePlan, subjects: [subjects.branch(props.repository, RELEASE_BRANCH)], policy: releasePlanRolePolicy(account), what: `plans pushes to ${RELEASE_BRANCH} and saves the plans a deploy applies` },

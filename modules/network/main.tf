@@ -311,8 +311,9 @@ data "aws_iam_policy_document" "flow_logs_write" {
 resource "aws_iam_role" "flow_logs" {
   count = var.enable_flow_logs ? 1 : 0
 
-  name               = "${var.name}-vpc-flow-logs"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume[0].json
+  name                 = "${var.name}-vpc-flow-logs"
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume[0].json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }

