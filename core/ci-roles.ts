@@ -218,7 +218,7 @@ export function readResourcesStatements(account: AccountCi): PolicyStatement[] {
     ),
     allow(
       'ReadAccountResources',
-      ['ec2:DescribeVpcAttribute', 'ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      ['ec2:DescribeVpcAttribute', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
       // VPC ids are not known before the VPC exists, repository names come from the catalog and keys have no names: bounded to the account and regions.
       [...inRegion('ec2', 'vpc/*'), ...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*')],
     ),

@@ -9,6 +9,7 @@ import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
 import type { AcceptedFinding } from '../core/accepted-findings';
 import { environmentPermissionsBoundary } from '../core/ci-roles';
+import { taskImageTag } from '../environments/image-tags';
 
 export function capacityProviderStrategy(cluster: ClusterConfig): CapacityProviderItem[] {
   const strategy: CapacityProviderItem[] = [];
@@ -42,7 +43,7 @@ export function resolveTasks(catalog: Catalog, env: EnvironmentConfig, base: Man
         service: service.name,
         spec,
         family: taskFamily(env.name, service.name, spec.name),
-        imageTag: override.imageTag ?? base.defaultImageTag,
+        imageTag: taskImageTag(base, key),
         cpu: override.cpu ?? spec.cpu,
         memory: override.memory ?? spec.memory,
       };
@@ -80,6 +81,8 @@ export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig
     })),
     ecr_repositories: repositories,
     image_tag_mutability: base.imageTagMutability ?? 'IMMUTABLE',
+    // Never expired by the lifecycle policy: the images this environment's task definitions run.
+    ecr_protected_tags: [...new Set(resolveTasks(catalog, env, base).map((task) => task.imageTag))].sort(),
   };
 }
 

@@ -276,6 +276,9 @@ describe('deploy-environment.yml: plan once, approve, apply exactly those plans'
       expect(jobs[id]!.environment).toBe('${{ inputs.environment }}'); // sub `…:environment:<env>`, after approval
       expect(role(jobs[id]!)).toBe(`arn:aws:iam::\${{ inputs.account-id }}:role/${CI_ROLE_NAMES.deploy}`);
       expect(runs(jobs[id]!)).toEqual(['npm run apply -- --env "$ENVIRONMENT" --plans saved-plans']);
+      // Right before the apply, every image the task definitions will run must exist.
+      const steps = jobs[id]!.steps.map((s) => s.run);
+      expect(steps.indexOf('npm run images:check -- --env "$ENVIRONMENT"')).toBe(steps.indexOf('npm run apply -- --env "$ENVIRONMENT" --plans saved-plans') - 1);
     }
     expect(jobs.apply!.needs).toBe('plan');
     expect(jobs['plan-again']).toMatchObject({ needs: ['plan', 'apply'], if: "${{ needs.plan.outputs.deferred == 'true' }}" });

@@ -57,30 +57,52 @@ resource "aws_ecr_lifecycle_policy" "this" {
 
   repository = each.value.name
 
-  # ECR evaluates rules by priority; the "any" rule must have the highest number.
+  # ECR evaluates rules by priority; the "any" rule must have the highest number. An image matched by
+  # a rule's tag selection cannot be expired by a lower-priority rule, and a tagPatternList matches
+  # an image only when ALL its patterns match ("Lifecycle policy properties in Amazon ECR"): so one
+  # rule per protected tag, keeping the one image that carries it, before the count-based rule. The
+  # tags an environment's task definitions run are protected (ecr_protected_tags), so an environment
+  # pinned to an older image never loses it to newer pushes.
   policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Expire untagged images after ${var.ecr_untagged_expiry_days} days"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.ecr_untagged_expiry_days
+    rules = concat(
+      [
+        {
+          rulePriority = 1
+          description  = "Expire untagged images after ${var.ecr_untagged_expiry_days} days"
+          selection = {
+            tagStatus   = "untagged"
+            countType   = "sinceImagePushed"
+            countUnit   = "days"
+            countNumber = var.ecr_untagged_expiry_days
+          }
+          action = { type = "expire" }
+        },
+      ],
+      [
+        for index, tag in var.ecr_protected_tags : {
+          rulePriority = 2 + index
+          description  = "Keep the image tagged ${tag} (deployed)"
+          selection = {
+            tagStatus      = "tagged"
+            tagPatternList = [tag]
+            countType      = "imageCountMoreThan"
+            countNumber    = 1
+          }
+          action = { type = "expire" }
         }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        description  = "Keep the last ${var.ecr_keep_last_images} images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.ecr_keep_last_images
-        }
-        action = { type = "expire" }
-      },
-    ]
+      ],
+      [
+        {
+          rulePriority = 2 + length(var.ecr_protected_tags)
+          description  = "Keep the last ${var.ecr_keep_last_images} images"
+          selection = {
+            tagStatus   = "any"
+            countType   = "imageCountMoreThan"
+            countNumber = var.ecr_keep_last_images
+          }
+          action = { type = "expire" }
+        },
+      ],
+    )
   })
 }

@@ -105,6 +105,18 @@ variable "ecr_keep_last_images" {
   }
 }
 
+variable "ecr_protected_tags" {
+  description = "Image tags the lifecycle policy never expires (the tags the environment's task definitions run), whatever ecr_keep_last_images says."
+  type        = list(string)
+  default     = []
+
+  validation {
+    # ECR image tags: up to 128 letters, digits, _ . -; no wildcard, so each pattern matches one tag exactly.
+    condition     = alltrue([for tag in var.ecr_protected_tags : can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag))]) && length(distinct(var.ecr_protected_tags)) == length(var.ecr_protected_tags)
+    error_message = "ecr_protected_tags must be distinct image tags (1-128 letters, digits, _ . -, not starting with . or -; no wildcards)."
+  }
+}
+
 variable "ecr_untagged_expiry_days" {
   description = "Lifecycle policy: days after which untagged images expire."
   type        = number

@@ -101,6 +101,8 @@ export const CONFIGURATION_DEFINITIONS: readonly string[] = [
   'environments/types.ts',
   'environments/validate.ts',
   'environments/regions.ts',
+  // The rule of which image tag a task runs: the base stack's task definitions and lifecycle, and the deploy's image check.
+  'environments/image-tags.ts',
   // Whether a detail fits every hop of an environment's routes: validation and the publisher read it.
   'environments/detail-budget.ts',
 ];

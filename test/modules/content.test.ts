@@ -149,6 +149,23 @@ describe('ecs-cluster', () => {
     expect(nested(repository, 'encryption_configuration')).toEqual({ encryption_type: 'AES256' });
   });
 
+  withTerraform('deployed tags are never expired: one rule per protected tag, ahead of the count rule', async () => {
+    const expression = unwrapExpression(resource(cluster, 'aws_ecr_lifecycle_policy', 'this')['policy']) as string;
+    const policy = JSON.parse((await render('ecs-cluster', expression, { name: 'c', ecr_keep_last_images: 12, ecr_untagged_expiry_days: 3, ecr_protected_tags: ['1.0.0', 'abc123'] })) as string) as { rules: Record<string, unknown>[] };
+    expect(policy.rules.map((rule) => [rule.rulePriority, (rule.selection as Record<string, unknown>).tagStatus, (rule.selection as Record<string, unknown>).tagPatternList])).toEqual([
+      [1, 'untagged', undefined],
+      [2, 'tagged', ['1.0.0']],
+      [3, 'tagged', ['abc123']],
+      [4, 'any', undefined],
+    ]);
+    expect(policy.rules[1]).toEqual({
+      rulePriority: 2,
+      description: 'Keep the image tagged 1.0.0 (deployed)',
+      selection: { tagStatus: 'tagged', tagPatternList: ['1.0.0'], countType: 'imageCountMoreThan', countNumber: 1 },
+      action: { type: 'expire' },
+    });
+  });
+
   withTerraform('the lifecycle policy expires untagged images after N days and keeps the last N', async () => {
     const expression = unwrapExpression(resource(cluster, 'aws_ecr_lifecycle_policy', 'this')['policy']) as string;
     const policy = JSON.parse((await render('ecs-cluster', expression, { name: 'c', ecr_keep_last_images: 12, ecr_untagged_expiry_days: 3 })) as string);

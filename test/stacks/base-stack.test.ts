@@ -70,6 +70,13 @@ describe('base stacks', () => {
   });
 });
 
+describe('ECR lifecycle', () => {
+  it('protects exactly the tags each environment\'s task definitions run', () => {
+    const protectedTags = (env: string) => (stackJson(`${env}-base`).module as Record<string, Record<string, unknown>>).ecs_cluster!.ecr_protected_tags;
+    expect([protectedTags('dev'), protectedTags('staging'), protectedTags('prod')]).toEqual([['latest'], ['staging', 'staging-candidate'], ['1.0.0']]);
+  });
+});
+
 describe('stack ↔ module contract', () => {
   const modules = { network: 'network', ecs_cluster: 'ecs-cluster', task_definitions: 'task-definitions' } as const;
 
