@@ -120,6 +120,11 @@ resource "aws_ecs_task_definition" "this" {
       # Security Hub ECS.5 / checkov CKV_AWS_336: a compromised task cannot alter its own image.
       readonlyRootFilesystem = each.value.readonly_root_filesystem
       mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      # The command (node) would be PID 1, which the kernel gives no default signal handling: a
+      # SIGTERM from StopTask or a Spot interruption would be ignored until the SIGKILL at the stop
+      # timeout. An init process "forwards signals and reaps processes" (ECS LinuxParameters,
+      # `docker run --init`), and the task programs end on SIGTERM (task-programs/runtime.ts).
+      linuxParameters = { initProcessEnabled = true }
       logConfiguration = {
         logDriver = "awslogs"
         options = {

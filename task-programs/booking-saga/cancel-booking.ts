@@ -17,6 +17,7 @@ import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
 import { ServiceStore } from './store';
+import { runTaskProgram } from '../runtime';
 
 interface FailedBooking {
   readonly bookingId: string;
@@ -73,9 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) void runTaskProgram('compensation', main);

@@ -20,6 +20,7 @@ import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
 import { ServiceStore } from './store';
+import { runTaskProgram } from '../runtime';
 
 /** Charges above this are declined. */
 export const CARD_LIMIT = 1000;
@@ -74,7 +75,4 @@ async function charge(event: TaskEvent<BookingCreated>, store: ServiceStore, pub
   await publisher.publishOne('PaymentSucceeded', succeeded);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+void runTaskProgram('payment', main);

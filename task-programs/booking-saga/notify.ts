@@ -7,6 +7,7 @@
 import { readTaskEvent } from '../../event-client';
 import { handleOnce } from './handle-once';
 import { ServiceStore } from './store';
+import { runTaskProgram } from '../runtime';
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--template');
@@ -19,7 +20,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+void runTaskProgram('notification', main);

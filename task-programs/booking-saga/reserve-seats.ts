@@ -10,6 +10,7 @@ import { type EventPublisher, readTaskEvent, type TaskEvent } from '../../event-
 import { handleOnce } from './handle-once';
 import { sagaPublisher } from './publisher';
 import { ServiceStore } from './store';
+import { runTaskProgram } from '../runtime';
 
 export const SEATS_IN_HALL = 100;
 
@@ -53,7 +54,4 @@ async function reserve(event: TaskEvent<PaymentSucceeded>, store: ServiceStore, 
   await publisher.publishOne('SeatUpdated', { ...event.detail, reservedSeats: seats });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
-  process.exit(1);
-});
+void runTaskProgram('seat', main);

@@ -245,7 +245,7 @@ describe('task-definitions', () => {
     expect(nested(resource(taskDefinitions, 'aws_ecs_task_definition', 'this'), 'volume')).toEqual({ name: 'tmp' });
   });
 
-  withTerraform('container definitions: one essential container, awslogs in the current region, environment sorted', async () => {
+  withTerraform('container definitions: one essential container behind an init process, awslogs in the current region, environment sorted', async () => {
     const expression = (unwrapExpression(resource(taskDefinitions, 'aws_ecs_task_definition', 'this')['container_definitions']) as string)
       // Stand-ins for what only exists with the provider: the log group name and the region.
       .replaceAll('aws_cloudwatch_log_group.this[each.key].name', 'local.log_group_name')
@@ -280,6 +280,8 @@ describe('task-definitions', () => {
         ],
         readonlyRootFilesystem: true,
         mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
+        // An init process as PID 1 forwards StopTask's SIGTERM to node (which PID 1 would ignore).
+        linuxParameters: { initProcessEnabled: true },
         logConfiguration: {
           logDriver: 'awslogs',
           options: { 'awslogs-group': '/ecs/dev-payment-charge', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
