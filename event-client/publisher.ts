@@ -11,7 +11,8 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type { Catalog } from '../catalog/types';
-import { PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+import { MAX_ENTRY_SIZE_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
+import { putEventsBatches } from '../core/entry-size';
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
 import type { EnvironmentConfig } from '../environments/types';
 import { type BusDescription, describeBus } from './catalog-rules';
@@ -230,8 +231,8 @@ export class EventPublisher {
       this.logger.warn(warning);
     }
 
-    const batches: PreparedEntry[][] = [];
-    for (let i = 0; i < prepared.length; i += PUT_EVENTS_MAX_ENTRIES) batches.push(prepared.slice(i, i + PUT_EVENTS_MAX_ENTRIES));
+    // At most 10 entries per request, and at most 256 KB together: EventBridge refuses a larger request whole.
+    const batches = putEventsBatches(prepared, { maxEntries: PUT_EVENTS_MAX_ENTRIES, maxBytes: MAX_ENTRY_SIZE_BYTES });
 
     const sent: PublishedEntry[] = [];
     const failed: FailedEntry[] = [];

@@ -5,7 +5,8 @@ import type { Catalog } from '../../catalog/types';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { EventPublisher, EventValidationError, NOT_ATTEMPTED, PublishError, type EventPublisherOptions } from '../../event-client';
-import { RUN_TASK_OVERRIDES_LIMIT } from '../../core/aws-limits';
+import { MAX_ENTRY_SIZE_BYTES, RUN_TASK_OVERRIDES_LIMIT } from '../../core/aws-limits';
+import { putEventsEntrySize } from '../../core/entry-size';
 import { runTaskOverridesLength, worstCaseExecutionArn } from '../../core/container-contract';
 import {
   acceptAll,
@@ -70,6 +71,18 @@ describe('batching', () => {
     expect(result.failed).toEqual([]);
     expect(result.sent.map((s) => s.eventId)).toEqual(issued);
     expect(result.sent.map((s) => s.index)).toEqual([...Array(25).keys()]);
+  });
+
+  it('splits a batch by the 256 KB total EventBridge allows a request: ten 30 KB events go as 8 and 2', async () => {
+    const big = Array.from({ length: 10 }, (_, i) => ({ detailType: 'PaymentSucceeded', detail: { bookingId: `b-${i}`, note: 'x'.repeat(30_000) } }));
+    const result = await publisher().publish(big);
+    expect(server.putEventsCalls.map((call) => call.entries.length)).toEqual([8, 2]);
+    for (const call of server.putEventsCalls) {
+      const total = call.entries.reduce((sum, entry) => sum + putEventsEntrySize({ Source: entry.Source!, DetailType: entry.DetailType!, Detail: entry.Detail! }), 0);
+      expect(total).toBeLessThanOrEqual(MAX_ENTRY_SIZE_BYTES);
+    }
+    expect(server.putEventsCalls.flatMap(bookingIdsOf)).toEqual(big.map((e) => e.detail.bookingId));
+    expect(result.sent.map((s) => s.index)).toEqual([...Array(10).keys()]);
   });
 
   it('reaches the server only through AWS_ENDPOINT_URL_EVENTBRIDGE, signed with the credentials from the environment', async () => {
