@@ -1,7 +1,8 @@
 /**
  * Publishes events onto a service's own bus with PutEvents: validated before anything is sent,
- * batched by 10, retried entry by entry when EventBridge says the failure is transient, and every
- * failure returned to the caller with its code. Nothing is dropped silently.
+ * batched by 10 entries and at most 256 KB per request (core/entry-size.ts), retried entry by entry
+ * when EventBridge says the failure is transient, and every failure returned to the caller with its
+ * code. Nothing is dropped silently.
  *
  * Retries happen at one layer each: a failed call (HTTP 5xx, throttling, a timeout) is retried by
  * the SDK's own retry strategy (`maxAttempts`, with its backoff), and only entries EventBridge

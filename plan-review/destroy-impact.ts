@@ -50,6 +50,7 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
     'gone until recreated; resource policies naming it keep the old role\'s unique id and stop matching until re-saved (IAM identifiers)',
   ),
   aws_iam_role_policy: recreated('the role lacks these permissions until it is recreated'),
+  aws_iam_policy: recreated('the CI roles stack\'s permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies'),
   aws_iam_openid_connect_provider: recreated('no GitHub Actions job can assume the CI roles until it is recreated (its ARN, which the trust policies name, comes back the same)'),
   aws_iam_role_policy_attachment: recreated('the role lacks these permissions until it is reattached'),
   aws_security_group: recreated('network interfaces have to be detached first; rules are recreated with it'),

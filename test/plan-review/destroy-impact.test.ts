@@ -33,6 +33,7 @@ const EXPECTED: readonly (readonly [type: string, impact: DestroyImpact])[] = [
   ['aws_ecs_cluster', 'destructive'],
   ['aws_iam_role', 'recreated'],
   ['aws_iam_role_policy', 'recreated'],
+  ['aws_iam_policy', 'recreated'],
   ['aws_iam_role_policy_attachment', 'recreated'],
   ['aws_iam_openid_connect_provider', 'recreated'],
   ['aws_security_group', 'recreated'],

@@ -1,6 +1,6 @@
 /**
  * Fresh and ranked comments: the summary names its commit and workflow run, a comment of an older
- * commit is marked outdated by the plan workflow, findings come riskiest first (internet-open
+ * commit is marked outdated by the plan-comment workflow, findings come riskiest first (internet-open
  * security groups, IAM `*`, public access, KMS policies), and diffs come from a real diff library.
  */
 import { spawnSync } from 'node:child_process';
@@ -63,9 +63,9 @@ describe('the summary names its commit and workflow run', () => {
 
 interface Comment { id: number; user: { type: string }; body: string }
 
-/** Runs a github-script step of plan.yml against an in-memory pull request. */
+/** Runs a github-script step of plan-comment.yml (which follows each plan run) against an in-memory pull request. */
 const runScript = async (step: string, options: { comments: Comment[]; sha: string; headSha?: string; prHead?: string; files?: Record<string, string> }) => {
-  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'plan.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; with?: { script?: string }; env?: Record<string, string> }[] }> };
+  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'plan-comment.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; with?: { script?: string }; env?: Record<string, string> }[] }> };
   const found = Object.values(workflow.jobs).flatMap((job) => job.steps).find((s) => s.name === step);
   if (!found?.with?.script) throw new Error(`no github-script step named "${step}"`);
   const updated: { comment_id: number; body: string }[] = [];
@@ -82,7 +82,8 @@ const runScript = async (step: string, options: { comments: Comment[]; sha: stri
       pulls: { get: async () => ({ data: { head: { sha: options.prHead ?? options.headSha ?? 'head' } } }) },
     },
   };
-  const context = { repo: { owner: 'acme', repo: 'infra' }, issue: { number: 7 }, sha: options.sha, payload: { pull_request: { head: { sha: options.headSha ?? 'head' } } } };
+  // workflow_run: the planned commit is the run's head_sha, the pull request its pull_requests entry.
+  const context = { repo: { owner: 'acme', repo: 'infra' }, payload: { workflow_run: { head_sha: options.sha, pull_requests: [{ number: 7 }] } } };
   const env = Object.fromEntries(Object.entries(found.env ?? {}).map(([k, v]) => [k, v.replace('${{ matrix.environment }}', 'dev')]));
   const fakeRequire = (name: string) => {
     if (name !== 'fs') throw new Error(`unexpected require(${name})`);
@@ -93,7 +94,7 @@ const runScript = async (step: string, options: { comments: Comment[]; sha: stri
   return { updated, created, notices };
 };
 
-describe('a comment of an older commit is marked outdated (plan.yml)', () => {
+describe('a comment of an older commit is marked outdated (plan-comment.yml)', () => {
   const summaryOf = (sha: string) =>
     renderSummary({ title: 'dev', marker: 'plan-review:dev', provenance: { sha }, plans: [fixturePlan('terraform/create.json', 'dev-create')], errors: [] }).markdown;
 
@@ -131,16 +132,7 @@ describe('a comment of an older commit is marked outdated (plan.yml)', () => {
       '<!-- plan-review:prod -->\n<!-- plan-review-outdated -->\n> [!WARNING]\n> **Outdated**: this plan is of an earlier commit; commit fedcba9 is being planned. Do not review or approve from this comment.\n\n## Terraform plan: prod\n',
     );
   });
-
-  it('the sticky step replaces the comment with the new plan, but never with a plan older than the pull request', async () => {
-    const fresh = summaryOf(NEWER);
-    const current = await runScript('Sticky comment', { sha: NEWER, headSha: 'h2', prHead: 'h2', files: { 'plan-summary.md': fresh }, comments: [{ id: 1, user: { type: 'Bot' }, body: summaryOf(SHA) }] });
-    expect(current.updated).toEqual([{ comment_id: 1, body: fresh }]);
-    const stale = await runScript('Sticky comment', { sha: SHA, headSha: 'h1', prHead: 'h2', files: { 'plan-summary.md': summaryOf(SHA) }, comments: [{ id: 1, user: { type: 'Bot' }, body: fresh }] });
-    expect(stale.updated).toEqual([]);
-    expect(stale.created).toEqual([]);
-    expect(stale.notices).toEqual(['Not posting the plan of h1: the pull request is at h2 now']);
-  });
+  // Posting the sticky comment (and never over a newer plan): test/plan-review/comment-workflow.test.ts.
 });
 
 // ---------------------------------------------------------------------------------------------
