@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { TaskProcess } from '../../local/task-process';
 import { runTaskProgram, SIGTERM_EXIT_CODE, type TaskRuntime } from '../../task-programs/runtime';
+import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -42,7 +43,7 @@ describe('a real task program, stopped', () => {
   it('charge-payment hanging on its event ends on SIGTERM with 143 within seconds, not at the SIGKILL 60 s later', async () => {
     const lines: string[] = [];
     const task = TaskProcess.start({
-      command: [process.execPath, '--import', 'tsx', 'task-programs/booking-saga/charge-payment.ts'],
+      command: [process.execPath, ...TS_NODE_ARGS, 'task-programs/booking-saga/charge-payment.ts'],
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -54,7 +55,7 @@ describe('a real task program, stopped', () => {
       },
       onLine: (_stream, line) => lines.push(line),
     });
-    // Give it time to start and reach the hang (tsx start-up is the slow part on a shared machine).
+    // Give it time to start and reach the hang (TypeScript start-up is the slow part on a shared machine).
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const started = Date.now();
     const exit = await task.stop(60_000);
