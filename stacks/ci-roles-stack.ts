@@ -5,6 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { acceptFindings } from './accepted-findings';
 import {
   type AccountCi,
   CI_ROLE_NAMES,
@@ -80,6 +81,13 @@ export class CiRolesStack extends TerraformStack {
       description: 'Permissions boundary of every role the environments create: the most any of them may do',
       policy: JSON.stringify(workloadBoundaryPolicy(account)),
     });
+    acceptFindings(boundary, [
+      {
+        trivy: 'AWS-0342',
+        reason:
+          'a boundary caps, it grants nothing: its iam:PassRole names only <env>-* roles and only for ecs-tasks.amazonaws.com (iam:PassedToService), the most the task-running roles need',
+      },
+    ]);
     new TerraformOutput(this, 'workload_boundary_arn', { value: boundary.arn });
     const roles = [
       { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], policy: planRolePolicy(account), what: 'plans pull requests (read-only, state lock)' },

@@ -237,6 +237,13 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
     !policy.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes(request.action) && [s.Resource ?? []].flat().some((r) => globMatch(r, request.resource))) &&
     policy.Statement.some((s) => s.Effect === 'Allow' && statementApplies(s, request));
 
+  it.each(accounts)('account %s: the boundary accepts trivy AWS-0342 (PassRole) in code, with its reason, and no other finding', (accountId) => {
+    const policy = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_policy')['workload_boundary']!;
+    const accepted = (policy['//'] as { accepted_findings?: { trivy?: string; reason: string }[] } | undefined)?.accepted_findings ?? [];
+    expect(accepted.map((finding) => finding.trivy)).toEqual(['AWS-0342']);
+    expect(accepted[0]!.reason).toMatch(/ecs-tasks\.amazonaws\.com/);
+  });
+
   it.each(accounts)('account %s: the ci-roles stack holds the boundary policy, which grants no IAM action but passing environment roles to ECS tasks', async (accountId) => {
     const { name, document } = boundaryOf(accountId);
     expect(name).toBe('event-driven-ecs-infra-workload-boundary');
