@@ -28,6 +28,7 @@ import {
   STATES_ERROR_MAX_LENGTH,
 } from './aws-limits';
 import { type DetailDelivery, EVENT_ENV } from './container-contract';
+import { isFargateCapacityProvider, isPlacementEmpty, type Placement, placementParameters, placementProblems } from './placement';
 
 /** Optimized ECS integration, "run a job" pattern: waits until the task stops. */
 export const RUN_TASK_RESOURCE = 'arn:aws:states:::ecs:runTask.sync';
@@ -209,9 +210,11 @@ export interface ExecutionTimeBudget {
   /** RunTask's TimeoutSeconds: applies to each attempt of each run. */
   readonly taskTimeoutSeconds: number;
   readonly runs: number;
+  /** RunTask states entered one after another on the longest path: 1 for a rule; a flow's steps and compensations. */
+  readonly entries: number;
   /** Per run: the waits of every RunTask retrier plus an allowance for each refused attempt. */
   readonly retrySecondsPerRun: number;
-  /** Waits between runs. */
+  /** Waits between runs, of every entry. */
   readonly rerunWaitSeconds: number;
   /** The publish of the outcome (failure or success event): every attempt timing out, every wait. */
   readonly publishSeconds: number;
@@ -229,20 +232,26 @@ export interface ExecutionTimeBudget {
  * States Language does not say), which is the worst case. `taskTimeoutSeconds` is an integer; a
  * result below MIN_TASK_TIMEOUT_SECONDS means the configuration leaves nothing (see
  * `minimumExecutionTimeoutSeconds`).
+ *
+ * A flow (core/asl-flow.ts) enters several RunTask states one after another: on its longest path,
+ * every step and every compensation (`entries`), each with its own runs, retries and waits and a
+ * bookkeeping allowance; the outcome is published once. The same T then holds for every one of them.
  */
-export function executionTimeBudget(executionTimeoutSeconds: number, runs: number = MAX_TASK_RUNS): ExecutionTimeBudget {
+export function executionTimeBudget(executionTimeoutSeconds: number, runs: number = MAX_TASK_RUNS, entries = 1): ExecutionTimeBudget {
   const retrySecondsPerRun =
     RUN_TASK_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0) + retryCount(RUN_TASK_RETRY) * API_ATTEMPT_ALLOWANCE_SECONDS;
   let rerunWaitSeconds = 0;
   for (let rerun = 1; rerun < runs; rerun++) rerunWaitSeconds += RERUN_BASE_WAIT_SECONDS * 2 ** rerun;
+  rerunWaitSeconds *= entries;
   const publishAttempts = 1 + retryCount(PUT_EVENTS_RETRY);
   const publishSeconds = publishAttempts * PUT_EVENTS_TIMEOUT_SECONDS + PUT_EVENTS_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0);
-  const allowanceSeconds = STATE_TRANSITIONS_ALLOWANCE_SECONDS;
-  const perRun = (executionTimeoutSeconds - publishSeconds - rerunWaitSeconds - allowanceSeconds) / runs;
+  const allowanceSeconds = STATE_TRANSITIONS_ALLOWANCE_SECONDS * entries;
+  const perRun = (executionTimeoutSeconds - publishSeconds - rerunWaitSeconds - allowanceSeconds) / (runs * entries);
   return {
     executionTimeoutSeconds,
     taskTimeoutSeconds: Math.floor(perRun - retrySecondsPerRun),
     runs,
+    entries,
     retrySecondsPerRun,
     rerunWaitSeconds,
     publishSeconds,
@@ -250,11 +259,14 @@ export function executionTimeBudget(executionTimeoutSeconds: number, runs: numbe
   };
 }
 
-/** The shortest execution timeout that leaves MIN_TASK_TIMEOUT_SECONDS for each run of the task. */
-export function minimumExecutionTimeoutSeconds(runs: number = MAX_TASK_RUNS): number {
-  const overhead = executionTimeBudget(0, runs);
-  // T = (E − fixed) / runs − retries  ⇔  E = (T + retries) · runs + fixed
-  return (MIN_TASK_TIMEOUT_SECONDS + overhead.retrySecondsPerRun) * runs + overhead.publishSeconds + overhead.rerunWaitSeconds + overhead.allowanceSeconds;
+/**
+ * The shortest execution timeout that leaves `taskTimeoutSeconds` (default MIN_TASK_TIMEOUT_SECONDS)
+ * for each run of each of `entries` RunTask states.
+ */
+export function minimumExecutionTimeoutSeconds(runs: number = MAX_TASK_RUNS, entries = 1, taskTimeoutSeconds = MIN_TASK_TIMEOUT_SECONDS): number {
+  const overhead = executionTimeBudget(0, runs, entries);
+  // T = (E − fixed) / (runs · entries) − retries  ⇔  E = (T + retries) · runs · entries + fixed
+  return (taskTimeoutSeconds + overhead.retrySecondsPerRun) * runs * entries + overhead.publishSeconds + overhead.rerunWaitSeconds + overhead.allowanceSeconds;
 }
 
 export interface PublishedEvent {
@@ -268,7 +280,8 @@ export type CapacitySpec =
   | { readonly launchType: 'FARGATE' }
   | { readonly strategy: readonly { readonly capacityProvider: string; readonly weight: number; readonly base?: number }[] };
 
-export interface RunTaskStateMachineInput {
+/** Where one RunTask runs and with what: everything but the event and the timeout. */
+export interface RunTaskTarget {
   readonly clusterArn: string;
   /** The family (RunTask takes its latest ACTIVE revision) or a pinned `family:revision`/ARN. */
   readonly taskDefinition: string;
@@ -278,6 +291,11 @@ export interface RunTaskStateMachineInput {
   /** Replaces the container's command; an empty list keeps the task definition's command. */
   readonly command: readonly string[];
   readonly capacity: CapacitySpec;
+  /** Task placement on EC2 capacity (core/placement.ts); refused with Fargate capacity. */
+  readonly placement?: Placement;
+}
+
+export interface RunTaskStateMachineInput extends RunTaskTarget {
   readonly detailDelivery: DetailDelivery;
   /**
    * `TimeoutSeconds` of the whole execution; RunTask's own timeout is derived from it
@@ -389,8 +407,11 @@ export interface StateMachineDefinition {
   readonly States: { readonly [name: string]: State };
 }
 
-/** The RunTask state's environment: exactly the variables of `EVENT_ENV`, in its order. */
-export function containerEnvironment(delivery: DetailDelivery): { [key: string]: JsonValue }[] {
+/** A container environment variable of the RunTask override: a literal `Value` or a path `Value.$`. */
+export type ContainerVariable = { readonly Name: string; readonly Value: string } | { readonly Name: string; readonly 'Value.$': string };
+
+/** The RunTask state's environment: exactly the variables of `EVENT_ENV`, in its order (a flow's after them). */
+export function containerEnvironment(delivery: DetailDelivery, more: readonly ContainerVariable[] = []): { [key: string]: JsonValue }[] {
   const environment: { [key: string]: JsonValue }[] = [];
   if (delivery === 'environment') {
     // Compact JSON of the detail; ECS escapes its quotes again when it serialises the overrides.
@@ -403,6 +424,7 @@ export function containerEnvironment(delivery: DetailDelivery): { [key: string]:
     { Name: EVENT_ENV.detailType, 'Value.$': "$['detail-type']" },
     { Name: EVENT_ENV.executionArn, 'Value.$': '$$.Execution.Id' },
     { Name: EVENT_ENV.delivery, Value: delivery },
+    ...more.map((variable) => ({ ...variable })),
   );
   return environment;
 }
@@ -447,16 +469,92 @@ export interface PublishedEventPaths {
 
 /**
  * What a rebuilt state keeps of the event: what RunTask reads (`id`, `source`, `detail-type`,
- * `detail`) and the run count. Rebuilding drops `$.caught` and the parsed task description, so a
- * rerun, the failure event and the execution's output never carry the raw Cause.
+ * `detail`), the run count, and `keep` (a flow's bookkeeping). Rebuilding drops `$.caught` and the
+ * parsed task description, so a rerun, the failure event and the execution's output never carry
+ * the raw Cause.
  */
-function keptEvent(taskRuns: string | { [key: string]: JsonValue }): { [key: string]: JsonValue } {
+function keptEvent(taskRuns: string | { [key: string]: JsonValue }, keep: readonly string[] = []): { [key: string]: JsonValue } {
   return {
     'id.$': '$.id',
     'source.$': '$.source',
     'detail-type.$': "$['detail-type']",
     'detail.$': '$.detail',
     ...(typeof taskRuns === 'string' ? { 'taskRuns.$': taskRuns } : { taskRuns }),
+    ...Object.fromEntries(keep.map((field) => [`${field}.$`, `$.${field}`])),
+  };
+}
+
+/** The names of one run's states: STATE_NAMES, each behind `prefix` (`undo charge:RunTask` in a flow). */
+export type RunStateNames = { readonly [K in keyof typeof STATE_NAMES]: string };
+export const prefixedStateNames = (prefix: string): RunStateNames =>
+  Object.fromEntries(Object.entries(STATE_NAMES).map(([key, name]) => [key, `${prefix}${name}`])) as unknown as RunStateNames;
+
+/** How one run of a task (RunTask with its retries, classification and reruns) fits into a definition. */
+export interface RunFragment {
+  readonly names: RunStateNames;
+  /** Where RunTask goes when the task succeeded. */
+  readonly onSuccess: string;
+  /** Where a failure goes once it is shaped and no rerun is left. */
+  readonly onFailure: string;
+  /** The top-level field the shaped failure is written to (`failure`: FAILURE_PATH). */
+  readonly failureField: string;
+  /** Top-level fields a rebuilt state keeps besides the event and the run count. */
+  readonly keep: readonly string[];
+  /** DescribeFailure writes an empty stop code and reason and a null exit code too, so every failure has every field. */
+  readonly uniformFailure: boolean;
+  /** Rerun after the container ran and exited non-zero. */
+  readonly idempotent: boolean;
+  /** RunTask's TimeoutSeconds (per attempt). */
+  readonly taskTimeoutSeconds: number;
+  /** The container override's environment. */
+  readonly environment: { [key: string]: JsonValue }[];
+  readonly runTaskComment: string;
+}
+
+/** The first two states of a run: counting it, and RunTask itself (success goes to `onSuccess`). */
+export function runTaskStates(target: RunTaskTarget, fragment: RunFragment): { [name: string]: State } {
+  const { names } = fragment;
+  const containerOverride: { [key: string]: JsonValue } = { Name: target.containerName };
+  if (target.command.length > 0) containerOverride.Command = [...target.command];
+  containerOverride.Environment = fragment.environment;
+  return {
+    [names.countFirstRun]: {
+      Type: 'Pass',
+      Comment: 'Counts the runs of the task: reruns are bounded by MAX_TASK_RUNS.',
+      Result: { count: 1, waitSeconds: RERUN_BASE_WAIT_SECONDS },
+      ResultPath: TASK_RUNS_PATH,
+      Next: names.runTask,
+    },
+    [names.runTask]: {
+      Type: 'Task',
+      Comment: fragment.runTaskComment,
+      Resource: RUN_TASK_RESOURCE,
+      Parameters: {
+        Cluster: target.clusterArn,
+        TaskDefinition: target.taskDefinition,
+        ...capacityParameters(target.capacity),
+        ...(isPlacementEmpty(target.placement) ? {} : placementParameters(target.placement!)),
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            Subnets: [...target.subnetIds],
+            SecurityGroups: [...target.securityGroupIds],
+            AssignPublicIp: 'DISABLED',
+          },
+        },
+        // The task carries the task definition's tags (service, environment) for cost and search.
+        PropagateTags: 'TASK_DEFINITION',
+        EnableExecuteCommand: false,
+        Overrides: { ContainerOverrides: [containerOverride] },
+      },
+      // The .sync result is the whole task description; keeping the event instead keeps the payload
+      // small and lets the success event reuse `$.detail`.
+      ResultPath: null,
+      // Per attempt; derived so that every run, retry and the publish still fit the execution.
+      TimeoutSeconds: fragment.taskTimeoutSeconds,
+      Retry: RUN_TASK_RETRY,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: CAUGHT_PATH, Next: names.classifyFailure }],
+      Next: fragment.onSuccess,
+    },
   };
 }
 
@@ -464,73 +562,44 @@ function keptEvent(taskRuns: string | { [key: string]: JsonValue }): { [key: str
 export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): StateMachineDefinition {
   validateInput(input);
   const afterFailure = input.failureEvent ? STATE_NAMES.publishFailure : STATE_NAMES.failed;
+  const fragment: RunFragment = {
+    names: STATE_NAMES,
+    onSuccess: input.successEvent ? STATE_NAMES.publishSuccess : STATE_NAMES.succeeded,
+    onFailure: afterFailure,
+    failureField: FAILURE_PATH.slice(2),
+    keep: [],
+    uniformFailure: false,
+    idempotent: input.idempotent ?? false,
+    taskTimeoutSeconds: executionTimeBudget(input.timeoutSeconds).taskTimeoutSeconds,
+    environment: containerEnvironment(input.detailDelivery),
+    runTaskComment: 'Runs the target task with the event and waits until it stops.',
+  };
   return {
     ...(input.comment === undefined ? {} : { Comment: input.comment }),
     StartAt: STATE_NAMES.countFirstRun,
     TimeoutSeconds: input.timeoutSeconds,
     // In this order: the run, then what a failure goes through, then how the execution fails.
-    States: { ...runStates(input), ...failureStates(input, afterFailure), ...failedStates(input) },
+    States: { ...runTaskStates(input, fragment), ...successStates(input), ...runFailureStates(fragment), ...failedStates(input) },
   };
 }
 
-/** Counting the first run, RunTask itself, and success (announced when the rule says so). */
-function runStates(input: RunTaskStateMachineInput): { [name: string]: State } {
-  const { taskTimeoutSeconds } = executionTimeBudget(input.timeoutSeconds);
-  const afterTask = input.successEvent ? STATE_NAMES.publishSuccess : STATE_NAMES.succeeded;
+/** Success, announced when the rule says so. */
+function successStates(input: RunTaskStateMachineInput): { [name: string]: State } {
   const states: { [name: string]: State } = {};
-  const containerOverride: { [key: string]: JsonValue } = { Name: input.containerName };
-  if (input.command.length > 0) containerOverride.Command = [...input.command];
-  containerOverride.Environment = containerEnvironment(input.detailDelivery);
-
-  states[STATE_NAMES.countFirstRun] = {
-    Type: 'Pass',
-    Comment: 'Counts the runs of the task: reruns are bounded by MAX_TASK_RUNS.',
-    Result: { count: 1, waitSeconds: RERUN_BASE_WAIT_SECONDS },
-    ResultPath: TASK_RUNS_PATH,
-    Next: STATE_NAMES.runTask,
-  };
-  states[STATE_NAMES.runTask] = {
-    Type: 'Task',
-    Comment: 'Runs the target task with the event and waits until it stops.',
-    Resource: RUN_TASK_RESOURCE,
-    Parameters: {
-      Cluster: input.clusterArn,
-      TaskDefinition: input.taskDefinition,
-      ...capacityParameters(input.capacity),
-      NetworkConfiguration: {
-        AwsvpcConfiguration: {
-          Subnets: [...input.subnetIds],
-          SecurityGroups: [...input.securityGroupIds],
-          AssignPublicIp: 'DISABLED',
-        },
-      },
-      // The task carries the task definition's tags (service, environment) for cost and search.
-      PropagateTags: 'TASK_DEFINITION',
-      EnableExecuteCommand: false,
-      Overrides: { ContainerOverrides: [containerOverride] },
-    },
-    // The .sync result is the whole task description; keeping the event instead keeps the payload
-    // small and lets the success event reuse `$.detail`.
-    ResultPath: null,
-    // Per attempt; derived so that every run, retry and the publish still fit the execution.
-    TimeoutSeconds: taskTimeoutSeconds,
-    Retry: RUN_TASK_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: CAUGHT_PATH, Next: STATE_NAMES.classifyFailure }],
-    Next: afterTask,
-  };
   if (input.successEvent) {
     states[STATE_NAMES.publishSuccess] = putEventsState(input.successEvent, '$.detail', STATE_NAMES.succeeded, 'Announces the success with the original detail.');
   }
   states[STATE_NAMES.succeeded] = { Type: 'Succeed' };
-
   return states;
 }
 
 /** What a caught failure goes through: classified, shaped into the failure fields, run again or given up on. */
-function failureStates(input: RunTaskStateMachineInput, afterFailure: string): { [name: string]: State } {
+export function runFailureStates(fragment: RunFragment): { [name: string]: State } {
+  const { names, keep } = fragment;
+  const failurePath = `$.${fragment.failureField}`;
   const states: { [name: string]: State } = {};
   const runsLeft: ChoiceRule = { Variable: `${TASK_RUNS_PATH}.count`, NumericLessThan: MAX_TASK_RUNS };
-  states[STATE_NAMES.classifyFailure] = {
+  states[names.classifyFailure] = {
     Type: 'Choice',
     Comment: 'A stopped task has its description (JSON) as Cause; anything else is shaped from its error name alone.',
     Choices: [
@@ -541,7 +610,7 @@ function failureStates(input: RunTaskStateMachineInput, afterFailure: string): {
           { Variable: `${CAUGHT_PATH}.Error`, StringEquals: 'States.TaskFailed' },
           { Variable: `${CAUGHT_PATH}.Cause`, StringMatches: '{*}' },
         ],
-        Next: STATE_NAMES.readStoppedTask,
+        Next: names.readStoppedTask,
       },
       {
         And: [
@@ -549,12 +618,12 @@ function failureStates(input: RunTaskStateMachineInput, afterFailure: string): {
           { Or: THROTTLED_INVALID_PARAMETER_CAUSES.map((pattern) => ({ Variable: `${CAUGHT_PATH}.Cause`, StringMatches: pattern })) },
           runsLeft,
         ],
-        Next: STATE_NAMES.countRerun,
+        Next: names.countRerun,
       },
     ],
-    Default: STATE_NAMES.describeFailure,
+    Default: names.describeFailure,
   };
-  states[STATE_NAMES.readStoppedTask] = {
+  states[names.readStoppedTask] = {
     Type: 'Pass',
     Comment: 'Parses the task description (the Cause of States.TaskFailed from ecs:runTask.sync).',
     Parameters: {
@@ -563,26 +632,26 @@ function failureStates(input: RunTaskStateMachineInput, afterFailure: string): {
       defaults: { StopCode: '', StoppedReason: '' },
     },
     ResultPath: STOPPED_TASK_PATH,
-    Next: STATE_NAMES.fillStopDefaults,
+    Next: names.fillStopDefaults,
   };
-  states[STATE_NAMES.fillStopDefaults] = {
+  states[names.fillStopDefaults] = {
     Type: 'Pass',
     Parameters: { 'description.$': `States.JsonMerge(${STOPPED_TASK_PATH}.defaults, ${STOPPED_TASK_PATH}.description, false)` },
     ResultPath: STOPPED_TASK_PATH,
-    Next: STATE_NAMES.checkExitCode,
+    Next: names.checkExitCode,
   };
-  states[STATE_NAMES.checkExitCode] = {
+  states[names.checkExitCode] = {
     Type: 'Choice',
     Comment: 'A container that never ran has no exit code (the task definitions here have one container).',
-    Choices: [{ Variable: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode`, IsPresent: true, Next: STATE_NAMES.describeExitedTask }],
-    Default: STATE_NAMES.describeStoppedTask,
+    Choices: [{ Variable: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode`, IsPresent: true, Next: names.describeExitedTask }],
+    Default: names.describeStoppedTask,
   };
   const taskFailure = (exitCode: { [key: string]: JsonValue }): PassState => ({
     Type: 'Pass',
     Comment: 'Shapes the failure from the task description and drops the raw Cause.',
     Parameters: {
-      ...keptEvent(`${TASK_RUNS_PATH}`),
-      failure: {
+      ...keptEvent(`${TASK_RUNS_PATH}`, keep),
+      [fragment.failureField]: {
         [`${FAILURE_FIELDS.error}.$`]: `${CAUGHT_PATH}.Error`,
         [`${FAILURE_FIELDS.failedEventId}.$`]: '$.id',
         [`${FAILURE_FIELDS.stopCode}.$`]: `${STOPPED_TASK_PATH}.description.StopCode`,
@@ -590,41 +659,52 @@ function failureStates(input: RunTaskStateMachineInput, afterFailure: string): {
         ...exitCode,
       },
     },
-    Next: STATE_NAMES.decideRerun,
+    Next: names.decideRerun,
   });
-  states[STATE_NAMES.describeExitedTask] = taskFailure({ [`${FAILURE_FIELDS.exitCode}.$`]: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode` });
-  states[STATE_NAMES.describeStoppedTask] = taskFailure({ [FAILURE_FIELDS.exitCode]: null });
-  const stopCodeIs = (code: string): ChoiceRule => ({ Variable: `${FAILURE_PATH}.${FAILURE_FIELDS.stopCode}`, StringEquals: code });
-  states[STATE_NAMES.decideRerun] = {
+  states[names.describeExitedTask] = taskFailure({ [`${FAILURE_FIELDS.exitCode}.$`]: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode` });
+  states[names.describeStoppedTask] = taskFailure({ [FAILURE_FIELDS.exitCode]: null });
+  const stopCodeIs = (code: string): ChoiceRule => ({ Variable: `${failurePath}.${FAILURE_FIELDS.stopCode}`, StringEquals: code });
+  states[names.decideRerun] = {
     Type: 'Choice',
-    Comment: input.idempotent
+    Comment: fragment.idempotent
       ? 'Runs the task again when it never started, AWS took it back, or (idempotent task) it exited non-zero.'
       : 'Runs the task again when it never started or AWS took it back; a container that ran and failed is not repeated.',
     Choices: [
-      { And: [{ Or: RERUN_STOP_CODES.map(stopCodeIs) }, runsLeft], Next: STATE_NAMES.countRerun },
-      ...(input.idempotent ? [{ And: [stopCodeIs('EssentialContainerExited'), runsLeft], Next: STATE_NAMES.countRerun }] : []),
+      { And: [{ Or: RERUN_STOP_CODES.map(stopCodeIs) }, runsLeft], Next: names.countRerun },
+      ...(fragment.idempotent ? [{ And: [stopCodeIs('EssentialContainerExited'), runsLeft], Next: names.countRerun }] : []),
     ],
-    Default: afterFailure,
+    Default: fragment.onFailure,
   };
-  states[STATE_NAMES.describeFailure] = {
+  states[names.describeFailure] = {
     Type: 'Pass',
     Comment: 'Any other error (ECS API refusal after its retries, States.Timeout): its name only; its Cause stays in the history.',
-    Parameters: { ...keptEvent(TASK_RUNS_PATH), failure: { [`${FAILURE_FIELDS.error}.$`]: `${CAUGHT_PATH}.Error`, [`${FAILURE_FIELDS.failedEventId}.$`]: '$.id' } },
-    Next: afterFailure,
+    Parameters: {
+      ...keptEvent(TASK_RUNS_PATH, keep),
+      [fragment.failureField]: {
+        [`${FAILURE_FIELDS.error}.$`]: `${CAUGHT_PATH}.Error`,
+        [`${FAILURE_FIELDS.failedEventId}.$`]: '$.id',
+        // In a flow every failure has every field: a compensation reads them without a missing path.
+        ...(fragment.uniformFailure ? { [FAILURE_FIELDS.stopCode]: '', [FAILURE_FIELDS.stoppedReason]: '', [FAILURE_FIELDS.exitCode]: null } : {}),
+      },
+    },
+    Next: fragment.onFailure,
   };
-  states[STATE_NAMES.countRerun] = {
+  states[names.countRerun] = {
     Type: 'Pass',
     Comment: 'One more run; each rerun waits twice as long as the one before.',
-    Parameters: keptEvent({
-      'count.$': `States.MathAdd(${TASK_RUNS_PATH}.count, 1)`,
-      'waitSeconds.$': `States.MathAdd(${TASK_RUNS_PATH}.waitSeconds, ${TASK_RUNS_PATH}.waitSeconds)`,
-    }),
-    Next: STATE_NAMES.waitBeforeRerun,
+    Parameters: keptEvent(
+      {
+        'count.$': `States.MathAdd(${TASK_RUNS_PATH}.count, 1)`,
+        'waitSeconds.$': `States.MathAdd(${TASK_RUNS_PATH}.waitSeconds, ${TASK_RUNS_PATH}.waitSeconds)`,
+      },
+      keep,
+    ),
+    Next: names.waitBeforeRerun,
   };
-  states[STATE_NAMES.waitBeforeRerun] = {
+  states[names.waitBeforeRerun] = {
     Type: 'Wait',
     SecondsPath: `${TASK_RUNS_PATH}.waitSeconds`,
-    Next: STATE_NAMES.runTask,
+    Next: names.runTask,
   };
   return states;
 }
@@ -651,53 +731,79 @@ function failedStates(input: RunTaskStateMachineInput): { [name: string]: State 
   return states;
 }
 
-function validateInput(input: RunTaskStateMachineInput): void {
-  const where = input.label ? `state machine ${input.label}` : 'state machine';
-  const fail = (field: string, problem: string): never => {
+/** Throws `<where>: <field> <problem>`. */
+export type FieldFailure = (field: string, problem: string) => never;
+
+export const fieldFailure =
+  (where: string): FieldFailure =>
+  (field, problem) => {
     throw new Error(`${where}: ${field} ${problem}`);
   };
+
+/** The task a RunTask state runs, its capacity and its placement, as ECS would check them. */
+export function validateRunTaskTarget(target: RunTaskTarget, fail: FieldFailure, prefix = ''): void {
   const requireString = (field: string, value: unknown): void => {
-    if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string');
+    if (typeof value !== 'string' || value.length === 0) fail(`${prefix}${field}`, 'must be a non-empty string');
   };
   const requireStrings = (field: string, values: readonly unknown[], min: number, max: number): void => {
-    if (values.length < min || values.length > max) fail(field, `must hold ${min} to ${max} items, got ${values.length}`);
+    if (values.length < min || values.length > max) fail(`${prefix}${field}`, `must hold ${min} to ${max} items, got ${values.length}`);
     values.forEach((value, index) => requireString(`${field}[${index}]`, value));
   };
   const requireInteger = (field: string, value: number, min: number, max: number): void => {
-    if (!Number.isInteger(value) || value < min || value > max) fail(field, `must be an integer from ${min} to ${max}, got ${value}`);
+    if (!Number.isInteger(value) || value < min || value > max) fail(`${prefix}${field}`, `must be an integer from ${min} to ${max}, got ${value}`);
   };
 
-  requireString('clusterArn', input.clusterArn);
-  requireString('taskDefinition', input.taskDefinition);
-  requireString('containerName', input.containerName);
+  requireString('clusterArn', target.clusterArn);
+  requireString('taskDefinition', target.taskDefinition);
+  requireString('containerName', target.containerName);
   // ECS limits: awsvpc takes up to 16 subnets and 5 security groups.
-  requireStrings('subnetIds', input.subnetIds, 1, MAX_SUBNETS);
-  requireStrings('securityGroupIds', input.securityGroupIds, 1, MAX_SECURITY_GROUPS);
-  input.command.forEach((part, index) => {
-    if (typeof part !== 'string') fail(`command[${index}]`, 'must be a string');
+  requireStrings('subnetIds', target.subnetIds, 1, MAX_SUBNETS);
+  requireStrings('securityGroupIds', target.securityGroupIds, 1, MAX_SECURITY_GROUPS);
+  target.command.forEach((part, index) => {
+    if (typeof part !== 'string') fail(`${prefix}command[${index}]`, 'must be a string');
   });
-  if (input.detailDelivery !== 'environment' && input.detailDelivery !== 'reference') {
-    fail('detailDelivery', `must be 'environment' or 'reference', got ${String(input.detailDelivery)}`);
-  }
 
-  if ('launchType' in input.capacity) {
-    if (input.capacity.launchType !== 'FARGATE') fail('capacity.launchType', `must be FARGATE, got ${String(input.capacity.launchType)}`);
+  let onFargate: boolean;
+  if ('launchType' in target.capacity) {
+    if (target.capacity.launchType !== 'FARGATE') fail(`${prefix}capacity.launchType`, `must be FARGATE, got ${String(target.capacity.launchType)}`);
+    onFargate = true;
   } else {
-    const strategy = input.capacity.strategy;
+    const strategy = target.capacity.strategy;
     // ECS rules: up to 20 providers, weight 0-1000 with at least one above 0, base 0-100000 on one provider at most.
     if (strategy.length < 1 || strategy.length > MAX_CAPACITY_PROVIDERS) {
-      fail('capacity.strategy', `must hold 1 to ${MAX_CAPACITY_PROVIDERS} providers, got ${strategy.length}`);
+      fail(`${prefix}capacity.strategy`, `must hold 1 to ${MAX_CAPACITY_PROVIDERS} providers, got ${strategy.length}`);
     }
     strategy.forEach((item, index) => {
       requireString(`capacity.strategy[${index}].capacityProvider`, item.capacityProvider);
       requireInteger(`capacity.strategy[${index}].weight`, item.weight, CAPACITY_WEIGHT_RANGE.min, CAPACITY_WEIGHT_RANGE.max);
       if (item.base !== undefined) requireInteger(`capacity.strategy[${index}].base`, item.base, CAPACITY_BASE_RANGE.min, CAPACITY_BASE_RANGE.max);
     });
-    if (!strategy.some((item) => item.weight > 0)) fail('capacity.strategy', 'needs a provider with a weight above 0');
-    if (strategy.filter((item) => (item.base ?? 0) > 0).length > 1) fail('capacity.strategy', 'may give a base to one provider only');
+    if (!strategy.some((item) => item.weight > 0)) fail(`${prefix}capacity.strategy`, 'needs a provider with a weight above 0');
+    if (strategy.filter((item) => (item.base ?? 0) > 0).length > 1) fail(`${prefix}capacity.strategy`, 'may give a base to one provider only');
+    const fargate = strategy.filter((item) => isFargateCapacityProvider(item.capacityProvider)).length;
+    if (fargate > 0 && fargate < strategy.length) {
+      fail(`${prefix}capacity.strategy`, 'mixes Fargate and Auto Scaling group capacity providers; ECS takes one kind per strategy');
+    }
+    onFargate = fargate > 0;
   }
 
-  requireInteger('timeoutSeconds', input.timeoutSeconds, 1, MAX_EXECUTION_SECONDS);
+  if (!isPlacementEmpty(target.placement)) {
+    if (onFargate) fail(`${prefix}placement`, 'is for EC2 capacity; Fargate supports no task placement strategies or constraints');
+    const [problem] = placementProblems(target.placement!);
+    if (problem) fail(`${prefix}placement.${problem.field}`, problem.message);
+  }
+}
+
+function validateInput(input: RunTaskStateMachineInput): void {
+  const fail = fieldFailure(input.label ? `state machine ${input.label}` : 'state machine');
+  validateRunTaskTarget(input, fail);
+  if (input.detailDelivery !== 'environment' && input.detailDelivery !== 'reference') {
+    fail('detailDelivery', `must be 'environment' or 'reference', got ${String(input.detailDelivery)}`);
+  }
+
+  if (!Number.isInteger(input.timeoutSeconds) || input.timeoutSeconds < 1 || input.timeoutSeconds > MAX_EXECUTION_SECONDS) {
+    fail('timeoutSeconds', `must be an integer from 1 to ${MAX_EXECUTION_SECONDS}, got ${input.timeoutSeconds}`);
+  }
   const budget = executionTimeBudget(input.timeoutSeconds);
   if (budget.taskTimeoutSeconds < MIN_TASK_TIMEOUT_SECONDS) {
     fail(
@@ -707,13 +813,15 @@ function validateInput(input: RunTaskStateMachineInput): void {
     );
   }
 
-  for (const [field, event] of [
-    ['failureEvent', input.failureEvent],
-    ['successEvent', input.successEvent],
-  ] as const) {
+  validatePublishedEvents(input, fail);
+}
+
+export function validatePublishedEvents(events: { readonly failureEvent?: PublishedEvent; readonly successEvent?: PublishedEvent; readonly compensationFailedEvent?: PublishedEvent }, fail: FieldFailure): void {
+  for (const field of ['failureEvent', 'successEvent', 'compensationFailedEvent'] as const) {
+    const event = events[field];
     if (event === undefined) continue;
-    requireString(`${field}.eventBusArn`, event.eventBusArn);
-    requireString(`${field}.source`, event.source);
-    requireString(`${field}.detailType`, event.detailType);
+    for (const key of ['eventBusArn', 'source', 'detailType'] as const) {
+      if (typeof event[key] !== 'string' || event[key].length === 0) fail(`${field}.${key}`, 'must be a non-empty string');
+    }
   }
 }

@@ -106,6 +106,37 @@ export const MAX_CAPACITY_PROVIDERS = 20;
 export const CAPACITY_WEIGHT_RANGE = { min: 0, max: 1000 } as const;
 export const CAPACITY_BASE_RANGE = { min: 0, max: 100_000 } as const;
 
+/**
+ * RunTask `placementStrategy`: "You can specify a maximum of 5 strategy rules for each task"; types
+ * `random | spread | binpack`; the field of `binpack` is `cpu` or `memory`, that of `spread`
+ * `instanceId` (or `host`) or an attribute such as `attribute:ecs.availability-zone`; `random` takes
+ * none (ECS API reference, RunTask and PlacementStrategy).
+ */
+export const MAX_PLACEMENT_STRATEGIES = 5;
+/**
+ * RunTask `placementConstraints`: "You can specify up to 10 constraints for each task (including
+ * constraints in the task definition and those specified at runtime)"; types `distinctInstance |
+ * memberOf`; a `memberOf` expression (cluster query language) is at most 2000 characters, and
+ * `distinctInstance` takes none (ECS API reference, RunTask and PlacementConstraint). The task
+ * definitions here declare no constraints of their own.
+ */
+export const MAX_PLACEMENT_CONSTRAINTS = 10;
+export const PLACEMENT_EXPRESSION_MAX_LENGTH = 2000;
+/**
+ * Placement is for EC2 capacity only: "If you're using the Fargate launch type, task placement
+ * constraints aren't supported" (PlacementConstraint). The two Fargate capacity providers are named
+ * so, and "a capacity provider strategy can only contain Auto Scaling group capacity providers or
+ * Fargate capacity providers" (ECS developer guide, "Amazon ECS capacity providers"). An Auto Scaling
+ * group capacity provider's name "can't be prefixed with aws, ecs, or fargate" (CreateCapacityProvider).
+ */
+export const FARGATE_CAPACITY_PROVIDERS: readonly string[] = ['FARGATE', 'FARGATE_SPOT'];
+export const RESERVED_CAPACITY_PROVIDER_PREFIXES: readonly string[] = ['aws', 'ecs', 'fargate'];
+/**
+ * ECS capacity provider managed scaling: `targetCapacity` is a whole percentage from 1 to 100, and
+ * the scaling steps from 1 to 10,000 instances (ManagedScaling API reference).
+ */
+export const MANAGED_SCALING_TARGET_CAPACITY_RANGE = { min: 1, max: 100 } as const;
+
 /** Fargate task sizes: for each CPU value, the memory values (MiB) it may be paired with. */
 export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],
@@ -167,6 +198,14 @@ export const NAME_MAX_LENGTH = {
   snsTopic: 256,
   /** CloudWatch `PutMetricAlarm` `AlarmName`. */
   alarm: 255,
+  /** ECS `CreateCapacityProvider` `name`: up to 255 letters, digits, `_` and `-`. */
+  ecsCapacityProvider: 255,
+  /** EC2 Auto Scaling `CreateAutoScalingGroup` `AutoScalingGroupName`. */
+  autoScalingGroup: 255,
+  /** EC2 `CreateLaunchTemplate` `LaunchTemplateName`: 3 to 128 characters. */
+  launchTemplate: 128,
+  /** IAM `CreateInstanceProfile` `InstanceProfileName`. */
+  instanceProfile: 128,
 } as const;
 
 /** ECR `CreateRepository` `repositoryName`: 2 to 256 characters. */

@@ -32,6 +32,42 @@ export const EVENT_ENV = {
   delivery: 'eventDelivery',
 } as const;
 
+/**
+ * Variables a flow's state machine (core/asl-flow.ts) sets besides EVENT_ENV, so that a task knows
+ * it runs as a step of an orchestrated saga: it then reports its outcome by its exit code instead of
+ * publishing events, and a compensation learns what failed.
+ */
+export const FLOW_ENV = {
+  /** `<flow>/<step>`: the step this run belongs to. */
+  step: 'flowStep',
+  /** `run` (the step's task) or `compensate` (its compensating task). */
+  role: 'flowRole',
+  /** Compensations only: `{ failedStep, error, stopCode, exitCode }` as compact JSON (FlowFailure). */
+  failure: 'flowFailure',
+} as const;
+
+export const FLOW_ROLES = ['run', 'compensate'] as const;
+export type FlowRole = (typeof FLOW_ROLES)[number];
+
+/** What a compensation is told about the step whose failure started the compensations. */
+export interface FlowFailure {
+  readonly failedStep: string;
+  /** The Step Functions error of the step's run (`States.TaskFailed`, `States.Timeout`, `ECS.…`). */
+  readonly error: string;
+  /** ECS's stop code, "" when the error was not a stopped task. */
+  readonly stopCode: string;
+  /** The container's exit code; null when it never ran or the error was not a stopped task. */
+  readonly exitCode: number | null;
+}
+
+/** A run of a flow's step or compensation, as its container's environment says. */
+export interface FlowRun {
+  /** `<flow>/<step>`. */
+  readonly step: string;
+  readonly role: FlowRole;
+  readonly failure?: FlowFailure;
+}
+
 export interface EventIdentity {
   readonly id: string;
   readonly source: string;
@@ -44,6 +80,8 @@ export interface OverridesInput {
   readonly delivery: DetailDelivery;
   readonly event: EventIdentity & { readonly detail: unknown };
   readonly executionArn: string;
+  /** Set for a run of a flow's step or compensation. */
+  readonly flow?: FlowRun;
 }
 
 /**
@@ -65,6 +103,10 @@ export function runTaskOverrides(input: OverridesInput): {
     { name: EVENT_ENV.executionArn, value: input.executionArn },
     { name: EVENT_ENV.delivery, value: input.delivery },
   );
+  if (input.flow) {
+    environment.push({ name: FLOW_ENV.step, value: input.flow.step }, { name: FLOW_ENV.role, value: input.flow.role });
+    if (input.flow.failure) environment.push({ name: FLOW_ENV.failure, value: JSON.stringify(input.flow.failure) });
+  }
   return { containerOverrides: [{ name: input.containerName, command: [...input.command], environment }] };
 }
 

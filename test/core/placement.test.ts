@@ -1,0 +1,170 @@
+/**
+ * Task placement (core/placement.ts): ECS's rules for RunTask's placementStrategy and
+ * placementConstraints, each at its limit and one past it, the ASL form, the one-line description,
+ * and the RunTask state: placement rendered on EC2 capacity, refused on Fargate.
+ */
+import { buildRunTaskStateMachine, type RunTaskStateMachineInput, STATE_NAMES } from '../../core/asl';
+import { MAX_PLACEMENT_CONSTRAINTS, MAX_PLACEMENT_STRATEGIES, PLACEMENT_EXPRESSION_MAX_LENGTH } from '../../core/aws-limits';
+import {
+  describePlacement,
+  isFargateCapacityProvider,
+  isPlacementEmpty,
+  type Placement,
+  placementFromParameters,
+  placementParameters,
+  placementProblems,
+} from '../../core/placement';
+
+const ARTICLE: Placement = {
+  strategy: [{ type: 'spread', field: 'instanceId' }, { type: 'binpack', field: 'cpu' }, { type: 'random' }],
+  constraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' }, { type: 'distinctInstance' }],
+};
+
+describe('placementProblems', () => {
+  test("the article's placement (spread across instances, binpack by cpu, random) and both constraint types are valid", () => {
+    expect(placementProblems(ARTICLE)).toEqual([]);
+  });
+
+  test.each([
+    ['spread across zones', { type: 'spread', field: 'attribute:ecs.availability-zone' }],
+    ['spread across hosts', { type: 'spread', field: 'host' }],
+    ['binpack by memory', { type: 'binpack', field: 'memory' }],
+  ] as const)('%s is valid', (_, item) => {
+    expect(placementProblems({ strategy: [item], constraints: [] })).toEqual([]);
+  });
+
+  test.each([
+    [{ type: 'binpack' }, 'strategy[0].field', 'binpack packs by cpu or memory, not undefined'],
+    [{ type: 'binpack', field: 'disk' }, 'strategy[0].field', 'binpack packs by cpu or memory, not "disk"'],
+    [{ type: 'spread' }, 'strategy[0].field', 'spread needs instanceId, host or an attribute'],
+    [{ type: 'spread', field: 'zone' }, 'strategy[0].field', 'spread needs instanceId, host or an attribute'],
+    [{ type: 'spread', field: 'attribute:' }, 'strategy[0].field', 'spread needs'],
+    [{ type: 'random', field: 'cpu' }, 'strategy[0].field', 'is not used by random placement'],
+    [{ type: 'pack' }, 'strategy[0].type', '"pack" is not a placement strategy (random, spread, binpack)'],
+  ])('strategy %j: %s %s', (item, field, message) => {
+    const problems = placementProblems({ strategy: [item as never], constraints: [] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.field).toBe(field);
+    expect(problems[0]!.message).toContain(message);
+  });
+
+  test.each([
+    [{ type: 'memberOf' }, 'constraints[0].expression', 'memberOf needs a cluster query language expression'],
+    [{ type: 'memberOf', expression: '   ' }, 'constraints[0].expression', 'memberOf needs'],
+    [{ type: 'memberOf', expression: 'x'.repeat(PLACEMENT_EXPRESSION_MAX_LENGTH + 1) }, 'constraints[0].expression', `is ${PLACEMENT_EXPRESSION_MAX_LENGTH + 1} characters; ECS takes at most ${PLACEMENT_EXPRESSION_MAX_LENGTH}`],
+    [{ type: 'distinctInstance', expression: 'x' }, 'constraints[0].expression', 'is not taken by distinctInstance'],
+    [{ type: 'sameInstance' }, 'constraints[0].type', '"sameInstance" is not a placement constraint (distinctInstance, memberOf)'],
+  ])('constraint %j: %s %s', (item, field, message) => {
+    const problems = placementProblems({ strategy: [], constraints: [item as never] });
+    expect(problems).toEqual([{ field, message: expect.stringContaining(message) }]);
+  });
+
+  test(`an expression of exactly ${PLACEMENT_EXPRESSION_MAX_LENGTH} characters is taken`, () => {
+    expect(placementProblems({ strategy: [], constraints: [{ type: 'memberOf', expression: 'x'.repeat(PLACEMENT_EXPRESSION_MAX_LENGTH) }] })).toEqual([]);
+  });
+
+  test(`at most ${MAX_PLACEMENT_STRATEGIES} strategy rules and ${MAX_PLACEMENT_CONSTRAINTS} constraints`, () => {
+    const strategy = (n: number) => Array.from({ length: n }, () => ({ type: 'random' as const }));
+    const constraints = (n: number) => Array.from({ length: n }, () => ({ type: 'distinctInstance' as const }));
+    expect(placementProblems({ strategy: strategy(MAX_PLACEMENT_STRATEGIES), constraints: constraints(MAX_PLACEMENT_CONSTRAINTS) })).toEqual([]);
+    expect(placementProblems({ strategy: strategy(MAX_PLACEMENT_STRATEGIES + 1), constraints: [] })).toEqual([
+      { field: 'strategy', message: `has ${MAX_PLACEMENT_STRATEGIES + 1} rules; RunTask takes at most ${MAX_PLACEMENT_STRATEGIES}` },
+    ]);
+    expect(placementProblems({ strategy: [], constraints: constraints(MAX_PLACEMENT_CONSTRAINTS + 1) })).toEqual([
+      { field: 'constraints', message: `has ${MAX_PLACEMENT_CONSTRAINTS + 1} constraints; RunTask takes at most ${MAX_PLACEMENT_CONSTRAINTS}` },
+    ]);
+  });
+
+  test('every problem is reported, in order', () => {
+    const problems = placementProblems({ strategy: [{ type: 'binpack' }, { type: 'spread' }], constraints: [{ type: 'memberOf' }] });
+    expect(problems.map((p) => p.field)).toEqual(['strategy[0].field', 'strategy[1].field', 'constraints[0].expression']);
+  });
+});
+
+describe('the ASL form and back', () => {
+  test('PascalCase, in order, fields only where given', () => {
+    expect(placementParameters(ARTICLE)).toEqual({
+      PlacementStrategy: [{ Type: 'spread', Field: 'instanceId' }, { Type: 'binpack', Field: 'cpu' }, { Type: 'random' }],
+      PlacementConstraints: [{ Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ t3.*' }, { Type: 'distinctInstance' }],
+    });
+    expect(placementParameters({ strategy: [], constraints: [] })).toEqual({});
+    expect(placementParameters({ strategy: [{ type: 'random' }], constraints: [] })).toEqual({ PlacementStrategy: [{ Type: 'random' }] });
+    expect(placementParameters({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toEqual({ PlacementConstraints: [{ Type: 'distinctInstance' }] });
+  });
+
+  test('read back from RunTask parameters as they were written', () => {
+    expect(placementFromParameters(placementParameters(ARTICLE))).toEqual(ARTICLE);
+    expect(placementFromParameters({ Cluster: 'c' })).toEqual({ strategy: [], constraints: [] });
+  });
+
+  test('described on one line, as the local timeline shows it', () => {
+    expect(describePlacement(ARTICLE)).toBe('strategy spread(instanceId) → binpack(cpu) → random; constraints memberOf(attribute:ecs.instance-type =~ t3.*), distinctInstance');
+    expect(describePlacement({ strategy: [{ type: 'random' }], constraints: [] })).toBe('strategy random');
+    expect(describePlacement({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toBe('constraints distinctInstance');
+    expect(describePlacement({ strategy: [], constraints: [] })).toBe('no placement');
+  });
+
+  test('empty placements and Fargate providers', () => {
+    expect(isPlacementEmpty(undefined)).toBe(true);
+    expect(isPlacementEmpty({ strategy: [], constraints: [] })).toBe(true);
+    expect(isPlacementEmpty({ strategy: [{ type: 'random' }], constraints: [] })).toBe(false);
+    expect(isPlacementEmpty({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toBe(false);
+    expect(['FARGATE', 'FARGATE_SPOT', 'dev-ec2', 'fargate'].map(isFargateCapacityProvider)).toEqual([true, true, false, false]);
+  });
+});
+
+describe('the RunTask state', () => {
+  const input = (overrides: Partial<RunTaskStateMachineInput>): RunTaskStateMachineInput => ({
+    clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/staging-services',
+    taskDefinition: 'staging-notification-notify',
+    subnetIds: ['subnet-0a1b2c3d'],
+    securityGroupIds: ['sg-01234567'],
+    containerName: 'notification',
+    command: [],
+    capacity: { strategy: [{ capacityProvider: 'staging-ec2', weight: 1 }] },
+    detailDelivery: 'environment',
+    timeoutSeconds: 3600,
+    label: 'staging/seat/rule notify',
+    ...overrides,
+  });
+  const runTask = (overrides: Partial<RunTaskStateMachineInput>) =>
+    (buildRunTaskStateMachine(input(overrides)).States[STATE_NAMES.runTask] as { Parameters: Record<string, unknown> }).Parameters;
+
+  test('on EC2 capacity, the placement goes into RunTask after the capacity provider strategy', () => {
+    const parameters = runTask({ placement: ARTICLE });
+    expect(parameters.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'staging-ec2', Weight: 1 }]);
+    expect(parameters.PlacementStrategy).toEqual(placementParameters(ARTICLE).PlacementStrategy);
+    expect(parameters.PlacementConstraints).toEqual(placementParameters(ARTICLE).PlacementConstraints);
+    expect(Object.keys(parameters).slice(0, 5)).toEqual(['Cluster', 'TaskDefinition', 'CapacityProviderStrategy', 'PlacementStrategy', 'PlacementConstraints']);
+  });
+
+  test('without placement, or an empty one, RunTask names none', () => {
+    for (const placement of [undefined, { strategy: [], constraints: [] }]) {
+      const parameters = runTask(placement ? { placement } : {});
+      expect(parameters).not.toHaveProperty('PlacementStrategy');
+      expect(parameters).not.toHaveProperty('PlacementConstraints');
+    }
+  });
+
+  test.each([
+    ['the Fargate launch type', { launchType: 'FARGATE' as const }],
+    ['the FARGATE provider', { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }],
+    ['the FARGATE_SPOT provider', { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }],
+  ])('placement on %s is refused, naming the state machine', (_, capacity) => {
+    expect(() => runTask({ capacity, placement: ARTICLE })).toThrow(
+      'state machine staging/seat/rule notify: placement is for EC2 capacity; Fargate supports no task placement strategies or constraints',
+    );
+    expect(() => runTask({ capacity, placement: { strategy: [], constraints: [] } })).not.toThrow();
+  });
+
+  test('a strategy mixing Fargate and an Auto Scaling group provider is refused, with or without placement', () => {
+    const capacity = { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'staging-ec2', weight: 1 }] };
+    expect(() => runTask({ capacity })).toThrow('capacity.strategy mixes Fargate and Auto Scaling group capacity providers; ECS takes one kind per strategy');
+  });
+
+  test('a placement ECS would refuse names its field', () => {
+    expect(() => runTask({ placement: { strategy: [{ type: 'binpack', field: 'disk' }], constraints: [] } })).toThrow(
+      'state machine staging/seat/rule notify: placement.strategy[0].field binpack packs by cpu or memory, not "disk"',
+    );
+  });
+});
