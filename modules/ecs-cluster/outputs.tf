@@ -27,3 +27,18 @@ output "ecr_repository_arns" {
   description = "Repository ARN by repository name."
   value       = { for name, repository in aws_ecr_repository.this : name => repository.arn }
 }
+
+output "ec2_capacity_provider_name" {
+  description = "Name of the EC2 capacity provider, or null without EC2 capacity."
+  value       = try(aws_ecs_capacity_provider.ec2["this"].name, null)
+}
+
+output "ec2_auto_scaling_group_name" {
+  description = "Name of the EC2 capacity's Auto Scaling group, or null without EC2 capacity."
+  value       = try(aws_autoscaling_group.instances["this"].name, null)
+}
+
+output "ec2_instance_role_arn" {
+  description = "ARN of the container instances' role, or null without EC2 capacity."
+  value       = try(aws_iam_role.instance["this"].arn, null)
+}

@@ -140,3 +140,87 @@ variable "tags" {
     error_message = "tags keys must be 1-128 characters and must not start with \"aws:\"."
   }
 }
+
+variable "ec2_capacity" {
+  description = "An EC2 capacity provider beside Fargate, or null (default) for none: an Auto Scaling group of ECS-optimized instances (the AMI read from the public SSM parameter ami_ssm_parameter) in subnet_ids of vpc_id, min_size to max_size instances of instance_type with an encrypted gp3 root volume of root_volume_size GiB, managed scaling to target_capacity percent and managed termination protection; the names of the capacity provider, group, launch template, instance role and instance profile."
+  type = object({
+    capacity_provider_name  = string
+    auto_scaling_group_name = string
+    launch_template_name    = string
+    instance_role_name      = string
+    instance_profile_name   = string
+    instance_type           = string
+    min_size                = number
+    max_size                = number
+    target_capacity         = optional(number, 100)
+    root_volume_size        = optional(number, 30)
+    subnet_ids              = list(string)
+    vpc_id                  = string
+    ami_ssm_parameter       = optional(string, "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id")
+  })
+  default = null
+
+  validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.ecsCapacityProvider (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (can(regex("^[A-Za-z0-9_-]{1,255}$", var.ec2_capacity.capacity_provider_name)) && !can(regex("^(?i)(aws|ecs|fargate)", var.ec2_capacity.capacity_provider_name)))
+    error_message = "ec2_capacity.capacity_provider_name must be 1-255 letters, digits, dashes or underscores, not starting with \"aws\", \"ecs\" or \"fargate\" (ECS reserves them)."
+  }
+
+  validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.launchTemplate (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (length(var.ec2_capacity.launch_template_name) >= 3 && length(var.ec2_capacity.launch_template_name) <= 128 && can(regex("^[A-Za-z0-9()./_-]+$", var.ec2_capacity.launch_template_name)))
+    error_message = "ec2_capacity.launch_template_name must be 3-128 letters, digits or ( ) . / _ -."
+  }
+
+  validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.autoScalingGroup (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (can(regex("^[^:]{1,255}$", var.ec2_capacity.auto_scaling_group_name)))
+    error_message = "ec2_capacity.auto_scaling_group_name must be 1-255 characters without \":\"."
+  }
+
+  validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.iamRole (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.ec2_capacity.instance_role_name)))
+    error_message = "ec2_capacity.instance_role_name must be 1-64 letters, digits or + = , . @ _ - (an IAM role name)."
+  }
+
+  validation {
+    # Limit: core/aws-limits.ts NAME_MAX_LENGTH.instanceProfile (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.ec2_capacity.instance_profile_name)))
+    error_message = "ec2_capacity.instance_profile_name must be 1-128 letters, digits or + = , . @ _ - (an IAM instance profile name)."
+  }
+
+  validation {
+    condition     = var.ec2_capacity == null ? true : (can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+$", var.ec2_capacity.instance_type)))
+    error_message = "ec2_capacity.instance_type must be an EC2 instance type such as \"t3.small\"."
+  }
+
+  validation {
+    condition = var.ec2_capacity == null ? true : (
+      floor(var.ec2_capacity.min_size) == var.ec2_capacity.min_size && floor(var.ec2_capacity.max_size) == var.ec2_capacity.max_size &&
+      var.ec2_capacity.min_size >= 0 && var.ec2_capacity.max_size >= 1 && var.ec2_capacity.max_size <= 1000 && var.ec2_capacity.min_size <= var.ec2_capacity.max_size
+    )
+    error_message = "ec2_capacity: min_size and max_size must be whole numbers with 0 <= min_size <= max_size, 1 <= max_size <= 1000."
+  }
+
+  validation {
+    # Limit: core/aws-limits.ts MANAGED_SCALING_TARGET_CAPACITY_RANGE (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition     = var.ec2_capacity == null ? true : (var.ec2_capacity.target_capacity >= 1 && var.ec2_capacity.target_capacity <= 100 && floor(var.ec2_capacity.target_capacity) == var.ec2_capacity.target_capacity)
+    error_message = "ec2_capacity.target_capacity must be a whole percentage from 1 to 100 (ECS managed scaling)."
+  }
+
+  validation {
+    condition     = var.ec2_capacity == null ? true : (var.ec2_capacity.root_volume_size >= 30 && var.ec2_capacity.root_volume_size <= 16384 && floor(var.ec2_capacity.root_volume_size) == var.ec2_capacity.root_volume_size)
+    error_message = "ec2_capacity.root_volume_size must be a whole number of GiB from 30 (the AMI's snapshot) to 16384 (gp3's largest)."
+  }
+
+  validation {
+    condition     = var.ec2_capacity == null ? true : (length(var.ec2_capacity.subnet_ids) >= 1 && alltrue([for id in var.ec2_capacity.subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))]))
+    error_message = "ec2_capacity.subnet_ids must list at least one subnet id (subnet-…)."
+  }
+
+  validation {
+    condition     = var.ec2_capacity == null ? true : (can(regex("^/aws/service/ecs/optimized-ami/", var.ec2_capacity.ami_ssm_parameter)))
+    error_message = "ec2_capacity.ami_ssm_parameter must be one of AWS's public ECS-optimized AMI parameters (/aws/service/ecs/optimized-ami/…)."
+  }
+}

@@ -89,7 +89,7 @@ resource "aws_ecs_task_definition" "this" {
   skip_destroy = true
 
   family                   = each.value.family
-  requires_compatibilities = ["FARGATE"]
+  requires_compatibilities = each.value.requires_compatibilities
   network_mode             = "awsvpc"
   cpu                      = tostring(each.value.cpu)
   memory                   = tostring(each.value.memory)

@@ -9,7 +9,7 @@ variable "name_prefix" {
 }
 
 variable "tasks" {
-  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task (the key's first part), the task definition family, the container name, the full image reference (repository URL and tag or digest), Fargate cpu units and memory in MiB (a Fargate combination), the container command, plain environment variables, and whether the root filesystem is read-only (default true; /tmp stays writable)."
+  description = "ECS tasks keyed \"<service>/<task>\": the service owning the task (the key's first part), the task definition family, the container name, the full image reference (repository URL and tag or digest), cpu units and memory in MiB (a Fargate combination unless the task is for EC2 only), the container command, plain environment variables, whether the root filesystem is read-only (default true; /tmp stays writable), and the launch types it may run on (requires_compatibilities: FARGATE, EC2 or both; default FARGATE)."
   type = map(object({
     service        = string
     family         = string
@@ -21,6 +21,8 @@ variable "tasks" {
     environment    = optional(map(string), {})
     # Read-only unless a task must write outside /tmp (which stays writable).
     readonly_root_filesystem = optional(bool, true)
+    # The launch types ECS may run the task on.
+    requires_compatibilities = optional(list(string), ["FARGATE"])
   }))
 
   validation {
@@ -72,11 +74,27 @@ variable "tasks" {
   }
 
   validation {
-    # Fargate's supported cpu/memory pairs (Linux):
+    condition = alltrue([
+      for task in values(var.tasks) : length(task.requires_compatibilities) >= 1 && length(distinct(task.requires_compatibilities)) == length(task.requires_compatibilities) && alltrue([for launch in task.requires_compatibilities : contains(["FARGATE", "EC2"], launch)])
+    ])
+    error_message = "tasks: requires_compatibilities must list \"FARGATE\", \"EC2\" or both, each once."
+  }
+
+  validation {
+    # A task for EC2 only takes any size ECS allows there ("between 128 CPU units and 196608 CPU units").
+    # Limit: core/aws-limits.ts EC2_TASK_CPU_RANGE (test/modules/aws-limits.test.ts holds the numbers to it)
+    condition = alltrue([
+      for task in values(var.tasks) : contains(task.requires_compatibilities, "FARGATE") || (task.cpu >= 128 && task.cpu <= 196608 && floor(task.cpu) == task.cpu && task.memory >= 6 && floor(task.memory) == task.memory)
+    ])
+    error_message = "tasks: a task for EC2 only needs cpu from 128 to 196608 units and at least 6 MiB of memory, in whole numbers."
+  }
+
+  validation {
+    # Fargate's supported cpu/memory pairs (Linux), for every task that may run on Fargate (even if EC2 is listed too):
     # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
     # Limit: core/aws-limits.ts FARGATE_SIZES (test/modules/aws-limits.test.ts holds the numbers to it)
     condition = alltrue([
-      for task in values(var.tasks) : (
+      for task in values(var.tasks) : !contains(task.requires_compatibilities, "FARGATE") || (
         task.cpu == 256 ? contains([512, 1024, 2048], task.memory) :
         task.cpu == 512 ? task.memory >= 1024 && task.memory <= 4096 && task.memory % 1024 == 0 :
         task.cpu == 1024 ? task.memory >= 2048 && task.memory <= 8192 && task.memory % 1024 == 0 :
@@ -87,7 +105,7 @@ variable "tasks" {
         false
       )
     ])
-    error_message = "tasks: cpu/memory must be a Fargate combination: 256 → 512, 1024 or 2048; 512 → 1024-4096; 1024 → 2048-8192; 2048 → 4096-16384; 4096 → 8192-30720 (steps of 1024); 8192 → 16384-61440 (steps of 4096); 16384 → 32768-122880 (steps of 8192)."
+    error_message = "tasks: cpu/memory must be a Fargate combination: 256 → 512, 1024 or 2048; 512 → 1024-4096; 1024 → 2048-8192; 2048 → 4096-16384; 4096 → 8192-30720 (steps of 1024); 8192 → 16384-61440 (steps of 4096); 16384 → 32768-122880 (steps of 8192). (Checked for every task that may run on Fargate.)"
   }
 
   validation {

@@ -75,11 +75,14 @@ describe('every module', () => {
   test('tags every taggable resource with var.tags', () => {
     const untagged = [network, cluster, taskDefinitions].flatMap((module) =>
       allResources(module)
-        .filter(({ type }) => !['aws_route', 'aws_route_table_association', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_ecs_cluster_capacity_providers', 'aws_ecr_lifecycle_policy'].includes(type))
+        .filter(({ type }) => !['aws_route', 'aws_route_table_association', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_ecs_cluster_capacity_providers', 'aws_ecr_lifecycle_policy', 'aws_autoscaling_group'].includes(type))
         .filter(({ body }) => !String(body['tags']).includes('var.tags'))
         .map(({ type, name }) => `${module.dir}: ${type}.${name}`),
     );
     expect(untagged).toEqual([]);
+    // An Auto Scaling group has no `tags` map: each tag is a block, propagated to its instances.
+    const tags = resource(cluster, 'aws_autoscaling_group', 'instances')['dynamic'];
+    expect(tags).toMatchObject({ tag: [{ for_each: '${var.tags}', content: [{ key: '${tag.key}', value: '${tag.value}', propagate_at_launch: true }] }] });
   });
 });
 
@@ -139,7 +142,72 @@ describe('network', () => {
 describe('ecs-cluster', () => {
   test('Container Insights follows the input and both Fargate providers are associated', () => {
     expect(nested(resource(cluster, 'aws_ecs_cluster', 'this'), 'setting')).toEqual({ name: 'containerInsights', value: '${var.container_insights}' });
-    expect(resource(cluster, 'aws_ecs_cluster_capacity_providers', 'this')['capacity_providers']).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    expect(resource(cluster, 'aws_ecs_cluster_capacity_providers', 'this')['capacity_providers']).toBe(
+      '${concat(["FARGATE", "FARGATE_SPOT"], [for provider in aws_ecs_capacity_provider.ec2 : provider.name])}',
+    );
+  });
+
+
+  describe('EC2 capacity (ec2_capacity)', () => {
+    test('is optional: every EC2 resource exists once per ec2_capacity, none without it', () => {
+      expect(readFileSync(join(MODULES, 'ecs-cluster', 'main.tf'), 'utf8')).toMatch(/ec2 = var\.ec2_capacity == null \? \{\} : \{ this = var\.ec2_capacity \}/);
+      for (const [type, name] of [
+        ['aws_iam_role', 'instance'],
+        ['aws_iam_role_policy_attachment', 'instance'],
+        ['aws_iam_instance_profile', 'instance'],
+        ['aws_security_group', 'instances'],
+        ['aws_launch_template', 'instances'],
+        ['aws_autoscaling_group', 'instances'],
+        ['aws_ecs_capacity_provider', 'ec2'],
+      ] as const) {
+        expect(resource(cluster, type, name)['for_each']).toBe('${local.ec2}');
+      }
+      expect(cluster.variables['ec2_capacity']?.body['default']).toBeNull();
+    });
+
+    test('the AMI is the ECS-optimized Amazon Linux 2023 AMI from the public SSM parameter', () => {
+      expect(data(cluster, 'aws_ssm_parameter', 'ecs_ami')).toMatchObject({ for_each: '${local.ec2}', name: '${each.value.ami_ssm_parameter}' });
+      expect(String(cluster.variables['ec2_capacity']?.body['type'])).toContain('"/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"');
+      expect(resource(cluster, 'aws_launch_template', 'instances')['image_id']).toBe('${data.aws_ssm_parameter.ecs_ami[each.key].insecure_value}');
+    });
+
+    test('the launch template requires IMDSv2, encrypts the root volume, gives no public address and joins the cluster', () => {
+      const template = resource(cluster, 'aws_launch_template', 'instances');
+      expect(nested(template, 'metadata_options')).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+      expect(nested(nested(template, 'block_device_mappings'), 'ebs')).toMatchObject({ encrypted: true, volume_type: 'gp3', volume_size: '${each.value.root_volume_size}' });
+      expect(nested(template, 'network_interfaces')).toMatchObject({ associate_public_ip_address: false });
+      expect(nested(template, 'iam_instance_profile')).toEqual({ arn: '${aws_iam_instance_profile.instance[each.key].arn}' });
+      expect(String(template['user_data'])).toContain('ECS_CLUSTER=${var.name}');
+      expect(String(template['user_data'])).toContain('ECS_AWSVPC_BLOCK_IMDS=true');
+    });
+
+    test('the instance role is assumed by EC2 only and holds only AWS\'s managed policy for container instances', () => {
+      const assume = data(cluster, 'aws_iam_policy_document', 'ec2_assume');
+      const statement = nested(assume, 'statement');
+      expect(statement['actions']).toEqual(['sts:AssumeRole']);
+      expect(nested(statement, 'principals')).toEqual({ type: 'Service', identifiers: ['ec2.amazonaws.com'] });
+      expect(resource(cluster, 'aws_iam_role_policy_attachment', 'instance')['policy_arn']).toBe(
+        'arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
+      );
+      const attachments = allResources(cluster).filter(({ type }) => type.startsWith('aws_iam_') && type.includes('polic'));
+      expect(attachments.map(({ type, name }) => `${type}.${name}`)).toEqual(['aws_iam_role_policy_attachment.instance']);
+    });
+
+    test('the group protects its instances from scale-in, which managed termination protection needs, and managed scaling sets its size', () => {
+      const group = resource(cluster, 'aws_autoscaling_group', 'instances');
+      expect(group).toMatchObject({ protect_from_scale_in: true, min_size: '${each.value.min_size}', max_size: '${each.value.max_size}', vpc_zone_identifier: '${each.value.subnet_ids}' });
+      expect(nested(group, 'lifecycle')['ignore_changes']).toEqual(['${desired_capacity}']);
+      expect(group['tag']).toEqual([{ key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true }]);
+      const provider = nested(resource(cluster, 'aws_ecs_capacity_provider', 'ec2'), 'auto_scaling_group_provider');
+      expect(provider).toMatchObject({ auto_scaling_group_arn: '${aws_autoscaling_group.instances[each.key].arn}', managed_termination_protection: 'ENABLED', managed_draining: 'ENABLED' });
+      expect(nested(provider, 'managed_scaling')).toMatchObject({ status: 'ENABLED', target_capacity: '${each.value.target_capacity}' });
+    });
+
+    test('outputs the provider, group and role, null without EC2 capacity', () => {
+      expect(cluster.outputs['ec2_capacity_provider_name']?.body['value']).toBe('${try(aws_ecs_capacity_provider.ec2["this"].name, null)}');
+      expect(cluster.outputs['ec2_auto_scaling_group_name']?.body['value']).toBe('${try(aws_autoscaling_group.instances["this"].name, null)}');
+      expect(cluster.outputs['ec2_instance_role_arn']?.body['value']).toBe('${try(aws_iam_role.instance["this"].arn, null)}');
+    });
   });
 
   test('repositories scan on push, are AES256-encrypted and are not force-deleted', () => {
@@ -228,7 +296,7 @@ describe('task-definitions', () => {
   test('Fargate, awsvpc, the chosen architecture, a log group per task', () => {
     expect(resource(taskDefinitions, 'aws_ecs_task_definition', 'this')).toMatchObject({
       for_each: '${var.tasks}',
-      requires_compatibilities: ['FARGATE'],
+      requires_compatibilities: '${each.value.requires_compatibilities}',
       network_mode: 'awsvpc',
       execution_role_arn: '${aws_iam_role.execution.arn}',
       task_role_arn: '${aws_iam_role.task[each.value.service].arn}',
