@@ -7,8 +7,10 @@
  */
 import { z } from 'zod';
 import { MAX_TASK_RUNS, executionTimeBudget, minimumExecutionTimeoutSeconds } from '../core/asl';
+import { FLOW_STEP_NAME_MAX_LENGTH, MAX_FLOW_STEPS } from '../core/asl-flow';
 import {
   DETAIL_TYPE_MAX_LENGTH,
+  EC2_TASK_CPU_RANGE,
   ECR_REPOSITORY_NAME_LENGTH,
   EVENT_PATTERN_MAX_LENGTH,
   MAX_EXECUTION_SECONDS,
@@ -20,7 +22,7 @@ import {
   WILDCARD_RULES_PER_BUS_QUOTA,
 } from '../core/aws-limits';
 import { DETAIL_DELIVERIES } from '../core/container-contract';
-import { RULE_DEFAULTS } from './defaults';
+import { RULE_DEFAULTS, TASK_COMPATIBILITIES } from './defaults';
 import {
   checkedString,
   containerNameProblem,
@@ -58,6 +60,13 @@ const detailTypeList = z.array(checkedString(detailTypeProblem)).superRefine((li
 
 const SAME_AS_SERVICE_NAMES = 'Same rule as service names';
 
+const compatibilityList = z.array(z.enum(TASK_COMPATIBILITIES)).superRefine((list, ctx) => {
+  if (list.length === 0) ctx.addIssue({ code: 'custom', message: `must list FARGATE, EC2 or both` });
+  list.forEach((item, index) => {
+    if (list.indexOf(item) !== index) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(item)} is listed twice`, path: [index] });
+  });
+});
+
 export const taskSchema = z.strictObject({
   name: documented(checkedString(nameProblem), { description: `${SAME_AS_SERVICE_NAMES}; unique within the service.` }),
   containerName: documented(checkedString(containerNameProblem), {
@@ -66,8 +75,15 @@ export const taskSchema = z.strictObject({
   imageRepository: documented(checkedString(imageRepositoryProblem), {
     description: `An ECR repository name (\`booking-saga/payment\`): ${ECR_REPOSITORY_NAME_LENGTH.min}–${ECR_REPOSITORY_NAME_LENGTH.max} characters, lower-case path components joined by \`/\`, with single \`.\`, \`_\` or \`-\` inside a component. No registry host and no tag. A new repository needs its stage in the \`Dockerfile\`.`,
   }),
-  cpu: documented(z.number(), { description: 'Fargate CPU units; with `memory`, a Fargate size (table above).' }),
-  memory: documented(z.number(), { description: 'Memory in MiB; with `cpu`, a Fargate size (table above).' }),
+  cpu: documented(z.number(), {
+    description: `CPU units; with \`memory\`, a Fargate size (table above) whenever \`compatibilities\` holds FARGATE. A task for EC2 only takes ${EC2_TASK_CPU_RANGE.min} to ${EC2_TASK_CPU_RANGE.max}.`,
+  }),
+  memory: documented(z.number(), { description: 'Memory in MiB; with `cpu`, a Fargate size (table above) whenever `compatibilities` holds FARGATE; for EC2 only, a whole number of at least 6 (the least a container may have).' }),
+  compatibilities: documented(compatibilityList, {
+    description:
+      "Where ECS may run the task (the task definition's `requiresCompatibilities`): `FARGATE`, `EC2` or both. An environment may run a rule on its EC2 capacity (`base.ruleCapacity`) only when every task the rule runs lists `EC2`; a task that lists FARGATE must have a Fargate size even when it runs on EC2.",
+    default: '`["FARGATE"]`',
+  }).optional(),
   command: documented(commandSchema, {
     description: 'The container command: at least one element, and no element empty. For a bundled task program, `["node", "dist/<program>.js"]`. A rule may replace it.',
   }),
@@ -137,6 +153,56 @@ export const ruleOptionsSchema = z.strictObject({
   }).optional(),
 });
 
+export const ruleTargetSchema = z
+  .strictObject({
+    service: documented(z.string(), { description: 'A service of the catalog (usually not the one whose bus the rule is on); its bus receives the failure and success events.' }),
+    task: documented(z.string(), { description: 'A task that service defines; the message lists the tasks it does define. Give `task` or `flow`.', default: 'none: `flow`' }).optional(),
+    flow: documented(z.string(), {
+      description: "A flow that service defines (`services[].flows`): the rule's state machine runs its steps in order and compensates them on failure, an orchestrated saga. Give `task` or `flow`.",
+      default: 'none: `task`',
+    }).optional(),
+    command: documented(commandSchema, { description: "Replaces the task's command for this rule: same rule as a task's `command`. Not with `flow` (its steps give theirs).", default: "the task's `command`" }).optional(),
+  })
+  .superRefine((target, ctx) => {
+    if ((target.task === undefined) === (target.flow === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of task (the rule runs one task) or flow (the rule runs a flow)' });
+    if (target.flow !== undefined && target.command !== undefined) ctx.addIssue({ code: 'custom', path: ['command'], message: "is a task's; a flow's steps give their own commands" });
+  });
+
+/** A task a flow's step runs, or its compensation: a task of the catalog, and optionally its command. */
+const stepTaskSchema = z.strictObject({
+  service: documented(z.string(), { description: 'A service of the catalog.' }),
+  task: documented(z.string(), { description: 'A task that service defines.' }),
+  command: documented(commandSchema, { description: "Replaces the task's command for this step: same rule as a task's `command`.", default: "the task's `command`" }).optional(),
+});
+
+export const flowStepSchema = z.strictObject({
+  name: documented(
+    checkedString((name) => nameProblem(name) ?? (name.length > FLOW_STEP_NAME_MAX_LENGTH ? `${JSON.stringify(name)} is longer than ${FLOW_STEP_NAME_MAX_LENGTH} characters (it prefixes the step's state names, which Step Functions caps at 80)` : undefined)),
+    { description: `${SAME_AS_SERVICE_NAMES}, at most ${FLOW_STEP_NAME_MAX_LENGTH} characters; unique within the flow. It names the step's states (\`<step>:RunTask\`) and tells its task which step it runs (\`flowStep\`).` },
+  ),
+  run: documented(stepTaskSchema, { description: "The step's task (a local transaction of the saga). Run as a flow's step, the task reports by its exit code: 0 done, anything else failed." }),
+  compensate: documented(stepTaskSchema, {
+    description:
+      "The task that undoes the step. It runs when this step or a later one fails for good, in reverse order, and is told what failed (`flowFailure`); it must be idempotent and tolerate nothing to undo (the failing step may have done none, part or all of its work). Compensations are rerun after a non-zero exit.",
+    default: 'nothing to undo',
+  }).optional(),
+});
+
+export const flowSchema = z.strictObject({
+  name: documented(checkedString(nameProblem), { description: `${SAME_AS_SERVICE_NAMES}; unique within the service. A rule starts it with \`target: { service, flow }\`.` }),
+  description: documented(z.string(), { description: 'What the flow does, for people.' }),
+  steps: documented(
+    z.array(flowStepSchema).superRefine((steps, ctx) => {
+      if (steps.length === 0 || steps.length > MAX_FLOW_STEPS) ctx.addIssue({ code: 'custom', message: `must hold 1 to ${MAX_FLOW_STEPS} steps, not ${steps.length}` });
+    }),
+    { description: `1 to ${MAX_FLOW_STEPS} steps, run in order; step names are unique. Every step and compensation counts in the flow's time budget (\`options.timeoutSeconds\` of its rule).` },
+  ),
+  compensationFailedDetailType: documented(checkedString(detailTypeProblem), {
+    description: `The \`detail-type\` of the event published to the flow's service's bus when a compensation fails for good (the flow then fails with \`Flow.CompensationFailed\`): a detail-type of at most ${DETAIL_TYPE_MAX_LENGTH} characters. It cannot be turned off.`,
+    default: '`<Flow>CompensationFailed`',
+  }).optional(),
+});
+
 export const ruleSchema = z.strictObject({
   name: documented(checkedString(nameProblem), { description: `${SAME_AS_SERVICE_NAMES}; unique on the bus.` }),
   description: documented(
@@ -148,14 +214,7 @@ export const ruleSchema = z.strictObject({
   eventPattern: documented(eventPatternSchema, {
     description: `An EventBridge event pattern; \`detail-type\` is required. The pattern is refused wherever EventBridge would refuse it: \`core/event-pattern.ts\` reproduces EventBridge's matcher (aws/event-ruler), so for example \`cidr\` /32 and /128, numbers a double cannot hold exactly, mixed \`anything-but\` lists and wildcards scoring over 10 ("Rule is too complex") are refused ([docs/local.md](local.md#pattern-matching)). Every path, inside \`$or\` too, starts at a field of an event (${EVENT_ENVELOPE_FIELDS.map((field) => `\`${field}\``).join(', ')}); a \`$or\` EventBridge would read as a literal field is refused. At most ${EVENT_PATTERN_MAX_LENGTH} characters as JSON; at most ${WILDCARD_RULES_PER_BUS_QUOTA} rules with wildcards per bus (not adjustable).`,
   }),
-  target: documented(
-    z.strictObject({
-      service: documented(z.string(), { description: 'A service of the catalog (usually not the one whose bus the rule is on).' }),
-      task: documented(z.string(), { description: 'A task that service defines; the message lists the tasks it does define.' }),
-      command: documented(commandSchema, { description: "Replaces the task's command for this rule: same rule as a task's `command`.", default: "the task's `command`" }).optional(),
-    }),
-    { description: 'The task the rule runs, through its state machine.' },
-  ),
+  target: documented(ruleTargetSchema, { description: 'What the rule runs through its state machine: one task (`task`), or the steps of a flow (`flow`).' }),
   options: documented(ruleOptionsSchema, { description: 'How the rule delivers, runs and reports; each option has a default.', default: 'every default' }).optional(),
 });
 
@@ -168,6 +227,10 @@ export const serviceSchema = z.strictObject({
   rules: documented(z.array(ruleSchema), {
     description: `Rules on the service's own bus; may be empty. Rule names are unique on the bus. At most ${RULES_PER_BUS_DEFAULT_QUOTA} rules per bus: that is EventBridge's **default** quota of rules per event bus, adjustable through Service Quotas.`,
   }),
+  flows: documented(z.array(flowSchema), {
+    description: "Orchestrated sagas this service owns: steps run in order by one state machine, compensated in reverse on failure. A flow runs when a rule targets it; its outcome events go to this service's bus.",
+    default: 'none',
+  }).optional(),
 });
 
 export const catalogSchema = z.strictObject({

@@ -11,9 +11,11 @@
  */
 import type { z } from 'zod';
 import { type CompiledPattern, EventPatternError, compilePattern, usesWildcards } from '../core/event-pattern';
-import { EVENT_PATTERN_MAX_LENGTH, RULES_PER_BUS_DEFAULT_QUOTA, WILDCARD_RULES_PER_BUS_QUOTA } from '../core/aws-limits';
+import { flowTimeBudget, minimumFlowTimeoutSeconds } from '../core/asl-flow';
+import { CONTAINER_MIN_MEMORY_MIB, EC2_TASK_CPU_RANGE, EVENT_PATTERN_MAX_LENGTH, RULES_PER_BUS_DEFAULT_QUOTA, WILDCARD_RULES_PER_BUS_QUOTA } from '../core/aws-limits';
+import { MIN_TASK_TIMEOUT_SECONDS } from '../core/asl';
 import { eventSource } from '../core/naming';
-import { defaultFailureDetailType } from './defaults';
+import { defaultCompensationFailedDetailType, defaultFailureDetailType, defaultFlowFailureDetailType } from './defaults';
 import { describeValue, fargateSizeProblem, formatPath, isRecord, line, listOf, nonEmptyString, oneOf, quote, RESERVED_SERVICE_NAMES } from './fields';
 import { catalogSchema, EVENT_ENVELOPE_FIELDS } from './schema';
 import type { Catalog } from './types';
@@ -73,7 +75,7 @@ export function shapeProblems(schema: z.ZodType, value: unknown, locate: (path: 
 // Locations
 // ---------------------------------------------------------------------------------------------
 
-const ENTITY_KINDS: Record<string, string> = { services: 'service', tasks: 'task', rules: 'rule' };
+const ENTITY_KINDS: Record<string, string> = { services: 'service', tasks: 'task', rules: 'rule', flows: 'flow', steps: 'step' };
 
 function entityLabel(kind: string, item: unknown, index: number, listKey: string): string {
   const name = isRecord(item) ? item.name : undefined;
@@ -134,39 +136,115 @@ function taskProblems(service: NamedItem): string[] {
   for (const task of tasks) {
     const { cpu, memory } = task.value;
     if (typeof cpu !== 'number' || typeof memory !== 'number') continue;
-    const size = fargateSizeProblem(cpu, memory);
+    const compatibilities = Array.isArray(task.value.compatibilities) ? task.value.compatibilities : ['FARGATE'];
+    const size = compatibilities.includes('FARGATE') ? fargateSizeProblem(cpu, memory) : ec2SizeProblem(cpu, memory);
     if (size) problems.push(catalogProblem(where(task.name), size.field, size.message));
   }
   return problems;
+}
+
+/** A task for the EC2 launch type only: any cpu in ECS's range, and at least a container's least memory. */
+export function ec2SizeProblem(cpu: number, memory: number): { field: 'cpu' | 'memory'; message: string } | undefined {
+  if (!Number.isInteger(cpu) || cpu < EC2_TASK_CPU_RANGE.min || cpu > EC2_TASK_CPU_RANGE.max) {
+    return { field: 'cpu', message: `${cpu} is not a CPU size for EC2; use a whole number from ${EC2_TASK_CPU_RANGE.min} to ${EC2_TASK_CPU_RANGE.max}` };
+  }
+  if (!Number.isInteger(memory) || memory < CONTAINER_MIN_MEMORY_MIB) return { field: 'memory', message: `${memory} MiB is not a memory size; use a whole number of at least ${CONTAINER_MIN_MEMORY_MIB}` };
+  return undefined;
 }
 
 /**
  * `{ service → task names }` for every well-formed service and task. A duplicated service's tasks
  * are merged, so the duplicate is reported once rather than again as every target it hides.
  */
-function taskIndex(services: readonly NamedItem[]): Map<string, string[]> {
+function taskIndex(services: readonly NamedItem[], list: 'tasks' | 'flows' = 'tasks'): Map<string, string[]> {
   const index = new Map<string, string[]>();
   for (const service of services) {
-    index.set(service.name, [...(index.get(service.name) ?? []), ...namedItems(service.value.tasks).map((task) => task.name)]);
+    index.set(service.name, [...(index.get(service.name) ?? []), ...namedItems(service.value[list]).map((item) => item.name)]);
   }
   return index;
 }
 
-function targetProblems(target: unknown, index: Map<string, string[]>): { field: string; message: string }[] {
-  if (!isRecord(target) || typeof target.service !== 'string' || typeof target.task !== 'string') return [];
-  const tasks = index.get(target.service);
+/** What a service/task pair names, or why it names nothing. */
+function taskReferenceProblems(prefix: string, reference: Record<string, unknown>, index: Map<string, string[]>): { field: string; message: string }[] {
+  if (typeof reference.service !== 'string' || typeof reference.task !== 'string') return [];
+  const tasks = index.get(reference.service);
   if (!tasks) {
-    return [{ field: 'target.service', message: `service ${quote(target.service)} is not defined (services: ${[...index.keys()].join(', ') || 'none'})` }];
+    return [{ field: `${prefix}service`, message: `service ${quote(reference.service)} is not defined (services: ${[...index.keys()].join(', ') || 'none'})` }];
   }
-  if (!tasks.includes(target.task)) {
+  if (!tasks.includes(reference.task)) {
     return [
       {
-        field: 'target.task',
-        message: `task ${quote(target.task)} is not defined by service ${quote(target.service)} (it defines: ${tasks.join(', ') || 'no tasks'})`,
+        field: `${prefix}task`,
+        message: `task ${quote(reference.task)} is not defined by service ${quote(reference.service)} (it defines: ${tasks.join(', ') || 'no tasks'})`,
       },
     ];
   }
   return [];
+}
+
+function targetProblems(target: unknown, index: Map<string, string[]>, flows: Map<string, string[]>): { field: string; message: string }[] {
+  if (!isRecord(target)) return [];
+  if (typeof target.flow === 'string' && target.task === undefined && typeof target.service === 'string') {
+    const defined = flows.get(target.service);
+    if (!defined) return [{ field: 'target.service', message: `service ${quote(target.service)} is not defined (services: ${[...flows.keys()].join(', ') || 'none'})` }];
+    if (!defined.includes(target.flow)) {
+      return [{ field: 'target.flow', message: `flow ${quote(target.flow)} is not defined by service ${quote(target.service)} (it defines: ${defined.join(', ') || 'no flows'})` }];
+    }
+    return [];
+  }
+  return taskReferenceProblems('target.', target, index);
+}
+
+/**
+ * A service's flows: names unique, step names unique within a flow, every step's task and
+ * compensation a task of the catalog.
+ */
+function flowProblems(service: NamedItem, index: Map<string, string[]>): string[] {
+  const flows = namedItems(service.value.flows);
+  const where = (flow: string) => `service ${quote(service.name)}, flow ${quote(flow)}`;
+  const problems = duplicateNames(flows, (name, count) =>
+    catalogProblem(where(name), 'name', `is defined ${count} times in service ${quote(service.name)}; flow names must be unique within a service`),
+  );
+  for (const flow of flows) {
+    const steps = namedItems(flow.value.steps);
+    problems.push(
+      ...duplicateNames(steps, (name, count) => catalogProblem(`${where(flow.name)}, step ${quote(name)}`, 'name', `is used by ${count} steps; step names must be unique within a flow`)),
+    );
+    for (const step of steps) {
+      for (const part of ['run', 'compensate'] as const) {
+        const reference = step.value[part];
+        if (!isRecord(reference)) continue;
+        problems.push(...taskReferenceProblems(`${part}.`, reference, index).map(({ field, message }) => catalogProblem(`${where(flow.name)}, step ${quote(step.name)}`, field, message)));
+      }
+    }
+  }
+  return problems;
+}
+
+/** A flow's steps as the time budget counts them (a step with a compensation counts twice). */
+function flowSteps(services: readonly NamedItem[], service: string, flow: string): { compensation?: unknown }[] | undefined {
+  const found = services.filter((s) => s.name === service).flatMap((s) => namedItems(s.value.flows)).find((f) => f.name === flow);
+  return found ? listOf(found.value.steps).filter(isRecord).map((step) => (isRecord(step.compensate) ? { compensation: step.compensate } : {})) : undefined;
+}
+
+/**
+ * A rule running a flow must give it time for every step and compensation at their worst
+ * (core/asl-flow.ts): the schema's floor is a single task's.
+ */
+function flowTimeoutProblems(services: readonly NamedItem[], rule: Record<string, unknown>): { field: string; message: string }[] {
+  const { target, options } = rule;
+  if (!isRecord(target) || typeof target.flow !== 'string' || typeof target.service !== 'string') return [];
+  const timeout = isRecord(options) ? options.timeoutSeconds : undefined;
+  const steps = flowSteps(services, target.service, target.flow);
+  if (typeof timeout !== 'number' || !steps || steps.length === 0) return [];
+  const budget = flowTimeBudget(timeout, steps);
+  if (budget.taskTimeoutSeconds >= MIN_TASK_TIMEOUT_SECONDS) return [];
+  return [
+    {
+      field: 'options.timeoutSeconds',
+      message: `${timeout} leaves ${budget.taskTimeoutSeconds} s per run of flow ${quote(target.flow)}'s ${budget.entries} steps and compensations (${budget.runs} runs each, their retries and waits, and the outcome's publish); give at least ${minimumFlowTimeoutSeconds(steps)}, or leave it out for the default`,
+    },
+  ];
 }
 
 /** The rule's pattern compiled by EventBridge's matcher, or undefined when it is not a valid pattern. */
@@ -224,7 +302,7 @@ function patternProblems(pattern: unknown): { field: string; message: string }[]
  * A rule on a service's own bus whose failure (or success) event it matches again would start
  * itself forever: the state machine publishes that event to the target service's bus.
  */
-function selfTriggerProblems(namespace: unknown, busService: string, rule: Record<string, unknown>): { field: string; message: string }[] {
+function selfTriggerProblems(namespace: unknown, busService: string, rule: Record<string, unknown>, services: readonly NamedItem[]): { field: string; message: string }[] {
   const { target, eventPattern, options } = rule;
   if (!isRecord(target) || target.service !== busService || !isRecord(eventPattern)) return [];
   const detailTypes = listOf(eventPattern['detail-type']);
@@ -232,19 +310,24 @@ function selfTriggerProblems(namespace: unknown, busService: string, rule: Recor
   const ownSource = typeof namespace === 'string' ? eventSource(namespace, busService) : undefined;
   if (Array.isArray(sources) && !sources.includes(ownSource)) return [];
   const opts = isRecord(options) ? options : {};
-  const published: [string, unknown][] = [
-    ['failureDetailType', opts.failureDetailType === undefined ? defaultFailureDetailType(busService) : opts.failureDetailType],
-    ['successDetailType', opts.successDetailType],
+  const flow = typeof target.flow === 'string' ? target.flow : undefined;
+  const compensationFailed = flow
+    ? services.filter((s) => s.name === busService).flatMap((s) => namedItems(s.value.flows)).find((f) => f.name === flow)?.value.compensationFailedDetailType
+    : undefined;
+  const published: [string, unknown, boolean][] = [
+    ['options.failureDetailType', opts.failureDetailType === undefined ? (flow ? defaultFlowFailureDetailType(flow) : defaultFailureDetailType(busService)) : opts.failureDetailType, opts.failureDetailType === undefined],
+    ['options.successDetailType', opts.successDetailType, false],
+    ...(flow ? [[`flow ${quote(flow)}: compensationFailedDetailType`, compensationFailed ?? defaultCompensationFailedDetailType(flow), compensationFailed === undefined] as [string, unknown, boolean]] : []),
   ];
   return published
     .filter(([, detailType]) => typeof detailType === 'string' && detailTypes.includes(detailType))
-    .map(([field, detailType]) => ({
-      field: `options.${field}`,
-      message: `${quote(detailType)}${opts[field] === undefined ? ' (the default)' : ''} is published to the ${quote(busService)} bus, where this rule matches it again: every execution would start another`,
+    .map(([field, detailType, byDefault]) => ({
+      field,
+      message: `${quote(detailType)}${byDefault ? ' (the default)' : ''} is published to the ${quote(busService)} bus, where this rule matches it again: every execution would start another`,
     }));
 }
 
-function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string, string[]>): string[] {
+function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string, string[]>, flows: Map<string, string[]>, services: readonly NamedItem[]): string[] {
   const rules = namedItems(service.value.rules);
   const where = (rule: string) => `service ${quote(service.name)}, rule ${quote(rule)}`;
   const problems = duplicateNames(rules, (name, count) =>
@@ -274,7 +357,12 @@ function ruleProblems(namespace: unknown, service: NamedItem, index: Map<string,
     );
   }
   for (const rule of rules) {
-    const found = [...patternProblems(rule.value.eventPattern), ...targetProblems(rule.value.target, index), ...selfTriggerProblems(namespace, service.name, rule.value)];
+    const found = [
+      ...patternProblems(rule.value.eventPattern),
+      ...targetProblems(rule.value.target, index, flows),
+      ...selfTriggerProblems(namespace, service.name, rule.value, services),
+      ...flowTimeoutProblems(services, rule.value),
+    ];
     problems.push(...found.map(({ field, message }) => catalogProblem(where(rule.name), field, message)));
   }
   return problems;
@@ -287,6 +375,7 @@ export function catalogProblems(catalog: Catalog): string[] {
   if (!isRecord(raw)) return shape;
   const services = namedItems(raw.services);
   const index = taskIndex(services);
+  const flows = taskIndex(services, 'flows');
   const problems = [
     ...shape,
     ...duplicateNames(services, (name, count) =>
@@ -301,7 +390,7 @@ export function catalogProblems(catalog: Catalog): string[] {
           `is reserved: every environment has a stack <env>-${service.name} of its own (reserved: ${RESERVED_SERVICE_NAMES.join(', ')})`,
         ),
       ),
-    ...services.flatMap((service) => [...taskProblems(service), ...ruleProblems(raw.namespace, service, index)]),
+    ...services.flatMap((service) => [...taskProblems(service), ...flowProblems(service, index), ...ruleProblems(raw.namespace, service, index, flows, services)]),
   ];
   // Two items with one name yield the same line twice; once says it.
   return [...new Set(problems)];

@@ -137,6 +137,16 @@ export const RESERVED_CAPACITY_PROVIDER_PREFIXES: readonly string[] = ['aws', 'e
  */
 export const MANAGED_SCALING_TARGET_CAPACITY_RANGE = { min: 1, max: 100 } as const;
 
+/**
+ * A task definition for the EC2 launch type only: "Supported values are between 128 CPU units (0.125
+ * vCPUs) and 196608 CPU units (192 vCPUs)" (TaskDefinition `cpu`). One that also lists FARGATE in
+ * `requiresCompatibilities` must use a Fargate size, "even if EC2 is also specified" (ECS developer
+ * guide, "Troubleshoot Amazon ECS task definition invalid CPU or memory errors").
+ */
+export const EC2_TASK_CPU_RANGE = { min: 128, max: 196_608 } as const;
+/** The least memory a container may have: "The Docker 20.10.0 or later daemon reserves a minimum of 6 MiB" (ContainerDefinition `memory`). */
+export const CONTAINER_MIN_MEMORY_MIB = 6;
+
 /** Fargate task sizes: for each CPU value, the memory values (MiB) it may be paired with. */
 export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],

@@ -119,11 +119,20 @@ export interface StateMachinePolicyInput {
   readonly executionRoleArn: string;
   /** What the state machine publishes (failure and success events); empty: no PutEvents. */
   readonly publishes: readonly PublishGrant[];
+  /** A flow's state machine runs more tasks than the first (each step and compensation): their families and roles. */
+  readonly moreTasks?: readonly { readonly taskFamily: string; readonly taskRoleArn: string; readonly executionRoleArn: string }[];
 }
 
-/** What a rule's state machine may do: run its one task family in its cluster, publish, log, trace. */
+/**
+ * What a rule's state machine may do: run its task families (one for a task rule, each step's and
+ * compensation's for a flow) in its cluster, publish, log, trace. Running on EC2 capacity with a
+ * placement needs nothing more: the capacity provider strategy and placement are parameters of the
+ * same ecs:RunTask call, and the instances' role is passed by the Auto Scaling group, not by RunTask.
+ */
 export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocument {
   const { region, accountId, clusterArn } = input;
+  const tasks = [input, ...(input.moreTasks ?? [])];
+  const families = unique(tasks.map((task) => arns.taskDefinitionFamily(region, accountId, task.taskFamily)));
   const inCluster = { ArnEquals: { 'ecs:cluster': clusterArn } };
   const tasksOfAccount = `arn:aws:ecs:${region}:${accountId}:task/*`;
 
@@ -133,7 +142,7 @@ export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocume
       Effect: 'Allow',
       Action: 'ecs:RunTask',
       // `family:*`: AWS denies RunTask on a family ARN without revision (since 2024).
-      Resource: arns.taskDefinitionFamily(region, accountId, input.taskFamily),
+      Resource: families.length === 1 ? families[0]! : families,
       Condition: inCluster,
     },
     {
@@ -165,7 +174,7 @@ export function stateMachinePolicy(input: StateMachinePolicyInput): PolicyDocume
       Sid: 'PassTaskRoles',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: unique([input.taskRoleArn, input.executionRoleArn]),
+      Resource: unique(tasks.flatMap((task) => [task.taskRoleArn, task.executionRoleArn])),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
   ];

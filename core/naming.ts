@@ -105,6 +105,17 @@ export const ENDED_EXECUTIONS_ALARMS = ['executions-failed', 'dead-letters'] as 
 export const clusterName = (env: string): string => `${env}-services`;
 
 /**
+ * An environment's EC2 capacity (modules/ecs-cluster): its ECS capacity provider, Auto Scaling
+ * group, launch template, and the container instances' role and instance profile. Named after the
+ * environment, like everything the CI roles may manage (`<env>-*`).
+ */
+export const ec2CapacityProviderName = (env: string): string => `${env}-ec2`;
+export const autoScalingGroupName = (env: string): string => `${env}-ecs-ec2`;
+export const launchTemplateName = (env: string): string => `${env}-ecs-ec2`;
+export const containerInstanceRoleName = (env: string): string => `${env}-ecs-instance`;
+export const containerInstanceProfileName = (env: string): string => `${env}-ecs-instance`;
+
+/**
  * The Dockerfile stage that builds an ECR repository's image: `booking-saga/payment` →
  * `booking-saga--payment`. ECR names never hold `--` (single separators only), so no two
  * repositories share a stage; stage names may not hold `/`.
@@ -185,8 +196,14 @@ export interface NamingCatalog {
   }[];
 }
 
+/** What of the base's resources exist in an environment besides what every one has. */
+export interface NamingBase {
+  /** The managed base has EC2 capacity (`base.cluster.ec2`). */
+  readonly ec2Capacity?: boolean;
+}
+
 /** Every name an environment's stacks and modules give to AWS resources. */
-export function derivedNames(env: string, catalog: NamingCatalog): DerivedName[] {
+export function derivedNames(env: string, catalog: NamingCatalog, base: NamingBase = {}): DerivedName[] {
   const quoted = (value: string) => JSON.stringify(value);
   const region = { kind: 'region' } as const;
   const account = { kind: 'account' } as const;
@@ -230,5 +247,13 @@ export function derivedNames(env: string, catalog: NamingCatalog): DerivedName[]
   add('ECS cluster name', clusterName(env), NAME_MAX_LENGTH.ecsCluster, region, `${ofEnvironment} (its cluster)`);
   add('SNS topic name', alarmTopicName(env), NAME_MAX_LENGTH.snsTopic, region, `${ofEnvironment} (its alarm topic)`);
   add('IAM role name', executionRoleName(env), NAME_MAX_LENGTH.iamRole, account, `${ofEnvironment} (its task execution role)`);
+  if (base.ec2Capacity) {
+    const owner = `${ofEnvironment} (its EC2 capacity)`;
+    add('ECS capacity provider name', ec2CapacityProviderName(env), NAME_MAX_LENGTH.ecsCapacityProvider, region, owner);
+    add('Auto Scaling group name', autoScalingGroupName(env), NAME_MAX_LENGTH.autoScalingGroup, region, owner);
+    add('EC2 launch template name', launchTemplateName(env), NAME_MAX_LENGTH.launchTemplate, region, owner);
+    add('IAM role name', containerInstanceRoleName(env), NAME_MAX_LENGTH.iamRole, account, owner);
+    add('IAM instance profile name', containerInstanceProfileName(env), NAME_MAX_LENGTH.instanceProfile, account, owner);
+  }
   return names;
 }

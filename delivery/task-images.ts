@@ -49,7 +49,7 @@ export class TaskImageError extends Error {
   }
 }
 
-const where = (service: string, kind: 'task' | 'rule', name: string) => `catalog: service ${quote(service)}, ${kind} ${quote(name)}`;
+const where = (service: string, kind: 'task' | 'rule' | 'flow', name: string) => `catalog: service ${quote(service)}, ${kind} ${quote(name)}`;
 
 /** A command that names a `dist/….js` file without being `node dist/<name>.js`: probably meant to run a bundle. */
 const mentionsBundleDir = (command: readonly string[]): boolean => command.some((part) => part.startsWith(`${BUNDLE_DIR}/`) && part.endsWith('.js'));
@@ -114,30 +114,31 @@ export function taskImages(catalog: Catalog): TaskImages {
     }
   }
 
-  // A rule's command runs in its target task's image: the bundle it names must be in there.
-  for (const service of catalog.services) {
-    for (const rule of service.rules) {
-      const command = rule.target.command;
-      if (!command) continue;
-      const repository = imageOfTask.get(taskKey(rule.target.service, rule.target.task));
-      const image = repository === undefined ? undefined : images.get(repository);
-      if (!image || image.tasks.length === 0) continue; // an unknown target is catalog validation's finding; an external image is not ours
-      const bundle = bundleOfCommand(command);
-      if (bundle === undefined) {
-        if (mentionsBundleDir(command)) {
-          problems.push(line(where(service.name, 'rule', rule.name), 'target.command', `${quote(command)} names a bundle but does not run it as ["node", "${BUNDLE_DIR}/<name>.js", ...arguments]`));
-        }
-        continue;
-      }
-      if (!image.bundles.has(bundle)) {
-        problems.push(
-          line(
-            where(service.name, 'rule', rule.name),
-            'target.command',
-            `runs ${bundleFile(bundle)}, which image ${quote(repository)} of task ${taskKey(rule.target.service, rule.target.task)} does not hold (it holds ${[...image.bundles].sort().map(bundleFile).join(', ')})`,
-          ),
-        );
-      }
+  // A rule's command (or a flow step's) runs in its task's image: the bundle it names must be in there.
+  const commands = catalog.services.flatMap((service) => [
+    ...service.rules.flatMap((rule) => ('task' in rule.target && rule.target.command ? [{ where: where(service.name, 'rule', rule.name), field: 'target.command', service: rule.target.service, task: rule.target.task, command: rule.target.command }] : [])),
+    ...(service.flows ?? []).flatMap((flow) =>
+      flow.steps.flatMap((step, index) =>
+        (['run', 'compensate'] as const).flatMap((part) => {
+          const run = step[part];
+          return run?.command ? [{ where: where(service.name, 'flow', flow.name), field: `steps[${index}].${part}.command`, service: run.service, task: run.task, command: run.command }] : [];
+        }),
+      ),
+    ),
+  ]);
+  for (const { where: at, field, service, task, command } of commands) {
+    const repository = imageOfTask.get(taskKey(service, task));
+    const image = repository === undefined ? undefined : images.get(repository);
+    if (!image || image.tasks.length === 0) continue; // an unknown target is catalog validation's finding; an external image is not ours
+    const bundle = bundleOfCommand(command);
+    if (bundle === undefined) {
+      if (mentionsBundleDir(command)) problems.push(line(at, field, `${quote(command)} names a bundle but does not run it as ["node", "${BUNDLE_DIR}/<name>.js", ...arguments]`));
+      continue;
+    }
+    if (!image.bundles.has(bundle)) {
+      problems.push(
+        line(at, field, `runs ${bundleFile(bundle)}, which image ${quote(repository)} of task ${taskKey(service, task)} does not hold (it holds ${[...image.bundles].sort().map(bundleFile).join(', ')})`),
+      );
     }
   }
 

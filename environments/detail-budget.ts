@@ -16,11 +16,12 @@
  * Failure events are budgeted with the largest failure fields they can carry
  * (WORST_CASE_FAILURE_FIELDS), success events with the detail as it is. Pure.
  */
-import { findTask, resolveRuleOptions, ruleCommand } from '../catalog/defaults';
+import { defaultCompensationFailedDetailType, findFlow, findTask, isFlowRule, resolveRuleOptions, ruleCommand, type RuleRun, ruleRuns } from '../catalog/defaults';
 import type { Catalog, RuleSpec, ServiceSpec } from '../catalog/types';
-import { WORST_CASE_FAILURE_FIELDS } from '../core/asl';
+import { FAILURE_FIELDS, WORST_CASE_FAILURE_FIELDS } from '../core/asl';
+import { FLOW_FAILURE_FIELDS, WORST_CASE_FLOW_FAILURE } from '../core/asl-flow';
 import { EXECUTION_INPUT_MAX_BYTES, MAX_ENTRY_SIZE_BYTES, RUN_TASK_OVERRIDES_LIMIT } from '../core/aws-limits';
-import { EVENT_ENV, runTaskOverridesLength, worstCaseExecutionArn } from '../core/container-contract';
+import { EVENT_ENV, type FlowRun, runTaskOverridesLength, worstCaseExecutionArn } from '../core/container-contract';
 import { putEventsEntrySize } from '../core/entry-size';
 import { matchesReadEvent, readEvent } from '../core/event-pattern';
 import type { JsonNode } from '../core/event-pattern-json';
@@ -113,20 +114,23 @@ function walk(catalog: Catalog, env: EnvironmentConfig, hops: DetailHop[], match
   for (const rule of visit.service.rules) {
     const matches = matching === 'pattern' ? safeMatches(rule, event) : rule.eventPattern['detail-type'].includes(visit.detailType);
     if (!matches) continue;
-    const options = resolveRuleOptions(rule);
+    const options = resolveRuleOptions(rule, catalog);
     const machine = stateMachineName(env.name, visit.service.name, rule.name);
     const executionArn = worstCaseExecutionArn(env.region, env.accountId, machine);
     const at = { service: visit.service.name, rule: rule.name, bus, via: visit.via };
 
     if (options.detailDelivery === 'environment') {
-      const container = targetContainer(catalog, env, rule);
-      if (container) {
+      // Every RunTask of the rule: its task, or each step and compensation of its flow (with what a flow adds).
+      for (const run of ruleRuns(catalog, rule)) {
+        const container = runContainer(catalog, env, run);
+        if (!container) continue;
         const size = runTaskOverridesLength({
           containerName: container.containerName,
           command: container.command,
           delivery: 'environment',
           event: { id: BUDGET_EVENT_ID, source: visit.source, detailType: visit.detailType, detail: visit.detail },
           executionArn,
+          ...(run.step === undefined || !isFlowRule(rule) ? {} : { flow: worstCaseFlowRun(rule.target.flow, run) }),
         });
         hops.push({ ...at, kind: 'run-task-overrides', size, limit: RUN_TASK_OVERRIDES_LIMIT, unit: 'characters' });
       }
@@ -142,8 +146,12 @@ function walk(catalog: Catalog, env: EnvironmentConfig, hops: DetailHop[], match
     const source = eventSource(catalog.namespace, target.name);
     const published: [string | undefined, unknown, string][] = [
       [options.successDetailType, visit.detail, 'success'],
-      [options.failureDetailType, mergeFailure(visit.detail), 'failure'],
+      [options.failureDetailType, mergeFailure(visit.detail, flowFailureFields(catalog, rule, false)), 'failure'],
     ];
+    if (isFlowRule(rule)) {
+      const flow = findFlow(catalog, rule.target.service, rule.target.flow);
+      if (flow) published.push([flow.compensationFailedDetailType ?? defaultCompensationFailedDetailType(flow.name), mergeFailure(visit.detail, flowFailureFields(catalog, rule, true)), 'compensation-failed']);
+    }
     for (const [detailType, detail, outcome] of published) {
       if (detailType === undefined) continue;
       const key = `${visit.service.name}/${rule.name}|${outcome}`;
@@ -163,10 +171,42 @@ function walk(catalog: Catalog, env: EnvironmentConfig, hops: DetailHop[], match
   }
 }
 
-/** The detail of a failure event at its largest: the detail's fields, the failure fields winning (States.JsonMerge). */
-function mergeFailure(detail: unknown): unknown {
+/** What a flow's run is told, at its largest: a compensation hears of the longest failure. */
+function worstCaseFlowRun(flow: string, run: RuleRun): FlowRun {
+  return {
+    step: `${flow}/${run.step ?? ''}`,
+    role: run.role === 'compensation' ? 'compensate' : 'run',
+    ...(run.role === 'compensation' ? { failure: WORST_CASE_FLOW_FAILURE } : {}),
+  };
+}
+
+/**
+ * What a flow's failure events add besides FAILURE_FIELDS, at their largest: the longest step name,
+ * and for the compensation-failed event every compensation failed with the longest error.
+ */
+function flowFailureFields(catalog: Catalog, rule: RuleSpec, everyCompensationFailed: boolean): Record<string, unknown> {
+  if (!isFlowRule(rule)) return {};
+  const flow = findFlow(catalog, rule.target.service, rule.target.flow);
+  const failed = everyCompensationFailed ? (flow?.steps ?? []).filter((step) => step.compensate) : [];
+  return {
+    [FLOW_FAILURE_FIELDS.failedStep]: WORST_CASE_FLOW_FAILURE.failedStep,
+    [FLOW_FAILURE_FIELDS.failedCompensations]: Object.fromEntries(
+      failed.map((step) => [
+        step.name.replaceAll('-', '_'),
+        {
+          [FAILURE_FIELDS.error]: WORST_CASE_FLOW_FAILURE.error,
+          [FAILURE_FIELDS.stopCode]: WORST_CASE_FLOW_FAILURE.stopCode,
+          [FAILURE_FIELDS.exitCode]: WORST_CASE_FLOW_FAILURE.exitCode,
+        },
+      ]),
+    ),
+  };
+}
+
+/** The detail of a failure event at its largest: the detail's fields, the failure fields winning (States.JsonMerge), then a flow's. */
+function mergeFailure(detail: unknown, flowFields: Record<string, unknown> = {}): unknown {
   const base = typeof detail === 'object' && detail !== null && !Array.isArray(detail) ? detail : {};
-  return { ...base, ...WORST_CASE_FAILURE_FIELDS };
+  return { ...base, ...WORST_CASE_FAILURE_FIELDS, ...flowFields };
 }
 
 function safeMatches(rule: RuleSpec, event: JsonNode | undefined): boolean {
@@ -180,10 +220,16 @@ function safeMatches(rule: RuleSpec, event: JsonNode | undefined): boolean {
 
 /** The container a rule's RunTask overrides name (an existing base's own, else the catalog's) and its command. */
 export function targetContainer(catalog: Catalog, env: EnvironmentConfig, rule: RuleSpec): { containerName: string; command: readonly string[] } | undefined {
-  const task = findTask(catalog, rule.target.service, rule.target.task);
+  const [run] = ruleRuns(catalog, rule);
+  return run && run.role === 'task' ? runContainer(catalog, env, run) : undefined;
+}
+
+/** The container one RunTask of a rule names, and the command it runs. */
+export function runContainer(catalog: Catalog, env: EnvironmentConfig, run: RuleRun): { containerName: string; command: readonly string[] } | undefined {
+  const task = findTask(catalog, run.service, run.task);
   if (!task) return undefined;
-  const existing = env.base.kind === 'existing' ? env.base.tasks[taskKey(rule.target.service, rule.target.task)] : undefined;
-  return { containerName: existing?.containerName ?? task.containerName, command: ruleCommand(rule, task) };
+  const existing = env.base.kind === 'existing' ? env.base.tasks[taskKey(run.service, run.task)] : undefined;
+  return { containerName: existing?.containerName ?? task.containerName, command: ruleCommand(run, task) };
 }
 
 /** Hops the detail does not fit. */

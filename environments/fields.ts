@@ -4,7 +4,7 @@
  * and the rules the catalog shares.
  */
 import { z } from 'zod';
-import { LOG_RETENTION_DAYS, S3_BUCKET_NAME_LENGTH, TAG_KEY_LENGTH, TAG_VALUE_MAX_LENGTH } from '../core/aws-limits';
+import { LOG_RETENTION_DAYS, NAME_MAX_LENGTH, RESERVED_CAPACITY_PROVIDER_PREFIXES, S3_BUCKET_NAME_LENGTH, TAG_KEY_LENGTH, TAG_VALUE_MAX_LENGTH } from '../core/aws-limits';
 import { checkedString, nameProblem, quote } from '../catalog/fields';
 import { isKnownRegion } from './regions';
 
@@ -113,3 +113,19 @@ export const idList = (problem: (id: string) => string | undefined, max: number)
       if (ids.indexOf(id) !== index) ctx.addIssue({ code: 'custom', message: `${quote(id)} is listed twice`, path: [index] });
     });
   });
+
+/** An EC2 instance type: a family with a generation digit, a dot, a size (`t3.small`, `m7i-flex.large`, `c6a.2xlarge`). */
+export const instanceTypeProblem = (type: string): string | undefined =>
+  /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/.test(type) ? undefined : `${quote(type)} is not an EC2 instance type (for example "t3.small")`;
+
+/** An encrypted gp3 root volume: at least the ECS-optimized AMI's 30 GiB snapshot, at most gp3's 16 TiB. */
+export const EC2_ROOT_VOLUME_GIB_RANGE = { min: 30, max: 16_384 } as const;
+
+/** ECS capacity provider names: 1–255 letters, digits, `_` and `-`, not prefixed `aws`, `ecs` or `fargate`. */
+export function capacityProviderNameProblem(name: string): string | undefined {
+  if (!new RegExp(`^[A-Za-z0-9_-]{1,${NAME_MAX_LENGTH.ecsCapacityProvider}}$`).test(name)) {
+    return `${quote(name)} is not a capacity provider name (1 to ${NAME_MAX_LENGTH.ecsCapacityProvider} letters, digits, "_" or "-")`;
+  }
+  const reserved = RESERVED_CAPACITY_PROVIDER_PREFIXES.find((prefix) => name.toLowerCase().startsWith(prefix));
+  return reserved ? `${quote(name)} starts with "${reserved}", which ECS reserves (capacity provider names may not start with ${RESERVED_CAPACITY_PROVIDER_PREFIXES.map((p) => `"${p}"`).join(', ')})` : undefined;
+}

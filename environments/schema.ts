@@ -11,6 +11,9 @@ import {
   CAPACITY_BASE_RANGE,
   CAPACITY_WEIGHT_RANGE,
   LOG_RETENTION_DAYS,
+  MANAGED_SCALING_TARGET_CAPACITY_RANGE,
+  MAX_PLACEMENT_CONSTRAINTS,
+  MAX_PLACEMENT_STRATEGIES,
   MAX_SECURITY_GROUPS,
   MAX_SUBNETS,
   MAX_TAGS,
@@ -20,6 +23,7 @@ import {
   TAG_VALUE_MAX_LENGTH,
 } from '../core/aws-limits';
 import { checkedString, containerNameProblem, documented, wholeNumber } from '../catalog/fields';
+import { PLACEMENT_CONSTRAINT_TYPES, PLACEMENT_STRATEGY_TYPES } from '../core/placement';
 import {
   accountIdProblem,
   bucketNameProblem,
@@ -27,8 +31,11 @@ import {
   emailProblem,
   ENVIRONMENT_NAME_MAX_LENGTH,
   environmentNameProblem,
+  capacityProviderNameProblem,
+  EC2_ROOT_VOLUME_GIB_RANGE,
   idList,
   imageTagProblem,
+  instanceTypeProblem,
   kmsKeyArnProblem,
   regionProblem,
   retentionDays,
@@ -79,6 +86,24 @@ export const networkSchema = z.strictObject({
   }).optional(),
 });
 
+/** ECS's ASG capacity provider of a managed base (modules/ecs-cluster): where rules with `runOn: 'EC2'` run. */
+export const ec2CapacitySchema = z.strictObject({
+  instanceType: documented(checkedString(instanceTypeProblem), {
+    description:
+      'The EC2 instance type of the container instances (`t3.small`), x86_64: the ECS-optimized Amazon Linux 2023 AMI is read from its public SSM parameter. With the `awsvpc` network mode every task takes one network interface of its instance, and the primary interface counts: a t3.small (3 interfaces) runs 2 tasks at once unless the account turns on `awsvpcTrunking`.',
+  }),
+  minSize: documented(wholeNumber({ min: 0, max: 1000 }), { description: 'Fewest instances: 0 lets managed scaling stop every instance when no task runs (the next task then waits, PROVISIONING, for one to start).' }),
+  maxSize: documented(wholeNumber({ min: 1, max: 1000 }), { description: 'Most instances, at least `minSize` and at least 1.' }),
+  targetCapacity: documented(wholeNumber(MANAGED_SCALING_TARGET_CAPACITY_RANGE), {
+    description: `Managed scaling's target utilization of the instances, a whole percentage from ${MANAGED_SCALING_TARGET_CAPACITY_RANGE.min} to ${MANAGED_SCALING_TARGET_CAPACITY_RANGE.max}: 100 packs the instances full, lower keeps spare room so a task starts without waiting for an instance.`,
+    default: '100',
+  }).optional(),
+  rootVolumeGiB: documented(wholeNumber(EC2_ROOT_VOLUME_GIB_RANGE, ' GiB'), {
+    description: `Size of each instance's encrypted gp3 root volume (images and container layers live there): ${EC2_ROOT_VOLUME_GIB_RANGE.min} to ${EC2_ROOT_VOLUME_GIB_RANGE.max} GiB (the AMI's snapshot is 30).`,
+    default: '30',
+  }).optional(),
+});
+
 export const clusterSchema = z.strictObject({
   fargateWeight: documented(wholeNumber(CAPACITY_WEIGHT_RANGE), {
     description: `Relative weight of FARGATE in the default capacity provider strategy: ${WHOLE_WEIGHT}. This or \`fargateSpotWeight\` must be above 0.`,
@@ -86,7 +111,50 @@ export const clusterSchema = z.strictObject({
   fargateSpotWeight: documented(wholeNumber(CAPACITY_WEIGHT_RANGE), { description: `Relative weight of FARGATE_SPOT: ${WHOLE_WEIGHT}; 0 disables Spot.` }),
   fargateBase: documented(wholeNumber(CAPACITY_BASE_RANGE), { description: `Tasks always placed on FARGATE before the weights apply: ${WHOLE_BASE}.`, default: '0' }).optional(),
   containerInsights: documented(z.enum(CONTAINER_INSIGHTS), { description: '`enabled`, `enhanced` or `disabled`.' }),
+  ec2: documented(ec2CapacitySchema, {
+    description:
+      'An EC2 capacity provider beside Fargate: an Auto Scaling group of ECS-optimized instances with managed scaling and managed termination protection (modules/ecs-cluster). Rules run on it only where `base.ruleCapacity` says so; the default strategy stays Fargate.',
+    default: 'Fargate only',
+  }).optional(),
 });
+
+export const placementStrategyItemSchema = z.strictObject({
+  type: documented(z.enum(PLACEMENT_STRATEGY_TYPES), { description: '`spread`, `binpack` or `random`, applied in the order listed.' }),
+  field: documented(z.string(), {
+    description: '`spread`: `instanceId`, `host` or an instance attribute (`attribute:ecs.availability-zone`). `binpack`: `cpu` or `memory`. `random`: none.',
+    default: 'none (`random`)',
+  }).optional(),
+});
+
+export const placementConstraintItemSchema = z.strictObject({
+  type: documented(z.enum(PLACEMENT_CONSTRAINT_TYPES), { description: '`memberOf` (only instances the expression selects) or `distinctInstance`.' }),
+  expression: documented(z.string(), {
+    description: '`memberOf`: a cluster query language expression (`attribute:ecs.instance-type =~ t3.*`), at most 2000 characters. `distinctInstance`: none.',
+    default: 'none (`distinctInstance`)',
+  }).optional(),
+});
+
+/** Where one rule's state machine runs its tasks in this environment. */
+export const ruleCapacitySchema = z.strictObject({
+  runOn: documented(z.enum(['FARGATE', 'EC2']), {
+    description:
+      "`EC2`: every RunTask of the rule (its task, or each step and compensation of its flow) uses the environment's EC2 capacity provider, with the placement below; each of those tasks must list EC2 in its `compatibilities`. `FARGATE`: the base's Fargate strategy, as without an entry; placement is then refused (Fargate has none).",
+  }),
+  placementStrategy: documented(z.array(placementStrategyItemSchema), {
+    description: `RunTask's \`placementStrategy\`: at most ${MAX_PLACEMENT_STRATEGIES} rules, for example \`[{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }]\`.`,
+    default: "ECS's (none)",
+  }).optional(),
+  placementConstraints: documented(z.array(placementConstraintItemSchema), {
+    description: `RunTask's \`placementConstraints\`: at most ${MAX_PLACEMENT_CONSTRAINTS}.`,
+    default: 'none',
+  }).optional(),
+});
+
+const ruleCapacity = documented(z.record(taskKey, documented(ruleCapacitySchema, { description: 'Where the rule runs its tasks.' })), {
+  description:
+    'Per rule, keyed `"<service>/<rule>"` (the service whose bus the rule is on): which capacity its tasks run on, and how they are placed there. Every key must name a catalog rule.',
+  default: "every rule on the base's default capacity",
+}).optional();
 
 export const taskOverrideSchema = z.strictObject({
   imageTag: documented(checkedString(imageTagProblem), { description: 'The image tag to run, same rule as `defaultImageTag`.', default: '`defaultImageTag`' }).optional(),
@@ -111,6 +179,7 @@ export const managedBaseSchema = z.strictObject({
     default: 'none',
   }).optional(),
   taskLogRetentionDays: documented(retentionDays, { description: `Retention of the tasks' awslogs log groups, in days: ${CLOUDWATCH_RETENTION}.` }),
+  ruleCapacity,
 });
 
 export const capacityProviderItemSchema = z.strictObject({
@@ -150,8 +219,14 @@ export const existingBaseSchema = z.strictObject({
     { description: 'Where RunTask places tasks: exactly one of `{ launchType: \'FARGATE\' }` or `{ strategy: [...] }`.' },
   ),
   tasks: documented(z.record(taskKey, documented(existingTaskSchema, { description: 'The task definition and roles of one task.' })), {
-    description: 'Keyed `"<service>/<task>"`. Every key must be a catalog task, and **every task a catalog rule targets must have an entry**; the message names the rules that need it.',
+    description: 'Keyed `"<service>/<task>"`. Every key must be a catalog task, and **every task a catalog rule runs (its target, or a step or compensation of its flow) must have an entry**; the message names the rules that need it.',
   }),
+  ec2CapacityProvider: documented(checkedString(capacityProviderNameProblem), {
+    description:
+      "The short name of an Auto Scaling group capacity provider already associated with the cluster: where rules with `runOn: 'EC2'` run. Its task definitions must be EC2-compatible (the catalog's `compatibilities` say which tasks are).",
+    default: 'no EC2 capacity',
+  }).optional(),
+  ruleCapacity,
 });
 
 export const stateBackendSchema = z.strictObject({

@@ -10,12 +10,14 @@ import type { Configured } from '../catalog/types';
 import type {
   capacityProviderItemSchema,
   clusterSchema,
+  ec2CapacitySchema,
   environmentSchema,
   existingBaseSchema,
   existingTaskSchema,
   managedBaseSchema,
   networkSchema,
   observabilitySchema,
+  ruleCapacitySchema,
   stateBackendSchema,
   taskOverrideSchema,
 } from './schema';
@@ -27,6 +29,9 @@ export type NetworkConfig = Configured<typeof networkSchema>;
 export type NatMode = NetworkConfig['nat'];
 export type ClusterConfig = Configured<typeof clusterSchema>;
 export type ContainerInsights = ClusterConfig['containerInsights'];
+export type Ec2CapacityConfig = Configured<typeof ec2CapacitySchema>;
+/** Where one rule runs its tasks (`base.ruleCapacity["<service>/<rule>"]`). */
+export type RuleCapacityConfig = Configured<typeof ruleCapacitySchema>;
 export type TaskOverride = Configured<typeof taskOverrideSchema>;
 /** The base (network, cluster, task definitions) is made by this repository's HCL modules. */
 export type ManagedBaseConfig = Configured<typeof managedBaseSchema>;

@@ -13,6 +13,8 @@ import { describeMemory, fargateSizeProblem, formatPath, isRecord, line, listOf,
 import { shapeProblems } from '../catalog/validate';
 import { FARGATE_SIZES } from '../core/aws-limits';
 import * as names from '../core/naming';
+import { placementProblems, type Placement } from '../core/placement';
+import { capacityProviderNameProblem } from './fields';
 import { describeHop, detailHops, overBudget } from './detail-budget';
 import { environmentNameProblem, KMS_ARN } from './fields';
 import { availabilityZoneCount } from './regions';
@@ -90,38 +92,66 @@ function detailBudgetProblems(catalog: Catalog, env: EnvironmentConfig): string[
 interface CatalogTask {
   readonly cpu: unknown;
   readonly memory: unknown;
-  /** `service/rule` of every rule that starts this task. */
+  /** Its `compatibilities`, `["FARGATE"]` when the catalog gives none. */
+  readonly compatibilities: readonly unknown[];
+  /** `service/rule` of every rule that runs this task (as its target, or as a step or compensation of its flow). */
   readonly targetedBy: string[];
+}
+
+interface CatalogRule {
+  readonly service: string;
+  readonly rule: string;
+  /** `service/task` of every task the rule's state machine runs. */
+  readonly runs: readonly string[];
 }
 
 interface CatalogTasks {
   /** service → task name → facts. */
   readonly byService: Map<string, Map<string, CatalogTask>>;
-  /** `service/rule` pairs of every rule. */
-  readonly rules: { service: string; rule: string }[];
+  /** Every rule. */
+  readonly rules: CatalogRule[];
+}
+
+/** `service/task` of every task a rule's target runs: the task, or each step's and compensation's of the flow. */
+function runsOfTarget(services: readonly Record<string, unknown>[], target: Record<string, unknown>): string[] {
+  if (typeof target.service !== 'string') return [];
+  if (typeof target.task === 'string') return [names.taskKey(target.service, target.task)];
+  if (typeof target.flow !== 'string') return [];
+  const flow = services
+    .filter((service) => service.name === target.service)
+    .flatMap((service) => listOf(service.flows).filter(isRecord))
+    .find((candidate) => candidate.name === target.flow);
+  return listOf(flow?.steps)
+    .filter(isRecord)
+    .flatMap((step) => [step.run, step.compensate])
+    .filter(isRecord)
+    .flatMap((run) => (typeof run.service === 'string' && typeof run.task === 'string' ? [names.taskKey(run.service, run.task)] : []));
 }
 
 /** What the environments need from the catalog, read defensively (the catalog pass reports its flaws). */
 function catalogTasks(catalog: Catalog): CatalogTasks {
   const byService = new Map<string, Map<string, CatalogTask>>();
-  const rules: { service: string; rule: string }[] = [];
+  const rules: CatalogRule[] = [];
   const services = listOf(isRecord(catalog) ? catalog.services : undefined).filter(isRecord);
   for (const service of services) {
     if (typeof service.name !== 'string') continue;
     // A duplicated service (reported by the catalog pass) contributes the tasks of both.
     const tasks = byService.get(service.name) ?? new Map<string, CatalogTask>();
     for (const task of listOf(service.tasks).filter(isRecord)) {
-      if (typeof task.name === 'string' && !tasks.has(task.name)) tasks.set(task.name, { cpu: task.cpu, memory: task.memory, targetedBy: [] });
+      if (typeof task.name === 'string' && !tasks.has(task.name)) {
+        tasks.set(task.name, { cpu: task.cpu, memory: task.memory, compatibilities: Array.isArray(task.compatibilities) ? task.compatibilities : ['FARGATE'], targetedBy: [] });
+      }
     }
     byService.set(service.name, tasks);
   }
   for (const service of services) {
     for (const rule of listOf(service.rules).filter(isRecord)) {
       if (typeof service.name !== 'string' || typeof rule.name !== 'string') continue;
-      rules.push({ service: service.name, rule: rule.name });
-      const target = isRecord(rule.target) ? rule.target : {};
-      if (typeof target.service === 'string' && typeof target.task === 'string') {
-        byService.get(target.service)?.get(target.task)?.targetedBy.push(`${service.name}/${rule.name}`);
+      const runs = isRecord(rule.target) ? [...new Set(runsOfTarget(services, rule.target))] : [];
+      rules.push({ service: service.name, rule: rule.name, runs });
+      for (const run of runs) {
+        const [taskService, task] = run.split('/') as [string, string];
+        byService.get(taskService)?.get(task)?.targetedBy.push(`${service.name}/${rule.name}`);
       }
     }
   }
@@ -172,8 +202,8 @@ function namingCatalog(catalog: Catalog): names.NamingCatalog {
 }
 
 /** One problem per kind of name that gets too long, naming the longest and what derives it. */
-function nameLengthProblems(env: string, catalog: names.NamingCatalog): Problem[] {
-  const tooLong = names.derivedNames(env, catalog).filter(({ name, limit }) => name.length > limit);
+function nameLengthProblems(env: string, catalog: names.NamingCatalog, base: names.NamingBase): Problem[] {
+  const tooLong = names.derivedNames(env, catalog, base).filter(({ name, limit }) => name.length > limit);
   const kinds = [...new Set(tooLong.map(({ kind }) => kind))];
   return kinds.map((kind) => {
     const ofKind = tooLong.filter((entry) => entry.kind === kind).sort((a, b) => b.name.length - a.name.length);
@@ -200,7 +230,7 @@ function nameCollisionProblems(catalog: Catalog, environments: readonly unknown[
     if (typeof env.name !== 'string' || environmentNameProblem(env.name) !== undefined) continue;
     const account = typeof env.accountId === 'string' ? env.accountId : '?';
     const region = typeof env.region === 'string' ? env.region : '?';
-    for (const derived of names.derivedNames(env.name, naming)) {
+    for (const derived of names.derivedNames(env.name, naming, namingBase(env))) {
       const scope = derived.scope.kind === 'account' ? account : derived.scope.kind === 'region' ? `${account}/${region}` : `${account}/${region}/${derived.scope.bus}`;
       const key = `${derived.kind}\u0000${scope}\u0000${derived.name}`;
       const first = seen.get(key);
@@ -375,11 +405,94 @@ function stateBackendProblems(env: Record<string, unknown>): Problem[] {
 
 function crossFieldProblems(env: Record<string, unknown>, tasks: CatalogTasks, naming: names.NamingCatalog): Problem[] {
   const problems: Problem[] = [];
-  if (typeof env.name === 'string' && environmentNameProblem(env.name) === undefined) problems.push(...nameLengthProblems(env.name, naming));
+  if (typeof env.name === 'string' && environmentNameProblem(env.name) === undefined) problems.push(...nameLengthProblems(env.name, naming, namingBase(env)));
   problems.push(...stateBackendProblems(env));
   const base = isRecord(env.base) ? env.base : undefined;
   if (base?.kind === 'managed') problems.push(...managedBaseProblems(env, base, tasks));
   if (base?.kind === 'existing') problems.push(...existingBaseProblems(env, base, tasks));
+  if (base) problems.push(...ruleCapacityProblems(env, base, tasks));
+  return problems;
+}
+
+/** Whether the environment's managed base has EC2 capacity, as the naming module needs it. */
+function namingBase(env: Record<string, unknown>): names.NamingBase {
+  const base = isRecord(env.base) ? env.base : undefined;
+  return { ec2Capacity: base?.kind === 'managed' && isRecord(base.cluster) && isRecord(base.cluster.ec2) };
+}
+
+/**
+ * `base.ruleCapacity`: every key a rule of the catalog; EC2 only where the environment has EC2
+ * capacity, and only for rules whose every task is EC2-compatible; placement only on EC2 (Fargate
+ * supports none) and as ECS takes it (core/placement.ts). A managed base's EC2 capacity provider is
+ * named after the environment, which therefore must not begin with a prefix ECS reserves.
+ */
+function ruleCapacityProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
+  const problems: Problem[] = [];
+  const hasEc2 =
+    base.kind === 'managed' ? isRecord(base.cluster) && isRecord(base.cluster.ec2) : typeof base.ec2CapacityProvider === 'string' && base.ec2CapacityProvider !== '';
+  if (base.kind === 'managed' && hasEc2 && typeof env.name === 'string') {
+    const reserved = capacityProviderNameProblem(names.ec2CapacityProviderName(env.name));
+    if (reserved) problems.push(at(['base', 'cluster', 'ec2'], `the EC2 capacity provider is named after the environment, and ${reserved}; rename the environment`));
+  }
+  if (base.kind === 'managed' && isRecord(base.cluster) && isRecord(base.cluster.ec2)) {
+    const { minSize, maxSize } = base.cluster.ec2;
+    if (typeof minSize === 'number' && typeof maxSize === 'number' && minSize > maxSize) {
+      problems.push(at(['base', 'cluster', 'ec2', 'maxSize'], `${maxSize} is below minSize ${minSize}`));
+    }
+  }
+  const entries = isRecord(base.ruleCapacity) ? Object.entries(base.ruleCapacity) : [];
+  for (const [key, entry] of entries) {
+    const path = ['base', 'ruleCapacity', key];
+    const rule = tasks.rules.find((candidate) => names.taskKey(candidate.service, candidate.rule) === key);
+    if (!rule) {
+      const known = tasks.rules.map((candidate) => names.taskKey(candidate.service, candidate.rule));
+      problems.push(at(path, `${quote(key)} is not a rule of the catalog; use "<service>/<rule>", the service whose bus the rule is on (rules: ${known.join(', ') || 'none'})`));
+      continue;
+    }
+    if (!isRecord(entry)) continue;
+    const placement: Placement = {
+      strategy: listOf(entry.placementStrategy).filter(isRecord) as unknown as Placement['strategy'],
+      constraints: listOf(entry.placementConstraints).filter(isRecord) as unknown as Placement['constraints'],
+    };
+    if (entry.runOn === 'FARGATE') {
+      for (const field of ['placementStrategy', 'placementConstraints'] as const) {
+        if (listOf(entry[field]).length > 0) {
+          problems.push(at([...path, field], 'task placement is for EC2 capacity; Fargate supports no placement strategies or constraints (runOn is "FARGATE")'));
+        }
+      }
+      continue;
+    }
+    if (entry.runOn !== 'EC2') continue;
+    if (!hasEc2) {
+      problems.push(
+        at(
+          [...path, 'runOn'],
+          base.kind === 'managed'
+            ? 'EC2 needs EC2 capacity in this environment: add base.cluster.ec2 (an Auto Scaling group capacity provider)'
+            : 'EC2 needs EC2 capacity in this environment: set base.ec2CapacityProvider to the Auto Scaling group capacity provider of the cluster',
+        ),
+      );
+    }
+    for (const run of rule.runs) {
+      const [service, task] = run.split('/') as [string, string];
+      const facts = tasks.byService.get(service)?.get(task);
+      if (facts && !facts.compatibilities.includes('EC2')) {
+        problems.push(
+          at(
+            [...path, 'runOn'],
+            `rule ${quote(rule.rule)} runs task ${quote(run)}, which is not EC2-compatible: its compatibilities ${JSON.stringify(facts.compatibilities)} do not list "EC2" (catalog: service ${quote(service)}, task ${quote(task)}: compatibilities)`,
+          ),
+        );
+      }
+    }
+    for (const problem of placementProblems(placement)) {
+      const [list, ...rest] = problem.field.split('.');
+      const listField = list!.startsWith('strategy') ? list!.replace('strategy', 'placementStrategy') : list!.replace('constraints', 'placementConstraints');
+      const index = /\[(\d+)\]/.exec(listField);
+      const field = index ? [listField.slice(0, listField.indexOf('[')), Number(index[1]), ...rest] : [listField, ...rest];
+      problems.push(at([...path, ...field], problem.message));
+    }
+  }
   return problems;
 }
 

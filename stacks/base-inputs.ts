@@ -6,7 +6,18 @@
 import type { Catalog, TaskSpec } from '../catalog/types';
 import type { CapacityProviderItem, ClusterConfig, EnvironmentConfig, ManagedBaseConfig } from '../environments/types';
 import { TASK_IDENTITY_ENV } from '../core/container-contract';
-import { clusterName, executionRoleName, taskFamily, taskKey, taskRoleName } from '../core/naming';
+import {
+  autoScalingGroupName,
+  clusterName,
+  containerInstanceProfileName,
+  containerInstanceRoleName,
+  ec2CapacityProviderName,
+  executionRoleName,
+  launchTemplateName,
+  taskFamily,
+  taskKey,
+  taskRoleName,
+} from '../core/naming';
 import type { AcceptedFinding } from '../core/accepted-findings';
 import { environmentPermissionsBoundary } from '../core/ci-roles';
 import { taskImageTag } from '../environments/image-tags';
@@ -69,8 +80,38 @@ export function networkInputs(env: EnvironmentConfig, base: ManagedBaseConfig) {
   };
 }
 
-export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig, catalog: Catalog) {
+/** Where the EC2 capacity's instances go: the network module's private subnets and VPC (references). */
+export interface Ec2Network {
+  readonly subnetIds: unknown;
+  readonly vpcId: unknown;
+}
+
+/**
+ * The ecs-cluster module's `ec2_capacity`, or nothing without `base.cluster.ec2`: every name from the
+ * naming module (validated there), the sizes from the environment.
+ */
+export function ec2CapacityInputs(env: EnvironmentConfig, base: ManagedBaseConfig, network: Ec2Network) {
+  const ec2 = base.cluster.ec2;
+  if (!ec2) return undefined;
+  return {
+    capacity_provider_name: ec2CapacityProviderName(env.name),
+    auto_scaling_group_name: autoScalingGroupName(env.name),
+    launch_template_name: launchTemplateName(env.name),
+    instance_role_name: containerInstanceRoleName(env.name),
+    instance_profile_name: containerInstanceProfileName(env.name),
+    instance_type: ec2.instanceType,
+    min_size: ec2.minSize,
+    max_size: ec2.maxSize,
+    target_capacity: ec2.targetCapacity ?? 100,
+    root_volume_size: ec2.rootVolumeGiB ?? 30,
+    subnet_ids: network.subnetIds,
+    vpc_id: network.vpcId,
+  };
+}
+
+export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig, catalog: Catalog, network?: Ec2Network) {
   const repositories = [...new Set(catalog.services.flatMap((s) => s.tasks.map((t) => t.imageRepository)))].sort();
+  const ec2 = network ? ec2CapacityInputs(env, base, network) : undefined;
   return {
     name: clusterName(env.name),
     container_insights: base.cluster.containerInsights,
@@ -83,6 +124,7 @@ export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig
     image_tag_mutability: base.imageTagMutability ?? 'IMMUTABLE',
     // Never expired by the lifecycle policy: the images this environment's task definitions run.
     ecr_protected_tags: [...new Set(resolveTasks(catalog, env, base).map((task) => task.imageTag))].sort(),
+    ...(ec2 ? { ec2_capacity: ec2 } : {}),
   };
 }
 
@@ -108,6 +150,8 @@ export function taskDefinitionInputs(
         memory: task.memory,
         command: [...task.spec.command],
         environment: { [TASK_IDENTITY_ENV.environment]: env.name, [TASK_IDENTITY_ENV.service]: task.service },
+        // Only where the catalog says: the module's default is FARGATE alone.
+        ...(task.spec.compatibilities ? { requires_compatibilities: [...task.spec.compatibilities] } : {}),
       },
     ]),
   );

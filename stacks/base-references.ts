@@ -6,9 +6,11 @@
 import { Fn, Token, type TerraformRemoteState } from 'cdktf';
 import { findTask } from '../catalog/defaults';
 import type { Catalog } from '../catalog/types';
-import type { CapacityProviderItem, EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
+import type { EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig, RuleCapacityConfig } from '../environments/types';
+import type { CapacitySpec } from '../core/asl';
+import type { Placement } from '../core/placement';
 import { capacityProviderStrategy } from './base-inputs';
-import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, taskFamily, taskKey } from '../core/naming';
+import { BASE_OUTPUTS, BASE_TASK_OUTPUTS, ec2CapacityProviderName, taskFamily, taskKey } from '../core/naming';
 
 export interface TaskReference {
   /** RunTask's `taskDefinition`: the family (latest ACTIVE revision) or a pinned `…:<revision>` ARN. */
@@ -25,10 +27,35 @@ export interface BaseReferences {
   readonly clusterArn: string;
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
-  readonly capacity: { readonly launchType: 'FARGATE' } | { readonly strategy: readonly CapacityProviderItem[] };
+  readonly capacity: CapacitySpec;
+  /** Where one rule's RunTasks run (`base.ruleCapacity`): the base's capacity, or its EC2 capacity provider with the placement asked for. */
+  ruleCapacity(service: string, rule: string): RunCapacity;
   task(service: string, task: string): TaskReference;
   /** The task roles this base gives the tasks of a service (each role once). */
   serviceTaskRoles(service: string): readonly { readonly name: string; readonly arn: string }[];
+}
+
+/** What a RunTask state gets for its capacity and placement. */
+export interface RunCapacity {
+  readonly capacity: CapacitySpec;
+  readonly placement?: Placement;
+}
+
+/**
+ * A rule's capacity from its `base.ruleCapacity` entry: on EC2, the one EC2 capacity provider (a
+ * strategy of Auto Scaling group providers only, as ECS requires) and the placement; otherwise the
+ * base's own capacity. Validation has refused EC2 without an EC2 provider and placement on Fargate.
+ */
+export function runCapacity(entry: RuleCapacityConfig | undefined, fallback: CapacitySpec, ec2Provider: string | undefined): RunCapacity {
+  if (entry?.runOn !== 'EC2') return { capacity: fallback };
+  if (!ec2Provider) throw new Error('a rule runs on EC2, but the environment has no EC2 capacity provider');
+  return {
+    capacity: { strategy: [{ capacityProvider: ec2Provider, weight: 1 }] },
+    placement: {
+      strategy: (entry.placementStrategy ?? []).map((item) => ({ type: item.type, ...(item.field === undefined ? {} : { field: item.field }) })),
+      constraints: (entry.placementConstraints ?? []).map((item) => ({ type: item.type, ...(item.expression === undefined ? {} : { expression: item.expression }) })),
+    },
+  };
 }
 
 /** `arn:aws:iam::123456789012:role/path/name` → `name`. */
@@ -59,12 +86,14 @@ export function parseTaskDefinitionReference(reference: string): TaskDefinitionR
 
 export function existingBaseReferences(env: EnvironmentConfig & { base: ExistingBaseConfig }): BaseReferences {
   const base = env.base;
+  // Validation leaves exactly one of the two (environments/validate.ts).
+  const capacity: CapacitySpec = base.capacity.strategy ? { strategy: base.capacity.strategy } : { launchType: base.capacity.launchType ?? 'FARGATE' };
   return {
     clusterArn: base.clusterArn,
     subnetIds: base.subnetIds,
     securityGroupIds: base.securityGroupIds,
-    // Validation leaves exactly one of the two (environments/validate.ts).
-    capacity: base.capacity.strategy ? { strategy: base.capacity.strategy } : { launchType: base.capacity.launchType ?? 'FARGATE' },
+    capacity,
+    ruleCapacity: (service, rule) => runCapacity(base.ruleCapacity?.[taskKey(service, rule)], capacity, base.ec2CapacityProvider),
     task(service, task) {
       const key = taskKey(service, task);
       const config = base.tasks[key];
@@ -95,12 +124,16 @@ export function managedBaseReferences(
   baseState: TerraformRemoteState,
 ): BaseReferences {
   const subnets = baseState.getList(BASE_OUTPUTS.privateSubnetIds);
+  const capacity: CapacitySpec = { strategy: capacityProviderStrategy(env.base.cluster) };
+  // The capacity provider's name comes from the naming module, as the base stack gives it to modules/ecs-cluster.
+  const ec2Provider = env.base.cluster.ec2 ? ec2CapacityProviderName(env.name) : undefined;
   return {
     clusterArn: baseState.getString(BASE_OUTPUTS.clusterArn),
     // One element per AZ, known at synth time, so the ASL stays a readable JSON array of strings.
     subnetIds: Array.from({ length: env.base.network.azCount }, (_, i) => Token.asString(Fn.element(subnets, i))),
     securityGroupIds: [baseState.getString(BASE_OUTPUTS.taskSecurityGroupId)],
-    capacity: { strategy: capacityProviderStrategy(env.base.cluster) },
+    capacity,
+    ruleCapacity: (service, rule) => runCapacity(env.base.ruleCapacity?.[taskKey(service, rule)], capacity, ec2Provider),
     task(service, task) {
       const key = taskKey(service, task);
       const spec = findTask(catalog, service, task);

@@ -32,7 +32,8 @@ export class BaseStack extends IndependentStack {
     });
     this.ecsCluster = new TerraformHclModule(this, 'ecs_cluster', {
       source: moduleSource('ecs-cluster'),
-      variables: ecsClusterInputs(env, env.base, catalog),
+      // EC2 capacity (base.cluster.ec2) puts its instances in the network's private subnets.
+      variables: ecsClusterInputs(env, env.base, catalog, { subnetIds: this.network.get('private_subnet_ids'), vpcId: this.network.get('vpc_id') }),
     });
     const accepted = baseAcceptedFindings(env, env.base);
     acceptFindings(this.network, accepted.network);

@@ -9,7 +9,7 @@ import { resolveRuleOptions } from '../../catalog/defaults';
 const allRules = bookingSaga.services.flatMap((service) => service.rules.map((rule) => ({ service, rule })));
 
 describe('the booking saga wiring', () => {
-  const wiring = allRules.map(({ service, rule }) => `${service.name}: ${rule.eventPattern['detail-type'].join('|')} → ${rule.target.service}/${rule.target.task}`);
+  const wiring = allRules.map(({ service, rule }) => `${service.name}: ${rule.eventPattern['detail-type'].join('|')} → ${rule.target.service}/${'task' in rule.target ? rule.target.task : `flow ${rule.target.flow}`}`);
   it('routes every step and both compensation paths', () => {
     expect(wiring.sort()).toEqual(
       expect.arrayContaining([

@@ -29,7 +29,12 @@ const distFileOf = (command: readonly string[]): string | undefined => (command[
 const catalogCommands = bookingSaga.services.flatMap((service) => [
   ...service.tasks.map((task) => ({ what: `task ${service.name}/${task.name}`, service: service.name, task: task.name, command: task.command })),
   ...service.rules.flatMap((rule) =>
-    rule.target.command ? [{ what: `rule ${service.name}/${rule.name}`, service: rule.target.service, task: rule.target.task, command: rule.target.command }] : [],
+    'task' in rule.target && rule.target.command ? [{ what: `rule ${service.name}/${rule.name}`, service: rule.target.service, task: rule.target.task, command: rule.target.command }] : [],
+  ),
+  ...(service.flows ?? []).flatMap((flow) =>
+    flow.steps.flatMap((step) =>
+      [step.run, step.compensate].flatMap((run) => (run?.command ? [{ what: `flow ${service.name}/${flow.name}, step ${step.name}`, service: run.service, task: run.task, command: run.command }] : [])),
+    ),
   ),
 ]);
 
@@ -46,7 +51,7 @@ afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 describe('every catalog command has its bundle', () => {
   it('the catalog has commands, and each runs a bundle', () => {
     const tasks = bookingSaga.services.reduce((sum, service) => sum + service.tasks.length, 0);
-    const rulesWithCommands = bookingSaga.services.reduce((sum, service) => sum + service.rules.filter((rule) => rule.target.command).length, 0);
+    const rulesWithCommands = bookingSaga.services.reduce((sum, service) => sum + service.rules.filter((rule) => 'command' in rule.target && rule.target.command).length, 0);
     expect(tasks).toBeGreaterThan(0);
     expect(catalogCommands.length).toBe(tasks + rulesWithCommands);
     for (const { what, command } of catalogCommands) expect([what, distFileOf(command)]).toEqual([what, expect.stringMatching(/^dist\/.+\.js$/)]);
@@ -216,7 +221,7 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-payment-compensate-payment-failure:run-2`;
     const detail = { bookingId: 'b-2', amount: 5000, paymentId: 'pay-1' };
     executionInputs.set(executionArn, JSON.stringify({ detail }));
-    const result = await runTask('compensation', cancel.containerName, rule.target.command!, { id: 'evt-2', source: 'booking-saga.payment', detailType: 'PaymentFailed', detail }, 'reference', executionArn);
+    const result = await runTask('compensation', cancel.containerName, ('command' in rule.target ? rule.target.command : undefined)!, { id: 'evt-2', source: 'booking-saga.payment', detailType: 'PaymentFailed', detail }, 'reference', executionArn);
     expect(result).toEqual({ code: 0, stdout: 'compensation: cancelling booking b-2 (payment-failed), refund 5000 of pay-1\n', stderr: '' });
     expect(received.map(({ bus, event }) => [bus, event['detail-type'], event.detail])).toEqual([
       ['dev-compensation', 'BookingCancelled', { bookingId: 'b-2', reason: 'payment-failed', refund: 5000, paymentId: 'pay-1' }],

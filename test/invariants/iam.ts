@@ -2,6 +2,7 @@
  * IAM of every stack but the base, for any catalog: no wildcard resource or action beyond what AWS
  * requires, and each state machine may run only its target task family, passing only its roles.
  */
+import { ruleRuns } from '../../catalog/defaults';
 import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
 import type { PolicyDocument } from '../../core/policy-document';
 import { parseTaskDefinitionReference } from '../../stacks/base-references';
@@ -51,31 +52,38 @@ export function iamInvariants(subject: Subject): void {
       expect(offenders).toEqual([]);
     });
 
-    it('lets each state machine run only its target task family, in its cluster, passing only that task’s roles', () => {
+    it('lets each state machine run only the task families of its rule (its task, or its flow\'s steps and compensations), in its cluster, passing only their roles', () => {
       for (const service of subject.catalog.services.filter((s) => s.rules.length > 0)) {
         const stack = `${env.name}-${service.name}`;
         const policies = Object.values(resources(stackOf(subject, stack), 'aws_iam_role_policy')).filter((p) => p.name === 'run-task');
         expect(policies).toHaveLength(service.rules.length);
         for (const rule of service.rules) {
-          const family =
+          const runs = ruleRuns(subject.catalog, rule);
+          expect(runs.length).toBeGreaterThan(0);
+          const familyOf = (run: { service: string; task: string }) =>
             env.base.kind === 'existing'
-              ? parseTaskDefinitionReference(env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskDefinition).family
-              : `${env.name}-${rule.target.service}-${rule.target.task}`;
-          const familyArn = `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${family}:*`;
+              ? parseTaskDefinitionReference(env.base.tasks[`${run.service}/${run.task}`]!.taskDefinition).family
+              : `${env.name}-${run.service}-${run.task}`;
+          const familyArns = [...new Set(runs.map((run) => `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${familyOf(run)}:*`))];
           const policy = policies
             .map((p) => JSON.parse(p.policy as string) as PolicyDocument)
-            .find((doc) => doc.Statement.some((s) => ([] as string[]).concat(s.Resource ?? []).includes(familyArn)));
+            .find((doc) => doc.Statement.some((s) => ([] as string[]).concat(s.Resource ?? []).includes(familyArns[0]!)));
           expect(policy).toBeDefined();
           const runTask = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('ecs:RunTask'))!;
-          expect(runTask.Resource).toEqual(familyArn);
+          expect(runTask.Resource).toEqual(familyArns.length === 1 ? familyArns[0] : familyArns);
           const clusterArn = env.base.kind === 'existing' ? env.base.clusterArn : '${data.terraform_remote_state.base.outputs.cluster_arn}';
           expect(runTask.Condition).toEqual({ ArnEquals: { 'ecs:cluster': clusterArn } });
 
           const passRole = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('iam:PassRole'))!;
-          const roles =
-            env.base.kind === 'existing'
-              ? [env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskRoleArn, env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.executionRoleArn]
-              : [`\${data.terraform_remote_state.base.outputs.task_role_arn__${rule.target.service}}`, '${data.terraform_remote_state.base.outputs.execution_role_arn}'];
+          const roles = [
+            ...new Set(
+              runs.flatMap((run) =>
+                env.base.kind === 'existing'
+                  ? [env.base.tasks[`${run.service}/${run.task}`]!.taskRoleArn, env.base.tasks[`${run.service}/${run.task}`]!.executionRoleArn]
+                  : [`\${data.terraform_remote_state.base.outputs.task_role_arn__${run.service}}`, '${data.terraform_remote_state.base.outputs.execution_role_arn}'],
+              ),
+            ),
+          ];
           expect([...([] as string[]).concat(passRole.Resource ?? [])].sort()).toEqual(roles.sort());
           expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
 

@@ -2,8 +2,8 @@
  * What every service stack of every environment holds, for any catalog: a bus per service, and per
  * rule the pattern, the target, the dead-letter queue, the roles, the definition, logging and alarms.
  */
-import { resolveRuleOptions } from '../../catalog/defaults';
-import type { RuleSpec, ServiceSpec } from '../../catalog/types';
+import { isFlowRule, resolveRuleOptions } from '../../catalog/defaults';
+import type { RuleSpec, ServiceSpec, TaskRuleSpec } from '../../catalog/types';
 import { parseTaskDefinitionReference } from '../../stacks/base-references';
 import type { EnvironmentConfig } from '../../environments/types';
 import { resources, type TerraformJson } from '../support/synth';
@@ -12,7 +12,8 @@ import { manifestOf, stackOf, type Subject } from './subject';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
 
-const rulesOf = (service: ServiceSpec) => service.rules.map((rule) => ({ service, rule }));
+/** The rules that run one task; a flow's rules are checked by test/invariants/flows.ts. */
+const rulesOf = (service: ServiceSpec) => service.rules.filter((rule): rule is TaskRuleSpec => !isFlowRule(rule)).map((rule) => ({ service, rule }));
 
 /** The resources of one rule: cdktf names them `<construct>_<resource>_<hash>`; find them by their `name`. */
 function ruleResources(stack: TerraformJson, env: EnvironmentConfig, service: ServiceSpec, rule: RuleSpec) {

@@ -8,6 +8,8 @@
  */
 import { join } from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
+import { isFlowRule } from '../../catalog/defaults';
+import type { TaskRuleSpec } from '../../catalog/types';
 import { environments } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/types';
 import { runStateMachine, TaskError } from '../../local/asl-interpreter';
@@ -46,7 +48,7 @@ function renderedDefinition(env: EnvironmentConfig, stack: string, name: string,
 }
 
 const cases = managed.flatMap((env) =>
-  bookingSaga.services.flatMap((service) => service.rules.map((rule) => ({ env, service, rule, name: `${env.name}-${service.name}-${rule.name}` }))),
+  bookingSaga.services.flatMap((service) => service.rules.filter((rule): rule is TaskRuleSpec => !isFlowRule(rule)).map((rule) => ({ env, service, rule, name: `${env.name}-${service.name}-${rule.name}` }))),
 );
 
 test('the task-definitions module keeps replaced revisions ACTIVE (skip_destroy)', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
-import type { Catalog } from '../../catalog/types';
+import type { Catalog, RuleSpec } from '../../catalog/types';
 import { environments } from '../../environments';
 import { findInterpolations, replaceInterpolations } from '../../local/terraform-expressions';
 import { synthesize } from '../../stacks/app';
@@ -32,8 +32,8 @@ const hostile: Catalog = {
   services: bookingSaga.services.map((service) => ({
     ...service,
     tasks: service.tasks.map((task) => (task.name === 'notify' ? { ...task, command: ['node', 'dist/notify.js', '${HOME}'] } : task)),
-    rules: service.rules.map((rule) =>
-      rule.name === 'charge-payment'
+    rules: service.rules.map((rule): RuleSpec =>
+      rule.name === 'charge-payment' && 'task' in rule.target
         ? {
             ...rule,
             description: DESCRIPTION,
