@@ -11,6 +11,7 @@
  * the RunTask Parameters the state machine evaluated, so tests and the local runner get the Cause
  * AWS would give for that very call.
  */
+import { isFargateCapacityProvider } from '../core/placement';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
 
@@ -113,7 +114,8 @@ export function stoppedTaskDescription(input: StoppedTaskInput): JsonObject {
     ...(started ? { ExecutionStoppedAt: createdAt + 60_000 } : {}),
     Group: `family:${family}`,
     LastStatus: 'STOPPED',
-    LaunchType: 'FARGATE',
+    // A task placed by an Auto Scaling group capacity provider runs on EC2.
+    LaunchType: isFargateCapacityProvider(capacityProvider) ? 'FARGATE' : 'EC2',
     Memory: '512',
     // The overrides RunTask was called with, echoed: the event detail travels in the Cause again.
     Overrides: { ContainerOverrides: containerOverrides, InferenceAcceleratorOverrides: [] },

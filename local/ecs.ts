@@ -22,6 +22,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/types';
 import { ECS_DEFAULT_STOP_TIMEOUT_SECONDS, RUN_TASK_OVERRIDES_LIMIT } from '../core/aws-limits';
 import { ecsOverridesLength } from '../core/container-contract';
+import { describePlacement, isFargateCapacityProvider, isPlacementEmpty, placementFromParameters } from '../core/placement';
 import { ABANDONED, ecsTaskFailed, type JsonValue, TaskError, type TaskCall } from './asl-interpreter';
 import { STOPS, stoppedTaskDescription, type TaskStopCode } from './ecs-task-description';
 import type { RunTaskFault, RunTaskFaultKind } from './faults';
@@ -140,6 +141,15 @@ export class LocalEcs {
       );
     }
 
+    // Placement is for EC2 capacity: ECS refuses it with Fargate (core/placement.ts), and so do we.
+    const placement = placementFromParameters(parameters);
+    if (!isPlacementEmpty(placement) && runsOnFargate(parameters)) {
+      fail(
+        'ECS.InvalidParameterException',
+        ecsApiErrorCause('Task placement constraints and strategies are not supported with the Fargate launch type or Fargate capacity providers', 400, 'InvalidParameterException'),
+      );
+    }
+
     const fault = this.takeFault(local.key);
     const apiFault = fault ? API_FAULTS[fault] : undefined;
     if (fault && apiFault) {
@@ -206,7 +216,16 @@ export class LocalEcs {
       spotPending: run.spot,
     };
     this.running.set(token, task);
-    record({ kind: 'task-started', ...base, task: local.key, command: local.command, pid: taskProcess.pid });
+    const placement = placementFromParameters(parameters);
+    record({
+      kind: 'task-started',
+      ...base,
+      task: local.key,
+      command: local.command,
+      pid: taskProcess.pid,
+      capacity: capacityOf(parameters),
+      ...(isPlacementEmpty(placement) ? {} : { placement: describePlacement(placement) }),
+    });
     caller.setActivity(`${call.stateName}: task ${local.key} running (pid ${taskProcess.pid ?? '?'})`);
 
     const onAbandoned = () => {
@@ -383,3 +402,20 @@ class Slots {
 
 
 export type { LingeringProcess };
+
+/** Where a RunTask asks to run: its launch type, or its capacity providers (`FARGATE_SPOT`, `staging-ec2`). */
+export function capacityOf(parameters: JsonValue): string {
+  const p = (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? parameters : {}) as { LaunchType?: unknown; CapacityProviderStrategy?: unknown };
+  if (typeof p.LaunchType === 'string') return p.LaunchType;
+  const strategy = Array.isArray(p.CapacityProviderStrategy) ? p.CapacityProviderStrategy : [];
+  const providers = strategy.map((item) => (typeof item === 'object' && item !== null ? (item as { CapacityProvider?: unknown }).CapacityProvider : undefined)).filter((name): name is string => typeof name === 'string');
+  return providers.length > 0 ? providers.join(', ') : 'FARGATE';
+}
+
+/** Whether a RunTask would run on Fargate: its launch type, or any of its capacity providers, says so. */
+export function runsOnFargate(parameters: JsonValue): boolean {
+  const p = (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? parameters : {}) as { LaunchType?: unknown; CapacityProviderStrategy?: unknown };
+  if (typeof p.LaunchType === 'string') return p.LaunchType === 'FARGATE';
+  const providers = capacityOf(parameters).split(', ');
+  return providers.some(isFargateCapacityProvider);
+}

@@ -69,7 +69,19 @@ export type TimelineEntry = At &
         readonly running: number;
         readonly maxTasks: number;
       }
-    | { readonly kind: 'task-started'; readonly execution: string; readonly state: string; readonly task: string; readonly attempt: number; readonly command: readonly string[]; readonly pid: number | undefined }
+    | {
+        readonly kind: 'task-started';
+        readonly execution: string;
+        readonly state: string;
+        readonly task: string;
+        readonly attempt: number;
+        readonly command: readonly string[];
+        readonly pid: number | undefined;
+        /** The launch type or capacity providers RunTask asked for. */
+        readonly capacity?: string;
+        /** The placement RunTask asked for (EC2 capacity), described (core/placement.ts). */
+        readonly placement?: string;
+      }
     | { readonly kind: 'task-stopping'; readonly execution: string; readonly state: string; readonly task: string; readonly attempt: number; readonly reason: string }
     | { readonly kind: 'task-output'; readonly execution: string; readonly task: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
     | {
@@ -205,7 +217,7 @@ export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => st
     case 'execution-started':
       return undefined; // said by 'routed'
     case 'task-started':
-      return `${t}     ▶ ${entry.execution} ${entry.state}: task ${entry.task}${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''} starts: ${entry.command.join(' ')}`;
+      return `${t}     ▶ ${entry.execution} ${entry.state}: task ${entry.task}${entry.attempt > 1 ? ` (attempt ${entry.attempt})` : ''} starts${placementNote(entry)}: ${entry.command.join(' ')}`;
     case 'task-output':
       return `${t}       │ ${entry.task}${entry.stream === 'stderr' ? ' (stderr)' : ''}: ${entry.line}`;
     case 'task-finished': {
@@ -279,4 +291,9 @@ function countBy(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts].map(([value, count]) => `${count} ${value}`).join(', ');
+}
+
+/** ` on staging-ec2 (placement strategy spread(…) → binpack(memory))`, shown only for a placement: Fargate runs show nothing new. */
+function placementNote(entry: { readonly capacity?: string; readonly placement?: string }): string {
+  return entry.placement === undefined ? '' : ` on ${entry.capacity ?? '?'} (placement ${entry.placement})`;
 }
