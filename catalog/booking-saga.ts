@@ -1,7 +1,11 @@
 import type { Catalog } from './types';
 
 /**
- * The worked example: the booking saga of the source articles, as a choreography.
+ * The worked example: the booking saga of the source articles, in both styles the articles
+ * describe, with the same tasks, so that a reader can compare them (docs/sagas.md says when to
+ * pick which).
+ *
+ * As a choreography, each service reacts to the last one's event:
  *
  *   booking bus   BookingCreated                  → payment/charge
  *   payment bus   PaymentSucceeded                → seat/reserve-seats
@@ -9,6 +13,16 @@ import type { Catalog } from './types';
  *   seat bus      SeatUpdated                     → notification/notify
  *   seat bus      SeatUpdateFailed                → compensation/cancel-booking
  *   compensation  BookingCancelled                → notification/notify
+ *
+ * As an orchestration, one state machine (the booking service's flow `book`) runs the steps in
+ * order and undoes the completed ones in reverse when one fails:
+ *
+ *   booking bus   BookingRequested                → flow booking/book: charge (undo: cancel-booking)
+ *                                                     → reserve-seats; then BookingConfirmed
+ *   booking bus   BookingConfirmed                → notification/notify
+ *
+ * Run as a flow's step, a task reports by its exit code instead of publishing its outcome
+ * (task-programs/booking-saga/flow.ts), so the orchestration never starts the choreography.
  *
  * `PaymentFailed` and `SeatUpdateFailed` reach the bus two ways: the task publishes them for a
  * business failure (card declined) and exits 0, or the state machine's Catch publishes them when
@@ -22,8 +36,20 @@ export const bookingSaga: Catalog = {
   services: [
     {
       name: 'booking',
-      description: 'Takes booking requests over HTTP and publishes BookingCreated.',
+      description: 'Takes booking requests over HTTP and publishes BookingCreated (choreography) or BookingRequested (orchestration).',
       tasks: [],
+      flows: [
+        {
+          name: 'book',
+          description: 'The booking saga orchestrated: charge the booking, then reserve its seats; a failure refunds and cancels it.',
+          steps: [
+            // The charge is undone by the same task the choreography's PaymentFailed and SeatUpdateFailed run.
+            { name: 'charge', run: { service: 'payment', task: 'charge' }, compensate: { service: 'compensation', task: 'cancel-booking' } },
+            // Reserving is the last step: when it fails there is nothing of its own to undo (it reserves all seats or none).
+            { name: 'reserve-seats', run: { service: 'seat', task: 'reserve-seats' } },
+          ],
+        },
+      ],
       rules: [
         {
           name: 'charge-payment',
@@ -31,6 +57,20 @@ export const bookingSaga: Catalog = {
           eventPattern: { 'detail-type': ['BookingCreated'], source: ['booking-saga.booking'] },
           target: { service: 'payment', task: 'charge' },
           options: { failureDetailType: 'PaymentFailed' },
+        },
+        {
+          name: 'orchestrate-booking',
+          description: 'A booking request runs the booking flow: charge, reserve seats, and undo on failure.',
+          eventPattern: { 'detail-type': ['BookingRequested'], source: ['booking-saga.booking'] },
+          target: { service: 'booking', flow: 'book' },
+          options: { successDetailType: 'BookingConfirmed' },
+        },
+        {
+          name: 'notify-booking-confirmed',
+          description: 'The booking flow succeeded: tell the customer the booking is confirmed.',
+          eventPattern: { 'detail-type': ['BookingConfirmed'], source: ['booking-saga.booking'] },
+          target: { service: 'notification', task: 'notify', command: ['node', 'dist/notify.js', '--template', 'booking-confirmed'] },
+          options: { failureDetailType: false },
         },
       ],
     },
@@ -44,6 +84,8 @@ export const bookingSaga: Catalog = {
           imageRepository: 'booking-saga/payment',
           cpu: 256,
           memory: 512,
+          // Staging runs the booking flow on its EC2 capacity (environments/staging.ts).
+          compatibilities: ['FARGATE', 'EC2'],
           command: node('charge-payment'),
           local: local('charge-payment'),
         },
@@ -77,6 +119,8 @@ export const bookingSaga: Catalog = {
           imageRepository: 'booking-saga/seat',
           cpu: 256,
           memory: 512,
+          // Staging runs the booking flow on its EC2 capacity (environments/staging.ts).
+          compatibilities: ['FARGATE', 'EC2'],
           command: node('reserve-seats'),
           local: local('reserve-seats'),
         },
@@ -130,6 +174,8 @@ export const bookingSaga: Catalog = {
           imageRepository: 'booking-saga/compensation',
           cpu: 512,
           memory: 1024,
+          // Staging runs the booking flow on its EC2 capacity (environments/staging.ts).
+          compatibilities: ['FARGATE', 'EC2'],
           command: node('cancel-booking'),
           local: local('cancel-booking'),
         },

@@ -4,7 +4,7 @@
  * is read from the execution's input (the EventBridge event) with DescribeExecution.
  */
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { type DetailDelivery, EVENT_ENV } from '../core/container-contract';
+import { type DetailDelivery, EVENT_ENV, FLOW_ENV, FLOW_ROLES, type FlowFailure, type FlowRole } from '../core/container-contract';
 import { preview } from './prepare';
 
 export interface TaskEvent<Detail = Record<string, unknown>> {
@@ -115,4 +115,44 @@ export async function readTaskEvent<Detail = Record<string, unknown>>(options: R
   const executionArn = requiredVariable(env, EVENT_ENV.executionArn);
   const detail = await detailFromExecution(executionArn, options.sfnClient);
   return { id, source, detailType, detail: detail as Detail, delivery, executionArn };
+}
+
+/** What a task run as a step of a flow (an orchestrated saga) is told: FLOW_ENV of core/container-contract.ts. */
+export interface TaskFlowRun {
+  readonly flow: string;
+  /** The step this run belongs to. */
+  readonly step: string;
+  /** `run`: the step's task. `compensate`: its compensating task. */
+  readonly role: FlowRole;
+  /** Compensations only: the step whose failure started the compensations, and how it failed. */
+  readonly failure?: FlowFailure;
+}
+
+/**
+ * The flow step this task runs, or undefined when a rule started it on its own (choreography). A
+ * task run as a step reports by its exit code (0 done, anything else failed) and publishes no
+ * outcome event of its own; the flow's state machine announces the outcome. Throws TaskEventError
+ * when the variables are half set or malformed: a task must not guess which style started it.
+ */
+export function readFlowRun(env: Readonly<Record<string, string | undefined>> = process.env): TaskFlowRun | undefined {
+  const step = env[FLOW_ENV.step];
+  const role = env[FLOW_ENV.role];
+  if (step === undefined && role === undefined) return undefined;
+  const at = step?.indexOf('/') ?? -1;
+  if (step === undefined || at <= 0 || at === step.length - 1) throw new TaskEventError(`${FLOW_ENV.step} must be "<flow>/<step>", got ${JSON.stringify(step)}`);
+  if (!(FLOW_ROLES as readonly (string | undefined)[]).includes(role)) throw new TaskEventError(`${FLOW_ENV.role} must be one of ${FLOW_ROLES.join(', ')}, got ${JSON.stringify(role)}`);
+  const run = { flow: step.slice(0, at), step: step.slice(at + 1), role: role as FlowRole };
+  if (run.role === 'run') return run;
+  const text = env[FLOW_ENV.failure];
+  let failure: unknown;
+  try {
+    failure = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    failure = undefined;
+  }
+  const f = failure as Partial<FlowFailure> | undefined;
+  if (typeof f !== 'object' || f === null || typeof f.failedStep !== 'string' || typeof f.error !== 'string') {
+    throw new TaskEventError(`${FLOW_ENV.failure} must be the JSON of { failedStep, error, stopCode, exitCode } for a compensation, got ${JSON.stringify(text)}`);
+  }
+  return { ...run, failure: { failedStep: f.failedStep, error: f.error, stopCode: typeof f.stopCode === 'string' ? f.stopCode : '', exitCode: typeof f.exitCode === 'number' ? f.exitCode : null } };
 }

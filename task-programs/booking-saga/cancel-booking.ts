@@ -9,10 +9,17 @@
  * have charged before it crashed, so its refund is requested; the payment provider refunds only what
  * it captured.
  *
+ * As the compensation of the booking flow's charge step (flow.ts), it is told which step failed and
+ * how (`flowFailure`), and the event is the booking request itself: when a later step failed, the
+ * charge was made (named by the request's id); when the charge step itself failed, it may have
+ * charged unless it declined (DECLINED_EXIT_CODE) or never ran. It publishes BookingCancelled in
+ * both styles: the customer hears of it the same way.
+ *
  * Idempotent: the event is handled once (handle-once.ts), and a refund is a record of the
  * compensation service's store keyed by the charge, so a cancellation delivered twice refunds once.
  */
-import { readTaskEvent } from '../../event-client';
+import { readTaskEvent, type TaskFlowRun } from '../../event-client';
+import { DECLINED_EXIT_CODE, flowRun } from './flow';
 import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
@@ -52,15 +59,29 @@ export function chargeOf(reason: string, detail: FailedBooking): string | undefi
   return undefined;
 }
 
+/**
+ * The charge a flow's compensation refunds, given the request's event id. The failing step is this
+ * compensation's own (the charge) only when the charge itself failed: then as mayHaveRun says, but
+ * not after it declined. Any later step failing means the charge succeeded.
+ */
+export function flowChargeOf(flow: TaskFlowRun, eventId: string): string | undefined {
+  const failure = flow.failure;
+  if (!failure) return undefined;
+  if (failure.failedStep !== flow.step) return paymentIdFor(eventId);
+  if (failure.exitCode === DECLINED_EXIT_CODE) return undefined;
+  return mayHaveRun({ bookingId: '', error: failure.error, stopCode: failure.stopCode }) ? paymentIdFor(eventId) : undefined;
+}
+
 async function main(): Promise<void> {
-  const reason = argument('reason') ?? 'unknown';
+  const flow = flowRun();
+  const reason = flow?.failure ? `${flow.failure.failedStep}-failed` : (argument('reason') ?? 'unknown');
   const event = await readTaskEvent<FailedBooking>();
   const { bookingId, amount } = event.detail;
   const store = ServiceStore.forThisTask();
   const publisher = sagaPublisher();
   try {
     await handleOnce(store, event, async () => {
-      const paymentId = chargeOf(reason, event.detail);
+      const paymentId = flow ? flowChargeOf(flow, event.id) : chargeOf(reason, event.detail);
       const refund = paymentId ? (amount ?? 0) : 0;
       if (paymentId && !store.insert('refunds', paymentId, { paymentId, bookingId, amount: refund, reason })) {
         console.log(`compensation: ${paymentId} of booking ${bookingId} is already refunded, not refunding again`);

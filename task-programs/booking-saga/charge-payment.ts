@@ -11,11 +11,16 @@
  * `"simulate": "crash"` in the detail makes it exit 1 after charging, before publishing (the Catch
  * then publishes PaymentFailed, and compensation refunds); `"simulate": "hang"` makes it never finish.
  *
+ * As a step of the booking flow (flow.ts) it publishes nothing: it exits 0 once charged, and
+ * DECLINED_EXIT_CODE when it declines (nothing charged), so that the flow's compensation knows
+ * there is nothing to refund.
+ *
  * Idempotent: the event is handled once (handle-once.ts) and the charge is a record of the payment
  * service's store keyed by the event's id, so a BookingCreated delivered twice charges once, and a
  * rerun after a Spot interruption does not charge again.
  */
 import { type EventPublisher, readTaskEvent, type TaskEvent } from '../../event-client';
+import { DECLINED_EXIT_CODE, flowRun } from './flow';
 import { handleOnce } from './handle-once';
 import { paymentIdFor } from './payments';
 import { sagaPublisher } from './publisher';
@@ -37,31 +42,37 @@ async function main(): Promise<void> {
   if (event.detail.simulate === 'hang') await new Promise(() => setInterval(() => undefined, 60_000));
   const store = ServiceStore.forThisTask();
   const publisher = sagaPublisher();
+  const inFlow = flowRun() !== undefined;
+  let declined = false;
   try {
-    await handleOnce(store, event, () => charge(event, store, publisher));
+    await handleOnce(store, event, async () => {
+      declined = !(await charge(event, store, inFlow ? undefined : publisher));
+    });
   } finally {
     publisher.close();
   }
+  if (declined && inFlow) process.exitCode = DECLINED_EXIT_CODE;
 }
 
-async function charge(event: TaskEvent<BookingCreated>, store: ServiceStore, publisher: EventPublisher): Promise<void> {
+/** Charges, or declines; true when charged. Without a publisher (a flow's step) it announces nothing. */
+async function charge(event: TaskEvent<BookingCreated>, store: ServiceStore, publisher: EventPublisher | undefined): Promise<boolean> {
   const { bookingId, amount } = event.detail;
   const paymentId = paymentIdFor(event.id);
   const succeeded = { ...event.detail, paymentId };
   const declined = (reason: string) => ({ ...event.detail, reason });
   if (typeof amount !== 'number' || amount <= 0 || amount > CARD_LIMIT) {
     console.log(`payment: declined ${amount} for booking ${bookingId} (limit ${CARD_LIMIT})`);
-    await publisher.publishOne('PaymentFailed', declined(`amount ${amount} is over the card limit of ${CARD_LIMIT}`));
-    return;
+    await publisher?.publishOne('PaymentFailed', declined(`amount ${amount} is over the card limit of ${CARD_LIMIT}`));
+    return false;
   }
   // Before the side effect: would the follow-up be accepted, all the way down?
-  const problems = publisher.validate([{ detailType: 'PaymentSucceeded', detail: succeeded }]).problems;
+  const problems = publisher === undefined ? [] : publisher.validate([{ detailType: 'PaymentSucceeded', detail: succeeded }]).problems;
   if (problems.length > 0) {
     const reason = `not charged: its PaymentSucceeded event would be refused (${problems[0]!.problem})`;
     console.log(`payment: declined booking ${bookingId}: ${reason}`);
     // If even this cannot be published, publishOne throws, the task exits 1 and the Catch announces it; nothing was charged.
-    await publisher.publishOne('PaymentFailed', declined(reason));
-    return;
+    await publisher!.publishOne('PaymentFailed', declined(reason));
+    return false;
   }
   if (store.insert('charges', paymentId, { paymentId, bookingId, amount, eventId: event.id })) {
     console.log(`payment: charged ${amount} for booking ${bookingId} (${paymentId})`);
@@ -72,7 +83,8 @@ async function charge(event: TaskEvent<BookingCreated>, store: ServiceStore, pub
     console.error(`payment: simulated crash after charging booking ${bookingId}`);
     process.exit(1);
   }
-  await publisher.publishOne('PaymentSucceeded', succeeded);
+  await publisher?.publishOne('PaymentSucceeded', succeeded);
+  return true;
 }
 
 void runTaskProgram('payment', main);

@@ -33,6 +33,9 @@ test('the saga ships a scenario for each path the local environment must show', 
     'duplicate-delivery.json',
     'happy-path.json',
     'missing-seat.json',
+    'orchestrated-compensation.json',
+    'orchestrated-declined-on-ec2.json',
+    'orchestrated-happy-path.json',
     'spot-interruption.json',
   ]);
 });
