@@ -49,15 +49,15 @@ export const defaultFlowTimeoutSeconds = (flow: FlowSpec): number =>
     executionTimeBudget(RULE_DEFAULTS.timeoutSeconds).taskTimeoutSeconds,
   );
 
-/** A rule with every option resolved. A flow's rule needs the catalog: its defaults depend on the flow. */
-export function resolveRuleOptions(rule: RuleSpec, catalog?: Catalog): ResolvedRuleOptions {
+/** A rule with every option resolved. The catalog is needed for a flow's rule: its defaults depend on the flow. */
+export function resolveRuleOptions(rule: RuleSpec, catalog: Catalog): ResolvedRuleOptions {
   const options = rule.options ?? {};
   const failure = options.failureDetailType;
   let defaultFailure: string;
   let defaultTimeout: number = RULE_DEFAULTS.timeoutSeconds;
   if (isFlowRule(rule)) {
-    const flow = catalog ? findFlow(catalog, rule.target.service, rule.target.flow) : undefined;
-    if (!flow) throw new Error(`rule ${rule.name}: flow "${rule.target.service}/${rule.target.flow}" is not defined${catalog ? '' : ' (no catalog given)'}`);
+    const flow = findFlow(catalog, rule.target.service, rule.target.flow);
+    if (!flow) throw new Error(`rule ${rule.name}: flow "${rule.target.service}/${rule.target.flow}" is not defined`);
     defaultFailure = defaultFlowFailureDetailType(flow.name);
     defaultTimeout = defaultFlowTimeoutSeconds(flow);
   } else {

@@ -124,6 +124,9 @@ export function managedBaseReferences(
   baseState: TerraformRemoteState,
 ): BaseReferences {
   const subnets = baseState.getList(BASE_OUTPUTS.privateSubnetIds);
+  // One token per output: a flow's policy lists each role once, and equal tokens are equal strings.
+  const outputs = new Map<string, string>();
+  const output = (name: string): string => outputs.get(name) ?? outputs.set(name, baseState.getString(name)).get(name)!;
   const capacity: CapacitySpec = { strategy: capacityProviderStrategy(env.base.cluster) };
   // The capacity provider's name comes from the naming module, as the base stack gives it to modules/ecs-cluster.
   const ec2Provider = env.base.cluster.ec2 ? ec2CapacityProviderName(env.name) : undefined;
@@ -147,9 +150,9 @@ export function managedBaseReferences(
         taskDefinition: family,
         family,
         containerName: spec.containerName,
-        taskRoleArn: baseState.getString(BASE_TASK_OUTPUTS.taskRoleArn(service)),
-        taskRoleName: baseState.getString(BASE_TASK_OUTPUTS.taskRoleName(service)),
-        executionRoleArn: baseState.getString(BASE_OUTPUTS.executionRoleArn),
+        taskRoleArn: output(BASE_TASK_OUTPUTS.taskRoleArn(service)),
+        taskRoleName: output(BASE_TASK_OUTPUTS.taskRoleName(service)),
+        executionRoleArn: output(BASE_OUTPUTS.executionRoleArn),
       };
     },
     serviceTaskRoles(service) {

@@ -24,7 +24,7 @@ describe('the booking saga wiring', () => {
   });
   it('publishes PaymentFailed and SeatUpdateFailed from the state machines too, so a crashing task is compensated', () => {
     const failure = (service: string, rule: string) =>
-      resolveRuleOptions(bookingSaga.services.find((s) => s.name === service)!.rules.find((r) => r.name === rule)!).failureDetailType;
+      resolveRuleOptions(bookingSaga.services.find((s) => s.name === service)!.rules.find((r) => r.name === rule)!, bookingSaga).failureDetailType;
     expect(failure('booking', 'charge-payment')).toBe('PaymentFailed');
     expect(failure('payment', 'reserve-seats')).toBe('SeatUpdateFailed');
   });

@@ -30,11 +30,11 @@ export function addressInvariants(subject: Subject): void {
 
     test('every resource keeps the address it was first deployed with', () => {
       const expected = ['bus'];
-      const announces = service.rules.some((rule) => resolveRuleOptions(rule).failureDetailType !== undefined);
+      const announces = service.rules.some((rule) => resolveRuleOptions(rule, subject.catalog).failureDetailType !== undefined);
       for (const rule of service.rules) {
         const scope = `rule_${tfIdentifier(rule.name)}`;
         const alarms = ['executions_failed', 'executions_timed_out', 'dead_letters'];
-        const ids = [...DELIVERY, ...STATE_MACHINE, ...alarms, ...(resolveRuleOptions(rule).detailDelivery === 'reference' ? ['task_reads_execution'] : [])];
+        const ids = [...DELIVERY, ...STATE_MACHINE, ...alarms, ...(resolveRuleOptions(rule, subject.catalog).detailDelivery === 'reference' ? ['task_reads_execution'] : [])];
         expected.push(...ids.map((id) => cdktfAddress(scope, id)));
       }
       if (announces) expected.push(...[...DELIVERY, ...STATE_MACHINE, 'executions_failed', 'dead_letters'].map((id) => cdktfAddress('ended_executions', id)));

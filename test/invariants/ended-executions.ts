@@ -21,7 +21,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const withFailureEvents = (subject: Subject, env: EnvironmentConfig) =>
   subject.catalog.services
-    .map((service) => ({ service, rules: service.rules.filter((rule) => resolveRuleOptions(rule).failureDetailType !== undefined) }))
+    .map((service) => ({ service, rules: service.rules.filter((rule) => resolveRuleOptions(rule, subject.catalog).failureDetailType !== undefined) }))
     .filter(({ rules }) => rules.length > 0)
     .map(({ service, rules }) => ({ env, service, rules, label: `${env.name}-${service.name}` }));
 
@@ -96,7 +96,7 @@ export function endedExecutionsInvariants(subject: Subject): void {
         const conditions = statement.Condition!['ForAllValues:StringEquals']!;
         expect(String(conditions['events:source']).startsWith(`${subject.catalog.namespace}.`)).toBe(true);
         expect(conditions['events:detail-type']).toEqual(
-          expect.arrayContaining(rules.filter((r) => `${subject.catalog.namespace}.${r.target.service}` === conditions['events:source']).map((r) => resolveRuleOptions(r).failureDetailType)),
+          expect.arrayContaining(rules.filter((r) => `${subject.catalog.namespace}.${r.target.service}` === conditions['events:source']).map((r) => resolveRuleOptions(r, subject.catalog).failureDetailType)),
         );
       }
     });
@@ -143,7 +143,7 @@ export function endedExecutionsInvariants(subject: Subject): void {
         const { outcome, described, published } = await announce(event);
         expect(outcome.status).toBe('SUCCEEDED');
         expect(described).toEqual([event.detail.executionArn]);
-        const options = resolveRuleOptions(rule);
+        const options = resolveRuleOptions(rule, subject.catalog);
         expect(published).toEqual([
           {
             EventBusName: `arn:aws:events:${env.region}:${env.accountId}:event-bus/${env.name}-${rule.target.service}`,

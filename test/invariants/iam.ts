@@ -65,12 +65,13 @@ export function iamInvariants(subject: Subject): void {
               ? parseTaskDefinitionReference(env.base.tasks[`${run.service}/${run.task}`]!.taskDefinition).family
               : `${env.name}-${run.service}-${run.task}`;
           const familyArns = [...new Set(runs.map((run) => `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${familyOf(run)}:*`))];
+          const expectedResource = familyArns.length === 1 ? familyArns[0] : familyArns;
           const policy = policies
             .map((p) => JSON.parse(p.policy as string) as PolicyDocument)
-            .find((doc) => doc.Statement.some((s) => ([] as string[]).concat(s.Resource ?? []).includes(familyArns[0]!)));
+            .find((doc) => doc.Statement.some((s) => ([] as string[]).concat(s.Action).includes('ecs:RunTask') && JSON.stringify(s.Resource) === JSON.stringify(expectedResource)));
           expect(policy).toBeDefined();
           const runTask = policy!.Statement.find((s) => ([] as string[]).concat(s.Action).includes('ecs:RunTask'))!;
-          expect(runTask.Resource).toEqual(familyArns.length === 1 ? familyArns[0] : familyArns);
+          expect(runTask.Resource).toEqual(expectedResource);
           const clusterArn = env.base.kind === 'existing' ? env.base.clusterArn : '${data.terraform_remote_state.base.outputs.cluster_arn}';
           expect(runTask.Condition).toEqual({ ArnEquals: { 'ecs:cluster': clusterArn } });
 

@@ -55,7 +55,7 @@ export function serviceStackInvariants(subject: Subject): void {
 
     describe.each(subject.catalog.services.flatMap(rulesOf).map(({ service, rule }) => ({ service, rule, label: `${service.name}/${rule.name}` })))('rule $label', ({ service, rule }) => {
       const stack = () => stackOf(subject, `${env.name}-${service.name}`);
-      const options = resolveRuleOptions(rule);
+      const options = resolveRuleOptions(rule, subject.catalog);
       const target = subject.catalog.services.find((s) => s.name === rule.target.service)!;
       const task = target.tasks.find((t) => t.name === rule.target.task)!;
       const smName = `${env.name}-${service.name}-${rule.name}`;

@@ -275,3 +275,49 @@ async function waitFor(condition: () => boolean): Promise<void> {
   }
   throw new Error('condition not met within 5 s');
 }
+
+describe('placement: what EC2 capacity takes, Fargate refuses', () => {
+  const call = (): TaskCall => ({ stateName: 'RunTask', resource: 'arn:aws:states:::ecs:runTask.sync', attempt: 1, executionArn: 'arn:x', signal: new AbortController().signal });
+  const caller = { execution: 'e', setActivity: () => undefined };
+  const task = { TaskDefinition: 'dev-payment-charge', Overrides: { ContainerOverrides: [{ Name: 'payment', Environment: [] }] } };
+  const placement = {
+    PlacementStrategy: [
+      { Type: 'spread', Field: 'attribute:ecs.availability-zone' },
+      { Type: 'binpack', Field: 'memory' },
+    ],
+    PlacementConstraints: [{ Type: 'memberOf', Expression: 'attribute:ecs.os-type == linux' }],
+  };
+
+  test('a task on an Auto Scaling group capacity provider starts, shows the placement it asked for, and its description says EC2', async () => {
+    const { ecs, entries } = newEcs();
+    const parameters = { ...task, CapacityProviderStrategy: [{ CapacityProvider: 'dev-ec2', Weight: 1 }], ...placement };
+    await expect(ecs.runTask(parameters, call(), caller)).resolves.toMatchObject({ LaunchType: 'EC2', CapacityProviderName: 'dev-ec2' });
+    expect(entries.find((entry) => entry.kind === 'task-started')).toMatchObject({
+      capacity: 'dev-ec2',
+      placement: 'strategy spread(attribute:ecs.availability-zone) → binpack(memory); constraints memberOf(attribute:ecs.os-type == linux)',
+    });
+  });
+
+  test('a task on Fargate shows no placement and its description says FARGATE', async () => {
+    const { ecs, entries } = newEcs();
+    await expect(ecs.runTask({ ...task, CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }, call(), caller)).resolves.toMatchObject({
+      LaunchType: 'FARGATE',
+    });
+    const started = entries.find((entry) => entry.kind === 'task-started')!;
+    expect(started).toMatchObject({ capacity: 'FARGATE_SPOT' });
+    expect(started).not.toHaveProperty('placement');
+  });
+
+  test.each([
+    ['the FARGATE launch type', { LaunchType: 'FARGATE' }],
+    ['a Fargate capacity provider', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }] }],
+    ['a strategy that mixes in Fargate Spot', { CapacityProviderStrategy: [{ CapacityProvider: 'dev-ec2', Weight: 1 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }],
+  ])('placement with %s fails as ECS fails it, before anything runs', async (_name, capacity) => {
+    const { ecs, entries } = newEcs();
+    await expect(ecs.runTask({ ...task, ...capacity, PlacementConstraints: [{ Type: 'distinctInstance' }] }, call(), caller)).rejects.toMatchObject({
+      name: 'ECS.InvalidParameterException',
+      message: expect.stringMatching(/^Task placement constraints and strategies are not supported with the Fargate launch type/),
+    });
+    expect(entries.filter((entry) => entry.kind === 'task-started')).toHaveLength(0);
+  });
+});

@@ -81,7 +81,7 @@ interface Measured {
  * every rule that matches it.
  */
 async function follow(env: EnvironmentConfig, service: ServiceSpec, rule: RuleSpec, event: Event, measured: Measured[], depth = 0): Promise<void> {
-  const options = resolveRuleOptions(rule);
+  const options = resolveRuleOptions(rule, bookingSaga);
   const envelope = {
     version: '0',
     id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
@@ -145,7 +145,7 @@ async function follow(env: EnvironmentConfig, service: ServiceSpec, rule: RuleSp
 const cases = allEnvironments.flatMap((env) =>
   bookingSaga.services.flatMap((service) =>
     service.rules
-      .filter((rule) => resolveRuleOptions(rule).failureDetailType !== undefined)
+      .filter((rule) => resolveRuleOptions(rule, bookingSaga).failureDetailType !== undefined)
       .flatMap((rule) => rule.eventPattern['detail-type'].map((detailType) => ({ env, service, rule, detailType, label: `${env.name}: ${service.name}/${rule.name} (${detailType})` }))),
   ),
 );
@@ -166,10 +166,11 @@ describe.each(cases)('$label', ({ env, service, rule, detailType }) => {
 
     // What the budget function predicted for the same detail bounds what the interpreter measured.
     const predicted = detailHops(bookingSaga, env, { service: service.name, detailType, detail });
+    // A flow's rule makes several RunTasks (steps, compensations): the largest prediction of the rule bounds each.
     for (const hop of measured) {
-      const bound = predicted.find((p) => `${p.service}/${p.rule}` === hop.rule && p.kind === hop.kind);
-      expect(bound).toBeDefined();
-      expect(hop.size).toBeLessThanOrEqual(bound!.size);
+      const bounds = predicted.filter((p) => `${p.service}/${p.rule}` === hop.rule && p.kind === hop.kind).map((p) => p.size);
+      expect(bounds.length).toBeGreaterThan(0);
+      expect(hop.size).toBeLessThanOrEqual(Math.max(...bounds));
     }
     // The first hop is no estimate: the same detail, the longest execution ARN, the same characters.
     // (Other rules may match the same detail-type: compare with this rule's own prediction.)
