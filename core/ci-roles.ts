@@ -13,7 +13,7 @@
  * claims are unavailable in AWS), so every trust policy pins both with `StringEquals`: no wildcard, so
  * no other repository, branch, event or environment matches.
  */
-import { endedExecutionsName } from './naming';
+import { autoScalingGroupName, containerInstanceProfileName, containerInstanceRoleName, ec2CapacityProviderName, endedExecutionsName } from './naming';
 import { policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 export interface GitHubRepository {
@@ -99,6 +99,8 @@ export interface CiEnvironment {
   readonly stateBucket: string;
   /** The state key's KMS key or alias ARN (SSE-KMS); absent for SSE-S3. */
   readonly stateKmsKeyId?: string;
+  /** Its managed base has an EC2 capacity provider (modules/ecs-cluster `ec2_capacity`). */
+  readonly ec2Capacity?: boolean;
 }
 
 export interface AccountCi {
@@ -115,6 +117,8 @@ export interface AccountCi {
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   ManageNetwork:
     'EC2 create calls name several resource types at once (a VPC endpoint names the VPC, subnets, security groups, route tables and an AWS-owned endpoint service), and the ids are not known before they exist; bounded instead to the environments\' regions by aws:RequestedRegion',
+  LaunchTemplateChecks:
+    'CreateAutoScalingGroup with a launch template checks that the caller may ec2:RunInstances (Amazon EC2 Auto Scaling user guide, "Amazon EC2 Auto Scaling API permissions"), over the image, subnets, security groups, volumes and interfaces of instances that do not exist yet; and launch templates are named by id; bounded to the environments\' regions by aws:RequestedRegion',
 };
 
 const allow = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition?: PolicyStatement['Condition']): PolicyStatement => ({
@@ -216,6 +220,7 @@ export function readResourcesStatements(account: AccountCi): PolicyStatement[] {
       ],
       environmentResources(account),
     ),
+    ...readEc2CapacityStatements(account),
     allow(
       'ReadAccountResources',
       ['ec2:DescribeVpcAttribute', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
@@ -493,5 +498,130 @@ export function workloadBoundaryPolicy(account: AccountCi): PolicyDocument {
     allow('PassEnvironmentRolesToTasks', ['iam:PassRole'], each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`), {
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     }),
+    // EC2 capacity: what AmazonEC2ContainerServiceforEC2Role lets the ECS agent do on its instance
+    // (register, poll, report state), or the bounded instance role could not join the cluster.
+    ...(withEc2(account).length === 0
+      ? []
+      : [
+          allow('ContainerInstanceWildcardOnly', ['ec2:DescribeTags', 'ecs:DiscoverPollEndpoint'], '*'),
+          allow(
+            'ContainerInstanceInAccount',
+            [
+              'ecs:CreateCluster',
+              'ecs:DeregisterContainerInstance',
+              'ecs:Poll',
+              'ecs:RegisterContainerInstance',
+              'ecs:StartTelemetrySession',
+              'ecs:SubmitAttachmentStateChanges',
+              'ecs:SubmitContainerStateChange',
+              'ecs:SubmitTaskStateChange',
+              'ecs:UpdateContainerInstancesState',
+            ],
+            inRegions('ecs'),
+          ),
+        ]),
   );
+}
+
+/**
+ * The deploy role's EC2-capacity permissions, as a managed policy of their own: inline, they would
+ * take the role's inline policies past IAM's 10,240 characters. Undefined without EC2 capacity in
+ * the account (nothing is attached then).
+ */
+export function deployEc2CapacityPolicy(account: AccountCi): PolicyDocument | undefined {
+  const statements = manageEc2CapacityStatements(account);
+  return statements.length === 0 ? undefined : policyDocument(...statements);
+}
+
+/** The environments of the account with EC2 capacity. */
+const withEc2 = (account: AccountCi): readonly CiEnvironment[] => account.environments.filter((env) => env.ec2Capacity === true);
+
+/**
+ * Reading an environment's EC2 capacity (modules/ecs-cluster): the Auto Scaling group and launch
+ * template (Describe calls AWS authorizes on `*` alone), the capacity provider and instance profile
+ * by their names (core/naming.ts), and the public ECS-optimized AMI parameter, which has no account
+ * in its ARN. None without EC2 capacity in the account.
+ */
+function readEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
+  const envs = withEc2(account);
+  if (envs.length === 0) return [];
+  const a = account.accountId;
+  return [
+    allow(
+      'ReadEc2CapacityWildcardOnly',
+      [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeLifecycleHooks',
+        'autoscaling:DescribeLoadBalancerTargetGroups',
+        'autoscaling:DescribeLoadBalancers',
+        'autoscaling:DescribeScalingActivities',
+        'autoscaling:DescribeTrafficSources',
+        'autoscaling:DescribeWarmPool',
+        'ec2:DescribeLaunchTemplateVersions',
+        'ec2:DescribeLaunchTemplates',
+      ],
+      '*',
+    ),
+    allow(
+      'ReadEc2Capacity',
+      ['ecs:DescribeCapacityProviders', 'iam:GetInstanceProfile', 'ssm:GetParameter', 'ssm:GetParameters'],
+      envs.flatMap((env) => [
+        `arn:aws:ecs:${env.region}:${a}:capacity-provider/${ec2CapacityProviderName(env.name)}`,
+        `arn:aws:iam::${a}:instance-profile/${containerInstanceProfileName(env.name)}`,
+        `arn:aws:ssm:${env.region}::parameter/aws/service/ecs/optimized-ami/*`,
+      ]),
+    ),
+  ];
+}
+
+/**
+ * Changing an environment's EC2 capacity: its capacity provider, Auto Scaling group, launch
+ * templates and instance profile, each by its name where AWS authorizes by name; the instances'
+ * role handed to EC2 only, and AWS's managed container-instance policy attached to it and to no other
+ * role. None without EC2 capacity in the account.
+ */
+function manageEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
+  const envs = withEc2(account);
+  if (envs.length === 0) return [];
+  const a = account.accountId;
+  const instanceRoles = envs.map((env) => `arn:aws:iam::${a}:role/${containerInstanceRoleName(env.name)}`);
+  return [
+    allow(
+      'ManageEc2Capacity',
+      [
+        'autoscaling:CreateAutoScalingGroup',
+        'autoscaling:CreateOrUpdateTags',
+        'autoscaling:DeleteAutoScalingGroup',
+        'autoscaling:DeleteTags',
+        'autoscaling:SetInstanceProtection',
+        'autoscaling:UpdateAutoScalingGroup',
+        'ecs:CreateCapacityProvider',
+        'ecs:DeleteCapacityProvider',
+        'ecs:UpdateCapacityProvider',
+        'iam:AddRoleToInstanceProfile',
+        'iam:CreateInstanceProfile',
+        'iam:DeleteInstanceProfile',
+        'iam:RemoveRoleFromInstanceProfile',
+        'iam:TagInstanceProfile',
+        'iam:UntagInstanceProfile',
+      ],
+      envs.flatMap((env) => [
+        `arn:aws:autoscaling:${env.region}:${a}:autoScalingGroup:*:autoScalingGroupName/${autoScalingGroupName(env.name)}`,
+        `arn:aws:ecs:${env.region}:${a}:capacity-provider/${ec2CapacityProviderName(env.name)}`,
+        `arn:aws:iam::${a}:instance-profile/${containerInstanceProfileName(env.name)}`,
+      ]),
+    ),
+    // Launch templates are named by id in their ARNs, which do not exist before the template does.
+    allow(
+      'LaunchTemplateChecks',
+      ['ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances'],
+      '*',
+      { StringEquals: { 'aws:RequestedRegion': [...new Set(envs.map((env) => env.region))].sort() } },
+    ),
+    allow('AttachContainerInstancePolicy', ['iam:AttachRolePolicy'], instanceRoles, {
+      ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' },
+    }),
+    // The Auto Scaling group hands the instance profile's role to the instances it launches.
+    allow('PassContainerInstanceRole', ['iam:PassRole'], instanceRoles, { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }),
+  ];
 }

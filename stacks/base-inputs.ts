@@ -124,7 +124,8 @@ export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig
     image_tag_mutability: base.imageTagMutability ?? 'IMMUTABLE',
     // Never expired by the lifecycle policy: the images this environment's task definitions run.
     ecr_protected_tags: [...new Set(resolveTasks(catalog, env, base).map((task) => task.imageTag))].sort(),
-    ...(ec2 ? { ec2_capacity: ec2 } : {}),
+    // The instance role is an <env>-* role: bounded like every other (the deploy role creates none without it).
+    ...(ec2 ? { ec2_capacity: ec2, ...permissionsBoundaryInput(env) } : {}),
   };
 }
 

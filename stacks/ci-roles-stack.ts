@@ -2,6 +2,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -9,6 +10,7 @@ import { acceptFindings } from './accepted-findings';
 import {
   type AccountCi,
   CI_ROLE_NAMES,
+  deployEc2CapacityPolicy,
   deployRolePolicy,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_URL,
@@ -71,6 +73,7 @@ export class CiRolesStack extends TerraformStack {
         region: env.region,
         stateBucket: env.stateBackend.bucket,
         ...(env.stateBackend.kmsKeyId ? { stateKmsKeyId: env.stateBackend.kmsKeyId } : {}),
+        ...(env.base.kind === 'managed' && env.base.cluster.ec2 ? { ec2Capacity: true } : {}),
       })),
     };
     // The boundary every `<env>-*` role must carry (the deploy role can create no role without it).
@@ -110,6 +113,15 @@ export class CiRolesStack extends TerraformStack {
       });
       new IamRolePolicy(this, `${role.id}_policy`, { name: 'ci', role: created.id, policy: JSON.stringify(role.policy) });
       new TerraformOutput(this, `${role.id}_role_arn`, { value: created.arn });
+      const ec2Capacity = role.id === 'deploy' ? deployEc2CapacityPolicy(account) : undefined;
+      if (ec2Capacity) {
+        const policy = new IamPolicy(this, 'deploy_ec2_capacity_policy', {
+          name: `${CI_ROLE_NAMES.deploy}-ec2-capacity`,
+          description: 'Applies the EC2 capacity of the environments that have it (modules/ecs-cluster ec2_capacity)',
+          policy: JSON.stringify(ec2Capacity),
+        });
+        new IamRolePolicyAttachment(this, 'deploy_ec2_capacity', { role: created.name, policyArn: policy.arn });
+      }
     }
   }
 }

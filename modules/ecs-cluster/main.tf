@@ -146,9 +146,10 @@ data "aws_iam_policy_document" "ec2_assume" {
 resource "aws_iam_role" "instance" {
   for_each = local.ec2
 
-  name               = each.value.instance_role_name
-  description        = "ECS container instances of ${var.name}: agent registration, image pull, logs"
-  assume_role_policy = data.aws_iam_policy_document.ec2_assume.json
+  name                 = each.value.instance_role_name
+  description          = "ECS container instances of ${var.name}: agent registration, image pull, logs"
+  assume_role_policy   = data.aws_iam_policy_document.ec2_assume.json
+  permissions_boundary = var.permissions_boundary_arn
 
   tags = var.tags
 }

@@ -224,3 +224,14 @@ variable "ec2_capacity" {
     error_message = "ec2_capacity.ami_ssm_parameter must be one of AWS's public ECS-optimized AMI parameters (/aws/service/ecs/optimized-ami/…)."
   }
 }
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the managed policy set as the permissions boundary of every IAM role this module creates. null: no boundary (an account where roles may be created without one)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::<account>:policy/<name>) or null."
+  }
+}

@@ -147,6 +147,55 @@ describe('what each role may do', () => {
     }
   });
 
+  describe('EC2 capacity (staging, account 222222222222)', () => {
+    const managed = (accountId: string) => resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_policy')['deploy_ec2_capacity_policy'];
+    const attachment = (accountId: string) => resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_role_policy_attachment')['deploy_ec2_capacity'];
+
+    it('the deploy role of an account with EC2 capacity gets a managed policy of its own (inline, the role would pass 10,240 characters), the others none', async () => {
+      const policy = JSON.parse(managed('222222222222')!.policy as string) as PolicyDocument;
+      expect((managed('222222222222')!.policy as string).length).toBeLessThan(6_144); // IAM's limit for a managed policy
+      expect(attachment('222222222222')).toMatchObject({ role: '${aws_iam_role.deploy_role.name}', policy_arn: '${aws_iam_policy.deploy_ec2_capacity_policy.arn}' });
+      expect(managed('111111111111')).toBeUndefined();
+      expect(managed('333333333333')).toBeUndefined();
+      for (const statement of statementsOf(policy)) {
+        for (const action of actionsOf(statement)) await expect(details(action)).resolves.toBeDefined();
+        if (resourcesOf(statement).includes('*')) expect(WILDCARD_REASONS[statement.Sid]).toBeDefined();
+      }
+    });
+
+    it('manages only staging\'s capacity provider, group and instance profile by name; hands only the instance role, to EC2 only; attaches only the container-instance policy', () => {
+      const policy = JSON.parse(managed('222222222222')!.policy as string) as PolicyDocument;
+      const sid = (name: string) => statementsOf(policy).find((s) => s.Sid === name)!;
+      expect(sid('ManageEc2Capacity').Resource).toEqual([
+        'arn:aws:autoscaling:ap-southeast-1:222222222222:autoScalingGroup:*:autoScalingGroupName/staging-ecs-ec2',
+        'arn:aws:ecs:ap-southeast-1:222222222222:capacity-provider/staging-ec2',
+        'arn:aws:iam::222222222222:instance-profile/staging-ecs-instance',
+      ]);
+      expect(sid('PassContainerInstanceRole')).toMatchObject({
+        Action: ['iam:PassRole'],
+        Resource: ['arn:aws:iam::222222222222:role/staging-ecs-instance'],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      });
+      expect(sid('AttachContainerInstancePolicy')).toMatchObject({
+        Resource: ['arn:aws:iam::222222222222:role/staging-ecs-instance'],
+        Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' } },
+      });
+      expect(sid('LaunchTemplateChecks').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['ap-southeast-1'] } });
+    });
+
+    it('every role of the account reads the capacity provider, instance profile and the public AMI parameter; prod\'s roles do not', () => {
+      for (const id of ['plan', 'release_plan', 'deploy'] as const) {
+        const read = statementsOf(roleOf('222222222222', id).policy).find((s) => s.Sid === 'ReadEc2Capacity')!;
+        expect(read.Resource).toEqual([
+          'arn:aws:ecs:ap-southeast-1:222222222222:capacity-provider/staging-ec2',
+          'arn:aws:iam::222222222222:instance-profile/staging-ecs-instance',
+          'arn:aws:ssm:ap-southeast-1::parameter/aws/service/ecs/optimized-ami/*',
+        ]);
+        expect(statementsOf(roleOf('333333333333', id).policy).some((s) => s.Sid.includes('Ec2Capacity'))).toBe(false);
+      }
+    });
+  });
+
   it('the plan roles read; they write only the state lock, and the release plan its saved plans', async () => {
     for (const id of ['plan', 'release_plan'] as const) {
       const writes: string[] = [];
