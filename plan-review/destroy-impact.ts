@@ -45,6 +45,9 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
   aws_eip: destructive('the public IP address is released and cannot be got back (allow-lists naming it break)'),
   aws_nat_gateway: destructive('private subnets lose outbound access, and its public IP address changes'),
   aws_ecs_cluster: destructive('services and tasks in it have to be stopped first'),
+  // force_delete: the group's instances are terminated with it, tasks running on them included.
+  aws_autoscaling_group: destructive('its instances are terminated, and the tasks running on them stopped'),
+  aws_ecs_capacity_provider: destructive('RunTask calls naming it fail until it is recreated, and it must first leave the cluster'),
 
   aws_iam_role: recreated(
     'gone until recreated; resource policies naming it keep the old role\'s unique id and stop matching until re-saved (IAM identifiers)',
@@ -53,6 +56,10 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
   aws_iam_policy: recreated('the CI roles stack\'s permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies'),
   aws_iam_openid_connect_provider: recreated('no GitHub Actions job can assume the CI roles until it is recreated (its ARN, which the trust policies name, comes back the same)'),
   aws_iam_role_policy_attachment: recreated('the role lacks these permissions until it is reattached'),
+  aws_iam_policy: recreated('roles it is attached to lack these permissions until it is recreated and reattached'),
+  aws_iam_instance_profile: recreated('instances launched meanwhile fail to launch; running instances keep the role they have'),
+  // A replace creates a new template (a new id); the group is updated to it in the same apply.
+  aws_launch_template: recreated('instances launched meanwhile fail until the group names the new template; running instances are untouched'),
   aws_security_group: recreated('network interfaces have to be detached first; rules are recreated with it'),
   aws_default_security_group: recreated('the VPC\'s default group stays; Terraform only stops managing its rules'),
   aws_vpc_security_group_ingress_rule: recreated('traffic it allows is refused until it is recreated'),

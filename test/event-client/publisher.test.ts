@@ -261,7 +261,7 @@ describe('validation before sending', () => {
     ]);
     expect(result.sent).toHaveLength(2);
     expect(warnings).toEqual([
-      "detail-type 'BookingCreatd' matches no rule on bus 'dev-booking' (its rules match: BookingCreated), so no task will run for it",
+      "detail-type 'BookingCreatd' matches no rule on bus 'dev-booking' (its rules match: BookingCreated, BookingRequested, BookingConfirmed), so no task will run for it",
     ]);
   });
 

@@ -175,7 +175,7 @@ describe('the runner reads the synthesized output, not the TypeScript catalog', 
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('a rule edited in the catalog changes local routing after the next synth', async () => {
-    const edited = editRule(bookingSaga, 'booking', 'charge-payment', ['BookingRequested']);
+    const edited = editRule(bookingSaga, 'booking', 'charge-payment', ['BookingPlaced']);
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-edited-'));
     synthesize({ catalog: edited, environments, outdir, selection: 'dev' });
     const loaded = loadSynthesizedEnvironment(outdir, 'dev');
@@ -189,12 +189,12 @@ describe('the runner reads the synthesized output, not the TypeScript catalog', 
       retryIntervalMs: 10,
       events: [
         { service: 'booking', detailType: 'BookingCreated', detail: { bookingId: 'b-9', seats: [1], amount: 10 } },
-        { service: 'booking', detailType: 'BookingRequested', detail: { bookingId: 'b-10', seats: [1], amount: 10 } },
+        { service: 'booking', detailType: 'BookingPlaced', detail: { bookingId: 'b-10', seats: [1], amount: 10 } },
       ],
     });
     expect(result.summary.unroutedEvents).toEqual([1]); // BookingCreated no longer starts the payment
     expect(ofKind(result, 'routed').filter((r) => r.seq === 2).map((r) => r.rule)).toEqual(['dev-booking-charge-payment']);
-    expect(detailTypes(result)).toEqual(['BookingCreated', 'BookingRequested', 'PaymentSucceeded', 'SeatUpdated']);
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'BookingPlaced', 'PaymentSucceeded', 'SeatUpdated']);
   });
 });
 

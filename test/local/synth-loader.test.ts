@@ -149,7 +149,7 @@ describe('loadSynthesizedEnvironment', () => {
     const routes = Object.fromEntries(loaded.rules.map((r) => [r.name, { bus: r.busName, detailType: r.pattern['detail-type'], machines: r.stateMachines.map((m) => m.name) }]));
     expect(routes['dev-booking-charge-payment']).toEqual({ bus: 'dev-booking', detailType: ['BookingCreated'], machines: ['dev-booking-charge-payment'] });
     expect(routes['dev-seat-notify-booking-confirmed']).toEqual({ bus: 'dev-seat', detailType: ['SeatUpdated'], machines: ['dev-seat-notify-booking-confirmed'] });
-    // The six rules of the saga, and on the default bus one per service whose rules publish failure events.
+    // The rules of the saga, and on the default bus one per service whose rules publish failure events.
     expect(routes['dev-payment-ended-executions']).toEqual({
       bus: 'default',
       detailType: ['Step Functions Execution Status Change'],
@@ -160,7 +160,9 @@ describe('loadSynthesizedEnvironment', () => {
       'dev-payment-ended-executions',
       'dev-seat-ended-executions',
     ]);
-    expect(loaded.rules).toHaveLength(9);
+    // Eight rules of the saga (both styles), and three on the default bus.
+    expect(loaded.rules).toHaveLength(11);
+    expect(routes['dev-booking-orchestrate-booking']).toEqual({ bus: 'dev-booking', detailType: ['BookingRequested'], machines: ['dev-booking-orchestrate-booking'] });
     // Each rule target's retry policy and dead-letter queue, as synthesized.
     const reserveSeats = loaded.rules.find((r) => r.name === 'dev-payment-reserve-seats')!.targets[0]!;
     expect(reserveSeats.retryPolicy).toEqual({ maximumRetryAttempts: 8, maximumEventAgeSeconds: 3600 });
