@@ -218,6 +218,17 @@ export const NAME_MAX_LENGTH = {
   instanceProfile: 128,
 } as const;
 
+/**
+ * IAM `CreateRole` `Description`: at most 1,000 characters, each a tab, a line break or Latin-1
+ * printable (IAM API reference, CreateRole: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`): no `→`.
+ */
+export const IAM_DESCRIPTION_MAX_LENGTH = 1000;
+export const isIamDescriptionText = (text: string): boolean =>
+  [...text].every((char) => {
+    const code = char.codePointAt(0)!;
+    return code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0x7e) || (code >= 0xa1 && code <= 0xff);
+  });
+
 /** ECR `CreateRepository` `repositoryName`: 2 to 256 characters. */
 export const ECR_REPOSITORY_NAME_LENGTH = { min: 2, max: 256 } as const;
 /** S3 general purpose bucket names: 3 to 63 characters. */

@@ -191,7 +191,8 @@ function flowMachine(
   };
   const steps = flow.steps.map((step) => ({ name: step.name, run: run(step.run), ...(step.compensate ? { compensation: run(step.compensate) } : {}) }));
   const compensationFailedEvent = published(flow.compensationFailedDetailType ?? defaultCompensationFailedDetailType(flow.name))!;
-  const comment = `flow ${rule.target.service}/${flow.name} (${flow.steps.map((step) => step.name).join(' → ')})`;
+  // Also the role's description, which IAM takes in Latin-1 only (isIamDescriptionText): no arrows.
+  const comment = `flow ${rule.target.service}/${flow.name} (${flow.steps.map((step) => step.name).join(', then ')})`;
   return {
     definition: buildFlowStateMachine({
       comment: `${rule.eventPattern['detail-type'].join(', ')} on ${names.busName(env.name, service.name)} → ${comment}`,

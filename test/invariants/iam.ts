@@ -3,6 +3,7 @@
  * requires, and each state machine may run only its target task family, passing only its roles.
  */
 import { ruleRuns } from '../../catalog/defaults';
+import { IAM_DESCRIPTION_MAX_LENGTH, isIamDescriptionText } from '../../core/aws-limits';
 import { WILDCARD_RESOURCE_ALLOWED, wildcardResourceStatements } from '../../core/iam-policies';
 import type { PolicyDocument } from '../../core/policy-document';
 import { parseTaskDefinitionReference } from '../../stacks/base-references';
@@ -27,6 +28,15 @@ function policyDocuments(subject: Subject, stack: string): { where: string; doc:
 export function iamInvariants(subject: Subject): void {
   describe.each(subject.environments.map((env) => ({ env })))('IAM in $env.name', ({ env }) => {
     const stacks = () => Object.keys(manifestOf(subject).stacks).filter((s) => s.startsWith(`${env.name}-`) && s !== `${env.name}-base`);
+
+    it('gives every role a description IAM accepts (Latin-1 only, at most 1,000 characters)', () => {
+      const roles = [...stacks(), ...(env.base.kind === 'managed' ? [`${env.name}-base`] : [])].flatMap((stack) =>
+        Object.values(resources(stackOf(subject, stack), 'aws_iam_role')).map((role) => ({ stack, name: role.name, description: role.description as string | undefined })),
+      );
+      expect(roles.length).toBeGreaterThan(0);
+      const refused = roles.filter(({ description }) => description !== undefined && (!isIamDescriptionText(description) || description.length > IAM_DESCRIPTION_MAX_LENGTH));
+      expect(refused).toEqual([]);
+    });
 
     it('has no "*" resource except where AWS requires it', () => {
       const offenders = stacks().flatMap((stack) =>
