@@ -53,10 +53,9 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
     'gone until recreated; resource policies naming it keep the old role\'s unique id and stop matching until re-saved (IAM identifiers)',
   ),
   aws_iam_role_policy: recreated('the role lacks these permissions until it is recreated'),
-  aws_iam_policy: recreated('the CI roles stack\'s permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies'),
+  aws_iam_policy: recreated('the CI roles stack\'s permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies; the deploy role\'s EC2-capacity policy: it lacks those permissions until it is reattached'),
   aws_iam_openid_connect_provider: recreated('no GitHub Actions job can assume the CI roles until it is recreated (its ARN, which the trust policies name, comes back the same)'),
   aws_iam_role_policy_attachment: recreated('the role lacks these permissions until it is reattached'),
-  aws_iam_policy: recreated('roles it is attached to lack these permissions until it is recreated and reattached'),
   aws_iam_instance_profile: recreated('instances launched meanwhile fail to launch; running instances keep the role they have'),
   // A replace creates a new template (a new id); the group is updated to it in the same apply.
   aws_launch_template: recreated('instances launched meanwhile fail until the group names the new template; running instances are untouched'),

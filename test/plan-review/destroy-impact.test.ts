@@ -17,7 +17,6 @@ const EXPECTED: readonly (readonly [type: string, impact: DestroyImpact])[] = [
   ['aws_ecs_task_definition', 'revision'],
   ['aws_autoscaling_group', 'destructive'],
   ['aws_ecs_capacity_provider', 'destructive'],
-  ['aws_iam_policy', 'recreated'],
   ['aws_iam_instance_profile', 'recreated'],
   ['aws_launch_template', 'recreated'],
   ['aws_s3_bucket', 'destructive'],
