@@ -164,7 +164,9 @@ describe('the booking saga, run locally from the synthesized dev environment', (
   });
 
   test('the timeout stops the run and names what was still running', async () => {
-    const result = await run([booking({ bookingId: 'b-8', seats: [1], amount: 10 })], { timeoutSeconds: 0.2 });
+    // The charge hangs (charge-payment's `simulate: "hang"`), so what is still running does not depend
+    // on how fast this machine starts a task.
+    const result = await run([booking({ bookingId: 'b-8', seats: [1], amount: 10, simulate: 'hang' })], { timeoutSeconds: 2 });
     expect(result.summary.outcome).toBe('timed-out');
     expect(result.summary.stillRunning.join('\n')).toMatch(/execution dev-booking-charge-payment:\w{8}: /);
   });
