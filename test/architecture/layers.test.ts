@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { EXCEPTIONS, fileResolver, importSpecifiers, layerViolations, type SourceFile } from './layers';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SKIPPED = new Set(['node_modules', 'cdktf.out', '.gen', '.git', 'coverage', 'plans', '.terraform-state', '.state-bootstrap', '.profile']);
+const SKIPPED = new Set(['node_modules', 'cdktf.out', '.gen', '.git', 'coverage', 'plans', '.terraform-state', '.state-bootstrap', '.profile', '.stryker-tmp', 'reports']);
 
 function typeScriptFiles(dir = ''): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {

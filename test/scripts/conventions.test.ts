@@ -13,6 +13,7 @@ import { parseDocsArgs } from '../../scripts/docs';
 import { parseLintArgs } from '../../scripts/lint-dockerfile';
 import { parseOptions as parseEmitArgs } from '../../scripts/emit';
 import { parsePlanArgs } from '../../scripts/plan';
+import { parseMutationArgs } from '../../scripts/test-mutation';
 import { parseSummaryArgs } from '../../scripts/plan-summary';
 import { parseVerifyArgs } from '../../scripts/verify';
 import { parseLocalArgs } from '../../local/cli';
@@ -21,7 +22,7 @@ import { TS_NODE_ARGS } from '../../tooling/synth';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'check-cdktn.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'images-check.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'verify.ts', 'bench/synth-entry.ts', 'bench/cdk-peer.ts'];
+const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'check-cdktn.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'images-check.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'test-mutation.ts', 'verify.ts', 'bench/synth-entry.ts', 'bench/cdk-peer.ts'];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -62,6 +63,7 @@ describe('--name=value is --name value', () => {
     ['lint:dockerfile', () => parseLintArgs(['--file=Other.Dockerfile']), () => parseLintArgs(['--file', 'Other.Dockerfile'])],
     ['docs', () => parseDocsArgs(['--check']), () => ({ check: true })],
     ['verify', () => parseVerifyArgs(['--tier=checkov,trivy']), () => parseVerifyArgs(['--tier', 'checkov,trivy'])],
+    ['test:mutation', () => parseMutationArgs(['--module=core/naming.ts', '--concurrency=1']), () => parseMutationArgs(['--module', 'core/naming.ts', '--concurrency', '1'])],
   ])('%s', (_script, withEquals, withSpace) => {
     expect(withEquals()).toEqual(withSpace());
   });
