@@ -21,6 +21,7 @@ export function comparableNumberKey(text: string): bigint | undefined {
   if (!JSON_NUMBER.test(text)) return undefined;
   // Java parses the text as a BigDecimal, which has no negative zero: "-0" is 0.0.
   const value = Number(text) || 0;
+  // Stryker disable next-line ConditionalExpression: no text is the same decimal as "Infinity" (below); this only says so first.
   if (!Number.isFinite(value)) return undefined;
   if (!sameDecimal(text, javaDoubleToString(value))) return undefined;
   const view = new DataView(new ArrayBuffer(8));
@@ -32,19 +33,18 @@ export function comparableNumberKey(text: string): bigint | undefined {
 /**
  * The decimal Java's `Double.toString` (JDK 19+) writes: JavaScript's shortest round-trip form,
  * except that Java never writes a single significant digit: where the shortest form has one, Java
- * writes the closest two-digit decimal that still reads back as the same double. That only changes
- * the value for the least precise subnormals (`5e-324` is written `4.9E-324`), which are therefore
- * not comparable when spelled the JavaScript way.
+ * writes the double's exact value rounded to two digits. That is the same decimal (`3` is `3.0`)
+ * except for the least precise subnormals (`5e-324` is written `4.9E-324`), which are therefore not
+ * comparable when spelled the JavaScript way. The two-digit form always reads back as the same
+ * double (test/core/event-pattern-values.test.ts checks every double with a one-digit shortest form).
  */
 function javaDoubleToString(value: number): string {
   const shortest = String(value);
   const { digits, exponent } = parseDecimal(shortest);
   if (digits.length !== 1) return shortest;
   const scale = exponent - 1n; // two digits: N × 10^scale
-  const nearest = roundedQuotient(exactValue(Math.abs(value)), scale);
-  if (nearest >= 100n || nearest === BigInt(digits) * 10n) return shortest;
-  const candidate = `${value < 0 ? '-' : ''}${nearest}e${scale}`;
-  return Number(candidate) === value ? candidate : shortest;
+  // Unsigned, like the decimals it is compared with (parseDecimal).
+  return `${roundedQuotient(exactValue(Math.abs(value)), scale)}e${scale}`;
 }
 
 /** A positive finite double as an exact fraction. */
@@ -56,35 +56,38 @@ function exactValue(value: number): { numerator: bigint; denominator: bigint } {
   const fraction = bits & ((1n << 52n) - 1n);
   const mantissa = exponentBits === 0 ? fraction : fraction | (1n << 52n);
   const power = (exponentBits === 0 ? 1 : exponentBits) - 1075;
-  return power >= 0 ? { numerator: mantissa << BigInt(power), denominator: 1n } : { numerator: mantissa, denominator: 1n << BigInt(-power) };
+  return { numerator: mantissa << BigInt(Math.max(power, 0)), denominator: 1n << BigInt(Math.max(-power, 0)) };
 }
 
 /** round(value / 10^scale), halves rounded up. */
 function roundedQuotient({ numerator, denominator }: { numerator: bigint; denominator: bigint }, scale: bigint): bigint {
-  const [top, bottom] = scale >= 0n ? [numerator, denominator * 10n ** scale] : [numerator * 10n ** -scale, denominator];
+  const top = numerator * 10n ** BigInt(Math.max(-Number(scale), 0));
+  const bottom = denominator * 10n ** BigInt(Math.max(Number(scale), 0));
   return (2n * top + bottom) / (2n * bottom);
 }
 
+/** A decimal value: `digits` × 10^`exponent`, without leading or trailing zeros ('' and 0 for zero). */
 interface Decimal {
-  readonly negative: boolean;
-  readonly digits: string; // no leading or trailing zeros; '' for zero
-  readonly exponent: bigint; // value = digits × 10^exponent
+  readonly digits: string;
+  readonly exponent: bigint;
 }
 
+/**
+ * The value of a JSON number's text (already checked) or of `String(double)`. The sign is left out:
+ * a text and the double it reads as never differ in sign, once "-0" is read as 0.
+ */
 function parseDecimal(text: string): Decimal {
-  const match = /^(-?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/.exec(text)!;
-  const fraction = match[3] ?? '';
-  let digits = (match[2] ?? '') + fraction;
-  let exponent = BigInt(match[4] ?? '0') - BigInt(fraction.length);
-  digits = digits.replace(/^0+/, '');
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  exponent += BigInt(trailing);
-  return { negative: match[1] === '-' && digits !== '', digits, exponent: digits === '' ? 0n : exponent };
+  // No anchors needed: the text is a number already, so this matches all of it.
+  const match = /-?([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?/.exec(text)!;
+  const fraction = match[2] ?? '';
+  const written = (match[1]! + fraction).replace(/^0+/, '');
+  const trailingZeros = /0*$/.exec(written)![0].length;
+  const digits = written.slice(0, written.length - trailingZeros);
+  const exponent = BigInt(match[3] ?? 0) - BigInt(fraction.length) + BigInt(trailingZeros);
+  return { digits, exponent: digits === '' ? 0n : exponent };
 }
 
 function sameDecimal(a: string, b: string): boolean {
-  const x = parseDecimal(a);
-  const y = parseDecimal(b);
-  return x.negative === y.negative && x.digits === y.digits && x.exponent === y.exponent;
+  const canonical = ({ digits, exponent }: Decimal) => `${digits}e${exponent}`;
+  return canonical(parseDecimal(a)) === canonical(parseDecimal(b));
 }

@@ -42,6 +42,83 @@ describe('comparableNumberKey', () => {
     'is defined for %s',
     (_name, text) => expect(key(text)).toBeDefined(),
   );
+
+  test('every spelling of a decimal is one value: leading and trailing zeros, exponents, a fraction', () => {
+    const spellings = (texts: string[]) => expect(new Set(texts.map((text) => key(text)))).toEqual(new Set([key(texts[0]!)]));
+    spellings(['1e-7', '0.0000001', '0.00001e-2', '10e-8', '1.0e-7', '100e-9', '0.000000100']);
+    spellings(['1.5', '1.500', '15e-1', '0.15e1', '150e-2', '1.50E0', '0.0015e+3']);
+    spellings(['-2.5', '-2.50', '-25e-1', '-0.025e2']);
+    spellings(['0', '0e5', '0.000', '-0e-3', '0E0']);
+    spellings(['120', '1.2e2', '12e1', '120.0', '1200e-1']);
+    expect(key('1.5')).not.toBe(key('15'));
+    expect(key('1.5')).not.toBe(key('-1.5'));
+    expect(key('120')).not.toBe(key('12'));
+    expect(key('0')).not.toBe(key('1e-7'));
+  });
+
+  test.each(['0x', '5 ', ' 5', '5e', '.5', '5.', '-', '', '05', '1e400', '--5'])('%j is not a JSON number', (text) => expect(key(text)).toBeUndefined());
+
+  test('each key is the double\'s bits with the sign folded in', () => {
+    expect(key('0')).toBe(1n << 63n);
+    expect(key('4.9e-324')).toBe((1n << 63n) + 1n);
+    expect(key('-4.9e-324')).toBe((1n << 63n) - 2n);
+    expect(key('1')).toBe((1n << 63n) | 0x3ff0000000000000n);
+    expect(key('-1')).toBe(~0xbff0000000000000n & ((1n << 64n) - 1n));
+    expect(LOWEST_NUMBER_KEY).toBe(0n);
+    expect(HIGHEST_NUMBER_KEY).toBe((1n << 64n) - 1n);
+  });
+
+  /**
+   * Java's Double.toString never writes one significant digit: a double whose shortest form has one
+   * is written with two, the exact value rounded. For all but six subnormals those are the same
+   * decimal; for those six the JavaScript spelling is another decimal, not comparable.
+   */
+  const JAVA_SPELLING: Record<string, string> = {
+    '5e-324': '4.9e-324',
+    '5e-323': '4.9e-323',
+    '6e-323': '5.9e-323',
+    '7e-323': '6.9e-323',
+    '8e-323': '7.9e-323',
+    '9e-323': '8.9e-323',
+  };
+
+  test('every double whose shortest form has one digit: comparable as written, but for the six Java writes otherwise', () => {
+    const exceptions: string[] = [];
+    const doubles = new Set<string>();
+    for (let exponent = -324; exponent <= 308; exponent++) {
+      for (let digit = 1; digit <= 9; digit++) {
+        const value = Number(`${digit}e${exponent}`);
+        const shortest = String(value);
+        // Several spellings near the least subnormal round to one double: take each double once.
+        if (value === 0 || doubles.has(shortest) || shortest.replace(/^0\.0*|e.*$|\.|0+$/g, '').length !== 1) continue;
+        doubles.add(shortest);
+        for (const sign of ['', '-']) {
+          const text = `${sign}${shortest}`;
+          if (key(text) === undefined) exceptions.push(text);
+        }
+      }
+    }
+    expect(doubles.size).toBeGreaterThan(5000);
+    expect(exceptions.sort()).toEqual(Object.keys(JAVA_SPELLING).flatMap((text) => [text, `-${text}`]).sort());
+    for (const [written, java] of Object.entries(JAVA_SPELLING)) {
+      // The same double, spelled as Java spells it: comparable, below zero when negative.
+      expect(Number(java)).toBe(Number(written));
+      expect({ java, positive: key(java)! > key('0')!, negative: key(`-${java}`)! < key('0')! }).toEqual({ java, positive: true, negative: true });
+    }
+  });
+
+  test('the six: the same double under its Java spelling and its two-digit forms; one more digit is another decimal', () => {
+    expect(key('4.9e-324')).toBe(key('49e-325'));
+    expect(key('4.9e-324')).toBe(key('0.49e-323'));
+    expect(key('-5.9e-323')).toBe(key('-59e-324'));
+    expect(key('4.90e-324')).toBe(key('4.9e-324'));
+    expect(key('4.94e-324')).toBeUndefined();
+    expect(key('4.8e-324')).toBeUndefined();
+    // A one-digit double that is not subnormal: its one digit is the same decimal as Java's two.
+    expect(key('3')).toBe(key('3.0'));
+    expect(key('5e15')).toBe(key('5000000000000000'));
+    expect(key('1e-320')).toBeDefined();
+  });
 });
 
 describe('ipToHex', () => {
