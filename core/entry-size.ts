@@ -15,12 +15,13 @@ export interface SizedEntry {
   readonly Time?: Date;
 }
 
+/** Bytes as UTF-8: `Buffer.byteLength`'s encoding for strings unless told otherwise. */
 export function putEventsEntrySize(entry: SizedEntry): number {
   let size = entry.Time === undefined ? 0 : TIME_FIELD_SIZE_BYTES;
-  size += Buffer.byteLength(entry.Source, 'utf8');
-  size += Buffer.byteLength(entry.DetailType, 'utf8');
-  if (entry.Detail !== undefined) size += Buffer.byteLength(entry.Detail, 'utf8');
-  for (const resource of entry.Resources ?? []) size += Buffer.byteLength(resource, 'utf8');
+  size += Buffer.byteLength(entry.Source);
+  size += Buffer.byteLength(entry.DetailType);
+  if (entry.Detail !== undefined) size += Buffer.byteLength(entry.Detail);
+  for (const resource of entry.Resources ?? []) size += Buffer.byteLength(resource);
   return size;
 }
 

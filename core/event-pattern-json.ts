@@ -46,6 +46,9 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /** Nesting limit: far above any legal event pattern, low enough that recursion cannot overflow. */
 const MAX_DEPTH = 1000;
 
+/** JSON's whitespace (RFC 8259): nothing else, not even a form feed. */
+const WHITESPACE: ReadonlySet<string> = new Set([' ', '\t', '\n', '\r']);
+
 class Parser {
   position = 0;
   constructor(private readonly text: string) {}
@@ -55,11 +58,8 @@ class Parser {
   }
 
   skipWhitespace(): void {
-    while (this.position < this.text.length) {
-      const char = this.text[this.position];
-      if (char !== ' ' && char !== '\t' && char !== '\n' && char !== '\r') return;
-      this.position++;
-    }
+    // Past the end the character is undefined: no whitespace.
+    while (WHITESPACE.has(this.text[this.position]!)) this.position++;
   }
 
   value(depth: number): JsonNode {
@@ -78,8 +78,19 @@ class Parser {
         return this.literal('false');
       case 'n':
         return this.literal('null');
+      case '-':
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9':
+        return this.number();
       default:
-        if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
         return this.fail(char === undefined ? 'unexpected end of text' : `unexpected character ${JSON.stringify(char)}`);
     }
   }
@@ -194,7 +205,8 @@ export function javaUtf8(text: string): string {
       out += text[i];
     } else if (code < 0x800) {
       out += String.fromCharCode(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
-    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+    } else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      // (Past the end charCodeAt is NaN: no low surrogate.)
       const point = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00);
       out += String.fromCharCode(0xf0 | (point >> 18), 0x80 | ((point >> 12) & 0x3f), 0x80 | ((point >> 6) & 0x3f), 0x80 | (point & 0x3f));
       i++;
@@ -228,6 +240,6 @@ export function jsonNodeText(node: JsonNode): string {
 /** Java's `String.split` with a literal separator: trailing empty strings are removed. */
 export function javaSplit(text: string, separator: string): string[] {
   const parts = text.split(separator);
-  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  while (parts.at(-1) === '') parts.pop();
   return parts;
 }

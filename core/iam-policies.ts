@@ -301,10 +301,8 @@ export function imagePushPolicy(region: string, accountId: string, repositories:
 
 /** Statements whose Resource is or contains `*` alone (used by tests to hold the line). */
 export function wildcardResourceStatements(doc: PolicyDocument): PolicyStatement[] {
-  return doc.Statement.filter((statement) => {
-    const resources = statement.Resource === undefined ? [] : ([] as string[]).concat(statement.Resource);
-    return resources.includes('*');
-  });
+  // A statement without Resource (a trust policy's) concatenates as [undefined]: no "*".
+  return doc.Statement.filter((statement) => ([] as unknown[]).concat(statement.Resource).includes('*'));
 }
 
 function unique(values: readonly string[]): string[] {

@@ -15,7 +15,8 @@ export const bundleFile = (name: string): string => `${BUNDLE_DIR}/${name}.js`;
 
 /** The bundle a container command runs (`node dist/charge-payment.js ...` → `charge-payment`), or undefined for any other command. */
 export function bundleOfCommand(command: readonly string[]): string | undefined {
-  if (command[0] !== 'node' || command[1] === undefined) return undefined;
-  const match = new RegExp(`^${BUNDLE_DIR}/([^/]+)\\.js$`).exec(command[1]);
+  if (command[0] !== 'node') return undefined;
+  // A missing file reads as "undefined": no bundle path either.
+  const match = new RegExp(`^${BUNDLE_DIR}/([^/]+)\\.js$`).exec(String(command[1]));
   return match && BUNDLE_NAME.test(match[1]!) ? match[1] : undefined;
 }

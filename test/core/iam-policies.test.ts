@@ -5,6 +5,7 @@ import {
   eventsAssumeRolePolicy,
   eventsStartExecutionPolicy,
   publishGrants,
+  imagePushPolicy,
   stateMachineAssumeRolePolicy,
   stateMachinePolicy,
   taskPublishEventsPolicy,
@@ -53,6 +54,7 @@ const allDocuments = (): [string, PolicyDocument][] => [
   ['endedExecutionsPolicy', endedExecutionsPolicy({ executionArns: ['arn:aws:states:eu-west-1:123456789012:execution:dev-booking-x:*'], publishes: [PAYMENT_OUTCOMES] })],
   ['taskReadExecutionPolicy', taskReadExecutionPolicy('arn:aws:states:eu-west-1:123456789012:execution:dev-booking-x:*')],
   ['deadLetterQueuePolicy', deadLetterQueuePolicy('arn:aws:sqs:eu-west-1:123456789012:dev-booking-x-dlq', 'arn:aws:events:eu-west-1:123456789012:rule/dev-booking/dev-booking-x')],
+  ['imagePushPolicy', imagePushPolicy(REGION, ACCOUNT, ['booking-saga/payment'])],
 ];
 
 describe.each(allDocuments())('%s', (_name, doc) => {
@@ -85,6 +87,8 @@ test('wildcardResourceStatements finds "*" alone or in a list, not in a longer A
       { Sid: 'A', Effect: 'Allow', Action: 'x:Y', Resource: '*' },
       { Sid: 'B', Effect: 'Allow', Action: 'x:Y', Resource: ['arn:aws:x:::a', '*'] },
       { Sid: 'C', Effect: 'Allow', Action: 'x:Y', Resource: 'arn:aws:ecs:eu-west-1:1:task/*' },
+      // A trust policy's statement names a principal and no resource.
+      { Sid: 'D', Effect: 'Allow', Principal: { Service: 'x' }, Action: 'sts:AssumeRole' },
     ],
   };
   expect(wildcardResourceStatements(doc).map((item) => item.Sid)).toEqual(['A', 'B']);
@@ -103,6 +107,34 @@ describe('publishGrants', () => {
     ]);
     expect(publishGrants([undefined, undefined])).toEqual([]);
   });
+});
+
+test('the images workflow: a registry login, and push and read on exactly the catalog\'s repositories, each once, in order', () => {
+  expect(imagePushPolicy(REGION, ACCOUNT, ['saga/seat', 'saga/payment', 'saga/seat'])).toEqual({
+    Version: '2012-10-17',
+    Statement: [
+      // GetAuthorizationToken has no resource type: AWS requires "*".
+      { Sid: 'EcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Sid: 'PushTaskImages',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
+        Resource: ['arn:aws:ecr:eu-west-1:123456789012:repository/saga/payment', 'arn:aws:ecr:eu-west-1:123456789012:repository/saga/seat'],
+      },
+    ],
+  });
+  expect(WILDCARD_RESOURCE_ALLOWED).toHaveProperty('EcrAuthorizationToken');
+});
+
+test('several publish grants: one statement each, numbered from the second', () => {
+  const SEAT = { eventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-seat', source: 'booking-saga.seat', detailTypes: ['SeatFailed'] };
+  const NOTE = { eventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-note', source: 'booking-saga.note', detailTypes: ['NoteFailed'] };
+  const machine = stateMachinePolicy(policyInput({ publishes: [PAYMENT_OUTCOMES, SEAT, NOTE] }));
+  expect(machine.Statement.map((item) => item.Sid).filter((sid) => sid.startsWith('Publish'))).toEqual(['PublishOutcomeEvents', 'PublishOutcomeEvents2', 'PublishOutcomeEvents3']);
+  expect(statement(machine, 'PublishOutcomeEvents3').Resource).toBe(NOTE.eventBusArn);
+  const announcer = endedExecutionsPolicy({ executionArns: ['arn:aws:states:eu-west-1:123456789012:execution:dev-booking-a:*'], publishes: [SEAT, NOTE] });
+  expect(announcer.Statement.map((item) => item.Sid).filter((sid) => sid.startsWith('Publish'))).toEqual(['PublishFailureEvents', 'PublishFailureEvents2']);
+  expect(statement(announcer, 'PublishFailureEvents2').Resource).toBe(NOTE.eventBusArn);
 });
 
 describe('EventBridge role', () => {
