@@ -14,7 +14,6 @@
 import { javaSplit } from './event-pattern-json';
 
 const IPV4_REGEX = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
-const IPV6_REGEX = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 const HEX = '0123456789ABCDEF';
 
 /** A block or single address as event-ruler stores it: `bottom`..`top` hex strings of equal length. */
@@ -57,16 +56,12 @@ export function cidrRange(cidr: string): IpRange {
   if (maskBits < 0) throw new Error('malformed CIDR, mask bits must not be negative');
   const address = ipToBytes(parts[0]!);
   if (!address) throw new Error(`invalid IP address ${JSON.stringify(parts[0])}`);
-  if (address.length === 4 && maskBits > 31) throw new Error('IPv4 mask bits must be < 32');
-  if (address.length === 16 && maskBits > 127) throw new Error('IPv6 mask bits must be < 128');
-  let hostBits = address.length * 8 - maskBits;
-  const bottom = [...address];
-  const top = [...address];
-  for (let i = top.length - 1; i >= 0 && hostBits > 0; i--, hostBits -= 8) {
-    const hostMask = hostBits >= 8 ? 0xff : (1 << hostBits) - 1;
-    bottom[i] = bottom[i]! & ~hostMask;
-    top[i] = top[i]! | hostMask;
-  }
+  const bits = address.length * 8;
+  if (maskBits >= bits) throw new Error(`IPv${address.length === 4 ? 4 : 6} mask bits must be < ${bits}`);
+  // The host bits of byte i: those of the block's host part that fall in it (0 to 8).
+  const hostMask = (i: number) => (1 << Math.min(8, Math.max(0, bits - maskBits - 8 * (address.length - 1 - i)))) - 1;
+  const bottom = address.map((byte, i) => byte & ~hostMask(i));
+  const top = address.map((byte, i) => byte | hostMask(i));
   return { bottom: toHex(bottom), openBottom: false, top: toHex(top), openTop: false };
 }
 
@@ -79,13 +74,13 @@ export function cidrRange(cidr: string): IpRange {
  */
 export function inRange(value: string, range: IpRange): boolean {
   const { bottom, top } = range;
+  if (bottom === top) return false; // an empty range: never built (see validation)
   const length = bottom.length;
   let fork = 0;
-  while (fork < length && bottom[fork] === top[fork]) fork++;
-  if (fork === length) return false; // an empty range: never built (see validation)
+  while (bottom[fork] === top[fork]) fork++;
   let path: 'common' | 'bottom' | 'top' = 'common';
-  for (let i = 0; i < Math.min(value.length, length); i++) {
-    const char = value[i]!;
+  // Every path returns at the range's last digit, so a longer value is decided within the range's length.
+  for (const [i, char] of [...value].entries()) {
     const last = i === length - 1;
     if (path === 'common') {
       if (i < fork) {
@@ -112,11 +107,13 @@ function toHex(bytes: readonly number[]): string {
   return bytes.map((byte) => HEX[byte >> 4]! + HEX[byte & 0xf]!).join('');
 }
 
-/** `InetAddress.getByName` on a string that passed event-ruler's regular expressions; `undefined` where Java throws. */
+/**
+ * `InetAddress.getByName` on a string that passed event-ruler's regular expressions; `undefined`
+ * where Java throws. (Its IPv6 expression, hex digits and colons with one colon at least, needs no
+ * test of its own: the IPv6 parse refuses every other string.)
+ */
 function ipToBytes(text: string): number[] | undefined {
-  if (IPV4_REGEX.test(text)) return ipv4Bytes(text);
-  if (IPV6_REGEX.test(text)) return ipv6Bytes(text);
-  return undefined;
+  return IPV4_REGEX.test(text) ? ipv4Bytes(text) : ipv6Bytes(text);
 }
 
 function ipv4Bytes(text: string): number[] | undefined {
@@ -128,9 +125,7 @@ function ipv4Bytes(text: string): number[] | undefined {
 
 /** `IPAddressUtil.textToNumericFormatV6`, then IPv4-mapped addresses become IPv4 as `InetAddress` does. */
 function ipv6Bytes(text: string): number[] | undefined {
-  if (text.length < 2) return undefined;
-  if (text.startsWith(':') && !text.startsWith('::')) return undefined;
-  if (text.endsWith(':') && !text.endsWith('::')) return undefined;
+  // A single colon at either end leaves an empty group, which the groups' check refuses.
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const groups = (half: string): number[] | undefined => {

@@ -129,6 +129,17 @@ describe('ipToHex', () => {
     ['2001:DB8::', '20010DB8000000000000000000000000'],
     ['1:2:3:4:5:6:7:8', '00010002000300040005000600070008'],
     ['::ffff:a00:1', '0A000001'], // IPv4-mapped: Java returns the IPv4 address
+    ['::1:2:3:4:5:6:7', '00000001000200030004000500060007'], // "::" for one group, leading
+    ['1:2:3:4:5:6::7', '00010002000300040005000600000007'], // and in the middle
+    ['1::abcd', '0001000000000000000000000000ABCD'],
+    ['::', '00000000000000000000000000000000'],
+    ['0.0.0.0', '00000000'],
+    ['0.1.0.0', '00010000'],
+    // Not IPv4-mapped: each of the twelve bytes must be as the mapping has them.
+    ['::fffe:a00:1', '00000000000000000000FFFE0A000001'],
+    ['::feff:a00:1', '00000000000000000000FEFF0A000001'],
+    ['::1:ffff:a00:1', '00000000000000000001FFFF0A000001'],
+    ['1::ffff:a00:1', '00010000000000000000FFFF0A000001'],
   ])('%s is %s', (text, hex) => expect(ipToHex(text)).toBe(hex));
 
   test.each([
@@ -144,6 +155,15 @@ describe('ipToHex', () => {
     ['a single trailing colon', '1:2:3:4:5:6:7:'],
     ['a five-digit group', '12345::'],
     ['a lone colon', ':'],
+    ['three colons', ':::'],
+    ['eight groups and two "::"', '1:2:3:4:5:6:7:8::1::2'],
+    ['an empty group', '1:2:3::4:5:6:7:8:'],
+    ['a space before an IPv4 address', ' 10.0.0.1'],
+    ['a space after it', '10.0.0.1 '],
+    ['a plus sign', '+10.0.0.1'],
+    ['a space before an IPv6 address', ' ::1'],
+    ['hex digits without a colon', 'abcd'],
+    ['nothing', ''],
   ])('is undefined for %s', (_name, text) => expect(ipToHex(text)).toBeUndefined());
 });
 
@@ -155,6 +175,13 @@ describe('cidrRange', () => {
     expect(cidrRange('2001:db8::1/127').bottom).toBe('20010DB8000000000000000000000000');
     expect(cidrRange('2001:db8::1/127').top).toBe('20010DB8000000000000000000000001');
     expect(cidrRange('10.0.0.0/24/').top).toBe('0A0000FF'); // Java's split drops the trailing empty part
+    expect(cidrRange('10.0.0.7/31')).toEqual({ bottom: '0A000006', openBottom: false, top: '0A000007', openTop: false });
+    expect(cidrRange('10.1.2.3/12')).toEqual({ bottom: '0A000000', openBottom: false, top: '0A0FFFFF', openTop: false });
+    expect(cidrRange('10.255.2.3/+8')).toEqual({ bottom: '0A000000', openBottom: false, top: '0AFFFFFF', openTop: false });
+    expect(cidrRange('10.0.0.5/-0').top).toBe('FFFFFFFF');
+    expect(cidrRange('2001:db8::1/127').bottom).toBe('20010DB8000000000000000000000000');
+    expect(cidrRange('2001:db8:1234::/36')).toEqual({ bottom: '20010DB8100000000000000000000000', openBottom: false, top: '20010DB81FFFFFFFFFFFFFFFFFFFFFFF', openTop: false });
+    expect(cidrRange('::/0').top).toBe('F'.repeat(32));
   });
 
   test.each([
@@ -162,16 +189,28 @@ describe('cidrRange', () => {
     ['10.0.0.0/24/8', /one '\/' required/],
     ['10.0.0.0/x', /must be an integer/],
     ['10.0.0.0/99999999999', /must be an integer/],
+    ['10.0.0.0/24x', /must be an integer/],
+    ['10.0.0.0/x24', /must be an integer/],
+    ['10.0.0.0/2147483648', /must be an integer/],
+    ['10.0.0.0/2147483647', /^IPv4 mask bits must be < 32$/], // Java's int: the largest is an integer, too large a mask
     ['10.0.0.0/-1', /must not be negative/],
-    ['10.0.0.0/32', /IPv4 mask bits must be < 32/],
-    ['::/128', /IPv6 mask bits must be < 128/],
-    ['::ffff:a00:0/104', /IPv4 mask bits must be < 32/],
-    ['host/24', /invalid IP address/],
+    ['10.0.0.0/32', /^IPv4 mask bits must be < 32$/],
+    ['::/128', /^IPv6 mask bits must be < 128$/],
+    ['::ffff:a00:0/104', /^IPv4 mask bits must be < 32$/],
+    ['host/24', /^invalid IP address "host"$/],
   ])('refuses %s', (cidr, message) => expect(() => cidrRange(cidr)).toThrow(message));
+
+  test('/127 is the narrowest IPv6 block', () => {
+    expect(cidrRange('::1/127')).toEqual({ bottom: '0'.repeat(32), openBottom: false, top: `${'0'.repeat(31)}1`, openTop: false });
+  });
 });
 
 describe('inRange (event-ruler range trie)', () => {
-  const block = cidrRange('10.0.0.0/24');
+  // Built inside each test (not while Jest collects them), so mutation testing knows which tests reach it.
+  let block: ReturnType<typeof cidrRange>;
+  beforeEach(() => {
+    block = cidrRange('10.0.0.0/24');
+  });
 
   test('an address of the same family: bottom <= value <= top', () => {
     expect(inRange('0A000000', block)).toBe(true);
@@ -210,6 +249,45 @@ describe('inRange (event-ruler range trie)', () => {
     expect(nine.top).toBe('0A00000A');
     expect(inRange('0A000009', nine)).toBe(true);
     expect(exactIpRange('not an address')).toBeUndefined();
+  });
+
+  describe('a range whose bounds differ from the second digit on: 1234..1567', () => {
+    const closed = { bottom: '1234', openBottom: false, top: '1567', openTop: false };
+    const open = { ...closed, openBottom: true, openTop: true };
+    test.each([
+      ['1300', true, true, 'between the bounds where they part'],
+      ['1234', true, false, 'the bottom itself'],
+      ['1235', true, true, 'above the bottom in its last digit'],
+      ['1240', true, true, 'above the bottom before its last digit'],
+      ['1233', false, false, 'below the bottom'],
+      ['1229', false, false, 'below the bottom before its last digit'],
+      ['1567', true, false, 'the top itself'],
+      ['1566', true, true, 'below the top in its last digit'],
+      ['1557', true, true, 'below the top before its last digit'],
+      ['1568', false, false, 'above the top'],
+      ['1570', false, false, 'above the top before its last digit'],
+      ['1600', false, false, 'past the top where the bounds part'],
+      ['1100', false, false, 'before the bottom where the bounds part'],
+      ['0234', false, false, 'off the common prefix'],
+      ['124', true, true, 'a shorter value decided within its length'],
+      ['123', false, false, 'a shorter value not decided'],
+      ['12345', true, false, 'a longer value: decided at the range\'s last digit'],
+      ['', false, false, 'nothing'],
+    ])('%s: %s closed, %s open (%s)', (value, inClosed, inOpen) => {
+      expect(inRange(value, closed)).toBe(inClosed);
+      expect(inRange(value, open)).toBe(inOpen);
+    });
+  });
+
+  test('bounds that part only at the last digit', () => {
+    const range = { bottom: '12', openBottom: false, top: '15', openTop: true };
+    expect([inRange('12', range), inRange('13', range), inRange('15', range), inRange('16', range), inRange('11', range)]).toEqual([true, true, false, false, false]);
+  });
+
+  test('the one-address ranges themselves', () => {
+    expect(exactIpRange('10.0.0.15')).toEqual({ bottom: '0A00000E', openBottom: true, top: '0A00000F', openTop: false });
+    expect(exactIpRange('10.0.0.1')).toEqual({ bottom: '0A000001', openBottom: false, top: '0A000002', openTop: true });
+    expect(exactIpRange('10.0.0.10')).toEqual({ bottom: '0A00000A', openBottom: false, top: '0A00000B', openTop: true });
   });
 
   test('an empty range matches nothing', () => {
