@@ -37,12 +37,12 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/event-pattern.ts', tests: ['test/core/event-pattern.test.ts', 'test/core/event-pattern-corpus.test.ts'] },
   // the event client's size and budget rules, and the detail budget they read
   { module: 'event-client/retry.ts', tests: ['test/event-client/rules-of-aws.test.ts'] },
-  { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/prepare.test.ts'] },
-  { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
+  { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
+  { module: 'event-client/prepare.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
   // plan review
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
-  { module: 'plan-review/values.ts', tests: ['test/plan-review/sensitive.test.ts', 'test/plan-review/values.test.ts'] },
+  { module: 'plan-review/values.ts', tests: ['test/plan-review/values.test.ts', 'test/plan-review/sensitive.test.ts'] },
   { module: 'plan-review/diff.ts', tests: ['test/plan-review/freshness-ranking.test.ts', 'test/plan-review/diff.test.ts'] },
   { module: 'plan-review/plan-json.ts', tests: ['test/plan-review/summary-aws.test.ts', 'test/plan-review/summary-terraform.test.ts', 'test/plan-review/plan-json.test.ts'] },
   { module: 'plan-review/destroy-impact.ts', tests: ['test/plan-review/destroy-impact.test.ts'] },

@@ -60,7 +60,7 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
     concurrency,
     incremental: true,
     incrementalFile: paths.incremental,
-    reporters: ['json', 'clear-text'],
+    reporters: ['json', 'clear-text', 'progress'],
     jsonReporter: { fileName: paths.report },
     clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
     // The per-module threshold is checked on the merged report (thresholds.ts); Stryker's own is global.

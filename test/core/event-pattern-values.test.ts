@@ -279,6 +279,14 @@ describe('inRange (event-ruler range trie)', () => {
     });
   });
 
+  test('each end open or closed on its own', () => {
+    const bottomOpen = { bottom: '1234', openBottom: true, top: '1567', openTop: false };
+    const topOpen = { bottom: '1234', openBottom: false, top: '1567', openTop: true };
+    expect([inRange('1234', bottomOpen), inRange('1567', bottomOpen), inRange('1234', topOpen), inRange('1567', topOpen)]).toEqual([false, true, true, false]);
+    // On the top path a digit above the bottom's but below the top's is inside only by the top's rule.
+    expect([inRange('1537', bottomOpen), inRange('1538', topOpen), inRange('1568', topOpen), inRange('1230', topOpen), inRange('1299', topOpen)]).toEqual([true, true, false, false, true]);
+  });
+
   test('bounds that part only at the last digit', () => {
     const range = { bottom: '12', openBottom: false, top: '15', openTop: true };
     expect([inRange('12', range), inRange('13', range), inRange('15', range), inRange('16', range), inRange('11', range)]).toEqual([true, true, false, false, false]);

@@ -65,6 +65,14 @@ describe('summary of AWS-shaped plans', () => {
     const markdown = render([parsePlan(json, 'dev-seat')]).markdown;
     expect(markdown).toContain('  - `definition`: the document is sensitive: no diff shown');
     expect(markdown).not.toContain('--hold-minutes=15');
+
+    // Unknown: the new definition is only known after apply (it reads another stack's output).
+    const unknownJson = fixtureJson('aws/dev-seat.json') as typeof json;
+    const unknownSm = unknownJson.resource_changes.find((rc) => rc.type === 'aws_sfn_state_machine')!;
+    unknownSm.change.after_unknown = { ...(unknownSm.change.after_unknown as object), definition: true };
+    const unknown = render([parsePlan(unknownJson, 'dev-seat')]).markdown;
+    expect(unknown).toContain('  - `definition`: new document is known after apply: no diff shown');
+    expect(unknown).not.toContain('--hold-minutes=15');
   });
 
   it('format 0.1 (no sensitivity masks): no value of any attribute is printed', () => {
