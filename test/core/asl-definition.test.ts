@@ -259,7 +259,40 @@ describe('bad input names the state machine and the field', () => {
     ['two bases', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1, base: 1 }, { capacityProvider: 'B', weight: 1, base: 1 }] } }, /base to one provider only/],
     ['only zero weights', { capacity: { strategy: [{ capacityProvider: 'A', weight: 0 }] } }, /weight above 0/],
     ['an empty failure detail-type', { failureEvent: { ...failureEvent, detailType: '' } }, /failureEvent.detailType must be a non-empty string/],
+    // Every bound, on both sides of it.
+    ['seventeen subnets', { subnetIds: Array.from({ length: 17 }, (_, i) => `subnet-${i}`) }, /subnetIds must hold 1 to 16 items, got 17/],
+    ['no security group', { securityGroupIds: [] }, /securityGroupIds must hold 1 to 5 items, got 0/],
+    ['an empty security group', { securityGroupIds: ['sg-1', ''] }, /securityGroupIds\[1\] must be a non-empty string/],
+    ['an empty task definition', { taskDefinition: '' }, /taskDefinition must be a non-empty string/],
+    ['an empty container name', { containerName: '' }, /containerName must be a non-empty string/],
+    ['a command element that is not a string', { command: ['node', 5 as never] }, /command\[1\] must be a string/],
+    ['no capacity provider', { capacity: { strategy: [] } }, /capacity.strategy must hold 1 to 20 providers, got 0/],
+    ['21 capacity providers', { capacity: { strategy: Array.from({ length: 21 }, (_, i) => ({ capacityProvider: `P${i}`, weight: 1 })) } }, /capacity.strategy must hold 1 to 20 providers, got 21/],
+    ['an unnamed capacity provider', { capacity: { strategy: [{ capacityProvider: '', weight: 1 }] } }, /capacity.strategy\[0\].capacityProvider must be a non-empty string/],
+    ['a negative weight', { capacity: { strategy: [{ capacityProvider: 'A', weight: -1 }] } }, /capacity.strategy\[0\].weight must be an integer from 0 to 1000, got -1/],
+    ['a weight over 1000', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1001 }] } }, /capacity.strategy\[0\].weight must be an integer from 0 to 1000, got 1001/],
+    ['a fractional weight', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1.5 }] } }, /weight must be an integer from 0 to 1000, got 1.5/],
+    ['a negative base', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1, base: -1 }] } }, /capacity.strategy\[0\].base must be an integer from 0 to 100000, got -1/],
+    ['a base over 100000', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1, base: 100001 }] } }, /base must be an integer from 0 to 100000, got 100001/],
+    ['a timeout of 0', { timeoutSeconds: 0 }, /timeoutSeconds must be an integer from 1 to 31536000, got 0/],
+    ['a timeout over a year', { timeoutSeconds: 31_536_001 }, /timeoutSeconds must be an integer from 1 to 31536000, got 31536001/],
+    ['an empty success source', { successEvent: { ...successEvent, source: '' } }, /successEvent.source must be a non-empty string/],
+    ['an empty success bus', { successEvent: { ...successEvent, eventBusArn: '' } }, /successEvent.eventBusArn must be a non-empty string/],
   ];
+
+  test.each<[string, Partial<RunTaskStateMachineInput>]>([
+    ['16 subnets and 5 security groups', { subnetIds: Array.from({ length: 16 }, (_, i) => `subnet-${i}`), securityGroupIds: ['a', 'b', 'c', 'd', 'e'] }],
+    ['20 providers, a weight-0 one among them', { capacity: { strategy: [{ capacityProvider: 'P0', weight: 0 }, ...Array.from({ length: 19 }, (_, i) => ({ capacityProvider: `P${i + 1}`, weight: 1 }))] } }],
+    ['the largest weight and base', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1000, base: 100_000 }, { capacityProvider: 'B', weight: 0, base: 0 }] } }],
+    ['the longest timeout', { timeoutSeconds: 31_536_000 }],
+    ['an empty command', { command: [] }],
+  ])('accepts %s', (_name, overrides) => {
+    expect(() => buildRunTaskStateMachine(input(overrides))).not.toThrow();
+  });
+
+  test('without a label the message names the state machine alone', () => {
+    expect(() => buildRunTaskStateMachine(input({ clusterArn: '' }))).toThrow(/^state machine: clusterArn must be a non-empty string$/);
+  });
   test.each(cases)('%s', (_name, overrides, message) => {
     expect(() => buildRunTaskStateMachine(input({ ...overrides, label }))).toThrow(message);
     expect(() => buildRunTaskStateMachine(input({ ...overrides, label }))).toThrow(`state machine ${label}: `);
