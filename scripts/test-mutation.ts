@@ -11,7 +11,7 @@ import { MUTATION_MODULES, MUTATION_THRESHOLD, type MutationModule } from './mut
 import { belowThreshold, formatScore, mergeReports, moduleScores, type MutationReport, readReport, reportHtml } from './mutation/report';
 import { type ModuleRun, runModule } from './mutation/run';
 
-export const USAGE = `Usage: npm run test:mutation [-- --module FILE ...] [--force] [--concurrency N] [--check] [--list]
+export const USAGE = `Usage: npm run test:mutation [-- --module FILE ...] [--all] [--force] [--concurrency N] [--check] [--list]
 
 Mutation testing with StrykerJS: each module of scripts/mutation/modules.ts is mutated and run
 against its own test files, one module at a time. Results are kept under ~/.cache/event-driven-ecs-infra/mutation
@@ -19,6 +19,7 @@ and reused for mutants whose code and tests did not change, as long as nothing e
 load changed either. Writes reports/mutation/mutation.json and mutation.html (the modules run).
 
   --module FILE      only this module (repeatable), e.g. --module core/naming.ts
+  --all              the pending modules too (those not yet at ${MUTATION_THRESHOLD}%; never failing the run)
   --force            ignore earlier results: test every mutant
   --concurrency N    Jest processes per module (default 2)
   --check            run nothing: check the existing reports/mutation/mutation.json
@@ -45,6 +46,7 @@ export interface MutationArgs {
 export function parseMutationArgs(argv: readonly string[], table: readonly MutationModule[] = MUTATION_MODULES): MutationArgs {
   const { values } = parseCommandLine(argv, {
     module: { type: 'string', multiple: true },
+    all: { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
     concurrency: { type: 'string' },
     check: { type: 'boolean', default: false },
@@ -54,7 +56,7 @@ export function parseMutationArgs(argv: readonly string[], table: readonly Mutat
   const unknown = chosen.filter((module) => !table.some((entry) => entry.module === module));
   if (unknown.length > 0) throw new UsageError(`not a module of scripts/mutation/modules.ts: ${unknown.join(', ')}`);
   return {
-    modules: chosen.length === 0 ? table : table.filter((entry) => chosen.includes(entry.module)),
+    modules: chosen.length > 0 ? table.filter((entry) => chosen.includes(entry.module)) : table.filter((entry) => values.all || entry.pending === undefined),
     chosen: chosen.length > 0,
     force: values.force,
     concurrency: values.concurrency === undefined ? 2 : wholeNumberArgument('--concurrency', values.concurrency, 1),
@@ -63,9 +65,10 @@ export function parseMutationArgs(argv: readonly string[], table: readonly Mutat
   };
 }
 
-/** Prints each module's score and returns the exit code: 1 when one is under the threshold. */
+/** Prints each module's score and returns the exit code: 1 when one that is not pending is under the threshold. */
 function judge(report: MutationReport, modules: readonly string[], runs: readonly ModuleRun[] = []): number {
   const scores = moduleScores(report, modules);
+  const pending = new Map(MUTATION_MODULES.flatMap((entry) => (entry.pending === undefined ? [] : [[entry.module, entry.pending] as const])));
   const width = Math.max(...modules.map((module) => module.length));
   for (const score of scores) {
     const run = runs.find((entry) => entry.module === score.module);
@@ -74,9 +77,12 @@ function judge(report: MutationReport, modules: readonly string[], runs: readonl
       `${score.module.padEnd(width)}  ${formatScore(score.score).padStart(6)}%  killed ${score.killed}, timeout ${score.timeout}, survived ${score.survived}, no coverage ${score.noCoverage}, disabled ${score.ignored}${time}`,
     );
   }
-  const failures = belowThreshold(scores, MUTATION_THRESHOLD);
+  for (const score of scores.filter((entry) => pending.has(entry.module))) console.log(`test:mutation: pending, not enforced: ${score.module}: ${pending.get(score.module)}`);
+  const failures = belowThreshold(scores.filter((entry) => !pending.has(entry.module)), MUTATION_THRESHOLD);
   for (const failure of failures) console.error(`test:mutation: ${failure}`);
-  console.log(`test:mutation: ${scores.length - failures.length} passed, ${failures.length} failed (modules at ${MUTATION_THRESHOLD}% or more)`);
+  const enforced = scores.filter((entry) => !pending.has(entry.module)).length;
+  // The closing line CI reads: pending modules count as skipped.
+  console.log(`test:mutation: ${enforced - failures.length} passed, ${failures.length} failed, ${scores.length - enforced} skipped`);
   return failures.length > 0 ? EXIT.finding : EXIT.ok;
 }
 

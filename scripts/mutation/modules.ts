@@ -11,12 +11,20 @@
 export interface MutationModule {
   /** The file mutated, repository-relative. */
   readonly module: string;
-  /** The test files run against its mutants, repository-relative. No test here spawns a process or needs the shared synth. */
+  /** The test files run against its mutants, repository-relative. None needs the shared synth (no globalSetup runs here). */
   readonly tests: readonly string[];
+  /**
+   * Not yet at the threshold: its measured score and what survives. A pending module is left out of
+   * the default run and never fails one (`--all` or `--module` runs it); the work is to remove this.
+   */
+  readonly pending?: string;
 }
 
 /** The score every module must reach: killed and timed-out mutants over all that were tested or not covered. */
 export const MUTATION_THRESHOLD = 90;
+
+/** Plan review's summary tests: whole plans rendered, sensitive values, hostile input, the summary inputs. */
+const SUMMARY_TESTS = ['test/plan-review/summary-aws.test.ts', 'test/plan-review/summary-terraform.test.ts', 'test/plan-review/sensitive.test.ts', 'test/plan-review/hostile.test.ts', 'test/plan-review/units.test.ts'];
 
 export const MUTATION_MODULES: readonly MutationModule[] = [
   // core/: names, limits, the container contract, IAM documents, bundles
@@ -40,17 +48,18 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
-  // plan review
+  // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI
+  // (those run unmutated code in a child process and only cost the initial run)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
   { module: 'plan-review/values.ts', tests: ['test/plan-review/values.test.ts', 'test/plan-review/sensitive.test.ts'] },
-  { module: 'plan-review/diff.ts', tests: ['test/plan-review/freshness-ranking.test.ts', 'test/plan-review/diff.test.ts'] },
-  { module: 'plan-review/plan-json.ts', tests: ['test/plan-review/summary-aws.test.ts', 'test/plan-review/summary-terraform.test.ts', 'test/plan-review/plan-json.test.ts'] },
-  { module: 'plan-review/destroy-impact.ts', tests: ['test/plan-review/destroy-impact.test.ts'] },
-  { module: 'plan-review/risk.ts', tests: ['test/plan-review/freshness-ranking.test.ts'] },
-  { module: 'plan-review/classify.ts', tests: ['test/plan-review/summary-aws.test.ts', 'test/plan-review/classify.test.ts'] },
+  { module: 'plan-review/plan-json.ts', tests: SUMMARY_TESTS },
+  { module: 'plan-review/diff.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'] },
+  { module: 'plan-review/destroy-impact.ts', tests: SUMMARY_TESTS },
+  { module: 'plan-review/classify.ts', tests: SUMMARY_TESTS },
+  { module: 'plan-review/risk.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'] },
   { module: 'plan-review/provenance.ts', tests: ['test/plan-review/freshness-ranking.test.ts'] },
-  { module: 'plan-review/inputs.ts', tests: ['test/plan-review/units.test.ts'] },
-  { module: 'plan-review/render.ts', tests: ['test/plan-review/summary-aws.test.ts', 'test/plan-review/summary-terraform.test.ts', 'test/plan-review/hostile.test.ts', 'test/plan-review/render.test.ts'] },
+  { module: 'plan-review/inputs.ts', tests: SUMMARY_TESTS },
+  { module: 'plan-review/render.ts', tests: SUMMARY_TESTS },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },
   { module: 'core/asl.ts', tests: ['test/core/asl-definition.test.ts', 'test/core/asl-execution.test.ts'] },
