@@ -135,11 +135,11 @@ export const readReport = (file: string): MutationReport => JSON.parse(readFileS
 
 /**
  * The report as one HTML file, as Stryker's html reporter writes it: the mutation-testing-elements
- * web component inlined, the report assigned to it. `<` inside the JSON is split so that no string
- * in the report can close the script element.
+ * web component inlined, the report assigned to it. Every `<` of the JSON is written `\u003c` (the
+ * same character to JSON and JavaScript), so that no string in the report can close the script element.
  */
 export function reportHtml(report: MutationReport, elementsScript: string): string {
-  const json = JSON.stringify(report).replace(/</g, '<"+"');
+  const json = JSON.stringify(report).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html>
 <head>

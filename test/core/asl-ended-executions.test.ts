@@ -19,6 +19,7 @@ import type { TaskState } from '../../core/asl';
 import { type JsonValue, runStateMachine, statesEntered } from '../../local/asl-interpreter';
 
 // asl-validator ships no type declarations; this is its documented signature.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -105,7 +105,7 @@ describe('parseJsonText', () => {
 
   test('refuses nesting deep enough to exhaust the stack, in arrays and objects alike', () => {
     const arrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
-    const objects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const objects = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     expect(() => parseJsonText(arrays(1002))).toThrow(/nested too deeply/);
     expect(() => parseJsonText(arrays(1001))).not.toThrow();
     expect(() => parseJsonText(objects(1001))).toThrow('invalid JSON at character 5005: nested too deeply');

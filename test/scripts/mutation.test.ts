@@ -129,8 +129,7 @@ describe('the merged report', () => {
     expect(html).toContain('customElements.define("x", class {});');
     expect(html.match(/<\/script>/g)).toHaveLength(2);
     const assigned = /app\.report = (.*);\n/.exec(html)![1]!;
-    // eslint-disable-next-line no-new-func
-    expect(new Function(`return ${assigned};`)()).toEqual(hostile);
+    expect(JSON.parse(assigned)).toEqual(hostile);
   });
 });
 
