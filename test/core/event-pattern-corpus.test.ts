@@ -17,6 +17,8 @@ type Verdict = boolean | 'invalid';
 
 interface CorpusCase {
   readonly id: string;
+  /** The first of its tags (the operator or shape it is about), or the id's prefix when it has none. */
+  readonly tag: string;
   readonly expected: Verdict;
   readonly pattern: string;
   readonly event: string;
@@ -35,8 +37,12 @@ function readCorpus(file: string): CorpusCase[] {
     };
     const id = member('id');
     const expected = member('expected');
+    const tags = root.entries.find(([key]) => key === 'tags')?.[1];
+    const firstTag = tags?.kind === 'array' && tags.items[0]?.kind === 'string' ? tags.items[0].value : undefined;
+    const identifier = id.kind === 'string' ? id.value : '?';
     return {
-      id: id.kind === 'string' ? id.value : '?',
+      id: identifier,
+      tag: firstTag ?? identifier.split('-')[0]!,
       expected: expected.kind === 'string' ? (expected.value as 'invalid') : expected.kind === 'literal' && expected.text === 'true',
       pattern: jsonNodeText(member('pattern')),
       event: jsonNodeText(member('event')),
@@ -70,8 +76,18 @@ describe.each(corpora)('EventBridge corpus %s', (file, counts) => {
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 
-  // One test per case: a failure names the case, and mutation testing runs only the cases that reach a mutant.
-  test.each(cases.map((c) => [c.id, c] as const))('%s: the matcher gives EventBridge\'s verdict', (_id, c) => {
-    expect({ verdict: verdict(c), pattern: c.pattern }).toEqual({ verdict: c.expected, pattern: c.pattern });
+  // One test per tag (the case's first): a failure lists every case of it that disagrees, by id, and
+  // mutation testing runs ~40 tests per mutant rather than 1,900 (one per case took hours there).
+  const byTag = new Map<string, CorpusCase[]>();
+  for (const c of cases) byTag.set(c.tag, [...(byTag.get(c.tag) ?? []), c]);
+  test.each([...byTag].map(([tag, group]) => [tag, group.length, group] as const))('%s (%i cases): the matcher gives EventBridge\'s verdict on each', (_tag, _count, group) => {
+    const got = (c: CorpusCase): boolean | string => {
+      try {
+        return verdict(c);
+      } catch (error) {
+        return `threw ${(error as Error).message}`;
+      }
+    };
+    expect(group.filter((c) => got(c) !== c.expected).map((c) => ({ id: c.id, pattern: c.pattern, expected: c.expected, got: got(c) }))).toEqual([]);
   });
 });
