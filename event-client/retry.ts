@@ -8,10 +8,11 @@
  * (AccessDeniedException, InvalidArgument, MalformedDetail, NotAuthorizedForSourceException, ...)
  * fails the same way on every attempt, so it is reported, not retried.
  */
-export const RETRYABLE_ENTRY_ERROR_CODES: ReadonlySet<string> = new Set(['InternalFailure', 'ThrottlingException']);
+export const RETRYABLE_ENTRY_ERROR_CODES: ReadonlySet<string | undefined> = new Set(['InternalFailure', 'ThrottlingException']);
 
+/** An entry without an ErrorCode is not retryable (the set holds no `undefined`). */
 export function isRetryableEntryError(code: string | undefined): boolean {
-  return code !== undefined && RETRYABLE_ENTRY_ERROR_CODES.has(code);
+  return RETRYABLE_ENTRY_ERROR_CODES.has(code);
 }
 
 export interface BackoffPolicy {
