@@ -100,17 +100,19 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
       }, so no task will run for it`;
     (unmatched === 'refuse' ? problems : warnings).push(message);
   }
-  if (problems.length > 0 || 'problem' in detail) return { problems, warnings };
+  if (problems.length > 0) return { problems, warnings };
+  // A detail problem is among the problems above: from here the detail is usable.
+  const { text, value } = detail as Exclude<typeof detail, { problem: string }>;
 
   const entry: PutEventsRequestEntry = {
     EventBusName: bus.busName,
     Source: bus.source,
     DetailType: detailType,
-    Detail: detail.text,
+    Detail: text,
     ...(event.resources ? { Resources: [...event.resources] } : {}),
     ...(event.time ? { Time: event.time } : {}),
   };
-  const size = putEventsEntrySize({ Source: bus.source, DetailType: detailType, Detail: detail.text, Resources: event.resources, Time: event.time });
+  const size = putEventsEntrySize({ Source: bus.source, DetailType: detailType, Detail: text, Resources: event.resources, Time: event.time });
   if (size > MAX_ENTRY_SIZE_BYTES) {
     problems.push(
       `entry is ${size} bytes, over the PutEvents limit of ${MAX_ENTRY_SIZE_BYTES} bytes (UTF-8 bytes of Source, DetailType, Detail and Resources, plus 14 for Time)`,
@@ -118,7 +120,7 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
   }
   // Every hop: the rules' RunTask overrides here, and what their state machines publish next
   // (a failure event carries the detail on to compensation), so nothing is refused far downstream.
-  problems.push(...bus.budgetProblems(detailType, detail.value, event.resources));
+  problems.push(...bus.budgetProblems(detailType, value, event.resources));
   if (problems.length > 0) return { problems, warnings };
   return { prepared: { index, input: event, entry, size }, problems, warnings };
 }

@@ -46,7 +46,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   // the event client's size and budget rules, and the detail budget they read
   { module: 'event-client/retry.ts', tests: ['test/event-client/rules-of-aws.test.ts'] },
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
-  { module: 'event-client/prepare.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
+  { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
   // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI
   // (those run unmutated code in a child process and only cost the initial run)
