@@ -45,7 +45,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/event-pattern.ts', tests: ['test/core/event-pattern.test.ts', 'test/core/event-pattern-corpus.test.ts'] },
   // the event client's size and budget rules, and the detail budget they read
   { module: 'event-client/retry.ts', tests: ['test/event-client/rules-of-aws.test.ts'] },
-  { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/publisher.test.ts', 'test/event-client/rules-of-aws.test.ts'] },
+  { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/rules-of-aws.test.ts', 'test/event-client/prepare.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
   // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI

@@ -1,6 +1,6 @@
 import { bookingSaga } from '../../catalog/booking-saga';
 import { environments } from '../../environments';
-import { backoffDelayMs, describeBus, isRetryableEntryError, MAX_ENTRY_SIZE_BYTES, putEventsEntrySize, rulesMatchingDetailType } from '../../event-client';
+import { backoffDelayMs, describeBus, findEnvironment, findService, isRetryableEntryError, MAX_ENTRY_SIZE_BYTES, putEventsEntrySize, rulesMatchingDetailType } from '../../event-client';
 
 describe('PutEvents entry size (EventBridge user guide rule)', () => {
   it('counts UTF-8 bytes of Source, DetailType, Detail and each resource, and 14 for Time', () => {
@@ -58,5 +58,32 @@ describe('which rules a detail-type reaches', () => {
     expect(bus.hops('PaymentSucceeded', detail)).toEqual([]);
     expect(bus.hops('PaymentSucceeded', detail, [])).toEqual([]);
     expect(bus.hops('PaymentSucceeded', detail, ['arn:aws:y']).map((hop) => hop.rule)).toContain('reserve-seats');
+  });
+});
+
+describe("a service's bus", () => {
+  it('is named for the environment and the service, with the catalog namespace as source', () => {
+    const bus = describeBus(bookingSaga, environments, 'staging', 'payment');
+    expect([bus.environment.name, bus.service.name, bus.busName, bus.source]).toEqual(['staging', 'payment', 'staging-payment', 'booking-saga.payment']);
+    expect(bus.matchingRules('PaymentFailed').map((rule) => rule.name)).toEqual(['compensate-payment-failure']);
+  });
+
+  it('an unknown environment or service names what is known', () => {
+    expect(() => findEnvironment(environments, 'qa')).toThrow("Unknown environment 'qa'. Known environments: dev, staging, prod.");
+    expect(() => findService(bookingSaga, 'bookings', 'dev')).toThrow(
+      `Unknown service 'bookings' (environment 'dev'). Known services: ${bookingSaga.services.map((service) => service.name).join(', ')}.`,
+    );
+    expect(findEnvironment(environments, 'prod').name).toBe('prod');
+    expect(findService(bookingSaga, 'seat', 'dev').name).toBe('seat');
+  });
+
+  it('refuses a detail once per hop it does not fit, each reason once', () => {
+    const bus = describeBus(bookingSaga, environments, 'dev', 'booking');
+    const detail = { padding: 'x'.repeat(300_000) };
+    const problems = bus.budgetProblems('BookingCreated', detail);
+    expect(problems.length).toBeGreaterThan(1);
+    expect(new Set(problems).size).toBe(problems.length);
+    expect(problems.every((problem) => problem.startsWith('detail too large for rule '))).toBe(true);
+    expect(bus.budgetProblems('BookingCreated', { bookingId: 'b-1' })).toEqual([]);
   });
 });
