@@ -8,7 +8,7 @@
  * from the branch under test (a pull request could mark every mutant killed), it would change with
  * every edit of a mutated module and conflict between parallel branches. The cache is written only
  * by runs on the machine itself; a machine that starts bare runs everything (the cold time is the
- * budget, docs in the README's test section).
+ * budget: CONTRIBUTING.md, "Tests, by tier").
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
