@@ -11,6 +11,7 @@
  * budget: CONTRIBUTING.md, "Tests, by tier").
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,18 @@ import type { MutationModule } from './modules';
 import { type MutationReport, readReport } from './report';
 
 export const STRYKER_VERSION: string = (JSON.parse(readFileSync(require.resolve('@stryker-mutator/core/package.json'), 'utf8')) as { version: string }).version;
+
+/** What a mutation run shares with the suite's jest.config.js: its transforms and setup (not its globalSetup). */
+export interface SuiteJestConfig {
+  readonly transform: Readonly<Record<string, string>>;
+  readonly transformIgnorePatterns: readonly string[];
+  readonly setupFiles: readonly string[];
+}
+
+/** The repository's jest.config.js, loaded as Jest loads it (a CommonJS file read at run time). */
+export function suiteJestConfig(root: string): SuiteJestConfig {
+  return createRequire(join(root, 'package.json'))('./jest.config.js') as SuiteJestConfig;
+}
 
 export const CACHE_DIR = join(homedir(), '.cache', 'event-driven-ecs-infra', 'mutation');
 
@@ -51,7 +64,7 @@ export function runPaths(root: string, module: string, cacheDir = CACHE_DIR): Ru
  * transform and setup but not its global synth (no module here needs one). Coverage per test, so
  * each mutant runs only the tests that reach it. Timeouts count as detected (Stryker's rule).
  */
-export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 'report' | 'incremental'>, concurrency: number): Record<string, unknown> {
+export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 'report' | 'incremental'>, concurrency: number, suite: SuiteJestConfig): Record<string, unknown> {
   return {
     testRunner: 'jest',
     plugins: ['@stryker-mutator/jest-runner'],
@@ -68,7 +81,7 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
     tempDirName: '.stryker-tmp',
     cleanTempDir: true,
     // Not copied into Stryker's sandbox: outputs, which no test here reads.
-    ignorePatterns: ['/cdktf.out', '/.gen', '/reports', '/dist', '/plans', '.terraform', '/.stryker-tmp'],
+    ignorePatterns: ['/cdktf.out', '/.gen', '/.local', '/coverage', '/reports', '/dist', '/plans', '.terraform', '/.stryker-tmp'],
     timeoutMS: 10_000,
     jest: {
       projectType: 'custom',
@@ -78,8 +91,10 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
         rootDir: '.',
         roots: ['<rootDir>/test'],
         testMatch: target.tests.map((test) => `<rootDir>/${test}`),
-        transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
-        setupFiles: ['<rootDir>/test/support/setup.ts'],
+        // The suite's own transforms (TypeScript, and ES-module packages such as marked) and setup.
+        transform: suite.transform,
+        transformIgnorePatterns: suite.transformIgnorePatterns,
+        setupFiles: suite.setupFiles,
         testTimeout: 60_000,
       },
     },
@@ -103,7 +118,7 @@ export async function runModule(root: string, target: MutationModule, options: {
     if (!existsSync(join(root, file))) throw new Error(`${target.module}: ${file} does not exist (scripts/mutation/modules.ts)`);
   }
   const paths = runPaths(root, target.module, options.cacheDir);
-  const stryker = strykerOptions(target, paths, options.concurrency);
+  const stryker = strykerOptions(target, paths, options.concurrency, suiteJestConfig(root));
   // The cache path and concurrency do not change what is tested: the fingerprint leaves them out.
   const { hash } = moduleFingerprint(root, target.module, target.tests, { ...stryker, incrementalFile: undefined, concurrency: undefined, stryker: STRYKER_VERSION });
   const previous = existsSync(paths.fingerprint) ? readFileSync(paths.fingerprint, 'utf8') : undefined;

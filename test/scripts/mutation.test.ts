@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { moduleFingerprint } from '../../scripts/mutation/fingerprint';
 import { MUTATION_MODULES, MUTATION_THRESHOLD } from '../../scripts/mutation/modules';
 import { belowThreshold, formatScore, mergeReports, moduleScores, type MutationReport, type ReportMutant, reportHtml, scoreOf } from '../../scripts/mutation/report';
-import { moduleSlug, runPaths, strykerOptions } from '../../scripts/mutation/run';
+import { moduleSlug, runPaths, strykerOptions, suiteJestConfig } from '../../scripts/mutation/run';
 import { parseMutationArgs } from '../../scripts/test-mutation';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -135,11 +135,15 @@ describe('the merged report', () => {
 
 describe('running Stryker for a module', () => {
   test('its options: the module, its own tests only, no synth, per-test coverage, the reports and incremental file', () => {
-    const options = strykerOptions({ module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] }, { report: '/r.json', incremental: '/i.json' }, 2) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const options = strykerOptions({ module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] }, { report: '/r.json', incremental: '/i.json' }, 2, suiteJestConfig(ROOT)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(options).toMatchObject({ testRunner: 'jest', mutate: ['core/naming.ts'], coverageAnalysis: 'perTest', concurrency: 2, incremental: true, incrementalFile: '/i.json', jsonReporter: { fileName: '/r.json' } });
     expect(options.jest.config.testMatch).toEqual(['<rootDir>/test/core/naming.test.ts']);
     expect(options.jest.config.globalSetup).toBeUndefined();
     expect(options.jest.config.setupFiles).toEqual(['<rootDir>/test/support/setup.ts']);
+    // The suite's transforms, the ES-module-only marked included (the plan-review tests render with it).
+    const suite = suiteJestConfig(ROOT);
+    expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns]).toEqual([suite.transform, suite.transformIgnorePatterns]);
+    expect(Object.keys(options.jest.config.transform as object)).toContain('/node_modules/marked/.+\\.js$');
     expect(options.thresholds.break).toBeNull();
   });
 
