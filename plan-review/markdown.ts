@@ -25,7 +25,7 @@ const longestRun = (text: string, char: '`'): number => {
   let run = 0;
   for (const c of text) {
     run = c === char ? run + 1 : 0;
-    if (run > longest) longest = run;
+    longest = Math.max(longest, run);
   }
   return longest;
 };
