@@ -55,7 +55,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'plan-review/plan-json.ts', tests: SUMMARY_TESTS },
   { module: 'plan-review/diff.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'] },
   { module: 'plan-review/destroy-impact.ts', tests: ['test/plan-review/destroy-impact.test.ts'] },
-  { module: 'plan-review/classify.ts', tests: SUMMARY_TESTS },
+  { module: 'plan-review/classify.ts', tests: ['test/plan-review/classify.test.ts'] },
   { module: 'plan-review/risk.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'] },
   { module: 'plan-review/provenance.ts', tests: ['test/plan-review/freshness-ranking.test.ts'] },
   { module: 'plan-review/inputs.ts', tests: SUMMARY_TESTS },
