@@ -262,7 +262,7 @@ test('findingsOf: every finding of a stack, riskiest first, plan order within a 
     changeOf('aws_iam_role_policies_exclusive', 'update'),
     { ...changeOf('aws_sqs_queue', 'delete'), address: 'aws_sqs_queue.second' },
   ];
-  const findings = findingsOf({ stack: 'dev-a', formatVersion: '1.2', changes } as Parameters<typeof findingsOf>[0]);
+  const findings = findingsOf({ stack: 'dev-a', formatVersion: '1.2', changes, outputChanges: [], errored: false, failedChecks: [] });
   expect(findings.map((finding) => [finding.address, finding.level])).toEqual([
     ['aws_s3_bucket.this', 'high'],
     ['aws_sqs_queue.second', 'high'],
