@@ -4,6 +4,14 @@
  * what AWS accepts, or we accept what AWS refuses at deploy or run time.
  */
 import {
+  ECR_REPOSITORY_NAME_LENGTH,
+  ECS_DEFAULT_STOP_TIMEOUT_SECONDS,
+  EVENTBRIDGE_DEFAULT_RETRY_POLICY,
+  S3_BUCKET_NAME_LENGTH,
+  SQS_MESSAGE_RETENTION_SECONDS_RANGE,
+  STATES_TASK_DEFAULT_TIMEOUT_SECONDS,
+  TAG_KEY_LENGTH,
+  TAG_VALUE_MAX_LENGTH,
   CAPACITY_BASE_RANGE,
   CAPACITY_WEIGHT_RANGE,
   EXECUTION_INPUT_MAX_BYTES,
@@ -67,4 +75,19 @@ test('name lengths', () => {
     snsTopic: 256,
     alarm: 255,
   });
+});
+
+test('defaults AWS applies when a field is left unset', () => {
+  // EventBridge: 185 retries within 24 hours; Step Functions: a Task without TimeoutSeconds waits 99,999,999 s; ECS: 30 s from SIGTERM to SIGKILL.
+  expect(EVENTBRIDGE_DEFAULT_RETRY_POLICY).toEqual({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
+  expect(EVENTBRIDGE_DEFAULT_RETRY_POLICY).toEqual({ maximumRetryAttempts: RETRY_ATTEMPTS_RANGE.max, maximumEventAgeSeconds: MAXIMUM_EVENT_AGE_RANGE.max });
+  expect(STATES_TASK_DEFAULT_TIMEOUT_SECONDS).toBe(99_999_999);
+  expect(ECS_DEFAULT_STOP_TIMEOUT_SECONDS).toBe(30);
+});
+
+test('queue retention, tags and the names of repositories and buckets', () => {
+  expect(SQS_MESSAGE_RETENTION_SECONDS_RANGE).toEqual({ min: 60, max: 14 * 24 * 3600 });
+  expect([TAG_KEY_LENGTH, TAG_VALUE_MAX_LENGTH]).toEqual([{ min: 1, max: 128 }, 256]);
+  expect(ECR_REPOSITORY_NAME_LENGTH).toEqual({ min: 2, max: 256 });
+  expect(S3_BUCKET_NAME_LENGTH).toEqual({ min: 3, max: 63 });
 });

@@ -3,7 +3,7 @@
  * ECS counts for it (RunTask refuses overrides over 8192). The reader in the container reads the
  * same names, so a renamed variable is a task that finds no event.
  */
-import { EVENT_ENV, runTaskOverrides, runTaskOverridesLength, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
+import { DETAIL_DELIVERIES, ecsOverridesLength, EVENT_ENV, runTaskOverrides, runTaskOverridesLength, SERVICE_STORE_ENV, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
 
 const input = (delivery: OverridesInput['delivery']): OverridesInput => ({
   containerName: 'app',
@@ -71,4 +71,18 @@ test('the length ECS counts is the serialised overrides, escapes included', () =
 test('the worst-case execution ARN carries an 80-character execution name', () => {
   const arn = worstCaseExecutionArn('eu-west-1', '111122223333', 'dev-booking-x');
   expect(arn).toBe(`arn:aws:states:eu-west-1:111122223333:execution:dev-booking-x:${'x'.repeat(80)}`);
+});
+
+test('the two deliveries, and the store directory variable the example services read', () => {
+  expect(DETAIL_DELIVERIES).toEqual(['environment', 'reference']);
+  expect(SERVICE_STORE_ENV).toBe('SERVICE_STORE_DIR');
+});
+
+test('ECS counts the compact JSON of the overrides, in UTF-16 code units; no overrides count as {}', () => {
+  expect(ecsOverridesLength(undefined)).toBe(2);
+  expect(ecsOverridesLength(null)).toBe(2);
+  expect(ecsOverridesLength({ containerOverrides: [{ name: 'app' }] })).toBe('{"containerOverrides":[{"name":"app"}]}'.length);
+  // One code unit for é, two for 🎫 (a surrogate pair), as Java's String.length() counts.
+  expect(ecsOverridesLength({ n: 'é🎫' })).toBe('{"n":""}'.length + 3);
+  expect(runTaskOverridesLength(input('environment'))).toBe(ecsOverridesLength(runTaskOverrides(input('environment'))));
 });
