@@ -37,6 +37,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/iam-policies.ts', tests: ['test/core/iam-policies.test.ts'] },
   { module: 'core/monitoring-policies.ts', tests: ['test/core/monitoring-policies.test.ts'] },
   { module: 'core/ci-roles.ts', tests: ['test/core/ci-roles.test.ts'] },
+  { module: 'core/accepted-findings.ts', tests: ['test/core/accepted-findings.test.ts'] },
   // core/: the event-pattern grammar and matcher
   { module: 'core/event-pattern-numbers.ts', tests: ['test/core/event-pattern-values.test.ts'] },
   { module: 'core/event-pattern-ip.ts', tests: ['test/core/event-pattern-values.test.ts'] },

@@ -25,7 +25,7 @@ export const STRYKER_VERSION: string = (JSON.parse(readFileSync(require.resolve(
 export interface SuiteJestConfig {
   readonly transform: Readonly<Record<string, string>>;
   readonly transformIgnorePatterns: readonly string[];
-  readonly setupFiles: readonly string[];
+  readonly setupFiles?: readonly string[];
 }
 
 /** The repository's jest.config.js, loaded as Jest loads it (a CommonJS file read at run time). */
@@ -94,7 +94,7 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
         // The suite's own transforms (TypeScript, and ES-module packages such as marked) and setup.
         transform: suite.transform,
         transformIgnorePatterns: suite.transformIgnorePatterns,
-        setupFiles: suite.setupFiles,
+        setupFiles: suite.setupFiles ?? [],
         testTimeout: 60_000,
       },
     },

@@ -139,10 +139,9 @@ describe('running Stryker for a module', () => {
     expect(options).toMatchObject({ testRunner: 'jest', mutate: ['core/naming.ts'], coverageAnalysis: 'perTest', concurrency: 2, incremental: true, incrementalFile: '/i.json', jsonReporter: { fileName: '/r.json' } });
     expect(options.jest.config.testMatch).toEqual(['<rootDir>/test/core/naming.test.ts']);
     expect(options.jest.config.globalSetup).toBeUndefined();
-    expect(options.jest.config.setupFiles).toEqual(['<rootDir>/test/support/setup.ts']);
     // The suite's transforms, the ES-module-only marked included (the plan-review tests render with it).
     const suite = suiteJestConfig(ROOT);
-    expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns]).toEqual([suite.transform, suite.transformIgnorePatterns]);
+    expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns, options.jest.config.setupFiles]).toEqual([suite.transform, suite.transformIgnorePatterns, suite.setupFiles ?? []]);
     expect(Object.keys(options.jest.config.transform as object)).toContain('/node_modules/marked/.+\\.js$');
     expect(options.thresholds.break).toBeNull();
   });
