@@ -9,11 +9,26 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
-/** What every module's run loads besides its tests: Jest's setup file (its imports too), the transform, and the installed packages. */
-export const RUN_SETUP = { entryPoints: ['test/support/setup.ts'], files: ['package-lock.json', 'test/support/esbuild-transform.js'], dataDirs: ['test/fixtures'] } as const;
+/**
+ * What every module's run loads besides its tests: the Jest config (its transforms and setup files,
+ * followed through their imports), the transform, and the installed packages.
+ */
+export const RUN_SETUP: RunSetup = {
+  entryPoints: suiteSetupFiles(),
+  files: ['package-lock.json', 'jest.config.js', 'test/support/esbuild-transform.js'],
+  dataDirs: ['test/fixtures'],
+};
+
+/** jest.config.js's setup files, repository-relative (none today). */
+function suiteSetupFiles(): string[] {
+  const root = join(__dirname, '..', '..');
+  const { setupFiles = [] } = createRequire(join(root, 'package.json'))('./jest.config.js') as { setupFiles?: string[] };
+  return setupFiles.map((file) => file.replace('<rootDir>/', ''));
+}
 
 export interface RunSetup {
   /** TypeScript files loaded before the tests, followed through their imports. */
