@@ -91,6 +91,10 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
         rootDir: '.',
         roots: ['<rootDir>/test'],
         testMatch: target.tests.map((test) => `<rootDir>/${test}`),
+        // Stryker's Jest runner starts from jest.config.js and spreads this over it: without these nulls
+        // the suite's globalSetup (a synth of every environment) would run on every Jest call, once per mutant.
+        globalSetup: null,
+        globalTeardown: null,
         // The suite's own transforms (TypeScript, and ES-module packages such as marked) and setup.
         transform: suite.transform,
         transformIgnorePatterns: suite.transformIgnorePatterns,

@@ -138,7 +138,8 @@ describe('running Stryker for a module', () => {
     const options = strykerOptions({ module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] }, { report: '/r.json', incremental: '/i.json' }, 2, suiteJestConfig(ROOT)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(options).toMatchObject({ testRunner: 'jest', mutate: ['core/naming.ts'], coverageAnalysis: 'perTest', concurrency: 2, incremental: true, incrementalFile: '/i.json', jsonReporter: { fileName: '/r.json' } });
     expect(options.jest.config.testMatch).toEqual(['<rootDir>/test/core/naming.test.ts']);
-    expect(options.jest.config.globalSetup).toBeUndefined();
+    // null, not absent: Stryker spreads these options over jest.config.js, whose globalSetup synthesizes.
+    expect([options.jest.config.globalSetup, options.jest.config.globalTeardown]).toEqual([null, null]);
     // The suite's transforms, the ES-module-only marked included (the plan-review tests render with it).
     const suite = suiteJestConfig(ROOT);
     expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns, options.jest.config.setupFiles]).toEqual([suite.transform, suite.transformIgnorePatterns, suite.setupFiles ?? []]);
