@@ -12,7 +12,7 @@ import { layersPlugin } from './test/architecture/eslint-plugin';
 export default defineConfig(
   {
     // scripts/bench/cdk-peer.ts: aws-cdk-lib's declarations double the type information's cost; tsconfig.bench.json checks it (CI).
-    ignores: ['scripts/bench/cdk-peer.ts', 'node_modules/', 'cdktf.out/', '.gen/', 'dist/', 'coverage/', 'plans/', '.terraform-state/', '.state-bootstrap/', '.profile/'],
+    ignores: ['scripts/bench/cdk-peer.ts', 'node_modules/', 'cdktf.out/', '.gen/', 'dist/', 'coverage/', 'plans/', '.terraform-state/', '.state-bootstrap/', '.profile/', '.stryker-tmp/', 'reports/'],
   },
   {
     files: ['**/*.ts'],
