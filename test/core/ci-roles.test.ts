@@ -101,10 +101,12 @@ describe('every action of every role', () => {
     ['deploy', () => deployRolePolicy(account)],
   ] as const;
 
-  test.each(roles)('%s: exists in AWS\'s reference, once, in statements of sorted actions and resources', async (_role, build) => {
+  test.each(roles)('%s: exists in AWS\'s reference, once, in statements of sorted actions and resources', async (role, build) => {
     const policy = build();
+    // Only deploy denies: no role loses its permissions boundary, and the boundary policy stays as it is.
+    expect(policy.Statement.filter((s) => s.Effect === 'Deny').map((s) => s.Sid)).toEqual(role === 'deploy' ? ['KeepPermissionsBoundaries', 'KeepTheBoundaryPolicy'] : []);
     for (const s of policy.Statement) {
-      expect(s.Effect).toBe('Allow');
+      expect(['Allow', 'Deny']).toContain(s.Effect);
       expect(actionsOf(s).length).toBeGreaterThan(0);
       expect(resourcesOf(s).length).toBeGreaterThan(0);
       expect(actionsOf(s)).toEqual([...new Set(actionsOf(s))].sort());
@@ -314,7 +316,10 @@ describe('the resources the roles reach', () => {
       Effect: 'Allow',
       Action: ['iam:AttachRolePolicy'],
       Resource: roles,
-      Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } },
+      Condition: {
+        ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' },
+        StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${A}:policy/event-driven-ecs-infra-workload-boundary` },
+      },
     });
     expect(statement(deploy, 'PassEnvironmentRoles')).toEqual({
       Sid: 'PassEnvironmentRoles',
