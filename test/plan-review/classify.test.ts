@@ -15,6 +15,7 @@ import {
   isSecurityGroupChange,
   isStateMachineDefinitionChange,
   jsonDiff,
+  REASONS,
   type Action,
   type ChangeJson,
   type ResourceChange,
@@ -269,4 +270,25 @@ test('findingsOf: every finding of a stack, riskiest first, plan order within a 
     ['aws_iam_role_policies_exclusive.this', 'medium'],
     ['aws_iam_role.this', 'low'],
   ]);
+});
+
+test('every public-access and KMS type is reviewed as such, whatever else it is', () => {
+  const publicAccess = ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block', 'aws_s3_bucket_acl', 'aws_db_instance', 'aws_rds_cluster_instance', 'aws_subnet', 'aws_ecs_service', 'aws_lambda_function_url'];
+  for (const type of publicAccess) expect({ type, kinds: findingOf('dev-a', changeOf(type, 'replace'))?.kinds }).toEqual({ type, kinds: ['destroy', 'public-access'] });
+  for (const type of ['aws_kms_key_policy', 'aws_kms_grant']) expect({ type, kinds: findingOf('dev-a', changeOf(type, 'create'))?.kinds }).toEqual({ type, kinds: ['kms'] });
+});
+
+test("Terraform's action reasons, as a reviewer reads them", () => {
+  expect(REASONS).toEqual({
+    replace_because_cannot_update: 'an argument that forces replacement changed',
+    replace_because_tainted: 'the object is tainted',
+    replace_by_request: 'replacement was requested (-replace)',
+    replace_by_triggers: 'replace_triggered_by fired',
+    delete_because_no_resource_config: 'removed from the configuration',
+    delete_because_no_module: 'its module was removed',
+    delete_because_wrong_repetition: 'count/for_each changed shape',
+    delete_because_count_index: 'count shrank',
+    delete_because_each_key: 'its for_each key is gone',
+    delete_because_no_move_target: 'the moved target does not exist',
+  });
 });
