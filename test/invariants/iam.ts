@@ -105,31 +105,35 @@ export function iamInvariants(subject: Subject): void {
       }
     });
 
-    it('delivery by reference: the target task\'s role may read its own state machine\'s executions, and only those', () => {
+    it('delivery by reference: the role of each task the rule runs may read its own state machine\'s executions, and only those', () => {
       const byReference = subject.catalog.services.flatMap((service) =>
-        service.rules.filter((rule) => resolveRuleOptions(rule).detailDelivery === 'reference').map((rule) => ({ service, rule })),
+        service.rules.filter((rule) => resolveRuleOptions(rule, subject.catalog).detailDelivery === 'reference').map((rule) => ({ service, rule })),
       );
+      const taskRole = (run: { service: string; task: string }) =>
+        env.base.kind === 'existing'
+          ? env.base.tasks[`${run.service}/${run.task}`]!.taskRoleArn.split('/').at(-1)!
+          : `\${data.terraform_remote_state.base.outputs.task_role_name__${run.service}}`;
       for (const service of subject.catalog.services) {
         const reads = Object.values(resources(stackOf(subject, `${env.name}-${service.name}`), 'aws_iam_role_policy')).filter((p) => String(p.name).startsWith('read-executions-'));
         const expected = byReference.filter((entry) => entry.service === service);
-        expect(reads.map((p) => p.name).sort()).toEqual(expected.map(({ rule }) => `read-executions-${env.name}-${service.name}-${rule.name}`).sort());
+        // One policy per distinct task role of the rule's runs (a flow runs several tasks).
+        const rolesOf = (rule: (typeof expected)[number]['rule']) => [...new Set(ruleRuns(subject.catalog, rule).map(taskRole))];
+        expect(reads.map((p) => `${String(p.name)} ${String(p.role)}`).sort()).toEqual(
+          expected.flatMap(({ rule }) => rolesOf(rule).map((role) => `read-executions-${env.name}-${service.name}-${rule.name} ${role}`)).sort(),
+        );
         for (const { rule } of expected) {
           const machine = `${env.name}-${service.name}-${rule.name}`;
-          const read = reads.find((p) => p.name === `read-executions-${machine}`)!;
-          const taskRole =
-            env.base.kind === 'existing'
-              ? env.base.tasks[`${rule.target.service}/${rule.target.task}`]!.taskRoleArn.split('/').at(-1)
-              : `\${data.terraform_remote_state.base.outputs.task_role_name__${rule.target.service}}`;
-          expect(read.role).toBe(taskRole);
-          const document = JSON.parse(read.policy as string) as PolicyDocument;
-          expect(document).toEqual({
-            Version: '2012-10-17',
-            Statement: [{ Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `arn:aws:states:${env.region}:${env.accountId}:execution:${machine}:*` }],
-          });
-          // IAM's `*` spans any characters: the execution ARNs of this state machine match, those of a machine whose name extends it do not.
-          const allows = (arn: string) => new RegExp(`^${(document.Statement[0]!.Resource as string).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);
-          const execution = (name: string) => `arn:aws:states:${env.region}:${env.accountId}:execution:${name}:6a7e8feb-b491-4cf7-a9f1-bf3703467718`;
-          expect([allows(execution(machine)), allows(execution(`${machine}-2`)), allows(execution(`${env.name}-${service.name}-x`))]).toEqual([true, false, false]);
+          for (const read of reads.filter((p) => p.name === `read-executions-${machine}`)) {
+            const document = JSON.parse(read.policy as string) as PolicyDocument;
+            expect(document).toEqual({
+              Version: '2012-10-17',
+              Statement: [{ Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `arn:aws:states:${env.region}:${env.accountId}:execution:${machine}:*` }],
+            });
+            // IAM's `*` spans any characters: the execution ARNs of this state machine match, those of a machine whose name extends it do not.
+            const allows = (arn: string) => new RegExp(`^${(document.Statement[0]!.Resource as string).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);
+            const execution = (name: string) => `arn:aws:states:${env.region}:${env.accountId}:execution:${name}:6a7e8feb-b491-4cf7-a9f1-bf3703467718`;
+            expect([allows(execution(machine)), allows(execution(`${machine}-2`)), allows(execution(`${env.name}-${service.name}-x`))]).toEqual([true, false, false]);
+          }
         }
       }
     });
