@@ -71,6 +71,9 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'plan-review/provenance.ts', tests: ['test/plan-review/freshness-ranking.test.ts'], pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
   { module: 'plan-review/inputs.ts', tests: SUMMARY_TESTS, pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
   { module: 'plan-review/render.ts', tests: SUMMARY_TESTS, pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
+  // core/ code of the flows and EC2 capacity work, landed after the mutation tier: to be measured
+  { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'], pending: 'not measured yet: landed with the EC2 capacity work after this table was measured' },
+  { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'], pending: 'not measured yet: landed with the flows work after this table was measured' },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },
   { module: 'core/asl.ts', tests: ['test/core/asl-definition.test.ts', 'test/core/asl-execution.test.ts'] },

@@ -74,6 +74,10 @@ test('name lengths', () => {
     ecsContainer: 255,
     snsTopic: 256,
     alarm: 255,
+    ecsCapacityProvider: 255,
+    autoScalingGroup: 255,
+    launchTemplate: 128,
+    instanceProfile: 128,
   });
 });
 

@@ -116,7 +116,7 @@ describe('prepareEvent', () => {
     expect(problems.slice(1)).toEqual([
       'resources must be an array of strings (ARNs)',
       'time must be a valid Date',
-      "detail-type 'Nobody' matches no rule on bus 'dev-booking' (its rules match: BookingCreated), so no task will run for it",
+      `detail-type 'Nobody' matches no rule on bus 'dev-booking' (its rules match: ${[...new Set(booking.service.rules.flatMap((rule) => rule.eventPattern['detail-type']))].join(', ')}), so no task will run for it`,
     ]);
   });
 
