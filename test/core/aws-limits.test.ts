@@ -21,6 +21,16 @@ import {
   MAXIMUM_EVENT_AGE_RANGE,
   NAME_MAX_LENGTH,
   RETRY_ATTEMPTS_RANGE,
+  IAM_DESCRIPTION_MAX_LENGTH,
+  isIamDescriptionText,
+  MAX_PLACEMENT_STRATEGIES,
+  MAX_PLACEMENT_CONSTRAINTS,
+  PLACEMENT_EXPRESSION_MAX_LENGTH,
+  FARGATE_CAPACITY_PROVIDERS,
+  RESERVED_CAPACITY_PROVIDER_PREFIXES,
+  MANAGED_SCALING_TARGET_CAPACITY_RANGE,
+  EC2_TASK_CPU_RANGE,
+  CONTAINER_MIN_MEMORY_MIB,
 } from '../../core/aws-limits';
 
 const GiB = 1024;
@@ -94,4 +104,39 @@ test('queue retention, tags and the names of repositories and buckets', () => {
   expect([TAG_KEY_LENGTH, TAG_VALUE_MAX_LENGTH]).toEqual([{ min: 1, max: 128 }, 256]);
   expect(ECR_REPOSITORY_NAME_LENGTH).toEqual({ min: 2, max: 256 });
   expect(S3_BUCKET_NAME_LENGTH).toEqual({ min: 3, max: 63 });
+});
+
+describe('IAM role descriptions: tab, line breaks and Latin-1 printable only (CreateRole)', () => {
+  test('at most 1,000 characters', () => expect(IAM_DESCRIPTION_MAX_LENGTH).toBe(1000));
+  test.each([
+    ['plain ASCII', 'Runs the booking flow', true],
+    ['the empty text', '', true],
+    ['a tab', 'a\tb', true],
+    ['a line feed', 'a\nb', true],
+    ['a carriage return', 'a\rb', true],
+    ['a space (0x20, the lowest printable)', ' ', true],
+    ['a tilde (0x7E, the highest ASCII printable)', '~', true],
+    ['a no-break space (0xA1 is the first Latin-1 allowed, 0xA0 is not)', '\u00a0', false],
+    ['an inverted exclamation mark (0xA1)', '\u00a1', true],
+    ['ÿ (0xFF, the last allowed)', '\u00ff', true],
+    ['Ā (0x100)', '\u0100', false],
+    ['DEL (0x7F)', '\u007f', false],
+    ['a C1 control (0x9F)', '\u009f', false],
+    ['a unit separator (0x1F)', '\u001f', false],
+    ['a vertical tab (0x0B)', '\u000b', false],
+    ['a backspace (0x08)', '\u0008', false],
+    ['a form feed (0x0C)', '\u000c', false],
+    ['an arrow', 'charge → reserve', false],
+    ['an emoji (outside the BMP)', 'ok \u{1f600}', false],
+    ['allowed text ending in one refused character', 'Runs the flow\u0100', false],
+  ])('%s', (_what, text, accepted) => expect(isIamDescriptionText(text)).toBe(accepted));
+});
+
+test('placement and EC2 capacity limits (RunTask, CreateCapacityProvider, RegisterTaskDefinition)', () => {
+  expect([MAX_PLACEMENT_STRATEGIES, MAX_PLACEMENT_CONSTRAINTS, PLACEMENT_EXPRESSION_MAX_LENGTH]).toEqual([5, 10, 2000]);
+  expect(FARGATE_CAPACITY_PROVIDERS).toEqual(['FARGATE', 'FARGATE_SPOT']);
+  expect(RESERVED_CAPACITY_PROVIDER_PREFIXES).toEqual(['aws', 'ecs', 'fargate']);
+  expect(MANAGED_SCALING_TARGET_CAPACITY_RANGE).toEqual({ min: 1, max: 100 });
+  expect(EC2_TASK_CPU_RANGE).toEqual({ min: 128, max: 196_608 });
+  expect(CONTAINER_MIN_MEMORY_MIB).toBe(6);
 });

@@ -216,6 +216,21 @@ describe('derivedNames lists every name an environment gives AWS', () => {
     expect(names.filter((name) => name.kind === 'IAM role name').map((name) => name.name)).toEqual(['prod-quiet-r-sfn', 'prod-quiet-r-events', 'prod-ecs-task-execution']);
   });
 
+  test('an environment with EC2 capacity names its capacity provider, group, launch template, instance role and profile; one without names none', () => {
+    const catalog = { services: [] };
+    const owner = 'environment "stg" (its EC2 capacity)';
+    const withEc2 = derivedNames('stg', catalog, { ec2Capacity: true });
+    expect(withEc2.slice(3)).toEqual([
+      { kind: 'ECS capacity provider name', name: 'stg-ec2', limit: 255, scope: region, owner },
+      { kind: 'Auto Scaling group name', name: 'stg-ecs-ec2', limit: 255, scope: region, owner },
+      { kind: 'EC2 launch template name', name: 'stg-ecs-ec2', limit: 128, scope: region, owner },
+      { kind: 'IAM role name', name: 'stg-ecs-instance', limit: 64, scope: account, owner },
+      { kind: 'IAM instance profile name', name: 'stg-ecs-instance', limit: 128, scope: account, owner },
+    ]);
+    expect(derivedNames('stg', catalog, { ec2Capacity: false })).toHaveLength(3);
+    expect(derivedNames('stg', catalog)).toHaveLength(3);
+  });
+
   test('owners quote names as JSON, so an odd name stays readable', () => {
     const [bus] = derivedNames('dev', { services: [{ name: 'a"b', tasks: [], rules: [] }] });
     expect(bus!.owner).toBe('service "a\\"b"');
