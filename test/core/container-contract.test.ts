@@ -3,7 +3,7 @@
  * ECS counts for it (RunTask refuses overrides over 8192). The reader in the container reads the
  * same names, so a renamed variable is a task that finds no event.
  */
-import { DETAIL_DELIVERIES, ecsOverridesLength, EVENT_ENV, runTaskOverrides, runTaskOverridesLength, SERVICE_STORE_ENV, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
+import { DETAIL_DELIVERIES, ecsOverridesLength, EVENT_ENV, FLOW_ENV, runTaskOverrides, runTaskOverridesLength, SERVICE_STORE_ENV, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
 
 const input = (delivery: OverridesInput['delivery']): OverridesInput => ({
   containerName: 'app',
@@ -85,4 +85,36 @@ test('ECS counts the compact JSON of the overrides, in UTF-16 code units; no ove
   // One code unit for é, two for 🎫 (a surrogate pair), as Java's String.length() counts.
   expect(ecsOverridesLength({ n: 'é🎫' })).toBe('{"n":""}'.length + 3);
   expect(runTaskOverridesLength(input('environment'))).toBe(ecsOverridesLength(runTaskOverrides(input('environment'))));
+});
+
+describe('a run of a flow step: the step and its role after the event, and a compensation also the failure', () => {
+  const names = (overrides: ReturnType<typeof runTaskOverrides>) => overrides.containerOverrides[0]!.environment.map((variable) => variable.name);
+  const tail = (overrides: ReturnType<typeof runTaskOverrides>, count: number) => overrides.containerOverrides[0]!.environment.slice(-count);
+
+  test('no flow: no flow variables', () => expect(names(runTaskOverrides(input('environment')))).not.toContain(FLOW_ENV.step));
+
+  test("a step's run names its step and role, and no failure", () => {
+    const overrides = runTaskOverrides({ ...input('environment'), flow: { step: 'book/charge', role: 'run' } });
+    expect(tail(overrides, 3)).toEqual([
+      { name: 'eventDelivery', value: 'environment' },
+      { name: 'flowStep', value: 'book/charge' },
+      { name: 'flowRole', value: 'run' },
+    ]);
+  });
+
+  test('a compensation carries the failure as compact JSON', () => {
+    const failure = { failedStep: 'book/reserve-seats', error: 'States.TaskFailed', stopCode: 'EssentialContainerExited', exitCode: 3 };
+    const overrides = runTaskOverrides({ ...input('reference'), flow: { step: 'book/charge', role: 'compensate', failure } });
+    expect(tail(overrides, 3)).toEqual([
+      { name: 'flowStep', value: 'book/charge' },
+      { name: 'flowRole', value: 'compensate' },
+      { name: 'flowFailure', value: '{"failedStep":"book/reserve-seats","error":"States.TaskFailed","stopCode":"EssentialContainerExited","exitCode":3}' },
+    ]);
+  });
+
+  test('the flow variables count in the length ECS checks', () => {
+    const plain = runTaskOverridesLength(input('environment'));
+    const withFlow = runTaskOverridesLength({ ...input('environment'), flow: { step: 'book/charge', role: 'run' } });
+    expect(withFlow - plain).toBe(',{"name":"flowStep","value":"book/charge"},{"name":"flowRole","value":"run"}'.length);
+  });
 });
