@@ -36,7 +36,12 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/policy-document.ts', tests: ['test/core/iam-policies.test.ts'] },
   { module: 'core/iam-policies.ts', tests: ['test/core/iam-policies.test.ts'] },
   { module: 'core/monitoring-policies.ts', tests: ['test/core/monitoring-policies.test.ts'] },
-  { module: 'core/ci-roles.ts', tests: ['test/core/ci-roles.test.ts'] },
+  {
+    module: 'core/ci-roles.ts',
+    tests: ['test/core/ci-roles.test.ts'],
+    pending:
+      '71.7% (2026-11-29): the permissions boundary (workloadBoundaryPolicy) and the EC2-capacity deploy policy (deployEc2CapacityPolicy) arrived with their tests in test/stacks/ci-roles.test.ts, which evaluate them through a full synth; test/core/ci-roles.test.ts has no case of its own for either yet (129 mutants not covered, 46 survived)',
+  },
   { module: 'core/accepted-findings.ts', tests: ['test/core/accepted-findings.test.ts'] },
   // core/: the event-pattern grammar and matcher
   { module: 'core/event-pattern-numbers.ts', tests: ['test/core/event-pattern-values.test.ts'] },
@@ -58,7 +63,12 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'event-client/retry.ts', tests: ['test/event-client/rules-of-aws.test.ts'] },
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/rules-of-aws.test.ts', 'test/event-client/prepare.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
-  { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
+  {
+    module: 'environments/detail-budget.ts',
+    tests: ['test/config/detail-budget.test.ts'],
+    pending:
+      "71.4% (2026-11-29, was 93.8%): the hops of a flow's steps and compensations arrived with flows and are tested through test/config/flows-and-placement.test.ts and the synth, not yet in test/config/detail-budget.test.ts",
+  },
   // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI
   // (those run unmutated code in a child process and only cost the initial run)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
