@@ -86,5 +86,10 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'], pending: 'not measured yet: landed with the flows work after this table was measured' },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },
-  { module: 'core/asl.ts', tests: ['test/core/asl-definition.test.ts', 'test/core/asl-execution.test.ts'] },
+  {
+    module: 'core/asl.ts',
+    tests: ['test/core/asl-definition.test.ts', 'test/core/asl-execution.test.ts'],
+    pending:
+      "92.0% before flows moved its run fragment into core/asl-flow.ts (2026-11-28); not re-measured since: a cold run takes over 15 minutes on this machine, so it waits for `--module core/asl.ts` with core/asl-flow.ts and core/placement.ts",
+  },
 ];
