@@ -261,8 +261,10 @@ export function buildCdkApp(
       }
       const announced: import('../../core/asl-ended-executions').AnnouncedStateMachine[] = [];
       for (const rule of service.rules) {
+        // The peer mirrors the choreography only: an orchestrated flow has no AWS CDK counterpart here yet.
+        if (!('task' in rule.target)) continue;
         const scope = new Construct(stack, `Rule-${rule.name}`);
-        const options = resolveRuleOptions(rule);
+        const options = resolveRuleOptions(rule, catalog);
         const target = rule.target;
         const taskSpec = findTask(catalog, target.service, target.task)!;
         const taskFamily = names.taskFamily(env.name, target.service, target.task);
@@ -302,7 +304,7 @@ export function buildCdkApp(
             subnetIds: resources.subnetIds,
             securityGroupIds: [resources.securityGroupId],
             containerName: taskSpec.containerName,
-            command: ruleCommand(rule, taskSpec),
+            command: ruleCommand({ target }, taskSpec),
             capacity: { strategy: [{ capacityProvider: 'FARGATE', weight: base.cluster.fargateWeight }] },
             detailDelivery: options.detailDelivery,
             timeoutSeconds: options.timeoutSeconds,
