@@ -26,7 +26,7 @@ function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv = p
 describe('npm run build:tasks', () => {
   it('defaults to dist/', () => {
     expect(parseBuildTasksArgs([])).toEqual({ outDir: 'dist' });
-    expect(parseBuildTasksArgs(['--out', '/tmp/x'])).toEqual({ outDir: '/tmp/x' });
+    expect(parseBuildTasksArgs(['--out', 'build/tasks'])).toEqual({ outDir: 'build/tasks' });
   });
 
   it('builds every bundle into --out and names each with its size, source and tasks; exit 0', async () => {
