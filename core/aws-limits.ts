@@ -222,6 +222,12 @@ export const NAME_MAX_LENGTH = {
  * IAM `CreateRole` `Description`: at most 1,000 characters, each a tab, a line break or Latin-1
  * printable (IAM API reference, CreateRole: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`): no `→`.
  */
+/**
+ * IAM: a role's inline policies together may hold at most 10,240 characters, whitespace not counted
+ * (IAM and AWS STS quotas, "IAM object quotas": role policy size); beyond it PutRolePolicy fails with
+ * LimitExceeded at apply time.
+ */
+export const IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS = 10_240;
 export const IAM_DESCRIPTION_MAX_LENGTH = 1000;
 export const isIamDescriptionText = (text: string): boolean =>
   [...text].every((char) => {

@@ -109,6 +109,9 @@ export interface AccountCi {
   readonly environments: readonly CiEnvironment[];
 }
 
+/** What the CI roles' permission documents depend on: the account and its environments (not the repository, which only the trust policies name). */
+export type AccountScope = Pick<AccountCi, 'accountId' | 'environments'>;
+
 /**
  * Statements whose `Resource` is `*` although some of their actions accept a resource ARN, each with
  * why. Every other `*` is for actions AWS authorizes only on `*` (the Service Authorization Reference
@@ -131,12 +134,12 @@ const allow = (Sid: string, Action: readonly string[], Resource: string | readon
 
 const deny = (Sid: string, Action: readonly string[], Resource: string): PolicyStatement => ({ Sid, Effect: 'Deny', Action: [...Action].sort(), Resource });
 
-const regions = (account: AccountCi) => [...new Set(account.environments.map((env) => env.region))].sort();
-const each = (account: AccountCi, arn: (env: CiEnvironment) => string | readonly string[]) => account.environments.flatMap((env) => arn(env));
+const regions = (account: AccountScope) => [...new Set(account.environments.map((env) => env.region))].sort();
+const each = (account: AccountScope, arn: (env: CiEnvironment) => string | readonly string[]) => account.environments.flatMap((env) => arn(env));
 const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
 /** The state key's ARN: an alias ARN is what the backend names, but kms: actions are authorized on the key it points to. */
-const kmsKeysOf = (account: AccountCi) => account.environments.flatMap((env) => (env.stateKmsKeyId ? [env.stateKmsKeyId] : []));
-const stateKeyStatement = (account: AccountCi, sid: string, actions: readonly string[]): PolicyStatement[] => {
+const kmsKeysOf = (account: AccountScope) => account.environments.flatMap((env) => (env.stateKmsKeyId ? [env.stateKmsKeyId] : []));
+const stateKeyStatement = (account: AccountScope, sid: string, actions: readonly string[]): PolicyStatement[] => {
   const keys = kmsKeysOf(account);
   if (keys.length === 0) return [];
   const keyArns = keys.filter((key) => key.includes(':key/'));
@@ -159,7 +162,7 @@ const stateKeyStatement = (account: AccountCi, sid: string, actions: readonly st
  * (Describe, Get, List), scoped to the environments' names where the names are ours, to the account
  * and region otherwise. The `*` statement holds only actions AWS authorizes on `*` alone.
  */
-export function readResourcesStatements(account: AccountCi): PolicyStatement[] {
+export function readResourcesStatements(account: AccountScope): PolicyStatement[] {
   const a = account.accountId;
   const inRegion = (service: string, resource: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:${resource}`);
   return [
@@ -231,7 +234,7 @@ export function readResourcesStatements(account: AccountCi): PolicyStatement[] {
 }
 
 /** ARNs of the resources the environments' stacks name after the environment (core/naming.ts). */
-function environmentResources(account: AccountCi): string[] {
+function environmentResources(account: AccountScope): string[] {
   const a = account.accountId;
   return each(account, ({ name, region }) => [
     `arn:aws:cloudwatch:${region}:${a}:alarm:${name}-*`,
@@ -257,7 +260,7 @@ function environmentResources(account: AccountCi): string[] {
  * Terraform's S3 backend with `use_lockfile`: list the bucket, read the state, and (to take the
  * lock, which planning does) write and delete `<key>.tflock`. `write` adds writing the state itself.
  */
-function stateStatements(account: AccountCi, write: boolean): PolicyStatement[] {
+function stateStatements(account: AccountScope, write: boolean): PolicyStatement[] {
   const buckets = [...new Set(account.environments.map((env) => env.stateBucket))];
   const keys = (suffix: string) => each(account, (env) => `${bucketArn(env.stateBucket)}/${env.name}/${suffix}`);
   return [
@@ -272,17 +275,17 @@ function stateStatements(account: AccountCi, write: boolean): PolicyStatement[] 
   ];
 }
 
-const savedPlans = (account: AccountCi) => each(account, (env) => `${bucketArn(env.stateBucket)}/saved-plans/${env.name}/*`);
+const savedPlans = (account: AccountScope) => each(account, (env) => `${bucketArn(env.stateBucket)}/saved-plans/${env.name}/*`);
 
 /** Pull requests: plan, read-only but for the state lock. */
-export const planRolePolicy = (account: AccountCi): PolicyDocument => policyDocument(...readResourcesStatements(account), ...stateStatements(account, false));
+export const planRolePolicy = (account: AccountScope): PolicyDocument => policyDocument(...readResourcesStatements(account), ...stateStatements(account, false));
 
 /** Pushes to main: the same, and writing the saved plans a deploy will apply (nothing else can write there). */
-export const releasePlanRolePolicy = (account: AccountCi): PolicyDocument =>
+export const releasePlanRolePolicy = (account: AccountScope): PolicyDocument =>
   policyDocument(...readResourcesStatements(account), ...stateStatements(account, false), allow('SaveReviewedPlans', ['s3:PutObject'], savedPlans(account)));
 
 /** Protected environments: read the saved plans, change what the stacks manage, write the state. */
-export function deployRolePolicy(account: AccountCi): PolicyDocument {
+export function deployRolePolicy(account: AccountScope): PolicyDocument {
   const a = account.accountId;
   const inRegion = (service: string, resource: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:${resource}`);
   const environmentRoles = each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`);
@@ -489,7 +492,7 @@ const WORKLOAD_ACTIONS = [
  * policy is scoped to its resources already. No IAM action but passing the environments' roles to ECS
  * tasks, so no bounded role can create, change or pass a role to anything else.
  */
-export function workloadBoundaryPolicy(account: AccountCi): PolicyDocument {
+export function workloadBoundaryPolicy(account: AccountScope): PolicyDocument {
   const a = account.accountId;
   const inRegions = (service: string) => regions(account).map((region) => `arn:aws:${service}:${region}:${a}:*`);
   return policyDocument(
@@ -528,13 +531,13 @@ export function workloadBoundaryPolicy(account: AccountCi): PolicyDocument {
  * take the role's inline policies past IAM's 10,240 characters. Undefined without EC2 capacity in
  * the account (nothing is attached then).
  */
-export function deployEc2CapacityPolicy(account: AccountCi): PolicyDocument | undefined {
+export function deployEc2CapacityPolicy(account: AccountScope): PolicyDocument | undefined {
   const statements = manageEc2CapacityStatements(account);
   return statements.length === 0 ? undefined : policyDocument(...statements);
 }
 
 /** The environments of the account with EC2 capacity. */
-const withEc2 = (account: AccountCi): readonly CiEnvironment[] => account.environments.filter((env) => env.ec2Capacity === true);
+const withEc2 = (account: AccountScope): readonly CiEnvironment[] => account.environments.filter((env) => env.ec2Capacity === true);
 
 /**
  * Reading an environment's EC2 capacity (modules/ecs-cluster): the Auto Scaling group and launch
@@ -542,7 +545,7 @@ const withEc2 = (account: AccountCi): readonly CiEnvironment[] => account.enviro
  * by their names (core/naming.ts), and the public ECS-optimized AMI parameter, which has no account
  * in its ARN. None without EC2 capacity in the account.
  */
-function readEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
+function readEc2CapacityStatements(account: AccountScope): PolicyStatement[] {
   const envs = withEc2(account);
   if (envs.length === 0) return [];
   const a = account.accountId;
@@ -580,7 +583,7 @@ function readEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
  * role handed to EC2 only, and AWS's managed container-instance policy attached to it and to no other
  * role. None without EC2 capacity in the account.
  */
-function manageEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
+function manageEc2CapacityStatements(account: AccountScope): PolicyStatement[] {
   const envs = withEc2(account);
   if (envs.length === 0) return [];
   const a = account.accountId;
@@ -623,5 +626,18 @@ function manageEc2CapacityStatements(account: AccountCi): PolicyStatement[] {
     }),
     // The Auto Scaling group hands the instance profile's role to the instances it launches.
     allow('PassContainerInstanceRole', ['iam:PassRole'], instanceRoles, { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }),
+  ];
+}
+
+/**
+ * Each CI role's inline policy as IAM measures it (JSON without whitespace, as JSON.stringify writes
+ * it) against IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS. Every environment of an account adds its own
+ * resources to these documents, so the number of environments one account can hold is bounded.
+ */
+export function ciRoleInlinePolicySizes(account: AccountScope): { readonly role: string; readonly characters: number }[] {
+  return [
+    { role: CI_ROLE_NAMES.plan, characters: JSON.stringify(planRolePolicy(account)).length },
+    { role: CI_ROLE_NAMES.releasePlan, characters: JSON.stringify(releasePlanRolePolicy(account)).length },
+    { role: CI_ROLE_NAMES.deploy, characters: JSON.stringify(deployRolePolicy(account)).length },
   ];
 }

@@ -14,6 +14,7 @@ import { shapeProblems } from '../catalog/validate';
 import { FARGATE_SIZES } from '../core/aws-limits';
 import * as names from '../core/naming';
 import { placementProblems, type Placement } from '../core/placement';
+import { ciRolePolicyProblems } from './ci-accounts';
 import { capacityProviderNameProblem } from './fields';
 import { describeHop, detailHops, overBudget } from './detail-budget';
 import { environmentNameProblem, KMS_ARN } from './fields';
@@ -43,7 +44,7 @@ export function configurationProblems(catalog: Catalog, environments: readonly E
   const tasks = catalogTasks(catalog);
   const naming = namingCatalog(catalog);
   const ofCatalog = catalogProblems(catalog);
-  return [
+  const problems = [
     ...ofCatalog,
     ...duplicateEnvironmentNames(environments),
     ...overlappingStackNames(environments, tasks),
@@ -55,6 +56,9 @@ export function configurationProblems(catalog: Catalog, environments: readonly E
       return problems;
     }),
   ];
+  // The CI roles span an account's environments: measured once every environment is well-formed.
+  if (problems.length === 0) problems.push(...ciRolePolicyProblems(environments));
+  return problems;
 }
 
 /** Every route must carry a detail at least this long (JSON characters); less is a configuration error. */

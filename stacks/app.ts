@@ -1,10 +1,11 @@
 import { App, type TerraformStack } from 'cdktf';
 import type { Catalog } from '../catalog/types';
 import type { EnvironmentConfig, ExistingBaseConfig, ManagedBaseConfig } from '../environments/types';
+import { deployedEnvironmentsByAccount } from '../environments/ci-accounts';
 import { validateConfiguration } from '../environments/validate';
 import { remoteState } from './backend';
 import { BaseStack } from './base-stack';
-import { CiRolesStack, type CiRolesStackProps } from './ci-roles-stack';
+import { CiRolesStack } from './ci-roles-stack';
 import { environmentPermissionsBoundary, type GitHubRepository } from '../core/ci-roles';
 import { existingBaseReferences, managedBaseReferences } from './base-references';
 import { ENVIRONMENT_METADATA_PATH, removeStaleStacks } from '../tooling/cdktf-out';
@@ -123,9 +124,8 @@ export function addEnvironment(app: App, configured: EnvironmentConfig, configur
  * environment with a state bucket (one without keeps local state, which no workflow may deploy).
  */
 export function addCiRoles(app: App, environments: readonly EnvironmentConfig[], repository: GitHubRepository): void {
-  const deployed = environments.filter((env): env is CiRolesStackProps['environments'][number] => env.stateBackend !== undefined);
-  for (const accountId of [...new Set(deployed.map((env) => env.accountId))]) {
-    new CiRolesStack(app, { accountId, repository, environments: deployed.filter((env) => env.accountId === accountId) });
+  for (const { accountId, environments: inAccount } of deployedEnvironmentsByAccount(environments)) {
+    new CiRolesStack(app, { accountId, repository, environments: inAccount });
   }
 }
 

@@ -24,14 +24,14 @@ import {
   workloadBoundaryPolicy,
 } from '../core/ci-roles';
 import { ciRolesStackName, ciStateKey } from '../core/naming';
-import type { EnvironmentConfig } from '../environments/types';
+import { ciEnvironment, type DeployedEnvironment } from '../environments/ci-accounts';
 import { TERRAFORM_REQUIRED_VERSION } from './backend';
 
 export interface CiRolesStackProps {
   readonly accountId: string;
   readonly repository: GitHubRepository;
   /** The environments of this account that the workflows plan and deploy: each has a stateBackend. */
-  readonly environments: readonly (EnvironmentConfig & { stateBackend: NonNullable<EnvironmentConfig['stateBackend']> })[];
+  readonly environments: readonly DeployedEnvironment[];
 }
 
 /**
@@ -68,13 +68,7 @@ export class CiRolesStack extends TerraformStack {
     const account: AccountCi = {
       accountId: props.accountId,
       repository: props.repository,
-      environments: props.environments.map((env) => ({
-        name: env.name,
-        region: env.region,
-        stateBucket: env.stateBackend.bucket,
-        ...(env.stateBackend.kmsKeyId ? { stateKmsKeyId: env.stateBackend.kmsKeyId } : {}),
-        ...(env.base.kind === 'managed' && env.base.cluster.ec2 ? { ec2Capacity: true } : {}),
-      })),
+      environments: props.environments.map(ciEnvironment),
     };
     // The boundary every `<env>-*` role must carry (the deploy role can create no role without it).
     // The CI roles themselves carry none: an administrator applies this stack, and what each may do is

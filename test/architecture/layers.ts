@@ -105,6 +105,8 @@ export const CONFIGURATION_DEFINITIONS: readonly string[] = [
   'environments/image-tags.ts',
   // Whether a detail fits every hop of an environment's routes: validation and the publisher read it.
   'environments/detail-budget.ts',
+  // Which environments each account's CI roles serve, and what IAM allows them: validation and the CI roles stacks.
+  'environments/ci-accounts.ts',
 ];
 
 /** Layers that may read concrete configuration. */

@@ -844,3 +844,23 @@ describe('names that collide, and names only the modules used to build', () => {
     ]);
   });
 });
+
+describe('the CI roles of one account', () => {
+  it('refuses deployed environments sharing an account once a CI role would exceed IAM\'s 10,240 characters of inline policy, naming them and the role', () => {
+    const d = draft();
+    d.envs.prod.accountId = d.envs.staging.accountId;
+    const problems = problemsOf(d);
+    expect(problems).toHaveLength(1);
+    const match = /^environments "staging", "prod": accountId: (\d{12}) holds 2 deployed environments, and the CI role event-driven-ecs-infra-deploy's inline policy would need ([\d,]+) characters, over IAM's 10,240 per role; give an environment an account of its own \(docs\/plan-and-deploy\.md, "AWS roles"\)$/.exec(problems[0]!);
+    expect(match?.[1]).toBe(d.envs.staging.accountId);
+    expect(Number(match![2]!.replace(/,/g, ''))).toBeGreaterThan(10_240);
+    expect(() => validateConfiguration(d.catalog, Object.values(d.envs))).toThrow(ConfigurationError);
+  });
+
+  it('counts only environments the workflows deploy: one with local state adds nothing to the account', () => {
+    const d = draft();
+    d.envs.prod.accountId = d.envs.staging.accountId;
+    delete d.envs.prod.stateBackend;
+    expect(problemsOf(d)).toEqual([]);
+  });
+});

@@ -22,6 +22,7 @@ import {
   NAME_MAX_LENGTH,
   RETRY_ATTEMPTS_RANGE,
   IAM_DESCRIPTION_MAX_LENGTH,
+  IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS,
   isIamDescriptionText,
   MAX_PLACEMENT_STRATEGIES,
   MAX_PLACEMENT_CONSTRAINTS,
@@ -108,6 +109,7 @@ test('queue retention, tags and the names of repositories and buckets', () => {
 
 describe('IAM role descriptions: tab, line breaks and Latin-1 printable only (CreateRole)', () => {
   test('at most 1,000 characters', () => expect(IAM_DESCRIPTION_MAX_LENGTH).toBe(1000));
+  test("a role's inline policies together: 10,240 characters", () => expect(IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS).toBe(10_240));
   test.each([
     ['plain ASCII', 'Runs the booking flow', true],
     ['the empty text', '', true],
