@@ -12,7 +12,20 @@ import { layersPlugin } from './test/architecture/eslint-plugin';
 export default defineConfig(
   {
     // scripts/bench/cdk-peer.ts: aws-cdk-lib's declarations double the type information's cost; tsconfig.bench.json checks it (CI).
-    ignores: ['scripts/bench/cdk-peer.ts', 'node_modules/', 'cdktf.out/', '.gen/', 'dist/', 'coverage/', 'plans/', '.terraform-state/', '.state-bootstrap/', '.profile/', '.stryker-tmp/', 'reports/'],
+    ignores: [
+      'scripts/bench/cdk-peer.ts',
+      'node_modules/',
+      'cdktf.out/',
+      '.gen/',
+      'dist/',
+      'coverage/',
+      'plans/',
+      '.terraform-state/',
+      '.state-bootstrap/',
+      '.profile/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
   },
   {
     files: ['**/*.ts'],
@@ -59,7 +72,10 @@ export default defineConfig(
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['module', 'require', '__dirname', 'process', 'console', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'].map((name) => [name, name === 'module' ? 'writable' : 'readonly']),
+        ['module', 'require', '__dirname', 'process', 'console', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'].map((name) => [
+          name,
+          name === 'module' ? 'writable' : 'readonly',
+        ]),
       ),
     },
   },

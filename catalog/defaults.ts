@@ -109,7 +109,15 @@ export function ruleRuns(catalog: Catalog, rule: RuleSpec): RuleRun[] {
   return (flow?.steps ?? []).flatMap((step): RuleRun[] => [
     { service: step.run.service, task: step.run.task, ...(step.run.command ? { command: step.run.command } : {}), role: 'step', step: step.name },
     ...(step.compensate
-      ? [{ service: step.compensate.service, task: step.compensate.task, ...(step.compensate.command ? { command: step.compensate.command } : {}), role: 'compensation' as const, step: step.name }]
+      ? [
+          {
+            service: step.compensate.service,
+            task: step.compensate.task,
+            ...(step.compensate.command ? { command: step.compensate.command } : {}),
+            role: 'compensation' as const,
+            step: step.name,
+          },
+        ]
       : []),
   ]);
 }

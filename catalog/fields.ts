@@ -33,8 +33,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Joins the non-empty parts of a problem line with `: `. */
 export const line = (...parts: readonly (string | undefined)[]): string => parts.filter((part) => part).join(': ');
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The elements of `value` if it is an array, else none: the shape pass reports the type. */
 export const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);

@@ -78,7 +78,10 @@ export const taskSchema = z.strictObject({
   cpu: documented(z.number(), {
     description: `CPU units; with \`memory\`, a Fargate size (table above) whenever \`compatibilities\` holds FARGATE. A task for EC2 only takes ${EC2_TASK_CPU_RANGE.min} to ${EC2_TASK_CPU_RANGE.max}.`,
   }),
-  memory: documented(z.number(), { description: 'Memory in MiB; with `cpu`, a Fargate size (table above) whenever `compatibilities` holds FARGATE; for EC2 only, a whole number of at least 6 (the least a container may have).' }),
+  memory: documented(z.number(), {
+    description:
+      'Memory in MiB; with `cpu`, a Fargate size (table above) whenever `compatibilities` holds FARGATE; for EC2 only, a whole number of at least 6 (the least a container may have).',
+  }),
   compatibilities: documented(compatibilityList, {
     description:
       "Where ECS may run the task (the task definition's `requiresCompatibilities`): `FARGATE`, `EC2` or both. An environment may run a rule on its EC2 capacity (`base.ruleCapacity`) only when every task the rule runs lists `EC2`; a task that lists FARGATE must have a Fargate size even when it runs on EC2.",
@@ -90,7 +93,8 @@ export const taskSchema = z.strictObject({
   local: documented(
     z.strictObject({
       command: documented(commandSchema, {
-        description: 'Same rule as `command`; paths relative to the repository root (`["node", "--require", "./tooling/register-ts.cjs", "task-programs/<folder>/<program>.ts"]`, which starts in a third of the CPU time `--import tsx` takes).',
+        description:
+          'Same rule as `command`; paths relative to the repository root (`["node", "--require", "./tooling/register-ts.cjs", "task-programs/<folder>/<program>.ts"]`, which starts in a third of the CPU time `--import tsx` takes).',
       }),
     }),
     { description: 'How `npm run local` starts the task as a process instead of a container.', default: 'the task cannot run locally' },
@@ -129,7 +133,7 @@ export const ruleOptionsSchema = z.strictObject({
   ).optional(),
   detailDelivery: documented(z.enum(DETAIL_DELIVERIES), {
     description:
-      '`environment` (in the `eventDetail` variable, within RunTask\'s 8192-character overrides budget) or `reference` (the task reads the execution input). Every route an event takes from this rule on must carry a 1 KiB detail: a rule that receives **failure events** needs `reference`, because their failure fields alone can take nearly all of the overrides.',
+      "`environment` (in the `eventDetail` variable, within RunTask's 8192-character overrides budget) or `reference` (the task reads the execution input). Every route an event takes from this rule on must carry a 1 KiB detail: a rule that receives **failure events** needs `reference`, because their failure fields alone can take nearly all of the overrides.",
     default: `\`${RULE_DEFAULTS.detailDelivery}\``,
   }).optional(),
   idempotent: documented(z.boolean(), {
@@ -158,13 +162,18 @@ export const ruleTargetSchema = z
     service: documented(z.string(), { description: 'A service of the catalog (usually not the one whose bus the rule is on); its bus receives the failure and success events.' }),
     task: documented(z.string(), { description: 'A task that service defines; the message lists the tasks it does define. Give `task` or `flow`.', default: 'none: `flow`' }).optional(),
     flow: documented(z.string(), {
-      description: "A flow that service defines (`services[].flows`): the rule's state machine runs its steps in order and compensates them on failure, an orchestrated saga. Give `task` or `flow`.",
+      description:
+        "A flow that service defines (`services[].flows`): the rule's state machine runs its steps in order and compensates them on failure, an orchestrated saga. Give `task` or `flow`.",
       default: 'none: `task`',
     }).optional(),
-    command: documented(commandSchema, { description: "Replaces the task's command for this rule: same rule as a task's `command`. Not with `flow` (its steps give theirs).", default: "the task's `command`" }).optional(),
+    command: documented(commandSchema, {
+      description: "Replaces the task's command for this rule: same rule as a task's `command`. Not with `flow` (its steps give theirs).",
+      default: "the task's `command`",
+    }).optional(),
   })
   .superRefine((target, ctx) => {
-    if ((target.task === undefined) === (target.flow === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of task (the rule runs one task) or flow (the rule runs a flow)' });
+    if ((target.task === undefined) === (target.flow === undefined))
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of task (the rule runs one task) or flow (the rule runs a flow)' });
     if (target.flow !== undefined && target.command !== undefined) ctx.addIssue({ code: 'custom', path: ['command'], message: "is a task's; a flow's steps give their own commands" });
   });
 
@@ -177,13 +186,23 @@ const stepTaskSchema = z.strictObject({
 
 export const flowStepSchema = z.strictObject({
   name: documented(
-    checkedString((name) => nameProblem(name) ?? (name.length > FLOW_STEP_NAME_MAX_LENGTH ? `${JSON.stringify(name)} is longer than ${FLOW_STEP_NAME_MAX_LENGTH} characters (it prefixes the step's state names, which Step Functions caps at 80)` : undefined)),
-    { description: `${SAME_AS_SERVICE_NAMES}, at most ${FLOW_STEP_NAME_MAX_LENGTH} characters; unique within the flow. It names the step's states (\`<step>:RunTask\`) and tells its task which step it runs (\`flowStep\`).` },
+    checkedString(
+      (name) =>
+        nameProblem(name) ??
+        (name.length > FLOW_STEP_NAME_MAX_LENGTH
+          ? `${JSON.stringify(name)} is longer than ${FLOW_STEP_NAME_MAX_LENGTH} characters (it prefixes the step's state names, which Step Functions caps at 80)`
+          : undefined),
+    ),
+    {
+      description: `${SAME_AS_SERVICE_NAMES}, at most ${FLOW_STEP_NAME_MAX_LENGTH} characters; unique within the flow. It names the step's states (\`<step>:RunTask\`) and tells its task which step it runs (\`flowStep\`).`,
+    },
   ),
-  run: documented(stepTaskSchema, { description: "The step's task (a local transaction of the saga). Run as a flow's step, the task reports by its exit code: 0 done, anything else failed." }),
+  run: documented(stepTaskSchema, {
+    description: "The step's task (a local transaction of the saga). Run as a flow's step, the task reports by its exit code: 0 done, anything else failed.",
+  }),
   compensate: documented(stepTaskSchema, {
     description:
-      "The task that undoes the step. It runs when this step or a later one fails for good, in reverse order, and is told what failed (`flowFailure`); it must be idempotent and tolerate nothing to undo (the failing step may have done none, part or all of its work). Compensations are rerun after a non-zero exit.",
+      'The task that undoes the step. It runs when this step or a later one fails for good, in reverse order, and is told what failed (`flowFailure`); it must be idempotent and tolerate nothing to undo (the failing step may have done none, part or all of its work). Compensations are rerun after a non-zero exit.',
     default: 'nothing to undo',
   }).optional(),
 });
@@ -195,7 +214,9 @@ export const flowSchema = z.strictObject({
     z.array(flowStepSchema).superRefine((steps, ctx) => {
       if (steps.length === 0 || steps.length > MAX_FLOW_STEPS) ctx.addIssue({ code: 'custom', message: `must hold 1 to ${MAX_FLOW_STEPS} steps, not ${steps.length}` });
     }),
-    { description: `1 to ${MAX_FLOW_STEPS} steps, run in order; step names are unique. Every step and compensation counts in the flow's time budget (\`options.timeoutSeconds\` of its rule).` },
+    {
+      description: `1 to ${MAX_FLOW_STEPS} steps, run in order; step names are unique. Every step and compensation counts in the flow's time budget (\`options.timeoutSeconds\` of its rule).`,
+    },
   ),
   compensationFailedDetailType: documented(checkedString(detailTypeProblem), {
     description: `The \`detail-type\` of the event published to the flow's service's bus when a compensation fails for good (the flow then fails with \`Flow.CompensationFailed\`): a detail-type of at most ${DETAIL_TYPE_MAX_LENGTH} characters. It cannot be turned off.`,
@@ -206,9 +227,7 @@ export const flowSchema = z.strictObject({
 export const ruleSchema = z.strictObject({
   name: documented(checkedString(nameProblem), { description: `${SAME_AS_SERVICE_NAMES}; unique on the bus.` }),
   description: documented(
-    checkedString((text) =>
-      text.length > RULE_DESCRIPTION_MAX_LENGTH ? `is ${text.length} characters; EventBridge allows at most ${RULE_DESCRIPTION_MAX_LENGTH}` : undefined,
-    ),
+    checkedString((text) => (text.length > RULE_DESCRIPTION_MAX_LENGTH ? `is ${text.length} characters; EventBridge allows at most ${RULE_DESCRIPTION_MAX_LENGTH}` : undefined)),
     { description: `At most ${RULE_DESCRIPTION_MAX_LENGTH} characters.`, default: '`<detail-types> → <service>/<task>`' },
   ).optional(),
   eventPattern: documented(eventPatternSchema, {
@@ -228,7 +247,8 @@ export const serviceSchema = z.strictObject({
     description: `Rules on the service's own bus; may be empty. Rule names are unique on the bus. At most ${RULES_PER_BUS_DEFAULT_QUOTA} rules per bus: that is EventBridge's **default** quota of rules per event bus, adjustable through Service Quotas.`,
   }),
   flows: documented(z.array(flowSchema), {
-    description: "Orchestrated sagas this service owns: steps run in order by one state machine, compensated in reverse on failure. A flow runs when a rule targets it; its outcome events go to this service's bus.",
+    description:
+      "Orchestrated sagas this service owns: steps run in order by one state machine, compensated in reverse on failure. A flow runs when a rule targets it; its outcome events go to this service's bus.",
     default: 'none',
   }).optional(),
 });

@@ -11,11 +11,7 @@ import type { DetailDelivery } from '../core/container-contract';
 import type { catalogSchema, eventPatternSchema, flowSchema, flowStepSchema, ruleOptionsSchema, ruleSchema, serviceSchema, taskSchema } from './schema';
 
 /** A schema's output, read-only all the way down (configuration is data, never mutated). */
-export type Immutable<T> = T extends readonly (infer Item)[]
-  ? readonly Immutable<Item>[]
-  : T extends object
-    ? { readonly [Key in keyof T]: Immutable<T[Key]> }
-    : T;
+export type Immutable<T> = T extends readonly (infer Item)[] ? readonly Immutable<Item>[] : T extends object ? { readonly [Key in keyof T]: Immutable<T[Key]> } : T;
 
 /** The configuration a schema accepts, as TypeScript sees it. */
 export type Configured<Schema extends z.ZodType> = Immutable<z.output<Schema>>;

@@ -148,7 +148,8 @@ export function ec2SizeProblem(cpu: number, memory: number): { field: 'cpu' | 'm
   if (!Number.isInteger(cpu) || cpu < EC2_TASK_CPU_RANGE.min || cpu > EC2_TASK_CPU_RANGE.max) {
     return { field: 'cpu', message: `${cpu} is not a CPU size for EC2; use a whole number from ${EC2_TASK_CPU_RANGE.min} to ${EC2_TASK_CPU_RANGE.max}` };
   }
-  if (!Number.isInteger(memory) || memory < CONTAINER_MIN_MEMORY_MIB) return { field: 'memory', message: `${memory} MiB is not a memory size; use a whole number of at least ${CONTAINER_MIN_MEMORY_MIB}` };
+  if (!Number.isInteger(memory) || memory < CONTAINER_MIN_MEMORY_MIB)
+    return { field: 'memory', message: `${memory} MiB is not a memory size; use a whole number of at least ${CONTAINER_MIN_MEMORY_MIB}` };
   return undefined;
 }
 
@@ -223,8 +224,15 @@ function flowProblems(service: NamedItem, index: Map<string, string[]>): string[
 
 /** A flow's steps as the time budget counts them (a step with a compensation counts twice). */
 function flowSteps(services: readonly NamedItem[], service: string, flow: string): { compensation?: unknown }[] | undefined {
-  const found = services.filter((s) => s.name === service).flatMap((s) => namedItems(s.value.flows)).find((f) => f.name === flow);
-  return found ? listOf(found.value.steps).filter(isRecord).map((step) => (isRecord(step.compensate) ? { compensation: step.compensate } : {})) : undefined;
+  const found = services
+    .filter((s) => s.name === service)
+    .flatMap((s) => namedItems(s.value.flows))
+    .find((f) => f.name === flow);
+  return found
+    ? listOf(found.value.steps)
+        .filter(isRecord)
+        .map((step) => (isRecord(step.compensate) ? { compensation: step.compensate } : {}))
+    : undefined;
 }
 
 /**
@@ -287,7 +295,8 @@ function patternProblems(pattern: unknown): { field: string; message: string }[]
     for (const path of literal) {
       problems.push({
         field: `eventPattern.${path}`,
-        message: 'is not a valid "$or" (an array of at least two pattern objects, without operator names as fields), so EventBridge reads it as a field literally named "$or" that events do not have',
+        message:
+          'is not a valid "$or" (an array of at least two pattern objects, without operator names as fields), so EventBridge reads it as a field literally named "$or" that events do not have',
       });
     }
   }
@@ -312,12 +321,27 @@ function selfTriggerProblems(namespace: unknown, busService: string, rule: Recor
   const opts = isRecord(options) ? options : {};
   const flow = typeof target.flow === 'string' ? target.flow : undefined;
   const compensationFailed = flow
-    ? services.filter((s) => s.name === busService).flatMap((s) => namedItems(s.value.flows)).find((f) => f.name === flow)?.value.compensationFailedDetailType
+    ? services
+        .filter((s) => s.name === busService)
+        .flatMap((s) => namedItems(s.value.flows))
+        .find((f) => f.name === flow)?.value.compensationFailedDetailType
     : undefined;
   const published: [string, unknown, boolean][] = [
-    ['options.failureDetailType', opts.failureDetailType === undefined ? (flow ? defaultFlowFailureDetailType(flow) : defaultFailureDetailType(busService)) : opts.failureDetailType, opts.failureDetailType === undefined],
+    [
+      'options.failureDetailType',
+      opts.failureDetailType === undefined ? (flow ? defaultFlowFailureDetailType(flow) : defaultFailureDetailType(busService)) : opts.failureDetailType,
+      opts.failureDetailType === undefined,
+    ],
     ['options.successDetailType', opts.successDetailType, false],
-    ...(flow ? [[`flow ${quote(flow)}: compensationFailedDetailType`, compensationFailed ?? defaultCompensationFailedDetailType(flow), compensationFailed === undefined] as [string, unknown, boolean]] : []),
+    ...(flow
+      ? [
+          [`flow ${quote(flow)}: compensationFailedDetailType`, compensationFailed ?? defaultCompensationFailedDetailType(flow), compensationFailed === undefined] as [
+            string,
+            unknown,
+            boolean,
+          ],
+        ]
+      : []),
   ];
   return published
     .filter(([, detailType]) => typeof detailType === 'string' && detailTypes.includes(detailType))
@@ -378,9 +402,7 @@ export function catalogProblems(catalog: Catalog): string[] {
   const flows = taskIndex(services, 'flows');
   const problems = [
     ...shape,
-    ...duplicateNames(services, (name, count) =>
-      catalogProblem(`service ${quote(name)}`, 'name', `is defined ${count} times; service names must be unique`),
-    ),
+    ...duplicateNames(services, (name, count) => catalogProblem(`service ${quote(name)}`, 'name', `is defined ${count} times; service names must be unique`)),
     ...services
       .filter((service) => RESERVED_SERVICE_NAMES.includes(service.name))
       .map((service) =>

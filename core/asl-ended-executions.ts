@@ -20,16 +20,7 @@
  * its failure event cannot end TIMED_OUT later than a few seconds after it: consumers must be
  * idempotent (they are: EventBridge delivers at least once anyway).
  */
-import {
-  FAILURE_FIELDS,
-  FAILURE_PATH,
-  type JsonValue,
-  type PublishedEvent,
-  putEventsState,
-  type State,
-  type StateMachineDefinition,
-  type TaskState,
-} from './asl';
+import { FAILURE_FIELDS, FAILURE_PATH, type JsonValue, type PublishedEvent, putEventsState, type State, type StateMachineDefinition, type TaskState } from './asl';
 import { EVENT_PATTERN_MAX_LENGTH } from './aws-limits';
 
 /** AWS SDK integration: `DescribeExecution` of Step Functions itself (PascalCase parameters and result). */
@@ -132,9 +123,9 @@ export function buildEndedExecutionsAnnouncer(machines: readonly AnnouncedStateM
     { eventBusArnPath: '$.target.EventBusName', sourcePath: '$.target.Source', detailTypePath: '$.target.DetailType' },
     `States.JsonMerge($.detail, ${FAILURE_PATH}, false)`,
     undefined,
-    'Publishes the rule\'s failure event, as its Catch would have.',
+    "Publishes the rule's failure event, as its Catch would have.",
   );
-  states[ENDED_STATE_NAMES.notOurs] = { Type: 'Succeed', Comment: 'Another service\'s state machine whose name shares our prefix.' };
+  states[ENDED_STATE_NAMES.notOurs] = { Type: 'Succeed', Comment: "Another service's state machine whose name shares our prefix." };
   return {
     ...(comment === undefined ? {} : { Comment: comment }),
     StartAt: ENDED_STATE_NAMES.findRule,

@@ -259,9 +259,9 @@ export function buildFlowStateMachine(input: FlowStateMachineInput): StateMachin
   }
   states[FLOW_STATE_NAMES.failed] = {
     Type: 'Fail',
-    Comment: 'A step failed and every compensation succeeded: the execution fails with the step\'s error.',
+    Comment: "A step failed and every compensation succeeded: the execution fails with the step's error.",
     ErrorPath: `${FAILURE_PATH}.${FAILURE_FIELDS.error}`,
-    Cause: 'A step failed for good and was compensated. The failing RunTask in this execution\'s history has the full cause.',
+    Cause: "A step failed for good and was compensated. The failing RunTask in this execution's history has the full cause.",
   };
   if (input.successEvent) {
     states[FLOW_STATE_NAMES.publishSuccess] = putEventsState(input.successEvent, '$.detail', FLOW_STATE_NAMES.succeeded, 'Announces the success with the original detail.');

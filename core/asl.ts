@@ -238,8 +238,7 @@ export interface ExecutionTimeBudget {
  * bookkeeping allowance; the outcome is published once. The same T then holds for every one of them.
  */
 export function executionTimeBudget(executionTimeoutSeconds: number, runs: number = MAX_TASK_RUNS, entries = 1): ExecutionTimeBudget {
-  const retrySecondsPerRun =
-    RUN_TASK_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0) + retryCount(RUN_TASK_RETRY) * API_ATTEMPT_ALLOWANCE_SECONDS;
+  const retrySecondsPerRun = RUN_TASK_RETRY.reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0) + retryCount(RUN_TASK_RETRY) * API_ATTEMPT_ALLOWANCE_SECONDS;
   let rerunWaitSeconds = 0;
   for (let rerun = 1; rerun < runs; rerun++) rerunWaitSeconds += RERUN_BASE_WAIT_SECONDS * 2 ** rerun;
   rerunWaitSeconds *= entries;
@@ -276,9 +275,7 @@ export interface PublishedEvent {
   readonly detailType: string;
 }
 
-export type CapacitySpec =
-  | { readonly launchType: 'FARGATE' }
-  | { readonly strategy: readonly { readonly capacityProvider: string; readonly weight: number; readonly base?: number }[] };
+export type CapacitySpec = { readonly launchType: 'FARGATE' } | { readonly strategy: readonly { readonly capacityProvider: string; readonly weight: number; readonly base?: number }[] };
 
 /** Where one RunTask runs and with what: everything but the event and the timeout. */
 export interface RunTaskTarget {
@@ -725,7 +722,7 @@ function failedStates(input: RunTaskStateMachineInput): { [name: string]: State 
     Type: 'Fail',
     Comment: 'The execution still fails, with the task error, so failed-execution alarms fire.',
     ErrorPath: `${FAILURE_PATH}.${FAILURE_FIELDS.error}`,
-    Cause: 'The task failed for good (after its retries and reruns). The RunTask failure in this execution\'s history has the full cause.',
+    Cause: "The task failed for good (after its retries and reruns). The RunTask failure in this execution's history has the full cause.",
   };
 
   return states;
@@ -816,7 +813,10 @@ function validateInput(input: RunTaskStateMachineInput): void {
   validatePublishedEvents(input, fail);
 }
 
-export function validatePublishedEvents(events: { readonly failureEvent?: PublishedEvent; readonly successEvent?: PublishedEvent; readonly compensationFailedEvent?: PublishedEvent }, fail: FieldFailure): void {
+export function validatePublishedEvents(
+  events: { readonly failureEvent?: PublishedEvent; readonly successEvent?: PublishedEvent; readonly compensationFailedEvent?: PublishedEvent },
+  fail: FieldFailure,
+): void {
   for (const field of ['failureEvent', 'successEvent', 'compensationFailedEvent'] as const) {
     const event = events[field];
     if (event === undefined) continue;

@@ -119,7 +119,7 @@ export type AccountScope = Pick<AccountCi, 'accountId' | 'environments'>;
  */
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   ManageNetwork:
-    'EC2 create calls name several resource types at once (a VPC endpoint names the VPC, subnets, security groups, route tables and an AWS-owned endpoint service), and the ids are not known before they exist; bounded instead to the environments\' regions by aws:RequestedRegion',
+    "EC2 create calls name several resource types at once (a VPC endpoint names the VPC, subnets, security groups, route tables and an AWS-owned endpoint service), and the ids are not known before they exist; bounded instead to the environments' regions by aws:RequestedRegion",
   LaunchTemplateChecks:
     'CreateAutoScalingGroup with a launch template checks that the caller may ec2:RunInstances (Amazon EC2 Auto Scaling user guide, "Amazon EC2 Auto Scaling API permissions"), over the image, subnets, security groups, volumes and interfaces of instances that do not exist yet; and launch templates are named by id; bounded to the environments\' regions by aws:RequestedRegion',
 };
@@ -149,9 +149,14 @@ const stateKeyStatement = (account: AccountScope, sid: string, actions: readonly
     ...(keyArns.length > 0 ? [allow(sid, actions, keyArns)] : []),
     ...(aliasArns.length > 0
       ? [
-          allow(`${sid}ByAlias`, actions, account.environments.filter((env) => env.stateKmsKeyId?.includes(':alias/')).map((env) => `arn:aws:kms:${env.region}:${account.accountId}:key/*`), {
-            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasArns.map((arn) => arn.slice(arn.indexOf(':alias/') + 1)) },
-          }),
+          allow(
+            `${sid}ByAlias`,
+            actions,
+            account.environments.filter((env) => env.stateKmsKeyId?.includes(':alias/')).map((env) => `arn:aws:kms:${env.region}:${account.accountId}:key/*`),
+            {
+              'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasArns.map((arn) => arn.slice(arn.indexOf(':alias/') + 1)) },
+            },
+          ),
         ]
       : []),
   ];
@@ -226,7 +231,18 @@ export function readResourcesStatements(account: AccountScope): PolicyStatement[
     ...readEc2CapacityStatements(account),
     allow(
       'ReadAccountResources',
-      ['ec2:DescribeVpcAttribute', 'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource', 'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      [
+        'ec2:DescribeVpcAttribute',
+        'ecr:DescribeImages',
+        'ecr:DescribeRepositories',
+        'ecr:GetLifecyclePolicy',
+        'ecr:GetRepositoryPolicy',
+        'ecr:ListTagsForResource',
+        'kms:DescribeKey',
+        'kms:GetKeyPolicy',
+        'kms:GetKeyRotationStatus',
+        'kms:ListResourceTags',
+      ],
       // VPC ids are not known before the VPC exists, repository names come from the catalog and keys have no names: bounded to the account and regions.
       [...inRegion('ec2', 'vpc/*'), ...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*')],
     ),
@@ -342,7 +358,11 @@ export function deployRolePolicy(account: AccountScope): PolicyDocument {
       '*',
       { StringEquals: { 'aws:RequestedRegion': regions(account) } },
     ),
-    allow('ChangeWildcardOnly', ['ecs:DeregisterTaskDefinition', 'kms:CreateKey', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:GetLogDelivery', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'], '*'),
+    allow(
+      'ChangeWildcardOnly',
+      ['ecs:DeregisterTaskDefinition', 'kms:CreateKey', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:GetLogDelivery', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
+      '*',
+    ),
     allow(
       'ManageEnvironmentResources',
       [
@@ -418,7 +438,11 @@ export function deployRolePolicy(account: AccountScope): PolicyDocument {
       ],
       [...inRegion('ecr', 'repository/*'), ...inRegion('kms', 'key/*'), ...each(account, (env) => `arn:aws:kms:${env.region}:${a}:alias/${env.name}-*`)],
     ),
-    allow('ManageEnvironmentRoles', ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'], environmentRoles),
+    allow(
+      'ManageEnvironmentRoles',
+      ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'],
+      environmentRoles,
+    ),
     // Creating a role, giving it permissions or a boundary: only with the workload boundary in place.
     allow('CreateBoundedEnvironmentRoles', ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'], environmentRoles, {
       StringEquals: { 'iam:PermissionsBoundary': boundary },
@@ -498,9 +522,14 @@ export function workloadBoundaryPolicy(account: AccountScope): PolicyDocument {
   return policyDocument(
     allow('WorkloadWildcardOnly', WORKLOAD_WILDCARD_ONLY_ACTIONS, '*'),
     allow('WorkloadInAccount', WORKLOAD_ACTIONS, ['ecr', 'ecs', 'events', 'logs', 'states'].flatMap(inRegions)),
-    allow('PassEnvironmentRolesToTasks', ['iam:PassRole'], each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`), {
-      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-    }),
+    allow(
+      'PassEnvironmentRolesToTasks',
+      ['iam:PassRole'],
+      each(account, (env) => `arn:aws:iam::${a}:role/${env.name}-*`),
+      {
+        StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ),
     // EC2 capacity: what AmazonEC2ContainerServiceforEC2Role lets the ECS agent do on its instance
     // (register, poll, report state), or the bounded instance role could not join the cluster.
     ...(withEc2(account).length === 0
@@ -615,12 +644,9 @@ function manageEc2CapacityStatements(account: AccountScope): PolicyStatement[] {
       ]),
     ),
     // Launch templates are named by id in their ARNs, which do not exist before the template does.
-    allow(
-      'LaunchTemplateChecks',
-      ['ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances'],
-      '*',
-      { StringEquals: { 'aws:RequestedRegion': [...new Set(envs.map((env) => env.region))].sort() } },
-    ),
+    allow('LaunchTemplateChecks', ['ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances'], '*', {
+      StringEquals: { 'aws:RequestedRegion': [...new Set(envs.map((env) => env.region))].sort() },
+    }),
     allow('AttachContainerInstancePolicy', ['iam:AttachRolePolicy'], instanceRoles, {
       ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' },
     }),

@@ -289,7 +289,10 @@ function evaluate(start: ByteState, cap: number): number {
   const queue: Set<Single>[] = transitionsOf([start]);
   while (queue.length > 0) {
     const current = queue.shift()!;
-    const identity = [...current].map((single) => single.id).sort((a, b) => a - b).join(',');
+    const identity = [...current]
+      .map((single) => single.id)
+      .sort((a, b) => a - b)
+      .join(',');
     if (visited.has(identity)) continue;
     visited.add(identity);
     let size = 0;
@@ -322,7 +325,10 @@ function transitionsOf(states: readonly ByteState[]): Set<Single>[] {
   const result = new Map<string, Set<Single>>();
   const add = (set: Set<Single>): void => {
     if (set.size === 0) return;
-    const identity = [...set].map((single) => single.id).sort((a, b) => a - b).join(',');
+    const identity = [...set]
+      .map((single) => single.id)
+      .sort((a, b) => a - b)
+      .join(',');
     if (!result.has(identity)) result.set(identity, set);
   };
   for (const byte of specificBytes) {

@@ -740,7 +740,10 @@ class SubRuleMatch {
 
   private from(state: NameState, index: number, membership: ReadonlyMap<number, number>): boolean {
     if (index === this.keys.length) return true;
-    const seen = `${index}:${[...membership].filter(([array]) => this.arraysAhead[index]!.has(array)).sort(([a], [b]) => a - b).join(';')}`;
+    const seen = `${index}:${[...membership]
+      .filter(([array]) => this.arraysAhead[index]!.has(array))
+      .sort(([a], [b]) => a - b)
+      .join(';')}`;
     const failed = this.failed.get(state) ?? new Set<string>();
     if (failed.has(seen)) return false;
     if (this.step(state, index, membership)) return true;
@@ -899,12 +902,7 @@ function matchesValue(pattern: ValuePattern, value: string, as: 'address' | 'num
     case 'numeric-equals':
       return as === 'number' && key === pattern.key;
     case 'numeric-range':
-      return (
-        as === 'number' &&
-        key !== undefined &&
-        (pattern.openBottom ? key > pattern.bottom : key >= pattern.bottom) &&
-        (pattern.openTop ? key < pattern.top : key <= pattern.top)
-      );
+      return as === 'number' && key !== undefined && (pattern.openBottom ? key > pattern.bottom : key >= pattern.bottom) && (pattern.openTop ? key < pattern.top : key <= pattern.top);
     case 'anything-but':
       // Fails only on an excluded value of its own kind: a string set never excludes a number.
       // Never satisfied by the address reading (hex digits are never excluded, so it would always

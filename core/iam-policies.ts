@@ -18,8 +18,7 @@ export const ECS_SYNC_MANAGED_RULE = 'StepFunctionsGetEventsForECSTaskRule';
  * Service Authorization Reference lists no resource type for these actions.
  */
 export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
-  DeliverExecutionLogs:
-    'CloudWatch Logs vended-log delivery actions (CreateLogDelivery, ..., DescribeLogGroups) support no resource types: AWS requires "*"',
+  DeliverExecutionLogs: 'CloudWatch Logs vended-log delivery actions (CreateLogDelivery, ..., DescribeLogGroups) support no resource types: AWS requires "*"',
   SendXRayTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource types: AWS requires "*"',
   EcrAuthorizationToken: 'ecr:GetAuthorizationToken logs in to the whole registry and supports no resource types: AWS requires "*"',
 };
@@ -285,16 +284,10 @@ export function imagePushPolicy(region: string, accountId: string, repositories:
     {
       Sid: 'PushTaskImages',
       Effect: 'Allow',
-      Action: [
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
-        'ecr:PutImage',
-        'ecr:BatchGetImage',
-        'ecr:DescribeImages',
-      ],
-      Resource: unique(repositories).sort().map((repository) => arns.ecrRepository(region, accountId, repository)),
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
+      Resource: unique(repositories)
+        .sort()
+        .map((repository) => arns.ecrRepository(region, accountId, repository)),
     },
   );
 }

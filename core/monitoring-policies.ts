@@ -28,14 +28,12 @@ export function alarmTopicKeyPolicy(accountId: string): PolicyDocument {
 
 /** Only CloudWatch alarms of this account may publish to the topic. */
 export function alarmTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
-  return policyDocument(
-    {
-      Sid: 'CloudWatchAlarmsPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-    },
-  );
+  return policyDocument({
+    Sid: 'CloudWatchAlarmsPublish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
 }

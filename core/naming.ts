@@ -54,8 +54,7 @@ export const ruleName = (env: string, service: string, rule: string): string => 
 export const stateMachineName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}`;
 
 /** The `/aws/vendedlogs/` prefix keeps the CloudWatch Logs resource policy under its size limit. */
-export const stateMachineLogGroupName = (env: string, service: string, rule: string): string =>
-  `/aws/vendedlogs/states/${env}-${service}-${rule}`;
+export const stateMachineLogGroupName = (env: string, service: string, rule: string): string => `/aws/vendedlogs/states/${env}-${service}-${rule}`;
 
 /** IAM role the state machine of a rule runs as (≤ 64 characters). */
 export const stateMachineRoleName = (env: string, service: string, rule: string): string => `${env}-${service}-${rule}-sfn`;
@@ -132,8 +131,7 @@ export const arns = {
   /** Executions of one state machine (for `states:DescribeExecution`). */
   executions: (region: string, account: string, name: string) => `arn:aws:states:${region}:${account}:execution:${name}:*`,
   /** Every revision of a family: AWS denies `ecs:RunTask` on a family ARN without revision since 2024. */
-  taskDefinitionFamily: (region: string, account: string, family: string) =>
-    `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
+  taskDefinitionFamily: (region: string, account: string, family: string) => `arn:aws:ecs:${region}:${account}:task-definition/${family}:*`,
   snsTopic: (region: string, account: string, topic: string) => `arn:aws:sns:${region}:${account}:${topic}`,
   ecrRepository: (region: string, account: string, repository: string) => `arn:aws:ecr:${region}:${account}:repository/${repository}`,
 };

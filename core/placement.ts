@@ -6,12 +6,7 @@
  * ECS applies strategies in order ("spread across zones, then binpack memory") and constraints as
  * filters; placement exists only on EC2 capacity: Fargate refuses both (core/aws-limits.ts).
  */
-import {
-  FARGATE_CAPACITY_PROVIDERS,
-  MAX_PLACEMENT_CONSTRAINTS,
-  MAX_PLACEMENT_STRATEGIES,
-  PLACEMENT_EXPRESSION_MAX_LENGTH,
-} from './aws-limits';
+import { FARGATE_CAPACITY_PROVIDERS, MAX_PLACEMENT_CONSTRAINTS, MAX_PLACEMENT_STRATEGIES, PLACEMENT_EXPRESSION_MAX_LENGTH } from './aws-limits';
 
 export const PLACEMENT_STRATEGY_TYPES = ['random', 'spread', 'binpack'] as const;
 export const PLACEMENT_CONSTRAINT_TYPES = ['distinctInstance', 'memberOf'] as const;
@@ -92,8 +87,7 @@ export function placementProblems(placement: Placement): PlacementProblem[] {
 }
 
 /** Whether a placement asks for anything. */
-export const isPlacementEmpty = (placement: Placement | undefined): boolean =>
-  placement === undefined || (placement.strategy.length === 0 && placement.constraints.length === 0);
+export const isPlacementEmpty = (placement: Placement | undefined): boolean => placement === undefined || (placement.strategy.length === 0 && placement.constraints.length === 0);
 
 /** A capacity provider of Fargate (the only ones whose names may say so). */
 export const isFargateCapacityProvider = (name: string): boolean => FARGATE_CAPACITY_PROVIDERS.includes(name);
@@ -101,9 +95,7 @@ export const isFargateCapacityProvider = (name: string): boolean => FARGATE_CAPA
 /** RunTask's `PlacementStrategy` and `PlacementConstraints` as a Step Functions Task state passes them (PascalCase). */
 export function placementParameters(placement: Placement): { PlacementStrategy?: { Type: string; Field?: string }[]; PlacementConstraints?: { Type: string; Expression?: string }[] } {
   return {
-    ...(placement.strategy.length > 0
-      ? { PlacementStrategy: placement.strategy.map((item) => ({ Type: item.type, ...(item.field === undefined ? {} : { Field: item.field }) })) }
-      : {}),
+    ...(placement.strategy.length > 0 ? { PlacementStrategy: placement.strategy.map((item) => ({ Type: item.type, ...(item.field === undefined ? {} : { Field: item.field }) })) } : {}),
     ...(placement.constraints.length > 0
       ? { PlacementConstraints: placement.constraints.map((item) => ({ Type: item.type, ...(item.expression === undefined ? {} : { Expression: item.expression }) })) }
       : {}),

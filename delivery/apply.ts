@@ -63,7 +63,9 @@ export function checkSavedPlans(options: Omit<ApplyEnvironmentOptions, 'binary'>
   for (const stack of stacks) {
     const json = readStackJson(options.cdktfOut, stack);
     if (options.onCiRunner && json.terraform.backend?.local) {
-      problems.push(`stack ${stack.name}: keeps its state in a local backend, which a CI runner loses when the job ends; give environment ${options.env} a stateBackend (docs/plan-and-deploy.md)`);
+      problems.push(
+        `stack ${stack.name}: keeps its state in a local backend, which a CI runner loses when the job ends; give environment ${options.env} a stateBackend (docs/plan-and-deploy.md)`,
+      );
       continue;
     }
     const record = readPlanRecord(plansDir, stack.name);
@@ -77,13 +79,17 @@ export function checkSavedPlans(options: Omit<ApplyEnvironmentOptions, 'binary'>
       problems.push(`stack ${stack.name}: its record says a plan was saved, but ${planFile} does not exist`);
       continue;
     }
-    const found = recordProblems(record, {
-      stack: stack.name,
-      environment: options.env,
-      commit: options.commit,
-      configSha256: sha256OfFile(stackJsonPath(options.cdktfOut, stack)),
-      ...(applicable ? { planSha256: sha256OfFile(planFile) } : {}),
-    }, (options.now ?? (() => new Date()))());
+    const found = recordProblems(
+      record,
+      {
+        stack: stack.name,
+        environment: options.env,
+        commit: options.commit,
+        configSha256: sha256OfFile(stackJsonPath(options.cdktfOut, stack)),
+        ...(applicable ? { planSha256: sha256OfFile(planFile) } : {}),
+      },
+      (options.now ?? (() => new Date()))(),
+    );
     problems.push(...found);
     if (found.length === 0) checked.push({ stack, record: record as PlanRecord });
   }

@@ -57,7 +57,9 @@ export async function buildTaskBundles(options: BuildTasksOptions): Promise<Buil
   const { bundles } = taskImages(options.catalog);
   const missing = bundles.filter((bundle) => !existsSync(join(options.root, bundle.source)));
   if (missing.length > 0) {
-    throw new TaskImageError(missing.map((bundle) => `catalog: task ${bundle.tasks.join(', ')}: local.command names ${quote(bundle.source)}, which does not exist (it is the source of ${bundle.file})`));
+    throw new TaskImageError(
+      missing.map((bundle) => `catalog: task ${bundle.tasks.join(', ')}: local.command names ${quote(bundle.source)}, which does not exist (it is the source of ${bundle.file})`),
+    );
   }
   const outDir = resolve(options.root, options.outDir);
   removeOldBundles(outDir);
@@ -77,7 +79,10 @@ export async function buildTaskBundles(options: BuildTasksOptions): Promise<Buil
     logLevel: 'silent',
   });
 
-  const relativeOutput = (bundle: TaskBundle) => relative(options.root, join(outDir, `${bundle.name}.js`)).split(sep).join('/');
+  const relativeOutput = (bundle: TaskBundle) =>
+    relative(options.root, join(outDir, `${bundle.name}.js`))
+      .split(sep)
+      .join('/');
   return {
     metafile: result.metafile,
     bundles: bundles.map((bundle) => {

@@ -133,7 +133,15 @@ export const planEnvironment = (options: PlanEnvironmentOptions): StackResult[] 
       deferredBy.length > 0 ? { kind: 'deferred' } : result.error || !result.planFile ? { kind: 'failed' } : { kind: 'planned', changedOutputs: changedOutputs(readJson(result.planFile)) },
     );
     if (saveDir && (deferredBy.length > 0 || !result.error)) {
-      saveStackPlan(saveDir, { stack: stack.name, environment: options.env, commit: requireCommit(options.commit), createdAt: (options.now ?? (() => new Date()))().toISOString(), workDir, config: stackJsonPath(options.cdktfOut, stack), deferredBy });
+      saveStackPlan(saveDir, {
+        stack: stack.name,
+        environment: options.env,
+        commit: requireCommit(options.commit),
+        createdAt: (options.now ?? (() => new Date()))().toISOString(),
+        workDir,
+        config: stackJsonPath(options.cdktfOut, stack),
+        deferredBy,
+      });
     }
   }
 

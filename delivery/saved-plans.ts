@@ -114,10 +114,7 @@ export function changedOutputs(planJson: unknown): string[] {
 }
 
 /** What a dependency's plan means for the stacks that read it. */
-export type DependencyOutcome =
-  | { readonly kind: 'planned'; readonly changedOutputs: readonly string[] }
-  | { readonly kind: 'failed' }
-  | { readonly kind: 'deferred' };
+export type DependencyOutcome = { readonly kind: 'planned'; readonly changedOutputs: readonly string[] } | { readonly kind: 'failed' } | { readonly kind: 'deferred' };
 
 /**
  * Why a stack's plan cannot be applied as made: for each dependency it reads, the dependency failed,

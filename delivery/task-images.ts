@@ -85,7 +85,13 @@ export function taskImages(catalog: Catalog): TaskImages {
       imageOfTask.set(key, task.imageRepository);
       if (bundle === undefined) {
         if (mentionsBundleDir(task.command)) {
-          problems.push(line(where(service.name, 'task', task.name), 'command', `${quote(task.command)} names a bundle but does not run it as ["node", "${BUNDLE_DIR}/<name>.js", ...arguments] (Node options go in NODE_OPTIONS)`));
+          problems.push(
+            line(
+              where(service.name, 'task', task.name),
+              'command',
+              `${quote(task.command)} names a bundle but does not run it as ["node", "${BUNDLE_DIR}/<name>.js", ...arguments] (Node options go in NODE_OPTIONS)`,
+            ),
+          );
         }
         external.push(key);
         image.external.push(key);
@@ -100,7 +106,13 @@ export function taskImages(catalog: Catalog): TaskImages {
       }
       const known = bundles.get(bundle);
       if (known && known.source !== source) {
-        problems.push(line(where(service.name, 'task', task.name), 'local.command', `builds ${bundleFile(bundle)} from ${quote(source)}, but ${known.tasks.join(', ')} builds it from ${quote(known.source)}; one bundle has one source`));
+        problems.push(
+          line(
+            where(service.name, 'task', task.name),
+            'local.command',
+            `builds ${bundleFile(bundle)} from ${quote(source)}, but ${known.tasks.join(', ')} builds it from ${quote(known.source)}; one bundle has one source`,
+          ),
+        );
         continue;
       }
       if (known) known.tasks.push(key);
@@ -110,18 +122,26 @@ export function taskImages(catalog: Catalog): TaskImages {
 
   for (const [repository, image] of images) {
     if (image.tasks.length > 0 && image.external.length > 0) {
-      problems.push(`catalog: image repository ${quote(repository)}: tasks ${image.tasks.join(', ')} run bundles built here but ${image.external.join(', ')} run(s) something else; one repository holds one image, so give them separate repositories`);
+      problems.push(
+        `catalog: image repository ${quote(repository)}: tasks ${image.tasks.join(', ')} run bundles built here but ${image.external.join(', ')} run(s) something else; one repository holds one image, so give them separate repositories`,
+      );
     }
   }
 
   // A rule's command (or a flow step's) runs in its task's image: the bundle it names must be in there.
   const commands = catalog.services.flatMap((service) => [
-    ...service.rules.flatMap((rule) => ('task' in rule.target && rule.target.command ? [{ where: where(service.name, 'rule', rule.name), field: 'target.command', service: rule.target.service, task: rule.target.task, command: rule.target.command }] : [])),
+    ...service.rules.flatMap((rule) =>
+      'task' in rule.target && rule.target.command
+        ? [{ where: where(service.name, 'rule', rule.name), field: 'target.command', service: rule.target.service, task: rule.target.task, command: rule.target.command }]
+        : [],
+    ),
     ...(service.flows ?? []).flatMap((flow) =>
       flow.steps.flatMap((step, index) =>
         (['run', 'compensate'] as const).flatMap((part) => {
           const run = step[part];
-          return run?.command ? [{ where: where(service.name, 'flow', flow.name), field: `steps[${index}].${part}.command`, service: run.service, task: run.task, command: run.command }] : [];
+          return run?.command
+            ? [{ where: where(service.name, 'flow', flow.name), field: `steps[${index}].${part}.command`, service: run.service, task: run.task, command: run.command }]
+            : [];
         }),
       ),
     ),
@@ -137,7 +157,11 @@ export function taskImages(catalog: Catalog): TaskImages {
     }
     if (!image.bundles.has(bundle)) {
       problems.push(
-        line(at, field, `runs ${bundleFile(bundle)}, which image ${quote(repository)} of task ${taskKey(service, task)} does not hold (it holds ${[...image.bundles].sort().map(bundleFile).join(', ')})`),
+        line(
+          at,
+          field,
+          `runs ${bundleFile(bundle)}, which image ${quote(repository)} of task ${taskKey(service, task)} does not hold (it holds ${[...image.bundles].sort().map(bundleFile).join(', ')})`,
+        ),
       );
     }
   }

@@ -150,7 +150,12 @@ function walk(catalog: Catalog, env: EnvironmentConfig, hops: DetailHop[], match
     ];
     if (isFlowRule(rule)) {
       const flow = findFlow(catalog, rule.target.service, rule.target.flow);
-      if (flow) published.push([flow.compensationFailedDetailType ?? defaultCompensationFailedDetailType(flow.name), mergeFailure(visit.detail, flowFailureFields(catalog, rule, true)), 'compensation-failed']);
+      if (flow)
+        published.push([
+          flow.compensationFailedDetailType ?? defaultCompensationFailedDetailType(flow.name),
+          mergeFailure(visit.detail, flowFailureFields(catalog, rule, true)),
+          'compensation-failed',
+        ]);
     }
     for (const [detailType, detail, outcome] of published) {
       if (detailType === undefined) continue;

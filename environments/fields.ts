@@ -46,7 +46,8 @@ const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]*$/u;
 /** S3 general purpose bucket naming rules. */
 export function bucketNameProblem(bucket: string): string | undefined {
   const rule = (why: string) => `${quote(bucket)} is not a valid S3 bucket name: ${why}`;
-  if (bucket.length < S3_BUCKET_NAME_LENGTH.min || bucket.length > S3_BUCKET_NAME_LENGTH.max) return rule(`it must be ${S3_BUCKET_NAME_LENGTH.min} to ${S3_BUCKET_NAME_LENGTH.max} characters`);
+  if (bucket.length < S3_BUCKET_NAME_LENGTH.min || bucket.length > S3_BUCKET_NAME_LENGTH.max)
+    return rule(`it must be ${S3_BUCKET_NAME_LENGTH.min} to ${S3_BUCKET_NAME_LENGTH.max} characters`);
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return rule('use lower-case letters, digits, dots and dashes, starting and ending with a letter or digit');
   if (bucket.includes('..')) return rule('two adjacent dots');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return rule('it must not look like an IP address');
@@ -86,17 +87,14 @@ export function cidrProblem(cidr: string): string | undefined {
 
 /** Docker/ECR tag rules. */
 export const imageTagProblem = (tag: string): string | undefined =>
-  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)
-    ? undefined
-    : `${quote(tag)} is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")`;
+  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag) ? undefined : `${quote(tag)} is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")`;
 
 const resourceIdProblem = (prefix: string, what: string) => (id: string) =>
   new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id) ? undefined : `${quote(id)} is not ${what} (${prefix}- followed by 8 or 17 hex digits)`;
 export const subnetIdProblem = resourceIdProblem('subnet', 'a subnet id');
 export const securityGroupIdProblem = resourceIdProblem('sg', 'a security group id');
 
-export const emailProblem = (email: string): string | undefined =>
-  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? undefined : `${quote(email)} is not an e-mail address`;
+export const emailProblem = (email: string): string | undefined => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? undefined : `${quote(email)} is not an e-mail address`);
 
 /** A CloudWatch Logs retention, in days. */
 export const retentionDays = z.number().superRefine((days, ctx) => {
@@ -127,5 +125,7 @@ export function capacityProviderNameProblem(name: string): string | undefined {
     return `${quote(name)} is not a capacity provider name (1 to ${NAME_MAX_LENGTH.ecsCapacityProvider} letters, digits, "_" or "-")`;
   }
   const reserved = RESERVED_CAPACITY_PROVIDER_PREFIXES.find((prefix) => name.toLowerCase().startsWith(prefix));
-  return reserved ? `${quote(name)} starts with "${reserved}", which ECS reserves (capacity provider names may not start with ${RESERVED_CAPACITY_PROVIDER_PREFIXES.map((p) => `"${p}"`).join(', ')})` : undefined;
+  return reserved
+    ? `${quote(name)} starts with "${reserved}", which ECS reserves (capacity provider names may not start with ${RESERVED_CAPACITY_PROVIDER_PREFIXES.map((p) => `"${p}"`).join(', ')})`
+    : undefined;
 }

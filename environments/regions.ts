@@ -63,5 +63,4 @@ export const AWS_REGIONS: Readonly<Record<string, RegionInfo>> = {
 export const isKnownRegion = (region: string): boolean => Object.hasOwn(AWS_REGIONS, region);
 
 /** Availability Zones usable in `region`, or `undefined` for a region not in the table. */
-export const availabilityZoneCount = (region: string): number | undefined =>
-  isKnownRegion(region) ? AWS_REGIONS[region]?.availabilityZones : undefined;
+export const availabilityZoneCount = (region: string): number | undefined => (isKnownRegion(region) ? AWS_REGIONS[region]?.availabilityZones : undefined);

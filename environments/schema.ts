@@ -81,7 +81,8 @@ export const networkSchema = z.strictObject({
       '`none`: private subnets have no internet route, and the VPC endpoints Fargate needs are created instead (ECR api and dkr, S3 gateway, CloudWatch Logs, EventBridge and Step Functions for the tasks). `single`: one NAT gateway (cheap; its zone is a single point of failure). `per-az`: one per zone.',
   }),
   flowLogs: documented(z.boolean(), {
-    description: 'VPC flow logs (all traffic) to CloudWatch Logs `/vpc/<env>/flow-logs`. Off only where their ingestion costs more than the traffic is worth investigating (a disposable environment).',
+    description:
+      'VPC flow logs (all traffic) to CloudWatch Logs `/vpc/<env>/flow-logs`. Off only where their ingestion costs more than the traffic is worth investigating (a disposable environment).',
     default: 'true',
   }).optional(),
 });
@@ -92,7 +93,9 @@ export const ec2CapacitySchema = z.strictObject({
     description:
       'The EC2 instance type of the container instances (`t3.small`), x86_64: the ECS-optimized Amazon Linux 2023 AMI is read from its public SSM parameter. With the `awsvpc` network mode every task takes one network interface of its instance, and the primary interface counts: a t3.small (3 interfaces) runs 2 tasks at once unless the account turns on `awsvpcTrunking`.',
   }),
-  minSize: documented(wholeNumber({ min: 0, max: 1000 }), { description: 'Fewest instances: 0 lets managed scaling stop every instance when no task runs (the next task then waits, PROVISIONING, for one to start).' }),
+  minSize: documented(wholeNumber({ min: 0, max: 1000 }), {
+    description: 'Fewest instances: 0 lets managed scaling stop every instance when no task runs (the next task then waits, PROVISIONING, for one to start).',
+  }),
   maxSize: documented(wholeNumber({ min: 1, max: 1000 }), { description: 'Most instances, at least `minSize` and at least 1.' }),
   targetCapacity: documented(wholeNumber(MANAGED_SCALING_TARGET_CAPACITY_RANGE), {
     description: `Managed scaling's target utilization of the instances, a whole percentage from ${MANAGED_SCALING_TARGET_CAPACITY_RANGE.min} to ${MANAGED_SCALING_TARGET_CAPACITY_RANGE.max}: 100 packs the instances full, lower keeps spare room so a task starts without waiting for an instance.`,
@@ -175,7 +178,8 @@ export const managedBaseSchema = z.strictObject({
     default: '`IMMUTABLE`',
   }).optional(),
   taskOverrides: documented(z.record(taskKey, documented(taskOverrideSchema, { description: 'What this environment changes of the task.' })), {
-    description: 'Per-task overrides, keyed `"<service>/<task>"`; each key must name a task the catalog defines. The resulting cpu/memory pair (the override, or else the catalog\'s value) must be a Fargate size.',
+    description:
+      'Per-task overrides, keyed `"<service>/<task>"`; each key must name a task the catalog defines. The resulting cpu/memory pair (the override, or else the catalog\'s value) must be a Fargate size.',
     default: 'none',
   }).optional(),
   taskLogRetentionDays: documented(retentionDays, { description: `Retention of the tasks' awslogs log groups, in days: ${CLOUDWATCH_RETENTION}.` }),
@@ -192,11 +196,11 @@ export const existingTaskSchema = z.strictObject({
   // ARNs are checked against the environment's region and account in environments/validate.ts.
   taskDefinition: documented(z.string(), {
     description:
-      'What RunTask runs, in one of two meanings. **A family** (`legacy-payment-charge`, or `arn:aws:ecs:<region>:<account>:task-definition/<family>` without revision): RunTask runs the family\'s latest ACTIVE revision at every execution, so whoever owns the base can register new revisions without touching this repository; this is what managed bases do, and the recommended form. **An ARN with revision** (`…:task-definition/<family>:<revision>`): exactly that revision, pinned; it must stay ACTIVE for as long as a state machine names it, because ECS runs no new task from an INACTIVE revision, and moving to a new revision means changing this value and applying the service stacks. ARNs must be in the environment\'s region and account. The state machine role may run `task-definition/<family>:*` either way.',
+      "What RunTask runs, in one of two meanings. **A family** (`legacy-payment-charge`, or `arn:aws:ecs:<region>:<account>:task-definition/<family>` without revision): RunTask runs the family's latest ACTIVE revision at every execution, so whoever owns the base can register new revisions without touching this repository; this is what managed bases do, and the recommended form. **An ARN with revision** (`…:task-definition/<family>:<revision>`): exactly that revision, pinned; it must stay ACTIVE for as long as a state machine names it, because ECS runs no new task from an INACTIVE revision, and moving to a new revision means changing this value and applying the service stacks. ARNs must be in the environment's region and account. The state machine role may run `task-definition/<family>:*` either way.",
   }),
   containerName: documented(checkedString(containerNameProblem), { description: `1–${NAME_MAX_LENGTH.ecsContainer} letters, digits, \`_\` or \`-\`.` }),
   taskRoleArn: documented(z.string(), {
-    description: '`arn:aws:iam::<account>:role/[<path>/]<name>`, in the environment\'s account: ECS can pass only roles of its own account.',
+    description: "`arn:aws:iam::<account>:role/[<path>/]<name>`, in the environment's account: ECS can pass only roles of its own account.",
   }),
   executionRoleArn: documented(z.string(), { description: 'Same rule as `taskRoleArn`.' }),
 });
@@ -204,7 +208,7 @@ export const existingTaskSchema = z.strictObject({
 /** The base was made elsewhere (by Terraform outside this repository); it is referenced by literal ARNs. */
 export const existingBaseSchema = z.strictObject({
   kind: documented(z.literal('existing'), { description: '`existing`: no `<env>-base` stack; the service stacks use these strings exactly as written.' }),
-  clusterArn: documented(z.string(), { description: '`arn:aws:ecs:<region>:<account>:cluster/<name>`, in the environment\'s region and account.' }),
+  clusterArn: documented(z.string(), { description: "`arn:aws:ecs:<region>:<account>:cluster/<name>`, in the environment's region and account." }),
   subnetIds: documented(idList(subnetIdProblem, MAX_SUBNETS), {
     description: `1 to ${MAX_SUBNETS} ids (RunTask's limit), each \`subnet-\` followed by 8 or 17 lower-case hex digits, none repeated.`,
   }),
@@ -216,10 +220,11 @@ export const existingBaseSchema = z.strictObject({
       launchType: documented(z.literal('FARGATE'), { description: '`FARGATE`.' }).optional(),
       strategy: documented(z.array(capacityProviderItemSchema), { description: 'A capacity provider strategy: at least one item.' }).optional(),
     }),
-    { description: 'Where RunTask places tasks: exactly one of `{ launchType: \'FARGATE\' }` or `{ strategy: [...] }`.' },
+    { description: "Where RunTask places tasks: exactly one of `{ launchType: 'FARGATE' }` or `{ strategy: [...] }`." },
   ),
   tasks: documented(z.record(taskKey, documented(existingTaskSchema, { description: 'The task definition and roles of one task.' })), {
-    description: 'Keyed `"<service>/<task>"`. Every key must be a catalog task, and **every task a catalog rule runs (its target, or a step or compensation of its flow) must have an entry**; the message names the rules that need it.',
+    description:
+      'Keyed `"<service>/<task>"`. Every key must be a catalog task, and **every task a catalog rule runs (its target, or a step or compensation of its flow) must have an entry**; the message names the rules that need it.',
   }),
   ec2CapacityProvider: documented(checkedString(capacityProviderNameProblem), {
     description:
@@ -243,8 +248,13 @@ export const stateBackendSchema = z.strictObject({
 export const observabilitySchema = z.strictObject({
   logRetentionDays: documented(retentionDays, { description: `Retention of the state machine log groups, in days: ${CLOUDWATCH_RETENTION}.` }),
   stateMachineLogLevel: documented(z.enum(STATE_MACHINE_LOG_LEVELS), { description: '`ALL`, `ERROR`, `FATAL` or `OFF`.' }),
-  includeExecutionData: documented(z.boolean(), { description: '`true` or `false`: execution data (event details) in the state machine logs. Keep it off where event details may hold personal data.' }),
-  alarmEmail: documented(checkedString(emailProblem), { description: "An e-mail address (`local@domain.tld`), subscribed to the environment's alarm topic.", default: 'no subscription' }).optional(),
+  includeExecutionData: documented(z.boolean(), {
+    description: '`true` or `false`: execution data (event details) in the state machine logs. Keep it off where event details may hold personal data.',
+  }),
+  alarmEmail: documented(checkedString(emailProblem), {
+    description: "An e-mail address (`local@domain.tld`), subscribed to the environment's alarm topic.",
+    default: 'no subscription',
+  }).optional(),
 });
 
 export const environmentSchema = z.strictObject({

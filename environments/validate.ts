@@ -80,9 +80,7 @@ function detailBudgetProblems(catalog: Catalog, env: EnvironmentConfig): string[
     for (const detailType of detailTypes) {
       for (const hop of overBudget(detailHops(catalog, env, { service: service.name, detailType, detail }, 'detail-type'))) {
         const field = hop.kind === 'put-events-entry' ? 'options' : 'options.detailDelivery';
-        problems.add(
-          line(label, `service ${quote(hop.service)}, rule ${quote(hop.rule)}`, field, `cannot carry a detail of ${MIN_DETAIL_CHARACTERS} characters: ${describeHop(hop)}`),
-        );
+        problems.add(line(label, `service ${quote(hop.service)}, rule ${quote(hop.rule)}`, field, `cannot carry a detail of ${MIN_DETAIL_CHARACTERS} characters: ${describeHop(hop)}`));
       }
     }
   }
@@ -244,14 +242,7 @@ function nameCollisionProblems(catalog: Catalog, environments: readonly unknown[
       }
       const other = first.env === env.name ? first.owner : `environment ${quote(first.env)}, ${first.owner}`;
       const where = derived.scope.kind === 'account' ? ` (IAM role names are unique in account ${account})` : '';
-      problems.push(
-        line(
-          `environment ${quote(env.name)}`,
-          derived.owner,
-          'name',
-          `makes the ${derived.kind} ${quote(derived.name)}, which ${other} makes too${where}; rename one of them`,
-        ),
-      );
+      problems.push(line(`environment ${quote(env.name)}`, derived.owner, 'name', `makes the ${derived.kind} ${quote(derived.name)}, which ${other} makes too${where}; rename one of them`));
     }
   }
   return [...new Set(problems)];
@@ -302,9 +293,7 @@ function taskDefinitionProblems(path: readonly PropertyKey[], value: unknown, en
 }
 
 function existingBaseProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
-  const problems: Problem[] = [
-    ...arnProblems(['base', 'clusterArn'], base.clusterArn, CLUSTER_ARN, 'an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)', env),
-  ];
+  const problems: Problem[] = [...arnProblems(['base', 'clusterArn'], base.clusterArn, CLUSTER_ARN, 'an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)', env)];
 
   const capacity = isRecord(base.capacity) ? base.capacity : undefined;
   if (capacity && (capacity.launchType === undefined) === (capacity.strategy === undefined)) {
@@ -344,7 +333,12 @@ function existingBaseProblems(env: Record<string, unknown>, base: Record<string,
     for (const [task, facts] of serviceTasks) {
       const key = names.taskKey(service, task);
       if (facts.targetedBy.length > 0 && !Object.hasOwn(configured, key)) {
-        problems.push(at(['base', 'tasks'], `has no entry for ${quote(key)}, which ${facts.targetedBy.length === 1 ? 'rule' : 'rules'} ${facts.targetedBy.map(quote).join(', ')} ${facts.targetedBy.length === 1 ? 'starts' : 'start'}`));
+        problems.push(
+          at(
+            ['base', 'tasks'],
+            `has no entry for ${quote(key)}, which ${facts.targetedBy.length === 1 ? 'rule' : 'rules'} ${facts.targetedBy.map(quote).join(', ')} ${facts.targetedBy.length === 1 ? 'starts' : 'start'}`,
+          ),
+        );
       }
     }
   }
@@ -389,10 +383,15 @@ function managedBaseProblems(env: Record<string, unknown>, base: Record<string, 
   if ((base.imageTagMutability ?? 'IMMUTABLE') === 'IMMUTABLE') {
     const tagged: [readonly PropertyKey[], unknown][] = [
       [['base', 'defaultImageTag'], base.defaultImageTag],
-      ...Object.entries(overrides).map(([key, override]): [readonly PropertyKey[], unknown] => [['base', 'taskOverrides', key, 'imageTag'], isRecord(override) ? override.imageTag : undefined]),
+      ...Object.entries(overrides).map(([key, override]): [readonly PropertyKey[], unknown] => [
+        ['base', 'taskOverrides', key, 'imageTag'],
+        isRecord(override) ? override.imageTag : undefined,
+      ]),
     ];
     for (const [path] of tagged.filter(([, tag]) => tag === 'latest')) {
-      problems.push(at(path, `"latest" cannot be pushed twice to an IMMUTABLE repository (imageTagMutability defaults to IMMUTABLE); use a versioned tag or set base.imageTagMutability to "MUTABLE"`));
+      problems.push(
+        at(path, `"latest" cannot be pushed twice to an IMMUTABLE repository (imageTagMutability defaults to IMMUTABLE); use a versioned tag or set base.imageTagMutability to "MUTABLE"`),
+      );
     }
   }
   return problems;
@@ -432,8 +431,7 @@ function namingBase(env: Record<string, unknown>): names.NamingBase {
  */
 function ruleCapacityProblems(env: Record<string, unknown>, base: Record<string, unknown>, tasks: CatalogTasks): Problem[] {
   const problems: Problem[] = [];
-  const hasEc2 =
-    base.kind === 'managed' ? isRecord(base.cluster) && isRecord(base.cluster.ec2) : typeof base.ec2CapacityProvider === 'string' && base.ec2CapacityProvider !== '';
+  const hasEc2 = base.kind === 'managed' ? isRecord(base.cluster) && isRecord(base.cluster.ec2) : typeof base.ec2CapacityProvider === 'string' && base.ec2CapacityProvider !== '';
   if (base.kind === 'managed' && hasEc2 && typeof env.name === 'string') {
     const reserved = capacityProviderNameProblem(names.ec2CapacityProviderName(env.name));
     if (reserved) problems.push(at(['base', 'cluster', 'ec2'], `the EC2 capacity provider is named after the environment, and ${reserved}; rename the environment`));
@@ -536,9 +534,19 @@ function overlappingStackNames(environments: readonly unknown[], tasks: CatalogT
     const own = `environment ${quote(name)}`;
     const taken = [...owners].filter(([stack, owner]) => owner !== own && stack.startsWith(`${name}-`));
     if (taken.length === 0) continue;
-    const byOwner = [...new Set(taken.map(([, owner]) => owner))].map((owner) => `${owner} (${taken.filter(([, o]) => o === owner).map(([stack]) => stack).join(', ')})`);
+    const byOwner = [...new Set(taken.map(([, owner]) => owner))].map(
+      (owner) =>
+        `${owner} (${taken
+          .filter(([, o]) => o === owner)
+          .map(([stack]) => stack)
+          .join(', ')})`,
+    );
     problems.push(
-      line(own, 'name', `"${name}-*" also matches the stacks of ${byOwner.join(' and ')}: stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`),
+      line(
+        own,
+        'name',
+        `"${name}-*" also matches the stacks of ${byOwner.join(' and ')}: stack names are "<environment>-<stack>", so one environment's name followed by "-" must not begin another's stacks; rename one of them`,
+      ),
     );
   }
   return problems;
@@ -553,4 +561,3 @@ function duplicateEnvironmentNames(environments: readonly unknown[]): string[] {
     .filter(([, count]) => count > 1)
     .map(([name, count]) => line(`environment ${quote(name)}`, 'name', `is used by ${count} environments; environment names must be unique`));
 }
-

@@ -48,8 +48,7 @@ export function rulesMatchingDetailType(service: ServiceSpec, detailType: string
 export function describeBus(catalog: Catalog, environments: readonly EnvironmentConfig[], environmentName: string, serviceName: string): BusDescription {
   const environment = findEnvironment(environments, environmentName);
   const service = findService(catalog, serviceName, environmentName);
-  const hops = (detailType: string, detail: unknown, resources: readonly string[] = []) =>
-    detailHops(catalog, environment, { service: service.name, detailType, detail, resources });
+  const hops = (detailType: string, detail: unknown, resources: readonly string[] = []) => detailHops(catalog, environment, { service: service.name, detailType, detail, resources });
   return {
     environment,
     service,

@@ -16,13 +16,4 @@ export { MAX_ENTRY_SIZE_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits
 export { putEventsEntrySize } from '../core/entry-size';
 export { describeBus, findEnvironment, findService, rulesMatchingDetailType, type BusDescription } from './catalog-rules';
 export { RETRYABLE_ENTRY_ERROR_CODES, backoffDelayMs, isRetryableEntryError } from './retry';
-export {
-  readTaskEvent,
-  readFlowRun,
-  TaskEventError,
-  executionRegion,
-  type TaskEvent,
-  type TaskFlowRun,
-  type ReadTaskEventOptions,
-  type DescribeExecutionClient,
-} from './reader';
+export { readTaskEvent, readFlowRun, TaskEventError, executionRegion, type TaskEvent, type TaskFlowRun, type ReadTaskEventOptions, type DescribeExecutionClient } from './reader';

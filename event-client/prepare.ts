@@ -94,10 +94,9 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
   const matching = bus.matchingRules(detailType);
   if (matching.length === 0) {
     const known = [...new Set(bus.service.rules.flatMap((rule) => rule.eventPattern['detail-type']))];
-    const message =
-      `detail-type '${detailType}' matches no rule on bus '${bus.busName}'${ 
-      known.length ? ` (its rules match: ${known.join(', ')})` : ' (the bus has no rules)' 
-      }, so no task will run for it`;
+    const message = `detail-type '${detailType}' matches no rule on bus '${bus.busName}'${
+      known.length ? ` (its rules match: ${known.join(', ')})` : ' (the bus has no rules)'
+    }, so no task will run for it`;
     (unmatched === 'refuse' ? problems : warnings).push(message);
   }
   if (problems.length > 0) return { problems, warnings };
@@ -114,9 +113,7 @@ export function prepareEvent(bus: BusDescription, event: EventInput, index: numb
   };
   const size = putEventsEntrySize({ Source: bus.source, DetailType: detailType, Detail: text, Resources: event.resources, Time: event.time });
   if (size > MAX_ENTRY_SIZE_BYTES) {
-    problems.push(
-      `entry is ${size} bytes, over the PutEvents limit of ${MAX_ENTRY_SIZE_BYTES} bytes (UTF-8 bytes of Source, DetailType, Detail and Resources, plus 14 for Time)`,
-    );
+    problems.push(`entry is ${size} bytes, over the PutEvents limit of ${MAX_ENTRY_SIZE_BYTES} bytes (UTF-8 bytes of Source, DetailType, Detail and Resources, plus 14 for Time)`);
   }
   // Every hop: the rules' RunTask overrides here, and what their state machines publish next
   // (a failure event carries the detail on to compensation), so nothing is refused far downstream.

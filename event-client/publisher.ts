@@ -99,17 +99,17 @@ export class EventValidationError extends Error {
     readonly bus: string,
     readonly problems: readonly { index: number; detailType: unknown; problem: string }[],
   ) {
-    super(
-      `Refused to publish to bus '${bus}'; nothing was sent:\n${ 
-        problems.map((p) => `  event ${p.index} (${String(p.detailType)}): ${p.problem}`).join('\n')}`,
-    );
+    super(`Refused to publish to bus '${bus}'; nothing was sent:\n${problems.map((p) => `  event ${p.index} (${String(p.detailType)}): ${p.problem}`).join('\n')}`);
     this.name = 'EventValidationError';
   }
 }
 
 /** Thrown by `publishOne` when EventBridge did not accept the event. */
 export class PublishError extends Error {
-  constructor(readonly failure: FailedEntry, bus: string) {
+  constructor(
+    readonly failure: FailedEntry,
+    bus: string,
+  ) {
     super(`Publishing '${failure.entry.detailType}' to bus '${bus}' failed after ${failure.attempts} attempt(s): ${failure.code}: ${failure.message}`);
     this.name = 'PublishError';
   }

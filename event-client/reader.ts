@@ -154,5 +154,8 @@ export function readFlowRun(env: Readonly<Record<string, string | undefined>> = 
   if (typeof f !== 'object' || f === null || typeof f.failedStep !== 'string' || typeof f.error !== 'string') {
     throw new TaskEventError(`${FLOW_ENV.failure} must be the JSON of { failedStep, error, stopCode, exitCode } for a compensation, got ${JSON.stringify(text)}`);
   }
-  return { ...run, failure: { failedStep: f.failedStep, error: f.error, stopCode: typeof f.stopCode === 'string' ? f.stopCode : '', exitCode: typeof f.exitCode === 'number' ? f.exitCode : null } };
+  return {
+    ...run,
+    failure: { failedStep: f.failedStep, error: f.error, stopCode: typeof f.stopCode === 'string' ? f.stopCode : '', exitCode: typeof f.exitCode === 'number' ? f.exitCode : null },
+  };
 }

@@ -243,9 +243,7 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   for (const [stateName, task] of prepared.tasks) {
     const handler = handlerFor(task.resource, options.handlers);
     if (!handler) {
-      throw new Error(
-        `Task state "${stateName}" (resource ${task.resource}) has no local handler; refusing to run it against AWS`,
-      );
+      throw new Error(`Task state "${stateName}" (resource ${task.resource}) has no local handler; refusing to run it against AWS`);
     }
     taskResourceLocalHandlers[stateName] = (evaluated) => {
       const attempt = (attempts.get(stateName) ?? 0) + 1;
@@ -376,13 +374,7 @@ function parseDefinition(definition: object | string): JsonObject {
 // The intrinsic-function workaround.
 
 /** Intrinsics whose string result (or a nested one) may hold a backslash the library would drop. */
-const BACKSLASH_LOSING_INTRINSICS = [
-  'States.Format',
-  'States.JsonToString',
-  'States.StringToJson',
-  'States.ArrayGetItem',
-  'States.Base64Decode',
-];
+const BACKSLASH_LOSING_INTRINSICS = ['States.Format', 'States.JsonToString', 'States.StringToJson', 'States.ArrayGetItem', 'States.Base64Decode'];
 
 /** `States.JsonToString(<one path>)`: evaluated by this wrapper. */
 const JSON_TO_STRING_OF_PATH = /^States\.JsonToString\(\s*(\$[^,()]*?)\s*\)$/;

@@ -144,7 +144,12 @@ export function parseLocalArgs(argv: readonly string[], random: () => number = (
         };
 
   if (values.scenario !== undefined) {
-    const clash = [events.length > 0 && '--event', runTaskFaults.length > 0 && '--fail-run-task', deliveryFaults.length > 0 && '--fail-delivery', duplicateDelivery && '--duplicate-delivery'].filter(Boolean);
+    const clash = [
+      events.length > 0 && '--event',
+      runTaskFaults.length > 0 && '--fail-run-task',
+      deliveryFaults.length > 0 && '--fail-delivery',
+      duplicateDelivery && '--duplicate-delivery',
+    ].filter(Boolean);
     if (clash.length > 0) throw new UsageError(`--scenario gives the events and faults itself; leave out ${clash.join(', ')}`);
   }
   return {

@@ -21,7 +21,6 @@ import { seededRandom } from './faults';
 import type { LoadedRule, LoadedTarget } from './synth-loader';
 import type { TimelineRecord } from './timeline';
 
-
 /** A failed StartExecution, as EventBridge classifies it for the dead-letter queue. */
 export class StartExecutionError extends Error {
   constructor(
@@ -203,4 +202,3 @@ function delay(ms: number, signal: AbortSignal): Promise<boolean> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
-

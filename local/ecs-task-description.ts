@@ -16,13 +16,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 type JsonObject = { [key: string]: JsonValue };
 
 /** `TaskStopCode` values (ECS API reference, Task.stopCode). */
-export type TaskStopCode =
-  | 'TaskFailedToStart'
-  | 'EssentialContainerExited'
-  | 'UserInitiated'
-  | 'ServiceSchedulerInitiated'
-  | 'SpotInterruption'
-  | 'TerminationNotice';
+export type TaskStopCode = 'TaskFailedToStart' | 'EssentialContainerExited' | 'UserInitiated' | 'ServiceSchedulerInitiated' | 'SpotInterruption' | 'TerminationNotice';
 
 export interface StoppedTaskInput {
   /** The RunTask Parameters as the state machine evaluated them (Cluster, TaskDefinition, Overrides, ...). */

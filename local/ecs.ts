@@ -30,7 +30,6 @@ import { type LocalTask, mapRunTask, TaskMappingError } from './task-mapping';
 import { type LingeringProcess, type ProcessExit, TaskProcess } from './task-process';
 import type { TimelineRecord } from './timeline';
 
-
 export interface LocalEcsOptions {
   readonly catalog: Catalog;
   readonly environment: string;
@@ -67,19 +66,12 @@ export function ecsApiErrorCause(message: string, status: number, errorCode: str
 
 /** The RunTask errors the API-level fault kinds raise: [Step Functions error name, Cause]. */
 const API_FAULTS: Partial<Record<RunTaskFaultKind, () => [string, string]>> = {
-  capacity: () => [
-    'AmazonECS.Unknown',
-    'RunTask failures: [{"reason":"Capacity is unavailable at this time. Please try again later or in a different availability zone"}]',
-  ],
+  capacity: () => ['AmazonECS.Unknown', 'RunTask failures: [{"reason":"Capacity is unavailable at this time. Please try again later or in a different availability zone"}]'],
   'server-error': () => ['ECS.ServerException', ecsApiErrorCause('Service Unavailable. Please try again later.', 500, 'ServerException')],
   throttled: () => ['ECS.AmazonECSException', ecsApiErrorCause('Rate exceeded', 400, 'ThrottlingException')],
   'throttled-lookup': () => [
     'ECS.InvalidParameterException',
-    ecsApiErrorCause(
-      'Error retrieving security group information for [sg-0123456789abcdef0]: Request limit exceeded. (ErrorCode: RequestLimitExceeded)',
-      400,
-      'InvalidParameterException',
-    ),
+    ecsApiErrorCause('Error retrieving security group information for [sg-0123456789abcdef0]: Request limit exceeded. (ErrorCode: RequestLimitExceeded)', 400, 'InvalidParameterException'),
   ],
   inactive: () => ['ECS.InvalidParameterException', ecsApiErrorCause('TaskDefinition is inactive', 400, 'InvalidParameterException')],
 };
@@ -135,10 +127,7 @@ export class LocalEcs {
     const overrides = apiShape((parameters as { Overrides?: JsonValue }).Overrides ?? {});
     const length = ecsOverridesLength(overrides);
     if (length > RUN_TASK_OVERRIDES_LIMIT) {
-      fail(
-        'ECS.InvalidParameterException',
-        ecsApiErrorCause(`Container Overrides length must be at most ${RUN_TASK_OVERRIDES_LIMIT}`, 400, 'InvalidParameterException'),
-      );
+      fail('ECS.InvalidParameterException', ecsApiErrorCause(`Container Overrides length must be at most ${RUN_TASK_OVERRIDES_LIMIT}`, 400, 'InvalidParameterException'));
     }
 
     // Placement is for EC2 capacity: ECS refuses it with Fargate (core/placement.ts), and so do we.
@@ -180,13 +169,7 @@ export class LocalEcs {
     }
   }
 
-  private async runProcess(
-    local: LocalTask,
-    parameters: JsonValue,
-    call: TaskCall,
-    caller: RunTaskCaller,
-    run: { spot: boolean; taskId: string; createdAt: number },
-  ): Promise<JsonValue> {
+  private async runProcess(local: LocalTask, parameters: JsonValue, call: TaskCall, caller: RunTaskCaller, run: { spot: boolean; taskId: string; createdAt: number }): Promise<JsonValue> {
     const { record } = this.options;
     const base = { execution: caller.execution, state: call.stateName, attempt: call.attempt };
     const token = `task-${++this.taskCounter}`;
@@ -246,7 +229,12 @@ export class LocalEcs {
     // reports the interruption all the same, and the state machine reruns the task.
     if (task.spotPending && !task.stopping) {
       task.spotPending = false;
-      record({ kind: 'task-stopping', ...base, task: local.key, reason: 'Fargate Spot takes the capacity back as the task ends (injected: spot; it published nothing to be interrupted at)' });
+      record({
+        kind: 'task-stopping',
+        ...base,
+        task: local.key,
+        reason: 'Fargate Spot takes the capacity back as the task ends (injected: spot; it published nothing to be interrupted at)',
+      });
       task.stopping = STOPS_AT_SPOT;
     }
     const stop = this.stopOf(task, exit);
@@ -400,7 +388,6 @@ class Slots {
   }
 }
 
-
 export type { LingeringProcess };
 
 /** Where a RunTask asks to run: its launch type, or its capacity providers (`FARGATE_SPOT`, `staging-ec2`). */
@@ -408,7 +395,9 @@ export function capacityOf(parameters: JsonValue): string {
   const p = (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters) ? parameters : {}) as { LaunchType?: unknown; CapacityProviderStrategy?: unknown };
   if (typeof p.LaunchType === 'string') return p.LaunchType;
   const strategy = Array.isArray(p.CapacityProviderStrategy) ? p.CapacityProviderStrategy : [];
-  const providers = strategy.map((item) => (typeof item === 'object' && item !== null ? (item as { CapacityProvider?: unknown }).CapacityProvider : undefined)).filter((name): name is string => typeof name === 'string');
+  const providers = strategy
+    .map((item) => (typeof item === 'object' && item !== null ? (item as { CapacityProvider?: unknown }).CapacityProvider : undefined))
+    .filter((name): name is string => typeof name === 'string');
   return providers.length > 0 ? providers.join(', ') : 'FARGATE';
 }
 

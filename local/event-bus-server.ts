@@ -110,9 +110,7 @@ export class LocalEventBus {
   putEvents(request: { Entries?: unknown }, publisher: Publisher): PutEventsResult {
     const entries = request.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > PUT_EVENTS_MAX_ENTRIES) {
-      throw new PutEventsValidationError(
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`,
-      );
+      throw new PutEventsValidationError(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`);
     }
     const total = entries.reduce<number>((sum, entry) => sum + entrySize((entry ?? {}) as PutEventsEntry), 0);
     if (total > MAX_ENTRY_SIZE_BYTES) {
@@ -313,11 +311,7 @@ async function handle(bus: LocalEventBus, options: LocalEventBusOptions, request
   }
 }
 
-function describeExecution(
-  describe: NonNullable<LocalEventBusOptions['describeExecution']>,
-  request: unknown,
-  response: ServerResponse,
-): void {
+function describeExecution(describe: NonNullable<LocalEventBusOptions['describeExecution']>, request: unknown, response: ServerResponse): void {
   const arn = (request as { executionArn?: unknown } | null)?.executionArn;
   const execution = typeof arn === 'string' ? describe(arn) : undefined;
   if (!execution) {

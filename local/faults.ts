@@ -44,7 +44,8 @@ export function parseRunTaskFault(text: string, flag = '--fail-run-task'): RunTa
   const usage = `${flag} ${JSON.stringify(text)}: expected SERVICE/TASK[:KIND][:N], e.g. payment/charge:server-error:2 (kinds: ${RUN_TASK_FAULT_KINDS.join(', ')})`;
   if (!match) throw new UsageError(usage);
   const kind = match[2] ?? 'capacity';
-  if (!(RUN_TASK_FAULT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`${flag} ${JSON.stringify(text)}: unknown fault kind "${kind}" (kinds: ${RUN_TASK_FAULT_KINDS.join(', ')})`);
+  if (!(RUN_TASK_FAULT_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: unknown fault kind "${kind}" (kinds: ${RUN_TASK_FAULT_KINDS.join(', ')})`);
   const count = match[3] === undefined ? 1 : Number(match[3]);
   if (count < 1) throw new UsageError(`${flag} ${JSON.stringify(text)}: N must be at least 1`);
   return { task: match[1]!, kind: kind as RunTaskFaultKind, count };

@@ -297,7 +297,7 @@ class LocalRun {
     }
     const machine = target.machine;
     const name = randomUUID();
-    const arn = `${machine.arn.replace(':stateMachine:', ':execution:')  }:${name}`;
+    const arn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const label = shortExecution(machine.name, name);
     const execution: RunningExecution = { label, arn, name, machine, input: event, startedAt: new Date(), activity: 'starting' };
     this.executions.set(arn, execution);
@@ -489,7 +489,6 @@ class LocalRun {
     return (performance.now() - this.started) / 1000;
   }
 }
-
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

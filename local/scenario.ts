@@ -102,8 +102,14 @@ export function parseScenario(json: unknown, file: string): Scenario {
   if (events.length === 0) fail('events', 'must list at least one event');
 
   const faults = top.faults === undefined ? {} : object(top.faults, 'faults', ['runTask', 'delivery', 'duplicateDelivery', 'seed']);
-  const runTaskFaults = faults.runTask === undefined ? [] : list(faults.runTask, 'faults.runTask').map((spec, i) => parseRunTaskFault(string(spec, `faults.runTask[${i}]`), `scenario ${file}: faults.runTask[${i}]`));
-  const deliveryFaults = faults.delivery === undefined ? [] : list(faults.delivery, 'faults.delivery').map((spec, i) => parseDeliveryFault(string(spec, `faults.delivery[${i}]`), `scenario ${file}: faults.delivery[${i}]`));
+  const runTaskFaults =
+    faults.runTask === undefined
+      ? []
+      : list(faults.runTask, 'faults.runTask').map((spec, i) => parseRunTaskFault(string(spec, `faults.runTask[${i}]`), `scenario ${file}: faults.runTask[${i}]`));
+  const deliveryFaults =
+    faults.delivery === undefined
+      ? []
+      : list(faults.delivery, 'faults.delivery').map((spec, i) => parseDeliveryFault(string(spec, `faults.delivery[${i}]`), `scenario ${file}: faults.delivery[${i}]`));
   let duplicateDelivery: Scenario['duplicateDelivery'];
   if (faults.duplicateDelivery !== undefined) {
     const given = faults.duplicateDelivery;
@@ -121,13 +127,19 @@ export function parseScenario(json: unknown, file: string): Scenario {
   if (expectJson.executions !== undefined) {
     const executions = object(expectJson.executions, 'expect.executions', Object.keys(expectJson.executions as Json));
     expect.executions = Object.fromEntries(
-      Object.entries(executions).map(([rule, statuses]) => [checkedKey(rule, `expect.executions`, fail), list(statuses, `expect.executions.${rule}`).map((s, i) => string(s, `expect.executions.${rule}[${i}]`))]),
+      Object.entries(executions).map(([rule, statuses]) => [
+        checkedKey(rule, `expect.executions`, fail),
+        list(statuses, `expect.executions.${rule}`).map((s, i) => string(s, `expect.executions.${rule}[${i}]`)),
+      ]),
     );
   }
   if (expectJson.taskRuns !== undefined) {
     const runs = object(expectJson.taskRuns, 'expect.taskRuns', Object.keys(expectJson.taskRuns as Json));
     expect.taskRuns = Object.fromEntries(
-      Object.entries(runs).map(([task, count]) => [checkedKey(task, 'expect.taskRuns', fail), Number.isInteger(count) && (count as number) >= 0 ? (count as number) : fail(`expect.taskRuns.${task}`, 'must be a whole number')]),
+      Object.entries(runs).map(([task, count]) => [
+        checkedKey(task, 'expect.taskRuns', fail),
+        Number.isInteger(count) && (count as number) >= 0 ? (count as number) : fail(`expect.taskRuns.${task}`, 'must be a whole number'),
+      ]),
     );
   }
   if (expectJson.deadLetters !== undefined) {
@@ -150,7 +162,9 @@ export function parseScenario(json: unknown, file: string): Scenario {
           Object.fromEntries(
             Object.entries(tablesJson).map(([table, records]) => [
               table,
-              list(records, `expect.stores.${service}.${table}`).map((record, i) => object(record, `expect.stores.${service}.${table}[${i}]`, Object.keys((record as Json | undefined) ?? {}))),
+              list(records, `expect.stores.${service}.${table}`).map((record, i) =>
+                object(record, `expect.stores.${service}.${table}[${i}]`, Object.keys((record as Json | undefined) ?? {})),
+              ),
             ]),
           ),
         ];
@@ -200,15 +214,23 @@ export function checkScenario(scenario: Scenario, result: Pick<LocalRunResult, '
     if (JSON.stringify(actual) !== JSON.stringify(expect.events)) failures.push(`events: expected ${expect.events.join(' → ')}, got ${actual.join(' → ') || 'none'}`);
   }
   for (const [rule, statuses] of Object.entries(expect.executions ?? {})) {
-    const actual = result.summary.executions.filter((execution) => execution.rule === fullRule(rule)).map((execution) => execution.status).sort();
-    if (JSON.stringify(actual) !== JSON.stringify([...statuses].sort())) failures.push(`executions of ${rule}: expected ${[...statuses].sort().join(', ') || 'none'}, got ${actual.join(', ') || 'none'}`);
+    const actual = result.summary.executions
+      .filter((execution) => execution.rule === fullRule(rule))
+      .map((execution) => execution.status)
+      .sort();
+    if (JSON.stringify(actual) !== JSON.stringify([...statuses].sort()))
+      failures.push(`executions of ${rule}: expected ${[...statuses].sort().join(', ') || 'none'}, got ${actual.join(', ') || 'none'}`);
   }
   for (const [task, count] of Object.entries(expect.taskRuns ?? {})) {
     const actual = result.entries.filter((entry) => entry.kind === 'task-started' && entry.task === task).length;
     if (actual !== count) failures.push(`task runs of ${task}: expected ${count}, got ${actual}`);
   }
   if (expect.deadLetters) {
-    const actual = result.deadLetters.map((letter) => ({ rule: letter.rule, detailType: (JSON.parse(letter.body) as { 'detail-type': string })['detail-type'], errorCode: letter.attributes.ERROR_CODE }));
+    const actual = result.deadLetters.map((letter) => ({
+      rule: letter.rule,
+      detailType: (JSON.parse(letter.body) as { 'detail-type': string })['detail-type'],
+      errorCode: letter.attributes.ERROR_CODE,
+    }));
     const wanted = expect.deadLetters.map((letter) => ({ ...letter, rule: fullRule(letter.rule) }));
     const matches = actual.length === wanted.length && wanted.every((w, i) => Object.entries(w).every(([key, value]) => actual[i]![key as keyof (typeof actual)[number]] === value));
     if (!matches) failures.push(`dead letters: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`);

@@ -113,9 +113,7 @@ function loadFromOutput(outdir: string, environment: string): LoadedEnvironment 
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (selected.length === 0) {
     const known = environmentsOf(manifest, environmentOf).join(', ') || 'none';
-    throw new SynthOutputError(
-      `${outdir}: no stacks for environment "${environment}" (environments with stacks: ${known}). Synthesize it first: npm run local -- --env ${environment}`,
-    );
+    throw new SynthOutputError(`${outdir}: no stacks for environment "${environment}" (environments with stacks: ${known}). Synthesize it first: npm run local -- --env ${environment}`);
   }
   const stacks = selected.map((stack) => ({ name: stack.name, json: readStackJson(outdir, stack) as StackJson }));
   return loadStacks(environment, outdir, stacks);
@@ -156,7 +154,9 @@ export function loadStacks(environment: string, outdir: string, stacks: readonly
       const parsed = reference ? parseResourceReference(reference) : undefined;
       const machine = parsed?.type === 'aws_sfn_state_machine' ? machinesByAddress.get(`${parsed.type}.${parsed.name}`) : stateMachines.find((m) => m.arn === arnText);
       if (!machine) {
-        warnings.push(`${stack}: ${address} of rule ${rule} targets ${arnText ? resolver.resolveString(arnText) : '(no arn)'}, which is not a state machine of this environment; it is not run locally.`);
+        warnings.push(
+          `${stack}: ${address} of rule ${rule} targets ${arnText ? resolver.resolveString(arnText) : '(no arn)'}, which is not a state machine of this environment; it is not run locally.`,
+        );
         continue;
       }
       const reshaping = ['input', 'input_path', 'input_transformer'].filter((field) => config[field] !== undefined);
@@ -234,7 +234,8 @@ function retryPolicyOf(block: unknown, where: string): RetryPolicy {
   const policy = (Array.isArray(block) ? block[0] : block) as { maximum_retry_attempts?: unknown; maximum_event_age_in_seconds?: unknown } | undefined;
   const number = (value: unknown, field: string, fallback: number): number => {
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SynthOutputError(`${where}: retry_policy.${field} must be a whole number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      throw new SynthOutputError(`${where}: retry_policy.${field} must be a whole number, got ${JSON.stringify(value)}`);
     return value;
   };
   return {
@@ -304,14 +305,7 @@ class StackResolver {
   }
 }
 
-function arnOf(
-  type: string,
-  name: string,
-  config: Record<string, unknown>,
-  region: string,
-  account: string,
-  resolve: (text: string) => string,
-): string | undefined {
+function arnOf(type: string, name: string, config: Record<string, unknown>, region: string, account: string, resolve: (text: string) => string): string | undefined {
   switch (type) {
     case 'aws_cloudwatch_event_bus':
       return `arn:aws:events:${region}:${account}:event-bus/${name}`;

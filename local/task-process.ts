@@ -63,7 +63,10 @@ export class TaskProcess {
   readonly exited: Promise<ProcessExit>;
   private mainExited = false;
 
-  private constructor(private readonly child: ChildProcess, options: TaskProcessOptions) {
+  private constructor(
+    private readonly child: ChildProcess,
+    options: TaskProcessOptions,
+  ) {
     this.pid = child.pid;
     if (this.pid !== undefined) liveGroups.add(this.pid);
     this.exited = this.watch(options);

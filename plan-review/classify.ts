@@ -30,7 +30,8 @@ export interface Finding {
 }
 
 /** Identity-based IAM resources: roles, policies and their attachments. */
-const IAM_TYPE = /^aws_iam_(role|policy|role_policy|role_policy_attachment|policy_attachment|user_policy|user_policy_attachment|group_policy|group_policy_attachment|role_policies_exclusive|role_policy_attachments_exclusive)$/;
+const IAM_TYPE =
+  /^aws_iam_(role|policy|role_policy|role_policy_attachment|policy_attachment|user_policy|user_policy_attachment|group_policy|group_policy_attachment|role_policies_exclusive|role_policy_attachments_exclusive)$/;
 
 /** Resource-based policies grant access as much as IAM policies do. */
 const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([
@@ -71,15 +72,12 @@ const DOCUMENT_ATTRIBUTE: Readonly<Record<string, string>> = {
 export const isDestructiveAction = (change: ResourceChange): boolean => change.action === 'delete' || change.action === 'replace';
 
 /** A delete or replace that loses data (or of a type nobody has classified yet). */
-export const isDestructive = (change: ResourceChange): boolean =>
-  change.mode === 'managed' && isDestructiveAction(change) && destroyImpactOf(change.type).impact === 'destructive';
+export const isDestructive = (change: ResourceChange): boolean => change.mode === 'managed' && isDestructiveAction(change) && destroyImpactOf(change.type).impact === 'destructive';
 
 /** Actions that change something in AWS (moves and imports without an update are bookkeeping). */
-const isModifying = (change: ResourceChange): boolean =>
-  change.mode === 'managed' && (change.action === 'create' || change.action === 'update' || isDestructiveAction(change));
+const isModifying = (change: ResourceChange): boolean => change.mode === 'managed' && (change.action === 'create' || change.action === 'update' || isDestructiveAction(change));
 
-export const isIamChange = (change: ResourceChange): boolean =>
-  isModifying(change) && (IAM_TYPE.test(change.type) || RESOURCE_POLICY_TYPES.has(change.type));
+export const isIamChange = (change: ResourceChange): boolean => isModifying(change) && (IAM_TYPE.test(change.type) || RESOURCE_POLICY_TYPES.has(change.type));
 
 export const isSecurityGroupChange = (change: ResourceChange): boolean => isModifying(change) && SECURITY_GROUP_TYPES.has(change.type);
 
@@ -137,9 +135,7 @@ export const REASONS: Readonly<Record<string, string>> = {
 const impactReason = (impact: DestroyClassification, action: Action): RiskReason => {
   if (impact.impact === 'destructive') return { level: 'high', category: 'data loss', text: impact.why };
   if (action === 'delete') return { level: 'low', category: 'removed', text: 'removed; nothing stored in it is lost' };
-  return impact.impact === 'revision'
-    ? { level: 'low', category: 'new revision', text: impact.why }
-    : { level: 'medium', category: 'recreated', text: impact.why };
+  return impact.impact === 'revision' ? { level: 'low', category: 'new revision', text: impact.why } : { level: 'medium', category: 'recreated', text: impact.why };
 };
 
 const kindsOf = (change: ResourceChange, destroy: boolean): FindingKind[] =>

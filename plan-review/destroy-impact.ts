@@ -49,18 +49,18 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
   aws_autoscaling_group: destructive('its instances are terminated, and the tasks running on them stopped'),
   aws_ecs_capacity_provider: destructive('RunTask calls naming it fail until it is recreated, and it must first leave the cluster'),
 
-  aws_iam_role: recreated(
-    'gone until recreated; resource policies naming it keep the old role\'s unique id and stop matching until re-saved (IAM identifiers)',
-  ),
+  aws_iam_role: recreated("gone until recreated; resource policies naming it keep the old role's unique id and stop matching until re-saved (IAM identifiers)"),
   aws_iam_role_policy: recreated('the role lacks these permissions until it is recreated'),
-  aws_iam_policy: recreated('the CI roles stack\'s permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies; the deploy role\'s EC2-capacity policy: it lacks those permissions until it is reattached'),
+  aws_iam_policy: recreated(
+    "the CI roles stack's permissions boundary: until it is recreated the deploy role can create no environment role nor change its policies; the deploy role's EC2-capacity policy: it lacks those permissions until it is reattached",
+  ),
   aws_iam_openid_connect_provider: recreated('no GitHub Actions job can assume the CI roles until it is recreated (its ARN, which the trust policies name, comes back the same)'),
   aws_iam_role_policy_attachment: recreated('the role lacks these permissions until it is reattached'),
   aws_iam_instance_profile: recreated('instances launched meanwhile fail to launch; running instances keep the role they have'),
   // A replace creates a new template (a new id); the group is updated to it in the same apply.
   aws_launch_template: recreated('instances launched meanwhile fail until the group names the new template; running instances are untouched'),
   aws_security_group: recreated('network interfaces have to be detached first; rules are recreated with it'),
-  aws_default_security_group: recreated('the VPC\'s default group stays; Terraform only stops managing its rules'),
+  aws_default_security_group: recreated("the VPC's default group stays; Terraform only stops managing its rules"),
   aws_vpc_security_group_ingress_rule: recreated('traffic it allows is refused until it is recreated'),
   aws_vpc_security_group_egress_rule: recreated('traffic it allows is refused until it is recreated'),
   aws_security_group_rule: recreated('traffic it allows is refused until it is recreated'),
@@ -70,10 +70,10 @@ export const DESTROY_IMPACT: Readonly<Record<string, DestroyImpactRow>> = {
   aws_route_table_association: recreated('the subnet falls back to the main route table until it is recreated'),
   aws_internet_gateway: recreated('public subnets have no internet access until it is recreated'),
   aws_flow_log: recreated('traffic is not logged until it is recreated'),
-  aws_ecs_cluster_capacity_providers: recreated('the cluster\'s default capacity provider strategy is unset until it is recreated'),
+  aws_ecs_cluster_capacity_providers: recreated("the cluster's default capacity provider strategy is unset until it is recreated"),
   aws_ecr_lifecycle_policy: recreated('images are not expired until it is recreated'),
   aws_s3_bucket_policy: recreated('the bucket has no policy (and no TLS-only deny) until it is recreated'),
-  aws_s3_bucket_public_access_block: recreated('the bucket\'s public access block is off until it is recreated'),
+  aws_s3_bucket_public_access_block: recreated("the bucket's public access block is off until it is recreated"),
   aws_s3_bucket_versioning: recreated('the versioning setting is re-applied; existing versions stay'),
   aws_s3_bucket_server_side_encryption_configuration: recreated('new objects get the bucket default encryption until it is recreated'),
   aws_s3_bucket_lifecycle_configuration: recreated('no object expires until it is recreated'),
@@ -93,7 +93,5 @@ export interface DestroyClassification extends DestroyImpactRow {
 /** The row of a resource type; a type without one is destructive until reviewed. */
 export const destroyImpactOf = (type: string): DestroyClassification => {
   const row = Object.hasOwn(DESTROY_IMPACT, type) ? DESTROY_IMPACT[type] : undefined;
-  return row
-    ? { ...row, reviewed: true }
-    : { impact: 'destructive', why: 'no reviewed classification for this type yet: treated as data loss', reviewed: false };
+  return row ? { ...row, reviewed: true } : { impact: 'destructive', why: 'no reviewed classification for this type yet: treated as data loss', reviewed: false };
 };

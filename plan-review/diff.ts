@@ -20,17 +20,14 @@ export const DIFF_WORK_BUDGET = 1_000_000;
 export const MAX_EDIT_LINES = 5_000;
 
 /** How many changed lines are searched for documents of these sizes. */
-export const maxEditLength = (beforeLines: number, afterLines: number): number =>
-  Math.max(1, Math.min(MAX_EDIT_LINES, Math.floor(DIFF_WORK_BUDGET / Math.max(1, beforeLines + afterLines))));
+export const maxEditLength = (beforeLines: number, afterLines: number): number => Math.max(1, Math.min(MAX_EDIT_LINES, Math.floor(DIFF_WORK_BUDGET / Math.max(1, beforeLines + afterLines))));
 
 export const lineDiff = (before: readonly string[], after: readonly string[]): DiffLine[] => {
   const changes = diffArrays([...before], [...after], { maxEditLength: maxEditLength(before.length, after.length) });
   if (changes === undefined) {
     return [...before.map((text): DiffLine => ({ kind: 'removed', text })), ...after.map((text): DiffLine => ({ kind: 'added', text }))];
   }
-  const lines = changes.flatMap((change) =>
-    change.value.map((text): DiffLine => ({ kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text })),
-  );
+  const lines = changes.flatMap((change) => change.value.map((text): DiffLine => ({ kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text })));
   // Removed lines before added ones inside each changed run read better.
   return groupRuns(lines);
 };

@@ -5,8 +5,7 @@ import type { UnusableInput } from './render';
 export const STACK_ERROR_SUFFIX = '.error.json';
 
 /** Stack name of a plan file: its base name without `.json` (`plans/dev-base.json` → `dev-base`). */
-export const stackNameOfFile = (file: string): string =>
-  (file.split(/[\\/]/).pop() ?? file).replace(/\.error\.json$|\.json$/, '');
+export const stackNameOfFile = (file: string): string => (file.split(/[\\/]/).pop() ?? file).replace(/\.error\.json$|\.json$/, '');
 
 /** A file given to the summary: its parsed JSON, or why it could not be read or parsed. */
 export type SummaryFile = { readonly name: string; readonly json: unknown } | { readonly name: string; readonly unreadable: string };
@@ -17,9 +16,7 @@ export type SummaryFile = { readonly name: string; readonly json: unknown } | { 
  * unusable (named, with the reason) so the summary still shows every other stack and says which
  * one it could not read.
  */
-export const readSummaryInputs = (
-  files: readonly SummaryFile[],
-): { plans: StackPlan[]; errors: StackError[]; unusable: UnusableInput[] } => {
+export const readSummaryInputs = (files: readonly SummaryFile[]): { plans: StackPlan[]; errors: StackError[]; unusable: UnusableInput[] } => {
   const plans: StackPlan[] = [];
   const errors: StackError[] = [];
   const unusable: UnusableInput[] = [];

@@ -44,8 +44,7 @@ export const code = (text: string): string => {
 };
 
 /** Text inside an HTML element (e.g. `<summary><code>…</code></summary>`), on one line. */
-export const htmlText = (text: string): string =>
-  oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const htmlText = (text: string): string => oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * A fenced code block whose content cannot close it: each input line is split at every line break

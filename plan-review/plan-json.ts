@@ -98,8 +98,7 @@ const SUPPORTED_FORMAT = /^(0|1)\.\d+$/;
 
 export class PlanFormatError extends Error {}
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Maps Terraform's action list to one action; throws on a list this code does not know. */
 export const actionOf = (actions: readonly string[], where: string): Pick<ResourceChange, 'action' | 'replaceOrder'> => {
@@ -187,8 +186,7 @@ const parseResourceChange = (raw: unknown, stack: string, index: number): Resour
   };
 };
 
-const displayOf = (address: unknown): string | undefined =>
-  isRecord(address) && typeof address.to_display === 'string' ? address.to_display : undefined;
+const displayOf = (address: unknown): string | undefined => (isRecord(address) && typeof address.to_display === 'string' ? address.to_display : undefined);
 
 /** Failing and erroring check instances with their messages; malformed entries are shown, not dropped. */
 const failedChecksOf = (checks: unknown, stack: string): FailedCheck[] => {
@@ -208,9 +206,7 @@ const failedChecksOf = (checks: unknown, stack: string): FailedCheck[] => {
       address: displayOf(instance.address) ?? checkAddress,
       kind,
       status: instance.status as 'fail' | 'error',
-      messages: (Array.isArray(instance.problems) ? instance.problems : []).map((problem) =>
-        isRecord(problem) && typeof problem.message === 'string' ? problem.message : '(no message)',
-      ),
+      messages: (Array.isArray(instance.problems) ? instance.problems : []).map((problem) => (isRecord(problem) && typeof problem.message === 'string' ? problem.message : '(no message)')),
     }));
   });
 };

@@ -19,8 +19,7 @@ export const COMMIT_MARKER_PREFIX = 'plan-review-commit:';
 export const commitMarker = (sha: string): string => `<!-- ${COMMIT_MARKER_PREFIX} ${sha} -->`;
 
 /** The commit a summary's markdown names in its hidden marker, if any. */
-export const commitOfSummary = (markdown: string): string | undefined =>
-  new RegExp(`<!-- ${COMMIT_MARKER_PREFIX} ([0-9a-f]{40}|[0-9a-f]{64}) -->`).exec(markdown)?.[1];
+export const commitOfSummary = (markdown: string): string | undefined => new RegExp(`<!-- ${COMMIT_MARKER_PREFIX} ([0-9a-f]{40}|[0-9a-f]{64}) -->`).exec(markdown)?.[1];
 
 const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
 const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;

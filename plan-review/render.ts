@@ -89,8 +89,7 @@ export const countChanges = (changes: readonly ResourceChange[]): Counts => {
   return counts;
 };
 
-const addCounts = (a: Counts, b: Counts): Counts =>
-  Object.fromEntries(Object.keys(a).map((key) => [key, a[key as keyof Counts] + b[key as keyof Counts]])) as unknown as Counts;
+const addCounts = (a: Counts, b: Counts): Counts => Object.fromEntries(Object.keys(a).map((key) => [key, a[key as keyof Counts] + b[key as keyof Counts]])) as unknown as Counts;
 
 /** Joins plans, error markers and unusable files by stack name, in order of first appearance. */
 export const summarizeStacks = (plans: readonly StackPlan[], errors: readonly StackError[], unusable: readonly UnusableInput[] = []): StackSummary[] => {
@@ -115,8 +114,7 @@ const isFailed = (stack: StackSummary): boolean => stack.error !== undefined || 
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 /** Stack names for a sentence: at most ten, then how many more. */
-const stackList = (names: readonly string[]): string =>
-  names.length > 10 ? `${names.slice(0, 10).map(code).join(', ')} and ${names.length - 10} more` : names.map(code).join(', ');
+const stackList = (names: readonly string[]): string => (names.length > 10 ? `${names.slice(0, 10).map(code).join(', ')} and ${names.length - 10} more` : names.map(code).join(', '));
 
 const describeCounts = (counts: Counts): string => {
   const parts = [
@@ -225,7 +223,13 @@ const actionLabel = (change: ResourceChange): string => {
 };
 
 const ACTION_ICON: Readonly<Record<string, string>> = {
-  create: '🟢', update: '🟡', replace: '🔴', delete: '🔴', read: '🔵', forget: '⚪', 'no-op': '⚪',
+  create: '🟢',
+  update: '🟡',
+  replace: '🔴',
+  delete: '🔴',
+  read: '🔵',
+  forget: '⚪',
+  'no-op': '⚪',
 };
 
 /** Values in code spans; the redaction markers as plain text so they read as notes, not values. */
@@ -239,11 +243,15 @@ const attributeList = (change: ResourceChange, limit: number, only?: ReadonlySet
   if (isWhollySensitive(change.change)) return ['all values sensitive'];
   const attributes = attributeChanges(change.change).filter((a) => !only || only.has(a.name));
   const document = documentAttributeOf(change.type);
-  const shown = attributes.slice(0, limit).map((a) =>
-    a.name === document && a.before !== undefined
-      ? `${inline(a.name)}: changed (diff under Review)`
-      : a.before === undefined ? `${inline(a.name)}: ${shownValue(a.after)}` : `${inline(a.name)}: ${shownValue(a.before)} → ${shownValue(a.after)}`,
-  );
+  const shown = attributes
+    .slice(0, limit)
+    .map((a) =>
+      a.name === document && a.before !== undefined
+        ? `${inline(a.name)}: changed (diff under Review)`
+        : a.before === undefined
+          ? `${inline(a.name)}: ${shownValue(a.after)}`
+          : `${inline(a.name)}: ${shownValue(a.before)} → ${shownValue(a.after)}`,
+    );
   if (attributes.length > shown.length) shown.push(`${attributes.length - shown.length} more`);
   return shown;
 };
@@ -264,8 +272,7 @@ const rowDetails = (change: ResourceChange, limits: Limits): string => {
 };
 
 /** Rows worth showing: everything except plain no-ops. */
-const visibleChanges = (plan: StackPlan): ResourceChange[] =>
-  plan.changes.filter((change) => change.action !== 'no-op' || change.previousAddress || change.importId !== undefined);
+const visibleChanges = (plan: StackPlan): ResourceChange[] => plan.changes.filter((change) => change.action !== 'no-op' || change.previousAddress || change.importId !== undefined);
 
 /**
  * A complete piece of Markdown. `tight` joins it to the previous block without a blank line (table
@@ -282,7 +289,12 @@ const block = (...lines: string[]): Block => ({ lines });
 const tight = (...lines: string[]): Block => ({ lines, tight: true });
 
 const KIND_ICON: Readonly<Record<FindingKind, string>> = {
-  destroy: '🗑️', iam: '🔐', 'security-group': '🛡️', 'state-machine': '🔀', 'public-access': '🌐', kms: '🔑',
+  destroy: '🗑️',
+  iam: '🔐',
+  'security-group': '🛡️',
+  'state-machine': '🔀',
+  'public-access': '🌐',
+  kms: '🔑',
 };
 
 const LEVEL_HEADING: Readonly<Record<RiskLevel, string>> = {
@@ -294,8 +306,7 @@ const LEVEL_HEADING: Readonly<Record<RiskLevel, string>> = {
 
 const DIFF_SUMMARY: Readonly<Partial<Record<FindingKind, string>>> = { 'state-machine': 'ASL diff', iam: 'Policy diff', kms: 'Key policy diff' };
 
-const reasonLine = (reason: RiskReason): string =>
-  reason.values && reason.values.length > 0 ? `${reason.text}: ${reason.values.map(inline).join(', ')}` : reason.text;
+const reasonLine = (reason: RiskReason): string => (reason.values && reason.values.length > 0 ? `${reason.text}: ${reason.values.map(inline).join(', ')}` : reason.text);
 
 const destroyDetail = (finding: Finding): string[] => {
   const change = finding.change;
@@ -311,8 +322,22 @@ const destroyDetail = (finding: Finding): string[] => {
 };
 
 const RULE_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'from_port', 'to_port', 'protocol', 'ip_protocol', 'cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6',
-  'source_security_group_id', 'referenced_security_group_id', 'prefix_list_id', 'prefix_list_ids', 'self', 'type', 'ingress', 'egress',
+  'from_port',
+  'to_port',
+  'protocol',
+  'ip_protocol',
+  'cidr_blocks',
+  'ipv6_cidr_blocks',
+  'cidr_ipv4',
+  'cidr_ipv6',
+  'source_security_group_id',
+  'referenced_security_group_id',
+  'prefix_list_id',
+  'prefix_list_ids',
+  'self',
+  'type',
+  'ingress',
+  'egress',
 ]);
 
 const findingBlock = (finding: Finding, limits: Limits): Block => {
@@ -367,7 +392,10 @@ const findingBlocks = (stacks: readonly StackSummary[], limits: Limits): Block[]
 };
 
 const messageBlock = (messages: readonly string[], limit: number): string[] => {
-  const lines = messages.flatMap((m) => m.split(/\r\n|\r|\n/)).map((line) => line.trimEnd()).filter((line) => line.length > 0);
+  const lines = messages
+    .flatMap((m) => m.split(/\r\n|\r|\n/))
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0);
   if (lines.length === 0) return [];
   const shown = lines.slice(-limit).map((line) => clip(line, MAX_BLOCK_LINE));
   return ['', ...fenced(lines.length > shown.length ? [`… ${lines.length - shown.length} earlier lines`, ...shown] : shown, '', '  ')];
@@ -425,9 +453,7 @@ const statusOf = (stack: StackSummary): string => {
 const countTable = (stacks: readonly StackSummary[]): Block[] => [
   block('| Stack | Create | Update | Replace | Delete | Status |', '|---|---:|---:|---:|---:|---|'),
   ...stacks.map((s) =>
-    tight(
-      `| ${cell(inline(s.stack))} | ${countCell(s.counts.create)} | ${countCell(s.counts.update)} | ${countCell(s.counts.replace)} | ${countCell(s.counts.delete)} | ${statusOf(s)} |`,
-    ),
+    tight(`| ${cell(inline(s.stack))} | ${countCell(s.counts.create)} | ${countCell(s.counts.update)} | ${countCell(s.counts.replace)} | ${countCell(s.counts.delete)} | ${statusOf(s)} |`),
   ),
 ];
 

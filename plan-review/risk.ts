@@ -26,8 +26,7 @@ export interface RiskReason {
   readonly values?: readonly string[];
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
 
@@ -49,8 +48,7 @@ interface Permission {
 }
 
 /** A plan value as text: scalars as they are, anything else as JSON (never `[object Object]`). */
-const scalarText = (value: unknown): string =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? '');
+const scalarText = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? ''));
 
 const portsOf = (rule: Record<string, unknown>): string => {
   const protocol = scalarText(rule.ip_protocol ?? rule.protocol ?? '');
@@ -80,7 +78,9 @@ export const securityGroupPermissions = (type: string, object: Record<string, un
     case 'aws_security_group':
     case 'aws_default_security_group':
       return (['ingress', 'egress'] as const).flatMap((direction) =>
-        asList(object[direction]).filter(isRecord).flatMap((rule) => rulePermissions(rule, direction)),
+        asList(object[direction])
+          .filter(isRecord)
+          .flatMap((rule) => rulePermissions(rule, direction)),
       );
     default:
       return [];
@@ -159,8 +159,7 @@ const covers = (removed: Permission, added: Permission): boolean =>
   removed.direction === added.direction && (removed.ports === added.ports || removed.ports === 'all ports') && cidrCovers(removed.cidr, added.cidr);
 
 const containsSensitiveRuleField = (object: Record<string, unknown> | undefined): boolean =>
-  object !== undefined &&
-  ['ingress', 'egress', ...CIDR_FIELDS, 'from_port', 'to_port', 'protocol', 'ip_protocol'].some((field) => containsSensitive(object[field]));
+  object !== undefined && ['ingress', 'egress', ...CIDR_FIELDS, 'from_port', 'to_port', 'protocol', 'ip_protocol'].some((field) => containsSensitive(object[field]));
 
 // ---------------------------------------------------------------------------------------------
 // IAM and resource policies
@@ -235,9 +234,16 @@ const allowGrants = (document: unknown, resourceStarIsSelf = false): Grant[] | '
       for (const action of actions) {
         for (const resource of resources.length > 0 ? resources : ['']) {
           for (const principal of who.length > 0 ? who : ['']) {
-            const wildcard = action.startsWith('NotAction') || resource.startsWith('NotResource') || principal === 'NotPrincipal'
-              ? 'not'
-              : principal === '*' ? 'principal' : isWildcardAction(action) ? 'action' : resource === '*' && !resourceStarIsSelf ? 'resource' : undefined;
+            const wildcard =
+              action.startsWith('NotAction') || resource.startsWith('NotResource') || principal === 'NotPrincipal'
+                ? 'not'
+                : principal === '*'
+                  ? 'principal'
+                  : isWildcardAction(action)
+                    ? 'action'
+                    : resource === '*' && !resourceStarIsSelf
+                      ? 'resource'
+                      : undefined;
             const text = `${action}${resource ? ` on ${resource}` : ''}${principal ? ` for ${principal}` : ''}`;
             grants.push({ text, ...(wildcard ? { wildcard } : {}), conditional });
           }
@@ -248,8 +254,7 @@ const allowGrants = (document: unknown, resourceStarIsSelf = false): Grant[] | '
 };
 
 /** At most a handful of plan-derived examples in one reason. */
-const examples = (texts: readonly string[], limit = 5): string[] =>
-  texts.length > limit ? [...texts.slice(0, limit), `${texts.length - limit} more`] : [...texts];
+const examples = (texts: readonly string[], limit = 5): string[] => (texts.length > limit ? [...texts.slice(0, limit), `${texts.length - limit} more`] : [...texts]);
 
 const grantKey = (grant: Grant): string => `${grant.text}${grant.conditional ? ' (conditional)' : ''}`;
 
@@ -260,7 +265,14 @@ const policyRisk = (change: ResourceChange): RiskReason[] => {
   const after = change.action === 'delete' ? {} : redactedObject(change.change, 'after');
   if (change.type === 'aws_lambda_permission' || change.type === 'aws_cloudwatch_event_permission') {
     return after?.principal === '*' && before?.principal !== '*'
-      ? [{ level: 'critical', category: 'public access', text: change.type === 'aws_lambda_permission' ? 'lets any principal invoke the function' : 'lets any account put events on the bus', values: ['principal = *'] }]
+      ? [
+          {
+            level: 'critical',
+            category: 'public access',
+            text: change.type === 'aws_lambda_permission' ? 'lets any principal invoke the function' : 'lets any account put events on the bus',
+            values: ['principal = *'],
+          },
+        ]
       : [];
   }
   const reasons: RiskReason[] = [];
@@ -288,9 +300,22 @@ const policyRisk = (change: ResourceChange): RiskReason[] => {
     const publicGrants = anyone.filter((g) => !g.conditional);
     const conditionalPublic = anyone.filter((g) => g.conditional);
     const wildcards = added.filter((g) => g.wildcard !== undefined && g.wildcard !== 'principal');
-    if (publicGrants.length > 0) reasons.push({ level: 'critical', category: 'public access', text: 'allows any principal without a condition', values: examples(publicGrants.map((g) => g.text)) });
-    if (wildcards.length > 0) reasons.push({ level: 'critical', category: 'IAM wildcard', text: 'adds a `*` grant', values: examples(wildcards.map((g) => `${g.text}${g.conditional ? ' (with a condition)' : ''}`)) });
-    if (conditionalPublic.length > 0) reasons.push({ level: 'high', category: 'any principal, with a condition', text: 'allows any principal that meets a condition: check the condition', values: examples(conditionalPublic.map((g) => g.text)) });
+    if (publicGrants.length > 0)
+      reasons.push({ level: 'critical', category: 'public access', text: 'allows any principal without a condition', values: examples(publicGrants.map((g) => g.text)) });
+    if (wildcards.length > 0)
+      reasons.push({
+        level: 'critical',
+        category: 'IAM wildcard',
+        text: 'adds a `*` grant',
+        values: examples(wildcards.map((g) => `${g.text}${g.conditional ? ' (with a condition)' : ''}`)),
+      });
+    if (conditionalPublic.length > 0)
+      reasons.push({
+        level: 'high',
+        category: 'any principal, with a condition',
+        text: 'allows any principal that meets a condition: check the condition',
+        values: examples(conditionalPublic.map((g) => g.text)),
+      });
     if (anyone.length + wildcards.length > 0) continue;
     const current = new Set(is.map(grantKey));
     if (added.length > 0) reasons.push({ level: 'medium', category: 'IAM change', text: 'grants more', values: examples(added.map((g) => g.text)) });
@@ -323,12 +348,17 @@ const publicAccessRisk = (change: ResourceChange): RiskReason[] => {
   const turnedOn = (field: string): boolean => after?.[field] === true && before?.[field] !== true;
   switch (change.type) {
     case 'aws_s3_bucket_public_access_block': {
-      if (change.action === 'delete') return critical('removes the bucket\'s public access block');
+      if (change.action === 'delete') return critical("removes the bucket's public access block");
       const off = PUBLIC_ACCESS_BLOCK_FLAGS.filter((flag) => after?.[flag] !== true && (before === undefined || before[flag] === true));
-      return off.length > 0 ? critical('turns off public access blocking', off.map((flag) => `${flag} = ${scalarText(after?.[flag] ?? 'false')}`)) : [];
+      return off.length > 0
+        ? critical(
+            'turns off public access blocking',
+            off.map((flag) => `${flag} = ${scalarText(after?.[flag] ?? 'false')}`),
+          )
+        : [];
     }
     case 'aws_s3_account_public_access_block':
-      return change.action === 'delete' ? critical('removes the account\'s public access block') : [];
+      return change.action === 'delete' ? critical("removes the account's public access block") : [];
     case 'aws_s3_bucket_acl': {
       const acl = after?.acl;
       return typeof acl === 'string' && /^(public-read|public-read-write|authenticated-read)$/.test(acl) && before?.acl !== acl ? critical('makes the bucket public', [`acl = ${acl}`]) : [];

@@ -15,8 +15,7 @@ export const UNKNOWN = '(known after apply)';
 /** Plans older than format 0.2 carry no sensitivity masks: nothing can be proven safe to print. */
 export const NO_SENSITIVITY_DATA = '(hidden: plan has no sensitivity data)';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const child = (mask: unknown, key: string | number): unknown => {
   if (Array.isArray(mask) && typeof key === 'number') return mask[key];
@@ -25,12 +24,10 @@ const child = (mask: unknown, key: string | number): unknown => {
 };
 
 /** Terraform writes `true`, `false`, objects and arrays; anything else (`1`, `"yes"`) is taken as `true`. */
-const marksWhole = (mask: unknown): boolean =>
-  mask === true || (mask !== undefined && mask !== null && mask !== false && typeof mask !== 'object');
+const marksWhole = (mask: unknown): boolean => mask === true || (mask !== undefined && mask !== null && mask !== false && typeof mask !== 'object');
 
 /** True when the mask marks the value, or anything inside it. */
-export const maskHasTrue = (mask: unknown): boolean =>
-  marksWhole(mask) || (Array.isArray(mask) ? mask.some(maskHasTrue) : isRecord(mask) && Object.values(mask).some(maskHasTrue));
+export const maskHasTrue = (mask: unknown): boolean => marksWhole(mask) || (Array.isArray(mask) ? mask.some(maskHasTrue) : isRecord(mask) && Object.values(mask).some(maskHasTrue));
 
 const isEmptyMask = (mask: unknown): boolean => mask === undefined || mask === null || mask === false;
 
@@ -86,8 +83,7 @@ export interface AttributeChange {
 }
 
 /** Whether this change carries sensitivity masks at all (format ≥ 0.2). */
-export const hasSensitivityData = (change: ChangeJson): boolean =>
-  change.before_sensitive !== undefined || change.after_sensitive !== undefined;
+export const hasSensitivityData = (change: ChangeJson): boolean => change.before_sensitive !== undefined || change.after_sensitive !== undefined;
 
 /**
  * The merged sensitivity of a resource's attributes (both sides): `true` when the object as a whole
@@ -128,8 +124,7 @@ export const attributeChanges = (change: ChangeJson): AttributeChange[] => {
     const unknown = child(afterUnknown, name);
     if (unknown === true) return [{ name, after: UNKNOWN }];
     if (!maskHasTrue(unknown) && deepEqual(before[name], after[name])) return [];
-    const show = (value: unknown, unknownMask?: unknown): string =>
-      masksKnown ? displayValue(redact(value, child(mask, name), unknownMask)) : NO_SENSITIVITY_DATA;
+    const show = (value: unknown, unknownMask?: unknown): string => (masksKnown ? displayValue(redact(value, child(mask, name), unknownMask)) : NO_SENSITIVITY_DATA);
     return [{ name, before: show(child(before, name)), after: show(child(after, name), unknown) }];
   });
   // Known changes first: they are what a reviewer reads; "(known after apply)" ones are mostly computed ids.

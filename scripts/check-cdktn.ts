@@ -126,7 +126,12 @@ function main(argv: readonly string[]): number {
     const traces = step(
       'checking that token traces are off while synthesizing',
       node,
-      ['--import', 'tsx', '-e', "const t = require('./stacks/token-stack-traces'); console.log(JSON.stringify([t.withoutTokenStackTraces(() => t.tokenStackTracesEnabled()), t.tokenStackTracesEnabled()]))"],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "const t = require('./stacks/token-stack-traces'); console.log(JSON.stringify([t.withoutTokenStackTraces(() => t.tokenStackTracesEnabled()), t.tokenStackTracesEnabled()]))",
+      ],
       { cwd: repo },
     );
     if (traces.stdout.trim() !== '[false,true]') throw new StepFailed(`token traces on cdktn: expected [false,true] (off while synthesizing, on after), got ${traces.stdout.trim()}`);

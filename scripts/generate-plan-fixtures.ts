@@ -43,7 +43,7 @@ variable "db_password" {
 export const planScenarios: readonly PlanScenario[] = [
   {
     name: 'create',
-    description: 'two resources created; the second one takes the first one\'s unknown output',
+    description: "two resources created; the second one takes the first one's unknown output",
     after: `
 resource "terraform_data" "bus_config" {
   input = { name = "dev-booking", archive_days = 7 }
@@ -254,8 +254,7 @@ resource "terraform_data" "public_endpoint" {
   },
 ];
 
-const varArgs = (vars: Readonly<Record<string, string>> | undefined): string[] =>
-  Object.entries(vars ?? {}).map(([key, value]) => `-var=${key}=${value}`);
+const varArgs = (vars: Readonly<Record<string, string>> | undefined): string[] => Object.entries(vars ?? {}).map(([key, value]) => `-var=${key}=${value}`);
 
 /** Runs one scenario in `workDir` (created if missing) and returns the parsed `show -json` output. */
 export const generatePlan = (scenario: PlanScenario, workDir: string, binary = 'terraform'): unknown => {

@@ -41,11 +41,7 @@ export function imageTargets(): { images: ReturnType<typeof taskImages>['images'
 export function runImageTargets(argv: readonly string[]): number {
   const { githubOutput } = parseImageTargetsArgs(argv);
   const targets = imageTargets();
-  process.stdout.write(
-    githubOutput
-      ? `images=${JSON.stringify(targets.images)}\nregistries=${JSON.stringify(targets.registries)}\n`
-      : `${JSON.stringify(targets, null, 2)}\n`,
-  );
+  process.stdout.write(githubOutput ? `images=${JSON.stringify(targets.images)}\nregistries=${JSON.stringify(targets.registries)}\n` : `${JSON.stringify(targets, null, 2)}\n`);
   return EXIT.ok;
 }
 

@@ -51,9 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   for (const warning of loaded.warnings) console.warn(`warning: ${warning}`);
-  console.log(
-    `Loaded ${loaded.rules.length} rules and ${loaded.stateMachines.length} state machines of environment ${loaded.environment} from ${shown(outdir)}.`,
-  );
+  console.log(`Loaded ${loaded.rules.length} rules and ${loaded.stateMachines.length} state machines of environment ${loaded.environment} from ${shown(outdir)}.`);
   if (scenario) console.log(`Scenario ${shown(scenario.file)}: ${scenario.description}`);
   else if (options.defaultEvent) console.log('No --event given: running the booking saga happy path (see --help).');
   console.log(
@@ -67,7 +65,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (runTaskFaults.length > 0) console.log(`Injected RunTask faults: ${runTaskFaults.map((f) => `${f.task} ${f.kind} ×${f.count}`).join(', ')}.`);
   if (deliveryFaults.length > 0) console.log(`Injected delivery faults: ${deliveryFaults.map((f) => `${f.rule} ×${f.count}`).join(', ')}.`);
   if (duplicateDelivery) {
-    console.log(`At-least-once delivery: each event is delivered twice with probability ${duplicateDelivery.probability} (seed ${duplicateDelivery.seed}; --seed ${duplicateDelivery.seed} replays it).`);
+    console.log(
+      `At-least-once delivery: each event is delivered twice with probability ${duplicateDelivery.probability} (seed ${duplicateDelivery.seed}; --seed ${duplicateDelivery.seed} replays it).`,
+    );
   }
   const workDir = options.workDir ? path.resolve(process.cwd(), options.workDir) : newRunDirectory();
   console.log('');

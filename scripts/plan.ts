@@ -80,7 +80,8 @@ export const runPlan = (argv: readonly string[]): number => {
   console.log(`\nPlans for ${args.env} in ${resolve(args.outDir)}:`);
   for (const result of results) {
     const status = result.deferredBy.length > 0 ? 'later ' : result.error ? 'FAILED' : 'ok    ';
-    const detail = result.deferredBy.length > 0 ? ` (preview only: ${result.deferredBy.map((d) => `${d.stack} ${d.reason}`).join('; ')})` : result.error ? ` (terraform ${result.error.step})` : '';
+    const detail =
+      result.deferredBy.length > 0 ? ` (preview only: ${result.deferredBy.map((d) => `${d.stack} ${d.reason}`).join('; ')})` : result.error ? ` (terraform ${result.error.step})` : '';
     console.log(`  ${status} ${result.stack}${detail}`);
   }
   if (args.saveDir) console.log(`\nSaved plans for npm run apply in ${resolve(args.saveDir)}`);

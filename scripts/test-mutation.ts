@@ -78,7 +78,10 @@ function judge(report: MutationReport, modules: readonly string[], runs: readonl
     );
   }
   for (const score of scores.filter((entry) => pending.has(entry.module))) console.log(`test:mutation: pending, not enforced: ${score.module}: ${pending.get(score.module)}`);
-  const failures = belowThreshold(scores.filter((entry) => !pending.has(entry.module)), MUTATION_THRESHOLD);
+  const failures = belowThreshold(
+    scores.filter((entry) => !pending.has(entry.module)),
+    MUTATION_THRESHOLD,
+  );
   for (const failure of failures) console.error(`test:mutation: ${failure}`);
   const enforced = scores.filter((entry) => !pending.has(entry.module)).length;
   // The closing line CI reads: pending modules count as skipped.
@@ -120,7 +123,11 @@ export async function runMutation(argv: readonly string[]): Promise<number> {
   writeFileSync(REPORT, JSON.stringify(report));
   writeFileSync(join(REPORT_DIR, 'mutation.html'), reportHtml(report, readFileSync(require.resolve('mutation-testing-elements/dist/mutation-test-elements.js'), 'utf8')));
   console.log(`test:mutation: ${runs.length} modules in ${((Date.now() - started) / 1000).toFixed(0)} s; reports/mutation/mutation.json and mutation.html`);
-  return judge(report, runs.map((run) => run.module), runs);
+  return judge(
+    report,
+    runs.map((run) => run.module),
+    runs,
+  );
 }
 
 if (require.main === module) void runCommand({ name: 'test:mutation', usage: USAGE, run: runMutation });

@@ -46,7 +46,10 @@ export const parseVerifyArgs = (argv: readonly string[]): VerifyArgs => {
   const { values } = parseCommandLine(argv, { tier: { type: 'string' }, 'no-synth': { type: 'boolean', default: false } });
   let tiers: TierName[] = [...TIER_ORDER];
   if (values.tier !== undefined) {
-    const names = values.tier.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = values.tier
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const unknown = names.filter((name) => !TIER_ORDER.includes(name as TierName));
     if (unknown.length > 0 || names.length === 0) throw new UsageError(`unknown tier ${unknown.join(', ') || '""'} (tiers: ${TIER_ORDER.join(', ')})`);
     tiers = TIER_ORDER.filter((name) => names.includes(name));

@@ -133,12 +133,7 @@ export function ecsClusterInputs(env: EnvironmentConfig, base: ManagedBaseConfig
  * `imageUri(repository, tag)` turns a repository name into an image reference; the stack passes
  * one that reads the repository URL from the ecs-cluster module's output.
  */
-export function taskDefinitionInputs(
-  env: EnvironmentConfig,
-  base: ManagedBaseConfig,
-  catalog: Catalog,
-  imageUri: (repository: string, tag: string) => string,
-) {
+export function taskDefinitionInputs(env: EnvironmentConfig, base: ManagedBaseConfig, catalog: Catalog, imageUri: (repository: string, tag: string) => string) {
   const tasks = Object.fromEntries(
     resolveTasks(catalog, env, base).map((task) => [
       task.key,
@@ -176,14 +171,19 @@ export function baseAcceptedFindings(env: EnvironmentConfig, base: ManagedBaseCo
   const network: AcceptedFinding[] = [];
   const ecsCluster: AcceptedFinding[] = [];
   if (base.network.flowLogs === false) {
-    network.push({ trivy: 'AWS-0178', reason: `${env.name} records no VPC flow logs (base.network.flowLogs = false): their CloudWatch ingestion costs more than a disposable environment's traffic is worth` });
+    network.push({
+      trivy: 'AWS-0178',
+      reason: `${env.name} records no VPC flow logs (base.network.flowLogs = false): their CloudWatch ingestion costs more than a disposable environment's traffic is worth`,
+    });
   }
   if ((base.imageTagMutability ?? 'IMMUTABLE') === 'MUTABLE') {
-    ecsCluster.push({ trivy: 'AWS-0031', reason: `${env.name} deploys moving tags (imageTagMutability = MUTABLE, defaultImageTag "${base.defaultImageTag}"); prod's repositories are IMMUTABLE` });
+    ecsCluster.push({
+      trivy: 'AWS-0031',
+      reason: `${env.name} deploys moving tags (imageTagMutability = MUTABLE, defaultImageTag "${base.defaultImageTag}"); prod's repositories are IMMUTABLE`,
+    });
   }
   if (base.cluster.containerInsights === 'disabled') {
     ecsCluster.push({ trivy: 'AWS-0034', reason: `${env.name} runs without Container Insights (cluster.containerInsights = disabled) to save its metrics cost; the tasks' own logs remain` });
   }
   return { network, ecsCluster };
 }
-

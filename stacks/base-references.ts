@@ -118,11 +118,7 @@ export function existingBaseReferences(env: EnvironmentConfig & { base: Existing
   };
 }
 
-export function managedBaseReferences(
-  env: EnvironmentConfig & { base: ManagedBaseConfig },
-  catalog: Catalog,
-  baseState: TerraformRemoteState,
-): BaseReferences {
+export function managedBaseReferences(env: EnvironmentConfig & { base: ManagedBaseConfig }, catalog: Catalog, baseState: TerraformRemoteState): BaseReferences {
   const subnets = baseState.getList(BASE_OUTPUTS.privateSubnetIds);
   // One token per output: a flow's policy lists each role once, and equal tokens are equal strings.
   const outputs = new Map<string, string>();

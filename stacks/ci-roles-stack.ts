@@ -88,7 +88,13 @@ export class CiRolesStack extends TerraformStack {
     new TerraformOutput(this, 'workload_boundary_arn', { value: boundary.arn });
     const roles = [
       { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], policy: planRolePolicy(account), what: 'plans pull requests (read-only, state lock)' },
-      { id: 'release_plan', name: CI_ROLE_NAMES.releasePlan, subjects: [subjects.branch(props.repository, RELEASE_BRANCH)], policy: releasePlanRolePolicy(account), what: `plans pushes to ${RELEASE_BRANCH} and saves the plans a deploy applies` },
+      {
+        id: 'release_plan',
+        name: CI_ROLE_NAMES.releasePlan,
+        subjects: [subjects.branch(props.repository, RELEASE_BRANCH)],
+        policy: releasePlanRolePolicy(account),
+        what: `plans pushes to ${RELEASE_BRANCH} and saves the plans a deploy applies`,
+      },
       {
         id: 'deploy',
         name: CI_ROLE_NAMES.deploy,
@@ -117,7 +123,8 @@ export class CiRolesStack extends TerraformStack {
         acceptFindings(policy, [
           {
             trivy: 'AWS-0342',
-            reason: 'iam:PassRole is needed by CreateAutoScalingGroup for the launch template\'s instance profile; it names only <env>-ecs-instance and only for ec2.amazonaws.com (iam:PassedToService)',
+            reason:
+              "iam:PassRole is needed by CreateAutoScalingGroup for the launch template's instance profile; it names only <env>-ecs-instance and only for ec2.amazonaws.com (iam:PassedToService)",
           },
         ]);
         new IamRolePolicyAttachment(this, 'deploy_ec2_capacity', { role: created.name, policyArn: policy.arn });

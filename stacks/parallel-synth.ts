@@ -56,8 +56,7 @@ export const BATCHES_PER_PROCESS = 4;
 export const serviceWork = (service: ServiceSpec): number => service.rules.length + 1;
 
 /** The work of synthesizing the service stacks of `environments`. */
-export const synthesisWork = (catalog: Catalog, environments: readonly unknown[]): number =>
-  environments.length * catalog.services.reduce((sum, service) => sum + serviceWork(service), 0);
+export const synthesisWork = (catalog: Catalog, environments: readonly unknown[]): number => environments.length * catalog.services.reduce((sum, service) => sum + serviceWork(service), 0);
 
 /** Worker processes for `work`: none below `PARALLEL_MIN_WORK`, else one per CPU beyond this process's. */
 export function defaultWorkers(work: number, cpus: number = availableCpus()): number {
@@ -78,13 +77,7 @@ export function parseWorkers(value: string | undefined): number | undefined {
  * one, then its services in catalog order, cut into batches of about
  * `total work / (processes × batchesPerProcess)`.
  */
-export function planBatches(
-  catalog: Catalog,
-  environments: readonly EnvironmentConfig[],
-  processes: number,
-  batchesPerProcess = BATCHES_PER_PROCESS,
-  ciRoles = false,
-): SynthBatch[] {
+export function planBatches(catalog: Catalog, environments: readonly EnvironmentConfig[], processes: number, batchesPerProcess = BATCHES_PER_PROCESS, ciRoles = false): SynthBatch[] {
   const target = Math.max(1, Math.ceil(synthesisWork(catalog, environments) / (processes * batchesPerProcess)));
   const batches: SynthBatch[] = ciRoles ? [{ id: 0, kind: 'ci-roles' }] : [];
   for (const env of environments) {

@@ -4,7 +4,10 @@ export class SelectionError extends Error {}
 
 /** `undefined`/empty → all; otherwise the comma-separated names, each of which must exist. */
 export function selectEnvironments(all: readonly EnvironmentConfig[], selection: string | undefined): EnvironmentConfig[] {
-  const names = (selection ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (selection ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (names.length === 0) return [...all];
   const unknown = names.filter((name) => !all.some((env) => env.name === name));
   if (unknown.length > 0) {

@@ -94,10 +94,19 @@ describe('statistics', () => {
     expect(fit.slope).toBeCloseTo(20, 10);
     expect(fit.intercept).toBeCloseTo(300, 8);
     expect(fit.r2).toBeCloseTo(1, 10);
-    const noisy = linearFit([{ x: 0, y: 0 }, { x: 1, y: 2 }, { x: 2, y: 1 }]);
+    const noisy = linearFit([
+      { x: 0, y: 0 },
+      { x: 1, y: 2 },
+      { x: 2, y: 1 },
+    ]);
     expect(noisy.slope).toBeCloseTo(0.5, 10);
     expect(noisy.r2).toBeCloseTo(0.25, 10);
-    expect(() => linearFit([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toThrow('at least two points with different x');
+    expect(() =>
+      linearFit([
+        { x: 1, y: 1 },
+        { x: 1, y: 2 },
+      ]),
+    ).toThrow('at least two points with different x');
   });
 
   it('gives growth exponent 1 for linear and 2 for quadratic cost', () => {
@@ -177,9 +186,15 @@ describe('checkTargets', () => {
 
 describe('report', () => {
   it('renders a table with aligned columns, numbers and their header on the right', () => {
-    expect(renderTable(['Name', 'Wall'], [['dev', '0.82 s'], ['staging', '10.50 s']])).toBe(
-      ['Name        Wall', '-------  -------', 'dev       0.82 s', 'staging  10.50 s'].join('\n'),
-    );
+    expect(
+      renderTable(
+        ['Name', 'Wall'],
+        [
+          ['dev', '0.82 s'],
+          ['staging', '10.50 s'],
+        ],
+      ),
+    ).toBe(['Name        Wall', '-------  -------', 'dev       0.82 s', 'staging  10.50 s'].join('\n'));
   });
 
   it('shows every measured row with its figures, phases and targets', () => {
@@ -248,7 +263,10 @@ describe('peers', () => {
       ...rows.map((r) => (r.id === 'peer-cdk-example' ? { ...r, stacks: 20 } : r.id === 'peer-cdk-500' ? { ...r, stacks: 502 } : r.id === 'generated-500' ? { ...r, stacks: 502 } : r)),
       row({ id: 'example-all', group: 'example', label: 'example, all', stacks: 21 }),
     ];
-    expect(comparePeers(counted).map((pair) => pair.stacks)).toEqual([{ ours: 21, peer: 20 }, { ours: 502, peer: 502 }]);
+    expect(comparePeers(counted).map((pair) => pair.stacks)).toEqual([
+      { ours: 21, peer: 20 },
+      { ours: 502, peer: 502 },
+    ]);
     const lines = renderPeers(counted)!.split('\n');
     expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) \(NOT THE SAME: 21 vs 20 stacks\) /);
     expect(lines[3]).toMatch(/^500 services, one environment, CDK synthesis only +6\.00 s/);

@@ -13,7 +13,15 @@ const ROOT = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string; id?: string; env?: Record<string, string> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+  id?: string;
+  env?: Record<string, string>;
+}
 interface Job {
   needs?: string | string[];
   if?: string;
@@ -26,9 +34,16 @@ interface Job {
   outputs?: Record<string, string>;
   steps: Step[];
 }
-interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; env?: Record<string, string>; jobs: Record<string, Job> }
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 
-const WORKFLOW_FILES = readdirSync(join(ROOT, '.github', 'workflows')).filter((file) => file.endsWith('.yml')).map((file) => `.github/workflows/${file}`);
+const WORKFLOW_FILES = readdirSync(join(ROOT, '.github', 'workflows'))
+  .filter((file) => file.endsWith('.yml'))
+  .map((file) => `.github/workflows/${file}`);
 const ACTION_FILES = ['.github/actions/setup/action.yml'];
 const plan = parse(read('.github/workflows/plan.yml')) as Workflow;
 const planComment = parse(read('.github/workflows/plan-comment.yml')) as Workflow;
@@ -140,7 +155,7 @@ describe('plan.yml', () => {
     expect(plan.jobs.plan!.needs).toBe('test');
   });
 
-  it('assumes the plan role of each environment\'s account, through OIDC', () => {
+  it("assumes the plan role of each environment's account, through OIDC", () => {
     expect(plan.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     for (const entry of plan.jobs.plan!.strategy!.matrix.include) {
       const env = byName(entry.environment!);
@@ -150,7 +165,7 @@ describe('plan.yml', () => {
     expect(plan.jobs.plan!.environment).toBeUndefined(); // the token's sub must stay `…:pull_request`
   });
 
-  it('plans, summarizes below the comment limit with the poster\'s header, and --fail-on-destroy for prod only', () => {
+  it("plans, summarizes below the comment limit with the poster's header, and --fail-on-destroy for prod only", () => {
     const steps = plan.jobs.plan!.steps;
     expect(steps.find((s) => s.id === 'plan')!.run).toBe('npm run plan -- --env "$ENVIRONMENT"');
     const summary = steps.find((s) => s.id === 'summary')!.run!;
@@ -167,18 +182,20 @@ describe('plan.yml', () => {
   });
 });
 
-describe('trust boundary: the pull request\'s code never holds a token that writes to pull requests', () => {
+describe("trust boundary: the pull request's code never holds a token that writes to pull requests", () => {
   const WRITE = /write/;
-  it('no job of plan.yml (the PR\'s own copy runs) may write anything but an OIDC token, nor call GitHub\'s API', () => {
+  it("no job of plan.yml (the PR's own copy runs) may write anything but an OIDC token, nor call GitHub's API", () => {
     expect(plan.permissions).toEqual({ contents: 'read' });
     for (const [id, job] of Object.entries(plan.jobs)) {
-      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => WRITE.test(level)).map(([scope]) => scope);
+      const writes = Object.entries(job.permissions ?? {})
+        .filter(([, level]) => WRITE.test(level))
+        .map(([scope]) => scope);
       expect({ id, writes }).toEqual({ id, writes: id === 'plan' ? ['id-token'] : [] });
       expect({ id, githubScript: stepsUsing(job.steps, 'actions/github-script').length }).toEqual({ id, githubScript: 0 });
     }
   });
 
-  it('no workflow runs on pull_request_target (it would hand the PR\'s code the write token)', () => {
+  it("no workflow runs on pull_request_target (it would hand the PR's code the write token)", () => {
     for (const file of WORKFLOW_FILES) {
       const on = (parse(read(file)) as Workflow).on;
       expect({ file, target: Object.keys(on).includes('pull_request_target') }).toEqual({ file, target: false });
@@ -218,7 +235,10 @@ describe('no raw plan leaves a runner', () => {
     const uploads = [...allSteps(plan), ...allSteps(deployEnvironment)].filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(uploads.length).toBe(3);
     for (const upload of uploads) {
-      const paths = String(upload.with!.path).trim().split('\n').map((p) => p.trim());
+      const paths = String(upload.with!.path)
+        .trim()
+        .split('\n')
+        .map((p) => p.trim());
       expect(paths).toEqual(['plan-summary.md', 'plans/deferred.md']);
     }
     // Workflows that handle plans never cache or pass files between jobs through artifacts (images.yml
@@ -229,7 +249,7 @@ describe('no raw plan leaves a runner', () => {
     for (const file of planWorkflows) expect(read(file)).not.toMatch(/actions\/(cache|download-artifact)@/);
   });
 
-  it('saved plans go to the environment\'s state bucket under saved-plans/<env>/<run>/, written by the plan job, read by the apply job', () => {
+  it("saved plans go to the environment's state bucket under saved-plans/<env>/<run>/, written by the plan job, read by the apply job", () => {
     const copies = allSteps(deployEnvironment).filter((s) => s.run?.includes('aws s3 cp'));
     expect(copies.map((s) => s.run!.split('\n')[0])).toEqual([
       'aws s3 cp --recursive --only-show-errors --region "$STATE_REGION" saved-plans/ "s3://$STATE_BUCKET/saved-plans/$ENVIRONMENT/$RUN_ID/round-1/"',

@@ -40,8 +40,7 @@ export interface TerraformJson {
   output?: Record<string, { value: unknown; description?: string }>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Validates the fields this tool relies on (cdktf 0.21 `Manifest.buildManifest()`). */
 export const parseManifest = (json: unknown): CdktfManifest => {
@@ -74,7 +73,10 @@ export function recordedEnvironment(json: unknown): string | undefined {
 export type EnvironmentOf = (stack: ManifestStack) => string | undefined;
 
 /** The environments the stacks of `outdir` recorded, read from each stack's `cdk.tf.json`. */
-export const recordedEnvironments = (outdir: string): EnvironmentOf => (stack) => recordedEnvironment(readStackJson(outdir, stack));
+export const recordedEnvironments =
+  (outdir: string): EnvironmentOf =>
+  (stack) =>
+    recordedEnvironment(readStackJson(outdir, stack));
 
 const stacksOf = (manifest: CdktfManifest): ManifestStack[] => Object.entries(manifest.stacks).map(([name, stack]) => ({ ...stack, name }));
 
@@ -83,9 +85,7 @@ export const stacksOfEnvironment = (manifest: CdktfManifest, env: string, enviro
   stacksOf(manifest).filter((stack) => environmentOf(stack) === env);
 
 /** Every environment some stack of the manifest recorded, in manifest order. */
-export const environmentsOf = (manifest: CdktfManifest, environmentOf: EnvironmentOf): string[] => [
-  ...new Set(stacksOf(manifest).flatMap((stack) => environmentOf(stack) ?? [])),
-];
+export const environmentsOf = (manifest: CdktfManifest, environmentOf: EnvironmentOf): string[] => [...new Set(stacksOf(manifest).flatMap((stack) => environmentOf(stack) ?? []))];
 
 /**
  * Topological order (dependencies first); ties keep manifest order so the output is stable.

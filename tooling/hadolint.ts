@@ -13,8 +13,7 @@ import { isExecutableFile } from './terraform';
 export const HADOLINT_VERSION = '2.15.1';
 
 /** `$VERIFY_CACHE_DIR`, else `~/.cache/event-driven-ecs-infra`: the cache every tool of the repository is installed into. */
-export const toolCacheDirectory = (env: NodeJS.ProcessEnv, home = homedir()): string =>
-  env.VERIFY_CACHE_DIR?.trim() || join(home, '.cache', 'event-driven-ecs-infra');
+export const toolCacheDirectory = (env: NodeJS.ProcessEnv, home = homedir()): string => env.VERIFY_CACHE_DIR?.trim() || join(home, '.cache', 'event-driven-ecs-infra');
 
 export const hadolintVenv = (env: NodeJS.ProcessEnv, home = homedir()): string => join(toolCacheDirectory(env, home), 'venv-hadolint');
 

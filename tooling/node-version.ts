@@ -27,7 +27,6 @@ export function satisfiesNodeFloor(version: string, range: string): boolean {
 export function unsupportedNodeMessage(version: string, range: string): string | undefined {
   if (satisfiesNodeFloor(version, range)) return undefined;
   return (
-    `Node ${version} is not supported (package.json engines: node ${range}). ` +
-    'Use Node 24 (.nvmrc): `export PATH="$(bash .ci/install-node 24):$PATH"` installs it from the npm registry.'
+    `Node ${version} is not supported (package.json engines: node ${range}). ` + 'Use Node 24 (.nvmrc): `export PATH="$(bash .ci/install-node 24):$PATH"` installs it from the npm registry.'
   );
 }

@@ -7,12 +7,7 @@
 export const terraformBinaryName = (env: NodeJS.ProcessEnv): string => env.TERRAFORM_BINARY_NAME?.trim() || 'terraform';
 
 /** Resolves a binary like the shell does: a name with a slash is a path, otherwise each PATH entry. */
-export const findExecutable = (
-  name: string,
-  env: NodeJS.ProcessEnv,
-  isExecutableFile: (path: string) => boolean,
-  platform: NodeJS.Platform = process.platform,
-): string | undefined => {
+export const findExecutable = (name: string, env: NodeJS.ProcessEnv, isExecutableFile: (path: string) => boolean, platform: NodeJS.Platform = process.platform): string | undefined => {
   if (name.includes('/') || name.includes('\\')) return isExecutableFile(name) ? name : undefined;
   const separator = platform === 'win32' ? ';' : ':';
   const extensions = platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
@@ -34,11 +29,7 @@ export const missingBinaryMessage = (name: string, env: NodeJS.ProcessEnv): stri
  * Where the AWS SDK inside the provider would find credentials, or undefined when nowhere.
  * Presence only: whether they are valid is for Terraform to say.
  */
-export const awsCredentialSource = (
-  env: NodeJS.ProcessEnv,
-  fileExists: (path: string) => boolean,
-  homeDirectory: string,
-): string | undefined => {
+export const awsCredentialSource = (env: NodeJS.ProcessEnv, fileExists: (path: string) => boolean, homeDirectory: string): string | undefined => {
   const set = (name: string) => (env[name]?.trim() ?? '') !== '';
   if (set('AWS_ACCESS_KEY_ID') && set('AWS_SECRET_ACCESS_KEY')) return 'environment variables (AWS_ACCESS_KEY_ID)';
   if (set('AWS_WEB_IDENTITY_TOKEN_FILE') && set('AWS_ROLE_ARN')) return 'web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)';
@@ -58,9 +49,7 @@ export const missingCredentialsMessage = (environment: string): string =>
   `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN; AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI; ` +
   `or AWS_EC2_METADATA_SERVICE_ENDPOINT on an EC2 instance. In GitHub Actions the configure-aws-credentials step sets them.`;
 
-export type PreflightResult =
-  | { readonly ok: true; readonly binary: string; readonly credentials: string }
-  | { readonly ok: false; readonly message: string };
+export type PreflightResult = { readonly ok: true; readonly binary: string; readonly credentials: string } | { readonly ok: false; readonly message: string };
 
 export interface PreflightDeps {
   readonly env: NodeJS.ProcessEnv;

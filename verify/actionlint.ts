@@ -90,7 +90,10 @@ export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'sec
   const actionlint = context.tools.actionlint;
   if (!actionlint) return { tier: 'actionlint', proved: [], errors: [missingTool('actionlint')], findings: [], notes: [] };
   const directory = join(context.repoRoot, '.github', 'workflows');
-  const workflows = readdirSync(directory).filter((file) => /\.ya?ml$/.test(file)).sort().map((file) => join('.github', 'workflows', file));
+  const workflows = readdirSync(directory)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .map((file) => join('.github', 'workflows', file));
   const shellcheck = join(context.tools.cacheDir, 'venv-shellcheck', 'bin', 'shellcheck');
   const withShellcheck = existsSync(shellcheck);
   // The repository's actionlint config (accepted findings with their reasons), named explicitly:
@@ -111,7 +114,13 @@ export const runActionlintTier = (context: VerifyContext): Omit<TierReport, 'sec
     `${workflows.length} workflows (${workflows.map((w) => w.split('/').pop()).join(', ')}): ${findings.length} problems${withShellcheck ? ', run: scripts checked by shellcheck' : ''}${withConfig ? ` (accepted findings: ${config})` : ''}`,
   ];
   if (!withShellcheck) {
-    return { tier: 'actionlint', proved, errors: ['shellcheck is not installed: run: scripts and shell scripts were not checked (bash verify/bootstrap-tools.sh installs it)'], findings, notes: [] };
+    return {
+      tier: 'actionlint',
+      proved,
+      errors: ['shellcheck is not installed: run: scripts and shell scripts were not checked (bash verify/bootstrap-tools.sh installs it)'],
+      findings,
+      notes: [],
+    };
   }
   // Every level, down to style; a finding accepted in a script is a `# shellcheck disable=…` with its reason.
   const scripts = shellScripts(context.repoRoot);

@@ -164,9 +164,7 @@ export const runCheckovTier = (context: VerifyContext): Omit<TierReport, 'second
       findings.push(...stackFindings);
       errors.push(...unusedAcceptances('checkov', stack, acceptances, stackFindings));
     }
-    proved.push(
-      `${stackNames(manifest).length} synthesized stacks: ${result.passed} checks passed, ${result.failed.length - accepted} failed, ${accepted} accepted in code`,
-    );
+    proved.push(`${stackNames(manifest).length} synthesized stacks: ${result.passed} checks passed, ${result.failed.length - accepted} failed, ${accepted} accepted in code`);
   } catch (error) {
     errors.push(`stacks: ${(error as Error).message}; ${failureText(stacks)}`);
   }

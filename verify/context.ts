@@ -27,8 +27,7 @@ export const readManifest = (context: VerifyContext): CdktfManifest => readCdktf
 /** Stack names of the manifest, sorted. */
 export const stackNames = (manifest: CdktfManifest): string[] => Object.keys(manifest.stacks).sort();
 
-export const stackDir = (context: VerifyContext, manifest: CdktfManifest, stack: string): string =>
-  join(context.synthDir, manifest.stacks[stack]!.workingDirectory);
+export const stackDir = (context: VerifyContext, manifest: CdktfManifest, stack: string): string => join(context.synthDir, manifest.stacks[stack]!.workingDirectory);
 
 /**
  * Environment for Terraform: the generated CLI config when the provider comes from the local mirror

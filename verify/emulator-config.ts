@@ -58,10 +58,7 @@ export const forEmulator = (stack: StackJson, stackName: string, target: Emulato
   for (const [name, remote] of Object.entries(copy.data?.terraform_remote_state ?? {})) {
     const config = remote.config as Record<string, unknown> | undefined;
     if (!isRecord(config)) throw new Error(`${stackName}: remote state ${name} has no config`);
-    remote.config =
-      remote.backend === 's3'
-        ? s3ToEmulator(config, target.endpoint)
-        : { path: join(target.stateDir, `${stackOfStatePath(String(config.path))}.tfstate`) };
+    remote.config = remote.backend === 's3' ? s3ToEmulator(config, target.endpoint) : { path: join(target.stateDir, `${stackOfStatePath(String(config.path))}.tfstate`) };
   }
   return copy;
 };

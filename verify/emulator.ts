@@ -66,7 +66,12 @@ export const EMULATOR_READ_GAPS: Readonly<Record<string, readonly string[]>> = {
 interface PlannedChange {
   readonly address: string;
   readonly type: string;
-  readonly change: { readonly actions: readonly string[]; readonly before?: Record<string, unknown> | null; readonly after?: Record<string, unknown> | null; readonly after_unknown?: Record<string, unknown> };
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: Record<string, unknown> | null;
+    readonly after?: Record<string, unknown> | null;
+    readonly after_unknown?: Record<string, unknown>;
+  };
 }
 
 /**
@@ -74,9 +79,7 @@ interface PlannedChange {
  * read gaps (`tolerated`) and every other change (`real`), each as `address: attributes`.
  */
 export const classifyReplan = (planJson: unknown, gaps: Readonly<Record<string, readonly string[]>> = EMULATOR_READ_GAPS): { real: string[]; tolerated: string[] } => {
-  const changes = ((planJson as { resource_changes?: PlannedChange[] }).resource_changes ?? []).filter(
-    (c) => !c.change.actions.every((action) => action === 'no-op' || action === 'read'),
-  );
+  const changes = ((planJson as { resource_changes?: PlannedChange[] }).resource_changes ?? []).filter((c) => !c.change.actions.every((action) => action === 'no-op' || action === 'read'));
   const real: string[] = [];
   const tolerated: string[] = [];
   for (const c of changes) {
@@ -128,7 +131,10 @@ interface StateResource {
 
 const stateResources = (showJson: string): StateResource[] => {
   const state = JSON.parse(showJson) as { values?: { root_module?: Module } };
-  interface Module { resources?: StateResource[]; child_modules?: Module[] }
+  interface Module {
+    resources?: StateResource[];
+    child_modules?: Module[];
+  }
   const walk = (module: Module | undefined): StateResource[] => [...(module?.resources ?? []), ...(module?.child_modules ?? []).flatMap(walk)];
   return walk(state.values?.root_module);
 };
@@ -228,9 +234,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
           tolerated.push(...replan.tolerated.map((line) => `${stack} ${line}`));
           if (replan.real.length === 0) clean += 1;
           else {
-            errors.push(
-              `${stack}: the second plan is not empty: ${replan.real.join('; ')}\n      ${changedAttributes(plan.stdout).join('\n      ')}`,
-            );
+            errors.push(`${stack}: the second plan is not empty: ${replan.real.join('; ')}\n      ${changedAttributes(plan.stdout).join('\n      ')}`);
           }
         } else errors.push(`${stack}: re-plan: ${failureText(plan)}`);
       }

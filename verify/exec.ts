@@ -47,7 +47,10 @@ export const runCommand = (binary: string, args: readonly string[], options: Com
 
 /** Last lines of a failed command, for the report. */
 export const failureText = (result: Pick<CommandResult, 'command' | 'status' | 'stdout' | 'stderr' | 'error'>, lines = 15): string => {
-  const text = `${result.stderr}\n${result.stdout}`.trim().split('\n').filter((line) => line.trim() !== '');
+  const text = `${result.stderr}\n${result.stdout}`
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const status = result.error ?? `exit ${result.status}`;
   return `\`${result.command}\` failed (${status}):\n      ${text.slice(-lines).join('\n      ')}`;
 };

@@ -29,8 +29,7 @@ export const isOpen = (finding: Finding): boolean => finding.acceptedBecause ===
 /** Accepted findings per resource address (`type.name`) of one synthesized stack. */
 export type Acceptances = ReadonlyMap<string, readonly AcceptedFinding[]>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Reads `"//": { "accepted_findings": [...] }` of every resource and data source of a stack, and the
@@ -40,7 +39,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const acceptancesOf = (stackJson: unknown): Acceptances => {
   const result = new Map<string, AcceptedFinding[]>();
   if (!isRecord(stackJson)) return result;
-  for (const [blockKind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
+  for (const [blockKind, prefix] of [
+    ['resource', ''],
+    ['data', 'data.'],
+  ] as const) {
     const blocks = stackJson[blockKind];
     if (!isRecord(blocks)) continue;
     for (const [type, byName] of Object.entries(blocks)) {
@@ -78,20 +80,13 @@ export const applyAcceptances = (findings: readonly Finding[], acceptances: Acce
  * Acceptances that matched nothing: a fix made them stale, or the id is wrong. Either way the code
  * claims something the scanner does not say, so they count as failures too.
  */
-export const unusedAcceptances = (
-  tool: 'checkov' | 'trivy',
-  target: string,
-  acceptances: Acceptances,
-  findings: readonly Finding[],
-): string[] => {
+export const unusedAcceptances = (tool: 'checkov' | 'trivy', target: string, acceptances: Acceptances, findings: readonly Finding[]): string[] => {
   const stale: string[] = [];
   for (const [resource, accepted] of acceptances) {
     for (const entry of accepted) {
       const rule = ruleOf(tool, entry);
       if (!rule) continue;
-      const used = findings.some(
-        (f) => f.tool === tool && f.resource === resource && (tool === 'trivy' ? normalizeTrivyId(f.rule) : f.rule) === rule && f.acceptedBecause !== undefined,
-      );
+      const used = findings.some((f) => f.tool === tool && f.resource === resource && (tool === 'trivy' ? normalizeTrivyId(f.rule) : f.rule) === rule && f.acceptedBecause !== undefined);
       if (!used) stale.push(`${target}: ${resource} accepts ${tool} ${rule}, which ${tool} no longer reports there`);
     }
   }

@@ -61,9 +61,7 @@ export const locateTools = (env: NodeJS.ProcessEnv, isExecutable: (path: string)
   };
   const onPath = (name: string) => findExecutable(name, env, isExecutable);
   const explicitTerraform = env.TERRAFORM_BINARY_NAME?.trim();
-  const terraform = explicitTerraform
-    ? onPath(terraformBinaryName(env))
-    : (onPath('terraform') ?? onPath('tofu') ?? cached('bin', 'tofu'));
+  const terraform = explicitTerraform ? onPath(terraformBinaryName(env)) : (onPath('terraform') ?? onPath('tofu') ?? cached('bin', 'tofu'));
   const cliConfig = join(cacheDir, 'terraform.rc');
   const pluginDir = join(cacheDir, 'tflint-plugins');
   const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});

@@ -64,7 +64,12 @@ export const runValidateTier = (context: VerifyContext): Omit<TierReport, 'secon
   }
   const targets = [
     ...stackNames(manifest).map((stack) => ({ name: stack, source: stackDir(context, manifest, stack), scratch: join(context.workDir, 'validate', 'stacks', stack), stack: true })),
-    ...moduleNames(context.repoRoot).map((name) => ({ name: `modules/${name}`, source: join(context.repoRoot, 'modules', name), scratch: join(context.workDir, 'validate', 'modules', name), stack: false })),
+    ...moduleNames(context.repoRoot).map((name) => ({
+      name: `modules/${name}`,
+      source: join(context.repoRoot, 'modules', name),
+      scratch: join(context.workDir, 'validate', 'modules', name),
+      stack: false,
+    })),
   ];
   let validStacks = 0;
   let validModules = 0;
@@ -94,9 +99,7 @@ export const runValidateTier = (context: VerifyContext): Omit<TierReport, 'secon
   const stackCount = targets.filter((t) => t.stack).length;
   return {
     tier: 'validate',
-    proved: [
-      `terraform validate: ${validStacks}/${stackCount} synthesized stacks and ${validModules}/${targets.length - stackCount} HCL modules valid with no warnings (${provider})`,
-    ],
+    proved: [`terraform validate: ${validStacks}/${stackCount} synthesized stacks and ${validModules}/${targets.length - stackCount} HCL modules valid with no warnings (${provider})`],
     errors,
     findings: [],
     notes,

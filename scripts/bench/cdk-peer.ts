@@ -84,13 +84,7 @@ interface BaseResources {
 }
 
 /** Builds the app: every stack of every given environment. */
-export function buildCdkApp(
-  cdk: Cdk,
-  catalog: Catalog,
-  environments: readonly EnvironmentConfig[],
-  outdir: string,
-  cloudFormationValidation = true,
-): import('aws-cdk-lib/core').App {
+export function buildCdkApp(cdk: Cdk, catalog: Catalog, environments: readonly EnvironmentConfig[], outdir: string, cloudFormationValidation = true): import('aws-cdk-lib/core').App {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { buildRunTaskStateMachine } = require('../../core/asl') as typeof import('../../core/asl');
   const { buildEndedExecutionsAnnouncer, endedExecutionsPattern } = require('../../core/asl-ended-executions') as typeof import('../../core/asl-ended-executions');
@@ -144,14 +138,25 @@ export function buildCdkApp(
     const tasksSecurityGroup = new ec2.SecurityGroup(baseStack, 'Tasks', { vpc, allowAllOutbound: true, description: 'ECS tasks: egress only' });
     if (base.network.nat === 'none') {
       vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
-      const endpoints = { EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR, EcrDkr: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER, Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, Events: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE, States: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS };
+      const endpoints = {
+        EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+        EcrDkr: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+        Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+        Events: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+        States: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
+      };
       for (const [id, service] of Object.entries(endpoints)) vpc.addInterfaceEndpoint(id, { service });
     }
     const cluster = new ecs.Cluster(baseStack, 'Cluster', {
       vpc,
       clusterName: names.clusterName(env.name),
       enableFargateCapacityProviders: true,
-      containerInsightsV2: base.cluster.containerInsights === 'enhanced' ? ecs.ContainerInsights.ENHANCED : base.cluster.containerInsights === 'enabled' ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      containerInsightsV2:
+        base.cluster.containerInsights === 'enhanced'
+          ? ecs.ContainerInsights.ENHANCED
+          : base.cluster.containerInsights === 'enabled'
+            ? ecs.ContainerInsights.ENABLED
+            : ecs.ContainerInsights.DISABLED,
     });
     cluster.addDefaultCapacityProviderStrategy([
       { capacityProvider: 'FARGATE', weight: base.cluster.fargateWeight, ...(base.cluster.fargateBase !== undefined ? { base: base.cluster.fargateBase } : {}) },
@@ -201,7 +206,10 @@ export function buildCdkApp(
         command: [...task.command],
         logging: ecs.LogDrivers.awsLogs({
           streamPrefix: task.name,
-          logGroup: new logs.LogGroup(baseStack, `TaskLogs-${service}-${task.name}`, { logGroupName: `/ecs/${names.taskFamily(env.name, service, task.name)}`, retention: base.taskLogRetentionDays }),
+          logGroup: new logs.LogGroup(baseStack, `TaskLogs-${service}-${task.name}`, {
+            logGroupName: `/ecs/${names.taskFamily(env.name, service, task.name)}`,
+            retention: base.taskLogRetentionDays,
+          }),
         }),
       });
       resources.taskDefinitions.set(key, definition);
@@ -212,7 +220,10 @@ export function buildCdkApp(
       new sqs.Queue(scope, 'DeadLetterQueue', { queueName, encryption: sqs.QueueEncryption.SQS_MANAGED, retentionPeriod: core.Duration.days(14) });
 
     /** A state machine with its log group and role (with our policy), tracing on. */
-    function loggedStateMachine(scope: import('constructs').Construct, props: { name: string; logGroupName: string; roleName: string; policyName: string; policy: object; definition: object }) {
+    function loggedStateMachine(
+      scope: import('constructs').Construct,
+      props: { name: string; logGroupName: string; roleName: string; policyName: string; policy: object; definition: object },
+    ) {
       const role = new iam.Role(scope, 'StateMachineRole', {
         roleName: props.roleName,
         assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
@@ -257,7 +268,10 @@ export function buildCdkApp(
       new core.CfnOutput(stack, 'EventBusName', { value: bus.eventBusName });
       const ownRole = resources.taskRoles.get(service.name);
       if (ownRole) {
-        new iam.Policy(stack, 'TaskRolePublishes', { roles: [iam.Role.fromRoleArn(stack, 'OwnTaskRole', ownRole.roleArn, { mutable: true })], document: document(policies.taskPublishEventsPolicy(bus.eventBusArn, names.eventSource(catalog.namespace, service.name))) });
+        new iam.Policy(stack, 'TaskRolePublishes', {
+          roles: [iam.Role.fromRoleArn(stack, 'OwnTaskRole', ownRole.roleArn, { mutable: true })],
+          document: document(policies.taskPublishEventsPolicy(bus.eventBusArn, names.eventSource(catalog.namespace, service.name))),
+        });
       }
       const announced: import('../../core/asl-ended-executions').AnnouncedStateMachine[] = [];
       for (const rule of service.rules) {
@@ -280,7 +294,11 @@ export function buildCdkApp(
           ruleName: names.ruleName(env.name, service.name, rule.name),
           eventBus: bus,
           // CDK's pattern type, from ours: the keys it names, in its spelling.
-          eventPattern: { detailType: [...rule.eventPattern['detail-type']], source: rule.eventPattern.source as string[] | undefined, detail: rule.eventPattern.detail as Record<string, unknown> | undefined },
+          eventPattern: {
+            detailType: [...rule.eventPattern['detail-type']],
+            source: rule.eventPattern.source as string[] | undefined,
+            detail: rule.eventPattern.detail as Record<string, unknown> | undefined,
+          },
         });
         const queue = deadLetterQueue(scope, names.deadLetterQueueName(env.name, service.name, rule.name));
         const stateMachine = loggedStateMachine(scope, {

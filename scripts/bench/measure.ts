@@ -64,8 +64,7 @@ async function runOnce(spec: RowSpec): Promise<ChildRun> {
   }
 }
 
-const numberIn = (report: Record<string, unknown> | undefined, key: string): number | undefined =>
-  typeof report?.[key] === 'number' ? (report[key] as number) : undefined;
+const numberIn = (report: Record<string, unknown> | undefined, key: string): number | undefined => (typeof report?.[key] === 'number' ? (report[key] as number) : undefined);
 
 /** Summary of the values every run reported, or undefined if any run did not. */
 function summarizeReported(runs: readonly ChildRun[], key: string): Summary | undefined {

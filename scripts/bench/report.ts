@@ -87,12 +87,7 @@ export function renderMeasurements(measurements: readonly Measurement[], targets
 export function renderGrowth(growth: Growth, targets: readonly TargetCheck[]): string {
   const table = renderTable(
     ['Services', 'Wall', 'In synthesize()', 'per service'],
-    growth.points.map((point) => [
-      String(point.services),
-      formatSeconds(point.wallMs),
-      formatSeconds(point.synthMs),
-      `${point.synthMsPerService.toFixed(1)} ms`,
-    ]),
+    growth.points.map((point) => [String(point.services), formatSeconds(point.wallMs), formatSeconds(point.synthMs), `${point.synthMsPerService.toFixed(1)} ms`]),
   );
   const { fit, smallest, largest } = growth;
   const check = targets.find((t) => t.rowId === 'growth');
@@ -101,8 +96,7 @@ export function renderGrowth(growth: Growth, targets: readonly TargetCheck[]): s
     table,
     `Fit: synthesize() ≈ ${Math.round(fit.intercept)} ms + ${fit.slope.toFixed(1)} ms × services (R² ${fit.r2.toFixed(3)})`,
     `${largest.services} vs ${smallest.services} services (${growth.servicesRatio.toFixed(0)}×): wall ${growth.wallRatio.toFixed(1)}×, synthesize() ${growth.synthRatio.toFixed(1)}×`,
-    `Growth exponent between ${secondLargest.services} and ${largest.services} services: ${growth.exponent.toFixed(2)}${ 
-      check ? ` ${check.met ? '✓' : '✗'} ${check.target}` : ''}`,
+    `Growth exponent between ${secondLargest.services} and ${largest.services} services: ${growth.exponent.toFixed(2)}${check ? ` ${check.met ? '✓' : '✗'} ${check.target}` : ''}`,
   ].join('\n');
 }
 
@@ -130,9 +124,9 @@ export function renderReport(result: BenchResult): string {
   const met = result.targets.filter((t) => t.met).length;
   const missed = result.targets.filter((t) => !t.met);
   return [
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${formatMiB(machine.memoryMiB)}, Node ${machine.node} (${machine.platform})${ 
-      machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : '' 
-      }${machine.commitAfter ? ` (HEAD moved to ${machine.commitAfter.slice(0, 7)} during the run: later rows may have measured other code)` : ''}`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${formatMiB(machine.memoryMiB)}, Node ${machine.node} (${machine.platform})${
+      machine.commit ? `, commit ${machine.commit.slice(0, 7)}` : ''
+    }${machine.commitAfter ? ` (HEAD moved to ${machine.commitAfter.slice(0, 7)} during the run: later rows may have measured other code)` : ''}`,
     `Load average (1/5/15 min): ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after`,
     `Each figure: median of ${result.runs} run(s)${result.warmup ? ' after a warm-up run' : ' (no warm-up)'}, each a fresh child process; ` +
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
@@ -143,6 +137,6 @@ export function renderReport(result: BenchResult): string {
     '',
     result.targets.length === 0
       ? 'Targets: none apply to these rows'
-      : `Targets: ${met} of ${result.targets.length} met${  missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''}`,
+      : `Targets: ${met} of ${result.targets.length} met${missed.length > 0 ? `; missed: ${missed.map((t) => `${t.rowId} ${t.target} (${t.measured})`).join('; ')}` : ''}`,
   ].join('\n');
 }

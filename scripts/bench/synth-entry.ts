@@ -49,7 +49,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const selected = values.environments?.split(',') ?? [];
   const given = values.catalog && selected.length > 0 ? environments.filter((env) => selected.includes(env.name)) : environments;
   // What `npm run synth` runs: worker processes for a large catalog, as SYNTH_WORKERS or the CPUs say.
-  const { workers, workerMaxRssKiB } = await synthesizeInParallel({ catalog, environments: given, outdir: values.outdir, selection: values.environments, workers: parseWorkers(process.env.SYNTH_WORKERS) });
+  const { workers, workerMaxRssKiB } = await synthesizeInParallel({
+    catalog,
+    environments: given,
+    outdir: values.outdir,
+    selection: values.environments,
+    workers: parseWorkers(process.env.SYNTH_WORKERS),
+  });
   const synthEnd = performance.now();
   const report: SynthReport = {
     bootMs,

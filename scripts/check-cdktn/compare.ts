@@ -29,7 +29,7 @@ const stackFile = /^stacks\/[^/]+\/cdk\.tf\.json$/;
 export const DOCUMENTED_DIFFERENCES: readonly DocumentedDifference[] = [
   {
     id: 'library-version',
-    why: 'The library version cdktf records in the manifest and in each stack\'s metadata: 0.21.0 becomes 0.24.0. Terraform ignores it.',
+    why: "The library version cdktf records in the manifest and in each stack's metadata: 0.21.0 becomes 0.24.0. Terraform ignores it.",
     matches: (d) =>
       ((d.file === 'manifest.json' && d.path === '/version') || (stackFile.test(d.file) && d.path === '/~1~1/metadata/version')) && d.cdktf === '0.21.0' && d.cdktn === '0.24.0',
   },

@@ -52,9 +52,7 @@ export function rewriteSpecifiers(source: string, fileName = 'file.ts'): string 
     ts.forEachChild(node, visit);
   };
   visit(file);
-  return edits
-    .sort((a, b) => b.start - a.start)
-    .reduce((text, edit) => text.slice(0, edit.start) + edit.text + text.slice(edit.end), source);
+  return edits.sort((a, b) => b.start - a.start).reduce((text, edit) => text.slice(0, edit.start) + edit.text + text.slice(edit.end), source);
 }
 
 export interface PackageJson {

@@ -23,7 +23,9 @@ export function withGeneratedSections(text: string, sections: Readonly<Record<st
     const pattern = new RegExp(`(<!-- BEGIN GENERATED: ${escapeForRegExp(id)}\\b[^>]*-->\\n)[\\s\\S]*?(<!-- END GENERATED: ${escapeForRegExp(id)} -->)`, 'g');
     const found = out.match(pattern)?.length ?? 0;
     if (found !== 1) {
-      throw new GeneratedSectionError(`${file}: ${found === 0 ? 'no' : found} "<!-- BEGIN GENERATED: ${id} -->" … "<!-- END GENERATED: ${id} -->" section${found === 0 ? '' : 's'}; there must be exactly one`);
+      throw new GeneratedSectionError(
+        `${file}: ${found === 0 ? 'no' : found} "<!-- BEGIN GENERATED: ${id} -->" … "<!-- END GENERATED: ${id} -->" section${found === 0 ? '' : 's'}; there must be exactly one`,
+      );
     }
     out = out.replace(pattern, (_match, begin: string, end: string) => `${begin}${content.endsWith('\n') ? content : `${content}\n`}${end}`);
   }

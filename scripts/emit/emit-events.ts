@@ -191,7 +191,7 @@ export async function* readLines(file: string): AsyncGenerator<{ lineNumber: num
 
 /** Offset of the first byte that breaks UTF-8 (a bad lead byte, or a missing continuation). */
 export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const lead = bytes[i]!;
     const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
@@ -303,9 +303,9 @@ export async function emitEvents(options: EmitOptions, io: { stdout: NodeJS.Writ
     if (emitter.failedCount > emitter.failures.length) io.stderr.write(`emit: ... and ${emitter.failedCount - emitter.failures.length} more failure(s)\n`);
     const rate = seconds > 0 ? Math.round((emitter.sent + emitter.failedCount) / seconds) : 0;
     io.stdout.write(
-      `Environment '${options.env}' (${formatCounts(emitter.perBus)}): ${emitter.sent} sent, ${emitter.failedCount} failed${ 
-        emitter.failedCount > 0 ? ` (${formatCounts(emitter.failedByCode)})` : '' 
-        } in ${seconds.toFixed(2)} s (${rate} events/s).\n`,
+      `Environment '${options.env}' (${formatCounts(emitter.perBus)}): ${emitter.sent} sent, ${emitter.failedCount} failed${
+        emitter.failedCount > 0 ? ` (${formatCounts(emitter.failedByCode)})` : ''
+      } in ${seconds.toFixed(2)} s (${rate} events/s).\n`,
     );
     if (failedOut && emitter.failedCount > 0) io.stdout.write(`Failed events written to ${options.failedOut}.\n`);
     return emitter.failedCount > 0 ? EXIT.finding : EXIT.ok;

@@ -24,7 +24,13 @@ export interface MutationModule {
 export const MUTATION_THRESHOLD = 90;
 
 /** Plan review's summary tests: whole plans rendered, sensitive values, hostile input, the summary inputs. */
-const SUMMARY_TESTS = ['test/plan-review/summary-aws.test.ts', 'test/plan-review/summary-terraform.test.ts', 'test/plan-review/sensitive.test.ts', 'test/plan-review/hostile.test.ts', 'test/plan-review/units.test.ts'];
+const SUMMARY_TESTS = [
+  'test/plan-review/summary-aws.test.ts',
+  'test/plan-review/summary-terraform.test.ts',
+  'test/plan-review/sensitive.test.ts',
+  'test/plan-review/hostile.test.ts',
+  'test/plan-review/units.test.ts',
+];
 
 export const MUTATION_MODULES: readonly MutationModule[] = [
   // core/: names, limits, the container contract, IAM documents, bundles
@@ -51,7 +57,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     module: 'core/event-pattern-complexity.ts',
     tests: ['test/core/event-pattern-complexity.test.ts'],
     pending:
-      "72.2% (2026-11-28): it agrees with event-ruler on all 1,601 fixture cases but three, yet mutants in how the byte machine is built (which state is reused, where a composite goes, the case and UTF-8 checks of state reuse) survive: they change the machine but not the score on those inputs; each needs a case that tells them apart, or a reason it is equivalent",
+      '72.2% (2026-11-28): it agrees with event-ruler on all 1,601 fixture cases but three, yet mutants in how the byte machine is built (which state is reused, where a composite goes, the case and UTF-8 checks of state reuse) survive: they change the machine but not the score on those inputs; each needs a case that tells them apart, or a reason it is equivalent',
   },
   {
     module: 'core/event-pattern.ts',
@@ -73,14 +79,38 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   // (those run unmutated code in a child process and only cost the initial run)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
   { module: 'plan-review/values.ts', tests: ['test/plan-review/values.test.ts', 'test/plan-review/sensitive.test.ts'] },
-  { module: 'plan-review/plan-json.ts', tests: SUMMARY_TESTS, pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
-  { module: 'plan-review/diff.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'], pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
+  {
+    module: 'plan-review/plan-json.ts',
+    tests: SUMMARY_TESTS,
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
+  {
+    module: 'plan-review/diff.ts',
+    tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
   { module: 'plan-review/destroy-impact.ts', tests: ['test/plan-review/destroy-impact.test.ts'] },
   { module: 'plan-review/classify.ts', tests: ['test/plan-review/classify.test.ts'] },
-  { module: 'plan-review/risk.ts', tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'], pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
-  { module: 'plan-review/provenance.ts', tests: ['test/plan-review/freshness-ranking.test.ts'], pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
-  { module: 'plan-review/inputs.ts', tests: SUMMARY_TESTS, pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
-  { module: 'plan-review/render.ts', tests: SUMMARY_TESTS, pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts' },
+  {
+    module: 'plan-review/risk.ts',
+    tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
+  {
+    module: 'plan-review/provenance.ts',
+    tests: ['test/plan-review/freshness-ranking.test.ts'],
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
+  {
+    module: 'plan-review/inputs.ts',
+    tests: SUMMARY_TESTS,
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
+  {
+    module: 'plan-review/render.ts',
+    tests: SUMMARY_TESTS,
+    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
+  },
   // core/ code of the flows and EC2 capacity work, landed after the mutation tier: to be measured
   { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'], pending: 'not measured yet: landed with the EC2 capacity work after this table was measured' },
   { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'], pending: 'not measured yet: landed with the flows work after this table was measured' },
@@ -90,6 +120,6 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     module: 'core/asl.ts',
     tests: ['test/core/asl-definition.test.ts', 'test/core/asl-execution.test.ts'],
     pending:
-      "92.0% before flows moved its run fragment into core/asl-flow.ts (2026-11-28); not re-measured since: a cold run takes over 15 minutes on this machine, so it waits for `--module core/asl.ts` with core/asl-flow.ts and core/placement.ts",
+      '92.0% before flows moved its run fragment into core/asl-flow.ts (2026-11-28); not re-measured since: a cold run takes over 15 minutes on this machine, so it waits for `--module core/asl.ts` with core/asl-flow.ts and core/placement.ts',
   },
 ];

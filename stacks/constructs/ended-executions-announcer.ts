@@ -3,7 +3,16 @@ import type { EnvironmentConfig } from '../../environments/types';
 import { type AnnouncedStateMachine, buildEndedExecutionsAnnouncer, endedExecutionsPattern } from '../../core/asl-ended-executions';
 import { MAXIMUM_EVENT_AGE_RANGE, RETRY_ATTEMPTS_RANGE } from '../../core/aws-limits';
 import { endedExecutionsPolicy, publishGrants } from '../../core/iam-policies';
-import { ENDED_EXECUTIONS_ALARMS, arns, endedExecutionsEventsRoleName, endedExecutionsLogGroupName, endedExecutionsName, endedExecutionsQueueName, endedExecutionsRoleName, stateMachineName } from '../../core/naming';
+import {
+  ENDED_EXECUTIONS_ALARMS,
+  arns,
+  endedExecutionsEventsRoleName,
+  endedExecutionsLogGroupName,
+  endedExecutionsName,
+  endedExecutionsQueueName,
+  endedExecutionsRoleName,
+  stateMachineName,
+} from '../../core/naming';
 import { LoggedStateMachine, stateMachineLogging } from './logged-state-machine';
 import { StateMachineAlarms } from './state-machine-alarms';
 import { StateMachineRule } from './state-machine-rule';
@@ -39,7 +48,7 @@ export class EndedExecutionsAnnouncer extends Construct {
       roleDescription: `Announces TIMED_OUT and ABORTED executions of ${service}'s state machines`,
       policyName: 'announce-ended-executions',
       policy: endedExecutionsPolicy({
-        executionArns: announced.map((machine) => `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')  }:*`),
+        executionArns: announced.map((machine) => `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:*`),
         publishes: publishGrants(announced.map((machine) => machine.failureEvent)),
       }),
       definition: buildEndedExecutionsAnnouncer(announced, `TIMED_OUT and ABORTED executions of ${service}'s rules → their failure events`),

@@ -73,7 +73,8 @@ export class RuleToTask extends Construct {
     /** One RunTask's target: the task's references, the command, the rule's capacity and placement. */
     const runTarget = (serviceName: string, taskName: string, command: readonly string[] | undefined): { task: TaskReference; target: RunTaskTarget } => {
       const spec = findTask(catalog, serviceName, taskName);
-      if (!spec) throw new Error(`catalog: service "${service.name}", rule "${rule.name}": ${isFlowRule(rule) ? `a step's task` : 'target task'} "${serviceName}/${taskName}" is not defined`);
+      if (!spec)
+        throw new Error(`catalog: service "${service.name}", rule "${rule.name}": ${isFlowRule(rule) ? `a step's task` : 'target task'} "${serviceName}/${taskName}" is not defined`);
       const task = base.task(serviceName, taskName);
       return {
         task,

@@ -53,7 +53,9 @@ describe('layers/import-direction', () => {
   });
 
   test('reports the provider barrel and a file in no layer', () => {
-    expect(messages('stacks/x.ts', `import { AwsProvider } from '${PROVIDER_BARREL}';`)).toEqual(['1: stacks/x.ts: imports @cdktf/provider-aws (a barrel: import each resource by its own path)']);
+    expect(messages('stacks/x.ts', `import { AwsProvider } from '${PROVIDER_BARREL}';`)).toEqual([
+      '1: stacks/x.ts: imports @cdktf/provider-aws (a barrel: import each resource by its own path)',
+    ]);
     expect(messages('misc/x.ts', 'export const x = 1;')).toEqual([
       "1: misc/x.ts: is in no layer; place it in a layer's folder or add its folder to LAYER_OF_FOLDER (test/architecture/layers.ts) and docs/architecture.md",
     ]);

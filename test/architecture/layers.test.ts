@@ -30,9 +30,13 @@ describe('the repository', () => {
 
   it('has its layers where the checker looks', () => {
     const folders = new Set(files.map((file) => file.path.split('/')[0]));
-    expect([...folders].filter((folder) => ['core', 'tooling', 'catalog', 'environments', 'stacks', 'event-client', 'local', 'plan-review', 'delivery', 'scripts', 'task-programs', 'test', 'main.ts'].includes(folder!)).sort()).toEqual(
-      ['catalog', 'core', 'delivery', 'environments', 'event-client', 'local', 'main.ts', 'plan-review', 'scripts', 'stacks', 'task-programs', 'test', 'tooling'],
-    );
+    expect(
+      [...folders]
+        .filter((folder) =>
+          ['core', 'tooling', 'catalog', 'environments', 'stacks', 'event-client', 'local', 'plan-review', 'delivery', 'scripts', 'task-programs', 'test', 'main.ts'].includes(folder!),
+        )
+        .sort(),
+    ).toEqual(['catalog', 'core', 'delivery', 'environments', 'event-client', 'local', 'main.ts', 'plan-review', 'scripts', 'stacks', 'task-programs', 'test', 'tooling']);
   });
 
   it('imports only in the direction of the layers', () => {
@@ -53,7 +57,10 @@ describe('the repository', () => {
 describe('layerViolations', () => {
   const tree = (files: Record<string, string>) => {
     const sources = Object.entries(files).map(([file, text]) => ({ path: file, text }));
-    return layerViolations(sources, fileResolver((file) => Object.hasOwn(files, file)));
+    return layerViolations(
+      sources,
+      fileResolver((file) => Object.hasOwn(files, file)),
+    );
   };
   const base = {
     'core/naming.ts': 'export const x = 1;',
@@ -74,17 +81,52 @@ describe('layerViolations', () => {
   });
 
   it.each([
-    ['catalog validation importing the local runner', 'catalog/validate.ts', "import { validatePattern } from '../local/event-pattern';", 'catalog/validate.ts: imports local/event-pattern.ts (configuration may import configuration, core; not local)'],
-    ['the event client importing the concrete saga', 'event-client/publisher.ts', "import { bookingSaga } from '../catalog/booking-saga';", 'event-client/publisher.ts: imports catalog/booking-saga.ts, a concrete configuration'],
-    ['the event client importing the environments', 'event-client/catalog-rules.ts', "import { environments } from '../environments';", 'event-client/catalog-rules.ts: imports environments/index.ts, a concrete configuration'],
+    [
+      'catalog validation importing the local runner',
+      'catalog/validate.ts',
+      "import { validatePattern } from '../local/event-pattern';",
+      'catalog/validate.ts: imports local/event-pattern.ts (configuration may import configuration, core; not local)',
+    ],
+    [
+      'the event client importing the concrete saga',
+      'event-client/publisher.ts',
+      "import { bookingSaga } from '../catalog/booking-saga';",
+      'event-client/publisher.ts: imports catalog/booking-saga.ts, a concrete configuration',
+    ],
+    [
+      'the event client importing the environments',
+      'event-client/catalog-rules.ts',
+      "import { environments } from '../environments';",
+      'event-client/catalog-rules.ts: imports environments/index.ts, a concrete configuration',
+    ],
     ['core importing a stack', 'core/asl.ts', "export { App } from '../stacks/app';", 'core/asl.ts: imports stacks/app.ts (core may import core; not stacks)'],
     ['core importing cdktf', 'core/asl.ts', "import { Fn } from 'cdktf';", 'core/asl.ts: imports package cdktf'],
-    ['core importing the catalog through require()', 'core/asl.ts', "const c = require('../catalog/types');", 'core/asl.ts: imports catalog/types.ts (core may import core; not configuration)'],
-    ['core importing a type through import()', 'core/asl.ts', "type T = typeof import('../catalog/types');", 'core/asl.ts: imports catalog/types.ts (core may import core; not configuration)'],
+    [
+      'core importing the catalog through require()',
+      'core/asl.ts',
+      "const c = require('../catalog/types');",
+      'core/asl.ts: imports catalog/types.ts (core may import core; not configuration)',
+    ],
+    [
+      'core importing a type through import()',
+      'core/asl.ts',
+      "type T = typeof import('../catalog/types');",
+      'core/asl.ts: imports catalog/types.ts (core may import core; not configuration)',
+    ],
     ['core reading files', 'core/asl.ts', "import * as fs from 'node:fs';", 'core/asl.ts: imports package node:fs'],
-    ['a peer importing a peer', 'local/task-mapping.ts', "import { x } from '../stacks/app';", 'local/task-mapping.ts: imports stacks/app.ts (local may import local, configuration, tooling, core; not stacks)'],
+    [
+      'a peer importing a peer',
+      'local/task-mapping.ts',
+      "import { x } from '../stacks/app';",
+      'local/task-mapping.ts: imports stacks/app.ts (local may import local, configuration, tooling, core; not stacks)',
+    ],
     ['the local runner importing the event client', 'local/runner.ts', "import { x } from '../event-client/publisher';", 'local/runner.ts: imports event-client/publisher.ts'],
-    ['the plan review importing the AWS SDK', 'plan-review/render.ts', "import { S3Client } from '@aws-sdk/client-s3';", 'plan-review/render.ts: imports package @aws-sdk/client-s3 (plan-review may import diff)'],
+    [
+      'the plan review importing the AWS SDK',
+      'plan-review/render.ts',
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      'plan-review/render.ts: imports package @aws-sdk/client-s3 (plan-review may import diff)',
+    ],
     ['the provider barrel', 'stacks/x.ts', `import { SqsQueue } from '${PROVIDER_BARREL}';`, 'stacks/x.ts: imports @cdktf/provider-aws (a barrel'],
     ['a script importing a test', 'scripts/x.ts', "import { y } from '../test/support/synth';", 'scripts/x.ts: imports test/support/synth.ts'],
     ['an import of a missing file', 'stacks/x.ts', "import { y } from './nowhere';", 'stacks/x.ts: imports ./nowhere, which is no file'],

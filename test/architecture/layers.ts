@@ -12,18 +12,7 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 
-export type Layer =
-  | 'core'
-  | 'tooling'
-  | 'configuration'
-  | 'stacks'
-  | 'event-client'
-  | 'local'
-  | 'plan-review'
-  | 'delivery'
-  | 'verify'
-  | 'entry'
-  | 'test';
+export type Layer = 'core' | 'tooling' | 'configuration' | 'stacks' | 'event-client' | 'local' | 'plan-review' | 'delivery' | 'verify' | 'entry' | 'test';
 
 /** Top-level folders (and root files) and their layer. A file anywhere else is a finding: place it. */
 export const LAYER_OF_FOLDER: Readonly<Record<string, Layer>> = {
@@ -119,7 +108,7 @@ const FORBIDDEN_PACKAGES = ['@cdktf/provider-aws', '@cdktf/provider-aws/lib'];
  * Deliberate exceptions, each with its reason. `from -> to`, repository-relative.
  */
 export const EXCEPTIONS: Readonly<Record<string, string>> = {
-  'scripts/bench-emit.ts -> test/support/fake-eventbridge.ts': 'the emit benchmark measures the CLI against the tests\' fake EventBridge',
+  'scripts/bench-emit.ts -> test/support/fake-eventbridge.ts': "the emit benchmark measures the CLI against the tests' fake EventBridge",
 };
 
 export interface SourceFile {

@@ -9,16 +9,7 @@ import type { Catalog } from '../../catalog/types';
 import { WORST_CASE_FAILURE_FIELDS } from '../../core/asl';
 import { runTaskOverridesLength, worstCaseExecutionArn } from '../../core/container-contract';
 import { putEventsEntrySize } from '../../core/entry-size';
-import {
-  BUDGET_EVENT_ID,
-  type DetailHop,
-  describeHop,
-  detailHops,
-  largestFittingDetail,
-  overBudget,
-  publicationProblems,
-  targetContainer,
-} from '../../environments/detail-budget';
+import { BUDGET_EVENT_ID, type DetailHop, describeHop, detailHops, largestFittingDetail, overBudget, publicationProblems, targetContainer } from '../../environments/detail-budget';
 import { dev } from '../../environments/dev';
 import { existingBaseEnvironment } from '../fixtures/environments';
 
@@ -96,7 +87,7 @@ describe('detailHops', () => {
     expect(hops[0]).toEqual({ kind: 'run-task-overrides', service: 'booking', rule: 'charge', bus: 'dev-booking', via: [], size, limit: 8192, unit: 'characters' });
   });
 
-  test('the events the state machine publishes: its service\'s source, the detail (merged with the largest failure fields), the ARNs PutEvents appends', () => {
+  test("the events the state machine publishes: its service's source, the detail (merged with the largest failure fields), the ARNs PutEvents appends", () => {
     const resources = [execution('dev-booking-charge'), machineArn('dev-booking-charge')];
     expect(hops[1]).toEqual({
       kind: 'put-events-entry',
@@ -128,7 +119,7 @@ describe('detailHops', () => {
     expect(BUDGET_EVENT_ID).toHaveLength(36);
   });
 
-  test('the publisher\'s resources count in the first hops', () => {
+  test("the publisher's resources count in the first hops", () => {
     const withResources = detailHops(catalog, dev, { service: 'booking', detailType: 'PaymentFailed', detail, resources: ['arn:aws:x:y'] });
     expect(withResources).toEqual([]);
     const refund = detailHops(catalog, dev, { service: 'payment', detailType: 'PaymentFailed', detail, resources: ['arn:aws:x:y'] });
@@ -148,7 +139,13 @@ describe('detailHops', () => {
   });
 
   test('a rule whose pattern cannot be compiled matches nothing rather than throwing', () => {
-    const broken: Catalog = { ...catalog, services: [{ ...catalog.services[0]!, rules: [{ ...catalog.services[0]!.rules[0]!, eventPattern: { 'detail-type': ['BookingCreated'], detail: { n: [{ numeric: ['<'] }] } } }] }, ...catalog.services.slice(1)] };
+    const broken: Catalog = {
+      ...catalog,
+      services: [
+        { ...catalog.services[0]!, rules: [{ ...catalog.services[0]!.rules[0]!, eventPattern: { 'detail-type': ['BookingCreated'], detail: { n: [{ numeric: ['<'] }] } } }] },
+        ...catalog.services.slice(1),
+      ],
+    };
     expect(detailHops(broken, dev, { service: 'booking', detailType: 'BookingCreated', detail })).toEqual([]);
   });
 
@@ -175,7 +172,14 @@ describe('detailHops', () => {
           name: 'payment',
           description: 'payments',
           tasks: [task('charge', 'pay')],
-          rules: [{ name: 'again', eventPattern: { 'detail-type': ['Charge'] }, target: { service: 'payment', task: 'charge' }, options: { successDetailType: 'Charge', failureDetailType: false } }],
+          rules: [
+            {
+              name: 'again',
+              eventPattern: { 'detail-type': ['Charge'] },
+              target: { service: 'payment', task: 'charge' },
+              options: { successDetailType: 'Charge', failureDetailType: false },
+            },
+          ],
         },
       ],
     };
@@ -190,7 +194,7 @@ describe('detailHops', () => {
 
 describe('targetContainer', () => {
   const [charge, vip] = catalog.services[0]!.rules;
-  test('the catalog\'s container and the task\'s command, or the rule\'s own command', () => {
+  test("the catalog's container and the task's command, or the rule's own command", () => {
     expect(targetContainer(catalog, dev, charge!)).toEqual({ containerName: 'pay', command: ['node', 'dist/charge.js'] });
     expect(targetContainer(catalog, dev, vip!)).toEqual({ containerName: 'pay', command: ['node', 'dist/charge.js', '--vip'] });
   });

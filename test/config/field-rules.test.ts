@@ -1,15 +1,7 @@
 /** The pure field rules behind the validation messages, at and around their limits. */
 import { fargateSizeProblem, imageRepositoryProblem, namespaceProblem, nameProblem } from '../../catalog/fields';
 import { FARGATE_SIZES } from '../../core/aws-limits';
-import {
-  bucketNameProblem,
-  cidrProblem,
-  environmentNameProblem,
-  imageTagProblem,
-  kmsKeyArnProblem,
-  subnetIdProblem,
-  tagKeyProblem,
-} from '../../environments/fields';
+import { bucketNameProblem, cidrProblem, environmentNameProblem, imageTagProblem, kmsKeyArnProblem, subnetIdProblem, tagKeyProblem } from '../../environments/fields';
 
 const valid = (problem: string | undefined) => problem === undefined;
 

@@ -17,7 +17,9 @@ function sdkRegionsOfAwsPartition(): string[] {
   const aws = info.partitions.find((partition) => partition.id === 'aws');
   if (!aws) throw new Error('no aws partition in the SDK endpoint data');
   // `aws-global` is an endpoint alias, not a region one can deploy to.
-  return Object.keys(aws.regions).filter((region) => region !== 'aws-global').sort();
+  return Object.keys(aws.regions)
+    .filter((region) => region !== 'aws-global')
+    .sort();
 }
 
 describe('environments/regions.ts', () => {

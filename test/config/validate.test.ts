@@ -136,7 +136,7 @@ const environmentCases: BadCase[] = [
     ],
   },
   {
-    name: 'an environment named so that it would take the account\'s CI roles stack',
+    name: "an environment named so that it would take the account's CI roles stack",
     mutate: (d) => (d.envs.dev.name = 'ci-roles'),
     expected: [
       'environment "ci-roles": name: "ci-roles-*" also matches the stacks of the CI roles of its account (ci-roles-111111111111, ci-roles-222222222222, ci-roles-333333333333, ci-roles-444444444444): stack names are "<environment>-<stack>", so one environment\'s name followed by "-" must not begin another\'s stacks; rename one of them',
@@ -177,16 +177,12 @@ const environmentCases: BadCase[] = [
   {
     name: 'KMS key given as a bare alias instead of an ARN',
     mutate: (d) => (d.envs.prod.stateBackend.kmsKeyId = 'alias/terraform-state'),
-    expected: [
-      'environment "prod": stateBackend.kmsKeyId: "alias/terraform-state" is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<key id> or …:alias/<name>)',
-    ],
+    expected: ['environment "prod": stateBackend.kmsKeyId: "alias/terraform-state" is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<key id> or …:alias/<name>)'],
   },
   {
     name: 'KMS key in another region than the state bucket',
     mutate: (d) => (d.envs.prod.stateBackend.kmsKeyId = 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
-    expected: [
-      'environment "prod": stateBackend.kmsKeyId: is in region "eu-west-1", but the state bucket is in "ap-southeast-1"; S3 needs a KMS key of the bucket\'s region',
-    ],
+    expected: ['environment "prod": stateBackend.kmsKeyId: is in region "eu-west-1", but the state bucket is in "ap-southeast-1"; S3 needs a KMS key of the bucket\'s region'],
   },
   {
     name: 'no capacity weight above zero',
@@ -211,9 +207,7 @@ const environmentCases: BadCase[] = [
   {
     name: 'image tag with a space',
     mutate: (d) => (d.envs.prod.base.defaultImageTag = '1.0 final'),
-    expected: [
-      'environment "prod": base.defaultImageTag: "1.0 final" is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")',
-    ],
+    expected: ['environment "prod": base.defaultImageTag: "1.0 final" is not a valid image tag (1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-")'],
   },
   {
     name: '"latest" in an immutable repository',
@@ -230,9 +224,7 @@ const environmentCases: BadCase[] = [
   {
     name: 'override of a service the catalog does not define',
     mutate: (d) => (d.envs.staging.base.taskOverrides['payments/charge'] = { imageTag: 'rc1' }),
-    expected: [
-      `environment "staging": base.taskOverrides["payments/charge"]: the catalog has no service "payments" (services: ${serviceNames})`,
-    ],
+    expected: [`environment "staging": base.taskOverrides["payments/charge"]: the catalog has no service "payments" (services: ${serviceNames})`],
   },
   {
     name: 'override keyed by a task name alone',
@@ -326,8 +318,7 @@ const existingBaseCases: BadCase[] = [
   },
   {
     name: 'task definition ARN of another account',
-    mutate: (d) =>
-      (d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'arn:aws:ecs:eu-west-1:555555555555:task-definition/legacy-payment-charge:14'),
+    mutate: (d) => (d.envs.legacy.base.tasks['payment/charge'].taskDefinition = 'arn:aws:ecs:eu-west-1:555555555555:task-definition/legacy-payment-charge:14'),
     expected: [`environment "legacy": ${legacyTask}.taskDefinition: is in account "555555555555", not the environment's account "444444444444"`],
   },
   {
@@ -382,12 +373,24 @@ const existingBaseCases: BadCase[] = [
   },
   {
     name: 'a strategy whose weights are all zero',
-    mutate: (d) => (d.envs.legacy.base.capacity = { strategy: [{ capacityProvider: 'FARGATE', weight: 0, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 0 }] }),
+    mutate: (d) =>
+      (d.envs.legacy.base.capacity = {
+        strategy: [
+          { capacityProvider: 'FARGATE', weight: 0, base: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 0 },
+        ],
+      }),
     expected: ['environment "legacy": base.capacity.strategy: at least one capacity provider needs a weight above 0'],
   },
   {
     name: 'a strategy naming a provider twice',
-    mutate: (d) => (d.envs.legacy.base.capacity = { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'FARGATE', weight: 2 }] }),
+    mutate: (d) =>
+      (d.envs.legacy.base.capacity = {
+        strategy: [
+          { capacityProvider: 'FARGATE', weight: 1 },
+          { capacityProvider: 'FARGATE', weight: 2 },
+        ],
+      }),
     expected: ['environment "legacy": base.capacity.strategy[1].capacityProvider: "FARGATE" is listed twice'],
   },
   {
@@ -411,9 +414,7 @@ const catalogCases: BadCase[] = [
   {
     name: 'rule target naming a service that does not exist',
     mutate: (d) => (rule(d, 'booking', 'charge-payment').target.service = 'billing'),
-    expected: [
-      `catalog: service "booking", rule "charge-payment": target.service: service "billing" is not defined (services: ${serviceNames})`,
-    ],
+    expected: [`catalog: service "booking", rule "charge-payment": target.service: service "billing" is not defined (services: ${serviceNames})`],
   },
   {
     name: 'namespace in the aws. space',
@@ -428,9 +429,7 @@ const catalogCases: BadCase[] = [
   {
     name: 'a service named like a stack every environment already has',
     mutate: (d) => d.catalog.services.push({ name: 'base', description: 'Collides with <env>-base', tasks: [], rules: [] }),
-    expected: [
-      'catalog: service "base": name: is reserved: every environment has a stack <env>-base of its own (reserved: base, monitoring)',
-    ],
+    expected: ['catalog: service "base": name: is reserved: every environment has a stack <env>-base of its own (reserved: base, monitoring)'],
   },
   {
     name: 'service name with upper case',
@@ -468,7 +467,7 @@ const catalogCases: BadCase[] = [
     expected: ['catalog: service "payment", rule "reserve-seats": eventPattern["detail-type"]: is required'],
   },
   {
-    name: 'pattern over EventBridge\'s 2048 characters',
+    name: "pattern over EventBridge's 2048 characters",
     // {"detail-type":["BookingCreated"],"source":["booking-saga.booking"],"detail":{"note":[""]}} is 91 characters.
     mutate: (d) => (rule(d, 'booking', 'charge-payment').eventPattern.detail = { note: ['x'.repeat(1958)] }),
     expected: ['catalog: service "booking", rule "charge-payment": eventPattern: is 2049 characters as JSON; EventBridge allows at most 2048'],
@@ -564,7 +563,7 @@ const catalogCases: BadCase[] = [
     ],
   },
   {
-    name: 'state machine timeout that leaves the task no time (900 s was the example saga\'s before its retries were counted)',
+    name: "state machine timeout that leaves the task no time (900 s was the example saga's before its retries were counted)",
     mutate: (d) => (rule(d, 'booking', 'charge-payment').options.timeoutSeconds = 900),
     expected: [
       'catalog: service "booking", rule "charge-payment": options.timeoutSeconds: must be a whole number from 2280 to 31536000 seconds (a Standard workflow runs at most a year; below 2280 s, 3 runs of the task with their retries and the failure event\'s publish leave no minute per run), not 900',
@@ -681,7 +680,16 @@ describe('boundaries that are still valid', () => {
     ['a /24 VPC in six AZs of us-east-1', (d) => Object.assign(d.envs.dev, { region: 'us-east-1', base: { ...d.envs.dev.base, network: { cidr: '10.1.2.0/24', azCount: 6, nat: 'none' } } })],
     ['the largest Fargate size as an override', (d) => (d.envs.prod.base.taskOverrides['payment/charge'] = { cpu: 16384, memory: 122880 })],
     ['"latest" in a MUTABLE repository', (d) => (d.envs.dev.base.defaultImageTag = 'latest')],
-    ['an existing base with a capacity provider strategy', (d) => (d.envs.legacy.base.capacity = { strategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 2 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }] })],
+    [
+      'an existing base with a capacity provider strategy',
+      (d) =>
+        (d.envs.legacy.base.capacity = {
+          strategy: [
+            { capacityProvider: 'FARGATE', weight: 1, base: 2 },
+            { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+          ],
+        }),
+    ],
   ])('%s', (_name, mutate) => {
     const d = draft();
     mutate(d);
@@ -834,7 +842,7 @@ describe('names that collide, and names only the modules used to build', () => {
     ]);
   });
 
-  it('the task role name, built only by the module before, is checked against IAM\'s 64 characters', () => {
+  it("the task role name, built only by the module before, is checked against IAM's 64 characters", () => {
     const d = draft();
     const name = 'inventory-reconciliation-and-stock-forecasting-service-v2';
     d.catalog.services.push({ name, description: 'test', tasks: [{ ...task(d, 'seat', 'reserve-seats'), name: 'run' }], rules: [] });
@@ -846,12 +854,15 @@ describe('names that collide, and names only the modules used to build', () => {
 });
 
 describe('the CI roles of one account', () => {
-  it('refuses deployed environments sharing an account once a CI role would exceed IAM\'s 10,240 characters of inline policy, naming them and the role', () => {
+  it("refuses deployed environments sharing an account once a CI role would exceed IAM's 10,240 characters of inline policy, naming them and the role", () => {
     const d = draft();
     d.envs.prod.accountId = d.envs.staging.accountId;
     const problems = problemsOf(d);
     expect(problems).toHaveLength(1);
-    const match = /^environments "staging", "prod": accountId: (\d{12}) holds 2 deployed environments, and the CI role event-driven-ecs-infra-deploy's inline policy would need ([\d,]+) characters, over IAM's 10,240 per role; give an environment an account of its own \(docs\/plan-and-deploy\.md, "AWS roles"\)$/.exec(problems[0]!);
+    const match =
+      /^environments "staging", "prod": accountId: (\d{12}) holds 2 deployed environments, and the CI role event-driven-ecs-infra-deploy's inline policy would need ([\d,]+) characters, over IAM's 10,240 per role; give an environment an account of its own \(docs\/plan-and-deploy\.md, "AWS roles"\)$/.exec(
+        problems[0]!,
+      );
     expect(match?.[1]).toBe(d.envs.staging.accountId);
     expect(Number(match![2]!.replace(/,/g, ''))).toBeGreaterThan(10_240);
     expect(() => validateConfiguration(d.catalog, Object.values(d.envs))).toThrow(ConfigurationError);

@@ -60,7 +60,15 @@ describe('asl-validator accepts every shape', () => {
   for (const detailDelivery of ['environment', 'reference'] as const) {
     for (const [capacityName, capacity] of [
       ['launch type', { launchType: 'FARGATE' as const }],
-      ['strategy', { strategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }] }],
+      [
+        'strategy',
+        {
+          strategy: [
+            { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+            { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+          ],
+        },
+      ],
     ] as const) {
       for (const events of [{}, { failureEvent }, { successEvent }, { failureEvent, successEvent }]) {
         const name = `${detailDelivery}, ${capacityName}, ${Object.keys(events).join('+') || 'no events'}`;
@@ -120,7 +128,12 @@ describe('RunTask state', () => {
   test('a capacity provider strategy replaces the launch type; Base only where given', () => {
     const definition = buildRunTaskStateMachine(
       input({
-        capacity: { strategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 2 }, { capacityProvider: 'FARGATE_SPOT', weight: 4 }] },
+        capacity: {
+          strategy: [
+            { capacityProvider: 'FARGATE', weight: 1, base: 2 },
+            { capacityProvider: 'FARGATE_SPOT', weight: 4 },
+          ],
+        },
       }),
     );
     const parameters = runTaskState(definition).Parameters as Record<string, unknown>;
@@ -150,13 +163,7 @@ describe('RunTask state', () => {
   test('reference delivery: no eventDetail, and the reader is told where to look', () => {
     const override = containerOverride(buildRunTaskStateMachine(input({ detailDelivery: 'reference' })));
     const environment = override.Environment as { Name: string; Value?: string }[];
-    expect(environment.map((variable) => variable.Name)).toEqual([
-      'eventId',
-      'eventSource',
-      'eventDetailType',
-      'executionArn',
-      'eventDelivery',
-    ]);
+    expect(environment.map((variable) => variable.Name)).toEqual(['eventId', 'eventSource', 'eventDetailType', 'executionArn', 'eventDelivery']);
     expect(environment.find((variable) => variable.Name === 'eventDelivery')?.Value).toBe('reference');
     expect(JSON.stringify(override)).not.toContain('JsonToString');
   });
@@ -236,7 +243,11 @@ describe('failure and success events', () => {
     const definition = buildRunTaskStateMachine(input({ failureEvent, successEvent, comment: 'PaymentRequested → payment/charge' }));
     // toStrictEqual: a property holding undefined (dropped by JSON) fails it; toEqual would not see it.
     expect(JSON.parse(JSON.stringify(definition))).toStrictEqual(definition);
-    for (const shape of [input(), input({ detailDelivery: 'reference', idempotent: true }), input({ failureEvent, capacity: { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } })]) {
+    for (const shape of [
+      input(),
+      input({ detailDelivery: 'reference', idempotent: true }),
+      input({ failureEvent, capacity: { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } }),
+    ]) {
       const built = buildRunTaskStateMachine(shape);
       expect(JSON.parse(JSON.stringify(built))).toStrictEqual(built);
     }
@@ -256,7 +267,18 @@ describe('bad input names the state machine and the field', () => {
     ['a fractional timeout', { timeoutSeconds: 100.5 }, /timeoutSeconds must be an integer/],
     ['an unknown delivery', { detailDelivery: 'inline' as never }, /detailDelivery must be 'environment' or 'reference'/],
     ['an EC2 launch type', { capacity: { launchType: 'EC2' as never } }, /capacity.launchType must be FARGATE/],
-    ['two bases', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1, base: 1 }, { capacityProvider: 'B', weight: 1, base: 1 }] } }, /base to one provider only/],
+    [
+      'two bases',
+      {
+        capacity: {
+          strategy: [
+            { capacityProvider: 'A', weight: 1, base: 1 },
+            { capacityProvider: 'B', weight: 1, base: 1 },
+          ],
+        },
+      },
+      /base to one provider only/,
+    ],
     ['only zero weights', { capacity: { strategy: [{ capacityProvider: 'A', weight: 0 }] } }, /weight above 0/],
     ['an empty failure detail-type', { failureEvent: { ...failureEvent, detailType: '' } }, /failureEvent.detailType must be a non-empty string/],
     // Every bound, on both sides of it.
@@ -267,7 +289,11 @@ describe('bad input names the state machine and the field', () => {
     ['an empty container name', { containerName: '' }, /containerName must be a non-empty string/],
     ['a command element that is not a string', { command: ['node', 5 as never] }, /command\[1\] must be a string/],
     ['no capacity provider', { capacity: { strategy: [] } }, /capacity.strategy must hold 1 to 20 providers, got 0/],
-    ['21 capacity providers', { capacity: { strategy: Array.from({ length: 21 }, (_, i) => ({ capacityProvider: `P${i}`, weight: 1 })) } }, /capacity.strategy must hold 1 to 20 providers, got 21/],
+    [
+      '21 capacity providers',
+      { capacity: { strategy: Array.from({ length: 21 }, (_, i) => ({ capacityProvider: `P${i}`, weight: 1 })) } },
+      /capacity.strategy must hold 1 to 20 providers, got 21/,
+    ],
     ['an unnamed capacity provider', { capacity: { strategy: [{ capacityProvider: '', weight: 1 }] } }, /capacity.strategy\[0\].capacityProvider must be a non-empty string/],
     ['a negative weight', { capacity: { strategy: [{ capacityProvider: 'A', weight: -1 }] } }, /capacity.strategy\[0\].weight must be an integer from 0 to 1000, got -1/],
     ['a weight over 1000', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1001 }] } }, /capacity.strategy\[0\].weight must be an integer from 0 to 1000, got 1001/],
@@ -282,8 +308,21 @@ describe('bad input names the state machine and the field', () => {
 
   test.each<[string, Partial<RunTaskStateMachineInput>]>([
     ['16 subnets and 5 security groups', { subnetIds: Array.from({ length: 16 }, (_, i) => `subnet-${i}`), securityGroupIds: ['a', 'b', 'c', 'd', 'e'] }],
-    ['20 providers, a weight-0 one among them', { capacity: { strategy: [{ capacityProvider: 'P0', weight: 0 }, ...Array.from({ length: 19 }, (_, i) => ({ capacityProvider: `P${i + 1}`, weight: 1 }))] } }],
-    ['the largest weight and base', { capacity: { strategy: [{ capacityProvider: 'A', weight: 1000, base: 100_000 }, { capacityProvider: 'B', weight: 0, base: 0 }] } }],
+    [
+      '20 providers, a weight-0 one among them',
+      { capacity: { strategy: [{ capacityProvider: 'P0', weight: 0 }, ...Array.from({ length: 19 }, (_, i) => ({ capacityProvider: `P${i + 1}`, weight: 1 }))] } },
+    ],
+    [
+      'the largest weight and base',
+      {
+        capacity: {
+          strategy: [
+            { capacityProvider: 'A', weight: 1000, base: 100_000 },
+            { capacityProvider: 'B', weight: 0, base: 0 },
+          ],
+        },
+      },
+    ],
     ['the longest timeout', { timeoutSeconds: 31_536_000 }],
     ['an empty command', { command: [] }],
   ])('accepts %s', (_name, overrides) => {
@@ -392,12 +431,7 @@ describe('failure handling shape', () => {
         .match(/"StringEquals":"[A-Za-z]+"/g)!
         .map((match) => match.slice(16, -1));
     expect(codes(definition)).toEqual(['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice']);
-    expect(codes(buildRunTaskStateMachine(input({ failureEvent, idempotent: true })))).toEqual([
-      'TaskFailedToStart',
-      'SpotInterruption',
-      'TerminationNotice',
-      'EssentialContainerExited',
-    ]);
+    expect(codes(buildRunTaskStateMachine(input({ failureEvent, idempotent: true })))).toEqual(['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice', 'EssentialContainerExited']);
     for (const rule of (definition.States[STATE_NAMES.decideRerun] as ChoiceState).Choices) {
       expect(rule.And).toContainEqual({ Variable: '$.taskRuns.count', NumericLessThan: MAX_TASK_RUNS });
     }

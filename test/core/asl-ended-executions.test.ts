@@ -72,7 +72,7 @@ describe('the announcer', () => {
   test.each([
     ['TIMED_OUT', 'ExecutionTimedOut', 'DescribeTimeout'],
     ['ABORTED', 'ExecutionAborted', 'DescribeAbort'],
-  ])('an execution that ended %s: its rule\'s failure event, with the detail of its input', async (status, error, describeState) => {
+  ])("an execution that ended %s: its rule's failure event, with the detail of its input", async (status, error, describeState) => {
     for (const [index, machine] of ['dev-pay-charge', 'dev-pay-refund'].entries()) {
       const event = statusChange(machine, status);
       const { outcome, described, published } = await announce(event);
@@ -146,7 +146,18 @@ describe('the announcer', () => {
     expect(definition.StartAt).toBe('FindRule');
     expect(definition.TimeoutSeconds).toBe(ENDED_EXECUTIONS_TIMEOUT_SECONDS);
     expect(ENDED_EXECUTIONS_TIMEOUT_SECONDS).toBe(600);
-    expect(Object.keys(definition.States)).toEqual(['FindRule', 'Target1', 'Target2', 'ReadExecution', 'ReadEvent', 'DescribeEnd', 'DescribeTimeout', 'DescribeAbort', 'PublishFailureEvent', 'NotOurs']);
+    expect(Object.keys(definition.States)).toEqual([
+      'FindRule',
+      'Target1',
+      'Target2',
+      'ReadExecution',
+      'ReadEvent',
+      'DescribeEnd',
+      'DescribeTimeout',
+      'DescribeAbort',
+      'PublishFailureEvent',
+      'NotOurs',
+    ]);
     expect(definition.States.Target2).toMatchObject({ Comment: 'The failure event of rule refund.' });
     const read = definition.States[ENDED_STATE_NAMES.readExecution] as TaskState;
     expect(read).toMatchObject({
@@ -201,7 +212,7 @@ describe('the default-bus pattern', () => {
     });
   });
 
-  test('the pattern does not share the caller\'s array', () => {
+  test("the pattern does not share the caller's array", () => {
     const arns = [machineArn('a')];
     const pattern = endedExecutionsPattern(arns, prefix) as { detail: { stateMachineArn: unknown[] } };
     arns.push(machineArn('b'));

@@ -6,14 +6,7 @@
 import { buildRunTaskStateMachine, MAX_TASK_RUNS, STATE_NAMES, type RunTaskStateMachineInput } from '../../core/asl';
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
 import { runTaskOverrides, EVENT_ENV } from '../../core/container-contract';
-import {
-  ecsTaskFailed,
-  runStateMachine,
-  statesEntered,
-  TaskError,
-  type JsonValue,
-  type TaskHandler,
-} from '../../local/asl-interpreter';
+import { ecsTaskFailed, runStateMachine, statesEntered, TaskError, type JsonValue, type TaskHandler } from '../../local/asl-interpreter';
 
 const PAYMENT_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:dev-booking-payment-requested';
@@ -77,11 +70,7 @@ const STOPPED_TASK = { TaskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/dev-ser
 const succeedingTask: TaskHandler = () => STOPPED_TASK;
 const publishing: TaskHandler = () => ({ Entries: [{ EventId: 'e-1' }], FailedEntryCount: 0 });
 
-function run(
-  def: ReturnType<typeof definition>,
-  handlers: { runTask?: TaskHandler; putEvents?: TaskHandler },
-  event = bookingEvent(),
-) {
+function run(def: ReturnType<typeof definition>, handlers: { runTask?: TaskHandler; putEvents?: TaskHandler }, event = bookingEvent()) {
   return runStateMachine({
     definition: def,
     input: event,
@@ -144,10 +133,7 @@ describe('what the container receives', () => {
   });
 
   test('the RunTask call carries cluster, task definition, network and capacity strategy', async () => {
-    const outcome = await run(
-      definition({ capacity: { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } }),
-      {},
-    );
+    const outcome = await run(definition({ capacity: { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } }), {});
     expect(outcome.calls[0]!.parameters).toMatchObject({
       Cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services',
       TaskDefinition: 'dev-payment-charge',
@@ -165,9 +151,7 @@ function stopped(stop: Parameters<typeof stoppedTaskDescription>[0] extends infe
 }
 
 const publishedDetails = (outcome: { calls: readonly { stateName: string; parameters: JsonValue }[] }) =>
-  outcome.calls
-    .filter((call) => call.stateName === STATE_NAMES.publishFailure)
-    .map((call) => (call.parameters as { Entries: { Detail: Record<string, JsonValue> }[] }).Entries[0]!.Detail);
+  outcome.calls.filter((call) => call.stateName === STATE_NAMES.publishFailure).map((call) => (call.parameters as { Entries: { Detail: Record<string, JsonValue> }[] }).Entries[0]!.Detail);
 
 const runTaskCalls = <C extends { stateName: string }>(outcome: { calls: readonly C[] }): C[] => outcome.calls.filter((call) => call.stateName === STATE_NAMES.runTask);
 
@@ -321,19 +305,16 @@ describe('retries and reruns', () => {
     expect(statesEntered(outcome)).toContain(STATE_NAMES.waitBeforeRerun);
   });
 
-  test.each(['TaskDefinition is inactive', 'Container Overrides length must be at most 8192'])(
-    'an InvalidParameterException that can never succeed ("%s") is not retried',
-    async (cause) => {
-      const outcome = await run(definition(), {
-        runTask: () => {
-          throw new TaskError('ECS.InvalidParameterException', cause);
-        },
-      });
-      expect(runTaskCalls(outcome)).toHaveLength(1);
-      expect(outcome.error).toBe('ECS.InvalidParameterException');
-      expect(publishedDetails(outcome)[0]).toMatchObject({ error: 'ECS.InvalidParameterException' });
-    },
-  );
+  test.each(['TaskDefinition is inactive', 'Container Overrides length must be at most 8192'])('an InvalidParameterException that can never succeed ("%s") is not retried', async (cause) => {
+    const outcome = await run(definition(), {
+      runTask: () => {
+        throw new TaskError('ECS.InvalidParameterException', cause);
+      },
+    });
+    expect(runTaskCalls(outcome)).toHaveLength(1);
+    expect(outcome.error).toBe('ECS.InvalidParameterException');
+    expect(publishedDetails(outcome)[0]).toMatchObject({ error: 'ECS.InvalidParameterException' });
+  });
 
   test.each([
     ['never started (image pull)', STOPS.failedToStart()],
@@ -399,11 +380,7 @@ describe('retries and reruns', () => {
 describe('success path', () => {
   test('the success event carries the original detail; the output is the event and its run count', async () => {
     const event = bookingEvent();
-    const outcome = await run(
-      definition({ successEvent: { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailType: 'PaymentSucceeded' } }),
-      {},
-      event,
-    );
+    const outcome = await run(definition({ successEvent: { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailType: 'PaymentSucceeded' } }), {}, event);
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.calls.map((call) => call.stateName)).toEqual([STATE_NAMES.runTask, STATE_NAMES.publishSuccess]);
     expect(outcome.calls[1]!.parameters).toEqual({

@@ -280,7 +280,15 @@ describe('the definition', () => {
   });
 
   test('a flow without any compensation has no compensation states', () => {
-    const plain = buildFlowStateMachine(flow({ steps: [{ name: 'a', run: CHARGE }, { name: 'b', run: RESERVE }], timeoutSeconds: 7200 }));
+    const plain = buildFlowStateMachine(
+      flow({
+        steps: [
+          { name: 'a', run: CHARGE },
+          { name: 'b', run: RESERVE },
+        ],
+        timeoutSeconds: 7200,
+      }),
+    );
     expect(Object.keys(plain.States)).not.toContain(FLOW_STATE_NAMES.compensated);
     expect(Object.keys(plain.States)).not.toContain(FLOW_STATE_NAMES.publishCompensationFailed);
     expect((plain.States[FLOW_STATE_NAMES.stepFailed('b')] as { Next: string }).Next).toBe(FLOW_STATE_NAMES.publishFailure);
@@ -323,7 +331,15 @@ describe('bad input', () => {
   test.each([
     [{ steps: [] }, /flow book: steps must hold 1 to 10 steps, got 0/],
     [{ steps: Array.from({ length: MAX_FLOW_STEPS + 1 }, (_, i) => ({ name: `s${i}`, run: CHARGE })) }, /steps must hold 1 to 10 steps, got 11/],
-    [{ steps: [{ name: 'a', run: CHARGE }, { name: 'a', run: RESERVE }] }, /steps\[1\]\.name "a" is used by two steps/],
+    [
+      {
+        steps: [
+          { name: 'a', run: CHARGE },
+          { name: 'a', run: RESERVE },
+        ],
+      },
+      /steps\[1\]\.name "a" is used by two steps/,
+    ],
     [{ steps: [{ name: 'Charge', run: CHARGE }] }, /steps\[0\]\.name must be 1 to 40 lower-case/],
     [{ steps: [{ name: 'a'.repeat(41), run: CHARGE }] }, /steps\[0\]\.name must be 1 to 40/],
     [{ steps: [{ name: 'a', run: { ...CHARGE, subnetIds: [] } }] }, /step a: subnetIds must hold 1 to 16 items, got 0/],

@@ -48,7 +48,7 @@ test('ranges of target retry policies and capacity provider strategies', () => {
   expect(CAPACITY_BASE_RANGE).toEqual({ min: 0, max: 100_000 });
 });
 
-describe('Fargate task sizes (the ECS developer guide\'s table of CPU and memory values)', () => {
+describe("Fargate task sizes (the ECS developer guide's table of CPU and memory values)", () => {
   const range = (from: number, to: number, step: number) => {
     const values: number[] = [];
     for (let value = from; value <= to; value += step) values.push(value);

@@ -54,7 +54,7 @@ const details = (action: string) => {
 };
 
 describe('identities', () => {
-  test('GitHub\'s issuer and audience, the release branch, the role names and ARNs', () => {
+  test("GitHub's issuer and audience, the release branch, the role names and ARNs", () => {
     expect(GITHUB_OIDC_HOST).toBe('token.actions.githubusercontent.com');
     expect(GITHUB_OIDC_URL).toBe('https://token.actions.githubusercontent.com');
     expect(GITHUB_OIDC_AUDIENCE).toBe('sts.amazonaws.com');
@@ -64,7 +64,7 @@ describe('identities', () => {
     expect(oidcProviderArn(A)).toBe(`arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com`);
   });
 
-  test('subjects in GitHub\'s formats, the immutable one with the ids', () => {
+  test("subjects in GitHub's formats, the immutable one with the ids", () => {
     expect(subjects.pullRequest(repository)).toBe('repo:octo-org/octo-repo:pull_request');
     expect(subjects.branch(repository, 'main')).toBe('repo:octo-org/octo-repo:ref:refs/heads/main');
     expect(subjects.environment(repository, 'prod')).toBe('repo:octo-org/octo-repo:environment:prod');
@@ -101,7 +101,7 @@ describe('every action of every role', () => {
     ['deploy', () => deployRolePolicy(account)],
   ] as const;
 
-  test.each(roles)('%s: exists in AWS\'s reference, once, in statements of sorted actions and resources', async (role, build) => {
+  test.each(roles)("%s: exists in AWS's reference, once, in statements of sorted actions and resources", async (role, build) => {
     const policy = build();
     // Only deploy denies: no role loses its permissions boundary, and the boundary policy stays as it is.
     expect(policy.Statement.filter((s) => s.Effect === 'Deny').map((s) => s.Sid)).toEqual(role === 'deploy' ? ['KeepPermissionsBoundaries', 'KeepTheBoundaryPolicy'] : []);
@@ -148,9 +148,7 @@ describe('every action of every role', () => {
       's3:PutObject arn:aws:s3:::state-dev/dev/*.tflock arn:aws:s3:::state-prod/prod/*.tflock',
     ];
     expect(await writes(planRolePolicy(account))).toEqual(lock);
-    expect(await writes(releasePlanRolePolicy(account))).toEqual(
-      [...lock, 's3:PutObject arn:aws:s3:::state-dev/saved-plans/dev/* arn:aws:s3:::state-prod/saved-plans/prod/*'].sort(),
-    );
+    expect(await writes(releasePlanRolePolicy(account))).toEqual([...lock, 's3:PutObject arn:aws:s3:::state-dev/saved-plans/dev/* arn:aws:s3:::state-prod/saved-plans/prod/*'].sort());
   });
 });
 
@@ -219,7 +217,7 @@ describe('the state and the saved plans', () => {
     expect(statement(policy, 'ManageNetwork').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } });
   });
 
-  test('release plan: the plan role\'s statements and writing the saved plans', () => {
+  test("release plan: the plan role's statements and writing the saved plans", () => {
     const policy = releasePlanRolePolicy(account);
     expect(policy.Statement.slice(0, -1)).toEqual(planRolePolicy(account).Statement);
     expect(policy.Statement.at(-1)).toEqual({
@@ -271,7 +269,7 @@ describe('the resources the roles reach', () => {
   ];
   const one: AccountCi = { accountId: A, repository, environments: [account.environments[1]!] };
 
-  test('an environment\'s resources: named after it, in its region', () => {
+  test("an environment's resources: named after it, in its region", () => {
     expect(statement(planRolePolicy(one), 'ReadEnvironmentResources').Resource).toEqual([...prodResources].sort());
     expect(statement(deployRolePolicy(one), 'ManageEnvironmentResources').Resource).toEqual([...prodResources].sort());
   });
@@ -307,7 +305,7 @@ describe('the resources the roles reach', () => {
     expect(statement(deploy, 'ReadWildcardOnly').Resource).toBe('*');
   });
 
-  test('deploy may manage, attach one managed policy to and pass only the environments\' roles', () => {
+  test("deploy may manage, attach one managed policy to and pass only the environments' roles", () => {
     const deploy = deployRolePolicy(account);
     const roles = [`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`];
     expect(statement(deploy, 'ManageEnvironmentRoles').Resource).toEqual(roles);

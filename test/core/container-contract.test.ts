@@ -3,7 +3,18 @@
  * ECS counts for it (RunTask refuses overrides over 8192). The reader in the container reads the
  * same names, so a renamed variable is a task that finds no event.
  */
-import { DETAIL_DELIVERIES, ecsOverridesLength, EVENT_ENV, FLOW_ENV, runTaskOverrides, runTaskOverridesLength, SERVICE_STORE_ENV, TASK_IDENTITY_ENV, worstCaseExecutionArn, type OverridesInput } from '../../core/container-contract';
+import {
+  DETAIL_DELIVERIES,
+  ecsOverridesLength,
+  EVENT_ENV,
+  FLOW_ENV,
+  runTaskOverrides,
+  runTaskOverridesLength,
+  SERVICE_STORE_ENV,
+  TASK_IDENTITY_ENV,
+  worstCaseExecutionArn,
+  type OverridesInput,
+} from '../../core/container-contract';
 
 const input = (delivery: OverridesInput['delivery']): OverridesInput => ({
   containerName: 'app',

@@ -44,7 +44,7 @@ describe('putEventsBatches', () => {
     expect(shape(putEventsBatches(sized(150, 20, 200), limits))).toEqual([[0], [1], [2]]);
   });
 
-  it('with AWS\'s numbers: ten 30,040-byte entries make requests of 8 and 2', () => {
+  it("with AWS's numbers: ten 30,040-byte entries make requests of 8 and 2", () => {
     const batches = putEventsBatches(sized(...Array<number>(10).fill(30_040)), { maxEntries: 10, maxBytes: 256 * 1024 });
     expect(batches.map((batch) => batch.length)).toEqual([8, 2]);
   });

@@ -91,7 +91,7 @@ describe('rules (quoted strings)', () => {
   });
 });
 
-describe("against event-ruler itself: random pattern sets scored by its MachineComplexityEvaluator (test/fixtures/event-pattern-complexity)", () => {
+describe('against event-ruler itself: random pattern sets scored by its MachineComplexityEvaluator (test/fixtures/event-pattern-complexity)', () => {
   const cases = readFileSync(join(__dirname, '..', 'fixtures', 'event-pattern-complexity', 'cases.jsonl'), 'utf8')
     .trimEnd()
     .split('\n')

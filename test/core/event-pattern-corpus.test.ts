@@ -26,7 +26,10 @@ interface CorpusCase {
 
 /** Each line is parsed with the matcher's own JSON reader: `JSON.parse` would respell numbers. */
 function readCorpus(file: string): CorpusCase[] {
-  const lines = fs.readFileSync(path.join(CORPUS, file), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = fs
+    .readFileSync(path.join(CORPUS, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return lines.map((line) => {
     const root = parseJsonText(line);
     if (root.kind !== 'object') throw new Error(`${file}: a line is not an object`);
@@ -80,7 +83,7 @@ describe.each(corpora)('EventBridge corpus %s', (file, counts) => {
   // mutation testing runs ~40 tests per mutant rather than 1,900 (one per case took hours there).
   const byTag = new Map<string, CorpusCase[]>();
   for (const c of cases) byTag.set(c.tag, [...(byTag.get(c.tag) ?? []), c]);
-  test.each([...byTag].map(([tag, group]) => [tag, group.length, group] as const))('%s (%i cases): the matcher gives EventBridge\'s verdict on each', (_tag, _count, group) => {
+  test.each([...byTag].map(([tag, group]) => [tag, group.length, group] as const))("%s (%i cases): the matcher gives EventBridge's verdict on each", (_tag, _count, group) => {
     const got = (c: CorpusCase): boolean | string => {
       try {
         return verdict(c);

@@ -12,7 +12,17 @@ describe('parseJsonText', () => {
       entries: [
         ['a', { kind: 'number', text: '3.0' }],
         ['a', { kind: 'number', text: '9007199254740993' }],
-        ['b', { kind: 'array', items: [{ kind: 'number', text: '1e400' }, { kind: 'number', text: '-0' }, { kind: 'number', text: '0.5E-2' }] }],
+        [
+          'b',
+          {
+            kind: 'array',
+            items: [
+              { kind: 'number', text: '1e400' },
+              { kind: 'number', text: '-0' },
+              { kind: 'number', text: '0.5E-2' },
+            ],
+          },
+        ],
       ],
     });
   });
@@ -21,7 +31,11 @@ describe('parseJsonText', () => {
     expect(parseJsonText('"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d"')).toEqual({ kind: 'string', value: 'a"b\\c/d\b\f\n\r\té\ud83d' });
     expect(parseJsonText(' [true, false, null] ')).toEqual({
       kind: 'array',
-      items: [{ kind: 'literal', text: 'true' }, { kind: 'literal', text: 'false' }, { kind: 'literal', text: 'null' }],
+      items: [
+        { kind: 'literal', text: 'true' },
+        { kind: 'literal', text: 'false' },
+        { kind: 'literal', text: 'null' },
+      ],
     });
     expect(parseJsonText('{}')).toEqual({ kind: 'object', entries: [] });
     expect(parseJsonText('[]')).toEqual({ kind: 'array', items: [] });
@@ -85,15 +99,23 @@ describe('parseJsonText', () => {
     expect(error!.name).toBe('JsonTextError');
   });
 
-  test('JSON\'s four whitespace characters, anywhere between tokens; no other', () => {
-    expect(parseJsonText(' \t\n\r[\t1 ,\n2\r]\r\n ')).toEqual({ kind: 'array', items: [{ kind: 'number', text: '1' }, { kind: 'number', text: '2' }] });
-    for (const space of [' ', '\t', '\n', '\r']) expect(parseJsonText(`${space}{${space}"a"${space}:${space}1${space}}${space}`)).toEqual({ kind: 'object', entries: [['a', { kind: 'number', text: '1' }]] });
+  test("JSON's four whitespace characters, anywhere between tokens; no other", () => {
+    expect(parseJsonText(' \t\n\r[\t1 ,\n2\r]\r\n ')).toEqual({
+      kind: 'array',
+      items: [
+        { kind: 'number', text: '1' },
+        { kind: 'number', text: '2' },
+      ],
+    });
+    for (const space of [' ', '\t', '\n', '\r'])
+      expect(parseJsonText(`${space}{${space}"a"${space}:${space}1${space}}${space}`)).toEqual({ kind: 'object', entries: [['a', { kind: 'number', text: '1' }]] });
     expect(() => parseJsonText('\u00a0[]')).toThrow('invalid JSON at character 0: unexpected character "\u00a0"');
     expect(() => parseJsonText('[]\f')).toThrow('invalid JSON at character 2: unexpected content after the JSON value');
   });
 
   test('numbers alone, at the end of the text, in every JSON form', () => {
-    for (const text of ['5', '-0', '0', '10', '1.25', '-1.5e10', '2E+3', '1E-0', '0.5e-2', '3', '4.5', '6e1', '7', '8', '9.75']) expect(parseJsonText(text)).toEqual({ kind: 'number', text });
+    for (const text of ['5', '-0', '0', '10', '1.25', '-1.5e10', '2E+3', '1E-0', '0.5e-2', '3', '4.5', '6e1', '7', '8', '9.75'])
+      expect(parseJsonText(text)).toEqual({ kind: 'number', text });
     expect(parseJsonText('[5]')).toEqual({ kind: 'array', items: [{ kind: 'number', text: '5' }] });
   });
 

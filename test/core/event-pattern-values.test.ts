@@ -38,10 +38,12 @@ describe('comparableNumberKey', () => {
     ['not JSON number syntax', '+5'],
   ])('is undefined for %s', (_name, text) => expect(key(text)).toBeUndefined());
 
-  test.each([['2^53', '9007199254740992'], ['the least subnormal as Java writes it', '4.9e-324'], ['the largest double', '1.7976931348623157e308'], ['0.3', '0.3']])(
-    'is defined for %s',
-    (_name, text) => expect(key(text)).toBeDefined(),
-  );
+  test.each([
+    ['2^53', '9007199254740992'],
+    ['the least subnormal as Java writes it', '4.9e-324'],
+    ['the largest double', '1.7976931348623157e308'],
+    ['0.3', '0.3'],
+  ])('is defined for %s', (_name, text) => expect(key(text)).toBeDefined());
 
   test('every spelling of a decimal is one value: leading and trailing zeros, exponents, a fraction', () => {
     const spellings = (texts: string[]) => expect(new Set(texts.map((text) => key(text)))).toEqual(new Set([key(texts[0]!)]));
@@ -58,7 +60,7 @@ describe('comparableNumberKey', () => {
 
   test.each(['0x', '5 ', ' 5', '5e', '.5', '5.', '-', '', '05', '1e400', '--5'])('%j is not a JSON number', (text) => expect(key(text)).toBeUndefined());
 
-  test('each key is the double\'s bits with the sign folded in', () => {
+  test("each key is the double's bits with the sign folded in", () => {
     expect(key('0')).toBe(1n << 63n);
     expect(key('4.9e-324')).toBe((1n << 63n) + 1n);
     expect(key('-4.9e-324')).toBe((1n << 63n) - 2n);
@@ -99,7 +101,11 @@ describe('comparableNumberKey', () => {
       }
     }
     expect(doubles.size).toBeGreaterThan(5000);
-    expect(exceptions.sort()).toEqual(Object.keys(JAVA_SPELLING).flatMap((text) => [text, `-${text}`]).sort());
+    expect(exceptions.sort()).toEqual(
+      Object.keys(JAVA_SPELLING)
+        .flatMap((text) => [text, `-${text}`])
+        .sort(),
+    );
     for (const [written, java] of Object.entries(JAVA_SPELLING)) {
       // The same double, spelled as Java spells it: comparable, below zero when negative.
       expect(Number(java)).toBe(Number(written));
@@ -271,7 +277,7 @@ describe('inRange (event-ruler range trie)', () => {
       ['0234', false, false, 'off the common prefix'],
       ['124', true, true, 'a shorter value decided within its length'],
       ['123', false, false, 'a shorter value not decided'],
-      ['12345', true, false, 'a longer value: decided at the range\'s last digit'],
+      ['12345', true, false, "a longer value: decided at the range's last digit"],
       ['', false, false, 'nothing'],
     ])('%s: %s closed, %s open (%s)', (value, inClosed, inOpen) => {
       expect(inRange(value, closed)).toBe(inClosed);

@@ -79,10 +79,7 @@ const cases: Case[] = [
     { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f'] },
     {
       ...ec2Event,
-      resources: [
-        'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b:autoScalingGroupName/ASGTerminate',
-        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
-      ],
+      resources: ['arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b:autoScalingGroupName/ASGTerminate', 'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'],
     },
     true,
   ],
@@ -122,7 +119,12 @@ const cases: Case[] = [
   ['anything-but wildcard: /bin/ path', { detail: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] } }, withDetail({ FilePath: '/usr/bin/env' }), true],
 
   // numeric
-  ['numeric: all three conditions hold', { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } }, withDetail({ 'c-count': 5, 'd-count': 3, 'x-limit': 301.8 }), true],
+  [
+    'numeric: all three conditions hold',
+    { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } },
+    withDetail({ 'c-count': 5, 'd-count': 3, 'x-limit': 301.8 }),
+    true,
+  ],
   ['numeric: c-count 0 is not > 0', { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, withDetail({ 'c-count': 0 }), false],
   ['numeric: 5.5 is not <= 5', { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, withDetail({ 'c-count': 5.5 }), false],
   ['numeric: >= lower bound inclusive', { detail: { amount: [{ numeric: ['>=', 1000] }] } }, withDetail({ amount: 1000 }), true],
@@ -143,8 +145,18 @@ const cases: Case[] = [
   ['equals-ignore-case: Alicia', { detail: { Name: [{ 'equals-ignore-case': 'alice' }] } }, withDetail({ Name: 'Alicia' }), false],
 
   // wildcard
-  ['wildcard: bus ARN in any account', { detail: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] } }, withDetail({ EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' }), true],
-  ['wildcard: other region', { detail: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] } }, withDetail({ EventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/orders' }), false],
+  [
+    'wildcard: bus ARN in any account',
+    { detail: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] } },
+    withDetail({ EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' }),
+    true,
+  ],
+  [
+    'wildcard: other region',
+    { detail: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] } },
+    withDetail({ EventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/orders' }),
+    false,
+  ],
   ['wildcard: dir/*.png', { detail: { Key: [{ wildcard: 'dir/*.png' }] } }, withDetail({ Key: 'dir/sub/dir/dir/dir/image.png' }), true],
   ['wildcard: dir/*.png vs .jpg', { detail: { Key: [{ wildcard: 'dir/*.png' }] } }, withDetail({ Key: 'dir/image.jpg' }), false],
   ['wildcard: escaped star is literal', { detail: { Key: [{ wildcard: 'a\\*b' }] } }, withDetail({ Key: 'a*b' }), true],
@@ -170,18 +182,8 @@ const cases: Case[] = [
     withDetail({ 'c-count': 100, 'd-count': 30 }),
     false,
   ],
-  [
-    '$or: combined with a sibling key (AND)',
-    { source: ['aws.ec2'], $or: [{ 'detail-type': ['X'] }, { detail: { state: ['terminated'] } }] },
-    ec2Event,
-    true,
-  ],
-  [
-    '$or: sibling key fails',
-    { source: ['aws.s3'], $or: [{ 'detail-type': ['X'] }, { detail: { state: ['terminated'] } }] },
-    ec2Event,
-    false,
-  ],
+  ['$or: combined with a sibling key (AND)', { source: ['aws.ec2'], $or: [{ 'detail-type': ['X'] }, { detail: { state: ['terminated'] } }] }, ec2Event, true],
+  ['$or: sibling key fails', { source: ['aws.s3'], $or: [{ 'detail-type': ['X'] }, { detail: { state: ['terminated'] } }] }, ec2Event, false],
 
   // A mix, like the guide's complex example.
   [
@@ -447,8 +449,22 @@ describe('field paths and arrays', () => {
 
   test('two fields must come from the same element of an array of objects', () => {
     const pattern = { detail: { items: { sku: ['a'], qty: [1] } } };
-    expect(verdict(pattern, { items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }] })).toBe(true);
-    expect(verdict(pattern, { items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 1 }] })).toBe(false);
+    expect(
+      verdict(pattern, {
+        items: [
+          { sku: 'a', qty: 1 },
+          { sku: 'b', qty: 2 },
+        ],
+      }),
+    ).toBe(true);
+    expect(
+      verdict(pattern, {
+        items: [
+          { sku: 'a', qty: 2 },
+          { sku: 'b', qty: 1 },
+        ],
+      }),
+    ).toBe(false);
   });
 
   test('fields under different arrays are independent', () => {
@@ -477,9 +493,7 @@ describe('$or', () => {
   });
 
   test('every alternative is validated', () => {
-    expect(problemsOf({ detail: { $or: [{ a: ['1'] }, { b: [{ numeric: ['>', 'x'] }] }] } })).toEqual([
-      'detail.$or[1].b[0].numeric: the value after ">" must be a number, got "x"',
-    ]);
+    expect(problemsOf({ detail: { $or: [{ a: ['1'] }, { b: [{ numeric: ['>', 'x'] }] }] } })).toEqual(['detail.$or[1].b[0].numeric: the value after ">" must be a number, got "x"']);
   });
 
   test.each([
@@ -536,7 +550,10 @@ describe('pattern structure', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(EventPatternError);
       expect((error as EventPatternError).message).toMatch(/^dev-booking-charge-payment: invalid event pattern/);
-      expect((error as EventPatternError).problems).toEqual(['source: empty arrays are not allowed', 'detail.x[0]: unknown operator "regex" (operators: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)']);
+      expect((error as EventPatternError).problems).toEqual([
+        'source: empty arrays are not allowed',
+        'detail.x[0]: unknown operator "regex" (operators: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)',
+      ]);
     }
   });
 

@@ -99,7 +99,14 @@ describe('publishGrants', () => {
   test('one grant per bus and source, each detail-type once, in the order first published; no event, no grant', () => {
     const seatBus = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-seat';
     expect(
-      publishGrants([failed, undefined, { ...failed, detailType: 'PaymentSucceeded' }, failed, { eventBusArn: seatBus, source: 'booking-saga.seat', detailType: 'SeatFailed' }, { ...failed, source: 'other' }]),
+      publishGrants([
+        failed,
+        undefined,
+        { ...failed, detailType: 'PaymentSucceeded' },
+        failed,
+        { eventBusArn: seatBus, source: 'booking-saga.seat', detailType: 'SeatFailed' },
+        { ...failed, source: 'other' },
+      ]),
     ).toEqual([
       { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailTypes: ['PaymentFailed', 'PaymentSucceeded'] },
       { eventBusArn: seatBus, source: 'booking-saga.seat', detailTypes: ['SeatFailed'] },
@@ -109,7 +116,7 @@ describe('publishGrants', () => {
   });
 });
 
-test('the images workflow: a registry login, and push and read on exactly the catalog\'s repositories, each once, in order', () => {
+test("the images workflow: a registry login, and push and read on exactly the catalog's repositories, each once, in order", () => {
   expect(imagePushPolicy(REGION, ACCOUNT, ['saga/seat', 'saga/payment', 'saga/seat'])).toEqual({
     Version: '2012-10-17',
     Statement: [
@@ -152,9 +159,7 @@ describe('EventBridge role', () => {
 
   test('may start exactly one state machine', () => {
     const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:dev-booking-payment-requested';
-    expect(eventsStartExecutionPolicy(arn).Statement).toEqual([
-      { Sid: 'StartRuleStateMachine', Effect: 'Allow', Action: 'states:StartExecution', Resource: arn },
-    ]);
+    expect(eventsStartExecutionPolicy(arn).Statement).toEqual([{ Sid: 'StartRuleStateMachine', Effect: 'Allow', Action: 'states:StartExecution', Resource: arn }]);
   });
 });
 
@@ -240,7 +245,11 @@ describe('state machine role', () => {
   });
 
   test('log delivery and X-Ray are the only "*" statements, with exactly the documented actions', () => {
-    expect(wildcardResourceStatements(doc).map((item) => item.Sid).sort()).toEqual(['DeliverExecutionLogs', 'SendXRayTraces']);
+    expect(
+      wildcardResourceStatements(doc)
+        .map((item) => item.Sid)
+        .sort(),
+    ).toEqual(['DeliverExecutionLogs', 'SendXRayTraces']);
     expect(statement(doc, 'DeliverExecutionLogs').Action).toEqual([
       'logs:CreateLogDelivery',
       'logs:GetLogDelivery',
@@ -251,12 +260,7 @@ describe('state machine role', () => {
       'logs:DescribeResourcePolicies',
       'logs:DescribeLogGroups',
     ]);
-    expect(statement(doc, 'SendXRayTraces').Action).toEqual([
-      'xray:PutTraceSegments',
-      'xray:PutTelemetryRecords',
-      'xray:GetSamplingRules',
-      'xray:GetSamplingTargets',
-    ]);
+    expect(statement(doc, 'SendXRayTraces').Action).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets']);
     for (const sid of Object.keys(WILDCARD_RESOURCE_ALLOWED)) expect(WILDCARD_RESOURCE_ALLOWED[sid]).toMatch(/AWS requires "\*"/);
   });
 
@@ -276,9 +280,7 @@ describe('state machine role', () => {
 
 test('the task reads the input of its own state machine executions only', () => {
   const executions = 'arn:aws:states:eu-west-1:123456789012:execution:dev-booking-payment-requested:*';
-  expect(taskReadExecutionPolicy(executions).Statement).toEqual([
-    { Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: executions },
-  ]);
+  expect(taskReadExecutionPolicy(executions).Statement).toEqual([{ Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: executions }]);
 });
 
 test('the dead-letter queue accepts messages from its rule only', () => {
@@ -308,7 +310,7 @@ test('a task role publishes on its own bus, as its own service, whatever the det
   ]);
 });
 
-test('the ended-executions announcer reads its rules\' executions and publishes their failure events only', () => {
+test("the ended-executions announcer reads its rules' executions and publishes their failure events only", () => {
   const executions = ['arn:aws:states:eu-west-1:123456789012:execution:dev-booking-a:*', 'arn:aws:states:eu-west-1:123456789012:execution:dev-booking-b:*'];
   const doc = endedExecutionsPolicy({ executionArns: executions, publishes: [{ ...PAYMENT_OUTCOMES, detailTypes: ['PaymentFailed'] }] });
   expect(statement(doc, 'ReadEndedExecutions')).toEqual({ Sid: 'ReadEndedExecutions', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: executions });

@@ -5,15 +5,7 @@
  */
 import { buildRunTaskStateMachine, type RunTaskStateMachineInput, STATE_NAMES } from '../../core/asl';
 import { MAX_PLACEMENT_CONSTRAINTS, MAX_PLACEMENT_STRATEGIES, PLACEMENT_EXPRESSION_MAX_LENGTH } from '../../core/aws-limits';
-import {
-  describePlacement,
-  isFargateCapacityProvider,
-  isPlacementEmpty,
-  type Placement,
-  placementFromParameters,
-  placementParameters,
-  placementProblems,
-} from '../../core/placement';
+import { describePlacement, isFargateCapacityProvider, isPlacementEmpty, type Placement, placementFromParameters, placementParameters, placementProblems } from '../../core/placement';
 
 const ARTICLE: Placement = {
   strategy: [{ type: 'spread', field: 'instanceId' }, { type: 'binpack', field: 'cpu' }, { type: 'random' }],
@@ -51,7 +43,11 @@ describe('placementProblems', () => {
   test.each([
     [{ type: 'memberOf' }, 'constraints[0].expression', 'memberOf needs a cluster query language expression'],
     [{ type: 'memberOf', expression: '   ' }, 'constraints[0].expression', 'memberOf needs'],
-    [{ type: 'memberOf', expression: 'x'.repeat(PLACEMENT_EXPRESSION_MAX_LENGTH + 1) }, 'constraints[0].expression', `is ${PLACEMENT_EXPRESSION_MAX_LENGTH + 1} characters; ECS takes at most ${PLACEMENT_EXPRESSION_MAX_LENGTH}`],
+    [
+      { type: 'memberOf', expression: 'x'.repeat(PLACEMENT_EXPRESSION_MAX_LENGTH + 1) },
+      'constraints[0].expression',
+      `is ${PLACEMENT_EXPRESSION_MAX_LENGTH + 1} characters; ECS takes at most ${PLACEMENT_EXPRESSION_MAX_LENGTH}`,
+    ],
     [{ type: 'distinctInstance', expression: 'x' }, 'constraints[0].expression', 'is not taken by distinctInstance'],
     [{ type: 'sameInstance' }, 'constraints[0].type', '"sameInstance" is not a placement constraint (distinctInstance, memberOf)'],
   ])('constraint %j: %s %s', (item, field, message) => {
@@ -158,7 +154,12 @@ describe('the RunTask state', () => {
   });
 
   test('a strategy mixing Fargate and an Auto Scaling group provider is refused, with or without placement', () => {
-    const capacity = { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'staging-ec2', weight: 1 }] };
+    const capacity = {
+      strategy: [
+        { capacityProvider: 'FARGATE', weight: 1 },
+        { capacityProvider: 'staging-ec2', weight: 1 },
+      ],
+    };
     expect(() => runTask({ capacity })).toThrow('capacity.strategy mixes Fargate and Auto Scaling group capacity providers; ECS takes one kind per strategy');
   });
 

@@ -84,85 +84,94 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const plan = (out: string, saveDir: string, commit = COMMIT) =>
-  planEnvironment({ env: 'demo', binary: terraform!.binary, cdktfOut: out, outDir: join(root, 'plans'), saveDir, commit });
+const plan = (out: string, saveDir: string, commit = COMMIT) => planEnvironment({ env: 'demo', binary: terraform!.binary, cdktfOut: out, outDir: join(root, 'plans'), saveDir, commit });
 const apply = (out: string, plansDir: string, overrides: Partial<Parameters<typeof applyEnvironment>[0]> = {}) =>
   applyEnvironment({ env: 'demo', binary: terraform!.binary, cdktfOut: out, plansDir, commit: COMMIT, onCiRunner: false, ...overrides }, quiet);
 const stateOf = (stack: string) => JSON.parse(readFileSync(join(root, 'cdktf.out', 'state', `${stack}.tfstate`), 'utf8'));
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
 describe('first deploy, then the second round', () => {
-  itWithTerraform('applies the base, defers the service that reads its new output, then applies the service against it', () => {
-    const out = writeOutput(root, 'v1');
-    const round1 = join(root, 'round1');
-    const planned = plan(out, round1);
-    expect(planned.map((r) => [r.stack, r.deferredBy.map((d) => d.stack), r.error?.step])).toEqual([
-      ['demo-base', [], undefined],
-      // Its preview fails (no base state yet): expected for a deferred stack, so no error marker.
-      ['demo-svc', ['demo-base'], 'plan'],
-    ]);
-    expect(existsSync(join(root, 'plans', 'demo-svc.error.json'))).toBe(false);
-    expect(readFileSync(join(root, 'plans', DEFERRED_NOTE_FILE), 'utf8')).toContain('- `demo-svc`: `demo-base` — its plan changes output endpoint, read here');
-    expect(readJson(join(round1, PLAN_SET_FILE))).toEqual({
-      format: 1,
-      environment: 'demo',
-      commit: COMMIT,
-      stacks: [
-        { stack: 'demo-base', applicable: true },
-        { stack: 'demo-svc', applicable: false },
-      ],
-      deferred: ['demo-svc'],
-    });
-    expect(existsSync(planFilePath(round1, 'demo-svc'))).toBe(false);
+  itWithTerraform(
+    'applies the base, defers the service that reads its new output, then applies the service against it',
+    () => {
+      const out = writeOutput(root, 'v1');
+      const round1 = join(root, 'round1');
+      const planned = plan(out, round1);
+      expect(planned.map((r) => [r.stack, r.deferredBy.map((d) => d.stack), r.error?.step])).toEqual([
+        ['demo-base', [], undefined],
+        // Its preview fails (no base state yet): expected for a deferred stack, so no error marker.
+        ['demo-svc', ['demo-base'], 'plan'],
+      ]);
+      expect(existsSync(join(root, 'plans', 'demo-svc.error.json'))).toBe(false);
+      expect(readFileSync(join(root, 'plans', DEFERRED_NOTE_FILE), 'utf8')).toContain('- `demo-svc`: `demo-base` — its plan changes output endpoint, read here');
+      expect(readJson(join(round1, PLAN_SET_FILE))).toEqual({
+        format: 1,
+        environment: 'demo',
+        commit: COMMIT,
+        stacks: [
+          { stack: 'demo-base', applicable: true },
+          { stack: 'demo-svc', applicable: false },
+        ],
+        deferred: ['demo-svc'],
+      });
+      expect(existsSync(planFilePath(round1, 'demo-svc'))).toBe(false);
 
-    const first = apply(out, round1);
-    expect(first).toEqual({
-      applied: ['demo-base'],
-      deferred: [{ stack: 'demo-svc', deferredBy: [{ stack: 'demo-base', reason: 'its plan changes output endpoint, read here' }] }],
-      notApplied: ['demo-svc'],
-    });
-    expect(existsSync(join(root, 'cdktf.out', 'state', 'demo-svc.tfstate'))).toBe(false);
+      const first = apply(out, round1);
+      expect(first).toEqual({
+        applied: ['demo-base'],
+        deferred: [{ stack: 'demo-svc', deferredBy: [{ stack: 'demo-base', reason: 'its plan changes output endpoint, read here' }] }],
+        notApplied: ['demo-svc'],
+      });
+      expect(existsSync(join(root, 'cdktf.out', 'state', 'demo-svc.tfstate'))).toBe(false);
 
-    const round2 = join(root, 'round2');
-    expect(plan(out, round2).map((r) => [r.stack, r.deferredBy.length, r.error])).toEqual([
-      ['demo-base', 0, undefined],
-      ['demo-svc', 0, undefined],
-    ]);
-    expect(existsSync(join(root, 'plans', DEFERRED_NOTE_FILE))).toBe(false);
-    expect(apply(out, round2)).toEqual({ applied: ['demo-base', 'demo-svc'], deferred: [], notApplied: [] });
-    expect(stateOf('demo-svc').resources.find((r: { type: string }) => r.type === 'terraform_data').instances[0].attributes.output.value).toBe('v1');
-    // The other environment's stack was neither planned nor applied.
-    expect(existsSync(join(root, 'cdktf.out', 'state', 'demo-eu-base.tfstate'))).toBe(false);
+      const round2 = join(root, 'round2');
+      expect(plan(out, round2).map((r) => [r.stack, r.deferredBy.length, r.error])).toEqual([
+        ['demo-base', 0, undefined],
+        ['demo-svc', 0, undefined],
+      ]);
+      expect(existsSync(join(root, 'plans', DEFERRED_NOTE_FILE))).toBe(false);
+      expect(apply(out, round2)).toEqual({ applied: ['demo-base', 'demo-svc'], deferred: [], notApplied: [] });
+      expect(stateOf('demo-svc').resources.find((r: { type: string }) => r.type === 'terraform_data').instances[0].attributes.output.value).toBe('v1');
+      // The other environment's stack was neither planned nor applied.
+      expect(existsSync(join(root, 'cdktf.out', 'state', 'demo-eu-base.tfstate'))).toBe(false);
 
-    // A change of the output the service reads defers it again; its preview is shown, but not saved.
-    writeOutput(root, 'v2');
-    const round3 = join(root, 'round3');
-    const third = plan(out, round3);
-    expect(third.map((r) => [r.stack, r.deferredBy.length, r.error])).toEqual([
-      ['demo-base', 0, undefined],
-      ['demo-svc', 1, undefined],
-    ]);
-    // The preview read the old output: applied after the base, it would keep "v1". That is why it is never applied.
-    expect(readJson(join(root, 'plans', 'demo-svc.json')).resource_changes.map((r: { change: { actions: string[]; after: { input: string } } }) => [r.change.actions, r.change.after.input])).toEqual([[['no-op'], 'v1']]);
-    expect(readJson(planRecordPath(round3, 'demo-svc'))).toMatchObject({ applicable: false, deferredBy: [{ stack: 'demo-base' }] });
-  }, 120_000);
+      // A change of the output the service reads defers it again; its preview is shown, but not saved.
+      writeOutput(root, 'v2');
+      const round3 = join(root, 'round3');
+      const third = plan(out, round3);
+      expect(third.map((r) => [r.stack, r.deferredBy.length, r.error])).toEqual([
+        ['demo-base', 0, undefined],
+        ['demo-svc', 1, undefined],
+      ]);
+      // The preview read the old output: applied after the base, it would keep "v1". That is why it is never applied.
+      expect(
+        readJson(join(root, 'plans', 'demo-svc.json')).resource_changes.map((r: { change: { actions: string[]; after: { input: string } } }) => [r.change.actions, r.change.after.input]),
+      ).toEqual([[['no-op'], 'v1']]);
+      expect(readJson(planRecordPath(round3, 'demo-svc'))).toMatchObject({ applicable: false, deferredBy: [{ stack: 'demo-base' }] });
+    },
+    120_000,
+  );
 
-  itWithTerraform('a plan made before another apply changed the state is refused by Terraform, and nothing after it runs', () => {
-    const out = writeOutput(root, 'v1');
-    plan(out, join(root, 'r1'));
-    apply(out, join(root, 'r1'));
-    plan(out, join(root, 'r2'));
-    writeOutput(root, 'v2');
-    // The base changes again and is applied (its service deferred) before r2 is applied: r2's base plan is stale.
-    plan(out, join(root, 'r3'));
-    apply(out, join(root, 'r3'));
-    writeOutput(root, 'v1');
-    const stale = apply(out, join(root, 'r2'));
-    expect(stale.failed).toMatchObject({ stack: 'demo-base', step: 'apply' });
-    expect(stale.failed!.message).toMatch(/Saved plan is stale/);
-    expect(stale.applied).toEqual([]);
-    expect(stale.notApplied).toEqual(['demo-base', 'demo-svc']);
-  }, 120_000);
+  itWithTerraform(
+    'a plan made before another apply changed the state is refused by Terraform, and nothing after it runs',
+    () => {
+      const out = writeOutput(root, 'v1');
+      plan(out, join(root, 'r1'));
+      apply(out, join(root, 'r1'));
+      plan(out, join(root, 'r2'));
+      writeOutput(root, 'v2');
+      // The base changes again and is applied (its service deferred) before r2 is applied: r2's base plan is stale.
+      plan(out, join(root, 'r3'));
+      apply(out, join(root, 'r3'));
+      writeOutput(root, 'v1');
+      const stale = apply(out, join(root, 'r2'));
+      expect(stale.failed).toMatchObject({ stack: 'demo-base', step: 'apply' });
+      expect(stale.failed!.message).toMatch(/Saved plan is stale/);
+      expect(stale.applied).toEqual([]);
+      expect(stale.notApplied).toEqual(['demo-base', 'demo-svc']);
+    },
+    120_000,
+  );
 });
 
 describe('refusals: nothing is applied', () => {
@@ -176,62 +185,71 @@ describe('refusals: nothing is applied', () => {
     throw new Error('expected a SavedPlanError');
   };
 
-  itWithTerraform('a plan of another commit, of another stack, a changed plan file, a changed configuration, a missing record', () => {
-    const out = writeOutput(root, 'v1');
-    const dir = join(root, 'saved');
-    plan(out, dir);
-    plan(out, join(root, 'again'));
-    apply(out, join(root, 'again')); // the base exists now, so the service is applicable in the next plan
-    const saved = join(root, 'saved2');
-    plan(out, saved);
-    const baseState = readFileSync(join(root, 'cdktf.out', 'state', 'demo-base.tfstate'), 'utf8');
+  itWithTerraform(
+    'a plan of another commit, of another stack, a changed plan file, a changed configuration, a missing record',
+    () => {
+      const out = writeOutput(root, 'v1');
+      const dir = join(root, 'saved');
+      plan(out, dir);
+      plan(out, join(root, 'again'));
+      apply(out, join(root, 'again')); // the base exists now, so the service is applicable in the next plan
+      const saved = join(root, 'saved2');
+      plan(out, saved);
+      const baseState = readFileSync(join(root, 'cdktf.out', 'state', 'demo-base.tfstate'), 'utf8');
 
-    expect(refused(() => apply(out, saved, { commit: 'b'.repeat(40) }))).toEqual([
-      `stack demo-base: the saved plan was made from commit "${COMMIT}"; this checkout is ${'b'.repeat(40)}`,
-      `stack demo-svc: the saved plan was made from commit "${COMMIT}"; this checkout is ${'b'.repeat(40)}`,
-    ]);
+      expect(refused(() => apply(out, saved, { commit: 'b'.repeat(40) }))).toEqual([
+        `stack demo-base: the saved plan was made from commit "${COMMIT}"; this checkout is ${'b'.repeat(40)}`,
+        `stack demo-svc: the saved plan was made from commit "${COMMIT}"; this checkout is ${'b'.repeat(40)}`,
+      ]);
 
-    const swapped = join(root, 'swapped');
-    mkdirSync(swapped);
-    for (const [from, to] of [['demo-base', 'demo-svc'], ['demo-svc', 'demo-base']]) {
-      copyFileSync(planFilePath(saved, from!), planFilePath(swapped, to!));
-      copyFileSync(planRecordPath(saved, from!), planRecordPath(swapped, to!));
-    }
-    expect(refused(() => apply(out, swapped))).toEqual([
-      'stack demo-base: the saved plan was made for stack "demo-svc", not this one',
-      'stack demo-base: its synthesized configuration (cdk.tf.json) differs from the one that was planned',
-      'stack demo-svc: the saved plan was made for stack "demo-base", not this one',
-      'stack demo-svc: its synthesized configuration (cdk.tf.json) differs from the one that was planned',
-    ]);
+      const swapped = join(root, 'swapped');
+      mkdirSync(swapped);
+      for (const [from, to] of [
+        ['demo-base', 'demo-svc'],
+        ['demo-svc', 'demo-base'],
+      ]) {
+        copyFileSync(planFilePath(saved, from!), planFilePath(swapped, to!));
+        copyFileSync(planRecordPath(saved, from!), planRecordPath(swapped, to!));
+      }
+      expect(refused(() => apply(out, swapped))).toEqual([
+        'stack demo-base: the saved plan was made for stack "demo-svc", not this one',
+        'stack demo-base: its synthesized configuration (cdk.tf.json) differs from the one that was planned',
+        'stack demo-svc: the saved plan was made for stack "demo-base", not this one',
+        'stack demo-svc: its synthesized configuration (cdk.tf.json) differs from the one that was planned',
+      ]);
 
-    copyFileSync(planFilePath(saved, 'demo-base'), join(root, 'base.tfplan'));
-    writeFileSync(planFilePath(saved, 'demo-base'), Buffer.concat([readFileSync(join(root, 'base.tfplan')), Buffer.from('x')]));
-    expect(refused(() => apply(out, saved))).toEqual(['stack demo-base: the plan file is not the one that was recorded (SHA-256 differs)']);
-    copyFileSync(join(root, 'base.tfplan'), planFilePath(saved, 'demo-base'));
+      copyFileSync(planFilePath(saved, 'demo-base'), join(root, 'base.tfplan'));
+      writeFileSync(planFilePath(saved, 'demo-base'), Buffer.concat([readFileSync(join(root, 'base.tfplan')), Buffer.from('x')]));
+      expect(refused(() => apply(out, saved))).toEqual(['stack demo-base: the plan file is not the one that was recorded (SHA-256 differs)']);
+      copyFileSync(join(root, 'base.tfplan'), planFilePath(saved, 'demo-base'));
 
-    const svcJson = join(out, 'stacks', 'demo-svc', 'cdk.tf.json');
-    const original = readFileSync(svcJson, 'utf8');
-    writeFileSync(svcJson, original.replace('"consumer"', '"consumer2"'));
-    expect(refused(() => apply(out, saved))).toEqual(['stack demo-svc: its synthesized configuration (cdk.tf.json) differs from the one that was planned']);
-    writeFileSync(svcJson, original);
+      const svcJson = join(out, 'stacks', 'demo-svc', 'cdk.tf.json');
+      const original = readFileSync(svcJson, 'utf8');
+      writeFileSync(svcJson, original.replace('"consumer"', '"consumer2"'));
+      expect(refused(() => apply(out, saved))).toEqual(['stack demo-svc: its synthesized configuration (cdk.tf.json) differs from the one that was planned']);
+      writeFileSync(svcJson, original);
 
-    // Older than the state bucket keeps saved plans: refused, whoever kept a copy.
-    const later = (days: number) => () => new Date(Date.now() + days * 24 * 60 * 60 * 1000);
-    expect(refused(() => apply(out, saved, { now: later(SAVED_PLAN_MAX_AGE_DAYS + 1) }))).toEqual(
-      ['demo-base', 'demo-svc'].map((stack) =>
-        expect.stringMatching(new RegExp(`^stack ${stack}: the saved plan was made \\S+Z, ${SAVED_PLAN_MAX_AGE_DAYS + 1} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days`)),
-      ),
-    );
+      // Older than the state bucket keeps saved plans: refused, whoever kept a copy.
+      const later = (days: number) => () => new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+      expect(refused(() => apply(out, saved, { now: later(SAVED_PLAN_MAX_AGE_DAYS + 1) }))).toEqual(
+        ['demo-base', 'demo-svc'].map((stack) =>
+          expect.stringMatching(
+            new RegExp(`^stack ${stack}: the saved plan was made \\S+Z, ${SAVED_PLAN_MAX_AGE_DAYS + 1} days ago; saved plans expire after ${SAVED_PLAN_MAX_AGE_DAYS} days`),
+          ),
+        ),
+      );
 
-    rmSync(planRecordPath(saved, 'demo-svc'));
-    expect(refused(() => apply(out, saved))).toEqual([`stack demo-svc: no saved plan in ${saved} (make one with npm run plan -- --env demo --save ${saved})`]);
+      rmSync(planRecordPath(saved, 'demo-svc'));
+      expect(refused(() => apply(out, saved))).toEqual([`stack demo-svc: no saved plan in ${saved} (make one with npm run plan -- --env demo --save ${saved})`]);
 
-    expect(refused(() => apply(out, saved, { onCiRunner: true }))).toEqual([
-      'stack demo-base: keeps its state in a local backend, which a CI runner loses when the job ends; give environment demo a stateBackend (docs/plan-and-deploy.md)',
-      'stack demo-svc: keeps its state in a local backend, which a CI runner loses when the job ends; give environment demo a stateBackend (docs/plan-and-deploy.md)',
-    ]);
-    expect(readFileSync(join(root, 'cdktf.out', 'state', 'demo-base.tfstate'), 'utf8')).toBe(baseState);
-  }, 120_000);
+      expect(refused(() => apply(out, saved, { onCiRunner: true }))).toEqual([
+        'stack demo-base: keeps its state in a local backend, which a CI runner loses when the job ends; give environment demo a stateBackend (docs/plan-and-deploy.md)',
+        'stack demo-svc: keeps its state in a local backend, which a CI runner loses when the job ends; give environment demo a stateBackend (docs/plan-and-deploy.md)',
+      ]);
+      expect(readFileSync(join(root, 'cdktf.out', 'state', 'demo-base.tfstate'), 'utf8')).toBe(baseState);
+    },
+    120_000,
+  );
 });
 
 describe('the rules, one by one', () => {
@@ -275,7 +293,10 @@ describe('the rules, one by one', () => {
   });
 
   it('defers a stack only for what it reads: a changed output it reads, a failed or deferred dependency', () => {
-    const reads = new Map([['dev-base', new Set(['cluster_arn'])], ['dev-monitoring', new Set(['*'])]]);
+    const reads = new Map([
+      ['dev-base', new Set(['cluster_arn'])],
+      ['dev-monitoring', new Set(['*'])],
+    ]);
     expect(deferrals(reads, new Map([['dev-base', { kind: 'planned', changedOutputs: ['vpc_id'] }]]))).toEqual([]);
     expect(deferrals(reads, new Map([['dev-base', { kind: 'planned', changedOutputs: ['cluster_arn', 'vpc_id'] }]]))).toEqual([
       { stack: 'dev-base', reason: 'its plan changes output cluster_arn, read here' },
@@ -285,9 +306,7 @@ describe('the rules, one by one', () => {
     ]);
     expect(deferrals(reads, new Map([['dev-monitoring', { kind: 'planned', changedOutputs: [] }]]))).toEqual([]);
     expect(deferrals(reads, new Map([['dev-base', { kind: 'failed' }]]))).toEqual([{ stack: 'dev-base', reason: 'its plan failed' }]);
-    expect(deferrals(reads, new Map([['dev-base', { kind: 'deferred' }]]))).toEqual([
-      { stack: 'dev-base', reason: 'it is planned again after its own dependencies are applied' },
-    ]);
+    expect(deferrals(reads, new Map([['dev-base', { kind: 'deferred' }]]))).toEqual([{ stack: 'dev-base', reason: 'it is planned again after its own dependencies are applied' }]);
     expect(deferrals(reads, new Map([['dev-other', { kind: 'failed' }]]))).toEqual([]);
   });
 
@@ -316,7 +335,7 @@ describe('the rules, one by one', () => {
     );
     expect(ageProblem(made, at('2026-04-01T08:00:00.000Z'))).toMatch(/, 31 days ago;/);
     expect(ageProblem(made, at('2026-03-01T07:55:00.000Z'))).toBeUndefined();
-    expect(ageProblem(made, at('2026-03-01T07:54:59.999Z'))).toBe('the saved plan says it was made 2026-03-01T08:00:00.000Z, in the future: check this machine\'s clock, or plan again');
+    expect(ageProblem(made, at('2026-03-01T07:54:59.999Z'))).toBe("the saved plan says it was made 2026-03-01T08:00:00.000Z, in the future: check this machine's clock, or plan again");
     for (const bad of [undefined, 42, '', 'yesterday', '2026-03-01', '2026-03-01T08:00:00+01:00']) {
       expect(ageProblem(bad, at(made))).toBe('the plan record does not say when the plan was made (createdAt): plan again');
     }
@@ -340,7 +359,7 @@ describe('the command line', () => {
     expect(() => parseApplyArgs(['--plans', 'p'])).toThrow('--env is required');
   });
 
-  it('exit 2 with the shared preflight\'s message when the binary is missing, before anything else', async () => {
+  it("exit 2 with the shared preflight's message when the binary is missing, before anything else", async () => {
     const result = await run(['--env', 'dev', '--plans', 'p'], { PATH: root, HOME: root, TERRAFORM_BINARY_NAME: 'no-such-terraform' });
     expect(result).toEqual({
       code: EXIT.usage,

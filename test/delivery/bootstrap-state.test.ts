@@ -47,7 +47,10 @@ describe('bootstrap:state', () => {
     expect(() => parseBootstrapArgs(['--env'])).toThrow('--env needs a value');
     expect(moduleSource('/repo/.state-bootstrap/prod', '/repo/modules/state-bucket')).toBe('../../modules/state-bucket');
     expect(moduleSource('/repo', '/repo/modules/state-bucket')).toBe('./modules/state-bucket');
-    expect(bootstrapCommands('tofu', true)).toEqual([['tofu', 'init', '-input=false'], ['tofu', 'apply', '-auto-approve']]);
+    expect(bootstrapCommands('tofu', true)).toEqual([
+      ['tofu', 'init', '-input=false'],
+      ['tofu', 'apply', '-auto-approve'],
+    ]);
   });
 
   it('--print works without terraform or credentials and writes a config terraform can resolve', () => {

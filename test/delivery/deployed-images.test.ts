@@ -9,7 +9,7 @@ import { existingBaseEnvironment } from '../fixtures/environments';
 const env = (name: string) => environments.find((e) => e.name === name)!;
 
 describe('the images an environment runs', () => {
-  it('each task\'s repository with its override\'s tag, else the base default; none for an existing base', () => {
+  it("each task's repository with its override's tag, else the base default; none for an existing base", () => {
     const staging = deployedImages(env('staging'), bookingSaga);
     expect(staging.find((i) => i.service === 'payment' && i.task === 'charge')).toEqual({ service: 'payment', task: 'charge', repository: 'booking-saga/payment', tag: 'staging-candidate' });
     expect(new Set(staging.filter((i) => !(i.service === 'payment' && i.task === 'charge')).map((i) => i.tag))).toEqual(new Set(['staging']));
@@ -20,10 +20,12 @@ describe('the images an environment runs', () => {
 
 describe('checkDeployedImages', () => {
   const lookups: string[] = [];
-  const lookup = (answers: Record<string, ImageLookupResult['kind']>) => (repository: string, tag: string): ImageLookupResult => {
-    lookups.push(`${repository}:${tag}`);
-    return { kind: answers[`${repository}:${tag}`] ?? 'found' } as ImageLookupResult;
-  };
+  const lookup =
+    (answers: Record<string, ImageLookupResult['kind']>) =>
+    (repository: string, tag: string): ImageLookupResult => {
+      lookups.push(`${repository}:${tag}`);
+      return { kind: answers[`${repository}:${tag}`] ?? 'found' } as ImageLookupResult;
+    };
   beforeEach(() => lookups.splice(0));
 
   it('names the environment, service, task and tag of each missing image, and where to fix it; asks once per image', () => {
@@ -42,15 +44,22 @@ describe('checkDeployedImages', () => {
     const first = checkDeployedImages(env('prod'), bookingSaga, lookup({ 'booking-saga/payment:1.0.0': 'no-repository' }));
     expect(first).toEqual({
       problems: [],
-      notes: ['environment prod: repository 333333333333.dkr.ecr.ap-southeast-1.amazonaws.com/booking-saga/payment does not exist yet (this deploy\'s prod-base creates it); push booking-saga/payment:1.0.0 before its tasks run'],
+      notes: [
+        "environment prod: repository 333333333333.dkr.ecr.ap-southeast-1.amazonaws.com/booking-saga/payment does not exist yet (this deploy's prod-base creates it); push booking-saga/payment:1.0.0 before its tasks run",
+      ],
     });
   });
 
-  it('reads the AWS CLI\'s answer: found, ImageNotFound, RepositoryNotFound, anything else is no answer', () => {
+  it("reads the AWS CLI's answer: found, ImageNotFound, RepositoryNotFound, anything else is no answer", () => {
     expect(interpretDescribeImages(0, '')).toEqual({ kind: 'found' });
-    expect(interpretDescribeImages(254, 'An error occurred (ImageNotFoundException) when calling the DescribeImages operation: The image with imageId {imageTag:x} does not exist')).toEqual({ kind: 'missing' });
+    expect(interpretDescribeImages(254, 'An error occurred (ImageNotFoundException) when calling the DescribeImages operation: The image with imageId {imageTag:x} does not exist')).toEqual({
+      kind: 'missing',
+    });
     expect(interpretDescribeImages(254, 'An error occurred (RepositoryNotFoundException) when calling the DescribeImages operation')).toEqual({ kind: 'no-repository' });
-    expect(interpretDescribeImages(254, 'An error occurred (AccessDeniedException) when calling the DescribeImages operation\n')).toEqual({ kind: 'error', message: 'An error occurred (AccessDeniedException) when calling the DescribeImages operation' });
+    expect(interpretDescribeImages(254, 'An error occurred (AccessDeniedException) when calling the DescribeImages operation\n')).toEqual({
+      kind: 'error',
+      message: 'An error occurred (AccessDeniedException) when calling the DescribeImages operation',
+    });
     expect(interpretDescribeImages(null, '')).toEqual({ kind: 'error', message: 'exit code null' });
   });
 });
@@ -74,8 +83,24 @@ describe('the command line', () => {
         return { status, stderr, stdout: '', error, pid: 0, output: [], signal: null };
       }) as unknown as typeof import('node:child_process').spawnSync;
     expect(awsCliLookup(env('prod'), fake(0, ''))('booking-saga/payment', '1.0.0')).toEqual({ kind: 'found' });
-    expect(calls[0]).toEqual(['aws', 'ecr', 'describe-images', '--region', 'ap-southeast-1', '--registry-id', '333333333333', '--repository-name', 'booking-saga/payment', '--image-ids', 'imageTag=1.0.0', '--output', 'json']);
+    expect(calls[0]).toEqual([
+      'aws',
+      'ecr',
+      'describe-images',
+      '--region',
+      'ap-southeast-1',
+      '--registry-id',
+      '333333333333',
+      '--repository-name',
+      'booking-saga/payment',
+      '--image-ids',
+      'imageTag=1.0.0',
+      '--output',
+      'json',
+    ]);
     expect(() => awsCliLookup(env('prod'), fake(null, '', new Error('spawnSync aws ENOENT')))('r', 't')).toThrow('images:check: cannot run the AWS CLI (aws): spawnSync aws ENOENT');
-    expect(() => awsCliLookup(env('prod'), fake(253, 'Unable to locate credentials'))('r', 't')).toThrow('images:check: environment prod: could not ask ECR about r:t: Unable to locate credentials');
+    expect(() => awsCliLookup(env('prod'), fake(253, 'Unable to locate credentials'))('r', 't')).toThrow(
+      'images:check: environment prod: could not ask ECR about r:t: Unable to locate credentials',
+    );
   });
 });

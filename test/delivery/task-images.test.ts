@@ -68,20 +68,18 @@ describe('bundleOfCommand (core/task-bundles.ts)', () => {
 });
 
 describe('catalogs beyond the example', () => {
-  it('tasks sharing a repository share one image holding every bundle; its CMD is the first task\'s', () => {
-    const shared = catalog(
-      service('payment', [
-        task('charge', { imageRepository: 'shop/payment' }),
-        task('refund', { imageRepository: 'shop/payment' }),
-      ]),
-    );
+  it("tasks sharing a repository share one image holding every bundle; its CMD is the first task's", () => {
+    const shared = catalog(service('payment', [task('charge', { imageRepository: 'shop/payment' }), task('refund', { imageRepository: 'shop/payment' })]));
     expect(taskImages(shared).images).toEqual([
       { repository: 'shop/payment', target: 'shop--payment', command: ['node', 'dist/charge.js'], bundles: ['charge', 'refund'], tasks: ['payment/charge', 'payment/refund'] },
     ]);
   });
 
   it('two tasks may run one bundle from one source: built once', () => {
-    const twice = catalog(service('a', [task('x')]), service('b', [task('y', { command: ['node', 'dist/x.js', '--mode', 'b'], local: { command: ['node', '--import', 'tsx', 'task-programs/shop/x.ts'] } })]));
+    const twice = catalog(
+      service('a', [task('x')]),
+      service('b', [task('y', { command: ['node', 'dist/x.js', '--mode', 'b'], local: { command: ['node', '--import', 'tsx', 'task-programs/shop/x.ts'] } })]),
+    );
     expect(taskImages(twice).bundles).toEqual([{ name: 'x', file: 'dist/x.js', source: 'task-programs/shop/x.ts', tasks: ['a/x', 'b/y'] }]);
   });
 
@@ -92,7 +90,7 @@ describe('catalogs beyond the example', () => {
     expect(result.images.map((image) => image.repository)).toEqual(['shop/x']);
   });
 
-  it('a rule command with extra arguments runs its task\'s bundle; one that runs no bundle (a shell) is the rule\'s business', () => {
+  it("a rule command with extra arguments runs its task's bundle; one that runs no bundle (a shell) is the rule's business", () => {
     const ok = catalog(service('a', [task('x')], [rule('r', { service: 'a', task: 'x', command: ['node', 'dist/x.js', '--reason', 'y'] })]));
     expect(problemsOf(ok)).toEqual([]);
     const shell = catalog(service('a', [task('x')], [rule('r', { service: 'a', task: 'x', command: ['sh', '-c', 'node dist/x.js'] })]));
@@ -103,7 +101,9 @@ describe('catalogs beyond the example', () => {
     [
       'a Node option before the bundle',
       catalog(service('a', [task('x', { command: ['node', '--enable-source-maps', 'dist/x.js'] })])),
-      ['catalog: service "a", task "x": command: ["node","--enable-source-maps","dist/x.js"] names a bundle but does not run it as ["node", "dist/<name>.js", ...arguments] (Node options go in NODE_OPTIONS)'],
+      [
+        'catalog: service "a", task "x": command: ["node","--enable-source-maps","dist/x.js"] names a bundle but does not run it as ["node", "dist/<name>.js", ...arguments] (Node options go in NODE_OPTIONS)',
+      ],
     ],
     [
       'no TypeScript source in local.command',
@@ -121,7 +121,7 @@ describe('catalogs beyond the example', () => {
       ['catalog: service "b", task "y": local.command: builds dist/x.js from "task-programs/shop/y.ts", but a/x builds it from "task-programs/shop/x.ts"; one bundle has one source'],
     ],
     [
-      'a rule command running a bundle its target\'s image does not hold',
+      "a rule command running a bundle its target's image does not hold",
       catalog(service('a', [task('x'), task('y')], [rule('r', { service: 'a', task: 'x', command: ['node', 'dist/y.js'] })])),
       ['catalog: service "a", rule "r": target.command: runs dist/y.js, which image "shop/x" of task a/x does not hold (it holds dist/x.js)'],
     ],
@@ -165,15 +165,36 @@ describe('imageRegistries', () => {
 
   it('is every managed environment, with the role in its own account; an existing base is not one', () => {
     expect(imageRegistries([...environments, existingBaseEnvironment])).toEqual([
-      { environment: 'dev', account: '111111111111', region: 'ap-southeast-1', registry: '111111111111.dkr.ecr.ap-southeast-1.amazonaws.com', role: 'arn:aws:iam::111111111111:role/event-driven-ecs-infra-images', 'moving-tags': 'latest' },
-      { environment: 'staging', account: '222222222222', region: 'ap-southeast-1', registry: '222222222222.dkr.ecr.ap-southeast-1.amazonaws.com', role: 'arn:aws:iam::222222222222:role/event-driven-ecs-infra-images', 'moving-tags': '' },
-      { environment: 'prod', account: '333333333333', region: 'ap-southeast-1', registry: '333333333333.dkr.ecr.ap-southeast-1.amazonaws.com', role: 'arn:aws:iam::333333333333:role/event-driven-ecs-infra-images', 'moving-tags': '' },
+      {
+        environment: 'dev',
+        account: '111111111111',
+        region: 'ap-southeast-1',
+        registry: '111111111111.dkr.ecr.ap-southeast-1.amazonaws.com',
+        role: 'arn:aws:iam::111111111111:role/event-driven-ecs-infra-images',
+        'moving-tags': 'latest',
+      },
+      {
+        environment: 'staging',
+        account: '222222222222',
+        region: 'ap-southeast-1',
+        registry: '222222222222.dkr.ecr.ap-southeast-1.amazonaws.com',
+        role: 'arn:aws:iam::222222222222:role/event-driven-ecs-infra-images',
+        'moving-tags': '',
+      },
+      {
+        environment: 'prod',
+        account: '333333333333',
+        region: 'ap-southeast-1',
+        registry: '333333333333.dkr.ecr.ap-southeast-1.amazonaws.com',
+        role: 'arn:aws:iam::333333333333:role/event-driven-ecs-infra-images',
+        'moving-tags': '',
+      },
     ]);
     expect(ecrRegistry('eu-west-1', '444444444444')).toBe('444444444444.dkr.ecr.eu-west-1.amazonaws.com');
     expect(IMAGE_PUSH_ROLE_NAME).toBe('event-driven-ecs-infra-images');
   });
 
-  it('moves `latest` where the configuration runs it: the default tag or one task\'s override', () => {
+  it("moves `latest` where the configuration runs it: the default tag or one task's override", () => {
     const staging = environments.find((env) => env.name === 'staging')!;
     const withOverride: EnvironmentConfig = { ...staging, base: { ...managed(staging), taskOverrides: { 'payment/charge': { imageTag: 'latest' } } } };
     const withOtherTags: EnvironmentConfig = { ...staging, base: { ...managed(staging), defaultImageTag: 'latest-ish', taskOverrides: { 'payment/charge': { imageTag: 'v1' } } } };
@@ -192,15 +213,7 @@ describe('imagePushPolicy (core/iam-policies.ts)', () => {
         {
           Sid: 'PushTaskImages',
           Effect: 'Allow',
-          Action: [
-            'ecr:BatchCheckLayerAvailability',
-            'ecr:InitiateLayerUpload',
-            'ecr:UploadLayerPart',
-            'ecr:CompleteLayerUpload',
-            'ecr:PutImage',
-            'ecr:BatchGetImage',
-            'ecr:DescribeImages',
-          ],
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
           Resource: ['arn:aws:ecr:ap-southeast-1:111111111111:repository/booking-saga/payment', 'arn:aws:ecr:ap-southeast-1:111111111111:repository/booking-saga/seat'],
         },
       ],

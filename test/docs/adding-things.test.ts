@@ -93,7 +93,11 @@ describe('the README way', () => {
   test('every environment synthesized gets the new service stack', () => {
     const stacks = Object.keys(manifestOf(subject).stacks);
     for (const env of subject.environments) {
-      const expected = environmentStackNames(env.name, grown.services.map((s) => s.name), env.base.kind === 'managed');
+      const expected = environmentStackNames(
+        env.name,
+        grown.services.map((s) => s.name),
+        env.base.kind === 'managed',
+      );
       expect(expected).toContain(`${env.name}-loyalty`);
       expect(stacks).toEqual(expect.arrayContaining(expected));
     }

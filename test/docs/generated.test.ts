@@ -34,7 +34,7 @@ describe('the configuration tables', () => {
   test('list every field of the schemas, required or not, with its default', () => {
     expect(tables['environment fields']).toContain('| `stateBackend.bucket` | yes, in `stateBackend` |  | S3 naming rules: 3–63 characters');
     expect(tables['managed base fields']).toContain('| `imageTagMutability` | no | `IMMUTABLE` |');
-    expect(tables['rule fields']).toContain('| `options.retryAttempts` | no | 8 | EventBridge\'s delivery retries to the state machine: a whole number from 0 to 185. |');
+    expect(tables['rule fields']).toContain("| `options.retryAttempts` | no | 8 | EventBridge's delivery retries to the state machine: a whole number from 0 to 185. |");
     expect(tables['existing base fields']).toContain('| `tasks[…].taskDefinition` | yes |  | What RunTask runs');
     expect(tables['catalog fields']).toContain('| `services[].rules` | yes |');
     // Each table stops where the next one starts.
@@ -70,7 +70,9 @@ describe('generated sections', () => {
   });
 
   test('must exist exactly once', () => {
-    expect(() => withGeneratedSections(text, { b: 'new' }, 'x.md')).toThrow(new GeneratedSectionError('x.md: no "<!-- BEGIN GENERATED: b -->" … "<!-- END GENERATED: b -->" section; there must be exactly one'));
+    expect(() => withGeneratedSections(text, { b: 'new' }, 'x.md')).toThrow(
+      new GeneratedSectionError('x.md: no "<!-- BEGIN GENERATED: b -->" … "<!-- END GENERATED: b -->" section; there must be exactly one'),
+    );
     expect(() => withGeneratedSections(text + text, { a: 'new' }, 'x.md')).toThrow('x.md: 2 "<!-- BEGIN GENERATED: a -->"');
   });
 

@@ -41,7 +41,7 @@ function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<
 
 function jsonl(name: string, lines: readonly (object | string)[]): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')  }\n`);
+  fs.writeFileSync(file, `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`);
   return file;
 }
 
@@ -104,7 +104,15 @@ it('exits 1 with a clear report when the endpoint refuses every call', async () 
 
 it('refuses a file with bad lines before sending anything, naming each line', async () => {
   const tooBigForRunTask = { ...booking(9), detail: { note: 'x'.repeat(9000) } };
-  const lines: (object | string)[] = [booking(1), booking(2), '{"service": "booking", "detailType": ', booking(4), { ...booking(5), service: 'bookings' }, { ...booking(6), detail_type: 'x' }, tooBigForRunTask];
+  const lines: (object | string)[] = [
+    booking(1),
+    booking(2),
+    '{"service": "booking", "detailType": ',
+    booking(4),
+    { ...booking(5), service: 'bookings' },
+    { ...booking(6), detail_type: 'x' },
+    tooBigForRunTask,
+  ];
   const run = await emit('--env', 'dev', '--file', jsonl('bad.jsonl', lines));
 
   expect(run.code).toBe(2);
@@ -117,7 +125,16 @@ it('refuses a file with bad lines before sending anything, naming each line', as
 });
 
 it('--dry-run validates a file and sends nothing', async () => {
-  const run = await emit('--env', 'dev', '--file', jsonl('dry.jsonl', Array.from({ length: 12 }, (_, i) => (i % 2 ? booking(i) : payment(i)))), '--dry-run');
+  const run = await emit(
+    '--env',
+    'dev',
+    '--file',
+    jsonl(
+      'dry.jsonl',
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? booking(i) : payment(i))),
+    ),
+    '--dry-run',
+  );
   expect(run.code).toBe(0);
   expect(run.stdout).toBe("Dry run: 12 event(s) valid for environment 'dev' (dev-payment: 6, dev-booking: 6); nothing sent.\n");
   expect(server.counts.calls).toBe(0);
@@ -179,8 +196,18 @@ describe('an endpoint that never answers', () => {
     try {
       const run = await emitWith(
         { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint },
-        '--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{"bookingId":"b-1"}',
-        '--request-timeout', '300', '--max-attempts', '2',
+        '--env',
+        'dev',
+        '--service',
+        'booking',
+        '--detail-type',
+        'BookingCreated',
+        '--detail',
+        '{"bookingId":"b-1"}',
+        '--request-timeout',
+        '300',
+        '--max-attempts',
+        '2',
       );
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`TimeoutError`);

@@ -97,7 +97,10 @@ describe('prepareEvent', () => {
     ['a string', 'arn:aws:x'],
     ['an array holding a number', ['arn:aws:x', 5]],
   ])('resources that are %s are refused', (_name, resources) => {
-    expect(prepareEvent(booking, { ...created, resources } as unknown as EventInput, 0, 'refuse')).toStrictEqual({ problems: ['resources must be an array of strings (ARNs)'], warnings: [] });
+    expect(prepareEvent(booking, { ...created, resources } as unknown as EventInput, 0, 'refuse')).toStrictEqual({
+      problems: ['resources must be an array of strings (ARNs)'],
+      warnings: [],
+    });
   });
 
   test.each<[string, unknown]>([
@@ -123,7 +126,10 @@ describe('prepareEvent', () => {
   test('a bad field alone stops before the size and budget checks (which would add their own refusals)', () => {
     const overBudget = { detailType: 'BookingCreated', detail: { padding: 'x'.repeat(9000) } };
     expect(prepareEvent(booking, overBudget, 0, 'refuse').problems).toHaveLength(1);
-    expect(prepareEvent(booking, { ...overBudget, resources: [5] } as unknown as EventInput, 0, 'refuse')).toStrictEqual({ problems: ['resources must be an array of strings (ARNs)'], warnings: [] });
+    expect(prepareEvent(booking, { ...overBudget, resources: [5] } as unknown as EventInput, 0, 'refuse')).toStrictEqual({
+      problems: ['resources must be an array of strings (ARNs)'],
+      warnings: [],
+    });
   });
 
   describe('a detail-type no rule matches', () => {

@@ -8,17 +8,7 @@ import { EventPublisher, EventValidationError, NOT_ATTEMPTED, PublishError, type
 import { MAX_ENTRY_SIZE_BYTES, RUN_TASK_OVERRIDES_LIMIT } from '../../core/aws-limits';
 import { putEventsEntrySize } from '../../core/entry-size';
 import { runTaskOverridesLength, worstCaseExecutionArn } from '../../core/container-contract';
-import {
-  acceptAll,
-  callError,
-  failPositions,
-  failWhere,
-  type FakeAwsServer,
-  newEventId,
-  sequence,
-  startFakeAws,
-  useFakeAwsEnv,
-} from '../support/fake-eventbridge';
+import { acceptAll, callError, failPositions, failWhere, type FakeAwsServer, newEventId, sequence, startFakeAws, useFakeAwsEnv } from '../support/fake-eventbridge';
 
 let server: FakeAwsServer;
 let restoreEnv: () => void;
@@ -131,9 +121,7 @@ describe('failures', () => {
 
     expect(server.counts.calls).toBe(1);
     expect(result.sent.map((s) => s.index)).toEqual([0, 2]);
-    expect(result.failed).toEqual([
-      { index: 1, entry: bookings(3)[1], code: 'NotAuthorizedForSourceException', message: 'Not authorized for the source.', attempts: 1 },
-    ]);
+    expect(result.failed).toEqual([{ index: 1, entry: bookings(3)[1], code: 'NotAuthorizedForSourceException', message: 'Not authorized for the source.', attempts: 1 }]);
     expect(sleeps).toEqual([]);
   });
 
@@ -166,7 +154,7 @@ describe('failures', () => {
     expect(sleeps).toEqual([]);
   });
 
-  it('leaves a call that keeps failing to the SDK\'s retries alone, then stops sending further batches', async () => {
+  it("leaves a call that keeps failing to the SDK's retries alone, then stops sending further batches", async () => {
     server.onPutEvents(() => callError(503, 'ServiceUnavailable', 'Service is down.'));
     const client = new EventBridgeClient({ maxAttempts: 2 });
 
@@ -182,7 +170,7 @@ describe('failures', () => {
     expect(sleeps).toEqual([]);
   });
 
-  it('one event against an endpoint answering HTTP 500 costs the SDK\'s attempts (3 by default), not 15', async () => {
+  it("one event against an endpoint answering HTTP 500 costs the SDK's attempts (3 by default), not 15", async () => {
     server.onPutEvents(() => callError(500, 'InternalFailure', 'Internal failure.'));
     const result = await publisher().publish(bookings(1));
     expect(server.counts.calls).toBe(3);
@@ -274,9 +262,7 @@ describe('validation before sending', () => {
 
   it('names unknown environments and services with the known ones', () => {
     expect(() => publisher({ env: 'qa' })).toThrow("Unknown environment 'qa'. Known environments: dev, staging, prod.");
-    expect(() => publisher({ service: 'bookings' })).toThrow(
-      `Unknown service 'bookings' (environment 'dev'). Known services: ${bookingSaga.services.map((s) => s.name).join(', ')}.`,
-    );
+    expect(() => publisher({ service: 'bookings' })).toThrow(`Unknown service 'bookings' (environment 'dev'). Known services: ${bookingSaga.services.map((s) => s.name).join(', ')}.`);
   });
 
   it('takes environment and service from APP_ENVIRONMENT and APP_SERVICE by default', () => {
@@ -288,7 +274,10 @@ describe('validation before sending', () => {
       delete process.env.APP_SERVICE;
       expect(() => new EventPublisher({ catalog: bookingSaga, environments })).toThrow('EventPublisher needs service: pass { service } or set APP_SERVICE.');
     } finally {
-      for (const [name, value] of [['APP_ENVIRONMENT', saved.env], ['APP_SERVICE', saved.service]] as const) {
+      for (const [name, value] of [
+        ['APP_ENVIRONMENT', saved.env],
+        ['APP_SERVICE', saved.service],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -322,22 +311,18 @@ describe('RunTask overrides budget of environment-variable delivery', () => {
     server.reset();
     const over = { note: `${exact.note}x` };
     const refusal = publisher().publishOne('BookingCreated', over);
-    await expect(refusal).rejects.toThrow(
-      "detail too large for rule 'charge-payment' on bus 'dev-booking': the RunTask overrides for its task would be 8193 characters (limit 8192",
-    );
+    await expect(refusal).rejects.toThrow("detail too large for rule 'charge-payment' on bus 'dev-booking': the RunTask overrides for its task would be 8193 characters (limit 8192");
     await expect(refusal).rejects.toThrow("set options.detailDelivery: 'reference' on rule 'charge-payment'");
     expect(server.counts.calls).toBe(0);
   });
 
-  it('refuses a detail that fits this bus\'s rule but not the hop after it, naming that rule and how the detail gets there', async () => {
+  it("refuses a detail that fits this bus's rule but not the hop after it, naming that rule and how the detail gets there", async () => {
     // reserve-seats passes PaymentSucceeded's detail to its task; its failure event SeatUpdateFailed
     // goes on to compensate-seat-failure (by reference: the execution input must stay under 256 KiB).
     const flowCatalog: Catalog = {
       ...bookingSaga,
       services: bookingSaga.services.map((s) =>
-        s.name === 'seat'
-          ? { ...s, rules: s.rules.map((r) => (r.name === 'compensate-seat-failure' ? { ...r, options: { ...r.options, detailDelivery: 'environment' as const } } : r)) }
-          : s,
+        s.name === 'seat' ? { ...s, rules: s.rules.map((r) => (r.name === 'compensate-seat-failure' ? { ...r, options: { ...r.options, detailDelivery: 'environment' as const } } : r)) } : s,
       ),
     };
     const payment = publisher({ catalog: flowCatalog, service: 'payment' });

@@ -46,7 +46,17 @@ describe('delivery by reference', () => {
   });
 
   const eventBridgeEvent = (detail: unknown) =>
-    JSON.stringify({ version: '0', id: identity.id, 'detail-type': identity.detailType, source: identity.source, account: '111111111111', time: '2025-01-01T00:00:00Z', region: 'ap-southeast-1', resources: [], detail });
+    JSON.stringify({
+      version: '0',
+      id: identity.id,
+      'detail-type': identity.detailType,
+      source: identity.source,
+      account: '111111111111',
+      time: '2025-01-01T00:00:00Z',
+      region: 'ap-southeast-1',
+      resources: [],
+      detail,
+    });
 
   it('reads the detail from the execution input with DescribeExecution through AWS_ENDPOINT_URL_SFN', async () => {
     const detail = { bookingId: 'b-3', blob: 'x'.repeat(50000) };
@@ -105,7 +115,9 @@ describe('missing or malformed input', () => {
   });
 
   it('refuses an unknown delivery mode and an invalid execution ARN', async () => {
-    await expect(readTaskEvent({ env: { ...valid(), [EVENT_ENV.delivery]: 's3' } })).rejects.toThrow("Environment variable eventDelivery must be 'environment' or 'reference'; found: \"s3\"");
+    await expect(readTaskEvent({ env: { ...valid(), [EVENT_ENV.delivery]: 's3' } })).rejects.toThrow(
+      "Environment variable eventDelivery must be 'environment' or 'reference'; found: \"s3\"",
+    );
     const reference = { ...containerEnv('reference', {}), [EVENT_ENV.executionArn]: 'not-an-arn' };
     await expect(readTaskEvent({ env: reference })).rejects.toThrow('Environment variable executionArn is not a Step Functions execution ARN; found: "not-an-arn"');
   });

@@ -8,9 +8,7 @@ describe('PutEvents entry size (EventBridge user guide rule)', () => {
     expect(putEventsEntrySize({ Source: 'a.b', DetailType: 'T', Detail: '{}' })).toBe(3 + 1 + 2);
     // 'é' is 2 bytes, '€' 3 bytes, '🎫' 4 bytes in UTF-8.
     expect(putEventsEntrySize({ Source: 'a.b', DetailType: 'Té', Detail: '{"p":"€🎫"}' })).toBe(3 + 3 + (8 + 3 + 4));
-    expect(
-      putEventsEntrySize({ Source: 's', DetailType: 't', Detail: '{}', Resources: ['arn:aws:x', 'arn:aws:yy'], Time: new Date(0) }),
-    ).toBe(14 + 1 + 1 + 2 + 9 + 10);
+    expect(putEventsEntrySize({ Source: 's', DetailType: 't', Detail: '{}', Resources: ['arn:aws:x', 'arn:aws:yy'], Time: new Date(0) })).toBe(14 + 1 + 1 + 2 + 9 + 10);
   });
 });
 
@@ -50,7 +48,10 @@ describe('which rules a detail-type reaches', () => {
       services: bookingSaga.services.map((service) =>
         service !== payment
           ? service
-          : { ...service, rules: service.rules.map((rule) => (rule.name === 'reserve-seats' ? { ...rule, eventPattern: { ...rule.eventPattern, resources: [{ 'anything-but': 'arn:aws:x' }] } } : rule)) },
+          : {
+              ...service,
+              rules: service.rules.map((rule) => (rule.name === 'reserve-seats' ? { ...rule, eventPattern: { ...rule.eventPattern, resources: [{ 'anything-but': 'arn:aws:x' }] } } : rule)),
+            },
       ),
     };
     const bus = describeBus(narrowed, environments, 'dev', 'payment');

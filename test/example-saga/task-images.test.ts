@@ -20,10 +20,16 @@ describe('the booking saga', () => {
     expect(images.external).toEqual([]);
   });
 
-  it('has one image per ECR repository, its CMD the task\'s command', () => {
+  it("has one image per ECR repository, its CMD the task's command", () => {
     expect(images.images).toEqual(
       expect.arrayContaining([
-        { repository: 'booking-saga/compensation', target: 'booking-saga--compensation', command: ['node', 'dist/cancel-booking.js'], bundles: ['cancel-booking'], tasks: ['compensation/cancel-booking'] },
+        {
+          repository: 'booking-saga/compensation',
+          target: 'booking-saga--compensation',
+          command: ['node', 'dist/cancel-booking.js'],
+          bundles: ['cancel-booking'],
+          tasks: ['compensation/cancel-booking'],
+        },
         { repository: 'booking-saga/notification', target: 'booking-saga--notification', command: ['node', 'dist/notify.js'], bundles: ['notify'], tasks: ['notification/notify'] },
         { repository: 'booking-saga/payment', target: 'booking-saga--payment', command: ['node', 'dist/charge-payment.js'], bundles: ['charge-payment'], tasks: ['payment/charge'] },
         { repository: 'booking-saga/seat', target: 'booking-saga--seat', command: ['node', 'dist/reserve-seats.js'], bundles: ['reserve-seats'], tasks: ['seat/reserve-seats'] },

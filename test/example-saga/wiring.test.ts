@@ -9,7 +9,9 @@ import { resolveRuleOptions } from '../../catalog/defaults';
 const allRules = bookingSaga.services.flatMap((service) => service.rules.map((rule) => ({ service, rule })));
 
 describe('the booking saga wiring', () => {
-  const wiring = allRules.map(({ service, rule }) => `${service.name}: ${rule.eventPattern['detail-type'].join('|')} → ${rule.target.service}/${'task' in rule.target ? rule.target.task : `flow ${rule.target.flow}`}`);
+  const wiring = allRules.map(
+    ({ service, rule }) => `${service.name}: ${rule.eventPattern['detail-type'].join('|')} → ${rule.target.service}/${'task' in rule.target ? rule.target.task : `flow ${rule.target.flow}`}`,
+  );
   it('routes every step and both compensation paths', () => {
     expect(wiring.sort()).toEqual(
       expect.arrayContaining([
@@ -24,7 +26,10 @@ describe('the booking saga wiring', () => {
   });
   it('publishes PaymentFailed and SeatUpdateFailed from the state machines too, so a crashing task is compensated', () => {
     const failure = (service: string, rule: string) =>
-      resolveRuleOptions(bookingSaga.services.find((s) => s.name === service)!.rules.find((r) => r.name === rule)!, bookingSaga).failureDetailType;
+      resolveRuleOptions(
+        bookingSaga.services.find((s) => s.name === service)!.rules.find((r) => r.name === rule)!,
+        bookingSaga,
+      ).failureDetailType;
     expect(failure('booking', 'charge-payment')).toBe('PaymentFailed');
     expect(failure('payment', 'reserve-seats')).toBe('SeatUpdateFailed');
   });

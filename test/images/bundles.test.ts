@@ -33,7 +33,9 @@ const catalogCommands = bookingSaga.services.flatMap((service) => [
   ),
   ...(service.flows ?? []).flatMap((flow) =>
     flow.steps.flatMap((step) =>
-      [step.run, step.compensate].flatMap((run) => (run?.command ? [{ what: `flow ${service.name}/${flow.name}, step ${step.name}`, service: run.service, task: run.task, command: run.command }] : [])),
+      [step.run, step.compensate].flatMap((run) =>
+        run?.command ? [{ what: `flow ${service.name}/${flow.name}, step ${step.name}`, service: run.service, task: run.task, command: run.command }] : [],
+      ),
     ),
   ),
 ]);
@@ -68,7 +70,12 @@ describe('every catalog command has its bundle', () => {
   it('builds nothing else: one .js and one .js.map per bundle', () => {
     const expected = [...new Set(catalogCommands.map((c) => distFileOf(c.command)!.slice('dist/'.length)))].flatMap((js) => [js, `${js}.map`]);
     expect(readdirSync(join(workdir, 'dist')).sort()).toEqual(expected.sort());
-    expect(built.bundles.map((b) => b.output).sort()).toEqual(expected.filter((f) => f.endsWith('.js')).map((f) => join(workdir, 'dist', f)).sort());
+    expect(built.bundles.map((b) => b.output).sort()).toEqual(
+      expected
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => join(workdir, 'dist', f))
+        .sort(),
+    );
   });
 
   it('removes the bundles of an earlier build first', async () => {
@@ -87,7 +94,7 @@ describe('every catalog command has its bundle', () => {
 describe('the bundles are self-contained', () => {
   const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 
-  it('import nothing but Node built-ins (esbuild\'s own record of what it left outside): the image has no node_modules', () => {
+  it("import nothing but Node built-ins (esbuild's own record of what it left outside): the image has no node_modules", () => {
     for (const bundle of built.bundles) {
       const output = Object.entries(built.metafile.outputs).find(([file]) => file.endsWith(`dist/${bundle.name}.js`))![1];
       const left = output.imports.filter((item) => item.external).map((item) => item.path);
@@ -146,7 +153,9 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
       onEvent: (bus, event) => received.push({ bus, event }),
       describeExecution: (arn) => {
         const input = executionInputs.get(arn);
-        return input === undefined ? undefined : { executionArn: arn, stateMachineArn: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''), name: 'run', status: 'RUNNING', startDate: new Date(), input };
+        return input === undefined
+          ? undefined
+          : { executionArn: arn, stateMachineArn: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''), name: 'run', status: 'RUNNING', startDate: new Date(), input };
       },
     });
     // What an ECS task's credential provider answers (the SDK's container credentials, by full URI on loopback).
@@ -169,7 +178,14 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
   });
 
   /** Runs `command` (node dist/...) in the scratch directory with what ECS gives the container. */
-  function runTask(service: string, containerName: string, command: readonly string[], event: { id: string; source: string; detailType: string; detail: unknown }, delivery: DetailDelivery, executionArn: string) {
+  function runTask(
+    service: string,
+    containerName: string,
+    command: readonly string[],
+    event: { id: string; source: string; detailType: string; detail: unknown },
+    delivery: DetailDelivery,
+    executionArn: string,
+  ) {
     const overrides = runTaskOverrides({ containerName, command, delivery, event, executionArn }).containerOverrides[0]!;
     const env: Record<string, string> = {
       HOME: workdir,
@@ -188,9 +204,7 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('close', (code) => resolve({ code, stdout, stderr: withoutOldNodeNotice(stderr) })),
-    );
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr: withoutOldNodeNotice(stderr) })));
   }
 
   /**
@@ -207,7 +221,14 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
   it('the payment task (delivery by environment) publishes PaymentSucceeded on its own bus', async () => {
     const charge = taskOf('payment');
     const detail = { bookingId: 'b-1', seats: [1, 2], amount: 120 };
-    const result = await runTask('payment', charge.containerName, charge.command, { id: 'evt-12345678-abcd', source: 'booking-saga.booking', detailType: 'BookingCreated', detail }, 'environment', `arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-booking-charge-payment:run-1`);
+    const result = await runTask(
+      'payment',
+      charge.containerName,
+      charge.command,
+      { id: 'evt-12345678-abcd', source: 'booking-saga.booking', detailType: 'BookingCreated', detail },
+      'environment',
+      `arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-booking-charge-payment:run-1`,
+    );
     expect(result).toEqual({ code: 0, stdout: 'payment: charged 120 for booking b-1 (pay-evt-1234)\n', stderr: '' });
     expect(received.map(({ bus, event }) => [bus, event.source, event['detail-type'], event.detail])).toEqual([
       ['dev-payment', 'booking-saga.payment', 'PaymentSucceeded', { ...detail, paymentId: 'pay-evt-1234' }],
@@ -215,13 +236,20 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
     expect(credentialRequests).toBeGreaterThan(0);
   }, 30_000);
 
-  it('the compensation task with a rule\'s arguments (delivery by reference) reads the execution and publishes BookingCancelled', async () => {
+  it("the compensation task with a rule's arguments (delivery by reference) reads the execution and publishes BookingCancelled", async () => {
     const cancel = taskOf('compensation');
     const rule = bookingSaga.services.find((s) => s.name === 'payment')!.rules.find((r) => r.name === 'compensate-payment-failure')!;
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-payment-compensate-payment-failure:run-2`;
     const detail = { bookingId: 'b-2', amount: 5000, paymentId: 'pay-1' };
     executionInputs.set(executionArn, JSON.stringify({ detail }));
-    const result = await runTask('compensation', cancel.containerName, ('command' in rule.target ? rule.target.command : undefined)!, { id: 'evt-2', source: 'booking-saga.payment', detailType: 'PaymentFailed', detail }, 'reference', executionArn);
+    const result = await runTask(
+      'compensation',
+      cancel.containerName,
+      ('command' in rule.target ? rule.target.command : undefined)!,
+      { id: 'evt-2', source: 'booking-saga.payment', detailType: 'PaymentFailed', detail },
+      'reference',
+      executionArn,
+    );
     expect(result).toEqual({ code: 0, stdout: 'compensation: cancelling booking b-2 (payment-failed), refund 5000 of pay-1\n', stderr: '' });
     expect(received.map(({ bus, event }) => [bus, event['detail-type'], event.detail])).toEqual([
       ['dev-compensation', 'BookingCancelled', { bookingId: 'b-2', reason: 'payment-failed', refund: 5000, paymentId: 'pay-1' }],
@@ -230,7 +258,14 @@ describe('a bundle runs as the image runs it, against the local EventBridge endp
 
   it('a task that crashes after charging exits 1 and publishes nothing (the Catch announces it)', async () => {
     const charge = taskOf('payment');
-    const result = await runTask('payment', charge.containerName, charge.command, { id: 'evt-3', source: 'booking-saga.booking', detailType: 'BookingCreated', detail: { bookingId: 'b-3', amount: 1, simulate: 'crash' } }, 'environment', `arn:aws:states:${REGION}:${ACCOUNT}:execution:m:run-3`);
+    const result = await runTask(
+      'payment',
+      charge.containerName,
+      charge.command,
+      { id: 'evt-3', source: 'booking-saga.booking', detailType: 'BookingCreated', detail: { bookingId: 'b-3', amount: 1, simulate: 'crash' } },
+      'environment',
+      `arn:aws:states:${REGION}:${ACCOUNT}:execution:m:run-3`,
+    );
     expect(result).toEqual({ code: 1, stdout: 'payment: charged 1 for booking b-3 (pay-evt-3)\n', stderr: 'payment: simulated crash after charging booking b-3\n' });
     expect(received).toEqual([]);
   }, 30_000);

@@ -40,7 +40,8 @@ const keywordsOf = (s: Stage) => s.instructions.map((i) => i.keyword);
 
 describe('the support parsers', () => {
   it('join continuation lines, drop comments, read stages, COPY and exec forms', () => {
-    const text = '# c\nFROM --platform=$BUILDPLATFORM a:1@sha256:x AS one\nRUN a \\\n  # inner\n  b\nFROM one AS two\nCOPY --from=one --chown=1:1 /x /y d/\nCMD ["node", "x.js"]\nCMD node x.js\n';
+    const text =
+      '# c\nFROM --platform=$BUILDPLATFORM a:1@sha256:x AS one\nRUN a \\\n  # inner\n  b\nFROM one AS two\nCOPY --from=one --chown=1:1 /x /y d/\nCMD ["node", "x.js"]\nCMD node x.js\n';
     expect(parseInstructions(text).map((i) => [i.keyword, i.args, i.line])).toEqual([
       ['FROM', '--platform=$BUILDPLATFORM a:1@sha256:x AS one', 2],
       ['RUN', 'a  b', 3],
@@ -49,14 +50,22 @@ describe('the support parsers', () => {
       ['CMD', '["node", "x.js"]', 8],
       ['CMD', 'node x.js', 9],
     ]);
-    expect(parseStages(text).map((s) => [s.name, s.from, s.platform])).toEqual([['one', 'a:1@sha256:x', '$BUILDPLATFORM'], ['two', 'one', undefined]]);
+    expect(parseStages(text).map((s) => [s.name, s.from, s.platform])).toEqual([
+      ['one', 'a:1@sha256:x', '$BUILDPLATFORM'],
+      ['two', 'one', undefined],
+    ]);
     expect(parseCopy('--from=one --chown=1:1 /x /y d/')).toEqual({ flags: { from: 'one', chown: '1:1' }, sources: ['/x', '/y'], destination: 'd/' });
     expect([execForm('["node", "x.js"]'), execForm('node x.js')]).toEqual([['node', 'x.js'], undefined]);
   });
 
   it('filter the context as Docker does: last matching line wins, a directory covers its contents', () => {
     const rules = '# allow-list\n*\n!src/\n!scripts/build.ts\nsrc/**/*.secret\n!docs/*.md\n';
-    expect(['src/a.ts', 'src/deep/b.ts', 'scripts/build.ts', 'docs/x.md'].filter((p) => dockerContextIncludes(rules, p))).toEqual(['src/a.ts', 'src/deep/b.ts', 'scripts/build.ts', 'docs/x.md']);
+    expect(['src/a.ts', 'src/deep/b.ts', 'scripts/build.ts', 'docs/x.md'].filter((p) => dockerContextIncludes(rules, p))).toEqual([
+      'src/a.ts',
+      'src/deep/b.ts',
+      'scripts/build.ts',
+      'docs/x.md',
+    ]);
     expect(['README.md', 'scripts/other.ts', 'src/deep/k.secret', 'docs/sub/y.md', '.env'].filter((p) => dockerContextIncludes(rules, p))).toEqual([]);
     expect(dockerContextIncludes('', 'anything')).toBe(true);
   });
@@ -69,11 +78,13 @@ describe('stages', () => {
   });
 
   it('each image stage reads as the catalog says', () => {
-    const text = parseInstructions(dockerfileText).map((i) => `${i.keyword} ${i.args}`).join('\n');
+    const text = parseInstructions(dockerfileText)
+      .map((i) => `${i.keyword} ${i.args}`)
+      .join('\n');
     for (const image of images) expect(text).toContain(expectedStage(image));
   });
 
-  it.each(images.map((image) => [image.target, image] as const))('%s: copies exactly its bundles and their maps from the build stage; CMD is the catalog\'s command', (target, image) => {
+  it.each(images.map((image) => [image.target, image] as const))("%s: copies exactly its bundles and their maps from the build stage; CMD is the catalog's command", (target, image) => {
     const own = stage(target);
     expect(own.from).toBe('runtime');
     expect(keywordsOf(own)).toEqual(['COPY', 'CMD']);
@@ -169,7 +180,9 @@ describe('build context (.dockerignore)', () => {
     .flatMap((copy) => copy.sources);
 
   it('lets in every file build:tasks reads, and the build stage copies each of them', () => {
-    expect(readByBuild).toEqual(expect.arrayContaining(['scripts/build-tasks.ts', 'delivery/build-tasks.ts', 'task-programs/booking-saga/charge-payment.ts', 'event-client/publisher.ts', 'core/task-bundles.ts']));
+    expect(readByBuild).toEqual(
+      expect.arrayContaining(['scripts/build-tasks.ts', 'delivery/build-tasks.ts', 'task-programs/booking-saga/charge-payment.ts', 'event-client/publisher.ts', 'core/task-bundles.ts']),
+    );
     for (const file of [...readByBuild, 'package.json', 'package-lock.json', 'tsconfig.json']) {
       expect([file, dockerContextIncludes(dockerignore, file)]).toEqual([file, true]);
       const copied = contextCopies.some((source) => (source.endsWith('/') ? file.startsWith(source) : file === source));
@@ -184,12 +197,22 @@ describe('build context (.dockerignore)', () => {
     }
   });
 
-  it.each(['.git/config', '.env', 'cdktf.out/manifest.json', '.terraform-state/dev-base.tfstate', 'plans/prod-base.json', 'node_modules/zod/index.js', 'dist/notify.js', 'test/images/dockerfile.test.ts', 'scripts/plan.ts', 'modules/network/main.tf', '.state-bootstrap/prod/terraform.tfstate', 'Dockerfile'])(
-    'keeps %s out',
-    (path) => {
-      expect(dockerContextIncludes(dockerignore, path)).toBe(false);
-    },
-  );
+  it.each([
+    '.git/config',
+    '.env',
+    'cdktf.out/manifest.json',
+    '.terraform-state/dev-base.tfstate',
+    'plans/prod-base.json',
+    'node_modules/zod/index.js',
+    'dist/notify.js',
+    'test/images/dockerfile.test.ts',
+    'scripts/plan.ts',
+    'modules/network/main.tf',
+    '.state-bootstrap/prod/terraform.tfstate',
+    'Dockerfile',
+  ])('keeps %s out', (path) => {
+    expect(dockerContextIncludes(dockerignore, path)).toBe(false);
+  });
 });
 
 describe('image repositories', () => {

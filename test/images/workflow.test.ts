@@ -16,7 +16,14 @@ import { TS_NODE_ARGS } from '../../tooling/synth';
 const ROOT = join(__dirname, '..', '..');
 const text = readFileSync(join(ROOT, '.github', 'workflows', 'images.yml'), 'utf8');
 
-interface Step { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
 interface Job {
   needs?: string;
   if?: string;
@@ -32,7 +39,7 @@ const { build, push } = workflow.jobs;
 const stepUsing = (job: Job, action: string) => job.steps.find((step) => step.uses?.startsWith(`${action}@`));
 
 describe('images.yml', () => {
-  it('runs on main (and by hand), with a read-only token by default, and no concurrency group that could cancel a commit\'s images', () => {
+  it("runs on main (and by hand), with a read-only token by default, and no concurrency group that could cancel a commit's images", () => {
     expect(workflow.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
     expect(workflow.permissions).toEqual({ contents: 'read' });
     expect(Object.keys(workflow.jobs)).toEqual(['build', 'push']);
@@ -66,7 +73,7 @@ describe('images.yml', () => {
       expect(build.outputs).toEqual({ images: '${{ steps.targets.outputs.images }}', registries: '${{ steps.targets.outputs.registries }}' });
     });
 
-    it('builds each image once, by its stage, for the task definitions\' architecture, labelled with the commit, and saves them all', () => {
+    it("builds each image once, by its stage, for the task definitions' architecture, labelled with the commit, and saves them all", () => {
       const step = build.steps.find((s) => s.name === 'Build each image once')!;
       expect(step.env).toEqual({ IMAGES: '${{ steps.targets.outputs.images }}' });
       expect(step.run).toContain('docker build . --target "$target" --platform linux/amd64');
@@ -89,7 +96,7 @@ describe('images.yml', () => {
       expect(push.strategy).toEqual({ 'fail-fast': false, matrix: { include: '${{ fromJSON(needs.build.outputs.registries) }}' } });
     });
 
-    it('assumes the matrix\'s role through OIDC, with no stored keys; runs no code of the repository', () => {
+    it("assumes the matrix's role through OIDC, with no stored keys; runs no code of the repository", () => {
       expect(push.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
       expect(stepUsing(push, 'aws-actions/configure-aws-credentials')!.with).toEqual({
         'role-to-assume': '${{ matrix.role }}',
@@ -102,7 +109,7 @@ describe('images.yml', () => {
       expect(push.environment).toBeUndefined(); // an environment would change the OIDC subject and wait for deploy approvals
     });
 
-    it('pushes the commit SHA tag, never over a tag that is there, and moves `latest` only inside ECR while the commit is main\'s head', () => {
+    it("pushes the commit SHA tag, never over a tag that is there, and moves `latest` only inside ECR while the commit is main's head", () => {
       const step = push.steps.find((s) => s.name === 'Push each image tagged with the commit SHA')!;
       expect(step.env).toEqual({
         IMAGES: '${{ needs.build.outputs.images }}',
@@ -139,7 +146,7 @@ describe('npm run images:targets (what the workflow reads)', () => {
     expect(JSON.parse(lines[1]!.slice('registries='.length))).toEqual(imageRegistries(environments));
   });
 
-  it('gives every managed environment a row: its account\'s role, its region\'s registry, strings only', () => {
+  it("gives every managed environment a row: its account's role, its region's registry, strings only", () => {
     const registries = JSON.parse(output.split('\n')[1]!.slice('registries='.length)) as Record<string, unknown>[];
     expect(registries.map((r) => r.environment)).toEqual(environments.filter((e) => e.base.kind === 'managed').map((e) => e.name));
     for (const row of registries) {

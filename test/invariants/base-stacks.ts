@@ -12,7 +12,10 @@ import { stackOf, type Subject } from './subject';
 export function baseStackInvariants(subject: Subject): void {
   const managed = subject.environments.filter((env): env is EnvironmentConfig & { base: ManagedBaseConfig } => env.base.kind === 'managed').map((env) => ({ env, base: env.base }));
   const catalogTasks = subject.catalog.services.flatMap((service) => service.tasks.map((task) => ({ service: service.name, task, key: taskKey(service.name, task.name) })));
-  const servicesWithTasks = subject.catalog.services.filter((service) => service.tasks.length > 0).map((service) => service.name).sort();
+  const servicesWithTasks = subject.catalog.services
+    .filter((service) => service.tasks.length > 0)
+    .map((service) => service.name)
+    .sort();
   const moduleOf = (stack: string, name: string) => {
     const module = stackOf(subject, stack).module?.[name];
     if (!module) throw new Error(`${stack} has no module ${name}`);
@@ -69,9 +72,7 @@ export function baseStackInvariants(subject: Subject): void {
 
     it('names the roles the module creates from the naming module, where validation checks them', () => {
       expect(moduleOf(stack, 'task_definitions').execution_role_name).toBe(`${env.name}-ecs-task-execution`);
-      expect(moduleOf(stack, 'task_definitions').task_role_names).toEqual(
-        Object.fromEntries(servicesWithTasks.map((service) => [service, `${env.name}-${service}-task`])),
-      );
+      expect(moduleOf(stack, 'task_definitions').task_role_names).toEqual(Object.fromEntries(servicesWithTasks.map((service) => [service, `${env.name}-${service}-task`])));
     });
 
     it('exposes the outputs service stacks read', () => {

@@ -25,7 +25,6 @@ const withFailureEvents = (subject: Subject, env: EnvironmentConfig) =>
     .filter(({ rules }) => rules.length > 0)
     .map(({ service, rules }) => ({ env, service, rules, label: `${env.name}-${service.name}` }));
 
-
 /** A "Step Functions Execution Status Change" event as EventBridge delivers it (Step Functions, "EventBridge payloads"). */
 function statusChange(env: EnvironmentConfig, machine: string, status: string, input: unknown): Json {
   const executionArn = `arn:aws:states:${env.region}:${env.accountId}:execution:${machine}:6a7e8feb-b491-4cf7-a9f1-bf3703467718`;
@@ -63,7 +62,7 @@ export function endedExecutionsInvariants(subject: Subject): void {
     const name = `${env.name}-${service.name}-ended-executions`;
     const arnOf = (rule: string) => `arn:aws:states:${env.region}:${env.accountId}:stateMachine:${env.name}-${service.name}-${rule}`;
 
-    test('a rule on the default bus matches exactly its state machines\' TIMED_OUT and ABORTED executions', () => {
+    test("a rule on the default bus matches exactly its state machines' TIMED_OUT and ABORTED executions", () => {
       const rule = Object.values(resources(stack(), 'aws_cloudwatch_event_rule')).find((r) => r.name === name)!;
       expect(rule.event_bus_name).toBe('default');
       const pattern = JSON.parse(rule.event_pattern as string);
@@ -96,7 +95,9 @@ export function endedExecutionsInvariants(subject: Subject): void {
         const conditions = statement.Condition!['ForAllValues:StringEquals']!;
         expect(String(conditions['events:source']).startsWith(`${subject.catalog.namespace}.`)).toBe(true);
         expect(conditions['events:detail-type']).toEqual(
-          expect.arrayContaining(rules.filter((r) => `${subject.catalog.namespace}.${r.target.service}` === conditions['events:source']).map((r) => resolveRuleOptions(r, subject.catalog).failureDetailType)),
+          expect.arrayContaining(
+            rules.filter((r) => `${subject.catalog.namespace}.${r.target.service}` === conditions['events:source']).map((r) => resolveRuleOptions(r, subject.catalog).failureDetailType),
+          ),
         );
       }
     });
@@ -161,7 +162,14 @@ export function endedExecutionsInvariants(subject: Subject): void {
       const allowed = (sid: string, arn: string) => {
         const statement = statements.find((candidate) => candidate.Sid === sid)!;
         // IAM ARN wildcards: `*` any run of characters (slashes included), `?` one character.
-        return [statement.Resource].flat().some((pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn));
+        return [statement.Resource].flat().some((pattern: string) =>
+          new RegExp(
+            `^${pattern
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+          ).test(arn),
+        );
       };
       const { region, accountId } = env;
       const arns: [string, string][] = [
@@ -170,16 +178,22 @@ export function endedExecutionsInvariants(subject: Subject): void {
           const onDefault = rule.event_bus_name === 'default';
           return ['ManageEnvironmentResources', `arn:aws:events:${region}:${accountId}:rule/${onDefault ? '' : `${busName(env.name, service.name)}/`}${rule.name}`];
         }),
-        ...Object.values(resources(stack(), 'aws_sfn_state_machine')).map((m): [string, string] => ['ManageEnvironmentResources', `arn:aws:states:${region}:${accountId}:stateMachine:${m.name}`]),
+        ...Object.values(resources(stack(), 'aws_sfn_state_machine')).map((m): [string, string] => [
+          'ManageEnvironmentResources',
+          `arn:aws:states:${region}:${accountId}:stateMachine:${m.name}`,
+        ]),
         ...Object.values(resources(stack(), 'aws_sqs_queue')).map((q): [string, string] => ['ManageEnvironmentResources', `arn:aws:sqs:${region}:${accountId}:${q.name}`]),
-        ...Object.values(resources(stack(), 'aws_cloudwatch_log_group')).map((g): [string, string] => ['ManageEnvironmentResources', `arn:aws:logs:${region}:${accountId}:log-group:${g.name}`]),
+        ...Object.values(resources(stack(), 'aws_cloudwatch_log_group')).map((g): [string, string] => [
+          'ManageEnvironmentResources',
+          `arn:aws:logs:${region}:${accountId}:log-group:${g.name}`,
+        ]),
         ...Object.values(resources(stack(), 'aws_iam_role')).map((r): [string, string] => ['ManageEnvironmentRoles', `arn:aws:iam::${accountId}:role/${r.name}`]),
       ];
       expect(arns.some(([, arn]) => arn.includes(':rule/') && !arn.includes(`rule/${busName(env.name, service.name)}/`))).toBe(true);
       expect(arns.filter(([sid, arn]) => !allowed(sid, arn))).toEqual([]);
     });
 
-    test('another service\'s state machine that shares the name prefix is ignored', async () => {
+    test("another service's state machine that shares the name prefix is ignored", async () => {
       const { outcome, described, published } = await announce(statusChange(env, `${env.name}-${service.name}-x-y`, 'TIMED_OUT', bookingEvent));
       expect(outcome.status).toBe('SUCCEEDED');
       expect(described).toEqual([]);

@@ -63,7 +63,7 @@ export function iamInvariants(subject: Subject): void {
       expect(offenders).toEqual([]);
     });
 
-    it('lets each state machine run only the task families of its rule (its task, or its flow\'s steps and compensations), in its cluster, passing only their roles', () => {
+    it("lets each state machine run only the task families of its rule (its task, or its flow's steps and compensations), in its cluster, passing only their roles", () => {
       for (const service of subject.catalog.services.filter((s) => s.rules.length > 0)) {
         const stack = `${env.name}-${service.name}`;
         const policies = Object.values(resources(stackOf(subject, stack), 'aws_iam_role_policy')).filter((p) => p.name === 'run-task');
@@ -72,9 +72,7 @@ export function iamInvariants(subject: Subject): void {
           const runs = ruleRuns(subject.catalog, rule);
           expect(runs.length).toBeGreaterThan(0);
           const familyOf = (run: { service: string; task: string }) =>
-            env.base.kind === 'existing'
-              ? parseTaskDefinitionReference(env.base.tasks[`${run.service}/${run.task}`]!.taskDefinition).family
-              : `${env.name}-${run.service}-${run.task}`;
+            env.base.kind === 'existing' ? parseTaskDefinitionReference(env.base.tasks[`${run.service}/${run.task}`]!.taskDefinition).family : `${env.name}-${run.service}-${run.task}`;
           const familyArns = [...new Set(runs.map((run) => `arn:aws:ecs:${env.region}:${env.accountId}:task-definition/${familyOf(run)}:*`))];
           const expectedResource = familyArns.length === 1 ? familyArns[0] : familyArns;
           const policy = policies
@@ -105,7 +103,7 @@ export function iamInvariants(subject: Subject): void {
       }
     });
 
-    it('delivery by reference: the role of each task the rule runs may read its own state machine\'s executions, and only those', () => {
+    it("delivery by reference: the role of each task the rule runs may read its own state machine's executions, and only those", () => {
       const byReference = subject.catalog.services.flatMap((service) =>
         service.rules.filter((rule) => resolveRuleOptions(rule, subject.catalog).detailDelivery === 'reference').map((rule) => ({ service, rule })),
       );
@@ -127,7 +125,9 @@ export function iamInvariants(subject: Subject): void {
             const document = JSON.parse(read.policy as string) as PolicyDocument;
             expect(document).toEqual({
               Version: '2012-10-17',
-              Statement: [{ Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `arn:aws:states:${env.region}:${env.accountId}:execution:${machine}:*` }],
+              Statement: [
+                { Sid: 'ReadOwnExecutionInput', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `arn:aws:states:${env.region}:${env.accountId}:execution:${machine}:*` },
+              ],
             });
             // IAM's `*` spans any characters: the execution ARNs of this state machine match, those of a machine whose name extends it do not.
             const allows = (arn: string) => new RegExp(`^${(document.Statement[0]!.Resource as string).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);

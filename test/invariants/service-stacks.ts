@@ -88,13 +88,15 @@ export function serviceStackInvariants(subject: Subject): void {
         const policies = Object.values(resources(s, 'aws_sqs_queue_policy')).filter((p) => p.queue_url === `\${aws_sqs_queue.${r.queue.id}.url}`);
         expect(policies).toHaveLength(1);
         const [statement] = parse(policies[0]!.policy).Statement;
-        expect(statement).toEqual(expect.objectContaining({
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: `\${aws_sqs_queue.${r.queue.id}.arn}`,
-          Condition: { ArnEquals: { 'aws:SourceArn': `\${aws_cloudwatch_event_rule.${r.rule.id}.arn}` } },
-        }));
+        expect(statement).toEqual(
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: `\${aws_sqs_queue.${r.queue.id}.arn}`,
+            Condition: { ArnEquals: { 'aws:SourceArn': `\${aws_cloudwatch_event_rule.${r.rule.id}.arn}` } },
+          }),
+        );
       });
 
       it('gives EventBridge a role that may start exactly this state machine', () => {
@@ -207,7 +209,13 @@ export function serviceStackInvariants(subject: Subject): void {
         }
         const roleNames =
           env.base.kind === 'existing'
-            ? [...new Set(Object.entries(env.base.tasks).filter(([key]) => key.startsWith(`${service.name}/`)).map(([, t]) => t.taskRoleArn.split('/').pop()))]
+            ? [
+                ...new Set(
+                  Object.entries(env.base.tasks)
+                    .filter(([key]) => key.startsWith(`${service.name}/`))
+                    .map(([, t]) => t.taskRoleArn.split('/').pop()),
+                ),
+              ]
             : [`\${data.terraform_remote_state.base.outputs.task_role_name__${service.name}}`];
         expect(publishing.map((p) => p.role).sort()).toEqual(roleNames.sort());
         for (const policy of publishing) {

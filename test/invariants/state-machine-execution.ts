@@ -71,44 +71,47 @@ export function stateMachineExecutionInvariants(subject: Subject): void {
       if (environment.eventDetail) expect(JSON.parse(environment.eventDetail)).toEqual(detail);
     });
 
-    it(options.failureDetailType ? `publishes ${options.failureDetailType} with the detail and the shaped failure when the task fails` : 'fails without publishing when the task fails', async () => {
-      const published: Json[] = [];
-      const outcome = await runStateMachine({
-        definition: definitionOf(subject, env.name, service.name, label),
-        input: event,
-        handlers: {
-          runTask: (parameters) => {
-            throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: env.region, account: env.accountId, ...STOPS.exited(1) }));
+    it(
+      options.failureDetailType ? `publishes ${options.failureDetailType} with the detail and the shaped failure when the task fails` : 'fails without publishing when the task fails',
+      async () => {
+        const published: Json[] = [];
+        const outcome = await runStateMachine({
+          definition: definitionOf(subject, env.name, service.name, label),
+          input: event,
+          handlers: {
+            runTask: (parameters) => {
+              throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: env.region, account: env.accountId, ...STOPS.exited(1) }));
+            },
+            putEvents: (parameters) => {
+              published.push(parameters as Json);
+              return { Entries: [{ EventId: 'e-out' }], FailedEntryCount: 0 };
+            },
           },
-          putEvents: (parameters) => {
-            published.push(parameters as Json);
-            return { Entries: [{ EventId: 'e-out' }], FailedEntryCount: 0 };
-          },
-        },
-      });
-      expect(outcome.status).toBe('FAILED');
-      expect(outcome.error).toBe('States.TaskFailed');
-      if (!options.failureDetailType) {
-        expect(published).toEqual([]);
-        return;
-      }
-      expect(published).toHaveLength(1);
-      const [entry] = published[0]!.Entries as Json[];
-      expect(entry).toMatchObject({
-        EventBusName: `arn:aws:events:${env.region}:${env.accountId}:event-bus/${env.name}-${rule.target.service}`,
-        Source: `${subject.catalog.namespace}.${rule.target.service}`,
-        DetailType: options.failureDetailType,
-      });
-      const publishedDetail = typeof entry!.Detail === 'string' ? JSON.parse(entry!.Detail) : entry!.Detail;
-      expect(publishedDetail).toEqual({
-        ...detail,
-        error: 'States.TaskFailed',
-        failedEventId: event.id,
-        stopCode: 'EssentialContainerExited',
-        stoppedReason: 'Essential container in task exited',
-        exitCode: 1,
-      });
-    });
+        });
+        expect(outcome.status).toBe('FAILED');
+        expect(outcome.error).toBe('States.TaskFailed');
+        if (!options.failureDetailType) {
+          expect(published).toEqual([]);
+          return;
+        }
+        expect(published).toHaveLength(1);
+        const [entry] = published[0]!.Entries as Json[];
+        expect(entry).toMatchObject({
+          EventBusName: `arn:aws:events:${env.region}:${env.accountId}:event-bus/${env.name}-${rule.target.service}`,
+          Source: `${subject.catalog.namespace}.${rule.target.service}`,
+          DetailType: options.failureDetailType,
+        });
+        const publishedDetail = typeof entry!.Detail === 'string' ? JSON.parse(entry!.Detail) : entry!.Detail;
+        expect(publishedDetail).toEqual({
+          ...detail,
+          error: 'States.TaskFailed',
+          failedEventId: event.id,
+          stopCode: 'EssentialContainerExited',
+          stoppedReason: 'Essential container in task exited',
+          exitCode: 1,
+        });
+      },
+    );
 
     it('retries RunTask when ECS starts no task, and succeeds on the second attempt', async () => {
       let attempts = 0;

@@ -16,16 +16,19 @@ describe('the States.JsonToString backslash bug', () => {
   test('canary: the library itself still drops backslashes (drop the workaround when this fails)', async () => {
     let received: JsonValue = null;
     const machine = new StateMachine(singleTask({ 'Json.$': 'States.JsonToString($.detail)' }) as never);
-    await machine.run({ detail: DETAIL }, {
-      overrides: {
-        taskResourceLocalHandlers: {
-          Work: (input: JsonValue) => {
-            received = input;
-            return {};
+    await machine.run(
+      { detail: DETAIL },
+      {
+        overrides: {
+          taskResourceLocalHandlers: {
+            Work: (input: JsonValue) => {
+              received = input;
+              return {};
+            },
           },
         },
       },
-    }).result;
+    ).result;
     const json = (received as unknown as { Json: string }).Json;
     expect(json).not.toContain('\\');
     expect(() => JSON.parse(json)).toThrow();
@@ -54,13 +57,9 @@ describe('the States.JsonToString backslash bug', () => {
       StartAt: 'Shape',
       States: { Shape: { Type: 'Pass', Parameters: { 'm.$': "States.Format('{}', $.detail.text)" }, End: true } },
     };
-    await expect(runStateMachine({ definition: formatInPass, input: { detail: DETAIL }, handlers: {} })).rejects.toThrow(
-      /Shape\.Parameters\.m\.\$ uses States\.Format/,
-    );
+    await expect(runStateMachine({ definition: formatInPass, input: { detail: DETAIL }, handlers: {} })).rejects.toThrow(/Shape\.Parameters\.m\.\$ uses States\.Format/);
     const nested = singleTask({ 'm.$': "States.Format('{}', States.JsonToString($.detail))" });
-    await expect(runStateMachine({ definition: nested, input: { detail: DETAIL }, handlers: { runTask: () => ({}) } })).rejects.toThrow(
-      /Work\.Parameters\.m\.\$ uses States\.Format/,
-    );
+    await expect(runStateMachine({ definition: nested, input: { detail: DETAIL }, handlers: { runTask: () => ({}) } })).rejects.toThrow(/Work\.Parameters\.m\.\$ uses States\.Format/);
   });
 
   test('safe intrinsics are left to the library (States.JsonMerge)', () => {
@@ -184,16 +183,15 @@ describe('definition checks', () => {
 
   test('a definition the library refuses is refused every time (only acceptances are remembered)', async () => {
     const unknownType = { StartAt: 'Work', States: { Work: { Type: 'Bogus', End: true } } };
-    for (let attempt = 0; attempt < 2; attempt++) await expect(runStateMachine({ definition: unknownType, input: {}, handlers: {} })).rejects.toThrow(/definition is invalid[\s\S]*\/States\/Work\/Type is invalid/);
+    for (let attempt = 0; attempt < 2; attempt++)
+      await expect(runStateMachine({ definition: unknownType, input: {}, handlers: {} })).rejects.toThrow(/definition is invalid[\s\S]*\/States\/Work\/Type is invalid/);
     // The same shape, valid, runs (and again, now remembered).
     const valid = { StartAt: 'Work', States: { Work: { Type: 'Succeed' } } };
     for (let attempt = 0; attempt < 2; attempt++) expect((await runStateMachine({ definition: valid, input: { n: attempt }, handlers: {} })).status).toBe('SUCCEEDED');
   });
 
   test('invalid JSON is reported as such', async () => {
-    await expect(runStateMachine({ definition: '{"StartAt":', input: {}, handlers: {} })).rejects.toThrow(
-      /state machine definition is not valid JSON/,
-    );
+    await expect(runStateMachine({ definition: '{"StartAt":', input: {}, handlers: {} })).rejects.toThrow(/state machine definition is not valid JSON/);
   });
 });
 

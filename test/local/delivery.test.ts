@@ -5,7 +5,14 @@ import type { EventEnvelope } from '../../local/event-bus-server';
 import type { LoadedRule, LoadedTarget } from '../../local/synth-loader';
 import type { TimelineEntry } from '../../local/timeline';
 
-const machine = { name: 'dev-payment-reserve-seats', arn: 'arn:aws:states:eu-west-1:111111111111:stateMachine:dev-payment-reserve-seats', stack: 'dev-payment', address: 'm', definition: {}, placeholders: [] };
+const machine = {
+  name: 'dev-payment-reserve-seats',
+  arn: 'arn:aws:states:eu-west-1:111111111111:stateMachine:dev-payment-reserve-seats',
+  stack: 'dev-payment',
+  address: 'm',
+  definition: {},
+  placeholders: [],
+};
 const target = (overrides: Partial<LoadedTarget> = {}): LoadedTarget => ({
   machine,
   address: 'aws_cloudwatch_event_target.t',
@@ -14,7 +21,17 @@ const target = (overrides: Partial<LoadedTarget> = {}): LoadedTarget => ({
   ...overrides,
 });
 const rule = { name: 'dev-payment-reserve-seats', arn: 'arn:aws:events:eu-west-1:111111111111:rule/dev-payment/dev-payment-reserve-seats' } as LoadedRule;
-const event: EventEnvelope = { version: '0', id: 'e-1', 'detail-type': 'PaymentSucceeded', source: 'booking-saga.payment', account: '111111111111', time: '2026-01-01T00:00:00Z', region: 'eu-west-1', resources: [], detail: { bookingId: 'b-1' } };
+const event: EventEnvelope = {
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'PaymentSucceeded',
+  source: 'booking-saga.payment',
+  account: '111111111111',
+  time: '2026-01-01T00:00:00Z',
+  region: 'eu-west-1',
+  resources: [],
+  detail: { bookingId: 'b-1' },
+};
 
 type Entry = Omit<TimelineEntry, 'at'>;
 
@@ -41,7 +58,7 @@ function deliver(options: Partial<DeliveryOptions> & { target?: LoadedTarget; st
   return { delivery, entries, started, settled };
 }
 
-describe('retries within the target\'s policy, then the dead-letter queue', () => {
+describe("retries within the target's policy, then the dead-letter queue", () => {
   test('a throttled StartExecution is retried until it succeeds', async () => {
     const { entries, started, settled } = deliver({ faults: new Map([[rule.name, 2]]) });
     await settled();
@@ -49,7 +66,7 @@ describe('retries within the target\'s policy, then the dead-letter queue', () =
     expect(started).toEqual([{ retries: 2 }]);
   });
 
-  test('when every attempt fails: MaximumRetryAttempts retries, then the DLQ with EventBridge\'s attributes and the event as body', async () => {
+  test("when every attempt fails: MaximumRetryAttempts retries, then the DLQ with EventBridge's attributes and the event as body", async () => {
     const { delivery, entries, started, settled } = deliver({ faults: new Map([[rule.name, 'all']]) });
     await settled();
     expect(started).toEqual([]);
@@ -79,7 +96,7 @@ describe('retries within the target\'s policy, then the dead-letter queue', () =
     expect(delivery.deadLetters[0]!.attributes).toMatchObject({ RETRY_ATTEMPTS: '0', EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts' });
   });
 
-  test('the event\'s age ends the retries when it passes MaximumEventAgeInSeconds', async () => {
+  test("the event's age ends the retries when it passes MaximumEventAgeInSeconds", async () => {
     let now = 0;
     const { delivery, entries, settled } = deliver({
       faults: new Map([[rule.name, 'all']]),
@@ -98,7 +115,13 @@ describe('retries within the target\'s policy, then the dead-letter queue', () =
       },
     });
     expect(entries.filter((e) => e.kind === 'delivery-failed')).toHaveLength(1);
-    expect(delivery.deadLetters[0]!.attributes).toEqual({ RULE_ARN: rule.arn, TARGET_ARN: machine.arn, ERROR_CODE: 'INVALID_PARAMETER', ERROR_MESSAGE: 'input too large', RETRY_ATTEMPTS: '0' });
+    expect(delivery.deadLetters[0]!.attributes).toEqual({
+      RULE_ARN: rule.arn,
+      TARGET_ARN: machine.arn,
+      ERROR_CODE: 'INVALID_PARAMETER',
+      ERROR_MESSAGE: 'input too large',
+      RETRY_ATTEMPTS: '0',
+    });
   });
 
   test('without a dead-letter queue the event is dropped, and the timeline says so', async () => {

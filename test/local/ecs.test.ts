@@ -131,7 +131,9 @@ describe('RunTask refuses overrides over 8,192 characters, counted as ECS counts
   const call = (): TaskCall => ({ stateName: 'RunTask', resource: 'arn:aws:states:::ecs:runTask.sync', attempt: 1, executionArn: 'arn:x', signal: new AbortController().signal });
 
   test('the API shape: camelCase members, as Step Functions sends them', () => {
-    expect(apiShape({ ContainerOverrides: [{ Name: 'a', Environment: [{ Name: 'B', Value: 'C' }] }] })).toEqual({ containerOverrides: [{ name: 'a', environment: [{ name: 'B', value: 'C' }] }] });
+    expect(apiShape({ ContainerOverrides: [{ Name: 'a', Environment: [{ Name: 'B', Value: 'C' }] }] })).toEqual({
+      containerOverrides: [{ name: 'a', environment: [{ name: 'B', value: 'C' }] }],
+    });
   });
 
   test('8,192 characters start the task; 8,193 fail with ECS.InvalidParameterException before anything runs', async () => {
@@ -143,7 +145,9 @@ describe('RunTask refuses overrides over 8,192 characters, counted as ECS counts
     const over = ecs.runTask(parametersOfLength(RUN_TASK_OVERRIDES_LIMIT + 1), call(), { execution: 'e', setActivity: () => undefined });
     await expect(over).rejects.toMatchObject({
       name: 'ECS.InvalidParameterException',
-      message: expect.stringMatching(/^Container Overrides length must be at most 8192 \(Service: AmazonECS; Status Code: 400; Error Code: InvalidParameterException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/),
+      message: expect.stringMatching(
+        /^Container Overrides length must be at most 8192 \(Service: AmazonECS; Status Code: 400; Error Code: InvalidParameterException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
+      ),
     });
     expect(entries.filter((entry) => entry.kind === 'task-started')).toHaveLength(1);
   });
@@ -174,7 +178,13 @@ describe('the Cause of a failed task is the stopped task as DescribeTasks descri
 });
 
 describe('bounded resources and stops', () => {
-  const call = (signal = new AbortController().signal, attempt = 1): TaskCall => ({ stateName: 'RunTask', resource: 'arn:aws:states:::ecs:runTask.sync', attempt, executionArn: 'arn:x', signal });
+  const call = (signal = new AbortController().signal, attempt = 1): TaskCall => ({
+    stateName: 'RunTask',
+    resource: 'arn:aws:states:::ecs:runTask.sync',
+    attempt,
+    executionArn: 'arn:x',
+    signal,
+  });
   const parameters = (detail: Record<string, unknown>): JsonValue => ({
     TaskDefinition: 'dev-payment-charge',
     Overrides: { ContainerOverrides: [{ Name: 'payment', Environment: [{ Name: 'eventDetail', Value: JSON.stringify(detail) }] }] },
@@ -202,7 +212,9 @@ describe('bounded resources and stops', () => {
     first.abort(ABANDONED.executionEnded);
     await running.catch(() => undefined);
     expect(entries.filter((e) => e.kind === 'task-started')).toHaveLength(1);
-    expect(entries.find((e) => e.kind === 'task-stopping' && (e as unknown as { attempt: number }).attempt === 2)).toMatchObject({ reason: expect.stringMatching(/abandoned while PROVISIONING/) });
+    expect(entries.find((e) => e.kind === 'task-stopping' && (e as unknown as { attempt: number }).attempt === 2)).toMatchObject({
+      reason: expect.stringMatching(/abandoned while PROVISIONING/),
+    });
   });
 
   test('a state that times out stops its task as StopTask does (SIGTERM, exit 143, UserInitiated)', async () => {
@@ -213,10 +225,12 @@ describe('bounded resources and stops', () => {
     controller.abort(ABANDONED.stateTimedOut);
     await expect(running).rejects.toMatchObject({ name: 'States.TaskFailed' });
     expect(entries.find((e) => e.kind === 'task-finished')).toMatchObject({ exitCode: 143, stopCode: 'UserInitiated', stoppedReason: 'Task stopped by Step Functions' });
-    expect(entries.find((e) => e.kind === 'task-stopping')).toMatchObject({ reason: expect.stringMatching(/^the state timed out: Step Functions stops the task \(StopTask\): SIGTERM to its processes, SIGKILL after 1s$/) });
+    expect(entries.find((e) => e.kind === 'task-stopping')).toMatchObject({
+      reason: expect.stringMatching(/^the state timed out: Step Functions stops the task \(StopTask\): SIGTERM to its processes, SIGKILL after 1s$/),
+    });
   });
 
-  test('Spot: at the task\'s first PutEvents call the call is held and the task interrupted (SIGTERM), reported as SpotInterruption', async () => {
+  test("Spot: at the task's first PutEvents call the call is held and the task interrupted (SIGTERM), reported as SpotInterruption", async () => {
     let token = '';
     const entries: Entry[] = [];
     const ecs = new LocalEcs({
@@ -239,7 +253,11 @@ describe('bounded resources and stops', () => {
     expect(ecs.holdPublish(token)).toBe(true);
     expect(ecs.holdPublish(token)).toBe(false); // one interruption
     const failure = await running.catch((error: Error) => error);
-    expect(JSON.parse((failure as Error).message)).toMatchObject({ StopCode: 'SpotInterruption', StoppedReason: 'Your Spot Task was interrupted.', Containers: [expect.objectContaining({ ExitCode: 143 })] });
+    expect(JSON.parse((failure as Error).message)).toMatchObject({
+      StopCode: 'SpotInterruption',
+      StoppedReason: 'Your Spot Task was interrupted.',
+      Containers: [expect.objectContaining({ ExitCode: 143 })],
+    });
   });
 
   test('a task that leaves a background process behind is done when its main process exits; the process is reported', async () => {
@@ -311,7 +329,15 @@ describe('placement: what EC2 capacity takes, Fargate refuses', () => {
   test.each([
     ['the FARGATE launch type', { LaunchType: 'FARGATE' }],
     ['a Fargate capacity provider', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }] }],
-    ['a strategy that mixes in Fargate Spot', { CapacityProviderStrategy: [{ CapacityProvider: 'dev-ec2', Weight: 1 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }],
+    [
+      'a strategy that mixes in Fargate Spot',
+      {
+        CapacityProviderStrategy: [
+          { CapacityProvider: 'dev-ec2', Weight: 1 },
+          { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+        ],
+      },
+    ],
   ])('placement with %s fails as ECS fails it, before anything runs', async (_name, capacity) => {
     const { ecs, entries } = newEcs();
     await expect(ecs.runTask({ ...task, ...capacity, PlacementConstraints: [{ Type: 'distinctInstance' }] }, call(), caller)).rejects.toMatchObject({

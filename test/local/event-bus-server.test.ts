@@ -27,7 +27,14 @@ describe('local EventBridge endpoint', () => {
       newId: () => `id-${++nextId}`,
       describeExecution: (arn) =>
         arn === EXECUTION_ARN
-          ? { executionArn: arn, stateMachineArn: 'arn:aws:states:ap-southeast-1:111111111111:stateMachine:m', name: 'e', status: 'RUNNING', startDate: new Date('2024-05-01T00:00:00Z'), input: '{"detail":{"a":"\\\\"}}' }
+          ? {
+              executionArn: arn,
+              stateMachineArn: 'arn:aws:states:ap-southeast-1:111111111111:stateMachine:m',
+              name: 'e',
+              status: 'RUNNING',
+              startDate: new Date('2024-05-01T00:00:00Z'),
+              input: '{"detail":{"a":"\\\\"}}',
+            }
           : undefined,
     });
     client = new EventBridgeClient({
@@ -123,9 +130,7 @@ describe('local EventBridge endpoint', () => {
   });
 
   test('an explicit Time is kept (the SDK sends epoch seconds)', async () => {
-    await client.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'X', Detail: '{}', Time: new Date('2020-01-02T03:04:05Z') }] }),
-    );
+    await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'X', Detail: '{}', Time: new Date('2020-01-02T03:04:05Z') }] }));
     expect(received[0]!.event.time).toBe('2020-01-02T03:04:05Z');
   });
 
@@ -198,9 +203,20 @@ describe('local EventBridge endpoint', () => {
   });
 
   test('a held call is neither answered nor processed (a task interrupted while publishing)', async () => {
-    const interrupted = new EventBridgeClient({ endpoint: `${server.endpoint}/interrupted-task`, region: 'ap-southeast-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
+    const interrupted = new EventBridgeClient({
+      endpoint: `${server.endpoint}/interrupted-task`,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      maxAttempts: 1,
+    });
     const call = interrupted.send(new PutEventsCommand({ Entries: [{ EventBusName: 'dev-booking', Source: 's', DetailType: 'T', Detail: '{}' }] }));
-    const outcome = await Promise.race([call.then(() => 'answered', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300))]);
+    const outcome = await Promise.race([
+      call.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300)),
+    ]);
     expect(outcome).toBe('still waiting');
     expect(held).toEqual(['interrupted-task']);
     expect(received).toEqual([]);

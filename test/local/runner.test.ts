@@ -40,11 +40,9 @@ function run(events: InitialEvent[], extra: Partial<Parameters<typeof runLocal>[
 }
 
 const detailTypes = (result: LocalRunResult) => result.events.map((event) => event['detail-type']);
-const ofKind = <K extends TimelineEntry['kind']>(result: LocalRunResult, kind: K) =>
-  result.entries.filter((entry): entry is Extract<TimelineEntry, { kind: K }> => entry.kind === kind);
+const ofKind = <K extends TimelineEntry['kind']>(result: LocalRunResult, kind: K) => result.entries.filter((entry): entry is Extract<TimelineEntry, { kind: K }> => entry.kind === kind);
 const taskRuns = (result: LocalRunResult) => ofKind(result, 'task-finished').map((t) => `${t.task}#${t.attempt}=${t.exitCode}`);
-const executionStatus = (result: LocalRunResult) =>
-  Object.fromEntries(result.summary.executions.map((e) => [e.rule, e.status]));
+const executionStatus = (result: LocalRunResult) => Object.fromEntries(result.summary.executions.map((e) => [e.rule, e.status]));
 const output = (result: LocalRunResult, task: string) =>
   ofKind(result, 'task-output')
     .filter((o) => o.task === task && o.stream === 'stdout')
@@ -55,11 +53,7 @@ describe('the booking saga, run locally from the synthesized dev environment', (
     const result = await run([booking({ bookingId: 'b-1', seats: [1, 2], amount: 120 })]);
     expect(result.summary.outcome).toBe('completed');
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdated']);
-    expect(result.events.map((e) => `${e.bus} ${e.source}`)).toEqual([
-      'dev-booking booking-saga.booking',
-      'dev-payment booking-saga.payment',
-      'dev-seat booking-saga.seat',
-    ]);
+    expect(result.events.map((e) => `${e.bus} ${e.source}`)).toEqual(['dev-booking booking-saga.booking', 'dev-payment booking-saga.payment', 'dev-seat booking-saga.seat']);
     expect(taskRuns(result)).toEqual(['payment/charge#1=0', 'seat/reserve-seats#1=0', 'notification/notify#1=0']);
     expect(executionStatus(result)).toEqual({
       'dev-booking-charge-payment': 'SUCCEEDED',
@@ -125,7 +119,11 @@ describe('the booking saga, run locally from the synthesized dev environment', (
     const result = await run([booking({ bookingId: 'b-5', seats: [1], amount: 10 })], { runTaskFaults: [{ task: 'payment/charge', kind: 'capacity', count: 1 }] });
     const notStarted = ofKind(result, 'task-not-started');
     expect(notStarted.map((n) => `${n.task}#${n.attempt} ${n.error}`)).toEqual(['payment/charge#1 AmazonECS.Unknown']);
-    expect(ofKind(result, 'task-started').filter((t) => t.task === 'payment/charge').map((t) => t.attempt)).toEqual([2]);
+    expect(
+      ofKind(result, 'task-started')
+        .filter((t) => t.task === 'payment/charge')
+        .map((t) => t.attempt),
+    ).toEqual([2]);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdated']);
     expect(executionStatus(result)['dev-booking-charge-payment']).toBe('SUCCEEDED');
   });
@@ -195,7 +193,11 @@ describe('the runner reads the synthesized output, not the TypeScript catalog', 
       ],
     });
     expect(result.summary.unroutedEvents).toEqual([1]); // BookingCreated no longer starts the payment
-    expect(ofKind(result, 'routed').filter((r) => r.seq === 2).map((r) => r.rule)).toEqual(['dev-booking-charge-payment']);
+    expect(
+      ofKind(result, 'routed')
+        .filter((r) => r.seq === 2)
+        .map((r) => r.rule),
+    ).toEqual(['dev-booking-charge-payment']);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'BookingPlaced', 'PaymentSucceeded', 'SeatUpdated']);
   });
 });
@@ -204,9 +206,7 @@ function editRule(catalog: Catalog, service: string, rule: string, detailTypes: 
   return {
     ...catalog,
     services: catalog.services.map((s) =>
-      s.name !== service
-        ? s
-        : { ...s, rules: s.rules.map((r) => (r.name !== rule ? r : { ...r, eventPattern: { ...r.eventPattern, 'detail-type': detailTypes } })) },
+      s.name !== service ? s : { ...s, rules: s.rules.map((r) => (r.name !== rule ? r : { ...r, eventPattern: { ...r.eventPattern, 'detail-type': detailTypes } })) },
     ),
   };
 }
@@ -214,12 +214,17 @@ function editRule(catalog: Catalog, service: string, rule: string, detailTypes: 
 describe('what a task publishes is checked before its side effect', () => {
   test('a booking whose PaymentSucceeded would be refused further down is declined, not charged, and compensation refunds nothing', async () => {
     // The largest BookingCreated the publisher accepts: its PaymentSucceeded adds a paymentId, and no longer fits reserve-seats' RunTask.
-    const largest = largestFittingDetail(bookingSaga, environments.find((e) => e.name === 'dev')!, { service: 'booking', detailType: 'BookingCreated' }, (n) => ({
-      bookingId: 'b-11',
-      seats: [1],
-      amount: 10,
-      note: 'x'.repeat(n),
-    }))!;
+    const largest = largestFittingDetail(
+      bookingSaga,
+      environments.find((e) => e.name === 'dev')!,
+      { service: 'booking', detailType: 'BookingCreated' },
+      (n) => ({
+        bookingId: 'b-11',
+        seats: [1],
+        amount: 10,
+        note: 'x'.repeat(n),
+      }),
+    )!;
     const result = await run([booking(largest.detail as Record<string, unknown>)]);
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
     const payment = output(result, 'payment/charge').join('\n');
@@ -236,7 +241,15 @@ describe('an execution that times out', () => {
   test('is announced from the default bus, as on AWS, and its booking is compensated', async () => {
     // The example's timeout is an hour; the same definition with three seconds.
     const hurried = withDefinition(dev, 'dev-booking-charge-payment', (definition) => ({ ...definition, TimeoutSeconds: 3 }));
-    const result = await runLocal({ loaded: hurried, catalog: bookingSaga, events: [booking({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang' })], cwd: repoRoot, workDir: workDir(), timeoutSeconds: 60, retryIntervalMs: 10 });
+    const result = await runLocal({
+      loaded: hurried,
+      catalog: bookingSaga,
+      events: [booking({ bookingId: 'b-12', seats: [1], amount: 20, simulate: 'hang' })],
+      cwd: repoRoot,
+      workDir: workDir(),
+      timeoutSeconds: 60,
+      retryIntervalMs: 10,
+    });
     expect(detailTypes(result)).toEqual(['BookingCreated', 'Step Functions Execution Status Change', 'PaymentFailed', 'BookingCancelled']);
     expect(result.events[1]).toMatchObject({ bus: 'default', source: 'aws.states', detail: { status: 'TIMED_OUT' } });
     expect(ofKind(result, 'event')[2]!.from).toMatch(/^state machine dev-booking-ended-executions:\w+ \(PublishFailureEvent\)$/);
@@ -305,7 +318,7 @@ describe('EventBridge as AWS runs it: matching on the event text, StartExecution
     expect(ofKind(result, 'routed').map((r) => r.seq)).toEqual([2]);
   });
 
-  test('an event too large for StartExecution\'s input (256 KiB) is not retried: it goes to the dead-letter queue at once', async () => {
+  test("an event too large for StartExecution's input (256 KiB) is not retried: it goes to the dead-letter queue at once", async () => {
     // The entry is exactly at PutEvents' 256 KB; the event EventBridge builds around it is larger.
     const detail = `{"x":"${'y'.repeat(256 * 1024 - 'booking-saga.booking'.length - 'Big'.length - 8)}"}`;
     const result = await run([{ service: 'booking', detailType: 'Big', detail }], { loaded: oneRule('{"detail-type":["Big"]}') });
@@ -326,7 +339,9 @@ describe('EventBridge as AWS runs it: matching on the event text, StartExecution
 
   test('faults naming a task or rule that does not exist are refused before anything runs', async () => {
     const base = { loaded: dev, catalog: bookingSaga, cwd: repoRoot, workDir: workDir(), timeoutSeconds: 5, events: [] };
-    await expect(runLocal({ ...base, runTaskFaults: [{ task: 'payment/charges', kind: 'spot', count: 1 }] })).rejects.toThrow(/fault payment\/charges:spot: no task payment\/charges in the catalog \(tasks: payment\/charge, /);
+    await expect(runLocal({ ...base, runTaskFaults: [{ task: 'payment/charges', kind: 'spot', count: 1 }] })).rejects.toThrow(
+      /fault payment\/charges:spot: no task payment\/charges in the catalog \(tasks: payment\/charge, /,
+    );
     await expect(runLocal({ ...base, deliveryFaults: [{ rule: 'payment/reserve-seat', count: 1 }] })).rejects.toThrow(/environment dev has no rule payment\/reserve-seat/);
   });
 });
@@ -347,7 +362,7 @@ describe('a Task state that times out', () => {
   });
 });
 
-describe('bounded resources at the run\'s timeout', () => {
+describe("bounded resources at the run's timeout", () => {
   test('the whole process group of a task still running is ended, grandchildren included', async () => {
     const fixture = path.join(__dirname, '../fixtures/task-processes/ignores-sigterm.js');
     const stubborn: Catalog = {

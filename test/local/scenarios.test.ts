@@ -18,7 +18,10 @@ import { TS_NODE_ARGS } from '../../tooling/synth';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const SCENARIOS = path.join(repoRoot, 'task-programs/booking-saga/scenarios');
-const files = fs.readdirSync(SCENARIOS).filter((file) => file.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(SCENARIOS)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 const workDirs: string[] = [];
 afterAll(() => {
   for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -63,8 +66,7 @@ describe.each(files)('scenario %s', (file) => {
 });
 
 describe('checking a scenario', () => {
-  const scenario = (expect: Record<string, unknown>) =>
-    parseScenario({ description: 'd', events: [{ service: 'booking', detailType: 'BookingCreated', detail: {} }], expect }, 's.json');
+  const scenario = (expect: Record<string, unknown>) => parseScenario({ description: 'd', events: [{ service: 'booking', detailType: 'BookingCreated', detail: {} }], expect }, 's.json');
   const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
     environment: 'dev',
     outcome: 'completed',
@@ -82,11 +84,31 @@ describe('checking a scenario', () => {
     stillRunning: [],
     ...overrides,
   });
-  const event = (detailType: string) => ({ version: '0' as const, id: 'i', 'detail-type': detailType, source: 's', account: 'a', time: 't', region: 'r', resources: [], detail: {}, bus: 'b', seq: 1 });
+  const event = (detailType: string) => ({
+    version: '0' as const,
+    id: 'i',
+    'detail-type': detailType,
+    source: 's',
+    account: 'a',
+    time: 't',
+    region: 'r',
+    resources: [],
+    detail: {},
+    bus: 'b',
+    seq: 1,
+  });
   const result = {
     summary: summary(),
     events: [event('BookingCreated'), event('PaymentSucceeded')],
-    deadLetters: [{ queue: 'q', rule: 'dev-payment-reserve-seats', seq: 2, body: JSON.stringify(event('PaymentSucceeded')), attributes: { RULE_ARN: 'r', TARGET_ARN: 't', ERROR_CODE: 'THROTTLING', ERROR_MESSAGE: 'm', RETRY_ATTEMPTS: '8' } }],
+    deadLetters: [
+      {
+        queue: 'q',
+        rule: 'dev-payment-reserve-seats',
+        seq: 2,
+        body: JSON.stringify(event('PaymentSucceeded')),
+        attributes: { RULE_ARN: 'r', TARGET_ARN: 't', ERROR_CODE: 'THROTTLING', ERROR_MESSAGE: 'm', RETRY_ATTEMPTS: '8' },
+      },
+    ],
     entries: [
       { at: 0, kind: 'task-started' as const, execution: 'a', state: 'RunTask', task: 'payment/charge', attempt: 1, command: [], pid: 1 },
       { at: 0, kind: 'task-started' as const, execution: 'a', state: 'RunTask', task: 'payment/charge', attempt: 2, command: [], pid: 2 },
@@ -179,11 +201,15 @@ describe('npm run local', () => {
     declined.expect.events = ['BookingCreated', 'PaymentSucceeded'];
     const file = path.join(dir, 'wrong.json');
     fs.writeFileSync(file, JSON.stringify(declined));
-    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: process.env,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: process.env,
+      },
+    );
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Scenario FAILED: A payment over the card limit is declined');
     expect(run.stdout).toContain('  ✗ events: expected BookingCreated → PaymentSucceeded, got BookingCreated → PaymentFailed → BookingCancelled');
@@ -197,13 +223,18 @@ describe('npm run local', () => {
     const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--env', 'dev', '--out', synthOutDir()], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`npm run local: ${synthOutDir()} holds a synthesized output with environments `);
-    expect(run.stderr).toMatch(/environments [a-z, ]*staging[a-z, ]*: synthesizing dev there would replace it\. Read it with --no-synth, or leave out --out \(npm run local synthesizes into \.local\/cdktf\.out\)/);
+    expect(run.stderr).toMatch(
+      /environments [a-z, ]*staging[a-z, ]*: synthesizing dev there would replace it\. Read it with --no-synth, or leave out --out \(npm run local synthesizes into \.local\/cdktf\.out\)/,
+    );
     expect(run.stdout).not.toContain('Synthesizing');
     expect(fs.statSync(manifest).mtimeMs).toBe(before);
   }, 30_000);
 
   test('a scenario of another environment than --env is refused before anything runs (exit 2)', () => {
-    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--env', 'staging', '--scenario', path.join(SCENARIOS, 'happy-path.json')], { cwd: repoRoot, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--env', 'staging', '--scenario', path.join(SCENARIOS, 'happy-path.json')], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('npm run local: --env staging: the scenario runs environment dev');
   }, 30_000);

@@ -79,7 +79,7 @@ describe('loadStacks (hand-written stack)', () => {
     expect(machine.placeholders).toEqual(['<base:cluster_arn>', '<base:task_definition_arns["seat/reserve-seats"]>']);
   });
 
-  test('a target without retry_policy or dead_letter_config gets EventBridge\'s defaults and no queue; the rule its ARN on its bus', () => {
+  test("a target without retry_policy or dead_letter_config gets EventBridge's defaults and no queue; the rule its ARN on its bus", () => {
     const rule = loaded.rules.find((r) => r.name === 'dev-payment-reserve-seats')!;
     expect(rule.arn).toBe('arn:aws:events:eu-west-1:123456789012:rule/dev-payment/dev-payment-reserve-seats');
     expect(rule.targets).toHaveLength(1);
@@ -115,7 +115,9 @@ describe('loadStacks (hand-written stack)', () => {
   test('a target that reshapes the event (input_path, input_transformer, input) is refused, not silently ignored', () => {
     const stack = paymentStack();
     (stack.resource.aws_cloudwatch_event_target.target_a as Record<string, unknown>).input_path = '$.detail';
-    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }])).toThrow(/target_a of rule dev-payment-reserve-seats sets input_path, which the local runner does not apply/);
+    expect(() => loadStacks('dev', '/out', [{ name: 'dev-payment', json: stack }])).toThrow(
+      /target_a of rule dev-payment-reserve-seats sets input_path, which the local runner does not apply/,
+    );
   });
 
   test('an unsupported pattern operator fails loudly, naming environment, stack and rule', () => {
@@ -134,7 +136,10 @@ describe('loadSynthesizedEnvironment', () => {
 
   test('an environment without stacks lists the ones that exist', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
-    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', workingDirectory: 'stacks/dev-base', synthesizedStackPath: 'x', dependencies: [] } } }));
+    fs.writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({ stacks: { 'dev-base': { name: 'dev-base', workingDirectory: 'stacks/dev-base', synthesizedStackPath: 'x', dependencies: [] } } }),
+    );
     fs.writeFileSync(path.join(dir, 'x'), JSON.stringify({ '//': { metadata: { environment: 'dev' } } }));
     expect(() => loadSynthesizedEnvironment(dir, 'qa')).toThrow(/no stacks for environment "qa" \(environments with stacks: dev\)/);
     // Selection is by the recorded environment, not the name: "dev" is not taken for "dev-eu"'s stacks.
@@ -155,11 +160,12 @@ describe('loadSynthesizedEnvironment', () => {
       detailType: ['Step Functions Execution Status Change'],
       machines: ['dev-payment-ended-executions'],
     });
-    expect(loaded.rules.filter((r) => r.busName === 'default').map((r) => r.name).sort()).toEqual([
-      'dev-booking-ended-executions',
-      'dev-payment-ended-executions',
-      'dev-seat-ended-executions',
-    ]);
+    expect(
+      loaded.rules
+        .filter((r) => r.busName === 'default')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['dev-booking-ended-executions', 'dev-payment-ended-executions', 'dev-seat-ended-executions']);
     // Eight rules of the saga (both styles), and three on the default bus.
     expect(loaded.rules).toHaveLength(11);
     expect(routes['dev-booking-orchestrate-booking']).toEqual({ bus: 'dev-booking', detailType: ['BookingRequested'], machines: ['dev-booking-orchestrate-booking'] });

@@ -12,12 +12,8 @@ const runTaskParameters = (taskDefinition: string, name: string, command?: strin
 });
 
 describe('mapping a RunTask call to a local process', () => {
-  test('by the family the state machine runs, with the rule\'s extra arguments appended', () => {
-    const { request, local } = mapRunTask(
-      bookingSaga,
-      'dev',
-      runTaskParameters('dev-notification-notify', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']),
-    );
+  test("by the family the state machine runs, with the rule's extra arguments appended", () => {
+    const { request, local } = mapRunTask(bookingSaga, 'dev', runTaskParameters('dev-notification-notify', 'notification', ['node', 'dist/notify.js', '--template', 'booking-confirmed']));
     expect(local.key).toBe('notification/notify');
     expect(local.command).toEqual(['node', '--require', './tooling/register-ts.cjs', 'task-programs/booking-saga/notify.ts', '--template', 'booking-confirmed']);
     expect(request.container.environment).toEqual({ eventId: 'e-1' });
@@ -54,7 +50,10 @@ describe('mapping a RunTask call to a local process', () => {
   });
 
   test('by the container name when nothing else tells', () => {
-    const found = findCatalogTask(bookingSaga, 'dev', { taskDefinition: 'arn:aws:ecs:x:1:task-definition/other:1', container: { name: 'compensation', command: undefined, environment: {} } });
+    const found = findCatalogTask(bookingSaga, 'dev', {
+      taskDefinition: 'arn:aws:ecs:x:1:task-definition/other:1',
+      container: { name: 'compensation', command: undefined, environment: {} },
+    });
     expect(found.task.name).toBe('cancel-booking');
   });
 
@@ -68,7 +67,7 @@ describe('mapping a RunTask call to a local process', () => {
     expect(localCommand('dev', 'notification', notifyTask, undefined)).toEqual(notifyTask.local!.command);
   });
 
-  test('a command that does not extend the task\'s command cannot be mapped', () => {
+  test("a command that does not extend the task's command cannot be mapped", () => {
     expect(() => localCommand('dev', 'notification', notifyTask, ['python', 'x.py'])).toThrow(TaskMappingError);
     expect(() => localCommand('dev', 'notification', notifyTask, ['python', 'x.py'])).toThrow(/does not start with the task's command \["node","dist\/notify.js"\]/);
   });
@@ -112,12 +111,51 @@ describe('npm run local arguments', () => {
 
   test('every option', () => {
     const options = parseLocalArgs([
-      '--env', 'staging', '--no-synth', '--out', 'x', '--event', 'seat:SeatUpdated', '--timeout', '5', '--trace', 't.json', '--real-retries',
-      '--fail-run-task', 'payment/charge:3', '--fail-run-task', 'seat/reserve-seats:spot', '--fail-run-task', 'payment/charge:server-error:2',
-      '--fail-delivery', 'payment/reserve-seats:all', '--fail-delivery', 'seat/compensate-seat-failure',
-      '--duplicate-delivery', '0.5', '--seed', '42', '--max-tasks', '2', '--stop-timeout', '5', '--work-dir', 'w', '--port', '4010',
+      '--env',
+      'staging',
+      '--no-synth',
+      '--out',
+      'x',
+      '--event',
+      'seat:SeatUpdated',
+      '--timeout',
+      '5',
+      '--trace',
+      't.json',
+      '--real-retries',
+      '--fail-run-task',
+      'payment/charge:3',
+      '--fail-run-task',
+      'seat/reserve-seats:spot',
+      '--fail-run-task',
+      'payment/charge:server-error:2',
+      '--fail-delivery',
+      'payment/reserve-seats:all',
+      '--fail-delivery',
+      'seat/compensate-seat-failure',
+      '--duplicate-delivery',
+      '0.5',
+      '--seed',
+      '42',
+      '--max-tasks',
+      '2',
+      '--stop-timeout',
+      '5',
+      '--work-dir',
+      'w',
+      '--port',
+      '4010',
     ]);
-    expect(options).toMatchObject({ environment: 'staging', environmentGiven: true, synth: false, outdir: 'x', timeoutSeconds: 5, tracePath: 't.json', retryIntervalMs: undefined, port: 4010 });
+    expect(options).toMatchObject({
+      environment: 'staging',
+      environmentGiven: true,
+      synth: false,
+      outdir: 'x',
+      timeoutSeconds: 5,
+      tracePath: 't.json',
+      retryIntervalMs: undefined,
+      port: 4010,
+    });
     expect(options).toMatchObject({ maxTasks: 2, stopTimeoutSeconds: 5, workDir: 'w', duplicateDelivery: { probability: 0.5, seed: 42 } });
     expect(options.events).toEqual([{ service: 'seat', detailType: 'SeatUpdated', detail: '{}' }]);
     expect(options.runTaskFaults).toEqual([

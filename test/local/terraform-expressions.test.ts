@@ -11,9 +11,7 @@ describe('Terraform template interpolations', () => {
   });
 
   test('replaces in place and keeps the surrounding text', () => {
-    expect(replaceInterpolations('BookingCreated on ${aws_cloudwatch_event_bus.bus.name} → payment', () => 'dev-booking')).toBe(
-      'BookingCreated on dev-booking → payment',
-    );
+    expect(replaceInterpolations('BookingCreated on ${aws_cloudwatch_event_bus.bus.name} → payment', () => 'dev-booking')).toBe('BookingCreated on dev-booking → payment');
   });
 
   test('an unterminated interpolation is a syntax error naming its position', () => {

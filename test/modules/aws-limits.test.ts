@@ -40,8 +40,7 @@ function limitNamed(citation: string): unknown {
   return key === undefined ? value : (value as Record<string, unknown> | undefined)?.[key];
 }
 
-const numbersAfter = (condition: string, operator: '>=' | '<='): number[] =>
-  [...condition.matchAll(new RegExp(`${operator}\\s*(\\d+)`, 'g'))].map((match) => Number(match[1]));
+const numbersAfter = (condition: string, operator: '>=' | '<='): number[] => [...condition.matchAll(new RegExp(`${operator}\\s*(\\d+)`, 'g'))].map((match) => Number(match[1]));
 /** `{1,255}` in a regex: the longest a match may be. */
 const quantifierMaxima = (condition: string): number[] => [...condition.matchAll(/\{1,(\d+)\}/g)].map((match) => Number(match[1]));
 

@@ -36,8 +36,7 @@ const data = (module: ParsedModule, type: string, name: string): HclBody => {
 /** The single nested block `name` of a body. */
 const nested = (body: HclBody, name: string): HclBody => (body[name] as HclBody[])[0]!;
 /** Every resource body of a module with the type it has. */
-const allResources = (module: ParsedModule) =>
-  Object.entries(module.resources).flatMap(([type, byName]) => Object.entries(byName).map(([name, { body }]) => ({ type, name, body })));
+const allResources = (module: ParsedModule) => Object.entries(module.resources).flatMap(([type, byName]) => Object.entries(byName).map(([name, { body }]) => ({ type, name, body })));
 
 /**
  * Renders `expression` (HCL, possibly multi-line) with Terraform, given the module's variables.tf
@@ -75,7 +74,18 @@ describe('every module', () => {
   test('tags every taggable resource with var.tags', () => {
     const untagged = [network, cluster, taskDefinitions].flatMap((module) =>
       allResources(module)
-        .filter(({ type }) => !['aws_route', 'aws_route_table_association', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_ecs_cluster_capacity_providers', 'aws_ecr_lifecycle_policy', 'aws_autoscaling_group'].includes(type))
+        .filter(
+          ({ type }) =>
+            ![
+              'aws_route',
+              'aws_route_table_association',
+              'aws_iam_role_policy',
+              'aws_iam_role_policy_attachment',
+              'aws_ecs_cluster_capacity_providers',
+              'aws_ecr_lifecycle_policy',
+              'aws_autoscaling_group',
+            ].includes(type),
+        )
         .filter(({ body }) => !String(body['tags']).includes('var.tags'))
         .map(({ type, name }) => `${module.dir}: ${type}.${name}`),
     );
@@ -147,7 +157,6 @@ describe('ecs-cluster', () => {
     );
   });
 
-
   describe('EC2 capacity (ec2_capacity)', () => {
     test('is optional: every EC2 resource exists once per ec2_capacity, none without it', () => {
       expect(readFileSync(join(MODULES, 'ecs-cluster', 'main.tf'), 'utf8')).toMatch(/ec2 = var\.ec2_capacity == null \? \{\} : \{ this = var\.ec2_capacity \}/);
@@ -181,7 +190,7 @@ describe('ecs-cluster', () => {
       expect(String(template['user_data'])).toContain('ECS_AWSVPC_BLOCK_IMDS=true');
     });
 
-    test('the instance role is assumed by EC2 only and holds only AWS\'s managed policy for container instances', () => {
+    test("the instance role is assumed by EC2 only and holds only AWS's managed policy for container instances", () => {
       const assume = data(cluster, 'aws_iam_policy_document', 'ec2_assume');
       const statement = nested(assume, 'statement');
       expect(statement['actions']).toEqual(['sts:AssumeRole']);
@@ -219,7 +228,9 @@ describe('ecs-cluster', () => {
 
   withTerraform('deployed tags are never expired: one rule per protected tag, ahead of the count rule', async () => {
     const expression = unwrapExpression(resource(cluster, 'aws_ecr_lifecycle_policy', 'this')['policy']) as string;
-    const policy = JSON.parse((await render('ecs-cluster', expression, { name: 'c', ecr_keep_last_images: 12, ecr_untagged_expiry_days: 3, ecr_protected_tags: ['1.0.0', 'abc123'] })) as string) as { rules: Record<string, unknown>[] };
+    const policy = JSON.parse(
+      (await render('ecs-cluster', expression, { name: 'c', ecr_keep_last_images: 12, ecr_untagged_expiry_days: 3, ecr_protected_tags: ['1.0.0', 'abc123'] })) as string,
+    ) as { rules: Record<string, unknown>[] };
     expect(policy.rules.map((rule) => [rule.rulePriority, (rule.selection as Record<string, unknown>).tagStatus, (rule.selection as Record<string, unknown>).tagPatternList])).toEqual([
       [1, 'untagged', undefined],
       [2, 'tagged', ['1.0.0']],
@@ -279,7 +290,7 @@ describe('task-definitions', () => {
     expect(policiesOnTaskRoles).toEqual([]);
   });
 
-  withTerraform('role names: the caller\'s (the base stack passes core/naming.ts\'s), else <name_prefix>-ecs-task-execution and <name_prefix>-<service>-task', async () => {
+  withTerraform("role names: the caller's (the base stack passes core/naming.ts's), else <name_prefix>-ecs-task-execution and <name_prefix>-<service>-task", async () => {
     const locals = (taskDefinitions.files['main.tf']!.locals as Record<string, unknown>[])[0]!;
     const expression = `{ execution = ${unwrapExpression(locals.execution_role_name)}, tasks = ${String(unwrapExpression(locals.task_role_names)).replace(/\n/g, ' ')} }`;
     const tasks = { 'payment/charge': { service: 'payment', family: 'dev-payment-charge', container_name: 'payment', image: 'i:1', cpu: 256, memory: 512, command: ['x'] } };
@@ -288,9 +299,10 @@ describe('task-definitions', () => {
       execution: 'dev-ecs-task-execution',
       tasks: { payment: 'dev-payment-task', seat: 'dev-seat-task' },
     });
-    await expect(
-      render('task-definitions', expression, { name_prefix: 'dev', tasks, execution_role_name: 'exec', task_role_names: { seat: 'seat-role' } }, { services }),
-    ).resolves.toEqual({ execution: 'exec', tasks: { payment: 'dev-payment-task', seat: 'seat-role' } });
+    await expect(render('task-definitions', expression, { name_prefix: 'dev', tasks, execution_role_name: 'exec', task_role_names: { seat: 'seat-role' } }, { services })).resolves.toEqual({
+      execution: 'exec',
+      tasks: { payment: 'dev-payment-task', seat: 'seat-role' },
+    });
   });
 
   test('Fargate, awsvpc, the chosen architecture, a log group per task', () => {
@@ -330,11 +342,16 @@ describe('task-definitions', () => {
       environment: { ZONE: 'z', ALPHA: 'a', MIDDLE: 'm' },
       readonly_root_filesystem: true,
     };
-    const rendered = await render('task-definitions', expression, { name_prefix: 'dev', tasks: { 'payment/charge': task } }, {
-      each_value: task,
-      log_group_name: '/ecs/dev-payment-charge',
-      region: 'eu-west-1',
-    });
+    const rendered = await render(
+      'task-definitions',
+      expression,
+      { name_prefix: 'dev', tasks: { 'payment/charge': task } },
+      {
+        each_value: task,
+        log_group_name: '/ecs/dev-payment-charge',
+        region: 'eu-west-1',
+      },
+    );
     expect(JSON.parse(rendered as string)).toEqual([
       {
         name: 'payment',
@@ -357,11 +374,16 @@ describe('task-definitions', () => {
       },
     ]);
     const writable = { ...task, readonly_root_filesystem: false };
-    const renderedWritable = await render('task-definitions', expression, { name_prefix: 'dev', tasks: { 'payment/charge': writable } }, {
-      each_value: writable,
-      log_group_name: '/ecs/dev-payment-charge',
-      region: 'eu-west-1',
-    });
+    const renderedWritable = await render(
+      'task-definitions',
+      expression,
+      { name_prefix: 'dev', tasks: { 'payment/charge': writable } },
+      {
+        each_value: writable,
+        log_group_name: '/ecs/dev-payment-charge',
+        region: 'eu-west-1',
+      },
+    );
     expect(JSON.parse(renderedWritable as string)[0].readonlyRootFilesystem).toBe(false);
   });
 });

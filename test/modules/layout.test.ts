@@ -85,8 +85,7 @@ describe.each(MODULE_DIRS)('module %s', (dir) => {
 
 describe('terraform fmt', () => {
   const terraform = findTerraform();
-  const fmtCheck = (target: string, cwd = REPO_ROOT) =>
-    runTerraform(terraform!.binary, ['fmt', '-check', '-recursive', '-list=true', target], { cwd });
+  const fmtCheck = (target: string, cwd = REPO_ROOT) => runTerraform(terraform!.binary, ['fmt', '-check', '-recursive', '-list=true', target], { cwd });
 
   if (!terraform) {
     test('is skipped: no terraform binary on the PATH', () => {

@@ -182,8 +182,7 @@ describe.each(MODULE_DIRS)('module %s', (dir) => {
   test('every argument and block exists in AWS provider 6.25 and every required one is set', async () => {
     const module = await parseModule(join(REPO_ROOT, dir));
     const blockCount =
-      Object.values(module.resources).reduce((n, byName) => n + Object.keys(byName).length, 0) +
-      Object.values(module.dataSources).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      Object.values(module.resources).reduce((n, byName) => n + Object.keys(byName).length, 0) + Object.values(module.dataSources).reduce((n, byName) => n + Object.keys(byName).length, 0);
     expect(blockCount).toBeGreaterThan(0); // the check below is not vacuous
     expect(moduleSchemaViolations({ ...module, dir })).toEqual([]);
   });

@@ -84,8 +84,7 @@ const CASES: readonly Case[] = [
     module: 'network',
     title: 'a full endpoint service name',
     inputs: { ...NETWORK, interface_endpoint_services: ['com.amazonaws.eu-west-1.logs'] },
-    error:
-      'interface_endpoint_services must be short service names (lower-case letters, digits, dots, dashes), such as "ecr.api"; not full names like "com.amazonaws.eu-west-1.ecr.api".',
+    error: 'interface_endpoint_services must be short service names (lower-case letters, digits, dots, dashes), such as "ecr.api"; not full names like "com.amazonaws.eu-west-1.ecr.api".',
   },
   {
     module: 'network',
@@ -137,8 +136,7 @@ const CASES: readonly Case[] = [
     module: 'ecs-cluster',
     title: 'an upper-case repository name',
     inputs: { ...CLUSTER, ecr_repositories: ['Booking/payment'] },
-    error:
-      'ecr_repositories: each name must be 2-256 characters of lower-case letters and digits, separated by single ".", "_", "-" or "/" (for example "booking-saga/payment").',
+    error: 'ecr_repositories: each name must be 2-256 characters of lower-case letters and digits, separated by single ".", "_", "-" or "/" (for example "booking-saga/payment").',
   },
   { module: 'ecs-cluster', title: 'lower-case mutability', inputs: { ...CLUSTER, image_tag_mutability: 'immutable' }, error: 'image_tag_mutability must be "MUTABLE" or "IMMUTABLE".' },
   { module: 'ecs-cluster', title: 'keeping no image', inputs: { ...CLUSTER, ecr_keep_last_images: 0 }, error: 'ecr_keep_last_images must be a whole number from 1 to 10000.' },
@@ -159,7 +157,7 @@ const CASES: readonly Case[] = [
   },
   {
     module: 'task-definitions',
-    title: 'a key whose service is not the task\'s',
+    title: "a key whose service is not the task's",
     inputs: withTask({}, 'booking/charge'),
     error: 'tasks: the service of each task must be the part of its key before "/".',
   },

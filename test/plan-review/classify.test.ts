@@ -102,7 +102,11 @@ describe('IAM and security group changes', () => {
 
   test('security group types, when something changes', () => {
     for (const type of ['aws_security_group', 'aws_default_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']) {
-      expect([isSecurityGroupChange(changeOf(type, 'update')), isSecurityGroupChange(changeOf(type, 'no-op')), isSecurityGroupChange(changeOf(type, 'update', {}, 'data'))]).toEqual([true, false, false]);
+      expect([isSecurityGroupChange(changeOf(type, 'update')), isSecurityGroupChange(changeOf(type, 'no-op')), isSecurityGroupChange(changeOf(type, 'update', {}, 'data'))]).toEqual([
+        true,
+        false,
+        false,
+      ]);
     }
     expect(isSecurityGroupChange(changeOf('aws_vpc', 'update'))).toBe(false);
   });
@@ -198,7 +202,13 @@ describe('findingOf', () => {
       level: 'medium',
       reasons: [{ level: 'medium', category: 'recreated', text: destroyImpactOf('aws_cloudwatch_metric_alarm').why }],
     });
-    const rule = findingOf('dev-a', changeOf('aws_vpc_security_group_ingress_rule', 'replace', { before: { cidr_ipv4: '10.0.0.0/8', from_port: 443, to_port: 443, ip_protocol: 'tcp' }, after: { cidr_ipv4: '10.0.0.0/8', from_port: 443, to_port: 443, ip_protocol: 'tcp' } }));
+    const rule = findingOf(
+      'dev-a',
+      changeOf('aws_vpc_security_group_ingress_rule', 'replace', {
+        before: { cidr_ipv4: '10.0.0.0/8', from_port: 443, to_port: 443, ip_protocol: 'tcp' },
+        after: { cidr_ipv4: '10.0.0.0/8', from_port: 443, to_port: 443, ip_protocol: 'tcp' },
+      }),
+    );
     expect(rule?.kinds).toEqual(['destroy', 'security-group']);
     expect(rule?.reasons).toContainEqual({ level: 'medium', category: 'recreated', text: destroyImpactOf('aws_vpc_security_group_ingress_rule').why });
     expect(findingOf('dev-a', changeOf('aws_iam_role_policy_attachment', 'delete'))?.reasons).toStrictEqual([
@@ -273,7 +283,16 @@ test('findingsOf: every finding of a stack, riskiest first, plan order within a 
 });
 
 test('every public-access and KMS type is reviewed as such, whatever else it is', () => {
-  const publicAccess = ['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block', 'aws_s3_bucket_acl', 'aws_db_instance', 'aws_rds_cluster_instance', 'aws_subnet', 'aws_ecs_service', 'aws_lambda_function_url'];
+  const publicAccess = [
+    'aws_s3_bucket_public_access_block',
+    'aws_s3_account_public_access_block',
+    'aws_s3_bucket_acl',
+    'aws_db_instance',
+    'aws_rds_cluster_instance',
+    'aws_subnet',
+    'aws_ecs_service',
+    'aws_lambda_function_url',
+  ];
   for (const type of publicAccess) expect({ type, kinds: findingOf('dev-a', changeOf(type, 'replace'))?.kinds }).toEqual({ type, kinds: ['destroy', 'public-access'] });
   for (const type of ['aws_kms_key_policy', 'aws_kms_grant']) expect({ type, kinds: findingOf('dev-a', changeOf(type, 'create'))?.kinds }).toEqual({ type, kinds: ['kms'] });
 });

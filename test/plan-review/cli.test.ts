@@ -84,7 +84,10 @@ describe('npm run plan: preflight', () => {
         JSON.stringify({
           version: '0.21.0',
           stacks: Object.fromEntries(
-            Object.entries(stacks).map(([name, s]) => [name, { name, constructPath: name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, annotations: [], dependencies: s.deps }]),
+            Object.entries(stacks).map(([name, s]) => [
+              name,
+              { name, constructPath: name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, annotations: [], dependencies: s.deps },
+            ]),
           ),
         }),
       );
@@ -101,12 +104,7 @@ describe('npm run plan: preflight', () => {
       const files = ['dev-base', 'dev-seat', 'dev-broken'].flatMap((s) => [join(plans, `${s}.json`), join(plans, `${s}.error.json`)]).filter(existsSync);
       const summary = run('plan-summary.ts', [...files, '--title', 'dev', '--marker', 'plan-review:dev'], cleanEnv(home));
       expect(summary.status).toBe(1); // a stack failed to plan: written first, then a non-zero exit
-      expect(summary.stdout.split('\n').slice(0, 4)).toEqual([
-        '<!-- plan-review:dev -->',
-        '## Terraform plan: dev',
-        '',
-        '❌ **Plan failed** for `dev-broken`: this summary is incomplete.',
-      ]);
+      expect(summary.stdout.split('\n').slice(0, 4)).toEqual(['<!-- plan-review:dev -->', '## Terraform plan: dev', '', '❌ **Plan failed** for `dev-broken`: this summary is incomplete.']);
       expect(summary.stdout).toContain('| `dev-base` | 1 | · | · | · | ✅ |');
       expect(summary.stdout).toContain('- `dev-broken` (`terraform plan`, exit 1)');
     } finally {

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 
-interface Step { uses?: string; env?: Record<string, string>; with?: Record<string, string> }
+interface Step {
+  uses?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
 const workflow = parse(readFileSync(join(__dirname, '..', '..', '.github', 'workflows', 'plan-comment.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
 const scriptOf = (job: string): Step => workflow.jobs[job]!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
 
@@ -17,7 +21,11 @@ const HEAD = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
 
-interface Comment { id: number; user: { type: string }; body: string }
+interface Comment {
+  id: number;
+  user: { type: string };
+  body: string;
+}
 
 function fakeGitHub(options: { comments?: Comment[]; prHead?: string } = {}) {
   const comments: Comment[] = [...(options.comments ?? [])];
@@ -74,7 +82,7 @@ const writeArtifact = (environment: string, summary: string, deferred?: string) 
 };
 
 describe('plan-comment.yml: the comment job treats the artifact as untrusted', () => {
-  it('wraps each summary in its own marker, commit and a note that the PR\'s code produced it, with the deferred note', async () => {
+  it("wraps each summary in its own marker, commit and a note that the PR's code produced it, with the deferred note", async () => {
     writeArtifact('dev', '## dev\n✅ Safe to apply\n', '### dev: planned again after this apply\n- `dev-payment`\n');
     const { github, comments, calls } = fakeGitHub();
     await runScript('comment', github, { SUMMARY_DIR: dir });
@@ -103,7 +111,7 @@ describe('plan-comment.yml: the comment job treats the artifact as untrusted', (
     expect(dev).toContain('@\u200boctocat');
   });
 
-  it('caps an oversized summary below GitHub\'s 65,536-character limit, saying it was cut', async () => {
+  it("caps an oversized summary below GitHub's 65,536-character limit, saying it was cut", async () => {
     writeArtifact('dev', 'x'.repeat(1_000_000));
     const { github, comments } = fakeGitHub();
     await runScript('comment', github, { SUMMARY_DIR: dir });
@@ -140,7 +148,7 @@ describe('plan-comment.yml: the comment job treats the artifact as untrusted', (
 });
 
 describe('plan-comment.yml: the outdated job', () => {
-  it('marks plan comments of other commits outdated, once, and leaves the current one and people\'s comments alone', async () => {
+  it("marks plan comments of other commits outdated, once, and leaves the current one and people's comments alone", async () => {
     const of = (id: number, sha: string, type = 'Bot') => ({ id, user: { type }, body: `<!-- plan-review:dev -->\n<!-- plan-review-commit: ${sha} -->\nplan` });
     const { github, comments, calls } = fakeGitHub({ comments: [of(1, OLD), of(2, HEAD), of(3, OLD, 'User')] });
     await runScript('outdated', github);

@@ -43,7 +43,10 @@ const asl = (version: string, states: number): string =>
         {
           Type: 'Task',
           Resource: 'arn:aws:states:::ecs:runTask.sync',
-          Arguments: { Cluster: `arn:aws:ecs:ap-southeast-1:111111111111:cluster/dev-${version}`, TaskDefinition: `arn:aws:ecs:ap-southeast-1:111111111111:task-definition/dev-seat-${i}:${version}` },
+          Arguments: {
+            Cluster: `arn:aws:ecs:ap-southeast-1:111111111111:cluster/dev-${version}`,
+            TaskDefinition: `arn:aws:ecs:ap-southeast-1:111111111111:task-definition/dev-seat-${i}:${version}`,
+          },
           ...(i + 1 < states ? { Next: `s${i + 1}` } : { End: true }),
         },
       ]),
@@ -90,7 +93,8 @@ describe('a 3.5 MB plan rewriting 40 state machines', () => {
 });
 
 describe('unusable plans: a clear error, exit 2 (not the finding code 1), and the summary still written', () => {
-  const nested = (depth: number): string => `{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["update"],"before":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}]}`;
+  const nested = (depth: number): string =>
+    `{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["update"],"before":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}]}`;
 
   it('20,000 levels of nesting', () => {
     expect(() => parsePlan(JSON.parse(nested(20_000)), 'dev-deep')).toThrow(

@@ -169,15 +169,23 @@ describe('plan:summary --fail-on-destroy', () => {
     const lossy = {
       format_version: '1.2',
       resource_changes: [
-        { address: 'aws_s3_bucket.archive', mode: 'managed', type: 'aws_s3_bucket', change: { actions: ['delete'], before: { bucket: 'x' }, after: null, before_sensitive: {}, after_sensitive: false } },
-        { address: 'aws_sfn_state_machine.reserve', mode: 'managed', type: 'aws_sfn_state_machine', change: { actions: ['delete', 'create'], before: { name: 'a' }, after: { name: 'b' }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} } },
+        {
+          address: 'aws_s3_bucket.archive',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          change: { actions: ['delete'], before: { bucket: 'x' }, after: null, before_sensitive: {}, after_sensitive: false },
+        },
+        {
+          address: 'aws_sfn_state_machine.reserve',
+          mode: 'managed',
+          type: 'aws_sfn_state_machine',
+          change: { actions: ['delete', 'create'], before: { name: 'a' }, after: { name: 'b' }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+        },
       ],
     };
     const result = run({ 'prod-base': imageBump, 'prod-seat': lossy });
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      '--fail-on-destroy: 2 delete(s)/replace(s) lose data:\n  prod-seat: delete aws_s3_bucket.archive\n  prod-seat: replace aws_sfn_state_machine.reserve\n',
-    );
+    expect(result.stderr).toBe('--fail-on-destroy: 2 delete(s)/replace(s) lose data:\n  prod-seat: delete aws_s3_bucket.archive\n  prod-seat: replace aws_sfn_state_machine.reserve\n');
     expect(result.stdout).toContain('⚠️ **Destructive**: 1 to delete, 1 to replace in `prod-seat`');
     expect(result.stdout).toContain('running executions are terminated and its execution history is deleted');
   });

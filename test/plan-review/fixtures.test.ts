@@ -20,17 +20,21 @@ describe('terraform_data fixtures', () => {
     expect(readdirSync(join(FIXTURES, 'terraform')).sort()).toEqual(planScenarios.map((s) => `${s.name}.json`).sort());
   });
 
-  (sameMinor ? it : it.skip)(`regenerate with terraform ${installed ?? '(not installed)'} and compare`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plan-fixtures-'));
-    try {
-      for (const scenario of planScenarios) {
-        const fresh = generatePlan(scenario, join(dir, scenario.name));
-        expect({ [scenario.name]: normalizePlan(fresh) }).toEqual({ [scenario.name]: normalizePlan(fixtureJson(`terraform/${scenario.name}.json`)) });
+  (sameMinor ? it : it.skip)(
+    `regenerate with terraform ${installed ?? '(not installed)'} and compare`,
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'plan-fixtures-'));
+      try {
+        for (const scenario of planScenarios) {
+          const fresh = generatePlan(scenario, join(dir, scenario.name));
+          expect({ [scenario.name]: normalizePlan(fresh) }).toEqual({ [scenario.name]: normalizePlan(fixtureJson(`terraform/${scenario.name}.json`)) });
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('normalization removes only volatile fields', () => {
     expect(normalizePlan({ timestamp: 't', terraform_version: '1.11.4', id: '9f1c2a4e-0b1d-4c3e-8f5a-1234567890ab', input: 'x', list: [{ terraform_version: 'x', a: 1 }] })).toEqual({

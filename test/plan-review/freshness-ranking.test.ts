@@ -18,7 +18,7 @@ const NEWER = 'fedcba9876543210fedcba9876543210fedcba98';
 const GITHUB = { GITHUB_SHA: SHA, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/infra', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1' };
 
 describe('the summary names its commit and workflow run', () => {
-  it('from GitHub\'s variables', () => {
+  it("from GitHub's variables", () => {
     expect(provenanceFromEnv(GITHUB)).toEqual({
       sha: SHA,
       commitUrl: `https://github.com/acme/infra/commit/${SHA}`,
@@ -30,7 +30,7 @@ describe('the summary names its commit and workflow run', () => {
     expect(provenanceFromEnv({})).toBeUndefined();
   });
 
-  it('ignores values that are not GitHub\'s rather than printing them', () => {
+  it("ignores values that are not GitHub's rather than printing them", () => {
     expect(provenanceFromEnv({ ...GITHUB, GITHUB_SHA: 'main' })).toBeUndefined();
     expect(provenanceFromEnv({ ...GITHUB, GITHUB_SERVER_URL: 'javascript:alert(1)//' })).toEqual({ sha: SHA, runId: '4242' });
     expect(provenanceFromEnv({ ...GITHUB, GITHUB_REPOSITORY: 'acme/infra) [x](https://evil' })).toEqual({ sha: SHA, runId: '4242' });
@@ -38,11 +38,15 @@ describe('the summary names its commit and workflow run', () => {
   });
 
   it('plan:summary prints the commit line and the hidden commit marker', () => {
-    const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), join(ROOT, 'test/fixtures/plans/terraform/create.json'), '--title', 'dev', '--marker', 'plan-review:dev'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: ROOT, ...GITHUB },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), join(ROOT, 'test/fixtures/plans/terraform/create.json'), '--title', 'dev', '--marker', 'plan-review:dev'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: ROOT, ...GITHUB },
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n').slice(0, 5)).toEqual([
       '<!-- plan-review:dev -->',
@@ -61,12 +65,20 @@ describe('the summary names its commit and workflow run', () => {
   });
 });
 
-interface Comment { id: number; user: { type: string }; body: string }
+interface Comment {
+  id: number;
+  user: { type: string };
+  body: string;
+}
 
 /** Runs a github-script step of plan-comment.yml (which follows each plan run) against an in-memory pull request. */
 const runScript = async (step: string, options: { comments: Comment[]; sha: string; headSha?: string; prHead?: string; files?: Record<string, string> }) => {
-  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'plan-comment.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; with?: { script?: string }; env?: Record<string, string> }[] }> };
-  const found = Object.values(workflow.jobs).flatMap((job) => job.steps).find((s) => s.name === step);
+  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'plan-comment.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: { name?: string; with?: { script?: string }; env?: Record<string, string> }[] }>;
+  };
+  const found = Object.values(workflow.jobs)
+    .flatMap((job) => job.steps)
+    .find((s) => s.name === step);
   if (!found?.with?.script) throw new Error(`no github-script step named "${step}"`);
   const updated: { comment_id: number; body: string }[] = [];
   const created: string[] = [];
@@ -102,7 +114,11 @@ describe('a comment of an older commit is marked outdated (plan-comment.yml)', (
     const old = summaryOf(SHA);
     const { updated } = await runScript('Mark plan comments of earlier commits outdated', {
       sha: NEWER,
-      comments: [{ id: 1, user: { type: 'Bot' }, body: old }, { id: 2, user: { type: 'User' }, body: '<!-- plan-review:dev --> forged by a user' }, { id: 3, user: { type: 'Bot' }, body: 'other bot' }],
+      comments: [
+        { id: 1, user: { type: 'Bot' }, body: old },
+        { id: 2, user: { type: 'User' }, body: '<!-- plan-review:dev --> forged by a user' },
+        { id: 3, user: { type: 'Bot' }, body: 'other bot' },
+      ],
     });
     expect(updated.map((u) => u.comment_id)).toEqual([1]);
     const body = updated[0]!.body;
@@ -127,7 +143,10 @@ describe('a comment of an older commit is marked outdated (plan-comment.yml)', (
   });
 
   it('a comment without a commit marker (made before this change) is outdated too', async () => {
-    const { updated } = await runScript('Mark plan comments of earlier commits outdated', { sha: NEWER, comments: [{ id: 5, user: { type: 'Bot' }, body: '<!-- plan-review:prod -->\n## Terraform plan: prod\n' }] });
+    const { updated } = await runScript('Mark plan comments of earlier commits outdated', {
+      sha: NEWER,
+      comments: [{ id: 5, user: { type: 'Bot' }, body: '<!-- plan-review:prod -->\n## Terraform plan: prod\n' }],
+    });
     expect(updated[0]!.body).toBe(
       '<!-- plan-review:prod -->\n<!-- plan-review-outdated -->\n> [!WARNING]\n> **Outdated**: this plan is of an earlier commit; commit fedcba9 is being planned. Do not review or approve from this comment.\n\n## Terraform plan: prod\n',
     );
@@ -151,28 +170,64 @@ const ranked = parsePlan(
     format_version: '1.2',
     resource_changes: [
       change('aws_cloudwatch_log_group.app', 'aws_cloudwatch_log_group', ['update'], { retention_in_days: 7 }, { retention_in_days: 14 }),
-      change('aws_iam_role_policy.narrowed', 'aws_iam_role_policy', ['update'],
+      change(
+        'aws_iam_role_policy.narrowed',
+        'aws_iam_role_policy',
+        ['update'],
         { policy: policyDoc([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::b/*' }]) },
-        { policy: policyDoc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) }),
-      change('aws_vpc_security_group_ingress_rule.narrowed', 'aws_vpc_security_group_ingress_rule', ['update'],
+        { policy: policyDoc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) },
+      ),
+      change(
+        'aws_vpc_security_group_ingress_rule.narrowed',
+        'aws_vpc_security_group_ingress_rule',
+        ['update'],
         { cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 },
-        { cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 }),
+        { cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 },
+      ),
       change('aws_security_group_rule.old', 'aws_security_group_rule', ['delete'], { type: 'ingress', cidr_blocks: ['10.0.0.0/8'], protocol: 'tcp', from_port: 22, to_port: 22 }, null),
-      change('aws_iam_role_policy.scoped', 'aws_iam_role_policy', ['update'],
+      change(
+        'aws_iam_role_policy.scoped',
+        'aws_iam_role_policy',
+        ['update'],
         { policy: policyDoc([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:ap-southeast-1:1:a' }]) },
-        { policy: policyDoc([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: ['arn:aws:sqs:ap-southeast-1:1:a', 'arn:aws:sqs:ap-southeast-1:1:b'] }]) }),
-      change('aws_vpc_security_group_egress_rule.endpoints', 'aws_vpc_security_group_egress_rule', ['update'],
+        { policy: policyDoc([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: ['arn:aws:sqs:ap-southeast-1:1:a', 'arn:aws:sqs:ap-southeast-1:1:b'] }]) },
+      ),
+      change(
+        'aws_vpc_security_group_egress_rule.endpoints',
+        'aws_vpc_security_group_egress_rule',
+        ['update'],
         { cidr_ipv4: '10.10.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 },
-        { cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 }),
-      change('aws_iam_role_policy.admin', 'aws_iam_role_policy', ['update'],
+        { cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 },
+      ),
+      change(
+        'aws_iam_role_policy.admin',
+        'aws_iam_role_policy',
+        ['update'],
         { policy: policyDoc([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:ap-southeast-1:1:a' }]) },
-        { policy: policyDoc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }),
-      change('aws_s3_bucket_policy.public', 'aws_s3_bucket_policy', ['create'], null, { policy: policyDoc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) }),
-      change('aws_s3_bucket_public_access_block.b', 'aws_s3_bucket_public_access_block', ['update'],
+        { policy: policyDoc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) },
+      ),
+      change('aws_s3_bucket_policy.public', 'aws_s3_bucket_policy', ['create'], null, {
+        policy: policyDoc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]),
+      }),
+      change(
+        'aws_s3_bucket_public_access_block.b',
+        'aws_s3_bucket_public_access_block',
+        ['update'],
         { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
-        { block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true }),
-      change('aws_kms_key.state', 'aws_kms_key', ['update'], { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:*', Resource: '*' }]) },
-        { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:*', Resource: '*' }, { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::2:role/x' }, Action: 'kms:Decrypt', Resource: '*' }]) }),
+        { block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true },
+      ),
+      change(
+        'aws_kms_key.state',
+        'aws_kms_key',
+        ['update'],
+        { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:*', Resource: '*' }]) },
+        {
+          policy: policyDoc([
+            { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:*', Resource: '*' },
+            { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::2:role/x' }, Action: 'kms:Decrypt', Resource: '*' },
+          ]),
+        },
+      ),
       change('aws_ingress_wide.ipv6', 'aws_vpc_security_group_ingress_rule', ['create'], null, { cidr_ipv6: '::/0', ip_protocol: '-1' }),
     ],
   },
@@ -208,7 +263,12 @@ describe('ranked by risk', () => {
     expect(markdown).toContain('- 🔐 `prod-base`: **update** `aws_iam_role_policy.scoped` — grants more: `sqs:SendMessage on arn:aws:sqs:ap-southeast-1:1:b`');
     const low = markdown.slice(markdown.indexOf('<details><summary>⚪ Low'));
     expect(low.split('\n')[0]).toBe('<details><summary>⚪ Low: removing or narrowing access, new revisions (3)</summary>');
-    expect(low.split('\n').filter((line) => line.startsWith('- ')).slice(0, 3)).toEqual([
+    expect(
+      low
+        .split('\n')
+        .filter((line) => line.startsWith('- '))
+        .slice(0, 3),
+    ).toEqual([
       '- 🔐 `prod-base`: **update** `aws_iam_role_policy.narrowed` — removes or narrows permissions',
       '- 🛡️ `prod-base`: **update** `aws_vpc_security_group_ingress_rule.narrowed` — closes access from or to the internet; `cidr_ipv4`: `"0.0.0.0/0"` → `"10.0.0.0/16"`',
       '- 🗑️🛡️ `prod-base`: **delete** `aws_security_group_rule.old` — removes access; removed; nothing stored in it is lost',
@@ -229,13 +289,27 @@ describe('other ways of opening access', () => {
     {
       format_version: '1.2',
       resource_changes: [
-        change('aws_sqs_queue.inbox', 'aws_sqs_queue', ['update'], { policy: '' }, { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:ap-southeast-1:1:inbox' }]) }),
+        change(
+          'aws_sqs_queue.inbox',
+          'aws_sqs_queue',
+          ['update'],
+          { policy: '' },
+          { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:ap-southeast-1:1:inbox' }]) },
+        ),
         change('aws_cloudwatch_event_permission.any', 'aws_cloudwatch_event_permission', ['create'], null, { principal: '*', action: 'events:PutEvents' }),
         change('aws_iam_role_policy_attachment.admin', 'aws_iam_role_policy_attachment', ['create'], null, { policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess', role: 'r' }),
         change('aws_sns_topic_policy.org', 'aws_sns_topic_policy', ['create'], null, {
-          policy: policyDoc([{ Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: 'arn:aws:sns:ap-southeast-1:1:t', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }]),
+          policy: policyDoc([
+            { Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: 'arn:aws:sns:ap-southeast-1:1:t', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } },
+          ]),
         }),
-        change('aws_kms_key_policy.k', 'aws_kms_key_policy', ['update'], { policy: '{}' }, { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:Decrypt', Resource: '*' }]) }),
+        change(
+          'aws_kms_key_policy.k',
+          'aws_kms_key_policy',
+          ['update'],
+          { policy: '{}' },
+          { policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:Decrypt', Resource: '*' }]) },
+        ),
         change('aws_sqs_queue.quiet', 'aws_sqs_queue', ['update'], { visibility_timeout_seconds: 30 }, { visibility_timeout_seconds: 60 }),
       ],
     },
@@ -253,7 +327,9 @@ describe('other ways of opening access', () => {
   });
 
   it('any principal limited by a condition: high, with the condition to check', () => {
-    expect(markdown).toContain('**🔴 High: data loss, or values that cannot be checked (1)**\n\n- 🔐 `prod-x`: **create** `aws_sns_topic_policy.org` — allows any principal that meets a condition: check the condition: `sns:Publish on arn:aws:sns:ap-southeast-1:1:t for *`');
+    expect(markdown).toContain(
+      '**🔴 High: data loss, or values that cannot be checked (1)**\n\n- 🔐 `prod-x`: **create** `aws_sns_topic_policy.org` — allows any principal that meets a condition: check the condition: `sns:Publish on arn:aws:sns:ap-southeast-1:1:t for *`',
+    );
   });
 
   it('a queue change that leaves its policy alone is no finding', () => {
@@ -270,24 +346,79 @@ describe('each public-access and wildcard rule', () => {
   it.each([
     ['aws_s3_bucket_acl', ['update'], { acl: 'private' }, { acl: 'public-read' }, 'critical: makes the bucket public [acl = public-read]'],
     ['aws_db_instance', ['update'], { publicly_accessible: false }, { publicly_accessible: true }, 'critical: makes the database reachable from the internet [publicly_accessible = true]'],
-    ['aws_subnet', ['update'], { map_public_ip_on_launch: false }, { map_public_ip_on_launch: true }, 'critical: gives everything launched in the subnet a public IP address [map_public_ip_on_launch = true]'],
-    ['aws_ecs_service', ['update'], { network_configuration: [{ assign_public_ip: false }] }, { network_configuration: [{ assign_public_ip: true }] }, 'critical: gives its tasks public IP addresses [assign_public_ip = true]'],
+    [
+      'aws_subnet',
+      ['update'],
+      { map_public_ip_on_launch: false },
+      { map_public_ip_on_launch: true },
+      'critical: gives everything launched in the subnet a public IP address [map_public_ip_on_launch = true]',
+    ],
+    [
+      'aws_ecs_service',
+      ['update'],
+      { network_configuration: [{ assign_public_ip: false }] },
+      { network_configuration: [{ assign_public_ip: true }] },
+      'critical: gives its tasks public IP addresses [assign_public_ip = true]',
+    ],
     ['aws_lambda_function_url', ['create'], null, { authorization_type: 'NONE' }, 'critical: opens the function to anyone with the URL [authorization_type = NONE]'],
     ['aws_s3_bucket_public_access_block', ['delete'], { block_public_acls: true }, null, "critical: removes the bucket's public access block"],
-    ['aws_iam_policy', ['create'], null, { policy: policyDoc([{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }]) }, 'critical: adds a `*` grant [NotAction iam:* on arn:aws:s3:::b]'],
-    ['aws_iam_policy', ['update'], { policy: policyDoc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) }, { policy: policyDoc([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }]) }, 'critical: adds a `*` grant [s3:* on arn:aws:s3:::b/*]'],
+    [
+      'aws_iam_policy',
+      ['create'],
+      null,
+      { policy: policyDoc([{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }]) },
+      'critical: adds a `*` grant [NotAction iam:* on arn:aws:s3:::b]',
+    ],
+    [
+      'aws_iam_policy',
+      ['update'],
+      { policy: policyDoc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) },
+      { policy: policyDoc([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }]) },
+      'critical: adds a `*` grant [s3:* on arn:aws:s3:::b/*]',
+    ],
     ['aws_iam_policy', ['update'], { policy: '{}' }, { policy: 'not json' }, 'high: `policy` is not a JSON policy document: cannot be checked'],
     ['aws_iam_policy', ['update'], { policy: '{}' }, { policy: '(unknown)' }, 'high: `policy` is not a JSON policy document: cannot be checked'],
-    ['aws_vpc_security_group_ingress_rule', ['update'], { cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 }, { cidr_ipv4: '10.0.0.0/8', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 }, 'medium: allows more addresses or ports [ingress 10.0.0.0/8 tcp 5432]'],
-    ['aws_vpc_security_group_ingress_rule', ['update'], { cidr_ipv4: '10.0.0.0/8', ip_protocol: '-1' }, { cidr_ipv4: '10.1.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 }, 'low: narrows access'],
-    ['aws_security_group', ['create'], null, { ingress: [{ cidr_blocks: ['0.0.0.0/0'], protocol: 'tcp', from_port: 22, to_port: 22 }], egress: [] }, 'critical: ingress opened to the internet [0.0.0.0/0 tcp 22]'],
-    ['aws_security_group_rule', ['create'], null, { type: 'egress', ipv6_cidr_blocks: ['::/0'], protocol: '-1', from_port: 0, to_port: 0 }, 'critical: egress opened to the internet [::/0 all ports]'],
+    [
+      'aws_vpc_security_group_ingress_rule',
+      ['update'],
+      { cidr_ipv4: '10.0.0.0/16', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 },
+      { cidr_ipv4: '10.0.0.0/8', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 },
+      'medium: allows more addresses or ports [ingress 10.0.0.0/8 tcp 5432]',
+    ],
+    [
+      'aws_vpc_security_group_ingress_rule',
+      ['update'],
+      { cidr_ipv4: '10.0.0.0/8', ip_protocol: '-1' },
+      { cidr_ipv4: '10.1.0.0/16', ip_protocol: 'tcp', from_port: 443, to_port: 443 },
+      'low: narrows access',
+    ],
+    [
+      'aws_security_group',
+      ['create'],
+      null,
+      { ingress: [{ cidr_blocks: ['0.0.0.0/0'], protocol: 'tcp', from_port: 22, to_port: 22 }], egress: [] },
+      'critical: ingress opened to the internet [0.0.0.0/0 tcp 22]',
+    ],
+    [
+      'aws_security_group_rule',
+      ['create'],
+      null,
+      { type: 'egress', ipv6_cidr_blocks: ['::/0'], protocol: '-1', from_port: 0, to_port: 0 },
+      'critical: egress opened to the internet [::/0 all ports]',
+    ],
   ])('%s %j', (type, actions, before, after, expected) => {
     expect(single(type, actions as string[], before, after)[0]).toBe(expected);
   });
 
   it('turning a public access block back on, or keeping an ACL private, is no public-access finding', () => {
-    expect(single('aws_s3_bucket_public_access_block', ['update'], { block_public_policy: false, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true }, { block_public_policy: true, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true })).toEqual([]);
+    expect(
+      single(
+        'aws_s3_bucket_public_access_block',
+        ['update'],
+        { block_public_policy: false, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true },
+        { block_public_policy: true, block_public_acls: true, ignore_public_acls: true, restrict_public_buckets: true },
+      ),
+    ).toEqual([]);
     expect(single('aws_s3_bucket_acl', ['update'], { acl: 'public-read' }, { acl: 'public-read' })).toEqual([]);
     expect(single('aws_db_instance', ['update'], { publicly_accessible: true, port: 1 }, { publicly_accessible: true, port: 2 })).toEqual([]);
   });
@@ -316,7 +447,11 @@ describe('plan:summary exit codes with GitHub variables unset', () => {
     try {
       const file = join(dir, 'dev.json');
       writeFileSync(file, readFileSync(join(ROOT, 'test/fixtures/plans/terraform/create.json')));
-      const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), file], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), file], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: dir },
+        encoding: 'utf8',
+      });
       expect(result.stdout).not.toContain('Planned commit');
       expect(result.stdout).not.toContain('plan-review-commit');
     } finally {

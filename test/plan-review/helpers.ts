@@ -9,5 +9,4 @@ export const fixtureJson = (relative: string): unknown => JSON.parse(readFileSyn
 /** A fixture parsed as the plan of `stack`. */
 export const fixturePlan = (relative: string, stack: string): StackPlan => parsePlan(fixtureJson(relative), stack);
 
-export const render = (plans: StackPlan[], errors: StackError[] = [], options: RenderOptions = {}) =>
-  renderSummary({ title: 'dev', plans, errors }, options);
+export const render = (plans: StackPlan[], errors: StackError[] = [], options: RenderOptions = {}) => renderSummary({ title: 'dev', plans, errors }, options);

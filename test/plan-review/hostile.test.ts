@@ -29,14 +29,8 @@ describe('hostile plan rendered as GitHub-flavoured Markdown', () => {
     expect(html).not.toMatch(/<img/i);
   });
 
-  it('has exactly the summary\'s own headings', () => {
-    expect(headingsOf(html)).toEqual([
-      'h2 Terraform plan: dev',
-      'h3 ❌ Stacks that failed to plan',
-      'h3 ❌ Failing checks',
-      'h3 ⚠️ Review, riskiest first',
-      'h3 Stacks',
-    ]);
+  it("has exactly the summary's own headings", () => {
+    expect(headingsOf(html)).toEqual(['h2 Terraform plan: dev', 'h3 ❌ Stacks that failed to plan', 'h3 ❌ Failing checks', 'h3 ⚠️ Review, riskiest first', 'h3 Stacks']);
   });
 
   it('opens and closes <details> only where the summary does: two stacks and one ASL diff', () => {
@@ -66,7 +60,13 @@ describe('hostile plan rendered as GitHub-flavoured Markdown', () => {
   it('every plan-derived line break became ⏎ or a new line inside a code block', () => {
     // No line of the Markdown starts a heading, an HTML tag of the plan's, or a list item of its own.
     const lines = summary.markdown.split(/\r\n|\r|\n/);
-    expect(lines.filter((line) => /^#/.test(line))).toEqual(['## Terraform plan: dev', '### ❌ Stacks that failed to plan', '### ❌ Failing checks', '### ⚠️ Review, riskiest first', '### Stacks']);
+    expect(lines.filter((line) => /^#/.test(line))).toEqual([
+      '## Terraform plan: dev',
+      '### ❌ Stacks that failed to plan',
+      '### ❌ Failing checks',
+      '### ⚠️ Review, riskiest first',
+      '### Stacks',
+    ]);
     expect(summary.markdown).not.toContain('\r');
   });
 });

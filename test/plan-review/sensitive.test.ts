@@ -46,14 +46,23 @@ describe('sensitive values: hand-picked cases', () => {
   });
 
   it('a value that becomes sensitive: its old value is hidden too', () => {
-    const markdown = markdownOf(plan('aws_db_instance', { before: { password: 'OLD-PASSWORD', port: 5432 }, after: { password: 'NEW-PASSWORD', port: 5433 }, before_sensitive: {}, after_sensitive: { password: true } }));
+    const markdown = markdownOf(
+      plan('aws_db_instance', {
+        before: { password: 'OLD-PASSWORD', port: 5432 },
+        after: { password: 'NEW-PASSWORD', port: 5433 },
+        before_sensitive: {},
+        after_sensitive: { password: true },
+      }),
+    );
     expect(markdown).not.toMatch(/OLD-PASSWORD|NEW-PASSWORD/);
     expect(markdown).toContain('`password`: (sensitive) → (sensitive)');
     expect(markdown).toContain('`port`: `5432` → `5433`');
   });
 
   it('a mask on the old side only hides the new value too', () => {
-    const markdown = markdownOf(plan('aws_db_instance', { before: { password: 'OLD-PASSWORD' }, after: { password: 'NEW-PASSWORD' }, before_sensitive: { password: true }, after_sensitive: {} }));
+    const markdown = markdownOf(
+      plan('aws_db_instance', { before: { password: 'OLD-PASSWORD' }, after: { password: 'NEW-PASSWORD' }, before_sensitive: { password: true }, after_sensitive: {} }),
+    );
     expect(markdown).not.toMatch(/OLD-PASSWORD|NEW-PASSWORD/);
   });
 
@@ -74,7 +83,14 @@ describe('sensitive values: hand-picked cases', () => {
 
   it('a sensitive definition on one side only gets no diff', () => {
     const asl = (state: string) => JSON.stringify({ StartAt: state, States: { [state]: { Type: 'Pass', End: true } } });
-    const markdown = markdownOf(plan('aws_sfn_state_machine', { before: { definition: asl('OldSecretState') }, after: { definition: asl('NewSecretState') }, before_sensitive: { definition: true }, after_sensitive: {} }));
+    const markdown = markdownOf(
+      plan('aws_sfn_state_machine', {
+        before: { definition: asl('OldSecretState') },
+        after: { definition: asl('NewSecretState') },
+        before_sensitive: { definition: true },
+        after_sensitive: {},
+      }),
+    );
     expect(markdown).not.toMatch(/SecretState/);
     expect(markdown).toContain('  - `definition`: the document is sensitive: no diff shown');
   });
@@ -88,8 +104,19 @@ type Tree = string | Tree[] | { [key: string]: Tree };
 const KEYS = ['definition', 'policy', 'assume_role_policy', 'cidr_ipv4', 'cidr_blocks', 'ingress', 'egress', 'policy_arn', 'name', 'tags', 'env', 'block_public_acls', 'principal', 'acl'];
 const DOCUMENT_KEYS = new Set(['definition', 'policy', 'assume_role_policy']);
 const TYPES = [
-  'aws_sfn_state_machine', 'aws_iam_role_policy', 'aws_iam_role', 'aws_vpc_security_group_egress_rule', 'aws_security_group', 'aws_s3_bucket_policy',
-  'aws_kms_key', 'aws_s3_bucket_public_access_block', 'aws_iam_role_policy_attachment', 'aws_lambda_permission', 'aws_s3_bucket_acl', 'aws_ecs_task_definition', 'custom_thing',
+  'aws_sfn_state_machine',
+  'aws_iam_role_policy',
+  'aws_iam_role',
+  'aws_vpc_security_group_egress_rule',
+  'aws_security_group',
+  'aws_s3_bucket_policy',
+  'aws_kms_key',
+  'aws_s3_bucket_public_access_block',
+  'aws_iam_role_policy_attachment',
+  'aws_lambda_permission',
+  'aws_s3_bucket_acl',
+  'aws_ecs_task_definition',
+  'custom_thing',
 ];
 const ACTIONS = [['update'], ['delete', 'create'], ['create', 'delete'], ['delete'], ['create']];
 
@@ -111,12 +138,23 @@ const weirdMask = fc.constantFrom<unknown>(true, false, undefined, null, 1, 'yes
 const maskFor = (value: unknown): fc.Arbitrary<unknown> => {
   if (Array.isArray(value)) {
     const items = fc.tuple(...value.map(maskFor));
-    return fc.oneof(weirdMask, items, items.map((masks) => Object.fromEntries(masks.map((m, i) => [String(i), m]))));
+    return fc.oneof(
+      weirdMask,
+      items,
+      items.map((masks) => Object.fromEntries(masks.map((m, i) => [String(i), m]))),
+    );
   }
   if (isRecord(value)) {
     const entries = Object.keys(value).map((key) => fc.tuple(fc.constant(key), maskFor(value[key])));
-    const record = fc.tuple(...entries).chain((pairs) => fc.subarray(pairs)).map((pairs) => Object.fromEntries(pairs));
-    return fc.oneof(weirdMask, record, record.map((r) => Object.values(r)));
+    const record = fc
+      .tuple(...entries)
+      .chain((pairs) => fc.subarray(pairs))
+      .map((pairs) => Object.fromEntries(pairs));
+    return fc.oneof(
+      weirdMask,
+      record,
+      record.map((r) => Object.values(r)),
+    );
   }
   return fc.oneof(weirdMask, fc.constant(true), fc.record({ deeper: fc.constant(true) }));
 };
@@ -168,8 +206,21 @@ const leaves = (value: unknown, masks: unknown[], into: { masked: Set<string>; c
     for (const token of value.match(TOKEN) ?? []) target.add(token);
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => leaves(v, masks.map((m) => childLoose(m, i)), into));
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) leaves(v, masks.map((m) => childLoose(m, k)), into);
+  if (Array.isArray(value))
+    value.forEach((v, i) =>
+      leaves(
+        v,
+        masks.map((m) => childLoose(m, i)),
+        into,
+      ),
+    );
+  else if (isRecord(value))
+    for (const [k, v] of Object.entries(value))
+      leaves(
+        v,
+        masks.map((m) => childLoose(m, k)),
+        into,
+      );
 };
 
 const resourceChange = fc

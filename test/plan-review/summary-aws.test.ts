@@ -17,13 +17,7 @@ describe('summary of AWS-shaped plans', () => {
   it('state machine definition change: a readable diff of the pretty-printed ASL', () => {
     const { markdown } = render([seat]);
     expect(markdown).toContain('- 🔀 `dev-seat`: **update** `aws_sfn_state_machine.reserve_seat` — definition changes\n\n  <details><summary>ASL diff</summary>');
-    expect(markdown).toContain(
-      [
-        '  -                 "dist/reserve.js"',
-        '  +                 "dist/reserve.js",',
-        '  +                 "--hold-minutes=15"',
-      ].join('\n'),
-    );
+    expect(markdown).toContain(['  -                 "dist/reserve.js"', '  +                 "dist/reserve.js",', '  +                 "--hold-minutes=15"'].join('\n'));
     expect(markdown).toContain('  +       "Retry": [');
     expect(markdown).toContain('| 🟡 update | `aws_sfn_state_machine.reserve_seat` | `definition`: changed (diff under Review); `revision_id`: (known after apply)');
   });
@@ -49,7 +43,9 @@ describe('summary of AWS-shaped plans', () => {
     const egress = markdown.indexOf(
       '- 🛡️ `dev-base`: **update** `module.network.aws_vpc_security_group_egress_rule.endpoints` — egress opened to the internet: `0.0.0.0/0 tcp 443`; `cidr_ipv4`: `"10.10.0.0/16"` → `"0.0.0.0/0"`',
     );
-    const ingress = markdown.indexOf('- 🛡️ `dev-base`: **create** `module.network.aws_vpc_security_group_ingress_rule.https` — allows more addresses or ports: `ingress 10.10.0.0/16 tcp 443`');
+    const ingress = markdown.indexOf(
+      '- 🛡️ `dev-base`: **create** `module.network.aws_vpc_security_group_ingress_rule.https` — allows more addresses or ports: `ingress 10.10.0.0/16 tcp 443`',
+    );
     const removed = markdown.indexOf(
       '- 🗑️🛡️ `dev-base`: **delete** `module.network.aws_security_group_rule.legacy_ssh` — closes access from or to the internet; removed; nothing stored in it is lost; removed from the configuration',
     );

@@ -34,8 +34,12 @@ describe('summary of real terraform_data plans', () => {
     expect(markdown).toContain(
       '- 🗑️ `dev-replace`: **replace** `terraform_data.blue_green` — Terraform-internal: no infrastructure behind it; create new, then destroy old; forced by `triggers_replace`; an argument that forces replacement changed',
     );
-    expect(markdown).toContain('- 🗑️ `dev-replace`: **replace** `terraform_data.task_definition` — Terraform-internal: no infrastructure behind it; destroy old, then create new; forced by `triggers_replace`');
-    expect(markdown).toContain('| 🔴 replace (create first) | `terraform_data.blue_green` | forced by `triggers_replace`; `triggers_replace`: `["rev-1"]` → `["rev-2"]`; `id`: (known after apply) |');
+    expect(markdown).toContain(
+      '- 🗑️ `dev-replace`: **replace** `terraform_data.task_definition` — Terraform-internal: no infrastructure behind it; destroy old, then create new; forced by `triggers_replace`',
+    );
+    expect(markdown).toContain(
+      '| 🔴 replace (create first) | `terraform_data.blue_green` | forced by `triggers_replace`; `triggers_replace`: `["rev-1"]` → `["rev-2"]`; `id`: (known after apply) |',
+    );
   });
 
   it('sensitive: never prints the secret, not even the copy Terraform leaves unmarked in output', () => {
@@ -81,9 +85,10 @@ describe('summary of real terraform_data plans', () => {
   });
 
   it('stack error marker without a plan', () => {
-    const { markdown } = render([tf('create')], [
-      { kind: 'stack-error', stack: 'dev-seat', step: 'init', exitCode: 1, message: 'Error: Failed to get existing workspaces: S3 bucket does not exist.' },
-    ]);
+    const { markdown } = render(
+      [tf('create')],
+      [{ kind: 'stack-error', stack: 'dev-seat', step: 'init', exitCode: 1, message: 'Error: Failed to get existing workspaces: S3 bucket does not exist.' }],
+    );
     expect(markdown).toContain('- `dev-seat` (`terraform init`, exit 1)\n\n  ```\n  Error: Failed to get existing workspaces: S3 bucket does not exist.\n  ```');
     expect(markdown).toContain('<code>dev-seat</code>: no plan (failed before planning, or unreadable)');
   });

@@ -45,9 +45,7 @@ describe('redaction', () => {
 
 const manifest = (stacks: Record<string, string[]>): CdktfManifest => ({
   version: '0.21.0',
-  stacks: Object.fromEntries(
-    Object.entries(stacks).map(([name, dependencies]) => [name, { name, constructPath: name, workingDirectory: `stacks/${name}`, dependencies }]),
-  ),
+  stacks: Object.fromEntries(Object.entries(stacks).map(([name, dependencies]) => [name, { name, constructPath: name, workingDirectory: `stacks/${name}`, dependencies }])),
 });
 
 /** The environment each stack recorded, for hand-made manifests: `dev-eu-*` stacks recorded `dev-eu`. */

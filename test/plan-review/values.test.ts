@@ -136,7 +136,7 @@ describe('displayValue: one line of at most 60 characters', () => {
   });
 });
 
-describe('a change\'s sensitivity', () => {
+describe("a change's sensitivity", () => {
   test('format 0.2 and later carry masks; older plans do not', () => {
     expect(hasSensitivityData(change({}))).toBe(false);
     expect(hasSensitivityData(change({ before_sensitive: false }))).toBe(true);

@@ -44,8 +44,17 @@ describe('renaming to CDK Terrain', () => {
   });
 
   it('leaves no CDKTF import anywhere in this repository', () => {
-    const files = fs.readdirSync(REPO_ROOT, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !path.relative(REPO_ROOT, entry.parentPath).split(path.sep).some((part) => part === 'node_modules' || part.startsWith('.')))
+    const files = fs
+      .readdirSync(REPO_ROOT, { recursive: true, withFileTypes: true })
+      .filter(
+        (entry) =>
+          entry.isFile() &&
+          entry.name.endsWith('.ts') &&
+          !path
+            .relative(REPO_ROOT, entry.parentPath)
+            .split(path.sep)
+            .some((part) => part === 'node_modules' || part.startsWith('.')),
+      )
       .map((entry) => path.join(entry.parentPath, entry.name))
       // Only a file that names cdktf somewhere can import it: the others need no parsing.
       .filter((file) => fs.readFileSync(file, 'utf8').includes('cdktf'));

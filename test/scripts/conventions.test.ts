@@ -22,7 +22,27 @@ import { TS_NODE_ARGS } from '../../tooling/synth';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Every TypeScript file under scripts/ that is run as a program (bench/ holds the benchmark's parts). */
-const SCRIPTS = ['apply.ts', 'bench.ts', 'bench-emit.ts', 'bootstrap-state.ts', 'build-tasks.ts', 'check-cdktn.ts', 'docs.ts', 'emit.ts', 'generate-plan-fixtures.ts', 'image-targets.ts', 'images-check.ts', 'lint-dockerfile.ts', 'local.ts', 'plan.ts', 'plan-summary.ts', 'test-mutation.ts', 'verify.ts', 'bench/synth-entry.ts', 'bench/cdk-peer.ts'];
+const SCRIPTS = [
+  'apply.ts',
+  'bench.ts',
+  'bench-emit.ts',
+  'bootstrap-state.ts',
+  'build-tasks.ts',
+  'check-cdktn.ts',
+  'docs.ts',
+  'emit.ts',
+  'generate-plan-fixtures.ts',
+  'image-targets.ts',
+  'images-check.ts',
+  'lint-dockerfile.ts',
+  'local.ts',
+  'plan.ts',
+  'plan-summary.ts',
+  'test-mutation.ts',
+  'verify.ts',
+  'bench/synth-entry.ts',
+  'bench/cdk-peer.ts',
+];
 
 function runScript(script: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -41,13 +61,17 @@ describe('every script', () => {
     expect([...new Set([...packageScripts, ...programs, 'bench/synth-entry.ts', 'bench/cdk-peer.ts'])].sort()).toEqual([...SCRIPTS].sort());
   });
 
-  it.each(SCRIPTS)('%s --help prints its usage with the exit codes and exits 0', async (script) => {
-    const result = await runScript(script, ['--help']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: |\nUsage:\n/);
-    expect(result.stdout).toMatch(/Exit codes: 0 |Exit codes: docs\/cli\.md/);
-  }, 30_000);
+  it.each(SCRIPTS)(
+    '%s --help prints its usage with the exit codes and exits 0',
+    async (script) => {
+      const result = await runScript(script, ['--help']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: |\nUsage:\n/);
+      expect(result.stdout).toMatch(/Exit codes: 0 |Exit codes: docs\/cli\.md/);
+    },
+    30_000,
+  );
 });
 
 describe('--name=value is --name value', () => {
@@ -56,8 +80,16 @@ describe('--name=value is --name value', () => {
     ['apply', () => parseApplyArgs(['--env=staging', '--plans=s', '--cdktf-out=o']), () => parseApplyArgs(['--env', 'staging', '--plans', 's', '--cdktf-out', 'o'])],
     ['plan:summary', () => parseSummaryArgs(['a.json', '--title=dev', '--max-chars=2000']), () => parseSummaryArgs(['a.json', '--title', 'dev', '--max-chars', '2000'])],
     ['bootstrap:state', () => parseBootstrapArgs(['--env=prod', '--workdir=w']), () => parseBootstrapArgs(['--env', 'prod', '--workdir', 'w'])],
-    ['local', () => parseLocalArgs(['--env=staging', '--event=seat:SeatUpdated', '{"a":1}', '--timeout=5']), () => parseLocalArgs(['--env', 'staging', '--event', 'seat:SeatUpdated', '{"a":1}', '--timeout', '5'])],
-    ['emit', () => parseEmitArgs(['--env=dev', '--service=booking', '--detail-type=BookingCreated']), () => parseEmitArgs(['--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated'])],
+    [
+      'local',
+      () => parseLocalArgs(['--env=staging', '--event=seat:SeatUpdated', '{"a":1}', '--timeout=5']),
+      () => parseLocalArgs(['--env', 'staging', '--event', 'seat:SeatUpdated', '{"a":1}', '--timeout', '5']),
+    ],
+    [
+      'emit',
+      () => parseEmitArgs(['--env=dev', '--service=booking', '--detail-type=BookingCreated']),
+      () => parseEmitArgs(['--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated']),
+    ],
     ['bench', () => parseBenchArgs(['--runs=2', '--only=example']), () => parseBenchArgs(['--runs', '2', '--only', 'example'])],
     ['build:tasks', () => parseBuildTasksArgs(['--out=build/x']), () => parseBuildTasksArgs(['--out', 'build/x'])],
     ['lint:dockerfile', () => parseLintArgs(['--file=Other.Dockerfile']), () => parseLintArgs(['--file', 'Other.Dockerfile'])],

@@ -32,7 +32,10 @@ describe('the table of modules', () => {
   });
 
   test('every module of the pure core is in it', () => {
-    const core = fs.readdirSync(path.join(ROOT, 'core')).filter((name) => name.endsWith('.ts')).map((name) => `core/${name}`);
+    const core = fs
+      .readdirSync(path.join(ROOT, 'core'))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => `core/${name}`);
     expect(core.filter((module) => !MUTATION_MODULES.some((entry) => entry.module === module))).toEqual([]);
   });
 
@@ -47,16 +50,19 @@ describe('the table of modules', () => {
 
 describe('scores', () => {
   test('killed and timed-out mutants over all tested or uncovered ones; disabled and erroneous ones do not count', () => {
-    const score = scoreOf('core/x.ts', file(
-      mutant('1', 'Killed'),
-      mutant('2', 'Killed'),
-      mutant('3', 'Timeout'),
-      mutant('4', 'Survived'),
-      mutant('5', 'NoCoverage'),
-      mutant('6', 'Ignored'),
-      mutant('7', 'CompileError'),
-      mutant('8', 'RuntimeError'),
-    ));
+    const score = scoreOf(
+      'core/x.ts',
+      file(
+        mutant('1', 'Killed'),
+        mutant('2', 'Killed'),
+        mutant('3', 'Timeout'),
+        mutant('4', 'Survived'),
+        mutant('5', 'NoCoverage'),
+        mutant('6', 'Ignored'),
+        mutant('7', 'CompileError'),
+        mutant('8', 'RuntimeError'),
+      ),
+    );
     expect(score).toEqual({ module: 'core/x.ts', killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, errors: 2, score: 60 });
   });
 
@@ -95,7 +101,15 @@ describe('the merged report', () => {
     thresholds: { high: 80, low: 60, break: null },
     projectRoot: '/repo',
     files: { [module]: file(mutant('0', 'Killed', { coveredBy: ['0', '1'], killedBy: ['1'] }), mutant('1', 'Survived')) },
-    testFiles: { [test]: { source: 'src', tests: [{ id: '0', name: 'a' }, { id: '1', name: 'b' }] } },
+    testFiles: {
+      [test]: {
+        source: 'src',
+        tests: [
+          { id: '0', name: 'a' },
+          { id: '1', name: 'b' },
+        ],
+      },
+    },
   });
 
   test('ids prefixed per run, test files of several runs merged, the given thresholds', () => {
@@ -119,12 +133,24 @@ describe('the merged report', () => {
   });
 
   test('a module in two runs is refused; no runs give an empty report', () => {
-    expect(() => mergeReports([{ name: 'x', report: run('a.ts', 't') }, { name: 'y', report: run('a.ts', 't') }], { high: 1, low: 1 })).toThrow('a.ts is in the reports of two runs');
+    expect(() =>
+      mergeReports(
+        [
+          { name: 'x', report: run('a.ts', 't') },
+          { name: 'y', report: run('a.ts', 't') },
+        ],
+        { high: 1, low: 1 },
+      ),
+    ).toThrow('a.ts is in the reports of two runs');
     expect(mergeReports([], { high: 95, low: 90 })).toEqual({ schemaVersion: '2', thresholds: { high: 95, low: 90 }, files: {}, testFiles: {} });
   });
 
   test('the HTML view: the elements script and the report, and no string of the report can close the script', () => {
-    const hostile: MutationReport = { schemaVersion: '2', thresholds: { high: 95, low: 90 }, files: { 'a.ts': { language: 'typescript', source: '</script><img src=x onerror=alert(1)>', mutants: [] } } };
+    const hostile: MutationReport = {
+      schemaVersion: '2',
+      thresholds: { high: 95, low: 90 },
+      files: { 'a.ts': { language: 'typescript', source: '</script><img src=x onerror=alert(1)>', mutants: [] } },
+    };
     const html = reportHtml(hostile, 'customElements.define("x", class {});');
     expect(html).toContain('customElements.define("x", class {});');
     expect(html.match(/<\/script>/g)).toHaveLength(2);
@@ -133,16 +159,35 @@ describe('the merged report', () => {
   });
 });
 
+/** The parts of Stryker's options these tests read (its own type is a loose partial). */
+interface StrykerOptionsSeen {
+  readonly jest: { readonly config: Record<string, unknown> & { readonly testMatch: unknown; readonly transform: object } };
+  readonly thresholds: { readonly break: unknown };
+}
+
 describe('running Stryker for a module', () => {
   test('its options: the module, its own tests only, no synth, per-test coverage, the reports and incremental file', () => {
-    const options = strykerOptions({ module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] }, { report: '/r.json', incremental: '/i.json' }, 2, suiteJestConfig(ROOT)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(options).toMatchObject({ testRunner: 'jest', mutate: ['core/naming.ts'], coverageAnalysis: 'perTest', concurrency: 2, incremental: true, incrementalFile: '/i.json', jsonReporter: { fileName: '/r.json' } });
+    const module = { module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] };
+    const options = strykerOptions(module, { report: '/r.json', incremental: '/i.json' }, 2, suiteJestConfig(ROOT)) as unknown as StrykerOptionsSeen;
+    expect(options).toMatchObject({
+      testRunner: 'jest',
+      mutate: ['core/naming.ts'],
+      coverageAnalysis: 'perTest',
+      concurrency: 2,
+      incremental: true,
+      incrementalFile: '/i.json',
+      jsonReporter: { fileName: '/r.json' },
+    });
     expect(options.jest.config.testMatch).toEqual(['<rootDir>/test/core/naming.test.ts']);
     // null, not absent: Stryker spreads these options over jest.config.js, whose globalSetup synthesizes.
     expect([options.jest.config.globalSetup, options.jest.config.globalTeardown]).toEqual([null, null]);
     // The suite's transforms, the ES-module-only marked included (the plan-review tests render with it).
     const suite = suiteJestConfig(ROOT);
-    expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns, options.jest.config.setupFiles]).toEqual([suite.transform, suite.transformIgnorePatterns, suite.setupFiles ?? []]);
+    expect([options.jest.config.transform, options.jest.config.transformIgnorePatterns, options.jest.config.setupFiles]).toEqual([
+      suite.transform,
+      suite.transformIgnorePatterns,
+      suite.setupFiles ?? [],
+    ]);
     expect(Object.keys(options.jest.config.transform as object)).toContain('/node_modules/marked/.+\\.js$');
     expect(options.thresholds.break).toBeNull();
   });
@@ -226,7 +271,14 @@ describe('npm run test:mutation arguments', () => {
     expect(parseMutationArgs([], pending)).toEqual({ modules: table, chosen: false, force: false, concurrency: 2, check: false, list: false });
     expect(parseMutationArgs(['--all'], pending).modules).toEqual(pending);
     expect(parseMutationArgs(['--module', 'core/p.ts'], pending).modules).toEqual([pending[2]]);
-    expect(parseMutationArgs(['--module', 'core/b.ts', '--force', '--concurrency=1', '--check'], table)).toEqual({ modules: [table[1]], chosen: true, force: true, concurrency: 1, check: true, list: false });
+    expect(parseMutationArgs(['--module', 'core/b.ts', '--force', '--concurrency=1', '--check'], table)).toEqual({
+      modules: [table[1]],
+      chosen: true,
+      force: true,
+      concurrency: 1,
+      check: true,
+      list: false,
+    });
   });
   test('an unknown module or a bad concurrency is a usage error', () => {
     expect(() => parseMutationArgs(['--module', 'core/c.ts'], table)).toThrow('not a module of scripts/mutation/modules.ts: core/c.ts');

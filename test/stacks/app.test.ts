@@ -20,9 +20,7 @@ describe('synthesize', () => {
   it('writes nothing when any environment is invalid, even one not selected', () => {
     const outdir = tempOut();
     const broken = { ...environments[2]!, base: { ...(environments[2]!.base as object), network: { cidr: '10.30.0.0/33', azCount: 3, nat: 'per-az' } } };
-    expect(() =>
-      synthesize({ catalog: bookingSaga, environments: [environments[0]!, environments[1]!, broken as never], outdir, selection: 'dev' }),
-    ).toThrow(ConfigurationError);
+    expect(() => synthesize({ catalog: bookingSaga, environments: [environments[0]!, environments[1]!, broken as never], outdir, selection: 'dev' })).toThrow(ConfigurationError);
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
@@ -30,7 +28,13 @@ describe('synthesize', () => {
     const outdir = tempOut();
     synthesize({ catalog: bookingSaga, environments, outdir, selection: 'staging' });
     const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks).sort();
-    expect(stacks).toEqual(environmentStackNames('staging', bookingSaga.services.map((s) => s.name), true).sort());
+    expect(stacks).toEqual(
+      environmentStackNames(
+        'staging',
+        bookingSaga.services.map((s) => s.name),
+        true,
+      ).sort(),
+    );
     expect(stacks).toEqual(expect.arrayContaining(['staging-base', 'staging-monitoring', 'staging-booking']));
   });
 
@@ -38,8 +42,16 @@ describe('synthesize', () => {
     const out = manifest();
     const envOf = recordedEnvironments(synthOutDir());
     for (const env of [...environments, existingBaseEnvironment]) {
-      const names = stacksOfEnvironment(out, env.name, envOf).map((stack) => stack.name).sort();
-      expect(names).toEqual(environmentStackNames(env.name, bookingSaga.services.map((s) => s.name), env.base.kind === 'managed').sort());
+      const names = stacksOfEnvironment(out, env.name, envOf)
+        .map((stack) => stack.name)
+        .sort();
+      expect(names).toEqual(
+        environmentStackNames(
+          env.name,
+          bookingSaga.services.map((s) => s.name),
+          env.base.kind === 'managed',
+        ).sort(),
+      );
       for (const name of names) expect(recordedEnvironment(stackJson(name))).toBe(env.name);
     }
   });

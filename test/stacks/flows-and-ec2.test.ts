@@ -15,13 +15,12 @@ import { resources, stackJson } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const flowMachine = (env: string) =>
-  Object.values(resources(stackJson(`${env}-booking`), 'aws_sfn_state_machine')).find((machine) => machine.name === `${env}-booking-orchestrate-booking`)!;
+const flowMachine = (env: string) => Object.values(resources(stackJson(`${env}-booking`), 'aws_sfn_state_machine')).find((machine) => machine.name === `${env}-booking-orchestrate-booking`)!;
 const definition = (env: string): Json => JSON.parse(flowMachine(env).definition as string) as Json;
 const runTasks = (def: Json): [string, Json][] => Object.entries(def.States as Record<string, Json>).filter(([, state]) => state.Resource === 'arn:aws:states:::ecs:runTask.sync');
 
 describe('EC2 capacity in the base stacks', () => {
-  it('gives staging\'s ecs_cluster module an EC2 capacity provider in the private subnets, named after the environment', () => {
+  it("gives staging's ecs_cluster module an EC2 capacity provider in the private subnets, named after the environment", () => {
     expect(stackJson('staging-base').module!.ecs_cluster!.ec2_capacity).toEqual({
       capacity_provider_name: 'staging-ec2',
       auto_scaling_group_name: 'staging-ecs-ec2',
@@ -42,7 +41,7 @@ describe('EC2 capacity in the base stacks', () => {
     expect(stackJson(`${env}-base`).module!.ecs_cluster!).not.toHaveProperty('ec2_capacity');
   });
 
-  it('registers the flow\'s tasks as EC2-compatible, and the others for Fargate alone (the module default)', () => {
+  it("registers the flow's tasks as EC2-compatible, and the others for Fargate alone (the module default)", () => {
     const tasks = stackJson('staging-base').module!.task_definitions!.tasks as Record<string, Json>;
     expect(tasks['payment/charge']!.requires_compatibilities).toEqual(['FARGATE', 'EC2']);
     expect(tasks['seat/reserve-seats']!.requires_compatibilities).toEqual(['FARGATE', 'EC2']);
@@ -51,8 +50,8 @@ describe('EC2 capacity in the base stacks', () => {
   });
 });
 
-describe('the booking flow\'s state machine', () => {
-  it('runs every step and compensation on staging\'s EC2 capacity provider with the placement staging asks for', () => {
+describe("the booking flow's state machine", () => {
+  it("runs every step and compensation on staging's EC2 capacity provider with the placement staging asks for", () => {
     const states = runTasks(definition('staging'));
     expect(states.map(([name]) => name)).toEqual(['charge:RunTask', 'reserve-seats:RunTask', 'undo charge:RunTask']);
     for (const [, state] of states) {
@@ -68,7 +67,7 @@ describe('the booking flow\'s state machine', () => {
     }
   });
 
-  it.each(['dev', 'prod'])('runs on %s\'s Fargate strategy, with no placement', (env) => {
+  it.each(['dev', 'prod'])("runs on %s's Fargate strategy, with no placement", (env) => {
     for (const [, state] of runTasks(definition(env))) {
       const cluster = (environments.find((e) => e.name === env)!.base as ManagedBaseConfig).cluster;
       expect(state.Parameters.CapacityProviderStrategy).toEqual(
@@ -82,16 +81,14 @@ describe('the booking flow\'s state machine', () => {
 
   it('tells each run which step it is, and a compensation what failed', () => {
     const environment = (name: string) =>
-      Object.fromEntries(
-        (definition('dev').States[name].Parameters.Overrides.ContainerOverrides[0].Environment as Json[]).map((v) => [v.Name, v.Value ?? v['Value.$']]),
-      );
+      Object.fromEntries((definition('dev').States[name].Parameters.Overrides.ContainerOverrides[0].Environment as Json[]).map((v) => [v.Name, v.Value ?? v['Value.$']]));
     expect(environment('charge:RunTask')).toMatchObject({ flowStep: 'book/charge', flowRole: 'run' });
     expect(environment('charge:RunTask')).not.toHaveProperty('flowFailure');
     expect(environment('undo charge:RunTask')).toMatchObject({ flowStep: 'book/charge', flowRole: 'compensate', flowFailure: 'States.JsonToString($.flowFailure)' });
     expect(environment('reserve-seats:RunTask')).toMatchObject({ flowStep: 'book/reserve-seats', flowRole: 'run' });
   });
 
-  it('may run only the flow\'s three task families, passing only their roles', () => {
+  it("may run only the flow's three task families, passing only their roles", () => {
     const policy = Object.values(resources(stackJson('dev-booking'), 'aws_iam_role_policy'))
       .map((p) => JSON.parse(p.policy as string) as PolicyDocument)
       .find((doc) => doc.Statement.some((s) => Array.isArray(s.Resource) && s.Resource.some((r) => r.endsWith('task-definition/dev-seat-reserve-seats:*'))))!;
@@ -141,7 +138,8 @@ describe('the synthesized booking flow, run', () => {
           const override = (parameters as Json).Overrides.ContainerOverrides[0];
           const env = Object.fromEntries((override.Environment as Json[]).map((v) => [v.Name, v.Value]));
           ran.push(`${env.flowRole} ${(parameters as Json).TaskDefinition}`);
-          if ((parameters as Json).TaskDefinition === failing) throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: 'ap-southeast-1', account: '111111111111', ...STOPS.exited(3) }));
+          if ((parameters as Json).TaskDefinition === failing)
+            throw ecsTaskFailed(stoppedTaskDescription({ parameters, region: 'ap-southeast-1', account: '111111111111', ...STOPS.exited(3) }));
           return { StoppedReason: 'Essential container in task exited', Containers: [{ ExitCode: 0 }] };
         },
         putEvents: (parameters) => {

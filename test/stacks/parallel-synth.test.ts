@@ -140,7 +140,9 @@ describe('runBatches', () => {
   it('fails with the batch and the error of the worker that ran it', async () => {
     const scratch = tempDir('parallel-batches-');
     const run = runBatches(batches, { catalog, environments: [dev], scratch }, 1, false);
-    await expect(run).rejects.toThrow(/^synthesis of the core stacks of prod failed in a worker process:\nError: synthesis batch 0: environment "prod" is not among the selected ones\n +at environmentOf/);
+    await expect(run).rejects.toThrow(
+      /^synthesis of the core stacks of prod failed in a worker process:\nError: synthesis batch 0: environment "prod" is not among the selected ones\n +at environmentOf/,
+    );
   });
 
   it('fails with the error of a batch run in this process, and stops the workers', async () => {

@@ -23,7 +23,7 @@ describe('every synthesized stack', () => {
 describe.each(environments.map((env) => ({ env })))('accepted findings in $env.name', ({ env }) => {
   const serviceStacks = stackNames.filter((s) => s.startsWith(`${env.name}-`) && !['base', 'monitoring'].includes(s.slice(env.name.length + 1)));
 
-  it('accepts the state machine log groups\' CMK and one-year-retention findings, with the retention in the reason', () => {
+  it("accepts the state machine log groups' CMK and one-year-retention findings, with the retention in the reason", () => {
     let logGroups = 0;
     for (const stack of serviceStacks) {
       const json = stackJson(stack);

@@ -14,7 +14,9 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROO
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: REPO_ROOT, env, timeout: 120_000 }, (error, _stdout, stderr) => (error ? reject(new Error(`${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve()));
+    execFile(process.execPath, args, { cwd: REPO_ROOT, env, timeout: 120_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve(),
+    );
   });
 }
 

@@ -48,7 +48,9 @@ function renderedDefinition(env: EnvironmentConfig, stack: string, name: string,
 }
 
 const cases = managed.flatMap((env) =>
-  bookingSaga.services.flatMap((service) => service.rules.filter((rule): rule is TaskRuleSpec => !isFlowRule(rule)).map((rule) => ({ env, service, rule, name: `${env.name}-${service.name}-${rule.name}` }))),
+  bookingSaga.services.flatMap((service) =>
+    service.rules.filter((rule): rule is TaskRuleSpec => !isFlowRule(rule)).map((rule) => ({ env, service, rule, name: `${env.name}-${service.name}-${rule.name}` })),
+  ),
 );
 
 test('the task-definitions module keeps replaced revisions ACTIVE (skip_destroy)', () => {

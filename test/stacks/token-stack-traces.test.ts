@@ -30,7 +30,11 @@ describe('token stack traces', () => {
   it('are off only while the function runs, and back on after, even when it throws', () => {
     expect(tokenStackTracesEnabled()).toBe(true);
     expect(withoutTokenStackTraces(() => tokenStackTracesEnabled())).toBe(false);
-    expect(() => withoutTokenStackTraces(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      withoutTokenStackTraces(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(tokenStackTracesEnabled()).toBe(true);
   });
 

@@ -193,8 +193,7 @@ export const META_BLOCKS: ReadonlySet<string> = new Set(['lifecycle', 'provision
 
 type HclBody = Readonly<Record<string, unknown>>;
 
-const isBlockList = (value: unknown): value is HclBody[] =>
-  Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item));
+const isBlockList = (value: unknown): value is HclBody[] => Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item));
 
 /**
  * Pure: what `terraform validate` would reject in one block body (as `@cdktf/hcl2json` parses it:

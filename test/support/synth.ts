@@ -46,7 +46,8 @@ export function resources(stack: TerraformJson, type: string): Record<string, Re
 
 /** Every file below a directory (recursively). */
 export function filesBelow(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name));
 }

@@ -25,7 +25,12 @@ describe('readFlowRun', () => {
       failure: { failedStep: 'reserve-seats', error: 'States.TaskFailed', stopCode: 'EssentialContainerExited', exitCode: 3 },
     });
     const timedOut = JSON.stringify({ failedStep: 'charge', error: 'States.Timeout', stopCode: '', exitCode: null });
-    expect(readFlowRun({ flowStep: 'book/charge', flowRole: 'compensate', flowFailure: timedOut })?.failure).toEqual({ failedStep: 'charge', error: 'States.Timeout', stopCode: '', exitCode: null });
+    expect(readFlowRun({ flowStep: 'book/charge', flowRole: 'compensate', flowFailure: timedOut })?.failure).toEqual({
+      failedStep: 'charge',
+      error: 'States.Timeout',
+      stopCode: '',
+      exitCode: null,
+    });
   });
 
   it.each([

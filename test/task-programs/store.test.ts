@@ -47,8 +47,18 @@ describe('handleOnce', () => {
     const store = newStore();
     const handled: string[] = [];
     const log: string[] = [];
-    await handleOnce(store, event('arn:exec:a'), async () => void handled.push('a'), (line) => log.push(line));
-    await handleOnce(store, event('arn:exec:b'), async () => void handled.push('b'), (line) => log.push(line));
+    await handleOnce(
+      store,
+      event('arn:exec:a'),
+      async () => void handled.push('a'),
+      (line) => log.push(line),
+    );
+    await handleOnce(
+      store,
+      event('arn:exec:b'),
+      async () => void handled.push('b'),
+      (line) => log.push(line),
+    );
     expect(handled).toEqual(['a']);
     expect(log).toEqual(['event e-1 was delivered again: execution arn:exec:a handles it, nothing to do']);
   });
@@ -56,9 +66,28 @@ describe('handleOnce', () => {
   test('a rerun in the same execution resumes what an earlier run did not finish, and not what it finished', async () => {
     const store = newStore();
     const handled: number[] = [];
-    await expect(handleOnce(store, event('arn:exec:a'), async () => { throw new Error('interrupted'); }, () => undefined)).rejects.toThrow('interrupted');
-    await handleOnce(store, event('arn:exec:a'), async () => void handled.push(2), () => undefined);
-    await handleOnce(store, event('arn:exec:a'), async () => void handled.push(3), () => undefined);
+    await expect(
+      handleOnce(
+        store,
+        event('arn:exec:a'),
+        async () => {
+          throw new Error('interrupted');
+        },
+        () => undefined,
+      ),
+    ).rejects.toThrow('interrupted');
+    await handleOnce(
+      store,
+      event('arn:exec:a'),
+      async () => void handled.push(2),
+      () => undefined,
+    );
+    await handleOnce(
+      store,
+      event('arn:exec:a'),
+      async () => void handled.push(3),
+      () => undefined,
+    );
     expect(handled).toEqual([2]);
   });
 });

@@ -97,13 +97,33 @@ describe('runCommand', () => {
 
   it('a missing prerequisite: 2, the message alone', async () => {
     const { out, io } = capture();
-    const code = await runCommand({ name: 'plan', usage: '', run: () => { throw new PrerequisiteError('No AWS credentials found'); } }, [], io);
+    const code = await runCommand(
+      {
+        name: 'plan',
+        usage: '',
+        run: () => {
+          throw new PrerequisiteError('No AWS credentials found');
+        },
+      },
+      [],
+      io,
+    );
     expect({ code, stderr: out.stderr }).toEqual({ code: 2, stderr: 'plan: No AWS credentials found\n' });
   });
 
   it('anything else is a crash: 3, with the stack', async () => {
     const { out, io } = capture();
-    const code = await runCommand({ name: 'plan', usage: '', run: async () => { throw new TypeError('x is undefined'); } }, [], io);
+    const code = await runCommand(
+      {
+        name: 'plan',
+        usage: '',
+        run: async () => {
+          throw new TypeError('x is undefined');
+        },
+      },
+      [],
+      io,
+    );
     expect(code).toBe(3);
     expect(process.exitCode).toBe(3);
     expect(out.stderr).toMatch(/^plan: crashed: TypeError: x is undefined\n {4}at /);

@@ -3,8 +3,7 @@ import { runPool } from '../../tooling/process-pool';
 import { double, type TestJob } from '../fixtures/pool-worker';
 
 const workerModule = path.join(__dirname, '..', 'fixtures', 'pool-worker.ts');
-const jobs = (count: number, extra: (id: number) => Partial<TestJob> = () => ({})): TestJob[] =>
-  Array.from({ length: count }, (_, id) => ({ id, value: id + 1, ...extra(id) }));
+const jobs = (count: number, extra: (id: number) => Partial<TestJob> = () => ({})): TestJob[] => Array.from({ length: count }, (_, id) => ({ id, value: id + 1, ...extra(id) }));
 const describe_ = (job: TestJob) => `job ${job.id}`;
 
 describe('runPool', () => {

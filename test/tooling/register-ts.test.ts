@@ -16,8 +16,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const run = (file: string): string => execFileSync(process.execPath, ['--require', loader, file], { cwd: dir, encoding: 'utf8' });
 
 it('runs TypeScript that imports TypeScript by extensionless path, and a package', () => {
-  fs.writeFileSync(path.join(dir, 'greeting.ts'), "export const greet = (name: string): string => `hello ${name}`;\n");
-  fs.writeFileSync(path.join(dir, 'main.ts'), "import { greet } from './greeting';\nimport * as path from 'node:path';\nconst who: string = path.basename('/x/world');\nconsole.log(greet(who));\n");
+  fs.writeFileSync(path.join(dir, 'greeting.ts'), 'export const greet = (name: string): string => `hello ${name}`;\n');
+  fs.writeFileSync(
+    path.join(dir, 'main.ts'),
+    "import { greet } from './greeting';\nimport * as path from 'node:path';\nconst who: string = path.basename('/x/world');\nconsole.log(greet(who));\n",
+  );
   expect(run('main.ts')).toBe('hello world\n');
 });
 

@@ -25,8 +25,14 @@ describe('forEmulator', () => {
 
   it('calls every service the dev stacks use through the emulator', () => {
     const services: Record<string, string> = {
-      aws_cloudwatch_event: 'events', aws_cloudwatch_log: 'logs', aws_cloudwatch_metric: 'cloudwatch', aws_iam: 'iam', aws_sfn: 'sfn',
-      aws_sqs: 'sqs', aws_sns: 'sns', aws_kms: 'kms',
+      aws_cloudwatch_event: 'events',
+      aws_cloudwatch_log: 'logs',
+      aws_cloudwatch_metric: 'cloudwatch',
+      aws_iam: 'iam',
+      aws_sfn: 'sfn',
+      aws_sqs: 'sqs',
+      aws_sns: 'sns',
+      aws_kms: 'kms',
     };
     for (const stack of ['dev-monitoring', 'dev-booking', 'dev-payment', 'dev-seat', 'dev-compensation', 'dev-notification']) {
       for (const type of Object.keys(stackJson(stack).resource ?? {})) {
@@ -36,7 +42,7 @@ describe('forEmulator', () => {
     }
   });
 
-  it('sends dev\'s S3 state to the emulator\'s S3, for the stack and for the remote state it reads', () => {
+  it("sends dev's S3 state to the emulator's S3, for the stack and for the remote state it reads", () => {
     const copy = forEmulator(stackJson('dev-booking') as never, 'dev-booking', target) as {
       terraform: { backend: { s3: Record<string, unknown> }; required_providers: { aws: { version: string } } };
       data: { terraform_remote_state: Record<string, { backend: string; config: Record<string, unknown> }> };

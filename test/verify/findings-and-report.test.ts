@@ -12,9 +12,7 @@ const stack = {
         name: 'x',
         '//': {
           metadata: { path: 's/logs' },
-          accepted_findings: [
-            { checkov: 'CKV_AWS_158', trivy: 'AVD-AWS-0017', reason: 'CloudWatch Logs encrypts log data at rest by default' },
-          ],
+          accepted_findings: [{ checkov: 'CKV_AWS_158', trivy: 'AVD-AWS-0017', reason: 'CloudWatch Logs encrypts log data at rest by default' }],
         },
       },
       other: { name: 'y', '//': { metadata: { path: 's/other' } } },
@@ -102,11 +100,7 @@ describe('report', () => {
       ...base,
       notes: ['relaxed pin'],
       errors: ['stale acceptance'],
-      findings: [
-        checkov('aws_sqs_queue.q', 'CKV_AWS_27'),
-        { ...checkov('a'), acceptedBecause: 'reason one' },
-        { ...checkov('b'), acceptedBecause: 'reason one' },
-      ],
+      findings: [checkov('aws_sqs_queue.q', 'CKV_AWS_27'), { ...checkov('a'), acceptedBecause: 'reason one' }, { ...checkov('b'), acceptedBecause: 'reason one' }],
     });
     expect(lines[0]).toBe('── checkov: FAILED (1.3 s)');
     expect(lines).toContain('   ✓ scanned');

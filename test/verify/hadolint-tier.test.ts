@@ -62,9 +62,7 @@ describe('tier hadolint', () => {
     const report = runHadolintTier(context(binary));
     expect(tierPassed({ ...report, seconds: 0 })).toBe(false);
     expect(report.errors).toEqual([]);
-    expect(report.findings).toEqual([
-      { tool: 'hadolint', rule: 'DL3007', target: 'Dockerfile', location: 'Dockerfile:3', message: 'Using latest is prone to errors', severity: 'warning' },
-    ]);
+    expect(report.findings).toEqual([{ tool: 'hadolint', rule: 'DL3007', target: 'Dockerfile', location: 'Dockerfile:3', message: 'Using latest is prone to errors', severity: 'warning' }]);
   });
 
   it('fails when hadolint fails without findings, or is another version than the pin, or is missing', () => {

@@ -29,7 +29,18 @@ describe('tool-versions.env', () => {
 
   it('pins every tool the bootstrap builds, and the provider by a Go pseudo-version', () => {
     const versions = loadToolVersions();
-    for (const key of ['AWS_PROVIDER_VERSION', 'AWS_PROVIDER_GO_VERSION', 'AWS_PROVIDER_PINNED', 'TFLINT_VERSION', 'TFLINT_RULESET_AWS_VERSION', 'TRIVY_VERSION', 'ACTIONLINT_VERSION', 'CHECKOV_VERSION', 'MINISTACK_VERSION', 'OPENTOFU_VERSION']) {
+    for (const key of [
+      'AWS_PROVIDER_VERSION',
+      'AWS_PROVIDER_GO_VERSION',
+      'AWS_PROVIDER_PINNED',
+      'TFLINT_VERSION',
+      'TFLINT_RULESET_AWS_VERSION',
+      'TRIVY_VERSION',
+      'ACTIONLINT_VERSION',
+      'CHECKOV_VERSION',
+      'MINISTACK_VERSION',
+      'OPENTOFU_VERSION',
+    ]) {
       expect(versions[key]).toMatch(/^v?\d+\.\d+/);
     }
     expect(versions.AWS_PROVIDER_GO_VERSION).toMatch(/^v1\.60\.1-0\.\d{14}-[0-9a-f]{12}$/);
@@ -47,7 +58,11 @@ describe('locateTools', () => {
 
   it('prefers the cache over PATH, and leaves out what exists nowhere', () => {
     const executables = new Set(['/c/bin/tflint', '/usr/bin/tflint', '/usr/bin/terraform', '/c/venv-checkov/bin/checkov', '/usr/bin/trivy']);
-    const tools = locateTools(env, (p) => executables.has(p), (p) => p === '/c/terraform.rc' || p === '/c/plugin-cache');
+    const tools = locateTools(
+      env,
+      (p) => executables.has(p),
+      (p) => p === '/c/terraform.rc' || p === '/c/plugin-cache',
+    );
     expect(tools).toEqual({
       cacheDir: '/c',
       terraform: '/usr/bin/terraform',
@@ -60,9 +75,27 @@ describe('locateTools', () => {
   });
 
   it('falls back to tofu, then to the OpenTofu the bootstrap built', () => {
-    expect(locateTools(env, (p) => p === '/usr/bin/tofu', () => false).terraform).toBe('/usr/bin/tofu');
-    expect(locateTools(env, (p) => p === '/c/bin/tofu', () => false).terraform).toBe('/c/bin/tofu');
-    expect(locateTools({ ...env, TERRAFORM_BINARY_NAME: 'tofu' }, (p) => p === '/usr/bin/terraform', () => false).terraform).toBeUndefined();
+    expect(
+      locateTools(
+        env,
+        (p) => p === '/usr/bin/tofu',
+        () => false,
+      ).terraform,
+    ).toBe('/usr/bin/tofu');
+    expect(
+      locateTools(
+        env,
+        (p) => p === '/c/bin/tofu',
+        () => false,
+      ).terraform,
+    ).toBe('/c/bin/tofu');
+    expect(
+      locateTools(
+        { ...env, TERRAFORM_BINARY_NAME: 'tofu' },
+        (p) => p === '/usr/bin/terraform',
+        () => false,
+      ).terraform,
+    ).toBeUndefined();
   });
 
   it('uses ~/.cache/event-driven-ecs-infra unless VERIFY_CACHE_DIR says otherwise', () => {
@@ -72,8 +105,7 @@ describe('locateTools', () => {
 });
 
 describe('the Terraform environment of the tiers', () => {
-  const context = (tools: Partial<ToolLocations>, env: NodeJS.ProcessEnv = {}) =>
-    ({ env: { PATH: '/usr/bin', ...env }, tools: { cacheDir: '/c', ...tools } }) as unknown as VerifyContext;
+  const context = (tools: Partial<ToolLocations>, env: NodeJS.ProcessEnv = {}) => ({ env: { PATH: '/usr/bin', ...env }, tools: { cacheDir: '/c', ...tools } }) as unknown as VerifyContext;
 
   it('points Terraform at the mirror through the generated CLI config, whose own plugin cache applies', () => {
     const env = terraformEnv(context({ terraformCliConfig: '/c/terraform.rc', pluginCacheDir: '/c/plugin-cache' }, { TF_CLI_CONFIG_FILE: '/home-rc' }));
@@ -120,9 +152,7 @@ describe('terraform validate -json', () => {
     });
     const result = parseValidateOutput(out);
     expect(result.valid).toBe(false);
-    expect(describeDiagnostic('modules/network', result.diagnostics[0]!)).toBe(
-      'modules/network main.tf:7: error: Unsupported argument — An argument named "foo" is not expected here.',
-    );
+    expect(describeDiagnostic('modules/network', result.diagnostics[0]!)).toBe('modules/network main.tf:7: error: Unsupported argument — An argument named "foo" is not expected here.');
   });
 
   it('refuses output that is not validate JSON', () => {
@@ -135,7 +165,11 @@ describe('checkov -o json', () => {
   const record = (id: string, file: string, resource: string, extra = {}) => ({ check_id: id, check_name: `name of ${id}`, file_path: file, file_line_range: [3, 9], resource, ...extra });
 
   it('sums one report or a list of reports', () => {
-    const one = { check_type: 'terraform', results: { failed_checks: [record('CKV_A', '/network/main.tf', 'aws_vpc.this')], skipped_checks: [] }, summary: { passed: 5, failed: 1, skipped: 0, parsing_errors: 0 } };
+    const one = {
+      check_type: 'terraform',
+      results: { failed_checks: [record('CKV_A', '/network/main.tf', 'aws_vpc.this')], skipped_checks: [] },
+      summary: { passed: 5, failed: 1, skipped: 0, parsing_errors: 0 },
+    };
     expect(parseCheckovOutput(JSON.stringify(one))).toMatchObject({ passed: 5, parsingErrors: 0, failed: [{ check_id: 'CKV_A' }] });
     const many = parseCheckovOutput(JSON.stringify([one, { ...one, summary: { passed: 2, failed: 1, skipped: 0, parsing_errors: 1 } }]));
     expect(many.passed).toBe(7);
@@ -167,7 +201,7 @@ describe('checkov -o json', () => {
     expect(errors).toEqual(['modules/state-bucket aws_s3_bucket.this: #checkov:skip=CKV_C gives no reason']);
   });
 
-  it('hides required_version from checkov\'s JSON parser (it crashes on it) without moving any line', () => {
+  it("hides required_version from checkov's JSON parser (it crashes on it) without moving any line", () => {
     const text = JSON.stringify({ resource: { aws_sqs_queue: { q: { name: 'q' } } }, terraform: { backend: { local: {} }, required_version: '>= 1.10', required_providers: {} } }, null, 2);
     const copy = forCheckov(text);
     expect(JSON.parse(copy)).toEqual({ resource: { aws_sqs_queue: { q: { name: 'q' } } }, terraform: { backend: { local: {} }, '//': '>= 1.10', required_providers: {} } });
@@ -188,11 +222,27 @@ describe('checkov -o json', () => {
 describe('tflint --format json', () => {
   it('reads issues and tflint errors', () => {
     const out = JSON.stringify({
-      issues: [{ rule: { name: 'terraform_required_version', severity: 'warning', link: 'x' }, message: 'terraform "required_version" attribute is required', range: { filename: 'cdktf.out/stacks/dev-base/cdk.tf.json', start: { line: 271, column: 16 }, end: {} }, callers: [] }],
+      issues: [
+        {
+          rule: { name: 'terraform_required_version', severity: 'warning', link: 'x' },
+          message: 'terraform "required_version" attribute is required',
+          range: { filename: 'cdktf.out/stacks/dev-base/cdk.tf.json', start: { line: 271, column: 16 }, end: {} },
+          callers: [],
+        },
+      ],
       errors: [{ message: 'Failed to load plugin', summary: 'plugin not found', severity: 'error' }],
     });
     expect(parseTflintOutput(out, 'dev-base')).toEqual({
-      findings: [{ tool: 'tflint', rule: 'terraform_required_version', target: 'dev-base', location: 'cdk.tf.json:271', message: 'terraform "required_version" attribute is required', severity: 'warning' }],
+      findings: [
+        {
+          tool: 'tflint',
+          rule: 'terraform_required_version',
+          target: 'dev-base',
+          location: 'cdk.tf.json:271',
+          message: 'terraform "required_version" attribute is required',
+          severity: 'warning',
+        },
+      ],
       errors: ['dev-base: tflint: plugin not found'],
     });
     expect(() => parseTflintOutput('{}', 't')).toThrow('expected "issues" and "errors"');
@@ -215,7 +265,15 @@ describe('trivy config --format json', () => {
           Target: 'cdk.tf.json',
           MisconfSummary: { Successes: 7, Failures: 1 },
           Misconfigurations: [
-            { ID: 'AWS-0017', AVDID: 'AVD-AWS-0017', Title: 'CloudWatch log groups should be encrypted using CMK', Message: 'Log group is not encrypted.', Severity: 'LOW', Status: 'FAIL', CauseMetadata: { Resource: 'aws_cloudwatch_log_group.logs', StartLine: 12 } },
+            {
+              ID: 'AWS-0017',
+              AVDID: 'AVD-AWS-0017',
+              Title: 'CloudWatch log groups should be encrypted using CMK',
+              Message: 'Log group is not encrypted.',
+              Severity: 'LOW',
+              Status: 'FAIL',
+              CauseMetadata: { Resource: 'aws_cloudwatch_log_group.logs', StartLine: 12 },
+            },
             { ID: 'AWS-0001', Title: 'passing', Severity: 'LOW', Status: 'PASS' },
           ],
         },
@@ -225,7 +283,15 @@ describe('trivy config --format json', () => {
     expect(parseTrivyOutput(out, 'dev-a')).toEqual({
       successes: 9,
       findings: [
-        { tool: 'trivy', rule: 'AWS-0017', target: 'dev-a', resource: 'aws_cloudwatch_log_group.logs', location: 'cdk.tf.json:12', message: 'CloudWatch log groups should be encrypted using CMK: Log group is not encrypted.', severity: 'LOW' },
+        {
+          tool: 'trivy',
+          rule: 'AWS-0017',
+          target: 'dev-a',
+          resource: 'aws_cloudwatch_log_group.logs',
+          location: 'cdk.tf.json:12',
+          message: 'CloudWatch log groups should be encrypted using CMK: Log group is not encrypted.',
+          severity: 'LOW',
+        },
       ],
     });
     expect(parseTrivyOutput('{}', 't')).toEqual({ successes: 0, findings: [] });
@@ -235,9 +301,16 @@ describe('trivy config --format json', () => {
 
 describe('actionlint -format {{json .}}', () => {
   it('reads problems with their kind and position', () => {
-    const out = '[{"message":"shellcheck reported issue in this script: SC2086:info:1:6: Double quote","filepath":".github/workflows/x.yml","line":6,"column":9,"kind":"shellcheck","snippet":"","end_column":12}]';
+    const out =
+      '[{"message":"shellcheck reported issue in this script: SC2086:info:1:6: Double quote","filepath":".github/workflows/x.yml","line":6,"column":9,"kind":"shellcheck","snippet":"","end_column":12}]';
     expect(parseActionlintOutput(out)).toEqual([
-      { tool: 'actionlint', rule: 'shellcheck', target: '.github/workflows/x.yml', location: '.github/workflows/x.yml:6:9', message: 'shellcheck reported issue in this script: SC2086:info:1:6: Double quote' },
+      {
+        tool: 'actionlint',
+        rule: 'shellcheck',
+        target: '.github/workflows/x.yml',
+        location: '.github/workflows/x.yml:6:9',
+        message: 'shellcheck reported issue in this script: SC2086:info:1:6: Double quote',
+      },
     ]);
     expect(parseActionlintOutput('')).toEqual([]);
     expect(() => parseActionlintOutput('{}')).toThrow('expected a list');
@@ -247,11 +320,17 @@ describe('actionlint -format {{json .}}', () => {
 describe('re-plan output', () => {
   const change = (address: string, type: string, actions: string[], before: object, after: object) => ({ address, type, change: { actions, before, after, after_unknown: {} } });
 
-  it('tolerates only updates confined to the emulator\'s known read gaps, and fails every other change', () => {
+  it("tolerates only updates confined to the emulator's known read gaps, and fails every other change", () => {
     const plan = {
       resource_changes: [
         change('aws_sfn_state_machine.a', 'aws_sfn_state_machine', ['update'], { tracing_configuration: [] }, { tracing_configuration: [{ enabled: true }] }),
-        change('aws_sfn_state_machine.b', 'aws_sfn_state_machine', ['update'], { definition: '{}', tracing_configuration: [] }, { definition: '{"a":1}', tracing_configuration: [{ enabled: true }] }),
+        change(
+          'aws_sfn_state_machine.b',
+          'aws_sfn_state_machine',
+          ['update'],
+          { definition: '{}', tracing_configuration: [] },
+          { definition: '{"a":1}', tracing_configuration: [{ enabled: true }] },
+        ),
         change('aws_sqs_queue.q', 'aws_sqs_queue', ['update'], { tags_all: {} }, { tags_all: { a: 'b' } }),
         change('aws_vpc_endpoint.e', 'aws_vpc_endpoint', ['delete', 'create'], { private_dns_enabled: false }, { private_dns_enabled: true }),
         change('aws_iam_role.r', 'aws_iam_role', ['no-op'], {}, {}),
@@ -259,22 +338,23 @@ describe('re-plan output', () => {
     };
     expect(classifyReplan(plan)).toEqual({
       tolerated: ['aws_sfn_state_machine.a (update): tracing_configuration'],
-      real: [
-        'aws_sfn_state_machine.b (update): definition, tracing_configuration',
-        'aws_sqs_queue.q (update): tags_all',
-        'aws_vpc_endpoint.e (delete/create): private_dns_enabled',
-      ],
+      real: ['aws_sfn_state_machine.b (update): definition, tracing_configuration', 'aws_sqs_queue.q (update): tags_all', 'aws_vpc_endpoint.e (delete/create): private_dns_enabled'],
     });
     expect(classifyReplan({})).toEqual({ real: [], tolerated: [] });
   });
 
   it('quotes the attribute lines of the human plan', () => {
-    const plan = ['  # aws_vpc_endpoint.e will be updated in-place', '  ~ resource "aws_vpc_endpoint" "e" {', '      ~ private_dns_enabled = false -> true', '        # (19 unchanged attributes hidden)'].join('\n');
+    const plan = [
+      '  # aws_vpc_endpoint.e will be updated in-place',
+      '  ~ resource "aws_vpc_endpoint" "e" {',
+      '      ~ private_dns_enabled = false -> true',
+      '        # (19 unchanged attributes hidden)',
+    ].join('\n');
     expect(changedAttributes(plan)).toEqual(['~ private_dns_enabled = false -> true']);
   });
 });
 
-describe('shellcheck over the repository\'s shell scripts', () => {
+describe("shellcheck over the repository's shell scripts", () => {
   it('reads json1 output: rule SC<code>, file:line:column, level', () => {
     const stdout = JSON.stringify({
       comments: [{ file: '.ci/run', line: 12, endLine: 12, column: 6, endColumn: 8, level: 'info', code: 2086, message: 'Double quote to prevent globbing and word splitting.', fix: null }],

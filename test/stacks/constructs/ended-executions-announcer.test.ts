@@ -53,7 +53,9 @@ describe('EndedExecutionsAnnouncer', () => {
   });
 
   test('its alarms say what a failure means for the saga', () => {
-    const descriptions = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm')).map((alarm) => alarm.alarm_description).sort();
+    const descriptions = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm'))
+      .map((alarm) => alarm.alarm_description)
+      .sort();
     expect(descriptions).toEqual([
       'dev-orders-ended-executions: an ended execution could not be announced; its booking may stay pending',
       'dev-orders-ended-executions: status change events could not be delivered to the announcer',

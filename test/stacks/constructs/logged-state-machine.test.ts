@@ -9,7 +9,10 @@ import {
 import { acceptancesOf } from '../../../verify/findings';
 import { onlyResource, reference, resourceCounts, synthScope } from '../../support/constructs';
 
-const policy = { Version: '2012-10-17', Statement: [{ Sid: 'Describe', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: 'arn:aws:states:eu-west-1:123456789012:execution:x:*' }] } as const;
+const policy = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Describe', Effect: 'Allow', Action: 'states:DescribeExecution', Resource: 'arn:aws:states:eu-west-1:123456789012:execution:x:*' }],
+} as const;
 const definition = { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } };
 const minimal: LoggedStateMachineProps = {
   name: 'dev-orders-ship',

@@ -46,7 +46,11 @@ describe('RuleToTask', () => {
     expect(machine.body.name).toBe('dev-orders-ship-order');
     expect(onlyResource(json, 'aws_cloudwatch_event_rule').body.name).toBe('dev-orders-ship-order');
     expect(onlyResource(json, 'aws_sqs_queue').body.name).toBe('dev-orders-ship-order-dlq');
-    expect(Object.values(resourcesOf(json, 'aws_iam_role')).map((role) => role.name).sort()).toEqual(['dev-orders-ship-order-events', 'dev-orders-ship-order-sfn']);
+    expect(
+      Object.values(resourcesOf(json, 'aws_iam_role'))
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(['dev-orders-ship-order-events', 'dev-orders-ship-order-sfn']);
     expect(onlyResource(json, 'aws_cloudwatch_log_group').body.name).toBe('/aws/vendedlogs/states/dev-orders-ship-order');
   });
 
@@ -98,7 +102,15 @@ describe('RuleToTask', () => {
     const lost: RuleSpec = { ...rule, target: { service: 'orders', task: 'pack' } };
     expect(() =>
       synthScope((scope) => {
-        new RuleToTask(scope, 'rule', { env: environment, catalog: catalogWith(rule), service: catalogWith(rule).services[0]!, rule: lost, base: existingBaseReferences(environment), bus: { name: 'dev-orders' }, alarmTopicArn });
+        new RuleToTask(scope, 'rule', {
+          env: environment,
+          catalog: catalogWith(rule),
+          service: catalogWith(rule).services[0]!,
+          rule: lost,
+          base: existingBaseReferences(environment),
+          bus: { name: 'dev-orders' },
+          alarmTopicArn,
+        });
       }),
     ).toThrow('catalog: service "orders", rule "ship-order": target task "orders/pack" is not defined');
   });
