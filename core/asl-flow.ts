@@ -8,6 +8,7 @@
  *   any step fails for good ─▶ <step>:StepFailed ─▶ undo <step>:… ─▶ undo <earlier step>:… ─▶ Compensated
  *   Compensated ─(every compensation succeeded)─▶ [PublishFailureEvent] ─▶ Failed
  *               └(a compensation failed for good)─▶ PublishCompensationFailedEvent ─▶ CompensationFailed
+ *   a step's task exits ALREADY_HANDLED_EXIT_CODE (another execution handles the event) ─▶ AlreadyHandled
  *
  * Each run (a step's task or a compensation) is the same fragment a rule's state machine is made of
  * (`runTaskStates`, `runFailureStates`): the same retries of ECS's API errors, the same reruns of a
@@ -42,6 +43,7 @@ import {
   runFailureStates,
   runTaskStates,
   type RunTaskTarget,
+  alreadyHandledState,
   type State,
   type StateMachineDefinition,
   TASK_RUNS_PATH,
@@ -68,6 +70,7 @@ export const FLOW_STATE_NAMES = {
   failed: 'Failed',
   publishCompensationFailed: 'PublishCompensationFailedEvent',
   flowCompensationFailed: 'CompensationFailed',
+  alreadyHandled: 'AlreadyHandled',
 } as const;
 /** The prefix of a step's run states and of its compensation's. */
 export const stepPrefix = (step: string): string => `${step}:`;
@@ -167,6 +170,8 @@ export function buildFlowStateMachine(input: FlowStateMachineInput): StateMachin
       names,
       onSuccess: next ? prefixedStateNames(stepPrefix(next.name)).countFirstRun : input.successEvent ? FLOW_STATE_NAMES.publishSuccess : FLOW_STATE_NAMES.succeeded,
       onFailure: FLOW_STATE_NAMES.stepFailed(step.name),
+      // Another execution of this flow handles the event: it runs the later steps and announces.
+      onAlreadyHandled: FLOW_STATE_NAMES.alreadyHandled,
       failureField: FAILURE_PATH.slice(2),
       keep: [],
       uniformFailure: true,
@@ -206,6 +211,8 @@ export function buildFlowStateMachine(input: FlowStateMachineInput): StateMachin
       names,
       onSuccess: next,
       onFailure: FLOW_STATE_NAMES.compensationFailed(step.name),
+      // Another execution undoes it: for this one, as done as if it had undone it itself.
+      onAlreadyHandled: next,
       failureField: COMPENSATION_FAILURE_FIELD,
       keep: ['failure', 'flow', 'flowFailure'],
       uniformFailure: true,
@@ -267,6 +274,7 @@ export function buildFlowStateMachine(input: FlowStateMachineInput): StateMachin
     states[FLOW_STATE_NAMES.publishSuccess] = putEventsState(input.successEvent, '$.detail', FLOW_STATE_NAMES.succeeded, 'Announces the success with the original detail.');
   }
   states[FLOW_STATE_NAMES.succeeded] = { Type: 'Succeed' };
+  states[FLOW_STATE_NAMES.alreadyHandled] = alreadyHandledState;
 
   return {
     ...(input.comment === undefined ? {} : { Comment: input.comment }),

@@ -14,6 +14,7 @@
  *                      └─(Catch States.ALL)─> ClassifyFailure ─> [ReadStoppedTask ─> CheckExitCode ─>       │
  *                                               Describe(Exited|Stopped)Task ─> DecideRerun] ────────────────┘
  *                                               | DescribeFailure ─> [PublishFailureEvent] ─> Failed
+ *                          DecideRerun ──(exit code ALREADY_HANDLED_EXIT_CODE: a duplicate delivery)──> AlreadyHandled
  *
  * The execution input is the EventBridge event (`id`, `source`, `detail-type`, `detail`, ...).
  */
@@ -27,7 +28,7 @@ import {
   MAX_SUBNETS,
   STATES_ERROR_MAX_LENGTH,
 } from './aws-limits';
-import { type DetailDelivery, EVENT_ENV } from './container-contract';
+import { ALREADY_HANDLED_EXIT_CODE, type DetailDelivery, EVENT_ENV } from './container-contract';
 import { isFargateCapacityProvider, isPlacementEmpty, type Placement, placementParameters, placementProblems } from './placement';
 
 /** Optimized ECS integration, "run a job" pattern: waits until the task stops. */
@@ -53,6 +54,7 @@ export const STATE_NAMES = {
   waitBeforeRerun: 'WaitBeforeRerun',
   publishFailure: 'PublishFailureEvent',
   failed: 'Failed',
+  alreadyHandled: 'AlreadyHandled',
 } as const;
 
 /** Where the Catch puts the caught `{ Error, Cause }`; dropped once the failure is shaped. */
@@ -359,7 +361,9 @@ export interface ChoiceRule {
   readonly StringEquals?: string;
   readonly StringMatches?: string;
   readonly NumericLessThan?: number;
+  readonly NumericEquals?: number;
   readonly IsPresent?: boolean;
+  readonly IsNumeric?: boolean;
   readonly BooleanEquals?: boolean;
   readonly And?: readonly ChoiceRule[];
   readonly Or?: readonly ChoiceRule[];
@@ -493,6 +497,8 @@ export interface RunFragment {
   readonly onSuccess: string;
   /** Where a failure goes once it is shaped and no rerun is left. */
   readonly onFailure: string;
+  /** Where the run goes when its task exited with ALREADY_HANDLED_EXIT_CODE: another execution handles the event. */
+  readonly onAlreadyHandled: string;
   /** The top-level field the shaped failure is written to (`failure`: FAILURE_PATH). */
   readonly failureField: string;
   /** Top-level fields a rebuilt state keeps besides the event and the run count. */
@@ -563,6 +569,7 @@ export function buildRunTaskStateMachine(input: RunTaskStateMachineInput): State
     names: STATE_NAMES,
     onSuccess: input.successEvent ? STATE_NAMES.publishSuccess : STATE_NAMES.succeeded,
     onFailure: afterFailure,
+    onAlreadyHandled: STATE_NAMES.alreadyHandled,
     failureField: FAILURE_PATH.slice(2),
     keep: [],
     uniformFailure: false,
@@ -587,8 +594,18 @@ function successStates(input: RunTaskStateMachineInput): { [name: string]: State
     states[STATE_NAMES.publishSuccess] = putEventsState(input.successEvent, '$.detail', STATE_NAMES.succeeded, 'Announces the success with the original detail.');
   }
   states[STATE_NAMES.succeeded] = { Type: 'Succeed' };
+  states[STATE_NAMES.alreadyHandled] = alreadyHandledState;
   return states;
 }
+
+/**
+ * The end of an execution whose task found its event handled by another execution (a duplicate
+ * delivery): it succeeds, announcing nothing, since the execution that handles the event announces.
+ */
+export const alreadyHandledState: State = {
+  Type: 'Succeed',
+  Comment: `The task exited ${ALREADY_HANDLED_EXIT_CODE}: another execution handles this event (EventBridge delivers at least once), and announces its outcome; this one announces nothing.`,
+};
 
 /** What a caught failure goes through: classified, shaped into the failure fields, run again or given up on. */
 export function runFailureStates(fragment: RunFragment): { [name: string]: State } {
@@ -661,12 +678,20 @@ export function runFailureStates(fragment: RunFragment): { [name: string]: State
   states[names.describeExitedTask] = taskFailure({ [`${FAILURE_FIELDS.exitCode}.$`]: `${STOPPED_TASK_PATH}.description.Containers[0].ExitCode` });
   states[names.describeStoppedTask] = taskFailure({ [FAILURE_FIELDS.exitCode]: null });
   const stopCodeIs = (code: string): ChoiceRule => ({ Variable: `${failurePath}.${FAILURE_FIELDS.stopCode}`, StringEquals: code });
+  const exitCode = `${failurePath}.${FAILURE_FIELDS.exitCode}`;
+  // Checked first: the task ran and refused a duplicate, so neither a rerun nor a failure may follow.
+  // IsNumeric guards the comparison: the exit code is null when the container never ran.
+  const alreadyHandled: ChoiceRule = {
+    And: [stopCodeIs('EssentialContainerExited'), { Variable: exitCode, IsNumeric: true }, { Variable: exitCode, NumericEquals: ALREADY_HANDLED_EXIT_CODE }],
+    Next: fragment.onAlreadyHandled,
+  };
   states[names.decideRerun] = {
     Type: 'Choice',
     Comment: fragment.idempotent
       ? 'Runs the task again when it never started, AWS took it back, or (idempotent task) it exited non-zero.'
       : 'Runs the task again when it never started or AWS took it back; a container that ran and failed is not repeated.',
     Choices: [
+      alreadyHandled,
       { And: [{ Or: RERUN_STOP_CODES.map(stopCodeIs) }, runsLeft], Next: names.countRerun },
       ...(fragment.idempotent ? [{ And: [stopCodeIs('EssentialContainerExited'), runsLeft], Next: names.countRerun }] : []),
     ],

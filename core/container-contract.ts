@@ -46,6 +46,20 @@ export const FLOW_ENV = {
   failure: 'flowFailure',
 } as const;
 
+/**
+ * The exit code with which a task says "another execution handles this event": EventBridge delivers
+ * at least once, so one event may start two executions, and the task of the second finds the event
+ * claimed by the first (task-programs/booking-saga/handle-once.ts). Exiting 0 would let the second
+ * execution carry on as if it had done the work: announce the rule's success event again, or, in a
+ * flow, run the next steps and announce the flow's success although the first execution failed
+ * and compensated (the customer told "confirmed" for a cancelled booking). With this code the state
+ * machine ends successfully without announcing anything (`AlreadyHandled`), and a compensation in a
+ * flow counts as done. ECS reports it as an essential container exit (`EssentialContainerExited`,
+ * exit code 99), which no rerun or failure event follows. 99 is taken by no convention the task
+ * programs follow (1 an error, 3 a declined step, 128 + n a signal, sysexits 64–78).
+ */
+export const ALREADY_HANDLED_EXIT_CODE = 99;
+
 export const FLOW_ROLES = ['run', 'compensate'] as const;
 export type FlowRole = (typeof FLOW_ROLES)[number];
 

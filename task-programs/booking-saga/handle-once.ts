@@ -4,12 +4,15 @@
  * machine reruns a task that never started or that Fargate Spot took back.
  *
  * The first execution to claim an event id handles it; a task of another execution that finds the
- * claim does nothing (the claiming execution is responsible: it succeeds, or its failure event
- * compensates). A rerun in the claiming execution resumes: the task's side effects are keyed by
- * themselves (a charge by the event id, a refund by the charge), so repeating the handling repeats
- * none of them, and the follow-up event it could not publish before is published now.
+ * claim does nothing and exits with ALREADY_HANDLED_EXIT_CODE, so that its state machine ends
+ * without announcing anything: the claiming execution is responsible (it succeeds, or its failure
+ * event compensates), and a second announcement would be a second truth (a flow's duplicate
+ * execution announced BookingConfirmed for a booking the first had cancelled). A rerun in the
+ * claiming execution resumes: the task's side effects are keyed by themselves (a charge by the
+ * event id, a refund by the charge), so repeating the handling repeats none of them, and the
+ * follow-up event it could not publish before is published now.
  */
-import type { TaskEvent } from '../../event-client';
+import { ALREADY_HANDLED_EXIT_CODE, type TaskEvent } from '../../event-client';
 import type { ServiceStore } from './store';
 
 const CLAIMS = 'handled-events';
@@ -20,22 +23,39 @@ interface Claim {
   readonly state: 'handling' | 'done';
 }
 
-/** Runs `handle` unless this event was handled, or is being handled, by another execution. */
-export async function handleOnce(store: ServiceStore, event: TaskEvent<unknown>, handle: () => void | Promise<void>, log: (line: string) => void = console.log): Promise<void> {
+/** Sets the exit code the task program ends with (process.exitCode in a task). */
+export type SetExitCode = (code: number) => void;
+const setProcessExitCode: SetExitCode = (code) => {
+  process.exitCode = code;
+};
+
+/**
+ * Runs `handle` unless this event was handled, or is being handled, by another execution; then the
+ * task is to exit with ALREADY_HANDLED_EXIT_CODE (set through `setExitCode`) and false is returned.
+ */
+export async function handleOnce(
+  store: ServiceStore,
+  event: TaskEvent<unknown>,
+  handle: () => void | Promise<void>,
+  log: (line: string) => void = console.log,
+  setExitCode: SetExitCode = setProcessExitCode,
+): Promise<boolean> {
   const executionArn = event.executionArn ?? 'unknown execution';
   const claim: Claim = { eventId: event.id, executionArn, state: 'handling' };
   if (!store.insert(CLAIMS, event.id, claim)) {
     const existing = store.get<Claim>(CLAIMS, event.id);
     if (existing?.executionArn !== executionArn) {
-      log(`event ${event.id} was delivered again: execution ${existing?.executionArn ?? '?'} handles it, nothing to do`);
-      return;
+      log(`event ${event.id} was delivered again: execution ${existing?.executionArn ?? '?'} handles it; exiting ${ALREADY_HANDLED_EXIT_CODE} so that this execution announces nothing`);
+      setExitCode(ALREADY_HANDLED_EXIT_CODE);
+      return false;
     }
     if (existing.state === 'done') {
       log(`event ${event.id} is already handled by this execution`);
-      return;
+      return true;
     }
     log(`event ${event.id}: resuming what an earlier run of this execution did not finish`);
   }
   await handle();
   store.put(CLAIMS, event.id, { ...claim, state: 'done' });
+  return true;
 }

@@ -16,7 +16,7 @@ import {
   type StateMachineDefinition,
   type TaskState,
 } from '../../core/asl';
-import { EVENT_ENV } from '../../core/container-contract';
+import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV } from '../../core/container-contract';
 
 // asl-validator ships no type declarations; this is its documented signature.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -426,14 +426,32 @@ describe('failure handling shape', () => {
   });
 
   test('reruns: never started, Spot, termination notice; a non-zero exit only when the task is idempotent', () => {
+    const rerunRules = (def: ReturnType<typeof buildRunTaskStateMachine>) =>
+      (def.States[STATE_NAMES.decideRerun] as ChoiceState).Choices.filter((rule) => rule.Next === STATE_NAMES.countRerun);
     const codes = (def: ReturnType<typeof buildRunTaskStateMachine>) =>
-      JSON.stringify((def.States[STATE_NAMES.decideRerun] as ChoiceState).Choices)
+      JSON.stringify(rerunRules(def))
         .match(/"StringEquals":"[A-Za-z]+"/g)!
         .map((match) => match.slice(16, -1));
     expect(codes(definition)).toEqual(['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice']);
     expect(codes(buildRunTaskStateMachine(input({ failureEvent, idempotent: true })))).toEqual(['TaskFailedToStart', 'SpotInterruption', 'TerminationNotice', 'EssentialContainerExited']);
-    for (const rule of (definition.States[STATE_NAMES.decideRerun] as ChoiceState).Choices) {
+    for (const rule of rerunRules(definition)) {
       expect(rule.And).toContainEqual({ Variable: '$.taskRuns.count', NumericLessThan: MAX_TASK_RUNS });
+    }
+  });
+
+  test('before any rerun: a container that exited ALREADY_HANDLED_EXIT_CODE ends the execution at AlreadyHandled, a Succeed state', () => {
+    for (const def of [definition, buildRunTaskStateMachine(input({ failureEvent, idempotent: true }))]) {
+      const [first, ...rest] = (def.States[STATE_NAMES.decideRerun] as ChoiceState).Choices;
+      expect(first).toEqual({
+        And: [
+          { Variable: '$.failure.stopCode', StringEquals: 'EssentialContainerExited' },
+          { Variable: '$.failure.exitCode', IsNumeric: true },
+          { Variable: '$.failure.exitCode', NumericEquals: ALREADY_HANDLED_EXIT_CODE },
+        ],
+        Next: STATE_NAMES.alreadyHandled,
+      });
+      expect(rest.map((rule) => rule.Next)).not.toContain(STATE_NAMES.alreadyHandled);
+      expect(def.States[STATE_NAMES.alreadyHandled]).toMatchObject({ Type: 'Succeed' });
     }
   });
 });

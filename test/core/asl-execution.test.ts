@@ -5,7 +5,7 @@
  */
 import { buildRunTaskStateMachine, MAX_TASK_RUNS, STATE_NAMES, type RunTaskStateMachineInput } from '../../core/asl';
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
-import { runTaskOverrides, EVENT_ENV } from '../../core/container-contract';
+import { ALREADY_HANDLED_EXIT_CODE, runTaskOverrides, EVENT_ENV } from '../../core/container-contract';
 import { ecsTaskFailed, runStateMachine, statesEntered, TaskError, type JsonValue, type TaskHandler } from '../../local/asl-interpreter';
 
 const PAYMENT_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-payment';
@@ -374,6 +374,39 @@ describe('retries and reruns', () => {
     });
     expect(outcome.status).toBe('SUCCEEDED');
     expect(calls).toBe(3);
+  });
+});
+
+describe('a duplicate delivery (the task exits ALREADY_HANDLED_EXIT_CODE)', () => {
+  const announcing = { successEvent: { eventBusArn: PAYMENT_BUS, source: 'booking-saga.payment', detailType: 'PaymentSucceeded' } };
+
+  test('the execution succeeds and announces neither success nor failure: the execution that handles the event announces', async () => {
+    const outcome = await run(definition(announcing), { runTask: stopped(STOPS.exited(ALREADY_HANDLED_EXIT_CODE)) });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.calls.map((call) => call.stateName)).toEqual([STATE_NAMES.runTask]);
+    expect(statesEntered(outcome).slice(-2)).toEqual([STATE_NAMES.decideRerun, STATE_NAMES.alreadyHandled]);
+  });
+
+  test('not even an idempotent task is run again: the work is done, elsewhere', async () => {
+    const outcome = await run(definition({ ...announcing, idempotent: true }), { runTask: stopped(STOPS.exited(ALREADY_HANDLED_EXIT_CODE)) });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(runTaskCalls(outcome)).toHaveLength(1);
+  });
+
+  test.each([ALREADY_HANDLED_EXIT_CODE - 1, ALREADY_HANDLED_EXIT_CODE + 1, 0 - ALREADY_HANDLED_EXIT_CODE])('any other exit code (%i) is a failure, announced', async (exitCode) => {
+    const outcome = await run(definition(announcing), { runTask: stopped(STOPS.exited(exitCode)) });
+    expect(outcome.status).toBe('FAILED');
+    expect(publishedDetails(outcome)).toEqual([expect.objectContaining({ stopCode: 'EssentialContainerExited', exitCode })]);
+  });
+
+  test('only a container that ran says so: the same code with another stop code is a failure', async () => {
+    const outcome = await run(definition(announcing), {
+      runTask: () => {
+        throw ecsTaskFailed({ LastStatus: 'STOPPED', StopCode: 'UserInitiated', Containers: [{ Name: 'payment', ExitCode: ALREADY_HANDLED_EXIT_CODE }] });
+      },
+    });
+    expect(outcome.status).toBe('FAILED');
+    expect(publishedDetails(outcome)).toEqual([expect.objectContaining({ stopCode: 'UserInitiated', exitCode: ALREADY_HANDLED_EXIT_CODE })]);
   });
 });
 

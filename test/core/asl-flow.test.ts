@@ -17,7 +17,7 @@ import {
   minimumFlowTimeoutSeconds,
   stepPrefix,
 } from '../../core/asl-flow';
-import { EVENT_ENV, FLOW_ENV, runTaskOverrides } from '../../core/container-contract';
+import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV, FLOW_ENV, runTaskOverrides } from '../../core/container-contract';
 import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskHandler } from '../../local/asl-interpreter';
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
 
@@ -213,6 +213,36 @@ describe('a failing step is compensated, with every step before it, in reverse',
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBe('States.TaskFailed');
     expect(published).toEqual([]);
+  });
+});
+
+describe('a duplicate delivery: a task exits ALREADY_HANDLED_EXIT_CODE (another execution handles the event)', () => {
+  test('the first step: the flow ends there, succeeding, announcing nothing and compensating nothing', async () => {
+    const { outcome, families, published } = await execute(flow(), { 'dev-payment-charge': [ALREADY_HANDLED_EXIT_CODE] });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(families).toEqual(['dev-payment-charge']);
+    expect(published).toEqual([]);
+  });
+
+  test('a later step: no further step, no compensation of the steps before it, no announcement', async () => {
+    const { outcome, families, published } = await execute(flow(), { 'dev-seat-reserve-seats': [ALREADY_HANDLED_EXIT_CODE] });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(families).toEqual(['dev-payment-charge', 'dev-seat-reserve-seats']);
+    expect(published).toEqual([]);
+  });
+
+  test('even when the flow says its steps are idempotent, the step is not run again', async () => {
+    const { families } = await execute(flow({ idempotent: true }), { 'dev-payment-charge': [ALREADY_HANDLED_EXIT_CODE] });
+    expect(families).toEqual(['dev-payment-charge']);
+  });
+
+  test('a compensation: counts as done (not rerun, not failed); the others run and the flow fails as compensated', async () => {
+    const { outcome, families, published } = await execute(flow(), { 'dev-seat-reserve-seats': [1], 'dev-seat-release-seats': [ALREADY_HANDLED_EXIT_CODE] });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('States.TaskFailed');
+    expect(families).toEqual(['dev-payment-charge', 'dev-seat-reserve-seats', 'dev-seat-release-seats', 'dev-compensation-cancel-booking']);
+    expect(published.map((event) => event.detailType)).toEqual(['BookingFailed']);
+    expect(published[0]!.detail).toMatchObject({ failedStep: 'reserve-seats', failedCompensations: {} });
   });
 });
 

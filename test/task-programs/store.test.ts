@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { handleOnce } from '../../task-programs/booking-saga/handle-once';
+import { ALREADY_HANDLED_EXIT_CODE } from '../../event-client';
 import { ServiceStore } from '../../task-programs/booking-saga/store';
 import type { TaskEvent } from '../../event-client';
 
@@ -43,24 +44,47 @@ describe('ServiceStore', () => {
 });
 
 describe('handleOnce', () => {
-  test('the first execution handles the event; another execution (a duplicate delivery) does nothing', async () => {
+  test('the first execution handles the event; another execution (a duplicate delivery) does nothing and exits ALREADY_HANDLED_EXIT_CODE', async () => {
     const store = newStore();
     const handled: string[] = [];
     const log: string[] = [];
-    await handleOnce(
+    const exitCodes: number[] = [];
+    const first = await handleOnce(
       store,
       event('arn:exec:a'),
       async () => void handled.push('a'),
       (line) => log.push(line),
+      (code) => exitCodes.push(code),
     );
-    await handleOnce(
+    const second = await handleOnce(
       store,
       event('arn:exec:b'),
       async () => void handled.push('b'),
       (line) => log.push(line),
+      (code) => exitCodes.push(code),
     );
+    expect([first, second]).toEqual([true, false]);
     expect(handled).toEqual(['a']);
-    expect(log).toEqual(['event e-1 was delivered again: execution arn:exec:a handles it, nothing to do']);
+    expect(exitCodes).toEqual([ALREADY_HANDLED_EXIT_CODE]);
+    expect(log).toEqual([`event e-1 was delivered again: execution arn:exec:a handles it; exiting 99 so that this execution announces nothing`]);
+  });
+
+  test('a rerun of the claiming execution after it finished does nothing more, and exits as it did (no code set)', async () => {
+    const store = newStore();
+    const exitCodes: number[] = [];
+    const handled: number[] = [];
+    const rerun = (n: number) =>
+      handleOnce(
+        store,
+        event('arn:exec:a'),
+        async () => void handled.push(n),
+        () => undefined,
+        (code) => exitCodes.push(code),
+      );
+    expect(await rerun(1)).toBe(true);
+    expect(await rerun(2)).toBe(true);
+    expect(handled).toEqual([1]);
+    expect(exitCodes).toEqual([]);
   });
 
   test('a rerun in the same execution resumes what an earlier run did not finish, and not what it finished', async () => {
