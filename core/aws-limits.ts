@@ -228,6 +228,14 @@ export const NAME_MAX_LENGTH = {
  * LimitExceeded at apply time.
  */
 export const IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS = 10_240;
+/**
+ * IAM: a customer managed policy holds at most 6,144 characters, whitespace not counted, and a role
+ * may have at most 10 managed policies attached (the default quota; AWS raises it to 20 on request)
+ * (IAM and AWS STS quotas, "IAM object quotas"; AWS knowledge center, "iam-increase-policy-size").
+ * Beyond them CreatePolicy or AttachRolePolicy fails with LimitExceeded at apply time.
+ */
+export const IAM_MANAGED_POLICY_MAX_CHARACTERS = 6_144;
+export const IAM_MANAGED_POLICIES_PER_ROLE = 10;
 export const IAM_DESCRIPTION_MAX_LENGTH = 1000;
 export const isIamDescriptionText = (text: string): boolean =>
   [...text].every((char) => {

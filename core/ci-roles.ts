@@ -14,7 +14,8 @@
  * no other repository, branch, event or environment matches.
  */
 import { autoScalingGroupName, containerInstanceProfileName, containerInstanceRoleName, ec2CapacityProviderName, endedExecutionsName } from './naming';
-import { policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { IAM_MANAGED_POLICIES_PER_ROLE, IAM_MANAGED_POLICY_MAX_CHARACTERS } from './aws-limits';
+import { packStatements, policyCharacters, policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 export interface GitHubRepository {
   /** Organization or user that owns the repository. */
@@ -655,15 +656,63 @@ function manageEc2CapacityStatements(account: AccountScope): PolicyStatement[] {
   ];
 }
 
+/** A CI role's permissions as the managed policies attached to it (stacks/ci-roles-stack.ts). */
+export interface CiRolePolicies {
+  readonly role: string;
+  /** Its policy packed into documents of at most IAM_MANAGED_POLICY_MAX_CHARACTERS each, in order. */
+  readonly documents: readonly PolicyDocument[];
+  /** Managed policies attached besides those (the deploy role's EC2-capacity policy). */
+  readonly alsoAttached: number;
+}
+
 /**
- * Each CI role's inline policy as IAM measures it (JSON without whitespace, as JSON.stringify writes
- * it) against IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS. Every environment of an account adds its own
- * resources to these documents, so the number of environments one account can hold is bounded.
+ * Each CI role's policy as managed policies. Every environment of an account adds its own resources
+ * to these policies (about 2,000 characters per environment for the deploy role); one inline policy
+ * per role, capped at IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS, held a single environment (the
+ * staging account's deploy policy was 10,187 characters of 10,240) and failed with LimitExceeded
+ * once a second environment shared the account. Packed into managed policies, a role holds up to
+ * IAM_MANAGED_POLICIES_PER_ROLE × IAM_MANAGED_POLICY_MAX_CHARACTERS.
  */
-export function ciRoleInlinePolicySizes(account: AccountScope): { readonly role: string; readonly characters: number }[] {
+export function ciRoleManagedPolicies(account: AccountScope): CiRolePolicies[] {
+  const pack = (document: PolicyDocument) => packStatements(document, IAM_MANAGED_POLICY_MAX_CHARACTERS);
   return [
-    { role: CI_ROLE_NAMES.plan, characters: JSON.stringify(planRolePolicy(account)).length },
-    { role: CI_ROLE_NAMES.releasePlan, characters: JSON.stringify(releasePlanRolePolicy(account)).length },
-    { role: CI_ROLE_NAMES.deploy, characters: JSON.stringify(deployRolePolicy(account)).length },
+    { role: CI_ROLE_NAMES.plan, documents: pack(planRolePolicy(account)), alsoAttached: 0 },
+    { role: CI_ROLE_NAMES.releasePlan, documents: pack(releasePlanRolePolicy(account)), alsoAttached: 0 },
+    { role: CI_ROLE_NAMES.deploy, documents: pack(deployRolePolicy(account)), alsoAttached: deployEc2CapacityPolicy(account) ? 1 : 0 },
   ];
+}
+
+/**
+ * What IAM would refuse of one account's CI policies, each as a clause ("the CI role … would need …"):
+ * a role with more managed policies than IAM attaches, a statement too large for any policy, and the
+ * permissions boundary or the EC2-capacity policy over the size of one managed policy. Empty when
+ * everything fits.
+ */
+export function ciPolicyQuotaProblems(account: AccountScope): string[] {
+  const max = IAM_MANAGED_POLICY_MAX_CHARACTERS.toLocaleString('en-US');
+  const single = [
+    { what: 'the permissions boundary', document: workloadBoundaryPolicy(account) },
+    { what: "the deploy role's EC2-capacity policy", document: deployEc2CapacityPolicy(account) },
+  ];
+  const tooLarge = single.flatMap(({ what, document }) => {
+    const characters = document ? policyCharacters(document) : 0;
+    return characters > IAM_MANAGED_POLICY_MAX_CHARACTERS ? [`${what} would need ${characters.toLocaleString('en-US')} characters, over IAM's ${max} per managed policy`] : [];
+  });
+  return [...tooManyPolicies(account, max), ...tooLarge];
+}
+
+/** The roles that would need more managed policies than IAM attaches, or the statement no policy can hold. */
+function tooManyPolicies(account: AccountScope, max: string): string[] {
+  let roles: CiRolePolicies[];
+  try {
+    roles = ciRoleManagedPolicies(account);
+  } catch (error) {
+    return [`a CI role's ${(error as Error).message}`];
+  }
+  return roles
+    .filter(({ documents, alsoAttached }) => documents.length + alsoAttached > IAM_MANAGED_POLICIES_PER_ROLE)
+    .map(
+      ({ role, documents, alsoAttached }) =>
+        `the CI role ${role} would need ${documents.length + alsoAttached} managed policies of at most ${max} characters, over IAM's ${IAM_MANAGED_POLICIES_PER_ROLE} per role`,
+    );
 }

@@ -2,8 +2,7 @@
  * The environments the workflows deploy, grouped by AWS account as the `ci-roles-<account>` stacks
  * hold them (stacks/app.ts, stacks/ci-roles-stack.ts), and what IAM allows one account's CI roles.
  */
-import { IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS } from '../core/aws-limits';
-import { ciRoleInlinePolicySizes, type AccountScope, type CiEnvironment } from '../core/ci-roles';
+import { ciPolicyQuotaProblems, type AccountScope, type CiEnvironment } from '../core/ci-roles';
 import type { EnvironmentConfig } from './types';
 
 /** An environment a workflow deploys: it keeps its state in S3 (one with local state is never deployed). */
@@ -27,19 +26,18 @@ export function deployedEnvironmentsByAccount(environments: readonly Environment
 }
 
 /**
- * Every environment of an account widens its CI roles' inline policies, which IAM caps per role: an
- * account holding too many deployed environments would fail at apply (PutRolePolicy: LimitExceeded),
- * after the environments before it had been deployed. Refused before anything is synthesized.
+ * Every environment of an account widens its CI roles' policies, which IAM caps (per managed policy,
+ * and in managed policies per role): an account holding too many deployed environments would fail at
+ * apply (LimitExceeded), after the environments before it had been deployed. Refused before anything
+ * is synthesized.
  */
 export function ciRolePolicyProblems(environments: readonly EnvironmentConfig[]): string[] {
   return deployedEnvironmentsByAccount(environments).flatMap(({ accountId, environments: inAccount }) => {
     const scope: AccountScope = { accountId, environments: inAccount.map(ciEnvironment) };
     const names = inAccount.map((env) => JSON.stringify(env.name)).join(', ');
-    return ciRoleInlinePolicySizes(scope)
-      .filter(({ characters }) => characters > IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS)
-      .map(
-        ({ role, characters }) =>
-          `environments ${names}: accountId: ${accountId} holds ${inAccount.length} deployed environments, and the CI role ${role}'s inline policy would need ${characters.toLocaleString('en-US')} characters, over IAM's ${IAM_ROLE_INLINE_POLICY_MAX_CHARACTERS.toLocaleString('en-US')} per role; give an environment an account of its own (docs/plan-and-deploy.md, "AWS roles")`,
-      );
+    return ciPolicyQuotaProblems(scope).map(
+      (problem) =>
+        `environments ${names}: accountId: ${accountId} holds ${inAccount.length} deployed environment${inAccount.length === 1 ? '' : 's'}, and ${problem}; give an environment an account of its own (docs/plan-and-deploy.md, "AWS roles")`,
+    );
   });
 }

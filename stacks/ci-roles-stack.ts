@@ -1,7 +1,6 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
@@ -10,16 +9,14 @@ import { acceptFindings } from './accepted-findings';
 import {
   type AccountCi,
   CI_ROLE_NAMES,
+  ciRoleManagedPolicies,
   deployEc2CapacityPolicy,
-  deployRolePolicy,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_URL,
   githubTrustPolicy,
   PERMISSIONS_BOUNDARY_NAME,
   type GitHubRepository,
-  planRolePolicy,
   RELEASE_BRANCH,
-  releasePlanRolePolicy,
   subjects,
   workloadBoundaryPolicy,
 } from '../core/ci-roles';
@@ -86,20 +83,21 @@ export class CiRolesStack extends TerraformStack {
       },
     ]);
     new TerraformOutput(this, 'workload_boundary_arn', { value: boundary.arn });
+    // Managed policies, not one inline policy: IAM caps a role's inline policies at 10,240 characters
+    // together, which one deployed environment's deploy policy nearly fills (core/ci-roles.ts).
+    const policies = new Map(ciRoleManagedPolicies(account).map(({ role, documents }) => [role, documents]));
     const roles = [
-      { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], policy: planRolePolicy(account), what: 'plans pull requests (read-only, state lock)' },
+      { id: 'plan', name: CI_ROLE_NAMES.plan, subjects: [subjects.pullRequest(props.repository)], what: 'plans pull requests (read-only, state lock)' },
       {
         id: 'release_plan',
         name: CI_ROLE_NAMES.releasePlan,
         subjects: [subjects.branch(props.repository, RELEASE_BRANCH)],
-        policy: releasePlanRolePolicy(account),
         what: `plans pushes to ${RELEASE_BRANCH} and saves the plans a deploy applies`,
       },
       {
         id: 'deploy',
         name: CI_ROLE_NAMES.deploy,
         subjects: props.environments.map((env) => subjects.environment(props.repository, env.name)),
-        policy: deployRolePolicy(account),
         what: 'applies reviewed plans in the protected GitHub environments',
       },
     ];
@@ -111,7 +109,25 @@ export class CiRolesStack extends TerraformStack {
         maxSessionDuration: 3600,
         dependsOn: [provider],
       });
-      new IamRolePolicy(this, `${role.id}_policy`, { name: 'ci', role: created.id, policy: JSON.stringify(role.policy) });
+      policies.get(role.name)!.forEach((document, index) => {
+        const part = index + 1;
+        // The description names no count of parts: IAM cannot change a description, so a new part would replace every policy.
+        const policy = new IamPolicy(this, `${role.id}_policy_${part}`, {
+          name: `${role.name}-${part}`,
+          description: `What ${role.name} may do, part ${part} (core/ci-roles.ts)`,
+          policy: JSON.stringify(document),
+        });
+        if (document.Statement.some((statement) => [statement.Action].flat().includes('iam:PassRole'))) {
+          acceptFindings(policy, [
+            {
+              trivy: 'AWS-0342',
+              reason:
+                "the deploy role creates the environments' roles and must hand them to the services that run as them: its iam:PassRole names only <env>-* roles and only for ECS tasks, EventBridge, Step Functions and VPC flow logs (iam:PassedToService)",
+            },
+          ]);
+        }
+        new IamRolePolicyAttachment(this, `${role.id}_policy_${part}_attachment`, { role: created.name, policyArn: policy.arn });
+      });
       new TerraformOutput(this, `${role.id}_role_arn`, { value: created.arn });
       const ec2Capacity = role.id === 'deploy' ? deployEc2CapacityPolicy(account) : undefined;
       if (ec2Capacity) {

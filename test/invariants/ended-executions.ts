@@ -158,11 +158,14 @@ export function endedExecutionsInvariants(subject: Subject): void {
 
     test('the CI deploy role of its account may create, change and read every rule, state machine, queue, log group and role of the stack', () => {
       if (!env.stateBackend) return; // not deployed by the workflows: no CI roles
-      const statements = JSON.parse(resources(stackOf(subject, `ci-roles-${env.accountId}`), 'aws_iam_role_policy').deploy_policy!.policy as string).Statement as Json[];
+      // Every part of the deploy role's policy (managed policies deploy_policy_1, _2, …).
+      const parts = Object.entries(resources(stackOf(subject, `ci-roles-${env.accountId}`), 'aws_iam_policy')).filter(([id]) => /^deploy_policy_\d+$/.test(id));
+      const statements = parts.flatMap(([, part]) => JSON.parse(part.policy as string).Statement as Json[]);
       const allowed = (sid: string, arn: string) => {
-        const statement = statements.find((candidate) => candidate.Sid === sid)!;
+        // A statement split by resources keeps its Sid on the first part, then Sid2, Sid3, … (core/policy-document.ts).
+        const resourcesOf = statements.filter((candidate) => new RegExp(`^${sid}\\d*$`).test(candidate.Sid)).flatMap((statement) => [statement.Resource].flat());
         // IAM ARN wildcards: `*` any run of characters (slashes included), `?` one character.
-        return [statement.Resource].flat().some((pattern: string) =>
+        return resourcesOf.some((pattern: string) =>
           new RegExp(
             `^${pattern
               .replace(/[.+^${}()|[\]\\]/g, '\\$&')
