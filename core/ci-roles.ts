@@ -461,8 +461,31 @@ export function deployRolePolicy(account: AccountScope): PolicyDocument {
     allow('PassEnvironmentRoles', ['iam:PassRole'], environmentRoles, {
       StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'states.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] },
     }),
+    serviceLinkedRoleStatement('CreateEcsServiceLinkedRole', a, ECS_SERVICE_LINKED_ROLE),
   );
 }
+
+/** A service-linked role: the service that uses it, and its path and name (one per account, created once). */
+export interface ServiceLinkedRole {
+  readonly service: string;
+  readonly name: string;
+}
+
+/**
+ * ECS's service-linked role, which it uses to attach task ENIs (awsvpc) and manage capacity. CreateCluster
+ * creates it only when the caller may (ECS API reference, CreateCluster: "if the user that makes the
+ * call doesn't have permissions to create the service-linked role, it isn't created"): without this
+ * grant the first deploy to a fresh account succeeds, and then every RunTask fails for want of it.
+ */
+export const ECS_SERVICE_LINKED_ROLE: ServiceLinkedRole = { service: 'ecs.amazonaws.com', name: 'AWSServiceRoleForECS' };
+/** EC2 Auto Scaling's, which CreateAutoScalingGroup needs and creates when the caller may, or fails. */
+export const AUTO_SCALING_SERVICE_LINKED_ROLE: ServiceLinkedRole = { service: 'autoscaling.amazonaws.com', name: 'AWSServiceRoleForAutoScaling' };
+
+/** May create exactly this service-linked role, for exactly its service (`iam:AWSServiceName`). */
+const serviceLinkedRoleStatement = (sid: string, accountId: string, role: ServiceLinkedRole): PolicyStatement =>
+  allow(sid, ['iam:CreateServiceLinkedRole'], `arn:aws:iam::${accountId}:role/aws-service-role/${role.service}/${role.name}`, {
+    StringEquals: { 'iam:AWSServiceName': role.service },
+  });
 
 /**
  * Actions a workload role may ever be granted, AWS authorizing them only on `*` (no resource type in
@@ -653,6 +676,7 @@ function manageEc2CapacityStatements(account: AccountScope): PolicyStatement[] {
     }),
     // The Auto Scaling group hands the instance profile's role to the instances it launches.
     allow('PassContainerInstanceRole', ['iam:PassRole'], instanceRoles, { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }),
+    serviceLinkedRoleStatement('CreateAutoScalingServiceLinkedRole', a, AUTO_SCALING_SERVICE_LINKED_ROLE),
   ];
 }
 

@@ -314,11 +314,17 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
     readonly boundary?: string;
     readonly policyArn?: string;
     readonly passedTo?: string;
+    readonly serviceName?: string;
   }
   const conditionHolds = (condition: PolicyStatement['Condition'], request: Request): boolean =>
     Object.entries(condition ?? {}).every(([operator, entries]) =>
       Object.entries(entries).every(([key, expected]) => {
-        const actual = { 'iam:PermissionsBoundary': request.boundary, 'iam:PolicyARN': request.policyArn, 'iam:PassedToService': request.passedTo }[key];
+        const actual = {
+          'iam:PermissionsBoundary': request.boundary,
+          'iam:PolicyARN': request.policyArn,
+          'iam:PassedToService': request.passedTo,
+          'iam:AWSServiceName': request.serviceName,
+        }[key];
         if (!['StringEquals', 'ArnEquals'].includes(operator)) throw new Error(`evaluator: operator ${operator} not modelled`);
         return actual !== undefined && [expected].flat().includes(actual);
       }),
@@ -329,6 +335,30 @@ describe('permissions boundary: the deploy role cannot make a role more powerful
   const allowed = (policy: PolicyDocument, request: Request) =>
     !policy.Statement.some((s) => s.Effect === 'Deny' && [s.Action].flat().includes(request.action) && [s.Resource ?? []].flat().some((r) => globMatch(r, request.resource))) &&
     policy.Statement.some((s) => s.Effect === 'Allow' && statementApplies(s, request));
+
+  it("the deploy role may create ECS's service-linked role (and, with EC2 capacity, Auto Scaling's), each only for its own service, and no other", () => {
+    const slr = (account: string, service: string, name: string) => `arn:aws:iam::${account}:role/aws-service-role/${service}/${name}`;
+    const ecs = (account: string) => slr(account, 'ecs.amazonaws.com', 'AWSServiceRoleForECS');
+    const autoScaling = (account: string) => slr(account, 'autoscaling.amazonaws.com', 'AWSServiceRoleForAutoScaling');
+    const deploy = (account: string) => {
+      const ec2 = resources(stackJson(`ci-roles-${account}`), 'aws_iam_policy')['deploy_ec2_capacity_policy'];
+      const statements = [...roleOf(account, 'deploy').policy.Statement, ...(ec2 ? (JSON.parse(ec2.policy as string) as PolicyDocument).Statement : [])];
+      return { Version: '2012-10-17', Statement: statements } as PolicyDocument;
+    };
+    const create = (resource: string, serviceName?: string): Request => ({ action: 'iam:CreateServiceLinkedRole', resource, ...(serviceName ? { serviceName } : {}) });
+    const cases: [string, Request, boolean][] = [
+      ['333333333333', create(ecs('333333333333'), 'ecs.amazonaws.com'), true],
+      ['333333333333', create(ecs('333333333333')), false],
+      ['333333333333', create(ecs('333333333333'), 'autoscaling.amazonaws.com'), false],
+      ['333333333333', create(ecs('111111111111'), 'ecs.amazonaws.com'), false],
+      ['333333333333', create(autoScaling('333333333333'), 'autoscaling.amazonaws.com'), false],
+      ['222222222222', create(autoScaling('222222222222'), 'autoscaling.amazonaws.com'), true],
+      ['222222222222', create(ecs('222222222222'), 'ecs.amazonaws.com'), true],
+      ['222222222222', create(slr('222222222222', 'elasticloadbalancing.amazonaws.com', 'AWSServiceRoleForElasticLoadBalancing'), 'elasticloadbalancing.amazonaws.com'), false],
+    ];
+    expect(cases.map(([account, request]) => allowed(deploy(account), request))).toEqual(cases.map(([, , expected]) => expected));
+    for (const id of ['plan', 'release_plan'] as const) expect(allowed(roleOf('222222222222', id).policy, create(ecs('222222222222'), 'ecs.amazonaws.com'))).toBe(false);
+  });
 
   it.each(accounts)('account %s: the boundary accepts trivy AWS-0342 (PassRole) in code, with its reason, and no other finding', (accountId) => {
     const policy = resources(stackJson(`ci-roles-${accountId}`), 'aws_iam_policy')['workload_boundary']!;
