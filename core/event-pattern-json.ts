@@ -43,6 +43,10 @@ export function toJsonNode(value: unknown): JsonNode {
 /** A JSON number's text, matched where the parser stands (sticky: no copy of the rest of the text). */
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
+/** A valid JSON string token, matched where the parser stands: what the loop in `string()` accepts. */
+// eslint-disable-next-line no-control-regex -- JSON forbids control characters in a string: the token excludes them
+const STRING_TOKEN = /"(?:[^"\\\u0000-\u001f]+|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
+
 /** Nesting limit: far above any legal event pattern, low enough that recursion cannot overflow. */
 const MAX_DEPTH = 1000;
 
@@ -138,29 +142,36 @@ class Parser {
   }
 
   /**
-   * A string token: checked here character by character (for our error messages), then decoded in
-   * one go by `JSON.parse`, which reads a checked token exactly as Jackson does (a lone surrogate
+   * A string token, decoded in one go by `JSON.parse`, which reads a checked token exactly as Jackson does (a lone surrogate
    * from `\uD800` stays one, as in a Java String). Building the value one escape at a time made a
    * detail near the 256 KiB limit take tens of milliseconds to read, for every rule it was matched
-   * against.
+   * against. A valid token is matched by one regular expression (STRING_TOKEN: several times faster
+   * than the loop on a detail full of escapes); the loop runs only to name what is wrong with an
+   * invalid one.
    */
   private string(): string {
     const start = this.position;
+    STRING_TOKEN.lastIndex = start;
+    if (STRING_TOKEN.test(this.text)) {
+      this.position = STRING_TOKEN.lastIndex;
+      const token = this.text.slice(start, this.position);
+      return token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
+    }
+    return this.invalidString();
+  }
+
+  /** Names what is wrong with the string token at the position, which STRING_TOKEN did not match. */
+  private invalidString(): never {
     this.position++; // opening quote
-    let escaped = false;
     for (;;) {
       const code = this.text.charCodeAt(this.position);
       if (Number.isNaN(code)) this.fail('unterminated string');
-      if (code === 0x22) {
-        this.position++;
-        return escaped ? (JSON.parse(this.text.slice(start, this.position)) as string) : this.text.slice(start + 1, this.position - 1);
-      }
       if (code < 0x20) this.fail('control character in a string');
       if (code !== 0x5c) {
+        // (A closing quote cannot come before the fault: the token would have matched.)
         this.position++;
         continue;
       }
-      escaped = true;
       const escape = this.text[this.position + 1];
       this.position += 2;
       if (escape === 'u') {
