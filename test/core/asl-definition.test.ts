@@ -17,10 +17,7 @@ import {
   type TaskState,
 } from '../../core/asl';
 import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV } from '../../core/container-contract';
-
-// asl-validator ships no type declarations; this is its documented signature.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
+import { validateAsl } from '../support/asl-validator';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services';
 const TASK_DEFINITION = 'dev-payment-charge';
@@ -79,8 +76,7 @@ describe('asl-validator accepts every shape', () => {
 
   test.each(shapes)('%s', (_name, overrides) => {
     const definition = buildRunTaskStateMachine(input(overrides));
-    // The validator annotates the object it checks: give it a copy.
-    const result = aslValidator(structuredClone(definition));
+    const result = validateAsl(definition);
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);
   });
@@ -88,7 +84,7 @@ describe('asl-validator accepts every shape', () => {
   test('a broken definition is rejected, so the check above can fail', () => {
     const definition = structuredClone(buildRunTaskStateMachine(input({ failureEvent }))) as { States: Record<string, { Next?: string }> };
     definition.States[STATE_NAMES.describeFailure]!.Next = 'NoSuchState';
-    expect(aslValidator(definition).isValid).toBe(false);
+    expect(validateAsl(definition).isValid).toBe(false);
   });
 });
 

@@ -17,10 +17,7 @@ import {
 } from '../../core/asl-ended-executions';
 import type { TaskState } from '../../core/asl';
 import { type JsonValue, runStateMachine, statesEntered } from '../../local/asl-interpreter';
-
-// asl-validator ships no type declarations; this is its documented signature.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
+import { validateAsl } from '../support/asl-validator';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -139,7 +136,7 @@ describe('the announcer', () => {
 
   test('the definition: valid ASL, plain JSON, bounded in time, each read bounded and retried with jitter', () => {
     const definition = buildEndedExecutionsAnnouncer(machines, 'announces dev-pay');
-    const validation = aslValidator(structuredClone(definition));
+    const validation = validateAsl(definition);
     expect({ valid: validation.isValid, errors: validation.errorsText() }).toEqual({ valid: true, errors: '' });
     expect(JSON.parse(JSON.stringify(definition))).toStrictEqual(definition);
     expect(definition.Comment).toBe('announces dev-pay');

@@ -20,6 +20,7 @@ import {
 import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV, FLOW_ENV, runTaskOverrides } from '../../core/container-contract';
 import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskHandler } from '../../local/asl-interpreter';
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
+import { validateAsl } from '../support/asl-validator';
 
 const BOOKING_BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/dev-booking';
 const EVENT_ID = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
@@ -280,9 +281,6 @@ describe('a compensation that fails', () => {
     expect(Object.keys(published[0]!.detail.failedCompensations as object).sort()).toEqual(['charge', 'reserve_seats']);
   });
 });
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
 
 describe('the definition', () => {
   const definition = buildFlowStateMachine(flow());

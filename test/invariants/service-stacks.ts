@@ -8,9 +8,7 @@ import { parseTaskDefinitionReference } from '../../stacks/base-references';
 import type { EnvironmentConfig } from '../../environments/types';
 import { resources, type TerraformJson } from '../support/synth';
 import { manifestOf, stackOf, type Subject } from './subject';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const validateAsl = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+import { validateAsl } from '../support/asl-validator';
 
 /** The rules that run one task; a flow's rules are checked by test/invariants/flows.ts. */
 const rulesOf = (service: ServiceSpec) => service.rules.filter((rule): rule is TaskRuleSpec => !isFlowRule(rule)).map((rule) => ({ service, rule }));
