@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: wall time and peak memory of synthesis (the example's environments in-process,
- * `npm run synth` itself and `cdktf synth`, and generated catalogs of growing size), of the same
- * saga as an AWS CDK app beside them (the peer), of the test suite and of the type check. Every
+ * `npm run synth` itself and `cdktf synth`, and generated catalogs of growing size), of its peers
+ * beside them (the same saga as an AWS CDK app, and this app set up as `cdktf init` does), of the
+ * test suite and of the type check. Every
  * figure is the median of N fresh child processes after a warm-up run.
  *
  *   npm run bench [-- --runs 5] [--quick] [--json FILE] [--only example,cli,generated,peer,tests,typecheck]
@@ -15,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { environments } from '../environments';
 import { generateCatalog } from './bench/generate-catalog';
+import { type InitCopy, prepareInitCopy } from './bench/init-peer';
 import { analyzeGrowth } from './bench/growth';
 import type { Group, Measurement, PreparedRun, RowSpec } from './bench/measure';
 import { GROUPS, measure } from './bench/measure';
@@ -195,6 +197,24 @@ function peerRows(largest: { readonly services: number; readonly rulesPerService
   ];
 }
 
+/**
+ * The app set up as `cdktf init` does (scripts/bench/init-peer.ts: ts-node, the provider's root
+ * barrel), every environment, from a scratch copy made once, outside the timed runs. Not in a quick
+ * run: it takes 12 s of CPU and 1.5 GiB.
+ */
+function initPeerRow(copy: () => InitCopy): RowSpec {
+  return {
+    id: 'peer-cdktf-init',
+    group: 'peer',
+    label: 'npm run synth set up as cdktf init does (ts-node, provider barrel), all environments',
+    prepare: withOutdir((outdir) => {
+      const { dir, args } = copy();
+      return { command: process.execPath, args, cwd: dir, env: { ...synthEnv(), CDKTF_OUTDIR: outdir } };
+    }),
+    mustSucceed: true,
+  };
+}
+
 function cliRow(): RowSpec {
   return {
     id: 'cli-all',
@@ -323,6 +343,8 @@ export async function runBench(options: BenchOptions, progress: (message: string
   const loadBefore = os.loadavg();
   const commit = gitHead();
   const catalogs = mkdtempSync(path.join(os.tmpdir(), 'bench-catalogs-'));
+  let initCopy: InitCopy | undefined;
+  const initCopyOnce = () => (initCopy ??= prepareInitCopy(ROOT));
   try {
     const largest = Math.max(...options.sizes);
     const specs: RowSpec[] = [
@@ -332,6 +354,7 @@ export async function runBench(options: BenchOptions, progress: (message: string
       ...(options.groups.includes('peer')
         ? peerRows(options.smoke ? undefined : { services: largest, rulesPerService: options.rulesPerService, file: catalogFile(largest, options.rulesPerService, catalogs) }, options.smoke)
         : []),
+      ...(options.groups.includes('peer') && !options.smoke ? [initPeerRow(initCopyOnce)] : []),
       ...(options.groups.includes('tests') ? [testsRow()] : []),
       ...(options.groups.includes('typecheck') ? typecheckRows() : []),
     ];
@@ -349,6 +372,7 @@ export async function runBench(options: BenchOptions, progress: (message: string
     };
   } finally {
     rmSync(catalogs, { recursive: true, force: true });
+    initCopy?.remove();
   }
 }
 

@@ -2,10 +2,13 @@
  * The benchmark's parts: the catalog generator, statistics, growth, targets, the report, argument
  * parsing and one tiny end-to-end run. No timing is asserted: figures depend on the machine.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { catalogProblems } from '../catalog/validate';
 import { parseBenchArgs, runBench } from '../scripts/bench';
 import { GENERATED_NAMESPACE, generateCatalog, generatedServiceName, targetServiceIndex } from '../scripts/bench/generate-catalog';
 import { analyzeGrowth } from '../scripts/bench/growth';
+import { BARREL_IMPORT, prepareInitCopy } from '../scripts/bench/init-peer';
 import type { Measurement } from '../scripts/bench/measure';
 import { comparePeers } from '../scripts/bench/peers';
 import { renderGrowth, renderMeasurements, renderPeers, renderReport, renderTable } from '../scripts/bench/report';
@@ -258,6 +261,22 @@ describe('peers', () => {
     ]);
   });
 
+  it('pairs the synth command with the app set up as cdktf init does', () => {
+    const withInit = [...rows, peer('peer-cdktf-init', 12_600, 1500)];
+    expect(comparePeers(withInit).map((pair) => [pair.what, pair.ours.id, pair.peer.id, pair.speedup, pair.memoryRatio])).toEqual([
+      ['npm run synth (the example, every environment)', 'synth-command', 'peer-cdk-example', 5, 450 / 140],
+      ['npm run synth, beside the same app set up as cdktf init does', 'synth-command', 'peer-cdktf-init', 14, 1500 / 140],
+      ['500 services, one environment, CDK synthesis only', 'generated-500', 'peer-cdk-500', 3, 730 / 140],
+    ]);
+    // The 4× target is against the AWS CDK app only.
+    expect(
+      checkTargets(withInit, undefined)
+        .filter((c) => c.rowId.startsWith('peer-'))
+        .map((c) => c.rowId),
+    ).toEqual(['peer-cdk-example']);
+    expect(renderPeers(withInit)!.split('\n')[3]).toMatch(/^npm run synth, beside the same app set up as cdktf init does +0\.90 s, 140 MiB +12\.60 s, 1500 MiB +14\.0× +– +10\.7×$/);
+  });
+
   it('counts the stacks each side synthesized, and says when they differ', () => {
     const counted = [
       ...rows.map((r) => (r.id === 'peer-cdk-example' ? { ...r, stacks: 20 } : r.id === 'peer-cdk-500' ? { ...r, stacks: 502 } : r.id === 'generated-500' ? { ...r, stacks: 502 } : r)),
@@ -283,7 +302,7 @@ describe('peers', () => {
 
   it('renders the pairs', () => {
     const lines = renderPeers(rows)!.split('\n');
-    expect(lines[0]).toMatch(/^Same work +This repository +AWS CDK app +Faster +Less CPU +Less memory$/);
+    expect(lines[0]).toMatch(/^Same work +This repository +Peer +Faster +Less CPU +Less memory$/);
     expect(lines[2]).toMatch(/^npm run synth \(the example, every environment\) +0\.90 s, 140 MiB +4\.50 s, 450 MiB +5\.0× +– +3\.2×$/);
     expect(lines[3]).toMatch(/^500 services, one environment, CDK synthesis only +6\.00 s, 140 MiB +18\.00 s, 730 MiB +3\.0× +– +5\.2×$/);
     expect(renderPeers(rows.slice(0, 1))).toBeUndefined();
@@ -338,5 +357,51 @@ describe('runBench (smoke: the smallest generated catalog, one run)', () => {
     expect(result.targets).toEqual([]);
     expect(renderReport(result)).toContain('generated, 2 services × 2 rules, dev');
     expect(renderReport(result)).toContain('Targets: none apply to these rows');
+  });
+});
+
+describe('the cdktf init peer (scripts/bench/init-peer.ts)', () => {
+  const ROOT = path.join(__dirname, '..');
+
+  /** Every file main.ts reaches through relative imports and requires, resolved as Node resolves them. */
+  function reachedFrom(dir: string, entry: string): { reached: string[]; missing: string[] } {
+    const reached = new Set<string>();
+    const missing: string[] = [];
+    const queue = [path.join(dir, entry)];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      if (!file.endsWith('.ts')) continue;
+      const source = fs.readFileSync(file, 'utf8');
+      for (const [, specifier] of source.matchAll(/(?:from |import |require\()'(\.{1,2}\/[^']+)'/g)) {
+        const base = path.resolve(path.dirname(file), specifier!);
+        const found = [base, `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+        if (found) queue.push(found);
+        else missing.push(`${path.relative(dir, file)}: ${specifier}`);
+      }
+    }
+    return { reached: [...reached].map((file) => path.relative(dir, file)), missing };
+  }
+
+  it('copies everything the app imports, links node_modules, and puts the root barrel import first', () => {
+    const copy = prepareInitCopy(ROOT);
+    try {
+      const main = fs.readFileSync(path.join(copy.dir, 'main.ts'), 'utf8');
+      expect(main).toBe(BARREL_IMPORT + fs.readFileSync(path.join(ROOT, 'main.ts'), 'utf8'));
+      expect(BARREL_IMPORT).toMatch(/^import '@cdktf\/provider-aws';/);
+      expect(fs.realpathSync(path.join(copy.dir, 'node_modules'))).toBe(fs.realpathSync(path.join(ROOT, 'node_modules')));
+      const { reached, missing } = reachedFrom(copy.dir, 'main.ts');
+      expect(missing).toEqual([]);
+      // The whole app, not a part of it: what the repository's main.ts reaches, the copy holds.
+      expect(reached.sort()).toEqual(reachedFrom(ROOT, 'main.ts').reached.sort());
+      expect(reached).toContain(path.join('stacks', 'app.ts'));
+      // ts-node as cdktf.json's `npx ts-node main.ts` runs it, with the repository's compiler options.
+      expect(copy.args).toEqual([path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), 'main.ts']);
+      expect(fs.readFileSync(path.join(copy.dir, 'tsconfig.json'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
+    } finally {
+      copy.remove();
+    }
+    expect(fs.existsSync(copy.dir)).toBe(false);
   });
 });

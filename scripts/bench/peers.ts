@@ -1,6 +1,7 @@
 /**
- * This repository beside the tool users would pick instead: the same saga as an AWS CDK app
- * (scripts/bench/cdk-peer.ts), synthesized in the same run. Pure.
+ * This repository beside what users would pick instead: the same saga as an AWS CDK app
+ * (scripts/bench/cdk-peer.ts), and this app set up as `cdktf init` does (scripts/bench/init-peer.ts:
+ * ts-node, the provider's root barrel), synthesized in the same run. Pure.
  */
 import type { Measurement } from './measure';
 
@@ -26,6 +27,7 @@ export interface PeerComparison {
 export const PEER_PAIRS = (generatedServices: readonly number[]): { readonly what: string; readonly ours: string; readonly peer: string; readonly oursStacks: string }[] => [
   { what: 'npm run synth (the example, every environment)', ours: 'synth-command', peer: 'peer-cdk-example', oursStacks: 'example-all' },
   { what: 'the same, CDK synthesis only', ours: 'synth-command', peer: 'peer-cdk-example-synthesis', oursStacks: 'example-all' },
+  { what: 'npm run synth, beside the same app set up as cdktf init does', ours: 'synth-command', peer: 'peer-cdktf-init', oursStacks: 'example-all' },
   ...generatedServices.map((services) => ({
     what: `${services} services, one environment, CDK synthesis only`,
     ours: `generated-${services}`,

@@ -100,12 +100,12 @@ export function renderGrowth(growth: Growth, targets: readonly TargetCheck[]): s
   ].join('\n');
 }
 
-/** Each pair of ours and the AWS CDK app's rows, with how many times faster ours is. */
+/** Each pair of ours and a peer's rows, with how many times faster ours is. */
 export function renderPeers(measurements: readonly Measurement[]): string | undefined {
   const pairs = comparePeers(measurements);
   if (pairs.length === 0) return undefined;
   return renderTable(
-    ['Same work', 'This repository', 'AWS CDK app', 'Faster', 'Less CPU', 'Less memory'],
+    ['Same work', 'This repository', 'Peer', 'Faster', 'Less CPU', 'Less memory'],
     pairs.map((pair) => [
       pair.stacks && pair.stacks.ours !== pair.stacks.peer ? `${pair.what} (NOT THE SAME: ${pair.stacks.ours} vs ${pair.stacks.peer} stacks)` : pair.what,
       `${formatSeconds(pair.ours.wallMs.median)}${pair.ours.peakRssMiB ? `, ${formatMiB(pair.ours.peakRssMiB.median)}` : ''}`,
@@ -132,7 +132,13 @@ export function renderReport(result: BenchResult): string {
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
     '',
     renderMeasurements(result.measurements, result.targets),
-    ...(peers ? ['', 'Beside the AWS CDK app of the same saga (scripts/bench/cdk-peer.ts), wall and peak RSS (medians):', peers] : []),
+    ...(peers
+      ? [
+          '',
+          'Beside its peers, the AWS CDK app of the same saga (scripts/bench/cdk-peer.ts) and the app set up as cdktf init does (scripts/bench/init-peer.ts), wall and peak RSS (medians):',
+          peers,
+        ]
+      : []),
     ...(result.growth ? ['', 'Growth with the catalog (generated, one environment):', renderGrowth(result.growth, result.targets)] : []),
     '',
     result.targets.length === 0
