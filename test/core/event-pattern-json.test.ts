@@ -76,6 +76,11 @@ describe('parseJsonText', () => {
     ['a backslash at the end', '"\\', 3, 'bad escape'],
     ['a short \\u escape', '"\\u12"', 3, 'bad \\u escape'],
     ['a \\u escape with a non-hex digit', '"\\u12g4"', 3, 'bad \\u escape'],
+    // An invalid string is read again to name its fault: the valid escapes and characters before it are stepped over as the token would read them.
+    ['a bad escape after valid ones', '"\\u0041\\n\\q"', 11, 'bad escape'],
+    ['a short \\u escape after a valid one', '"\\u0041\\u12"', 9, 'bad \\u escape'],
+    ['a raw control character after a valid escape', '"\\n\u0001"', 3, 'control character in a string'],
+    ['a raw control character after a space', '"a b\u0001"', 4, 'control character in a string'],
     ['a misspelt true', 'tru', 0, 'unknown literal'],
     ['a misspelt false', 'fals', 0, 'unknown literal'],
     ['a misspelt null', 'nul', 0, 'unknown literal'],
