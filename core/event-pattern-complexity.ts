@@ -228,12 +228,14 @@ function wildcardCharacters(text: string): number[] {
 export function patternsComplexity(patterns: readonly ComplexityPattern[], cap = Number.MAX_SAFE_INTEGER, quoted = true): number {
   const machine = new WildcardMachine();
   let startMatches = 0;
-  const seen = new Set<string>();
-  for (const pattern of patterns) {
-    // Equal patterns are one pattern in event-ruler (`Patterns.equals`).
-    const identity = JSON.stringify([pattern.type, pattern.text, pattern.texts]);
-    if (seen.has(identity)) continue;
-    seen.add(identity);
+  const canonical = new Map<string, ComplexityPattern>();
+  for (const given of patterns) {
+    // Equal patterns are one pattern in event-ruler (`Patterns.equals`): they share one match, so
+    // count once. But a repeated one is inserted again, and the states that second insertion adds
+    // raise the score (a rule with "*a*a*a" twice scores 11 in event-ruler, once 6), so it is not skipped.
+    const identity = JSON.stringify([given.type, given.text, given.texts]);
+    const pattern = canonical.get(identity) ?? given;
+    canonical.set(identity, pattern);
     for (const text of complexityTexts(pattern, quoted)) {
       const characters = wildcardCharacters(text);
       // A lone "*" makes the start state itself a match (ByteMachine.startStateMatch): one more prefix.

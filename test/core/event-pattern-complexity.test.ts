@@ -85,6 +85,19 @@ describe('rules (quoted strings)', () => {
     expect(patternsComplexity([{ type: 'anything-but-wildcard', texts: leadingStar }])).toBe(7);
   });
 
+  test('an equal wildcard given twice is inserted twice, as event-ruler inserts it, and counts the extra states it makes (event-ruler: 6 once, 11 twice)', () => {
+    // event-ruler's ByteMachine adds the second copy with new indeterminate states (it does not find
+    // the first), while its match is the same Patterns value; a rule repeating a wildcard, in one
+    // list or across $or alternatives, is refused by AWS where the single wildcard is accepted.
+    expect(compilePattern({ a: [{ wildcard: '*a*a*a' }] }).complexity).toBe(6);
+    expect(() => compilePattern({ a: [{ wildcard: '*a*a*a' }, { wildcard: '*a*a*a' }] })).toThrow(/Rule is too complex/);
+    expect(() => compilePattern({ $or: [{ a: [{ wildcard: '*a*a*a' }] }, { a: [{ wildcard: '*a*a*a' }] }] })).toThrow(/Rule is too complex/);
+    expect(patternsComplexity(wildcards('*a*a*', '*a*a*'))).toBe(9);
+    expect(patternsComplexity(wildcards('a*aa', 'a*aa'))).toBe(5);
+    expect(patternsComplexity(wildcards('a*', 'a*'), 1000, false)).toBe(4);
+    expect(patternsComplexity(wildcards('ab*c', 'ab*c'))).toBe(3); // 2 once; raw (unquoted) it stays 2, event-ruler's own pin above
+  });
+
   test('other patterns add nothing', () => {
     expect(patternsComplexity([{ type: 'exact' }, { type: 'prefix' }])).toBe(0);
     expect(patternsComplexity([{ type: 'exact' }, ...wildcards('ab*c')])).toBe(patternsComplexity(wildcards('ab*c')));
