@@ -104,6 +104,47 @@ describe('rules (quoted strings)', () => {
   });
 });
 
+/**
+ * Sets whose score depends on how the byte machine is built, each scored by event-ruler 2.0.1 itself
+ * (its MachineComplexityEvaluator, through the oracle of test/fixtures/event-pattern-complexity): a
+ * machine built with a state reused where event-ruler makes a new one, a composite put elsewhere, or
+ * the case and UTF-8 checks of state reuse skipped, scores them differently.
+ */
+describe('how the byte machine is built: sets that tell the ways apart (scored by event-ruler)', () => {
+  test.each<[number, 'raw' | 'wildcard' | 'anything-but', string[]]>([
+    // reuse of a state that already ends a pattern ("a" ends where "aa*a" passes)
+    [2, 'raw', ['aa*a', 'a']],
+    // a lone "*" twice: one start match, and the indeterminate state's wildcard check of reuse
+    [2, 'anything-but', ['*', '*']],
+    // equal texts whose match is already on the transition: inserted once more, matched once
+    [1, 'anything-but', ['"', '\\\\', '"']],
+    // the character after a wildcard at the end of a pattern, and where its match goes
+    [3, 'anything-but', ['a*aab', 'b*', 'bb', 'ba']],
+    // UTF-8: a continuation byte is never checked for case; a 3-byte character is decoded whole
+    [3, 'anything-but', ['bébb', 'ⓐ*', 'ⓐb€', '*é']],
+    [6, 'anything-but', ['ab*', '*ⓐ€ab', '*ⓐ€€']],
+    [2, 'anything-but', ['𐐨A*', 'a𐐨', '𐐨A']],
+    [3, 'anything-but', ['a*€aab', 'a*€aaé', 'a*€b', 'ⓐb']],
+    // continuation bytes at both ends of their range (0x80 in Ā, 0xbf in ÿ) are never checked for case
+    [2, 'anything-but', ['Ā*', 'Ābÿÿ1Ā', 'Ā']],
+    [2, 'anything-but', ['ÿ*', 'ÿa', '1ÿ×ÿ1', 'ÿÿ1b']],
+    // a 2-byte character without case (×) is decoded as 2 bytes, not with the "a" after it
+    [3, 'anything-but', ['*a', '*a', '*×1', '*×a×']],
+    // sets of transitions told apart by their ids (1,23 is not 12,3)
+    [6, 'anything-but', ['*\\\\*bca*', '𐐨béⓐ\\*', 'éab*\\*', '€€*a🎫aⓐ']],
+    // byte 0x01 is a byte, not the wildcard marker
+    [3, 'wildcard', ['*a\u0001b*']],
+  ])('%i for %s %j', (expected, kind, texts) => {
+    const score =
+      kind === 'raw'
+        ? patternsComplexity(wildcards(...texts), 1000, false)
+        : kind === 'wildcard'
+          ? patternsComplexity(wildcards(...texts))
+          : patternsComplexity([{ type: 'anything-but-wildcard', texts }]);
+    expect(score).toBe(expected);
+  });
+});
+
 describe('against event-ruler itself: random pattern sets scored by its MachineComplexityEvaluator (test/fixtures/event-pattern-complexity)', () => {
   const cases = readFileSync(join(__dirname, '..', 'fixtures', 'event-pattern-complexity', 'cases.jsonl'), 'utf8')
     .trimEnd()
