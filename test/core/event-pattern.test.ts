@@ -618,3 +618,270 @@ describe('compiled patterns', () => {
     expect(() => matchesPattern({ source: [] }, ec2Event)).toThrow(EventPatternError);
   });
 });
+
+/** The names event-ruler reserves inside `$or` (`Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP`). */
+const RESERVED_IN_OR = [
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
+];
+
+// Every refusal below is one event-ruler 2.0.1 refuses too (Machine.addRule throws); the messages are
+// what an operator reads in a failed synth, so each is asserted whole, with the field it names.
+describe('refusals: the field and the reason, exactly', () => {
+  const fields = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, ['x']]));
+
+  test.each<[string, unknown, string[]]>([
+    // what the compiler refuses
+    ['a value that is a number', { source: 5 }, ['source: must be an array of match values or an object, got 5']],
+    ['a value that is true', { source: true }, ['source: must be an array of match values or an object, got true']],
+    ['a value that is null', { source: null }, ['source: must be an array of match values or an object, got null']],
+    ['"$or" that is a string', { $or: 'x' }, ['$or: "$or" must be an array of at least two pattern objects']],
+    ['"$or" with one alternative', { $or: [{ source: ['a'] }] }, ['$or: "$or" must be an array of at least two pattern objects']],
+    ['"$or" with an alternative that is a string', { $or: [{ source: ['a'] }, 'b'] }, ['$or[1]: each "$or" alternative must be a pattern object']],
+    ['"exactly" with a number', on([{ exactly: 5 }]), ['detail.v[0].exactly: "exactly" takes a string']],
+    ['"equals-ignore-case" with a number', on([{ 'equals-ignore-case': 5 }]), ['detail.v[0].equals-ignore-case: "equals-ignore-case" takes a string']],
+    ['"wildcard" with a number', on([{ wildcard: 5 }]), ['detail.v[0].wildcard: "wildcard" takes a string']],
+    ['"numeric" with a string', on([{ numeric: '>' }]), ['detail.v[0].numeric: "numeric" takes an array such as [">", 0, "<=", 5]']],
+    ['"cidr" with a number', on([{ cidr: 5 }]), ['detail.v[0].cidr: "cidr" takes a string such as "10.0.0.0/24"']],
+    ['"cidr" with /32', on([{ cidr: '10.0.0.1/32' }]), ['detail.v[0].cidr: "10.0.0.1/32": IPv4 mask bits must be < 32']],
+    ['"prefix" with {"equals-ignore-case": number}', on([{ prefix: { 'equals-ignore-case': 5 } }]), ['detail.v[0].prefix: "prefix" takes a string or {"equals-ignore-case": string}']],
+    ['"prefix" with another operator', on([{ prefix: { other: 'a' } }]), ['detail.v[0].prefix: "prefix" takes a string or {"equals-ignore-case": string}']],
+    ['"suffix" with a second key', on([{ suffix: { 'equals-ignore-case': 'a', x: 'b' } }]), ['detail.v[0].suffix: "suffix" object takes only "equals-ignore-case"']],
+    ['"numeric" empty', on([{ numeric: [] }]), ['detail.v[0].numeric: the first element must be an operator (=, <, <=, > or >=), got nothing']],
+    ['"numeric" without an operator', on([{ numeric: [5] }]), ['detail.v[0].numeric: the first element must be an operator (=, <, <=, > or >=), got 5']],
+    ['"numeric" without a value', on([{ numeric: ['>'] }]), ['detail.v[0].numeric: the value after ">" must be a number, got nothing']],
+    ['"numeric" with true', on([{ numeric: ['>', true] }]), ['detail.v[0].numeric: the value after ">" must be a number, got true']],
+    ['"numeric" with null', on([{ numeric: ['>', null] }]), ['detail.v[0].numeric: the value after ">" must be a number, got null']],
+    ['"numeric" with a list', on([{ numeric: ['>', []] }]), ['detail.v[0].numeric: the value after ">" must be a number, got array']],
+    ['a range of five elements', on([{ numeric: ['>', 0, '<', 5, 6] }]), ['detail.v[0].numeric: too many elements in a numeric range']],
+    ['a range continued by a number', on([{ numeric: ['>', 0, 5, 6] }]), ['detail.v[0].numeric: a range continues with "<" or "<=", got 5']],
+    ['a range continued by "="', on([{ numeric: ['>', 0, '=', 6] }]), ['detail.v[0].numeric: a range continues with "<" or "<=", got "="']],
+    ['a range without its upper value', on([{ numeric: ['>', 0, '<'] }]), ['detail.v[0].numeric: the value after "<" must be a number, got nothing']],
+    ['a range with a string upper value', on([{ numeric: ['>', 0, '<', 'x'] }]), ['detail.v[0].numeric: the value after "<" must be a number, got "x"']],
+    ['"anything-but" {}', on([{ 'anything-but': {} }]), ['detail.v[0].anything-but: "anything-but" object needs one of prefix, suffix, equals-ignore-case, wildcard']],
+    [
+      '"anything-but" with an unsupported form',
+      on([{ 'anything-but': { numeric: ['>', 1] } }]),
+      ['detail.v[0].anything-but: unsupported "anything-but" form "numeric" (supported: prefix, suffix, equals-ignore-case, wildcard)'],
+    ],
+    ['"anything-but" with two forms', on([{ 'anything-but': { prefix: 'a', suffix: 'b' } }]), ['detail.v[0].anything-but: "anything-but" object takes exactly one key']],
+    ['"anything-but" with strings and numbers', on([{ 'anything-but': ['a', 1] }]), ['detail.v[0].anything-but: "anything-but" list must hold only strings or only numbers, not both']],
+    [
+      '"anything-but" with null in its list',
+      on([{ 'anything-but': ['a', null] }]),
+      ['detail.v[0].anything-but: "anything-but" list holds only strings or only numbers (no null, booleans, objects or arrays)'],
+    ],
+    ['"anything-but" with an empty list', on([{ 'anything-but': [] }]), ['detail.v[0].anything-but: "anything-but" list must not be empty']],
+    [
+      '"anything-but" with true',
+      on([{ 'anything-but': true }]),
+      ['detail.v[0].anything-but: "anything-but" takes a string, a number, a list of either, or {prefix|suffix|equals-ignore-case|wildcard: ...}'],
+    ],
+    ['"anything-but" prefix with a number', on([{ 'anything-but': { prefix: 5 } }]), ['detail.v[0].anything-but.prefix: "anything-but"/"prefix" takes a string or a list of strings']],
+    ['"anything-but" prefix list with a number', on([{ 'anything-but': { prefix: ['a', 5] } }]), ['detail.v[0].anything-but.prefix: "anything-but"/"prefix" list takes only strings']],
+    ['"anything-but" prefix ""', on([{ 'anything-but': { prefix: '' } }]), ['detail.v[0].anything-but.prefix: "anything-but"/"prefix" must not be empty']],
+    ['"anything-but" suffix list holding ""', on([{ 'anything-but': { suffix: ['a', ''] } }]), ['detail.v[0].anything-but.suffix: "anything-but"/"suffix" must not be empty']],
+    [
+      '"anything-but" wildcard list with a bad one',
+      on([{ 'anything-but': { wildcard: ['a', 'b**'] } }]),
+      ['detail.v[0].anything-but.wildcard: consecutive wildcard characters at position 1 of "b**"'],
+    ],
+    // what the machine refuses once the rule compiled (GenericMachine.addPatternRule)
+    ['"anything-but" prefix []', on([{ 'anything-but': { prefix: [] } }]), ['detail.v: "anything-but" needs at least one value']],
+    ['"anything-but" suffix []', on([{ 'anything-but': { suffix: [] } }]), ['detail.v: "anything-but" needs at least one value']],
+    ['"anything-but" equals-ignore-case []', on([{ 'anything-but': { 'equals-ignore-case': [] } }]), ['detail.v: "anything-but" needs at least one value']],
+    ['"anything-but" wildcard []', on([{ 'anything-but': { wildcard: [] } }]), ['detail.v: "anything-but" needs at least one value']],
+    ['two empty sets on one field: one problem', on([{ 'anything-but': { prefix: [] } }, { 'anything-but': { wildcard: [] } }]), ['detail.v: "anything-but" needs at least one value']],
+    ['257 fields in one alternative (event-ruler: "Size of rule exceeds max value of 256")', fields(257), ['(root): an alternative has 257 fields; event-ruler allows at most 256']],
+    ['257 fields in one $or alternative', { $or: [fields(257), { z: ['1'] }] }, ['(root): an alternative has 257 fields; event-ruler allows at most 256']],
+  ])('%s', (_name, pattern, problems) => expect(problemsOf(pattern)).toEqual(problems));
+
+  test('256 fields in one alternative are allowed', () => {
+    expect(compilePattern(fields(256)).subRules[0]!.size).toBe(256);
+  });
+
+  test('exactly 10,000 alternatives are allowed (the local limit refuses more)', () => {
+    const tenWays = (key: string) => ({ $or: Array.from({ length: 10 }, (_, i) => ({ [`${key}${i}`]: ['x'] })) });
+    expect(compilePattern({ a: tenWays('a'), b: tenWays('b'), c: tenWays('c'), d: tenWays('d') }).subRules).toHaveLength(10_000);
+  });
+
+  test('the error: its name, the default place, every problem on its own line', () => {
+    const error = (() => {
+      try {
+        compilePattern({ source: [], region: 5 });
+      } catch (caught) {
+        return caught as EventPatternError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error.name).toBe('EventPatternError');
+    expect(error.message).toBe(
+      'event pattern: invalid event pattern (EventBridge would refuse it):\n  - source: empty arrays are not allowed\n  - region: must be an array of match values or an object, got 5',
+    );
+    expect(() => compilePatternText('{"source": []}')).toThrow(/^event pattern: invalid event pattern/);
+    expect(() => validatePattern({ source: [] })).toThrow(/^event pattern: invalid event pattern/);
+  });
+
+  test('a value with no JSON form (a BigInt) is a caller bug: it throws as JSON.stringify does, never "invalid" or "no match"', () => {
+    expect(() => compilePattern({ source: [1n] })).toThrow(TypeError);
+    expect(() => matchesPattern({ source: ['a'] }, { source: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('$or: names event-ruler reserves', () => {
+  test.each(RESERVED_IN_OR)('"%s" is refused as a field inside $or, and allowed as a field elsewhere', (name) => {
+    expect(problemsOf({ $or: [{ [name]: ['x'] }, { source: ['a'] }] })).toEqual([`$or[0].${name}: "${name}" is an operator name and cannot be a field inside "$or"`]);
+    expect(verdict({ detail: { [name]: ['x'] } }, { [name]: 'x' })).toBe(true);
+  });
+});
+
+describe('$or that is not "or": the legacy rule (a field named "$or")', () => {
+  test.each<[string, EventPattern, unknown]>([
+    ['a list of strings', { $or: ['a', 'b'] }, { $or: 'b' }],
+    ['one string', { $or: ['a'] }, { $or: 'a' }],
+    ['after another field', { a: ['x'], $or: ['b', 'c'] }, { a: 'x', $or: 'c' }],
+    ['nested', { detail: { $or: ['a', 'b'] } }, { detail: { $or: 'a' } }],
+    ['an object (a nested field)', { $or: { x: ['1'] } }, { $or: { x: '1' } }],
+  ])('%s', (_name, pattern, event) => {
+    const compiled = compilePattern(pattern);
+    expect(compiled.literalOr).toBe(true);
+    expect(matchesPattern(compiled, event)).toBe(true);
+    expect(matchesPattern(compiled, { $or: 'z', a: 'x', detail: { $or: 'z' } })).toBe(false);
+  });
+
+  // The legacy compiler knows anything-but prefix, suffix and equals-ignore-case, and prefix and
+  // suffix only as one string (event-ruler's RuleCompiler), so these rules are refused altogether.
+  test.each<[string, unknown, boolean]>([
+    ['prefix', { prefix: 'x' }, true],
+    ['suffix', { suffix: 'x' }, true],
+    ['equals-ignore-case', { 'equals-ignore-case': 'x' }, true],
+    ['equals-ignore-case list', { 'equals-ignore-case': ['x', 'y'] }, true],
+    ['wildcard', { wildcard: 'x*' }, false],
+    ['prefix list', { prefix: ['x', 'y'] }, false],
+    ['suffix list', { suffix: ['x'] }, false],
+  ])('anything-but %s beside a literal $or: accepted %s', (_name, argument, accepted) => {
+    const problems = problemsOf({ $or: ['a', 'b'], v: [{ 'anything-but': argument }] });
+    // Refused, it reports the or-aware compiler's problems (the $or), as event-ruler reports the first compiler's.
+    expect(problems).toEqual(accepted ? [] : ['$or[0]: each "$or" alternative must be a pattern object', '$or[1]: each "$or" alternative must be a pattern object']);
+  });
+});
+
+describe('usesWildcards looks at every alternative, field and value', () => {
+  test('one wildcard among other values, fields and alternatives is enough', () => {
+    expect(usesWildcards(compilePattern({ $or: [{ a: ['x', { wildcard: 'x*' }], b: ['y'] }, { c: ['z'] }] }))).toBe(true);
+    expect(
+      usesWildcards(
+        compilePattern({
+          $or: [
+            { a: ['x'], b: ['y'] },
+            { c: [{ 'anything-but': { wildcard: 'z*' } }], d: ['w'] },
+          ],
+        }),
+      ),
+    ).toBe(true);
+    expect(usesWildcards(compilePattern({ $or: [{ a: ['x'], b: ['y'] }, { c: ['z*'] }] }))).toBe(false);
+  });
+});
+
+// A field's values share one byte machine; a machine holding a `cidr` also reads IP-like strings as
+// addresses, one holding a numeric pattern reads numbers as numbers. Verdicts from event-ruler 2.0.1.
+describe('values read as addresses or numbers, beside other patterns', () => {
+  const rows: Row[] = [
+    ['anything-but a string beside a cidr: the excluded address', on([{ 'anything-but': '192.168.0.1' }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.1' }, false],
+    ['anything-but a string beside a cidr: another address', on([{ 'anything-but': '192.168.0.1' }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.2' }, true],
+    ['anything-but prefix beside a cidr: an excluded address', on([{ 'anything-but': { prefix: '192.' } }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.1' }, false],
+    ['anything-but suffix beside a cidr: an excluded address', on([{ 'anything-but': { suffix: '.1' } }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.1' }, false],
+    ['anything-but equals-ignore-case beside a cidr', on([{ 'anything-but': { 'equals-ignore-case': '192.168.0.1' } }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.1' }, false],
+    ['anything-but wildcard beside a cidr', on([{ 'anything-but': { wildcard: '192.*' } }, { cidr: '10.0.0.0/24' }]), { v: '192.168.0.1' }, false],
+    ['anything-but prefix beside a numeric: a number', on([{ 'anything-but': { prefix: 'x' } }, { numeric: ['>', 100] }]), { v: 5 }, true],
+    ['anything-but suffix beside a numeric: a number', on([{ 'anything-but': { suffix: 'x' } }, { numeric: ['>', 100] }]), { v: 5 }, true],
+    ['anything-but equals-ignore-case beside a numeric: a number', on([{ 'anything-but': { 'equals-ignore-case': 'x' } }, { numeric: ['>', 100] }]), { v: 5 }, true],
+    ['anything-but wildcard beside a numeric: a number', on([{ 'anything-but': { wildcard: 'x*' } }, { numeric: ['>', 100] }]), { v: 5 }, true],
+    ['a cidr beside a numeric: a number is never an address', on([{ cidr: '0.0.0.0/1' }, { numeric: ['>', 100] }]), { v: -1 }, false],
+    ['a cidr beside a numeric: an address', on([{ cidr: '0.0.0.0/1' }, { numeric: ['>', 100] }]), { v: '10.0.0.1' }, true],
+    // 0 read as a number is the key 9223372036854775808; the exact text "9223372036854775808" is another number
+    ['an exact number is not the key of another', on([9223372036854775808]), { v: 0 }, false],
+    ['an exact number: itself', on([9223372036854775808]), { v: 9223372036854775808 }, true],
+  ];
+  test.each(rows)('%s', (_name, pattern, detail, expected) => expect(verdict(pattern, detail)).toBe(expected));
+});
+
+describe('text operators on bytes', () => {
+  const rows: Row[] = [
+    // the quotes of the value anchor nothing: a value holding a quote is still compared whole
+    ['equals-ignore-case: a value ending in the text after a quote', on([{ 'equals-ignore-case': 'alice' }]), { v: 'x"ALICE' }, false],
+    ['anything-but equals-ignore-case: a value ending in the text after a quote', on([{ 'anything-but': { 'equals-ignore-case': 'stopped' } }]), { v: 'x"STOPPED' }, true],
+    ['equals-ignore-case: a control character (one hex digit)', on([{ 'equals-ignore-case': 'a\tb' }]), { v: 'A\tB' }, true],
+    ['wildcard: a control character', on([{ wildcard: 'a\t*' }]), { v: 'a\tb' }, true],
+  ];
+  test.each(rows)('%s', (_name, pattern, detail, expected) => expect(verdict(pattern, detail)).toBe(expected));
+});
+
+describe('the state machine alternatives share', () => {
+  test('exists: false shared by two alternatives keeps both continuations', () => {
+    const pattern = {
+      detail: {
+        $or: [
+          { a: [{ exists: false }], b: ['1'] },
+          { a: [{ exists: false }], c: ['2'] },
+        ],
+      },
+    };
+    expect(verdict(pattern, { b: '1' })).toBe(true);
+    expect(verdict(pattern, { c: '2' })).toBe(true);
+    expect(verdict(pattern, { a: 'x', b: '1' })).toBe(false);
+  });
+
+  test('an equal value in two alternatives leads to one state, whose wildcards add up (event-ruler: 8 shared, 5 apart)', () => {
+    expect(
+      compilePattern({
+        $or: [
+          { a: ['x'], b: [{ wildcard: '*a*a*' }] },
+          { a: ['x'], b: [{ wildcard: '*b*b*' }] },
+        ],
+      }).complexity,
+    ).toBe(8);
+    expect(
+      compilePattern({
+        $or: [
+          { a: ['x'], b: [{ wildcard: '*a*a*' }] },
+          { a: ['y'], b: [{ wildcard: '*b*b*' }] },
+        ],
+      }).complexity,
+    ).toBe(5);
+  });
+
+  test('a failed element of an array of objects does not fail the next element', () => {
+    const pattern = { detail: { items: { a: ['1'], b: ['2'] } } };
+    expect(
+      verdict(pattern, {
+        items: [
+          { a: '1', b: '3' },
+          { a: '1', b: '2' },
+        ],
+      }),
+    ).toBe(true);
+  });
+});
