@@ -5,6 +5,7 @@
  * it goes beyond or departs from the prose, each with both sides of its boundary. The full corpus of
  * EventBridge's own verdicts runs in event-pattern-corpus.test.ts.
  */
+import { comparableNumberKey } from '../../core/event-pattern-numbers';
 import {
   type CompiledPattern,
   type EventPattern,
@@ -873,6 +874,38 @@ describe('the state machine alternatives share', () => {
     ).toBe(5);
   });
 
+  test('patterns share a state only when equal: numeric bounds and anything-but sets are told apart by value', () => {
+    const numeric = {
+      detail: {
+        $or: [
+          { a: [{ numeric: ['>', 5] }], b: ['x'] },
+          { a: [{ numeric: ['>', 6] }], c: ['y'] },
+        ],
+      },
+    };
+    expect(verdict(numeric, { a: 5.5, c: 'y' })).toBe(false);
+    expect(verdict(numeric, { a: 6.5, c: 'y' })).toBe(true);
+    const excluded = {
+      detail: {
+        $or: [
+          { a: [{ 'anything-but': 'p' }], b: ['x'] },
+          { a: [{ 'anything-but': 'q' }], c: ['y'] },
+        ],
+      },
+    };
+    expect(verdict(excluded, { a: 'q', c: 'y' })).toBe(false);
+    expect(verdict(excluded, { a: 'p', c: 'y' })).toBe(true);
+    // Equal sets in another order are one pattern (event-ruler: 8 shared, 5 apart)
+    const sets = (second: string[]) => ({
+      $or: [
+        { a: [{ 'anything-but': ['p', 'q'] }], b: [{ wildcard: '*a*a*' }] },
+        { a: [{ 'anything-but': second }], b: [{ wildcard: '*b*b*' }] },
+      ],
+    });
+    expect(compilePattern(sets(['q', 'p'])).complexity).toBe(8);
+    expect(compilePattern(sets(['q', 'r'])).complexity).toBe(5);
+  });
+
   test('a failed element of an array of objects does not fail the next element', () => {
     const pattern = { detail: { items: { a: ['1'], b: ['2'] } } };
     expect(
@@ -883,5 +916,36 @@ describe('the state machine alternatives share', () => {
         ],
       }),
     ).toBe(true);
+  });
+});
+
+describe('the compiled form', () => {
+  test('each value of a field becomes the patterns event-ruler builds for it', () => {
+    // A number a double holds is matched numerically and as written; one it does not hold, only as written.
+    const compiled = compilePatternText('{"detail": {"v": ["x", 5, 12345678901234567890, true, null, {"exactly": "y"}]}}');
+    expect(compiled.subRules).toEqual([
+      new Map([
+        [
+          'detail.v',
+          [
+            { type: 'exact', bytes: '"x"' },
+            { type: 'numeric-equals', key: comparableNumberKey('5') },
+            { type: 'exact', bytes: '5' },
+            { type: 'exact', bytes: '12345678901234567890' },
+            { type: 'exact', bytes: 'true' },
+            { type: 'exact', bytes: 'null' },
+            { type: 'exact', bytes: '"y"' },
+          ],
+        ],
+      ]),
+    ]);
+  });
+
+  test('"exactly" matches the string itself, not its IP spellings or another case', () => {
+    expect(verdict(on([{ exactly: 'a' }]), { v: 'a' })).toBe(true);
+    expect(verdict(on([{ exactly: 'a' }]), { v: 'A' })).toBe(false);
+    expect(verdict(on([{ exactly: '2001:db8::1' }]), { v: '2001:db8::1' })).toBe(true);
+    expect(verdict(on([{ exactly: '2001:db8::1' }]), { v: '2001:0db8::1' })).toBe(false);
+    expect(verdict(on(['2001:db8::1']), { v: '2001:0db8::1' })).toBe(true);
   });
 });
