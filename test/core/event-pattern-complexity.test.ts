@@ -185,3 +185,13 @@ describe('against event-ruler itself: random pattern sets scored by its MachineC
     expect(loneStar.filter((c) => score(c) !== expected(c))).toEqual([]);
   });
 });
+
+// Known divergence, KINDER than AWS (found by scoring random sets with event-ruler 2.0.1): anything-but
+// wildcard sets holding a quote, a leading-star text beside its own prefix, or two sets on one field
+// score lower here, so a rule near the limit could pass locally and be refused by AWS. Plain wildcards
+// (the common case) showed no such case in 30,000 random sets. Fixing it means modelling how
+// event-ruler inserts an anything-but set; until then this test documents it and fails when it is fixed.
+test.failing('anything-but wildcard sets score at least what event-ruler scores (a quote in the text, "*b*" beside "*b", two sets on one field)', () => {
+  const sets = (...texts: string[][]) => patternsComplexity(texts.map((set) => ({ type: 'anything-but-wildcard', texts: set })));
+  expect([sets(['*"a']), sets(['*b*', '*b']), sets(['1*'], ['1*', '2'])]).toEqual([3, 4, 4]);
+});
