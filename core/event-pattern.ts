@@ -131,6 +131,7 @@ function compileNode(read: () => JsonNode, where: string): CompiledPattern {
   // without a "$or" key that the or-aware one refuses (it differs only in reading "$or", and knows
   // fewer anything-but forms): a legacy rule always has a field literally named "$or".
   const result: CompiledPattern = { subRules: compiled.subRules, literalOr: compiled.mode === 'legacy', complexity };
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent: isCompiled asks whether the property is there, not its value
   Object.defineProperty(result, COMPILED, { value: true });
   return result;
 }
@@ -853,7 +854,7 @@ class ValueMachine {
   private readonly byIdentity = new Map<string, ValuePattern>();
   // Stryker disable next-line BooleanLiteral: equivalent: without a numeric pattern, no pattern here matches a number's text that does not also match it read as a number (text patterns need quotes; anything-but holds either way)
   private hasNumeric = false;
-  // Stryker disable next-line BooleanLiteral: equivalent: without a cidr, the address reading matches only what the text reading matches (exists)
+  // Stryker disable next-line BooleanLiteral: equivalent: without an address pattern (a cidr, or a string that is an address), the address reading matches only what the text reading matches (exists)
   private hasIp = false;
   private readonly cache = new Map<string, ReadonlySet<ValuePattern>>();
 
