@@ -904,6 +904,28 @@ describe('the state machine alternatives share', () => {
     });
     expect(compilePattern(sets(['q', 'p'])).complexity).toBe(8);
     expect(compilePattern(sets(['q', 'r'])).complexity).toBe(5);
+    // Numeric bounds 5 and 6 are two patterns: their states stay apart (event-ruler: 5)
+    expect(
+      compilePattern({
+        $or: [
+          { a: [{ numeric: ['>', 5] }], b: [{ wildcard: '*a*a*' }] },
+          { a: [{ numeric: ['>', 6] }], b: [{ wildcard: '*b*b*' }] },
+        ],
+      }).complexity,
+    ).toBe(5);
+  });
+
+  test('a number read as a number is never compared as text with an exact value (event-ruler)', () => {
+    // 0 read as a number has the key 9223372036854775808; that exact value (no double holds it) is text only
+    const pattern = compilePatternText('{"v": [9223372036854775808, {"numeric": [">", 100]}]}');
+    expect(matchesEventText(pattern, '{"v": 0}')).toBe(false);
+    expect(matchesEventText(pattern, '{"v": 9223372036854775808}')).toBe(true);
+  });
+
+  test('a range whose upper bound no double holds is refused (event-ruler: "Cannot compare number")', () => {
+    expect(() => compilePatternText('{"v": [{"numeric": [">", 0, "<", 9007199254740993]}]}')).toThrow(
+      'v[0].numeric: 9007199254740993 cannot be compared exactly: EventBridge compares numbers as doubles and refuses one a double does not hold exactly',
+    );
   });
 
   test('a failed element of an array of objects does not fail the next element', () => {
