@@ -133,16 +133,17 @@ const allow = (Sid: string, Action: readonly string[], Resource: string | readon
   ...(Condition ? { Condition } : {}),
 });
 
+// Stryker disable next-line MethodExpression: equivalent while every deny's actions are written sorted (the "every action of every role" test holds each statement's actions sorted, so an unsorted new deny fails there)
 const deny = (Sid: string, Action: readonly string[], Resource: string): PolicyStatement => ({ Sid, Effect: 'Deny', Action: [...Action].sort(), Resource });
 
 const regions = (account: AccountScope) => [...new Set(account.environments.map((env) => env.region))].sort();
 const each = (account: AccountScope, arn: (env: CiEnvironment) => string | readonly string[]) => account.environments.flatMap((env) => arn(env));
 const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
 /** The state key's ARN: an alias ARN is what the backend names, but kms: actions are authorized on the key it points to. */
+// Stryker disable next-line ArrayDeclaration: equivalent, a stray key for an environment without one is neither a key ARN nor an alias ARN, so both filters below drop it
 const kmsKeysOf = (account: AccountScope) => account.environments.flatMap((env) => (env.stateKmsKeyId ? [env.stateKmsKeyId] : []));
 const stateKeyStatement = (account: AccountScope, sid: string, actions: readonly string[]): PolicyStatement[] => {
   const keys = kmsKeysOf(account);
-  if (keys.length === 0) return [];
   const keyArns = keys.filter((key) => key.includes(':key/'));
   const aliasArns = keys.filter((key) => key.includes(':alias/'));
   // A key named by its alias: allowed on keys whose alias is that one (kms:ResourceAliases).

@@ -10,12 +10,16 @@ import {
   CI_ROLE_NAMES,
   ciPolicyQuotaProblems,
   ciRoleManagedPolicies,
+  deployEc2CapacityPolicy,
   deployRolePolicy,
+  environmentPermissionsBoundary,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
   GITHUB_OIDC_URL,
   githubTrustPolicy,
   oidcProviderArn,
+  PERMISSIONS_BOUNDARY_NAME,
+  permissionsBoundaryArn,
   planRolePolicy,
   readResourcesStatements,
   RELEASE_BRANCH,
@@ -43,6 +47,21 @@ const account: AccountCi = {
 /** One environment, SSE-S3 state. */
 const plain: AccountCi = { accountId: A, repository, environments: [{ name: 'qa', region: 'eu-west-1', stateBucket: 'state-qa' }] };
 
+/**
+ * EC2 capacity in two of three environments: listed first in us-east-1, then in eu-west-1, so that a
+ * list of regions or resources that is not sorted (or not deduplicated: qa and dev share a region) shows.
+ */
+const withEc2: AccountCi = {
+  accountId: A,
+  repository,
+  environments: [
+    { name: 'qa', region: 'us-east-1', stateBucket: 'state-qa', ec2Capacity: true },
+    { name: 'prod', region: 'eu-west-1', stateBucket: 'state-prod' },
+    { name: 'dev', region: 'eu-west-1', stateBucket: 'state-dev', ec2Capacity: true },
+  ],
+};
+/** An environment whose capacity is explicitly not EC2 (Fargate): no EC2 statement either. */
+const fargate: AccountCi = { ...plain, environments: [{ ...plain.environments[0]!, ec2Capacity: false }] };
 const statement = (policy: PolicyDocument, sid: string): PolicyStatement => {
   const found = policy.Statement.filter((s) => s.Sid === sid);
   expect(found).toHaveLength(1);
@@ -203,6 +222,13 @@ describe('the state and the saved plans', () => {
     expect(sids(planRolePolicy(byAlias)).filter((sid) => sid.startsWith('UseStateKey'))).toEqual(['UseStateKeyByAlias']);
   });
 
+  test('an account mixing SSE-S3 and SSE-KMS state: the key statements name only the keys there are', () => {
+    const mixed: AccountCi = { ...account, environments: [plain.environments[0]!, ...account.environments] };
+    const policy = planRolePolicy(mixed);
+    expect(statement(policy, 'UseStateKey').Resource).toEqual([`arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`]);
+    expect(statement(policy, 'UseStateKeyByAlias').Resource).toEqual([`arn:aws:kms:us-east-1:${A}:key/*`]);
+  });
+
   test('environments sharing a bucket and a key: each listed once', () => {
     const key = `arn:aws:kms:eu-west-1:${A}:key/shared`;
     const shared: AccountCi = {
@@ -303,6 +329,8 @@ describe('the resources the roles reach', () => {
       `arn:aws:kms:us-east-1:${A}:key/*`,
     ]);
     expect(statement(deploy, 'ManageNetwork').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } });
+    // Environments listed out of region order: the regions still come sorted, so a reordering is no policy change.
+    expect(statement(deployRolePolicy(withEc2), 'ManageNetwork').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } });
     expect(statement(deploy, 'ManageNetwork').Resource).toBe('*');
     expect(statement(deploy, 'ChangeWildcardOnly').Resource).toBe('*');
     expect(statement(deploy, 'ReadWildcardOnly').Resource).toBe('*');
@@ -334,6 +362,327 @@ describe('the resources the roles reach', () => {
   test('the only reason for a "*" resource is the network\'s', () => {
     expect(Object.keys(WILDCARD_REASONS).sort()).toEqual(['LaunchTemplateChecks', 'ManageNetwork']);
     expect(WILDCARD_REASONS.ManageNetwork).toMatch(/aws:RequestedRegion/);
+    expect(WILDCARD_REASONS.LaunchTemplateChecks).toMatch(/^CreateAutoScalingGroup with a launch template checks that the caller may ec2:RunInstances .* aws:RequestedRegion$/);
+  });
+});
+
+const BOUNDARY = `arn:aws:iam::${A}:policy/event-driven-ecs-infra-workload-boundary`;
+
+describe('the permissions boundary', () => {
+  test('its name and ARN; an environment deployed by the workflows carries it, one with local state none', () => {
+    expect(PERMISSIONS_BOUNDARY_NAME).toBe('event-driven-ecs-infra-workload-boundary');
+    expect(permissionsBoundaryArn(A)).toBe(BOUNDARY);
+    expect(environmentPermissionsBoundary({ accountId: A, stateBackend: { bucket: 'b' } })).toBe(BOUNDARY);
+    expect(environmentPermissionsBoundary({ accountId: '444455556666', stateBackend: {} })).toBe('arn:aws:iam::444455556666:policy/event-driven-ecs-infra-workload-boundary');
+    expect(environmentPermissionsBoundary({ accountId: A })).toBeUndefined();
+    expect(environmentPermissionsBoundary({ accountId: A, stateBackend: undefined })).toBeUndefined();
+  });
+
+  const workloadStatements = (account: AccountCi, regions: readonly string[], roles: readonly string[]): PolicyStatement[] => [
+    {
+      Sid: 'WorkloadWildcardOnly',
+      Effect: 'Allow',
+      Action: [
+        'ecr:GetAuthorizationToken',
+        'logs:CreateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:DescribeLogGroups',
+        'logs:DescribeResourcePolicies',
+        'logs:GetLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:UpdateLogDelivery',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'WorkloadInAccount',
+      Effect: 'Allow',
+      Action: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecs:DescribeTasks',
+        'ecs:RunTask',
+        'ecs:StopTask',
+        'ecs:TagResource',
+        'events:DescribeRule',
+        'events:PutEvents',
+        'events:PutRule',
+        'events:PutTargets',
+        'logs:CreateLogStream',
+        'logs:DescribeLogStreams',
+        'logs:PutLogEvents',
+        'states:DescribeExecution',
+        'states:StartExecution',
+      ],
+      Resource: ['ecr', 'ecs', 'events', 'logs', 'states'].flatMap((service) => regions.map((region) => `arn:aws:${service}:${region}:${account.accountId}:*`)),
+    },
+    {
+      Sid: 'PassEnvironmentRolesToTasks',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [...roles],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+
+  test("the workload's actions, in the account and the environments' regions; roles passed to ECS tasks only", () => {
+    expect(workloadBoundaryPolicy(account)).toEqual({
+      Version: '2012-10-17',
+      Statement: workloadStatements(account, ['eu-west-1', 'us-east-1'], [`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`]),
+    });
+    expect(workloadBoundaryPolicy(fargate).Statement).toEqual(workloadStatements(fargate, ['eu-west-1'], [`arn:aws:iam::${A}:role/qa-*`]));
+  });
+
+  test('EC2 capacity: what the ECS agent does on its instance, too', () => {
+    const policy = workloadBoundaryPolicy(withEc2);
+    expect(policy.Statement).toEqual([
+      ...workloadStatements(withEc2, ['eu-west-1', 'us-east-1'], [`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`, `arn:aws:iam::${A}:role/qa-*`]),
+      { Sid: 'ContainerInstanceWildcardOnly', Effect: 'Allow', Action: ['ec2:DescribeTags', 'ecs:DiscoverPollEndpoint'], Resource: '*' },
+      {
+        Sid: 'ContainerInstanceInAccount',
+        Effect: 'Allow',
+        Action: [
+          'ecs:CreateCluster',
+          'ecs:DeregisterContainerInstance',
+          'ecs:Poll',
+          'ecs:RegisterContainerInstance',
+          'ecs:StartTelemetrySession',
+          'ecs:SubmitAttachmentStateChanges',
+          'ecs:SubmitContainerStateChange',
+          'ecs:SubmitTaskStateChange',
+          'ecs:UpdateContainerInstancesState',
+        ],
+        Resource: [`arn:aws:ecs:eu-west-1:${A}:*`, `arn:aws:ecs:us-east-1:${A}:*`],
+      },
+    ]);
+  });
+
+  test("it grants no IAM action but passing roles, and every action exists in AWS's reference; '*' only where AWS authorizes on '*' alone", async () => {
+    const policy = workloadBoundaryPolicy(withEc2);
+    const actions = policy.Statement.flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('iam:'))).toEqual(['iam:PassRole']);
+    for (const s of policy.Statement) {
+      for (const action of actionsOf(s)) {
+        const found = await details(action);
+        expect({ action, known: found !== undefined }).toEqual({ action, known: true });
+        if (s.Resource === '*') expect({ action, wildcardOnly: found!.isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+      }
+    }
+  });
+
+  test('deploy creates, and gives policies or a boundary to, environment roles only with the boundary, and can never remove or change it', () => {
+    const deploy = deployRolePolicy(account);
+    const roles = [`arn:aws:iam::${A}:role/dev-*`, `arn:aws:iam::${A}:role/prod-*`];
+    expect(statement(deploy, 'CreateBoundedEnvironmentRoles')).toEqual({
+      Sid: 'CreateBoundedEnvironmentRoles',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
+      Resource: roles,
+      Condition: { StringEquals: { 'iam:PermissionsBoundary': BOUNDARY } },
+    });
+    expect(statement(deploy, 'ManageEnvironmentRoles')).toEqual({
+      Sid: 'ManageEnvironmentRoles',
+      Effect: 'Allow',
+      Action: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole'],
+      Resource: roles,
+    });
+    expect(statement(deploy, 'KeepPermissionsBoundaries')).toEqual({
+      Sid: 'KeepPermissionsBoundaries',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary'],
+      Resource: `arn:aws:iam::${A}:role/*`,
+    });
+    expect(statement(deploy, 'KeepTheBoundaryPolicy')).toEqual({
+      Sid: 'KeepTheBoundaryPolicy',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+      Resource: BOUNDARY,
+    });
+    // The deploy role's IAM actions: on environment roles, and ECS's one service-linked role.
+    const iam = deploy.Statement.filter((s) => s.Effect === 'Allow' && actionsOf(s).some((action) => action.startsWith('iam:')));
+    expect(iam.map((s) => s.Sid)).toEqual([
+      'ReadEnvironmentRoles',
+      'ManageEnvironmentRoles',
+      'CreateBoundedEnvironmentRoles',
+      'AttachTaskExecutionPolicy',
+      'PassEnvironmentRoles',
+      'CreateEcsServiceLinkedRole',
+    ]);
+  });
+
+  test('deploy: the actions AWS authorizes on "*" alone, and the network bounded to the regions', () => {
+    const deploy = deployRolePolicy(account);
+    expect(statement(deploy, 'ChangeWildcardOnly')).toEqual({
+      Sid: 'ChangeWildcardOnly',
+      Effect: 'Allow',
+      Action: [
+        'ecs:DeregisterTaskDefinition',
+        'kms:CreateKey',
+        'logs:CreateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:PutResourcePolicy',
+        'logs:UpdateLogDelivery',
+      ],
+      Resource: '*',
+    });
+    expect(sids(deploy)).toEqual([
+      'ReadWildcardOnly',
+      'ReadEnvironmentRoles',
+      'ReadEnvironmentResources',
+      'ReadAccountResources',
+      'ListStateBucket',
+      'ReadState',
+      'WriteStateAndLock',
+      'ReleaseLock',
+      'UseStateKey',
+      'UseStateKeyByAlias',
+      'ReadReviewedPlans',
+      'ListReviewedPlans',
+      'ManageNetwork',
+      'ChangeWildcardOnly',
+      'ManageEnvironmentResources',
+      'ManageAccountResources',
+      'ManageEnvironmentRoles',
+      'CreateBoundedEnvironmentRoles',
+      'AttachTaskExecutionPolicy',
+      'KeepPermissionsBoundaries',
+      'KeepTheBoundaryPolicy',
+      'PassEnvironmentRoles',
+      'CreateEcsServiceLinkedRole',
+    ]);
+  });
+});
+
+describe('EC2 capacity', () => {
+  const readStatements: PolicyStatement[] = [
+    {
+      Sid: 'ReadEc2CapacityWildcardOnly',
+      Effect: 'Allow',
+      Action: [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeLifecycleHooks',
+        'autoscaling:DescribeLoadBalancerTargetGroups',
+        'autoscaling:DescribeLoadBalancers',
+        'autoscaling:DescribeScalingActivities',
+        'autoscaling:DescribeTrafficSources',
+        'autoscaling:DescribeWarmPool',
+        'ec2:DescribeLaunchTemplateVersions',
+        'ec2:DescribeLaunchTemplates',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'ReadEc2Capacity',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeCapacityProviders', 'iam:GetInstanceProfile', 'ssm:GetParameter', 'ssm:GetParameters'],
+      Resource: [
+        `arn:aws:ecs:eu-west-1:${A}:capacity-provider/dev-ec2`,
+        `arn:aws:ecs:us-east-1:${A}:capacity-provider/qa-ec2`,
+        `arn:aws:iam::${A}:instance-profile/dev-ecs-instance`,
+        `arn:aws:iam::${A}:instance-profile/qa-ecs-instance`,
+        'arn:aws:ssm:eu-west-1::parameter/aws/service/ecs/optimized-ami/*',
+        'arn:aws:ssm:us-east-1::parameter/aws/service/ecs/optimized-ami/*',
+      ],
+    },
+  ];
+
+  test("every role reads the capacity of the environments that have it, after the environments' resources", () => {
+    for (const policy of [planRolePolicy(withEc2), releasePlanRolePolicy(withEc2), deployRolePolicy(withEc2)]) {
+      const at = sids(policy).indexOf('ReadEc2CapacityWildcardOnly');
+      expect(sids(policy).slice(at - 1, at + 3)).toEqual(['ReadEnvironmentResources', 'ReadEc2CapacityWildcardOnly', 'ReadEc2Capacity', 'ReadAccountResources']);
+      expect(policy.Statement.slice(at, at + 2)).toEqual(readStatements);
+    }
+  });
+
+  test('no EC2 capacity (none given, or false): no EC2 statement and no managed policy', () => {
+    for (const scope of [account, plain, fargate]) {
+      for (const policy of [planRolePolicy(scope), releasePlanRolePolicy(scope), deployRolePolicy(scope), workloadBoundaryPolicy(scope)]) {
+        expect(sids(policy).filter((sid) => /Ec2|ContainerInstance|LaunchTemplate/.test(sid))).toEqual([]);
+      }
+      expect(deployEc2CapacityPolicy(scope)).toBeUndefined();
+    }
+  });
+
+  test("deploy's managed policy: the capacity provider, group and instance profile by name, launch templates in the regions, the instance role to EC2 only", () => {
+    const instanceRoles = [`arn:aws:iam::${A}:role/dev-ecs-instance`, `arn:aws:iam::${A}:role/qa-ecs-instance`];
+    expect(deployEc2CapacityPolicy(withEc2)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ManageEc2Capacity',
+          Effect: 'Allow',
+          Action: [
+            'autoscaling:CreateAutoScalingGroup',
+            'autoscaling:CreateOrUpdateTags',
+            'autoscaling:DeleteAutoScalingGroup',
+            'autoscaling:DeleteTags',
+            'autoscaling:SetInstanceProtection',
+            'autoscaling:UpdateAutoScalingGroup',
+            'ecs:CreateCapacityProvider',
+            'ecs:DeleteCapacityProvider',
+            'ecs:UpdateCapacityProvider',
+            'iam:AddRoleToInstanceProfile',
+            'iam:CreateInstanceProfile',
+            'iam:DeleteInstanceProfile',
+            'iam:RemoveRoleFromInstanceProfile',
+            'iam:TagInstanceProfile',
+            'iam:UntagInstanceProfile',
+          ],
+          Resource: [
+            `arn:aws:autoscaling:eu-west-1:${A}:autoScalingGroup:*:autoScalingGroupName/dev-ecs-ec2`,
+            `arn:aws:autoscaling:us-east-1:${A}:autoScalingGroup:*:autoScalingGroupName/qa-ecs-ec2`,
+            `arn:aws:ecs:eu-west-1:${A}:capacity-provider/dev-ec2`,
+            `arn:aws:ecs:us-east-1:${A}:capacity-provider/qa-ec2`,
+            `arn:aws:iam::${A}:instance-profile/dev-ecs-instance`,
+            `arn:aws:iam::${A}:instance-profile/qa-ecs-instance`,
+          ],
+        },
+        {
+          Sid: 'LaunchTemplateChecks',
+          Effect: 'Allow',
+          Action: ['ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:DeleteLaunchTemplate', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+        },
+        {
+          Sid: 'AttachContainerInstancePolicy',
+          Effect: 'Allow',
+          Action: ['iam:AttachRolePolicy'],
+          Resource: instanceRoles,
+          Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' } },
+        },
+        {
+          Sid: 'PassContainerInstanceRole',
+          Effect: 'Allow',
+          Action: ['iam:PassRole'],
+          Resource: instanceRoles,
+          Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        },
+        {
+          Sid: 'CreateAutoScalingServiceLinkedRole',
+          Effect: 'Allow',
+          Action: ['iam:CreateServiceLinkedRole'],
+          Resource: `arn:aws:iam::${A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          Condition: { StringEquals: { 'iam:AWSServiceName': 'autoscaling.amazonaws.com' } },
+        },
+      ],
+    });
+  });
+
+  test("the EC2-capacity policy's statements stay out of the deploy role's own policy; its actions exist in AWS's reference", async () => {
+    const managed = deployEc2CapacityPolicy(withEc2)!;
+    const own = sids(deployRolePolicy(withEc2));
+    for (const s of managed.Statement) {
+      expect(own).not.toContain(s.Sid);
+      for (const action of actionsOf(s)) expect({ action, known: (await details(action)) !== undefined }).toEqual({ action, known: true });
+    }
   });
 });
 
