@@ -98,7 +98,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   // core/ code of the flows and EC2 capacity work, landed after the mutation tier: to be measured
   { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'], pending: 'not measured yet: landed with the EC2 capacity work after this table was measured' },
-  { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'], pending: 'not measured yet: landed with the flows work after this table was measured' },
+  { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'] },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },
   {

@@ -4,19 +4,22 @@
  * that neither stops the others nor passes silently, what each run's container is told, and the
  * time budget worked out from the definition.
  */
-import { FAILURE_FIELDS, MAX_TASK_RUNS, MIN_TASK_TIMEOUT_SECONDS, type RunTaskTarget } from '../../core/asl';
+import { FAILURE_FIELDS, MAX_TASK_RUNS, MIN_TASK_TIMEOUT_SECONDS, type RunTaskTarget, WORST_CASE_FAILURE_FIELDS } from '../../core/asl';
 import {
   buildFlowStateMachine,
   COMPENSATION_FAILED_ERROR,
   compensationPrefix,
   FLOW_STATE_NAMES,
+  FLOW_STEP_NAME_MAX_LENGTH,
   flowEntries,
   flowTimeBudget,
   type FlowStateMachineInput,
   MAX_FLOW_STEPS,
   minimumFlowTimeoutSeconds,
   stepPrefix,
+  WORST_CASE_FLOW_FAILURE,
 } from '../../core/asl-flow';
+import { MAX_EXECUTION_SECONDS } from '../../core/aws-limits';
 import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV, FLOW_ENV, runTaskOverrides } from '../../core/container-contract';
 import { ecsTaskFailed, type JsonValue, runStateMachine, TaskError, type TaskHandler } from '../../local/asl-interpreter';
 import { STOPS, stoppedTaskDescription } from '../../local/ecs-task-description';
@@ -144,7 +147,8 @@ describe('a flow runs its steps in order', () => {
       executionArn: EXECUTION_ARN,
       flow: { step: 'book/reserve-seats', role: 'run' },
     }).containerOverrides[0]!;
-    expect(runs[1]!.env).toEqual(Object.fromEntries(contract.environment.map((variable) => [variable.name, variable.value])));
+    // Strictly: a variable without a name (or a stray element) would show as an `undefined` key.
+    expect(runs[1]!.env).toStrictEqual(Object.fromEntries(contract.environment.map((variable) => [variable.name, variable.value])));
   });
 
   test('without a success event the flow just succeeds', async () => {
@@ -323,6 +327,110 @@ describe('the definition', () => {
   });
 });
 
+describe("the flow's own states, as an operator reads them in the execution's history", () => {
+  const states = buildFlowStateMachine(flow()).States as unknown as Record<string, Record<string, unknown>>;
+
+  test('each RunTask says which step it runs, or which step it compensates', () => {
+    expect(states[`${stepPrefix('charge')}RunTask`]!.Comment).toBe('Step 1 of 3, charge: runs its task with the event and waits until it stops.');
+    expect(states[`${stepPrefix('reserve-seats')}RunTask`]!.Comment).toBe('Step 2 of 3, reserve-seats: runs its task with the event and waits until it stops.');
+    expect(states[`${compensationPrefix('reserve-seats')}RunTask`]!.Comment).toBe(
+      'Compensates step reserve-seats: runs its compensating task with the event and what failed, and waits until it stops.',
+    );
+  });
+
+  test('a failed step records what failed and goes to its own compensation, or the nearest before it', () => {
+    expect(states[FLOW_STATE_NAMES.stepFailed('reserve-seats')]).toEqual({
+      Type: 'Pass',
+      Comment: 'Step reserve-seats failed for good: records it, and what its compensations are told, then undoes it and every step before it.',
+      Parameters: {
+        'id.$': '$.id',
+        'source.$': '$.source',
+        'detail-type.$': "$['detail-type']",
+        'detail.$': '$.detail',
+        'taskRuns.$': '$.taskRuns',
+        'failure.$': '$.failure',
+        flow: { failedStep: 'reserve-seats', failedCompensations: {} },
+        flowFailure: { failedStep: 'reserve-seats', 'error.$': '$.failure.error', 'stopCode.$': '$.failure.stopCode', 'exitCode.$': '$.failure.exitCode' },
+      },
+      Next: 'undo reserve-seats:CountFirstRun',
+    });
+    expect(states[FLOW_STATE_NAMES.stepFailed('notify')]!.Next).toBe('undo reserve-seats:CountFirstRun');
+  });
+
+  test('a failed compensation is recorded under its step (`-` as `_`) and the next compensation runs', () => {
+    expect(states[FLOW_STATE_NAMES.compensationFailed('reserve-seats')]).toEqual({
+      Type: 'Pass',
+      Comment: 'The compensation of reserve-seats failed for good: recorded, and the remaining compensations still run.',
+      Parameters: { 'error.$': '$.compensationFailure.error', 'stopCode.$': '$.compensationFailure.stopCode', 'exitCode.$': '$.compensationFailure.exitCode' },
+      ResultPath: '$.flow.failedCompensations.reserve_seats',
+      Next: 'undo charge:CountFirstRun',
+    });
+    expect(states[FLOW_STATE_NAMES.compensationFailed('charge')]!.Next).toBe(FLOW_STATE_NAMES.compensated);
+  });
+
+  test('after the compensations: did one fail; the outcome events; the two ways to fail, and success', () => {
+    expect(states[FLOW_STATE_NAMES.compensated]).toEqual({
+      Type: 'Choice',
+      Comment: 'Every compensation ran: did one of them fail for good?',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.flow.failedCompensations.charge', IsPresent: true },
+            { Variable: '$.flow.failedCompensations.reserve_seats', IsPresent: true },
+          ],
+          Next: FLOW_STATE_NAMES.publishCompensationFailed,
+        },
+      ],
+      Default: FLOW_STATE_NAMES.publishFailure,
+    });
+    expect(states[FLOW_STATE_NAMES.publishCompensationFailed]).toMatchObject({
+      Comment: 'A compensation failed for good: announced, so that someone (or something) finishes the undo.',
+      Next: FLOW_STATE_NAMES.flowCompensationFailed,
+    });
+    expect(states[FLOW_STATE_NAMES.flowCompensationFailed]).toEqual({
+      Type: 'Fail',
+      Comment: 'The flow fails with its own error, so the failed-executions alarm fires and the history says the undo is incomplete.',
+      Error: 'Flow.CompensationFailed',
+      Cause: 'A step failed and at least one compensation failed for good (after its retries and reruns); the compensation-failed event lists them.',
+    });
+    expect(COMPENSATION_FAILED_ERROR).toBe('Flow.CompensationFailed');
+    expect(states[FLOW_STATE_NAMES.publishFailure]).toMatchObject({ Comment: 'Announces that the flow failed and was compensated.', Next: FLOW_STATE_NAMES.failed });
+    expect(states[FLOW_STATE_NAMES.failed]).toEqual({
+      Type: 'Fail',
+      Comment: "A step failed and every compensation succeeded: the execution fails with the step's error.",
+      ErrorPath: '$.failure.error',
+      Cause: "A step failed for good and was compensated. The failing RunTask in this execution's history has the full cause.",
+    });
+    expect(states[FLOW_STATE_NAMES.publishSuccess]).toMatchObject({ Comment: 'Announces the success with the original detail.', Next: FLOW_STATE_NAMES.succeeded });
+    expect(states[FLOW_STATE_NAMES.succeeded]).toEqual({ Type: 'Succeed' });
+  });
+
+  test("the definition's comment only when given", () => {
+    expect(buildFlowStateMachine(flow({ comment: 'Books a trip.' })).Comment).toBe('Books a trip.');
+    expect(buildFlowStateMachine(flow())).not.toHaveProperty('Comment');
+  });
+
+  test('by reference, each run is handed the execution to read the event from, and the flow variables', () => {
+    const definition = buildFlowStateMachine(flow({ detailDelivery: 'reference' }));
+    const result = validateAsl(definition);
+    expect(result.errorsText()).toBe('');
+    const runTask = (definition.States as unknown as Record<string, { Parameters: JsonValue }>)[`${compensationPrefix('charge')}RunTask`]!;
+    const names = (runTask.Parameters as { Overrides: { ContainerOverrides: { Environment: { Name: string }[] }[] } }).Overrides.ContainerOverrides[0]!.Environment.map((v) => v.Name);
+    expect(names).toEqual(expect.arrayContaining([FLOW_ENV.step, FLOW_ENV.role, FLOW_ENV.failure]));
+    expect(names).not.toContain(EVENT_ENV.detail);
+  });
+
+  test('the largest failure a compensation can be told: the longest step name, error, stop code and exit code', () => {
+    expect(WORST_CASE_FLOW_FAILURE).toEqual({
+      failedStep: 's'.repeat(FLOW_STEP_NAME_MAX_LENGTH),
+      error: WORST_CASE_FAILURE_FIELDS[FAILURE_FIELDS.error],
+      stopCode: WORST_CASE_FAILURE_FIELDS[FAILURE_FIELDS.stopCode],
+      exitCode: WORST_CASE_FAILURE_FIELDS[FAILURE_FIELDS.exitCode],
+    });
+    expect(FLOW_STEP_NAME_MAX_LENGTH).toBe(40);
+  });
+});
+
 describe('the time budget', () => {
   test('counts every step and every compensation', () => {
     expect(flowEntries(flow().steps)).toBe(5);
@@ -375,7 +483,25 @@ describe('bad input', () => {
     [{ timeoutSeconds: 3600 }, /timeoutSeconds 3600 leaves -?\d+ s per run after 5 steps and compensations .* give at least \d+/],
     [{ compensationFailedEvent: { eventBusArn: '', source: 's', detailType: 'd' } }, /compensationFailedEvent\.eventBusArn must be a non-empty string/],
     [{ label: 'dev/booking/rule x', detailDelivery: 'mail' as never }, /state machine dev\/booking\/rule x: detailDelivery must be 'environment' or 'reference', got mail/],
+    [{ steps: [{ name: 'charge-', run: CHARGE }] }, /steps\[0\]\.name must be 1 to 40 lower-case letters, digits and single dashes, starting with a letter, got "charge-"/],
+    [{ timeoutSeconds: 7200.5 }, /flow book: timeoutSeconds must be an integer from 1 to 31536000, got 7200.5/],
+    [{ timeoutSeconds: 0 }, /timeoutSeconds must be an integer from 1 to 31536000, got 0/],
+    [{ timeoutSeconds: MAX_EXECUTION_SECONDS + 1 }, /timeoutSeconds must be an integer from 1 to 31536000, got 31536001/],
+    // One second is a whole number in range: refused for its budget, not its form.
+    [{ timeoutSeconds: 1 }, /flow book: timeoutSeconds 1 leaves -?\d+ s per run/],
+    [{ compensationFailedEvent: undefined as never }, /flow book: compensationFailedEvent is required: a compensation that fails must be announced/],
   ])('%j is refused', (overrides, message) => {
     expect(() => buildFlowStateMachine(flow(overrides as Partial<FlowStateMachineInput>))).toThrow(message);
+  });
+
+  test('the limits themselves are taken: 10 steps, a 40-character name, the longest execution, the minimum timeout', () => {
+    const ten = Array.from({ length: MAX_FLOW_STEPS }, (_, i) => ({ name: `s${i}`, run: CHARGE }));
+    expect(() => buildFlowStateMachine(flow({ steps: ten, timeoutSeconds: minimumFlowTimeoutSeconds(ten.map(() => ({}))) }))).not.toThrow();
+    const long = [{ name: 'a'.repeat(FLOW_STEP_NAME_MAX_LENGTH), run: CHARGE }];
+    expect(() => buildFlowStateMachine(flow({ steps: long, timeoutSeconds: 7200 }))).not.toThrow();
+    expect(buildFlowStateMachine(flow({ timeoutSeconds: MAX_EXECUTION_SECONDS })).TimeoutSeconds).toBe(MAX_EXECUTION_SECONDS);
+    const minimum = minimumFlowTimeoutSeconds(flow().steps);
+    expect(buildFlowStateMachine(flow({ timeoutSeconds: minimum })).TimeoutSeconds).toBe(minimum);
+    expect(() => buildFlowStateMachine(flow({ timeoutSeconds: minimum - 1 }))).toThrow(`timeoutSeconds ${minimum - 1} leaves ${MIN_TASK_TIMEOUT_SECONDS - 1} s per run`);
   });
 });
