@@ -31,6 +31,9 @@ describe('placementProblems', () => {
     [{ type: 'spread' }, 'strategy[0].field', 'spread needs instanceId, host or an attribute'],
     [{ type: 'spread', field: 'zone' }, 'strategy[0].field', 'spread needs instanceId, host or an attribute'],
     [{ type: 'spread', field: 'attribute:' }, 'strategy[0].field', 'spread needs'],
+    // The whole field is the name: nothing before it or after it.
+    [{ type: 'spread', field: 'instanceIds' }, 'strategy[0].field', 'spread needs instanceId, host or an attribute such as "attribute:ecs.availability-zone", not "instanceIds"'],
+    [{ type: 'spread', field: 'my-host' }, 'strategy[0].field', 'not "my-host"'],
     [{ type: 'random', field: 'cpu' }, 'strategy[0].field', 'is not used by random placement'],
     [{ type: 'pack' }, 'strategy[0].type', '"pack" is not a placement strategy (random, spread, binpack)'],
   ])('strategy %j: %s %s', (item, field, message) => {
@@ -79,17 +82,18 @@ describe('placementProblems', () => {
 
 describe('the ASL form and back', () => {
   test('PascalCase, in order, fields only where given', () => {
-    expect(placementParameters(ARTICLE)).toEqual({
+    // Strictly: a field not given is no key at all (not a key holding undefined).
+    expect(placementParameters(ARTICLE)).toStrictEqual({
       PlacementStrategy: [{ Type: 'spread', Field: 'instanceId' }, { Type: 'binpack', Field: 'cpu' }, { Type: 'random' }],
       PlacementConstraints: [{ Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ t3.*' }, { Type: 'distinctInstance' }],
     });
-    expect(placementParameters({ strategy: [], constraints: [] })).toEqual({});
-    expect(placementParameters({ strategy: [{ type: 'random' }], constraints: [] })).toEqual({ PlacementStrategy: [{ Type: 'random' }] });
-    expect(placementParameters({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toEqual({ PlacementConstraints: [{ Type: 'distinctInstance' }] });
+    expect(placementParameters({ strategy: [], constraints: [] })).toStrictEqual({});
+    expect(placementParameters({ strategy: [{ type: 'random' }], constraints: [] })).toStrictEqual({ PlacementStrategy: [{ Type: 'random' }] });
+    expect(placementParameters({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toStrictEqual({ PlacementConstraints: [{ Type: 'distinctInstance' }] });
   });
 
   test('read back from RunTask parameters as they were written', () => {
-    expect(placementFromParameters(placementParameters(ARTICLE))).toEqual(ARTICLE);
+    expect(placementFromParameters(placementParameters(ARTICLE))).toStrictEqual(ARTICLE);
     expect(placementFromParameters({ Cluster: 'c' })).toEqual({ strategy: [], constraints: [] });
   });
 
