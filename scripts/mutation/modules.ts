@@ -54,12 +54,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'event-client/retry.ts', tests: ['test/event-client/rules-of-aws.test.ts'] },
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/rules-of-aws.test.ts', 'test/event-client/prepare.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
-  {
-    module: 'environments/detail-budget.ts',
-    tests: ['test/config/detail-budget.test.ts'],
-    pending:
-      "71.4% (2026-11-29, was 93.8%): the hops of a flow's steps and compensations arrived with flows and are tested through test/config/flows-and-placement.test.ts and the synth, not yet in test/config/detail-budget.test.ts",
-  },
+  { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
   // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI
   // (those run unmutated code in a child process and only cost the initial run)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
@@ -96,8 +91,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: SUMMARY_TESTS,
     pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
   },
-  // core/ code of the flows and EC2 capacity work, landed after the mutation tier: to be measured
-  { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'], pending: 'not measured yet: landed with the EC2 capacity work after this table was measured' },
+  // core/: placement on EC2 capacity, and flows (orchestrated sagas)
+  { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'] },
   { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'] },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },

@@ -7,6 +7,7 @@
  */
 import type { Catalog } from '../../catalog/types';
 import { WORST_CASE_FAILURE_FIELDS } from '../../core/asl';
+import { WORST_CASE_FLOW_FAILURE } from '../../core/asl-flow';
 import { runTaskOverridesLength, worstCaseExecutionArn } from '../../core/container-contract';
 import { putEventsEntrySize } from '../../core/entry-size';
 import { BUDGET_EVENT_ID, type DetailHop, describeHop, detailHops, largestFittingDetail, overBudget, publicationProblems, targetContainer } from '../../environments/detail-budget';
@@ -161,6 +162,9 @@ describe('detailHops', () => {
     expect(list[2]!.size).toBe(putEventsEntrySize({ Source: 'saga.payment', DetailType: 'PaymentFailed', Detail: JSON.stringify(WORST_CASE_FAILURE_FIELDS), Resources: resources }));
     const nothing = detailHops(catalog, dev, { service: 'booking', detailType: 'BookingCreated', detail: null });
     expect(nothing[2]!.size).toBe(list[2]!.size);
+    // A string is no object either (spread, it would add a field per character).
+    const text = detailHops(catalog, dev, { service: 'booking', detailType: 'BookingCreated', detail: 'abc' });
+    expect(text[2]!.size).toBe(list[2]!.size);
   });
 
   test('a route that comes back to a rule ends there, each outcome walked once', () => {
@@ -189,6 +193,7 @@ describe('detailHops', () => {
       ['put-events-entry', 0],
       ['run-task-overrides', 1],
     ]);
+    expect(walked[2]!.via).toEqual(["Charge (success event of rule 'again' on bus 'dev-payment')"]);
   });
 });
 
@@ -265,5 +270,152 @@ describe('largestFittingDetail', () => {
     expect(largestFittingDetail(catalog, dev, { service: 'booking', detailType: 'BookingCreated' }, padded, 100)!.size).toBe(100);
     expect(largestFittingDetail(catalog, dev, { service: 'booking', detailType: 'BookingCreated' }, (n) => padded(n + 9000))).toBeUndefined();
     expect(largestFittingDetail(catalog, dev, { service: 'booking', detailType: 'BookingCreated' }, (n) => padded(8000 - 1 + n), 1)).toBeUndefined();
+  });
+});
+
+/**
+ * A flow: booking's BookingRequested runs flow `book`, whose step `hold-seat` (compensated by
+ * `release-seat` with a command of its own) is followed by `charge` (nothing to undo). Its failure
+ * events go to booking's bus, where `audit` hears each of them (by reference, so one hop apiece).
+ */
+const flowCatalog = (flowFields: { compensationFailedDetailType?: string } = {}, detailDelivery?: 'reference'): Catalog => ({
+  namespace: 'saga',
+  services: [
+    {
+      name: 'booking',
+      description: 'bookings',
+      tasks: [task('hold', 'seat'), task('release', 'seat')],
+      flows: [
+        {
+          name: 'book',
+          description: 'book a seat and pay',
+          steps: [
+            { name: 'hold-seat', run: { service: 'booking', task: 'hold' }, compensate: { service: 'booking', task: 'release', command: ['node', 'dist/release.js', '--all'] } },
+            { name: 'charge', run: { service: 'payment', task: 'charge' } },
+          ],
+          ...flowFields,
+        },
+      ],
+      rules: [
+        {
+          name: 'orchestrate',
+          eventPattern: { 'detail-type': ['BookingRequested'] },
+          target: { service: 'booking', flow: 'book' },
+          options: { successDetailType: 'Booked', ...(detailDelivery ? { detailDelivery } : {}) },
+        },
+        {
+          name: 'audit',
+          eventPattern: { 'detail-type': ['BookFlowFailed', 'BookCompensationFailed', 'SeatLost'] },
+          target: { service: 'payment', task: 'charge' },
+          options: { detailDelivery: 'reference', failureDetailType: false },
+        },
+      ],
+    },
+    { name: 'payment', description: 'payments', tasks: [task('charge', 'pay')], rules: [] },
+  ],
+});
+
+describe('detailHops of a flow', () => {
+  const requested = { service: 'booking', detailType: 'BookingRequested', detail };
+  const hops = detailHops(flowCatalog(), dev, requested);
+  const machine = 'dev-booking-orchestrate';
+  const overrides = (containerName: string, command: string[], flow: object) =>
+    runTaskOverridesLength({
+      containerName,
+      command,
+      delivery: 'environment',
+      event: { id: BUDGET_EVENT_ID, source: 'saga.booking', detailType: 'BookingRequested', detail },
+      executionArn: execution(machine),
+      flow: flow as never,
+    });
+  const resources = [execution(machine), machineArn(machine)];
+  const flowFailed = { ...detail, ...WORST_CASE_FAILURE_FIELDS, failedStep: 's'.repeat(40), failedCompensations: {} };
+  const failure = { error: WORST_CASE_FLOW_FAILURE.error, stopCode: WORST_CASE_FLOW_FAILURE.stopCode, exitCode: WORST_CASE_FLOW_FAILURE.exitCode };
+  const compensationFailed = { ...flowFailed, failedCompensations: { hold_seat: failure } };
+
+  test('every step and compensation a RunTask, then the success, failure and compensation-failed events, each heard by the next rule', () => {
+    expect(hops.map((hop) => [hop.kind, hop.rule, hop.publishes])).toEqual([
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['put-events-entry', 'orchestrate', 'Booked'],
+      ['put-events-entry', 'orchestrate', 'BookFlowFailed'],
+      ['execution-input', 'audit', undefined],
+      ['put-events-entry', 'orchestrate', 'BookCompensationFailed'],
+      ['execution-input', 'audit', undefined],
+    ]);
+    expect(hops.map((hop) => hop.via)).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+      ["BookFlowFailed (failure event of rule 'orchestrate' on bus 'dev-booking')"],
+      [],
+      ["BookCompensationFailed (compensation-failed event of rule 'orchestrate' on bus 'dev-booking')"],
+    ]);
+  });
+
+  test('each RunTask with its container and command, and what the flow tells it: the step, its role, a compensation the longest failure', () => {
+    expect(hops.slice(0, 3).map((hop) => hop.size)).toEqual([
+      overrides('seat', ['node', 'dist/hold.js'], { step: 'book/hold-seat', role: 'run' }),
+      overrides('seat', ['node', 'dist/release.js', '--all'], { step: 'book/hold-seat', role: 'compensate', failure: WORST_CASE_FLOW_FAILURE }),
+      overrides('pay', ['node', 'dist/charge.js'], { step: 'book/charge', role: 'run' }),
+    ]);
+    // The compensation hears of the failure: larger than its step by more than its longer command.
+    expect(hops[1]!.size - hops[0]!.size).toBeGreaterThan(JSON.stringify(WORST_CASE_FLOW_FAILURE).length);
+    expect(hops[0]).toMatchObject({ service: 'booking', bus: 'dev-booking', limit: 8192, unit: 'characters' });
+  });
+
+  test("the failure event adds the longest step name; the compensation-failed event every compensation failed with the longest error (keys as the ASL writes them, '-' as '_')", () => {
+    const entry = (detailType: string, published: unknown) => putEventsEntrySize({ Source: 'saga.booking', DetailType: detailType, Detail: JSON.stringify(published), Resources: resources });
+    expect(hops[3]!.size).toBe(entry('Booked', detail));
+    expect(hops[4]!.size).toBe(entry('BookFlowFailed', flowFailed));
+    expect(hops[6]!.size).toBe(entry('BookCompensationFailed', compensationFailed));
+    expect(WORST_CASE_FLOW_FAILURE.failedStep).toBe('s'.repeat(40));
+  });
+
+  test("the compensation-failed event by the flow's own detail-type", () => {
+    const named = detailHops(flowCatalog({ compensationFailedDetailType: 'SeatLost' }), dev, requested);
+    expect(named.filter((hop) => hop.kind === 'put-events-entry').map((hop) => hop.publishes)).toEqual(['Booked', 'BookFlowFailed', 'SeatLost']);
+    expect(named.at(-1)!.via).toEqual(["SeatLost (compensation-failed event of rule 'orchestrate' on bus 'dev-booking')"]);
+  });
+
+  test('a flow by reference: the whole event as the execution input, once, whatever its steps', () => {
+    const byReference = detailHops(flowCatalog({}, 'reference'), dev, requested);
+    expect(byReference.map((hop) => hop.kind)).toEqual(['execution-input', 'put-events-entry', 'put-events-entry', 'execution-input', 'put-events-entry', 'execution-input']);
+  });
+
+  test("a flow without compensations: its compensation-failed event carries none, and its steps' runs are not told of a failure", () => {
+    const base = flowCatalog();
+    const [booking, payment] = base.services as [NonNullable<Catalog['services'][number]>, NonNullable<Catalog['services'][number]>];
+    const flow = booking.flows![0]!;
+    const uncompensated: Catalog = { ...base, services: [{ ...booking, flows: [{ ...flow, steps: flow.steps.map(({ name, run }) => ({ name, run })) }] }, payment] };
+    const walked = detailHops(uncompensated, dev, requested);
+    expect(walked.filter((hop) => hop.kind === 'run-task-overrides').map((hop) => hop.size)).toEqual([
+      overrides('seat', ['node', 'dist/hold.js'], { step: 'book/hold-seat', role: 'run' }),
+      overrides('pay', ['node', 'dist/charge.js'], { step: 'book/charge', role: 'run' }),
+    ]);
+    const last = walked.find((hop) => hop.publishes === 'BookCompensationFailed')!;
+    expect(last.size).toBe(putEventsEntrySize({ Source: 'saga.booking', DetailType: 'BookCompensationFailed', Detail: JSON.stringify(flowFailed), Resources: resources }));
+  });
+
+  test('a flow whose compensation-failed event starts the flow again is walked once', () => {
+    const loop = flowCatalog({ compensationFailedDetailType: 'BookingRequested' });
+    const walked = detailHops(loop, dev, requested);
+    const again = walked.filter((hop) => hop.via.length === 1 && hop.via[0]!.startsWith('BookingRequested (compensation-failed event'));
+    // The second walk of `orchestrate` makes its runs and its two other events, but not the compensation-failed one again.
+    expect(again.map((hop) => [hop.kind, hop.rule, hop.publishes])).toEqual([
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['run-task-overrides', 'orchestrate', undefined],
+      ['put-events-entry', 'orchestrate', 'Booked'],
+      ['put-events-entry', 'orchestrate', 'BookFlowFailed'],
+    ]);
+    expect(walked.filter((hop) => hop.publishes === 'BookingRequested')).toHaveLength(1);
+  });
+
+  test("targetContainer: a flow's rule names no single container", () => {
+    expect(targetContainer(flowCatalog(), dev, flowCatalog().services[0]!.rules[0]!)).toBeUndefined();
   });
 });
