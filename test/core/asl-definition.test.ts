@@ -8,6 +8,7 @@ import {
   PUT_EVENTS_RESOURCE,
   PUT_EVENTS_RETRY,
   PUT_EVENTS_TIMEOUT_SECONDS,
+  putEventsState,
   retrierWorstCaseWaitSeconds,
   RUN_TASK_RETRY,
   RUN_TASK_RESOURCE,
@@ -449,5 +450,33 @@ describe('failure handling shape', () => {
       expect(rest.map((rule) => rule.Next)).not.toContain(STATE_NAMES.alreadyHandled);
       expect(def.States[STATE_NAMES.alreadyHandled]).toMatchObject({ Type: 'Succeed' });
     }
+  });
+});
+
+describe("putEventsState (also the announcer's)", () => {
+  test('a fixed event: its bus, source and detail-type as given, the detail from the expression, retried, then the next state', () => {
+    expect(putEventsState({ eventBusArn: PAYMENT_BUS, source: 'saga.payment', detailType: 'PaymentDone' }, '$.detail', 'Done', 'Announces it.')).toStrictEqual({
+      Type: 'Task',
+      Comment: 'Announces it.',
+      Resource: 'arn:aws:states:::events:putEvents',
+      Parameters: { Entries: [{ EventBusName: PAYMENT_BUS, Source: 'saga.payment', DetailType: 'PaymentDone', 'Detail.$': '$.detail' }] },
+      ResultPath: null,
+      TimeoutSeconds: 10,
+      Retry: PUT_EVENTS_RETRY,
+      Next: 'Done',
+    });
+  });
+
+  test('an event read from the state: each field by its path; without a next state it ends the execution', () => {
+    expect(putEventsState({ eventBusArnPath: '$.target.Bus', sourcePath: '$.target.Source', detailTypePath: '$.target.Type' }, '$.event', undefined, 'c')).toStrictEqual({
+      Type: 'Task',
+      Comment: 'c',
+      Resource: 'arn:aws:states:::events:putEvents',
+      Parameters: { Entries: [{ 'EventBusName.$': '$.target.Bus', 'Source.$': '$.target.Source', 'DetailType.$': '$.target.Type', 'Detail.$': '$.event' }] },
+      ResultPath: null,
+      TimeoutSeconds: 10,
+      Retry: PUT_EVENTS_RETRY,
+      End: true,
+    });
   });
 });
