@@ -8,7 +8,10 @@ import {
   PUT_EVENTS_RESOURCE,
   PUT_EVENTS_RETRY,
   PUT_EVENTS_TIMEOUT_SECONDS,
+  prefixedStateNames,
   putEventsState,
+  runFailureStates,
+  runTaskStates,
   retrierWorstCaseWaitSeconds,
   RUN_TASK_RETRY,
   RUN_TASK_RESOURCE,
@@ -374,6 +377,27 @@ describe('the execution time budget (pure)', () => {
     expect(() => buildRunTaskStateMachine(input({ timeoutSeconds: minimum }))).not.toThrow();
   });
 
+  test("several RunTask states one after another (a flow's steps and compensations): each has its runs, rerun waits and allowance; the outcome is published once", () => {
+    // 5 entries of 3 runs: rerun waits (20 + 40) × 5, allowance 30 × 5, one publish of 120; (20,000 − 570) / 15 − 630 = 665.3.
+    expect(executionTimeBudget(20_000, 3, 5)).toStrictEqual({
+      executionTimeoutSeconds: 20_000,
+      taskTimeoutSeconds: 665,
+      runs: 3,
+      entries: 5,
+      retrySecondsPerRun: 630,
+      rerunWaitSeconds: 300,
+      publishSeconds: 120,
+      allowanceSeconds: 150,
+    });
+    // (60 + 630) × 15 + 120 + 300 + 150, and exactly the minimum task timeout there, one second less below it.
+    expect(minimumExecutionTimeoutSeconds(3, 5)).toBe(10_920);
+    expect(executionTimeBudget(10_920, 3, 5).taskTimeoutSeconds).toBe(60);
+    expect(executionTimeBudget(10_919, 3, 5).taskTimeoutSeconds).toBe(59);
+    // 2 runs of 3 entries, 100 s each: (100 + 630) × 6 + 120 + 20 × 3 + 30 × 3.
+    expect(minimumExecutionTimeoutSeconds(2, 3, 100)).toBe(4650);
+    expect(minimumExecutionTimeoutSeconds(1, 1)).toBe(690 + 120 + 30);
+  });
+
   test('the budget follows the retry policies it is built from', () => {
     const waits = [...RUN_TASK_RETRY].reduce((sum, retrier) => sum + retrierWorstCaseWaitSeconds(retrier), 0);
     expect(executionTimeBudget(3600).retrySecondsPerRun).toBeGreaterThan(waits);
@@ -478,5 +502,107 @@ describe("putEventsState (also the announcer's)", () => {
       Retry: PUT_EVENTS_RETRY,
       End: true,
     });
+  });
+});
+
+describe('a run fragment as a flow uses it (prefixed names, kept fields, uniform failures)', () => {
+  const names = prefixedStateNames('undo charge:');
+  const fragment = {
+    names,
+    onSuccess: 'Next',
+    onFailure: 'Gave up',
+    failureField: 'compensationFailure',
+    keep: ['failure', 'flow'],
+    uniformFailure: true,
+    idempotent: true,
+    taskTimeoutSeconds: 120,
+    environment: [{ Name: 'a', Value: 'b' }],
+    runTaskComment: 'Compensates.',
+  };
+  const states = runFailureStates(fragment) as unknown as Record<string, Record<string, unknown>>;
+  const kept = {
+    'id.$': '$.id',
+    'source.$': '$.source',
+    'detail-type.$': "$['detail-type']",
+    'detail.$': '$.detail',
+    'taskRuns.$': '$.taskRuns',
+    'failure.$': '$.failure',
+    'flow.$': '$.flow',
+  };
+
+  test('every state name behind the prefix', () => {
+    expect(Object.values(names)).toEqual(Object.values(STATE_NAMES).map((name) => `undo charge:${name}`));
+    expect(names.runTask).toBe('undo charge:RunTask');
+    expect(Object.keys(runTaskStates(input(), fragment))).toEqual(['undo charge:CountFirstRun', 'undo charge:RunTask']);
+  });
+
+  test("the count of runs starts at 1 with the base wait, and RunTask goes on to the fragment's success", () => {
+    const run = runTaskStates(input({ command: [] }), fragment) as unknown as Record<string, Record<string, unknown>>;
+    expect(run['undo charge:CountFirstRun']).toStrictEqual({
+      Type: 'Pass',
+      Comment: 'Counts the runs of the task: reruns are bounded by MAX_TASK_RUNS.',
+      Result: { count: 1, waitSeconds: 10 },
+      ResultPath: '$.taskRuns',
+      Next: 'undo charge:RunTask',
+    });
+    expect(run['undo charge:RunTask']).toMatchObject({ Comment: 'Compensates.', TimeoutSeconds: 120, Next: 'Next' });
+    // No command: the container's own runs; the environment is the fragment's.
+    expect((run['undo charge:RunTask']!.Parameters as { Overrides: unknown }).Overrides).toStrictEqual({
+      ContainerOverrides: [{ Name: 'payment', Environment: [{ Name: 'a', Value: 'b' }] }],
+    });
+  });
+
+  test("any other error: every failure field, empty, in the fragment's own field, the kept fields carried", () => {
+    expect(states[names.describeFailure]).toStrictEqual({
+      Type: 'Pass',
+      Comment: 'Any other error (ECS API refusal after its retries, States.Timeout): its name only; its Cause stays in the history.',
+      Parameters: {
+        ...kept,
+        compensationFailure: { 'error.$': '$.caught.Error', 'failedEventId.$': '$.id', stopCode: '', stoppedReason: '', exitCode: null },
+      },
+      Next: 'Gave up',
+    });
+  });
+
+  test('a stopped task shaped into the same field, kept fields carried; the rerun decided on that field', () => {
+    expect(states[names.describeStoppedTask]!.Parameters).toStrictEqual({
+      ...kept,
+      compensationFailure: {
+        'error.$': '$.caught.Error',
+        'failedEventId.$': '$.id',
+        'stopCode.$': '$.stoppedTask.description.StopCode',
+        'stoppedReason.$': '$.stoppedTask.description.StoppedReason',
+        exitCode: null,
+      },
+    });
+    expect(states[names.describeExitedTask]!.Parameters).toMatchObject({ compensationFailure: { 'exitCode.$': '$.stoppedTask.description.Containers[0].ExitCode' } });
+    const decide = states[names.decideRerun] as unknown as ChoiceState;
+    expect(decide.Comment).toBe('Runs the task again when it never started, AWS took it back, or (idempotent task) it exited non-zero.');
+    expect(decide.Choices[1]).toEqual({
+      And: [
+        { Variable: '$.compensationFailure.stopCode', StringEquals: 'EssentialContainerExited' },
+        { Variable: '$.taskRuns.count', NumericLessThan: 3 },
+      ],
+      Next: names.countRerun,
+    });
+    expect(decide.Default).toBe('Gave up');
+  });
+
+  test('a rerun counts up and doubles the wait, keeping the kept fields, then waits and runs again', () => {
+    expect(states[names.countRerun]).toStrictEqual({
+      Type: 'Pass',
+      Comment: 'One more run; each rerun waits twice as long as the one before.',
+      Parameters: {
+        'id.$': '$.id',
+        'source.$': '$.source',
+        'detail-type.$': "$['detail-type']",
+        'detail.$': '$.detail',
+        'failure.$': '$.failure',
+        'flow.$': '$.flow',
+        taskRuns: { 'count.$': 'States.MathAdd($.taskRuns.count, 1)', 'waitSeconds.$': 'States.MathAdd($.taskRuns.waitSeconds, $.taskRuns.waitSeconds)' },
+      },
+      Next: names.waitBeforeRerun,
+    });
+    expect(states[names.waitBeforeRerun]).toStrictEqual({ Type: 'Wait', SecondsPath: '$.taskRuns.waitSeconds', Next: names.runTask });
   });
 });
