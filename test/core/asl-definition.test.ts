@@ -21,6 +21,7 @@ import {
   type TaskState,
 } from '../../core/asl';
 import { ALREADY_HANDLED_EXIT_CODE, EVENT_ENV } from '../../core/container-contract';
+import { type Placement, placementParameters } from '../../core/placement';
 import { validateAsl } from '../support/asl-validator';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/dev-services';
@@ -511,6 +512,7 @@ describe('a run fragment as a flow uses it (prefixed names, kept fields, uniform
     names,
     onSuccess: 'Next',
     onFailure: 'Gave up',
+    onAlreadyHandled: 'Handled elsewhere',
     failureField: 'compensationFailure',
     keep: ['failure', 'flow'],
     uniformFailure: true,
@@ -578,7 +580,16 @@ describe('a run fragment as a flow uses it (prefixed names, kept fields, uniform
     expect(states[names.describeExitedTask]!.Parameters).toMatchObject({ compensationFailure: { 'exitCode.$': '$.stoppedTask.description.Containers[0].ExitCode' } });
     const decide = states[names.decideRerun] as unknown as ChoiceState;
     expect(decide.Comment).toBe('Runs the task again when it never started, AWS took it back, or (idempotent task) it exited non-zero.');
-    expect(decide.Choices[1]).toEqual({
+    // First a duplicate delivery (the task exited ALREADY_HANDLED_EXIT_CODE), read from the same field.
+    expect(decide.Choices[0]).toEqual({
+      And: [
+        { Variable: '$.compensationFailure.stopCode', StringEquals: 'EssentialContainerExited' },
+        { Variable: '$.compensationFailure.exitCode', IsNumeric: true },
+        { Variable: '$.compensationFailure.exitCode', NumericEquals: ALREADY_HANDLED_EXIT_CODE },
+      ],
+      Next: 'Handled elsewhere',
+    });
+    expect(decide.Choices[2]).toEqual({
       And: [
         { Variable: '$.compensationFailure.stopCode', StringEquals: 'EssentialContainerExited' },
         { Variable: '$.taskRuns.count', NumericLessThan: 3 },
@@ -604,5 +615,71 @@ describe('a run fragment as a flow uses it (prefixed names, kept fields, uniform
       Next: names.waitBeforeRerun,
     });
     expect(states[names.waitBeforeRerun]).toStrictEqual({ Type: 'Wait', SecondsPath: '$.taskRuns.waitSeconds', Next: names.runTask });
+  });
+});
+
+describe('placement on EC2 capacity: rendered into RunTask, refused on Fargate (the RunTask state)', () => {
+  const ARTICLE: Placement = {
+    strategy: [{ type: 'spread', field: 'instanceId' }, { type: 'binpack', field: 'cpu' }, { type: 'random' }],
+    constraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' }, { type: 'distinctInstance' }],
+  };
+
+  const ec2Input = (overrides: Partial<RunTaskStateMachineInput>): RunTaskStateMachineInput => ({
+    clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/staging-services',
+    taskDefinition: 'staging-notification-notify',
+    subnetIds: ['subnet-0a1b2c3d'],
+    securityGroupIds: ['sg-01234567'],
+    containerName: 'notification',
+    command: [],
+    capacity: { strategy: [{ capacityProvider: 'staging-ec2', weight: 1 }] },
+    detailDelivery: 'environment',
+    timeoutSeconds: 3600,
+    label: 'staging/seat/rule notify',
+    ...overrides,
+  });
+  const runTask = (overrides: Partial<RunTaskStateMachineInput>) =>
+    (buildRunTaskStateMachine(ec2Input(overrides)).States[STATE_NAMES.runTask] as { Parameters: Record<string, unknown> }).Parameters;
+
+  test('on EC2 capacity, the placement goes into RunTask after the capacity provider strategy', () => {
+    const parameters = runTask({ placement: ARTICLE });
+    expect(parameters.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'staging-ec2', Weight: 1 }]);
+    expect(parameters.PlacementStrategy).toEqual(placementParameters(ARTICLE).PlacementStrategy);
+    expect(parameters.PlacementConstraints).toEqual(placementParameters(ARTICLE).PlacementConstraints);
+    expect(Object.keys(parameters).slice(0, 5)).toEqual(['Cluster', 'TaskDefinition', 'CapacityProviderStrategy', 'PlacementStrategy', 'PlacementConstraints']);
+  });
+
+  test('without placement, or an empty one, RunTask names none', () => {
+    for (const placement of [undefined, { strategy: [], constraints: [] }]) {
+      const parameters = runTask(placement ? { placement } : {});
+      expect(parameters).not.toHaveProperty('PlacementStrategy');
+      expect(parameters).not.toHaveProperty('PlacementConstraints');
+    }
+  });
+
+  test.each([
+    ['the Fargate launch type', { launchType: 'FARGATE' as const }],
+    ['the FARGATE provider', { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }],
+    ['the FARGATE_SPOT provider', { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }],
+  ])('placement on %s is refused, naming the state machine', (_, capacity) => {
+    expect(() => runTask({ capacity, placement: ARTICLE })).toThrow(
+      'state machine staging/seat/rule notify: placement is for EC2 capacity; Fargate supports no task placement strategies or constraints',
+    );
+    expect(() => runTask({ capacity, placement: { strategy: [], constraints: [] } })).not.toThrow();
+  });
+
+  test('a strategy mixing Fargate and an Auto Scaling group provider is refused, with or without placement', () => {
+    const capacity = {
+      strategy: [
+        { capacityProvider: 'FARGATE', weight: 1 },
+        { capacityProvider: 'staging-ec2', weight: 1 },
+      ],
+    };
+    expect(() => runTask({ capacity })).toThrow('capacity.strategy mixes Fargate and Auto Scaling group capacity providers; ECS takes one kind per strategy');
+  });
+
+  test('a placement ECS would refuse names its field', () => {
+    expect(() => runTask({ placement: { strategy: [{ type: 'binpack', field: 'disk' }], constraints: [] } })).toThrow(
+      'state machine staging/seat/rule notify: placement.strategy[0].field binpack packs by cpu or memory, not "disk"',
+    );
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Task placement (core/placement.ts): ECS's rules for RunTask's placementStrategy and
- * placementConstraints, each at its limit and one past it, the ASL form, the one-line description,
- * and the RunTask state: placement rendered on EC2 capacity, refused on Fargate.
+ * placementConstraints, each at its limit and one past it, the ASL form and the one-line description.
+ * The RunTask state's placement (rendered on EC2 capacity, refused on Fargate) is core/asl.ts's, and
+ * tested with it (test/core/asl-definition.test.ts).
  */
-import { buildRunTaskStateMachine, type RunTaskStateMachineInput, STATE_NAMES } from '../../core/asl';
 import { MAX_PLACEMENT_CONSTRAINTS, MAX_PLACEMENT_STRATEGIES, PLACEMENT_EXPRESSION_MAX_LENGTH } from '../../core/aws-limits';
 import { describePlacement, isFargateCapacityProvider, isPlacementEmpty, type Placement, placementFromParameters, placementParameters, placementProblems } from '../../core/placement';
 
@@ -110,66 +110,5 @@ describe('the ASL form and back', () => {
     expect(isPlacementEmpty({ strategy: [{ type: 'random' }], constraints: [] })).toBe(false);
     expect(isPlacementEmpty({ strategy: [], constraints: [{ type: 'distinctInstance' }] })).toBe(false);
     expect(['FARGATE', 'FARGATE_SPOT', 'dev-ec2', 'fargate'].map(isFargateCapacityProvider)).toEqual([true, true, false, false]);
-  });
-});
-
-describe('the RunTask state', () => {
-  const input = (overrides: Partial<RunTaskStateMachineInput>): RunTaskStateMachineInput => ({
-    clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/staging-services',
-    taskDefinition: 'staging-notification-notify',
-    subnetIds: ['subnet-0a1b2c3d'],
-    securityGroupIds: ['sg-01234567'],
-    containerName: 'notification',
-    command: [],
-    capacity: { strategy: [{ capacityProvider: 'staging-ec2', weight: 1 }] },
-    detailDelivery: 'environment',
-    timeoutSeconds: 3600,
-    label: 'staging/seat/rule notify',
-    ...overrides,
-  });
-  const runTask = (overrides: Partial<RunTaskStateMachineInput>) =>
-    (buildRunTaskStateMachine(input(overrides)).States[STATE_NAMES.runTask] as { Parameters: Record<string, unknown> }).Parameters;
-
-  test('on EC2 capacity, the placement goes into RunTask after the capacity provider strategy', () => {
-    const parameters = runTask({ placement: ARTICLE });
-    expect(parameters.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'staging-ec2', Weight: 1 }]);
-    expect(parameters.PlacementStrategy).toEqual(placementParameters(ARTICLE).PlacementStrategy);
-    expect(parameters.PlacementConstraints).toEqual(placementParameters(ARTICLE).PlacementConstraints);
-    expect(Object.keys(parameters).slice(0, 5)).toEqual(['Cluster', 'TaskDefinition', 'CapacityProviderStrategy', 'PlacementStrategy', 'PlacementConstraints']);
-  });
-
-  test('without placement, or an empty one, RunTask names none', () => {
-    for (const placement of [undefined, { strategy: [], constraints: [] }]) {
-      const parameters = runTask(placement ? { placement } : {});
-      expect(parameters).not.toHaveProperty('PlacementStrategy');
-      expect(parameters).not.toHaveProperty('PlacementConstraints');
-    }
-  });
-
-  test.each([
-    ['the Fargate launch type', { launchType: 'FARGATE' as const }],
-    ['the FARGATE provider', { strategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }],
-    ['the FARGATE_SPOT provider', { strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }],
-  ])('placement on %s is refused, naming the state machine', (_, capacity) => {
-    expect(() => runTask({ capacity, placement: ARTICLE })).toThrow(
-      'state machine staging/seat/rule notify: placement is for EC2 capacity; Fargate supports no task placement strategies or constraints',
-    );
-    expect(() => runTask({ capacity, placement: { strategy: [], constraints: [] } })).not.toThrow();
-  });
-
-  test('a strategy mixing Fargate and an Auto Scaling group provider is refused, with or without placement', () => {
-    const capacity = {
-      strategy: [
-        { capacityProvider: 'FARGATE', weight: 1 },
-        { capacityProvider: 'staging-ec2', weight: 1 },
-      ],
-    };
-    expect(() => runTask({ capacity })).toThrow('capacity.strategy mixes Fargate and Auto Scaling group capacity providers; ECS takes one kind per strategy');
-  });
-
-  test('a placement ECS would refuse names its field', () => {
-    expect(() => runTask({ placement: { strategy: [{ type: 'binpack', field: 'disk' }], constraints: [] } })).toThrow(
-      'state machine staging/seat/rule notify: placement.strategy[0].field binpack packs by cpu or memory, not "disk"',
-    );
   });
 });
