@@ -55,15 +55,12 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/rules-of-aws.test.ts', 'test/event-client/prepare.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
-  // plan review: the summary tests render whole plans; the ranking and provenance tests also run the CLI
-  // (those run unmutated code in a child process and only cost the initial run)
+  // plan review: modules with test files of their own, and (pending) modules measured only against the
+  // summary tests, which render whole plans; the ranking tests also run the CLI (unmutated code in a
+  // child process, which only costs the initial run)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
   { module: 'plan-review/values.ts', tests: ['test/plan-review/values.test.ts', 'test/plan-review/sensitive.test.ts'] },
-  {
-    module: 'plan-review/plan-json.ts',
-    tests: SUMMARY_TESTS,
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
+  { module: 'plan-review/plan-json.ts', tests: ['test/plan-review/plan-json.test.ts'] },
   {
     module: 'plan-review/diff.ts',
     tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
@@ -76,16 +73,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
     pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
   },
-  {
-    module: 'plan-review/provenance.ts',
-    tests: ['test/plan-review/freshness-ranking.test.ts'],
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
-  {
-    module: 'plan-review/inputs.ts',
-    tests: SUMMARY_TESTS,
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
+  { module: 'plan-review/provenance.ts', tests: ['test/plan-review/provenance.test.ts'] },
+  { module: 'plan-review/inputs.ts', tests: ['test/plan-review/inputs.test.ts'] },
   {
     module: 'plan-review/render.ts',
     tests: SUMMARY_TESTS,

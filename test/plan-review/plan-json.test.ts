@@ -1,0 +1,247 @@
+/**
+ * plan-review/plan-json.ts on its own: Terraform's machine-readable plan validated and normalized,
+ * each malformed part refused with an error naming the stack and where, and the fields of each
+ * format version read only where they exist. Plans here are the smallest that show each rule.
+ */
+import { actionOf, isStackError, MAX_PLAN_NESTING, nestedDeeperThan, parsePlan, parseStackError, PlanFormatError } from '../../plan-review/plan-json';
+
+const change = (actions: string[], more: Record<string, unknown> = {}) => ({ actions, ...more });
+const resource = (more: Record<string, unknown> = {}) => ({ address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', change: change(['create']), ...more });
+const plan = (more: Record<string, unknown> = {}) => ({ format_version: '1.2', ...more });
+const refused = (json: unknown) => {
+  try {
+    parsePlan(json, 'dev-x');
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanFormatError);
+    return (error as Error).message;
+  }
+  throw new Error('not refused');
+};
+
+describe('actionOf', () => {
+  test.each(['no-op', 'create', 'read', 'update', 'delete', 'forget'])('%s is itself', (action) => {
+    expect(actionOf([action], 'here')).toStrictEqual({ action });
+  });
+  test('a replace, and which half comes first', () => {
+    expect(actionOf(['delete', 'create'], 'here')).toStrictEqual({ action: 'replace', replaceOrder: 'delete-first' });
+    expect(actionOf(['create', 'delete'], 'here')).toStrictEqual({ action: 'replace', replaceOrder: 'create-first' });
+  });
+  test('an unknown list names where and what', () => {
+    expect(() => actionOf(['create', 'update'], 'dev: r')).toThrow(new PlanFormatError('dev: r: unknown action list [create, update]'));
+    expect(() => actionOf([], 'dev: r')).toThrow('dev: r: unknown action list []');
+  });
+});
+
+describe('nestedDeeperThan', () => {
+  const nest = (levels: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < levels; i++) value = i % 2 === 0 ? { a: value } : [value];
+    return value;
+  };
+  test('exactly at the limit is not deeper; one more is', () => {
+    expect(nestedDeeperThan(nest(3), 3)).toBe(false);
+    expect(nestedDeeperThan(nest(4), 3)).toBe(true);
+    expect(nestedDeeperThan(nest(MAX_PLAN_NESTING), MAX_PLAN_NESTING)).toBe(false);
+    expect(nestedDeeperThan(nest(MAX_PLAN_NESTING + 1), MAX_PLAN_NESTING)).toBe(true);
+    expect(MAX_PLAN_NESTING).toBe(256);
+  });
+  test('scalars and null are no level; every branch is walked, not only the last', () => {
+    expect(nestedDeeperThan('x', 0)).toBe(false);
+    expect(nestedDeeperThan(null, 0)).toBe(false);
+    expect(nestedDeeperThan({}, 0)).toBe(true);
+    expect(nestedDeeperThan({ a: null, b: 1 }, 1)).toBe(false);
+    expect(nestedDeeperThan({ deep: { x: { y: 1 } }, flat: 1 }, 2)).toBe(true);
+    expect(nestedDeeperThan({ flat: 1, deep: { x: { y: 1 } } }, 2)).toBe(true);
+  });
+});
+
+describe('parsePlan', () => {
+  test('a plan normalized: its stack and version, changes, outputs, errored, failed checks', () => {
+    expect(parsePlan(plan({ resource_changes: [resource()] }), 'dev-x')).toStrictEqual({
+      stack: 'dev-x',
+      formatVersion: '1.2',
+      changes: [{ address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', mode: 'managed', action: 'create', change: change(['create']) }],
+      outputChanges: [],
+      errored: false,
+      failedChecks: [],
+    });
+    expect(parsePlan(plan(), 's').changes).toEqual([]);
+    expect(parsePlan(plan({ errored: true }), 's').errored).toBe(true);
+    expect(parsePlan(plan({ errored: 'yes' }), 's').errored).toBe(false);
+  });
+
+  test('format versions 0.x and 1.x are read; anything else is refused', () => {
+    for (const version of ['0.1', '0.2', '1.0', '1.2', '1.10']) expect(parsePlan({ format_version: version }, 's').formatVersion).toBe(version);
+    expect(refused({ format_version: '2.0' })).toBe('dev-x: unsupported plan format_version "2.0" (supported: 0.1 to 1.x)');
+    for (const version of ['1', '1.2.3', 'v1.2', '1.x', '11.0']) expect(refused({ format_version: version })).toContain('unsupported plan format_version');
+    expect(refused({ format_version: 1.2 })).toBe('dev-x: missing "format_version"; is this the output of "terraform show -json <planfile>"?');
+    expect(refused({})).toContain('missing "format_version"');
+  });
+
+  test('not an object: refused', () => {
+    for (const json of [null, [], 'plan', 3]) expect(refused(json)).toBe('dev-x: a plan must be a JSON object (output of "terraform show -json <planfile>")');
+  });
+
+  test('nested deeper than any plan: refused before it is walked', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_PLAN_NESTING; i++) deep = [deep];
+    expect(refused(plan({ x: deep }))).toBe('dev-x: the plan nests deeper than 256 levels; no Terraform plan does, refusing to read it');
+  });
+
+  test('resource_changes must be a list of objects with an address, a type and a list of actions', () => {
+    expect(refused(plan({ resource_changes: {} }))).toBe('dev-x: "resource_changes" must be a list');
+    expect(refused(plan({ resource_changes: [resource(), 'x'] }))).toBe('dev-x: resource_changes[1]: expected an object with "address" and "type"');
+    expect(refused(plan({ resource_changes: [resource({ address: 1 })] }))).toContain('resource_changes[0]: expected an object');
+    expect(refused(plan({ resource_changes: [resource({ type: null })] }))).toContain('resource_changes[0]: expected an object');
+    const actions = 'dev-x: resource_changes[0] (aws_sqs_queue.q): expected "change.actions" to be a list of strings';
+    expect(refused(plan({ resource_changes: [resource({ change: 'create' })] }))).toBe(actions);
+    expect(refused(plan({ resource_changes: [resource({ change: { actions: 'create' } })] }))).toBe(actions);
+    expect(refused(plan({ resource_changes: [resource({ change: { actions: ['create', 1] } })] }))).toBe(actions);
+    expect(refused(plan({ resource_changes: [resource({ change: change(['create', 'update']) })] }))).toBe(
+      'dev-x: resource_changes[0] (aws_sqs_queue.q): unknown action list [create, update]',
+    );
+  });
+
+  test('data sources: by mode, or by address at the root or in a module', () => {
+    const modeOf = (more: Record<string, unknown>) => parsePlan(plan({ resource_changes: [resource(more)] }), 's').changes[0]!.mode;
+    expect(modeOf({ mode: 'data' })).toBe('data');
+    expect(modeOf({ address: 'data.aws_iam_policy_document.p' })).toBe('data');
+    expect(modeOf({ address: 'module.m.data.aws_region.r' })).toBe('data');
+    expect(modeOf({ mode: 'managed' })).toBe('managed');
+    expect(modeOf({ address: 'aws_s3_bucket.data' })).toBe('managed');
+    expect(modeOf({ address: 'module.data_x.aws_s3_bucket.b' })).toBe('managed');
+  });
+
+  test('a moved, imported, deposed resource and why it changes, each only when given', () => {
+    const [moved] = parsePlan(
+      plan({
+        resource_changes: [
+          resource({ previous_address: 'aws_sqs_queue.old', action_reason: 'replace_because_tainted', deposed: 'abc123', change: change(['no-op'], { importing: { id: 'q-url' } }) }),
+        ],
+      }),
+      's',
+    ).changes;
+    expect(moved).toMatchObject({ previousAddress: 'aws_sqs_queue.old', actionReason: 'replace_because_tainted', deposed: 'abc123', importId: 'q-url', action: 'no-op' });
+    const [plain] = parsePlan(plan({ resource_changes: [resource({ previous_address: 'aws_sqs_queue.q', action_reason: null, deposed: '' })] }), 's').changes;
+    expect(plain).toStrictEqual({ address: 'aws_sqs_queue.q', type: 'aws_sqs_queue', mode: 'managed', action: 'create', change: change(['create']) });
+    // An import by identity (Terraform 1.12) has no id: imported all the same.
+    const [byIdentity] = parsePlan(plan({ resource_changes: [resource({ change: change(['create'], { importing: { identity: { name: 'q' } } }) })] }), 's').changes;
+    expect(byIdentity!.importId).toBe('');
+    const [noImport] = parsePlan(plan({ resource_changes: [resource({ change: change(['create'], { importing: null }) })] }), 's').changes;
+    expect(noImport).not.toHaveProperty('importId');
+  });
+
+  test('malformed optional fields are refused, naming the field', () => {
+    const at = 'dev-x: resource_changes[0] (aws_sqs_queue.q)';
+    expect(refused(plan({ resource_changes: [resource({ previous_address: 3 })] }))).toBe(`${at}: "previous_address" must be a string`);
+    expect(refused(plan({ resource_changes: [resource({ action_reason: {} })] }))).toBe(`${at}: "action_reason" must be a string`);
+    expect(refused(plan({ resource_changes: [resource({ deposed: true })] }))).toBe(`${at}: "deposed" must be a string`);
+    expect(refused(plan({ resource_changes: [resource({ change: change(['create'], { importing: 'q' }) })] }))).toBe(`${at}: "change.importing" must be an object`);
+    expect(refused(plan({ resource_changes: [resource({ change: change(['create'], { importing: { id: 7 } }) })] }))).toBe(`${at} change.importing: "id" must be a string`);
+  });
+
+  test('replace_paths: a list of paths of names and indexes, or absent', () => {
+    const message = 'dev-x: resource_changes[0] (aws_sqs_queue.q): "change.replace_paths" must be a list of paths (lists of names and indexes)';
+    const paths = (replace_paths: unknown) => plan({ resource_changes: [resource({ change: change(['delete', 'create'], { replace_paths }) })] });
+    expect(parsePlan(paths([['name'], ['tags', 0]]), 's').changes[0]!.action).toBe('replace');
+    expect(parsePlan(paths(null), 's').changes).toHaveLength(1);
+    expect(refused(paths('name'))).toBe(message);
+    expect(refused(paths(['name']))).toBe(message);
+    expect(refused(paths([['name', true]]))).toBe(message);
+  });
+
+  test('output changes: their action, and sensitive when either side has any mark', () => {
+    const outputs = parsePlan(
+      plan({
+        output_changes: {
+          url: change(['create'], { after_sensitive: false }),
+          secret: change(['update'], { before_sensitive: false, after_sensitive: true }),
+          old: change(['delete'], { before_sensitive: { nested: [false, true] } }),
+        },
+      }),
+      's',
+    ).outputChanges;
+    expect(outputs).toStrictEqual([
+      { name: 'url', action: 'create', sensitive: false },
+      { name: 'secret', action: 'update', sensitive: true },
+      { name: 'old', action: 'delete', sensitive: true },
+    ]);
+    expect(parsePlan(plan({ output_changes: null }), 's').outputChanges).toEqual([]);
+    expect(refused(plan({ output_changes: [] }))).toBe('dev-x: "output_changes" must be an object of output names to changes');
+    expect(refused(plan({ output_changes: { url: { actions: 'create' } } }))).toBe('dev-x: output_changes.url: expected "change.actions" to be a list of strings');
+  });
+
+  test('failed checks: each failing or erroring instance with its messages; passing and unknown ones are not listed', () => {
+    const failedChecks = parsePlan(
+      plan({
+        checks: [
+          {
+            address: { kind: 'resource', to_display: 'aws_sqs_queue.q' },
+            status: 'fail',
+            instances: [
+              { address: { to_display: 'aws_sqs_queue.q[0]' }, status: 'fail', problems: [{ message: 'too small' }, { nope: 1 }, 'x'] },
+              { address: { to_display: 'aws_sqs_queue.q[1]' }, status: 'pass' },
+              { status: 'error', problems: 'not a list' },
+              'not an instance',
+            ],
+          },
+          { address: { kind: 'check', to_display: 'check.health' }, status: 'pass', instances: [{ status: 'pass' }] },
+          { address: { to_display: 'var.size' }, status: 'unknown' },
+          'not a check',
+        ],
+      }),
+      's',
+    ).failedChecks;
+    expect(failedChecks).toStrictEqual([
+      { address: 'aws_sqs_queue.q[0]', kind: 'resource', status: 'fail', messages: ['too small', '(no message)', '(no message)'] },
+      { address: 'aws_sqs_queue.q', kind: 'resource', status: 'error', messages: [] },
+    ]);
+  });
+
+  test('a check that fails as a whole, with no instance to blame; unnamed and kindless ones are shown, not dropped', () => {
+    const failedChecks = parsePlan(
+      plan({
+        checks: [
+          { address: { kind: 'output_value', to_display: 'output.url' }, status: 'error' },
+          { status: 'fail', instances: 'none' },
+          { address: { kind: 3, to_display: 4 }, status: 'fail', instances: [] },
+          { address: { to_display: 'check.ok' }, status: 'pass', instances: [] },
+        ],
+      }),
+      's',
+    ).failedChecks;
+    expect(failedChecks).toStrictEqual([
+      { address: 'output.url', kind: 'output_value', status: 'error', messages: [] },
+      { address: '(unnamed check)', kind: 'check', status: 'fail', messages: [] },
+      { address: '(unnamed check)', kind: 'check', status: 'fail', messages: [] },
+    ]);
+    expect(parsePlan(plan({ checks: null }), 's').failedChecks).toEqual([]);
+    expect(refused(plan({ checks: {} }))).toBe('dev-x: "checks" must be a list');
+  });
+});
+
+describe('stack error markers', () => {
+  const marker = { kind: 'stack-error', stack: 'dev-base', step: 'plan', exitCode: 1, message: 'Error: no credentials' };
+  test('recognized by their kind', () => {
+    expect(isStackError(marker)).toBe(true);
+    expect(isStackError({ ...marker, kind: 'plan' })).toBe(false);
+    expect(isStackError([marker])).toBe(false);
+    expect(isStackError(null)).toBe(false);
+  });
+  test('read with an integer or null exit code; anything else refused, naming the file', () => {
+    expect(parseStackError(marker, 'f')).toStrictEqual(marker);
+    expect(parseStackError({ ...marker, exitCode: null, extra: 1 }, 'f')).toStrictEqual({ ...marker, exitCode: null });
+    const message = 'plans/dev-base.error.json: a stack error marker needs "stack", "step" and "message" strings and an integer or null "exitCode"';
+    for (const bad of [
+      null,
+      { ...marker, kind: 'x' },
+      { ...marker, stack: 1 },
+      { ...marker, step: undefined },
+      { ...marker, exitCode: 1.5 },
+      { ...marker, exitCode: '1' },
+      { ...marker, message: null },
+    ]) {
+      expect(() => parseStackError(bad, 'plans/dev-base.error.json')).toThrow(new PlanFormatError(message));
+    }
+  });
+});
