@@ -746,6 +746,40 @@ describe("the CI roles' policies as managed policies, within IAM's quotas", () =
     expect(ciPolicyQuotaProblems(wide(first))).toContain(`the permissions boundary would need ${size(first).toLocaleString('en-US')} characters, over IAM's 6,144 per managed policy`);
   });
 
+  test('exactly 6,144 characters fit one managed policy; one more does not', () => {
+    const size = (scope: AccountCi) => policyCharacters(workloadBoundaryPolicy(scope));
+    const below = wide([...Array(60).keys()].find((count) => size(wide(count + 1)) > 6_144)!);
+    // The last environment's name, one character longer, makes the boundary's role ARN (its only mention there) one longer.
+    const longer = (extra: number): AccountCi => ({
+      ...below,
+      environments: below.environments.map((env, index) => (index === below.environments.length - 1 ? { ...env, name: `${env.name}${'y'.repeat(extra)}` } : env)),
+    });
+    const gap = 6_144 - size(below);
+    expect(size(longer(gap))).toBe(6_144);
+    const boundaryProblems = (scope: AccountCi) => ciPolicyQuotaProblems(scope).filter((problem) => problem.startsWith('the permissions boundary'));
+    expect(boundaryProblems(longer(gap))).toEqual([]);
+    expect(boundaryProblems(longer(gap + 1))).toEqual(["the permissions boundary would need 6,145 characters, over IAM's 6,144 per managed policy"]);
+  });
+
+  test("the deploy role's EC2-capacity policy is one managed policy too: refused when it would be over 6,144 characters", () => {
+    const withEc2Everywhere = (count: number): AccountCi => ({ ...wide(count), environments: wide(count).environments.map((env) => ({ ...env, ec2Capacity: true })) });
+    const size = (count: number) => policyCharacters(deployEc2CapacityPolicy(withEc2Everywhere(count))!);
+    const first = [...Array(60).keys()].find((count) => size(count + 1) > 6_144)! + 1;
+    const ec2Problems = (count: number) => ciPolicyQuotaProblems(withEc2Everywhere(count)).filter((problem) => problem.startsWith("the deploy role's EC2-capacity policy"));
+    expect(ec2Problems(first - 1)).toEqual([]);
+    expect(ec2Problems(first)).toEqual([`the deploy role's EC2-capacity policy would need ${size(first).toLocaleString('en-US')} characters, over IAM's 6,144 per managed policy`]);
+  });
+
+  test("ECS's service-linked role: the deploy role may create exactly it, for ECS only", () => {
+    expect(statement(deployRolePolicy(account), 'CreateEcsServiceLinkedRole')).toEqual({
+      Sid: 'CreateEcsServiceLinkedRole',
+      Effect: 'Allow',
+      Action: ['iam:CreateServiceLinkedRole'],
+      Resource: `arn:aws:iam::${A}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'ecs.amazonaws.com' } },
+    });
+  });
+
   test('a statement that no managed policy can hold is reported, not thrown', () => {
     // The state bucket's listing names every environment's prefix in one condition: it cannot be split by resource.
     expect(ciPolicyQuotaProblems(wide(70))[0]).toMatch(/^a CI role's policy statement ListStateBucket is \d+ characters even with a single resource, over the 6144 of one policy$/);
