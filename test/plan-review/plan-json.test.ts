@@ -148,6 +148,8 @@ describe('parsePlan', () => {
     expect(refused(paths('name'))).toBe(message);
     expect(refused(paths(['name']))).toBe(message);
     expect(refused(paths([['name', true]]))).toBe(message);
+    // Every path, not only the first.
+    expect(refused(paths([['name'], 'tags']))).toBe(message);
   });
 
   test('output changes: their action, and sensitive when either side has any mark', () => {
@@ -183,11 +185,13 @@ describe('parsePlan', () => {
               { address: { to_display: 'aws_sqs_queue.q[1]' }, status: 'pass' },
               { status: 'error', problems: 'not a list' },
               'not an instance',
+              null,
             ],
           },
           { address: { kind: 'check', to_display: 'check.health' }, status: 'pass', instances: [{ status: 'pass' }] },
           { address: { to_display: 'var.size' }, status: 'unknown' },
           'not a check',
+          null,
         ],
       }),
       's',
