@@ -134,6 +134,7 @@ export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
     const [current, depth] = pending.pop()!;
     if (current === null || typeof current !== 'object') continue;
     if (depth >= limit) return true;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a scalar pushed here is skipped when popped; the filter only keeps the stack small
     for (const inner of Object.values(current as object)) if (inner !== null && typeof inner === 'object') pending.push([inner, depth + 1]);
   }
   return false;
@@ -152,6 +153,15 @@ const actionsOf = (change: unknown, where: string): Pick<ResourceChange, 'action
   }
   return actionOf(change.actions as string[], where);
 };
+
+/**
+ * Terraform writes `mode` for every resource change (all format versions); the address is read only
+ * when it is missing. A data source's address is `data.<type>.<name>` after any module path, so a
+ * managed resource of a module named `data` (`module.data.aws_db_instance.main`) stays managed: as
+ * a data source its destroy would not be flagged.
+ */
+const DATA_ADDRESS = /^(module\.[^.[]+(\[[^\]]*\])?\.)*data\./;
+const modeOf = (mode: unknown, address: string): 'managed' | 'data' => (mode === 'managed' || mode === 'data' ? mode : DATA_ADDRESS.test(address) ? 'data' : 'managed');
 
 const parseResourceChange = (raw: unknown, stack: string, index: number): ResourceChange => {
   const where = `${stack}: resource_changes[${index}]`;
@@ -176,7 +186,7 @@ const parseResourceChange = (raw: unknown, stack: string, index: number): Resour
   return {
     address,
     type: raw.type,
-    mode: raw.mode === 'data' || address.startsWith('data.') || address.includes('.data.') ? 'data' : 'managed',
+    mode: modeOf(raw.mode, address),
     ...actions,
     ...(previousAddress && previousAddress !== address ? { previousAddress } : {}),
     ...(importId !== undefined ? { importId } : {}),

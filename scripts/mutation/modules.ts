@@ -23,15 +23,6 @@ export interface MutationModule {
 /** The score every module must reach: killed and timed-out mutants over all that were tested or not covered. */
 export const MUTATION_THRESHOLD = 90;
 
-/** Plan review's summary tests: whole plans rendered, sensitive values, hostile input, the summary inputs. */
-const SUMMARY_TESTS = [
-  'test/plan-review/summary-aws.test.ts',
-  'test/plan-review/summary-terraform.test.ts',
-  'test/plan-review/sensitive.test.ts',
-  'test/plan-review/hostile.test.ts',
-  'test/plan-review/units.test.ts',
-];
-
 export const MUTATION_MODULES: readonly MutationModule[] = [
   // core/: names, limits, the container contract, IAM documents, bundles
   { module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] },
@@ -55,31 +46,18 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'event-client/catalog-rules.ts', tests: ['test/event-client/rules-of-aws.test.ts', 'test/event-client/prepare.test.ts'] },
   { module: 'event-client/prepare.ts', tests: ['test/event-client/prepare.test.ts'] },
   { module: 'environments/detail-budget.ts', tests: ['test/config/detail-budget.test.ts'] },
-  // plan review: modules with test files of their own, and (pending) modules measured only against the
-  // summary tests, which render whole plans; the ranking tests also run the CLI (unmutated code in a
-  // child process, which only costs the initial run)
+  // plan review: each module against a narrow test file of its own (the summary tests render whole plans
+  // through all of them, which made a run take minutes per module)
   { module: 'plan-review/markdown.ts', tests: ['test/plan-review/markdown.test.ts', 'test/plan-review/hostile.test.ts'] },
   { module: 'plan-review/values.ts', tests: ['test/plan-review/values.test.ts', 'test/plan-review/sensitive.test.ts'] },
   { module: 'plan-review/plan-json.ts', tests: ['test/plan-review/plan-json.test.ts'] },
-  {
-    module: 'plan-review/diff.ts',
-    tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
+  { module: 'plan-review/diff.ts', tests: ['test/plan-review/diff.test.ts'] },
   { module: 'plan-review/destroy-impact.ts', tests: ['test/plan-review/destroy-impact.test.ts'] },
   { module: 'plan-review/classify.ts', tests: ['test/plan-review/classify.test.ts'] },
-  {
-    module: 'plan-review/risk.ts',
-    tests: [...SUMMARY_TESTS, 'test/plan-review/freshness-ranking.test.ts'],
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
+  { module: 'plan-review/risk.ts', tests: ['test/plan-review/risk.test.ts'] },
   { module: 'plan-review/provenance.ts', tests: ['test/plan-review/provenance.test.ts'] },
   { module: 'plan-review/inputs.ts', tests: ['test/plan-review/inputs.test.ts'] },
-  {
-    module: 'plan-review/render.ts',
-    tests: SUMMARY_TESTS,
-    pending: 'not measured yet: against the whole-plan summary tests a run took minutes per module; needs tests of its own, as classify.test.ts is for classify.ts',
-  },
+  { module: 'plan-review/render.ts', tests: ['test/plan-review/render.test.ts'] },
   // core/: placement on EC2 capacity, and flows (orchestrated sagas)
   { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'] },
   { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'] },
