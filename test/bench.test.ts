@@ -9,7 +9,7 @@ import { parseBenchArgs, runBench } from '../scripts/bench';
 import { GENERATED_NAMESPACE, generateCatalog, generatedServiceName, targetServiceIndex } from '../scripts/bench/generate-catalog';
 import { analyzeGrowth } from '../scripts/bench/growth';
 import { BARREL_IMPORT, prepareInitCopy } from '../scripts/bench/init-peer';
-import type { Measurement } from '../scripts/bench/measure';
+import { type Measurement, measureAll, type RowSpec } from '../scripts/bench/measure';
 import { comparePeers } from '../scripts/bench/peers';
 import { renderGrowth, renderMeasurements, renderPeers, renderReport, renderTable } from '../scripts/bench/report';
 import { parseGnuTimeCpuMs, parseGnuTimeMaxRssMiB } from '../scripts/bench/run-child';
@@ -342,11 +342,72 @@ describe('parseBenchArgs', () => {
   });
 });
 
+describe('measureAll: a row that cannot be measured', () => {
+  const nodeRow = (id: string, code: string, mustSucceed = true): RowSpec => ({
+    id,
+    group: 'generated',
+    label: `row ${id}`,
+    prepare: () => ({ child: { command: process.execPath, args: ['-e', code], cwd: process.cwd() } }),
+    mustSucceed,
+  });
+
+  it('is named with its exit code and output, and the rows after it are still measured', async () => {
+    const progress: string[] = [];
+    const { measurements, unmeasured } = await measureAll([nodeRow('before', ''), nodeRow('broken', 'console.error("Cannot find module ts-node"); process.exit(4)'), nodeRow('after', '')], {
+      runs: 1,
+      warmup: true,
+      onProgress: (message) => progress.push(message),
+    });
+    expect(measurements.map((m) => [m.id, m.failures])).toEqual([
+      ['before', []],
+      ['after', []],
+    ]);
+    expect(unmeasured).toHaveLength(1);
+    expect(unmeasured[0]!.id).toBe('broken');
+    expect(unmeasured[0]!.label).toBe('row broken');
+    expect(unmeasured[0]!.error).toMatch(/^row broken: exited 4:\n[^]*Cannot find module ts-node/);
+    expect(progress).toContain('row broken: NOT MEASURED');
+  });
+
+  it('a row that may fail (a test suite) is timed and flagged, not dropped', async () => {
+    const { measurements, unmeasured } = await measureAll([nodeRow('suite', 'process.exit(1)', false)], { runs: 1, warmup: false });
+    expect(measurements.map((m) => [m.id, m.failures])).toEqual([['suite', [1]]]);
+    expect(unmeasured).toEqual([]);
+  });
+
+  it('the report names it after the table', () => {
+    const measured = row({ id: 'example-dev', group: 'example', label: 'example, dev, in-process', wallMs: summary(820) });
+    const text = renderReport({
+      machine: {
+        date: '2026-11-29',
+        node: '24.22.3',
+        platform: 'linux-x64',
+        cpus: 2,
+        cpuModel: 'CPU',
+        memoryMiB: 1024,
+        loadBefore: [0, 0, 0],
+        loadAfter: [0, 0, 0],
+        commit: undefined,
+        gnuTime: true,
+      },
+      runs: 1,
+      warmup: false,
+      measurements: [measured],
+      unmeasured: [{ id: 'init-peer', label: 'the init peer', error: 'the init peer: exited 1:\nCannot find module' }],
+      growth: undefined,
+      targets: [],
+    });
+    expect(text).toContain('example, dev, in-process');
+    expect(text).toContain('\n\nNOT MEASURED: the init peer: the init peer: exited 1:\nCannot find module\n');
+  });
+});
+
 describe('runBench (smoke: the smallest generated catalog, one run)', () => {
   it('synthesizes in a child process and reports its figures', async () => {
     const result = await runBench({ runs: 1, warmup: false, smoke: true, groups: ['generated'], sizes: [2], rulesPerService: 2, json: undefined });
     // dev-monitoring, dev-base and one stack per service.
     expect(result.measurements.map((m) => [m.id, m.services, m.stacks, m.failures])).toEqual([['generated-2', 2, 4, []]]);
+    expect(result.unmeasured).toEqual([]);
     const [measured] = result.measurements;
     expect(measured!.wallMs.runs).toBe(1);
     expect(measured!.phasesMs!.synth.median).toBeGreaterThan(0);

@@ -72,6 +72,38 @@ function summarizeReported(runs: readonly ChildRun[], key: string): Summary | un
   return values.every((value): value is number => value !== undefined) ? summarize(values) : undefined;
 }
 
+/** A row that could not be measured: a run of synthesis failed, so its figures would mean nothing. */
+export interface Unmeasured {
+  readonly id: string;
+  readonly label: string;
+  /** Why: the exit code and the tail of the child's output. */
+  readonly error: string;
+}
+
+/**
+ * Every row in turn. A row whose synthesis fails is recorded as unmeasured and the next row still
+ * runs: one broken peer (a missing devDependency, say) must not throw away the figures of a
+ * 15-minute run.
+ */
+export async function measureAll(
+  specs: readonly RowSpec[],
+  options: MeasureOptions,
+  measureRow: (spec: RowSpec, options: MeasureOptions) => Promise<Measurement> = measure,
+): Promise<{ readonly measurements: readonly Measurement[]; readonly unmeasured: readonly Unmeasured[] }> {
+  const measurements: Measurement[] = [];
+  const unmeasured: Unmeasured[] = [];
+  for (const spec of specs) {
+    try {
+      measurements.push(await measureRow(spec, options));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      options.onProgress?.(`${spec.label}: NOT MEASURED`);
+      unmeasured.push({ id: spec.id, label: spec.label, error: message });
+    }
+  }
+  return { measurements, unmeasured };
+}
+
 export async function measure(spec: RowSpec, options: MeasureOptions): Promise<Measurement> {
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error(`runs must be a whole number of at least 1, not ${options.runs}`);
   if (options.warmup) {

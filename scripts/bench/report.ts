@@ -1,6 +1,6 @@
 /** The benchmark's printed report: aligned text tables. Pure. */
 import type { Growth } from './growth';
-import type { Measurement } from './measure';
+import type { Measurement, Unmeasured } from './measure';
 import { comparePeers } from './peers';
 import type { Summary } from './stats';
 import type { TargetCheck } from './targets';
@@ -27,6 +27,8 @@ export interface BenchResult {
   readonly runs: number;
   readonly warmup: boolean;
   readonly measurements: readonly Measurement[];
+  /** Rows whose synthesis failed: named, with why, and left out of every table. */
+  readonly unmeasured: readonly Unmeasured[];
   readonly growth: Growth | undefined;
   readonly targets: readonly TargetCheck[];
 }
@@ -132,6 +134,7 @@ export function renderReport(result: BenchResult): string {
       `peak RSS from ${machine.gnuTime ? '/usr/bin/time -v (largest single process)' : "the child's own process.resourceUsage()"}.`,
     '',
     renderMeasurements(result.measurements, result.targets),
+    ...result.unmeasured.flatMap((row) => ['', `NOT MEASURED: ${row.label}: ${row.error}`]),
     ...(peers
       ? [
           '',
