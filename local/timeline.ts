@@ -3,6 +3,7 @@
  * the rules it matched, the executions they started, the tasks those ran (exit code, duration)
  * and the events each task published. Pure: the runner appends entries, this file formats them.
  */
+import { ALREADY_HANDLED_EXIT_CODE } from '../core/container-contract';
 
 /** Seconds since the run started, on every entry. */
 interface At {
@@ -191,6 +192,15 @@ export function preview(value: unknown, max = 100): string {
 }
 
 /** One timeline line (or undefined for entries that only belong in the trace). */
+/**
+ * What an exit code means by the platform's container contract, for a reader of the timeline: a
+ * task that exits `ALREADY_HANDLED_EXIT_CODE` found its event claimed by another execution (a
+ * duplicate delivery) and its state machine ends without announcing anything.
+ */
+export function exitNote(exitCode: number | null): string {
+  return exitCode === ALREADY_HANDLED_EXIT_CODE ? ' (already handled: another execution claimed this event)' : '';
+}
+
 export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => string): string | undefined {
   const t = stamp(entry.at);
   switch (entry.kind) {
@@ -222,7 +232,7 @@ export function formatEntry(entry: TimelineEntry, eventName: (seq: number) => st
       return `${t}       │ ${entry.task}${entry.stream === 'stderr' ? ' (stderr)' : ''}: ${entry.line}`;
     case 'task-finished': {
       const published = entry.published.length > 0 ? `, published ${entry.published.map(eventName).join(', ')}` : ', published nothing';
-      const how = entry.exitCode === null ? `did not start${entry.error ? ` (${entry.error})` : ''}` : `exited ${entry.exitCode}`;
+      const how = entry.exitCode === null ? `did not start${entry.error ? ` (${entry.error})` : ''}` : `exited ${entry.exitCode}${exitNote(entry.exitCode)}`;
       const stop = entry.stopCode && entry.stopCode !== 'EssentialContainerExited' ? ` [${entry.stopCode}]` : '';
       const left = entry.lingering ? `; it left ${entry.lingering.map((p) => `pid ${p.pid} (${cut(p.command, 60)})`).join(', ')} running, ended with the task` : '';
       const stderr = entry.stderrTail?.length ? `; stderr: ${cut(entry.stderrTail[entry.stderrTail.length - 1]!, 120)}` : '';
@@ -276,7 +286,9 @@ export function formatSummary(summary: RunSummary): string[] {
   }
   for (const task of summary.tasks) {
     const stop = task.stopCode && task.stopCode !== 'EssentialContainerExited' ? ` [${task.stopCode}]` : '';
-    lines.push(`  task:       ${task.task}${task.attempt > 1 ? ` attempt ${task.attempt}` : ''} exit ${task.exitCode ?? 'none'}${stop} in ${seconds(task.durationSeconds)}`);
+    lines.push(
+      `  task:       ${task.task}${task.attempt > 1 ? ` attempt ${task.attempt}` : ''} exit ${task.exitCode ?? 'none'}${exitNote(task.exitCode)}${stop} in ${seconds(task.durationSeconds)}`,
+    );
   }
   for (const dead of summary.deadLettered) {
     lines.push(`  dead letter: #${dead.seq} to ${dead.rule} ${dead.queue ? `in ${dead.queue}` : 'DROPPED (no queue)'} (${dead.errorCode})`);

@@ -2,7 +2,8 @@ import { bookingSaga } from '../../catalog/booking-saga';
 import { DEFAULT_EVENT, FAST_RETRY_INTERVAL_MS, LOCAL_OUTDIR, parseLocalArgs } from '../../local/cli';
 import { UsageError as CliError } from '../../tooling/cli';
 import { findCatalogTask, localCommand, mapRunTask, TaskMappingError } from '../../local/task-mapping';
-import { describeCause } from '../../local/timeline';
+import { describeCause, formatEntry, formatSummary, summarize } from '../../local/timeline';
+import { ALREADY_HANDLED_EXIT_CODE } from '../../core/container-contract';
 
 const notifyTask = bookingSaga.services.find((s) => s.name === 'notification')!.tasks[0]!;
 
@@ -218,5 +219,32 @@ describe('describeCause', () => {
   });
   test('other causes are shown as text', () => {
     expect(describeCause('Capacity is unavailable')).toBe('Capacity is unavailable');
+  });
+});
+
+describe('exit codes of the container contract in the timeline', () => {
+  const finished = (exitCode: number | null) =>
+    formatEntry({ at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] }, () => '');
+  const summaryLine = (exitCode: number) =>
+    formatSummary(
+      summarize(
+        'dev',
+        [{ at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] }],
+        'completed',
+        2,
+        [],
+      ),
+    ).find((line) => line.includes('task:'));
+
+  test('a task that found its event claimed says so, in the run and in the summary', () => {
+    expect(ALREADY_HANDLED_EXIT_CODE).toBe(99);
+    expect(finished(99)).toContain('■ task payment/charge exited 99 (already handled: another execution claimed this event) after');
+    expect(summaryLine(99)).toBe('  task:       payment/charge exit 99 (already handled: another execution claimed this event) in 0.40s');
+  });
+
+  test('other exit codes carry no note', () => {
+    expect(finished(0)).toContain('■ task payment/charge exited 0 after');
+    expect(finished(98)).toContain('exited 98 after');
+    expect(summaryLine(1)).toBe('  task:       payment/charge exit 1 in 0.40s');
   });
 });
