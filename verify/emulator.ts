@@ -123,13 +123,26 @@ const createBucket = async (endpoint: string, bucket: string, region: string): P
   if (!response.ok) throw new Error(`creating the state bucket ${bucket} in the emulator failed: HTTP ${response.status} ${await response.text()}`);
 };
 
-interface StateResource {
+export interface StateResource {
   readonly address: string;
+  /** `managed` or `data`, as `terraform show -json` writes it. */
+  readonly mode?: string;
   readonly type: string;
   readonly values: Record<string, unknown>;
 }
 
-const stateResources = (showJson: string): StateResource[] => {
+/**
+ * The managed resources among a state's resources and data sources, by the mode Terraform writes:
+ * an address such as `module.data.aws_s3_bucket.b` is a managed resource of a module named data
+ * (plan review made that mistake once). Only state without a mode falls back to the address.
+ */
+export const managedResources = (resources: readonly StateResource[]): StateResource[] =>
+  resources.filter((r) => (r.mode !== undefined ? r.mode === 'managed' : !withoutModules(r.address).startsWith('data.')));
+
+/** `module.a.module.b["k"].data.aws_x.y` → `data.aws_x.y`: the address inside its module. */
+const withoutModules = (address: string): string => address.replace(/^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)+/, '');
+
+export const stateResources = (showJson: string): StateResource[] => {
   const state = JSON.parse(showJson) as { values?: { root_module?: Module } };
   interface Module {
     resources?: StateResource[];
@@ -217,7 +230,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
         errors.push(`${stack.name}: apply: ${failureText(apply, 25)}`);
         break;
       }
-      applied += resources.filter((r) => !r.address.startsWith('data.') && !r.address.includes('.data.')).length;
+      applied += managedResources(resources).length;
       context.log(`emulator: applied ${stack.name} (${resources.length} resources and data sources, ${((Date.now() - applyStarted) / 1000).toFixed(0)} s)`);
     }
     if (errors.length === 0) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseActionlintOutput, parseShellcheckOutput, shellScripts } from '../../verify/actionlint';
 import { addressIn, forCheckov, moduleFindings, parseCheckovOutput } from '../../verify/checkov';
-import { changedAttributes, classifyReplan } from '../../verify/emulator';
+import { changedAttributes, classifyReplan, managedResources, type StateResource } from '../../verify/emulator';
 import { providerConstraint, withAwsProviderConstraint } from '../../verify/scratch';
 import { parseTflintOutput, tflintConfig } from '../../verify/tflint';
 import { cacheDirectory, loadToolVersions, locateTools, parseToolVersions, type ToolLocations } from '../../verify/tools';
@@ -401,5 +401,30 @@ describe('npm run verify arguments', () => {
     expect(() => parseVerifyArgs(['--tier=,'])).toThrow('unknown tier ""');
     expect(() => parseVerifyArgs(['--tier'])).toThrow('--tier needs a value');
     expect(() => parseVerifyArgs(['--fast'])).toThrow('unknown argument "--fast"');
+  });
+});
+
+describe('managedResources: what the emulator tier counts as applied', () => {
+  const resource = (address: string, mode?: string): StateResource => ({ address, type: 'aws_s3_bucket', values: {}, ...(mode ? { mode } : {}) });
+
+  test("by Terraform's mode: a managed resource of a module named data counts, a data source does not", () => {
+    const state = [
+      resource('module.data.aws_s3_bucket.b', 'managed'),
+      resource('data.aws_caller_identity.current', 'data'),
+      resource('module.base.data.aws_region.r', 'data'),
+      resource('aws_sfn_state_machine.m', 'managed'),
+    ];
+    expect(managedResources(state).map((r) => r.address)).toEqual(['module.data.aws_s3_bucket.b', 'aws_sfn_state_machine.m']);
+  });
+
+  test('without a mode, by the address inside its modules', () => {
+    const state = [
+      resource('module.data.aws_s3_bucket.b'),
+      resource('module.data.data.aws_region.r'),
+      resource('module.a["x.y"].module.b.data.aws_iam_policy_document.p'),
+      resource('data.aws_caller_identity.current'),
+      resource('aws_cloudwatch_event_rule.data'),
+    ];
+    expect(managedResources(state).map((r) => r.address)).toEqual(['module.data.aws_s3_bucket.b', 'aws_cloudwatch_event_rule.data']);
   });
 });
