@@ -224,12 +224,15 @@ describe('describeCause', () => {
 
 describe('exit codes of the container contract in the timeline', () => {
   const finished = (exitCode: number | null) =>
-    formatEntry({ at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] }, () => '');
+    formatEntry(
+      { at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', state: 'RunTask', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] },
+      () => '',
+    );
   const summaryLine = (exitCode: number) =>
     formatSummary(
       summarize(
         'dev',
-        [{ at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] }],
+        [{ at: 1.5, kind: 'task-finished', execution: 'dev-payment-charge', state: 'RunTask', task: 'payment/charge', attempt: 1, exitCode, durationSeconds: 0.4, published: [] }],
         'completed',
         2,
         [],
