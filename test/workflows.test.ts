@@ -148,6 +148,22 @@ describe('verify.yml', () => {
   });
 });
 
+describe('mutation.yml', () => {
+  const mutation = parse(read('.github/workflows/mutation.yml')) as Workflow & { jobs: Record<string, Job & { 'timeout-minutes'?: number }> };
+  const job = mutation.jobs.mutation!;
+
+  it('tests every module afresh each week and on demand, with a read-only token and no cache, and keeps the report', () => {
+    expect(mutation.on).toEqual({ schedule: [{ cron: '17 3 * * 1' }], workflow_dispatch: null });
+    expect(mutation.permissions).toEqual({ contents: 'read' });
+    expect(job.permissions).toBeUndefined();
+    expect(job.steps.map((s) => s.run).filter(Boolean)).toEqual(['npm run test:mutation -- --force']);
+    // Nothing kept from an earlier run: no cache action, so --force and a bare runner agree.
+    expect(allSteps(mutation).filter((step) => step.uses?.startsWith('actions/cache'))).toEqual([]);
+    expect(stepsUsing(job.steps, 'actions/upload-artifact').map((s) => [s.if, s.with])).toEqual([['always()', { name: 'mutation-report', path: 'reports/mutation/', 'retention-days': 30 }]]);
+    expect(job['timeout-minutes']).toBeGreaterThanOrEqual(120);
+  });
+});
+
 describe('plan.yml', () => {
   it('runs on pull requests: tests first, then one plan per environment', () => {
     expect(Object.keys(plan.on)).toEqual(['pull_request']);
