@@ -39,7 +39,11 @@ interface BookingCreated {
 
 async function main(): Promise<void> {
   const event = await readTaskEvent<BookingCreated>();
-  if (event.detail.simulate === 'hang') await new Promise(() => setInterval(() => undefined, 60_000));
+  if (event.detail.simulate === 'hang') {
+    // Said, so that whoever stops it (a test, someone reading the timeline) knows it got this far.
+    console.log(`payment: hanging on booking ${event.detail.bookingId} as its detail asks (simulate: hang)`);
+    await new Promise(() => setInterval(() => undefined, 60_000));
+  }
   const store = ServiceStore.forThisTask();
   const publisher = sagaPublisher();
   const inFlow = flowRun() !== undefined;

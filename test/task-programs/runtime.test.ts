@@ -42,6 +42,8 @@ describe('runTaskProgram', () => {
 describe('a real task program, stopped', () => {
   it('charge-payment hanging on its event ends on SIGTERM with 143 within seconds, not at the SIGKILL 60 s later', async () => {
     const lines: string[] = [];
+    let reachedHang!: () => void;
+    const hanging = new Promise<void>((resolve) => (reachedHang = resolve));
     const task = TaskProcess.start({
       command: [process.execPath, ...TS_NODE_ARGS, 'task-programs/booking-saga/charge-payment.ts'],
       cwd: ROOT,
@@ -53,10 +55,13 @@ describe('a real task program, stopped', () => {
         eventDetailType: 'BookingCreated',
         eventDetail: JSON.stringify({ bookingId: 'b-stop', seats: [1], amount: 10, simulate: 'hang' }),
       },
-      onLine: (_stream, line) => lines.push(line),
+      onLine: (_stream, line) => {
+        lines.push(line);
+        if (line.startsWith('payment: hanging on booking b-stop')) reachedHang();
+      },
     });
-    // Give it time to start and reach the hang (TypeScript start-up is the slow part on a shared machine).
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    // Stopped once it says it hangs on its event (however long start-up takes on a shared machine).
+    await Promise.race([hanging, task.exited.then((exit) => Promise.reject(new Error(`it exited before it hung: ${JSON.stringify(exit)}\n${lines.join('\n')}`)))]);
     const started = Date.now();
     const exit = await task.stop(60_000);
     expect(Date.now() - started).toBeLessThan(10_000);
