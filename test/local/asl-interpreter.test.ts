@@ -196,6 +196,20 @@ describe('definition checks', () => {
 });
 
 describe('where aws-local-stepfunctions differs from AWS, the wrapper behaves as AWS', () => {
+  /**
+   * Runs `body` on Jest's fake clock, which `advance` moves: the timeouts stay the whole seconds AWS
+   * requires, and a test waits no real second for them.
+   */
+  async function onFakeClock<T>(body: (advance: (ms: number) => Promise<void>) => Promise<T>): Promise<T> {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      return await body(async (ms) => {
+        await jest.advanceTimersByTimeAsync(ms);
+      });
+    } finally {
+      jest.useRealTimers();
+    }
+  }
   const waitForAbort = (signal: AbortSignal) => new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
 
   test('a Task state that times out abandons the call (its signal aborts) and fails with States.Timeout, which States.TaskFailed does not catch', async () => {
@@ -217,15 +231,22 @@ describe('where aws-local-stepfunctions differs from AWS, the wrapper behaves as
         TimedOut: { Type: 'Pass', End: true },
       },
     };
-    const outcome = await runStateMachine({
-      definition,
-      input: {},
-      handlers: {
-        runTask: async (_parameters, call) => {
-          seen.push(await waitForAbort(call.signal));
-          return { lateResult: true };
+    const outcome = await onFakeClock(async (advance) => {
+      const running = runStateMachine({
+        definition,
+        input: {},
+        handlers: {
+          runTask: async (_parameters, call) => {
+            seen.push(await waitForAbort(call.signal));
+            return { lateResult: true };
+          },
         },
-      },
+      });
+      // TimeoutSeconds 1: still waiting a millisecond before, abandoned at the second.
+      await advance(999);
+      expect(seen).toEqual([]);
+      await advance(1);
+      return running;
     });
     expect(outcome.status).toBe('SUCCEEDED');
     expect(outcome.output).toEqual({ caught: { Error: 'States.Timeout', Cause: expect.any(String) } });
@@ -234,14 +255,21 @@ describe('where aws-local-stepfunctions differs from AWS, the wrapper behaves as
 
   test('when the execution ends, a call still running is abandoned', async () => {
     let reason: unknown;
-    const outcome = await runStateMachine({
-      definition: { StartAt: 'Work', TimeoutSeconds: 1, States: { Work: { Type: 'Task', Resource: TASK, TimeoutSeconds: 30, End: true } } },
-      input: {},
-      handlers: {
-        runTask: async (_parameters, call) => {
-          reason = await waitForAbort(call.signal);
+    const outcome = await onFakeClock(async (advance) => {
+      const running = runStateMachine({
+        definition: { StartAt: 'Work', TimeoutSeconds: 1, States: { Work: { Type: 'Task', Resource: TASK, TimeoutSeconds: 30, End: true } } },
+        input: {},
+        handlers: {
+          runTask: async (_parameters, call) => {
+            reason = await waitForAbort(call.signal);
+          },
         },
-      },
+      });
+      // The execution's TimeoutSeconds 1: still running a millisecond before, ended at the second.
+      await advance(999);
+      expect(reason).toBeUndefined();
+      await advance(1);
+      return running;
     });
     expect(outcome.status).toBe('TIMED_OUT');
     expect(reason).toBe(ABANDONED.executionEnded);
@@ -250,22 +278,19 @@ describe('where aws-local-stepfunctions differs from AWS, the wrapper behaves as
   test('a Task state without TimeoutSeconds waits as AWS does, not 60 s', async () => {
     const prepared = prepareDefinition(singleTask({}));
     expect(prepared.tasks.get('Work')!.timeoutSeconds).toBe(MAX_TIMER_SECONDS);
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-    try {
+    const outcome = await onFakeClock(async (advance) => {
       let finish!: () => void;
       const running = runStateMachine({
         definition: singleTask({}),
         input: {},
         handlers: { runTask: () => new Promise<JsonValue>((resolve) => (finish = () => resolve({ done: true }))) },
       });
-      await jest.advanceTimersByTimeAsync(61_000);
+      await advance(61_000);
       finish();
-      await jest.advanceTimersByTimeAsync(10);
-      const outcome = await running;
-      expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });
-    } finally {
-      jest.useRealTimers();
-    }
+      await advance(10);
+      return running;
+    });
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });
   });
 
   test('timeouts longer than a Node timer holds do not fire at once', async () => {
