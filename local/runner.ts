@@ -63,7 +63,14 @@ export interface LocalRunOptions {
   readonly cwd: string;
   /** The run's own directory: each service's store (`stores/<service>`) lives below it. */
   readonly workDir: string;
+  /** The run ends here, naming what is still running (`timed-out`). Any positive number: the CLI gives whole seconds. */
   readonly timeoutSeconds: number;
+  /**
+   * Aborting it ends the run as its timeout does, naming and stopping what is still running
+   * (`stopped`): for a caller that knows better than a clock when to end it, such as a test that
+   * waits for something to happen.
+   */
+  readonly signal?: AbortSignal;
   /** Pause before every ASL retry, Wait state and delivery retry; undefined waits as the definitions say (as AWS would). */
   readonly retryIntervalMs?: number;
   /** RunTask faults, applied in order per task (local/faults.ts). */
@@ -206,11 +213,12 @@ class LocalRun {
     try {
       this.note(`local EventBridge at ${this.server.endpoint}; buses: ${loaded.buses.map((b) => b.name).join(', ')}; work directory ${this.options.workDir}`);
       await this.publishInitialEvents();
-      const finished = await this.waitUntilIdle(this.options.timeoutSeconds * 1000);
-      if (!finished) {
-        outcome = 'timed-out';
+      const ended = await this.waitUntilIdle(this.options.timeoutSeconds * 1000, this.options.signal);
+      if (ended !== 'idle') {
+        outcome = ended;
         stillRunning = this.describeRunning();
-        this.note(`TIMEOUT after ${this.options.timeoutSeconds}s; still running: ${stillRunning.join('; ')}`);
+        const why = ended === 'timed-out' ? `TIMEOUT after ${this.options.timeoutSeconds}s` : `STOPPED by its caller after ${this.elapsed().toFixed(1)}s`;
+        this.note(`${why}; still running: ${stillRunning.join('; ')}`);
         this.abort.abort();
         await Promise.race([Promise.allSettled([...this.inFlight]), delay(2000)]);
       }
@@ -457,15 +465,21 @@ class LocalRun {
     this.inFlight.add(tracked);
   }
 
-  private waitUntilIdle(timeoutMs: number): Promise<boolean> {
+  /** Resolves once nothing is in flight (`idle`), at the timeout, or when `signal` aborts, whichever comes first. */
+  private waitUntilIdle(timeoutMs: number, signal: AbortSignal | undefined): Promise<'idle' | 'timed-out' | 'stopped'> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      const finish = () => {
+      const finish = (how: 'idle' | 'timed-out' | 'stopped') => {
         clearTimeout(timer);
-        resolve(true);
+        signal?.removeEventListener('abort', stopped);
+        this.idleWaiter = undefined;
+        resolve(how);
       };
-      if (this.inFlight.size === 0) finish();
-      else this.idleWaiter = finish;
+      const stopped = () => finish('stopped');
+      const timer = setTimeout(() => finish('timed-out'), timeoutMs);
+      if (this.inFlight.size === 0) return finish('idle');
+      this.idleWaiter = () => finish('idle');
+      if (signal?.aborted) return finish('stopped');
+      signal?.addEventListener('abort', stopped, { once: true });
     });
   }
 

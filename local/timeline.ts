@@ -134,8 +134,8 @@ type WithoutTime<E> = E extends unknown ? Omit<E, 'at'> : never;
 
 export interface RunSummary {
   readonly environment: string;
-  /** `completed`: nothing left to run. `timed-out`: stopped at --timeout with `stillRunning`. */
-  readonly outcome: 'completed' | 'timed-out';
+  /** `completed`: nothing left to run. `timed-out`: ended at --timeout with `stillRunning`; `stopped`: ended by its caller's signal. */
+  readonly outcome: 'completed' | 'timed-out' | 'stopped';
   readonly durationSeconds: number;
   readonly events: readonly { seq: number; detailType: string; bus: string; from: string }[];
   readonly unroutedEvents: readonly number[];
@@ -295,7 +295,8 @@ export function formatSummary(summary: RunSummary): string[] {
   }
   if (summary.duplicates.length > 0) lines.push(`  delivered twice: ${summary.duplicates.map((d) => `#${d.seq} to ${d.rule}`).join(', ')}`);
   for (const left of summary.lingering) lines.push(`  left running: ${left.task} in ${left.execution} left pid ${left.pids.join(', ')} (ended with the task)`);
-  for (const running of summary.stillRunning) lines.push(`  STILL RUNNING at the timeout: ${running}`);
+  const end = summary.outcome === 'stopped' ? 'the stop' : 'the timeout';
+  for (const running of summary.stillRunning) lines.push(`  STILL RUNNING at ${end}: ${running}`);
   return lines;
 }
 

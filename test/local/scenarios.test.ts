@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
-import { runLocal } from '../../local/runner';
+import { type LocalRunResult, runLocal } from '../../local/runner';
 import { checkScenario, parseScenario, readScenarioFile, readServiceStores, type Scenario } from '../../local/scenario';
 import { loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { RunSummary } from '../../local/timeline';
 import { UsageError } from '../../tooling/cli';
 import { synthOutDir } from '../support/synth';
 import { TS_NODE_ARGS } from '../../tooling/synth';
+import { detailTypes, executionStatus, ofKind, output, taskRuns } from '../support/local-run';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const SCENARIOS = path.join(repoRoot, 'task-programs/booking-saga/scenarios');
@@ -45,12 +46,15 @@ test('the saga ships a scenario for each path the local environment must show', 
   ]);
 });
 
-describe.each(files)('scenario %s', (file) => {
-  test('runs and shows what it expects', async () => {
+/** Each scenario runs once in this file; its run serves every test that reads it. */
+const runs = new Map<string, Promise<{ scenario: Scenario; result: LocalRunResult; workDir: string }>>();
+function runScenario(file: string): Promise<{ scenario: Scenario; result: LocalRunResult; workDir: string }> {
+  let run = runs.get(file);
+  if (!run) {
     const scenario = readScenarioFile(path.join(SCENARIOS, file));
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-'));
     workDirs.push(workDir);
-    const result = await runLocal({
+    run = runLocal({
       loaded: loadSynthesizedEnvironment(synthOutDir(), scenario.environment),
       catalog: bookingSaga,
       events: scenario.events,
@@ -62,8 +66,87 @@ describe.each(files)('scenario %s', (file) => {
       runTaskFaults: scenario.runTaskFaults,
       deliveryFaults: scenario.deliveryFaults,
       ...(scenario.duplicateDelivery ? { duplicateDelivery: scenario.duplicateDelivery } : {}),
-    });
+    }).then((result) => ({ scenario, result, workDir }));
+    runs.set(file, run);
+  }
+  return run;
+}
+
+describe.each(files)('scenario %s', (file) => {
+  test('runs and shows what it expects', async () => {
+    const { scenario, result, workDir } = await runScenario(file);
     expect(checkScenario(scenario, result, readServiceStores(workDir))).toEqual([]);
+  });
+});
+
+/** What the scenarios' expectations cannot say, checked on the same runs (the events are the scenario's). */
+describe('the booking saga, run locally from the synthesized dev environment, in detail', () => {
+  const run = async (file: string) => (await runScenario(file)).result;
+
+  test('happy path: payment, seats, confirmation (happy-path.json)', async () => {
+    const result = await run('happy-path.json');
+    expect(result.summary.outcome).toBe('completed');
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdated']);
+    expect(result.events.map((e) => `${e.bus} ${e.source}`)).toEqual(['dev-booking booking-saga.booking', 'dev-payment booking-saga.payment', 'dev-seat booking-saga.seat']);
+    expect(taskRuns(result)).toEqual(['payment/charge#1=0', 'seat/reserve-seats#1=0', 'notification/notify#1=0']);
+    expect(executionStatus(result)).toEqual({
+      'dev-booking-charge-payment': 'SUCCEEDED',
+      'dev-payment-reserve-seats': 'SUCCEEDED',
+      'dev-seat-notify-booking-confirmed': 'SUCCEEDED',
+    });
+    expect(result.events[2]!.detail).toMatchObject({ bookingId: 'b-1', reservedSeats: [1, 2] });
+    // The rule's command adds `--template booking-confirmed` to the task's local command.
+    expect(output(result, 'notification/notify').join('\n')).toMatch(/^notification: \[booking-confirmed\] booking b-1:/);
+    // Each event is attributed to the task process that published it.
+    expect(ofKind(result, 'task-finished').map((t) => t.published)).toEqual([[2], [3], []]);
+  });
+
+  test('compensation path: a declined payment (business failure, exit 0) cancels the booking (declined-payment.json)', async () => {
+    const result = await run('declined-payment.json');
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
+    expect(taskRuns(result)).toEqual(['payment/charge#1=0', 'compensation/cancel-booking#1=0', 'notification/notify#1=0']);
+    expect(result.events[1]!.detail).toMatchObject({ bookingId: 'b-2', reason: 'amount 5000 is over the card limit of 1000' });
+    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-2', reason: 'payment-failed', refund: 0 });
+    expect(Object.values(executionStatus(result))).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(output(result, 'notification/notify').join('\n')).toMatch(/\[booking-cancelled\] booking b-2/);
+  });
+
+  test('a seat that does not exist is compensated with a refund (missing-seat.json)', async () => {
+    const result = await run('missing-seat.json');
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdateFailed', 'BookingCancelled']);
+    expect(result.events[3]!.detail).toEqual({ bookingId: 'b-4', reason: 'seat-update-failed', refund: 80, paymentId: result.events[1]!.detail.paymentId });
+    expect(Object.keys(executionStatus(result))).toContain('dev-seat-compensate-seat-failure');
+  });
+
+  test('a task that crashes after charging (exit 1): the Catch publishes the failure event, and compensation refunds that charge (crash.json)', async () => {
+    const result = await run('crash.json');
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
+    // A container that ran and exited non-zero is not run again: the task ran once.
+    expect(taskRuns(result)).toEqual(['payment/charge#1=1', 'compensation/cancel-booking#1=0', 'notification/notify#1=0']);
+    const failure = result.events[1]!;
+    expect(ofKind(result, 'event')[1]!.from).toMatch(/^state machine dev-booking-charge-payment:\w+ \(PublishFailureEvent\)$/);
+    expect(failure.source).toBe('booking-saga.payment');
+    // The shaped failure, not the task description: what compensation needs, and small.
+    expect(failure.detail).toEqual({
+      bookingId: 'b-3',
+      seats: [1],
+      amount: 50,
+      simulate: 'crash',
+      error: 'States.TaskFailed',
+      failedEventId: result.events[0]!.id,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 1,
+    });
+    expect(output(result, 'payment/charge').join('\n')).toContain('payment: charged 50 for booking b-3');
+    // The optimized integration adds the execution and the state machine to Resources.
+    expect(failure.resources).toEqual([
+      expect.stringMatching(/^arn:aws:states:ap-southeast-1:111111111111:execution:dev-booking-charge-payment:/),
+      'arn:aws:states:ap-southeast-1:111111111111:stateMachine:dev-booking-charge-payment',
+    ]);
+    expect(executionStatus(result)['dev-booking-charge-payment']).toBe('FAILED');
+    // The charge is named by the event that asked for it, so the crashed charge is refunded.
+    expect(result.events[2]!.detail).toEqual({ bookingId: 'b-3', reason: 'payment-failed', refund: 50, paymentId: `pay-${result.events[0]!.id.slice(0, 8)}` });
   });
 });
 
