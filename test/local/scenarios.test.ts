@@ -1,32 +1,17 @@
 /**
  * The example saga's scenarios (task-programs/booking-saga/scenarios/*.json), each run end to end
- * against the synthesized dev environment with its expectations checked; the scenario format and
- * checks; and `npm run local -- --scenario` failing on an expectation that does not hold.
+ * against the synthesized dev environment with its expectations checked (the orchestrated ones in
+ * scenarios-orchestrated.test.ts); the saga's paths in detail, on those runs; the scenario format
+ * and checks. `npm run local -- --scenario` as a process: local-command.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { bookingSaga } from '../../catalog/booking-saga';
-import { type LocalRunResult, runLocal } from '../../local/runner';
 import { checkScenario, parseScenario, readScenarioFile, readServiceStores, type Scenario } from '../../local/scenario';
-import { loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { RunSummary } from '../../local/timeline';
 import { UsageError } from '../../tooling/cli';
-import { synthOutDir } from '../support/synth';
-import { TS_NODE_ARGS } from '../../tooling/synth';
-import { detailTypes, executionStatus, ofKind, output, taskRuns } from '../support/local-run';
+import { detailTypes, executionStatus, isOrchestrated, ofKind, output, runScenario, scenarioFiles, taskRuns, workDir } from '../support/local-run';
 
-const repoRoot = path.resolve(__dirname, '../..');
-const SCENARIOS = path.join(repoRoot, 'task-programs/booking-saga/scenarios');
-const files = fs
-  .readdirSync(SCENARIOS)
-  .filter((file) => file.endsWith('.json'))
-  .sort();
-const workDirs: string[] = [];
-afterAll(() => {
-  for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const files = scenarioFiles();
 
 test('the saga ships a scenario for each path the local environment must show', () => {
   expect(files).toEqual([
@@ -46,33 +31,8 @@ test('the saga ships a scenario for each path the local environment must show', 
   ]);
 });
 
-/** Each scenario runs once in this file; its run serves every test that reads it. */
-const runs = new Map<string, Promise<{ scenario: Scenario; result: LocalRunResult; workDir: string }>>();
-function runScenario(file: string): Promise<{ scenario: Scenario; result: LocalRunResult; workDir: string }> {
-  let run = runs.get(file);
-  if (!run) {
-    const scenario = readScenarioFile(path.join(SCENARIOS, file));
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-'));
-    workDirs.push(workDir);
-    run = runLocal({
-      loaded: loadSynthesizedEnvironment(synthOutDir(), scenario.environment),
-      catalog: bookingSaga,
-      events: scenario.events,
-      cwd: repoRoot,
-      workDir,
-      timeoutSeconds: 60,
-      // The pauses of Retry, Wait and delivery retries, shortened as `npm run local` does by default.
-      retryIntervalMs: 10,
-      runTaskFaults: scenario.runTaskFaults,
-      deliveryFaults: scenario.deliveryFaults,
-      ...(scenario.duplicateDelivery ? { duplicateDelivery: scenario.duplicateDelivery } : {}),
-    }).then((result) => ({ scenario, result, workDir }));
-    runs.set(file, run);
-  }
-  return run;
-}
-
-describe.each(files)('scenario %s', (file) => {
+// The orchestrated-* scenarios run in scenarios-orchestrated.test.ts: two files balance Jest's workers.
+describe.each(files.filter((file) => !isOrchestrated(file)))('scenario %s', (file) => {
   test('runs and shows what it expects', async () => {
     const { scenario, result, workDir } = await runScenario(file);
     expect(checkScenario(scenario, result, readServiceStores(workDir))).toEqual([]);
@@ -271,56 +231,8 @@ describe('reading a scenario file', () => {
 
   test('a missing or broken file names itself', () => {
     expect(() => readScenarioFile('/nonexistent/s.json')).toThrow(/scenario \/nonexistent\/s\.json: cannot be read \(ENOENT\)/);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-file-'));
-    workDirs.push(dir);
+    const dir = workDir('scenario-file-');
     fs.writeFileSync(path.join(dir, 'bad.json'), '{');
     expect(() => readScenarioFile(path.join(dir, 'bad.json'))).toThrow(/bad\.json: not valid JSON/);
   });
-});
-
-describe('npm run local', () => {
-  test('exits 1 and says which expectation failed', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-cli-'));
-    workDirs.push(dir);
-    const declined = JSON.parse(fs.readFileSync(path.join(SCENARIOS, 'declined-payment.json'), 'utf8')) as { expect: { events: string[] } };
-    declined.expect.events = ['BookingCreated', 'PaymentSucceeded'];
-    const file = path.join(dir, 'wrong.json');
-    fs.writeFileSync(file, JSON.stringify(declined));
-    const run = spawnSync(
-      process.execPath,
-      [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--out', synthOutDir(), '--scenario', file, '--work-dir', path.join(dir, 'work'), '--retry-interval-ms', '10'],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        env: process.env,
-      },
-    );
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('Scenario FAILED: A payment over the card limit is declined');
-    expect(run.stdout).toContain('  ✗ events: expected BookingCreated → PaymentSucceeded, got BookingCreated → PaymentFailed → BookingCancelled');
-    // The stores are the run's own, under its work directory.
-    expect(fs.readdirSync(path.join(dir, 'work', 'stores')).sort()).toEqual(['compensation', 'notification', 'payment']);
-  }, 60_000);
-
-  test('never synthesizes over a full synth: --out naming an output with other environments is refused (exit 2), the output untouched', () => {
-    const manifest = path.join(synthOutDir(), 'manifest.json');
-    const before = fs.statSync(manifest).mtimeMs;
-    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--env', 'dev', '--out', synthOutDir()], { cwd: repoRoot, encoding: 'utf8' });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`npm run local: ${synthOutDir()} holds a synthesized output with environments `);
-    expect(run.stderr).toMatch(
-      /environments [a-z, ]*staging[a-z, ]*: synthesizing dev there would replace it\. Read it with --no-synth, or leave out --out \(npm run local synthesizes into \.local\/cdktf\.out\)/,
-    );
-    expect(run.stdout).not.toContain('Synthesizing');
-    expect(fs.statSync(manifest).mtimeMs).toBe(before);
-  }, 30_000);
-
-  test('a scenario of another environment than --env is refused before anything runs (exit 2)', () => {
-    const run = spawnSync(process.execPath, [...TS_NODE_ARGS, 'scripts/local.ts', '--no-synth', '--env', 'staging', '--scenario', path.join(SCENARIOS, 'happy-path.json')], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('npm run local: --env staging: the scenario runs environment dev');
-  }, 30_000);
 });

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
 import { type InitialEvent, type LocalRunOptions, type LocalRunResult, runLocal } from '../../local/runner';
+import { readScenarioFile, type Scenario } from '../../local/scenario';
 import { type LoadedEnvironment, type LoadedStateMachine, loadSynthesizedEnvironment } from '../../local/synth-loader';
 import type { TimelineEntry } from '../../local/timeline';
 import { synthOutDir } from './synth';
@@ -61,4 +62,48 @@ export function withDefinition(loaded: LoadedEnvironment, machineName: string, c
       stateMachines: rule.stateMachines.map(machine),
     })),
   };
+}
+
+/** The example saga's scenarios. */
+export const SCENARIOS = path.join(repoRoot, 'task-programs/booking-saga/scenarios');
+
+export function scenarioFiles(): string[] {
+  return fs
+    .readdirSync(SCENARIOS)
+    .filter((file) => file.endsWith('.json'))
+    .sort();
+}
+
+/** Scenarios of the orchestrated booking (one state machine running the flow's steps). */
+export const isOrchestrated = (file: string): boolean => file.startsWith('orchestrated-');
+
+export interface ScenarioRun {
+  readonly scenario: Scenario;
+  readonly result: LocalRunResult;
+  readonly workDir: string;
+}
+
+const scenarioRuns = new Map<string, Promise<ScenarioRun>>();
+/** A scenario's run, as `npm run local -- --scenario` runs it; run once per test file, for every test that reads it. */
+export function runScenario(file: string): Promise<ScenarioRun> {
+  let run = scenarioRuns.get(file);
+  if (!run) {
+    const scenario = readScenarioFile(path.join(SCENARIOS, file));
+    const dir = workDir('scenario-');
+    run = runLocal({
+      loaded: loadSynthesizedEnvironment(synthOutDir(), scenario.environment),
+      catalog: bookingSaga,
+      events: scenario.events,
+      cwd: repoRoot,
+      workDir: dir,
+      timeoutSeconds: 60,
+      // The pauses of Retry, Wait and delivery retries, shortened as `npm run local` does by default.
+      retryIntervalMs: 10,
+      runTaskFaults: scenario.runTaskFaults,
+      deliveryFaults: scenario.deliveryFaults,
+      ...(scenario.duplicateDelivery ? { duplicateDelivery: scenario.duplicateDelivery } : {}),
+    }).then((result) => ({ scenario, result, workDir: dir }));
+    scenarioRuns.set(file, run);
+  }
+  return run;
 }
