@@ -64,8 +64,10 @@ describe("a run's end", () => {
   });
 });
 
+// The two ASL timeouts below each wait their whole second: they run side by side (separate runs,
+// buses and work directories), so the file waits one second, not two.
 describe('an execution that times out', () => {
-  test('is announced from the default bus, as on AWS, and its booking is compensated', async () => {
+  test.concurrent('is announced from the default bus, as on AWS, and its booking is compensated', async () => {
     // The example's timeout is an hour; the same definition with the shortest ASL allows. The charge
     // hangs, so the execution is still running at that second however slowly its task starts.
     const hurried = withDefinition(devEnvironment(), 'dev-booking-charge-payment', (definition) => ({ ...definition, TimeoutSeconds: 1 }));
@@ -85,7 +87,7 @@ describe('an execution that times out', () => {
 });
 
 describe('a Task state that times out', () => {
-  test('stops its ECS task (SIGTERM to the group, UserInitiated) and takes the failure path with States.Timeout', async () => {
+  test.concurrent('stops its ECS task (SIGTERM to the group, UserInitiated) and takes the failure path with States.Timeout', async () => {
     const hurried = withDefinition(devEnvironment(), 'dev-booking-charge-payment', (definition) => {
       const states = definition.States as Record<string, Record<string, unknown>>;
       return { ...definition, States: { ...states, RunTask: { ...states.RunTask, TimeoutSeconds: 1 } } };
