@@ -17,19 +17,6 @@ import { largestFittingDetail } from '../../environments/detail-budget';
 import { booking, detailTypes, devEnvironment, executionStatus, ofKind, output, repoRoot, runSaga as run, taskRuns, workDir } from '../support/local-run';
 
 describe('the booking saga, run locally from the synthesized dev environment', () => {
-  test('a task that fails once to start (no ECS capacity) succeeds on the Retry', async () => {
-    const result = await run([booking({ bookingId: 'b-5', seats: [1], amount: 10 })], { runTaskFaults: [{ task: 'payment/charge', kind: 'capacity', count: 1 }] });
-    const notStarted = ofKind(result, 'task-not-started');
-    expect(notStarted.map((n) => `${n.task}#${n.attempt} ${n.error}`)).toEqual(['payment/charge#1 AmazonECS.Unknown']);
-    expect(
-      ofKind(result, 'task-started')
-        .filter((t) => t.task === 'payment/charge')
-        .map((t) => t.attempt),
-    ).toEqual([2]);
-    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdated']);
-    expect(executionStatus(result)['dev-booking-charge-payment']).toBe('SUCCEEDED');
-  });
-
   test('a task that never gets capacity exhausts the Retry and ends in the failure event and compensation', async () => {
     // RunTask retries AmazonECS.Unknown 4 times: 5 calls in all.
     const result = await run([booking({ bookingId: 'b-6', seats: [1], amount: 10 })], { runTaskFaults: [{ task: 'payment/charge', kind: 'capacity', count: 5 }] });

@@ -78,6 +78,18 @@ describe('the booking saga, run locally from the synthesized dev environment, in
     expect(Object.keys(executionStatus(result))).toContain('dev-seat-compensate-seat-failure');
   });
 
+  test('tasks that fail to start (no ECS capacity twice, HTTP 500 once) start on the RunTask Retry and the booking completes (capacity-retry.json)', async () => {
+    const result = await run('capacity-retry.json');
+    expect(ofKind(result, 'task-not-started').map((n) => `${n.task}#${n.attempt} ${n.error}`)).toEqual([
+      'payment/charge#1 AmazonECS.Unknown',
+      'payment/charge#2 AmazonECS.Unknown',
+      'seat/reserve-seats#1 ECS.ServerException',
+    ]);
+    expect(ofKind(result, 'task-started').map((t) => `${t.task}#${t.attempt}`)).toEqual(['payment/charge#3', 'seat/reserve-seats#2', 'notification/notify#1']);
+    expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentSucceeded', 'SeatUpdated']);
+    expect(executionStatus(result)['dev-booking-charge-payment']).toBe('SUCCEEDED');
+  });
+
   test('a task that crashes after charging (exit 1): the Catch publishes the failure event, and compensation refunds that charge (crash.json)', async () => {
     const result = await run('crash.json');
     expect(detailTypes(result)).toEqual(['BookingCreated', 'PaymentFailed', 'BookingCancelled']);
