@@ -13,7 +13,7 @@ import { findEnvironment } from '../event-client';
 import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 import { emitEvents, type EmitOptions } from './emit/emit-events';
 
-const USAGE = `Publish events onto a service's EventBridge bus.
+export const USAGE = `Publish events onto a service's EventBridge bus.
 
 Usage:
   npm run emit -- --env <env> --service <service> --detail-type <type> [--detail <json>] [options]

@@ -23,8 +23,9 @@ import {
   SAVED_PLAN_MAX_AGE_DAYS,
 } from '../../delivery/saved-plans';
 import { parseApplyArgs, runApply, USAGE } from '../../scripts/apply';
-import { EXIT, runCommand } from '../../tooling/cli';
+import { EXIT } from '../../tooling/cli';
 import { installedTerraform } from '../../tooling/terraform';
+import { runInProcess } from '../support/cli';
 
 const terraform = installedTerraform();
 const itWithTerraform = terraform ? it : it.skip;
@@ -189,8 +190,6 @@ describe('refusals: nothing is applied', () => {
     'a plan of another commit, of another stack, a changed plan file, a changed configuration, a missing record',
     () => {
       const out = writeOutput(root, 'v1');
-      const dir = join(root, 'saved');
-      plan(out, dir);
       plan(out, join(root, 'again'));
       apply(out, join(root, 'again')); // the base exists now, so the service is applicable in the next plan
       const saved = join(root, 'saved2');
@@ -343,15 +342,7 @@ describe('the rules, one by one', () => {
 });
 
 describe('the command line', () => {
-  const io = () => {
-    const out = { stdout: '', stderr: '' };
-    return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
-  };
-  const run = async (argv: string[], env: NodeJS.ProcessEnv) => {
-    const { out, io: streams } = io();
-    const code = await runCommand({ name: 'apply', usage: USAGE, run: (a) => runApply(a, env) }, argv, streams);
-    return { code, ...out };
-  };
+  const run = (argv: string[], env: NodeJS.ProcessEnv) => runInProcess(() => ({ name: 'apply', usage: USAGE, run: (a) => runApply(a, env) }), argv);
 
   it('needs --env and --plans', () => {
     expect(parseApplyArgs(['--env=dev', '--plans=p'])).toEqual({ env: 'dev', plansDir: 'p', synth: true, cdktfOut: 'cdktf.out' });

@@ -1,11 +1,20 @@
+/**
+ * `npm run emit` end to end against a fake EventBridge: one run as the process operators start
+ * (exit code, nothing on stderr), the rest through the same entry point in this process
+ * (`runCommand` with the script's `main` and `USAGE`, the AWS configuration from the environment
+ * as the SDK reads it), which proves the same output and exit codes without starting Node and the
+ * AWS SDK a dozen times.
+ */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws } from '../support/fake-eventbridge';
+import { acceptAll, callError, failWhere, type FakeAwsServer, fakeAwsEnv, sequence, startFakeAws, useFakeAwsEnv } from '../support/fake-eventbridge';
 import { bookingSaga } from '../../catalog/booking-saga';
+import { main, USAGE } from '../../scripts/emit';
 import { TS_NODE_ARGS } from '../../tooling/synth';
+import { type CommandRun, runInProcess } from '../support/cli';
 
 const root = path.resolve(__dirname, '../..');
 let server: FakeAwsServer;
@@ -24,13 +33,11 @@ beforeEach(() => {
   server.reset();
 });
 
-/** Runs the CLI as operators do, against the fake server; never throws on a non-zero exit. */
-function emit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return emitWith({}, ...args);
-}
+type Run = CommandRun;
 
-function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server), ...extraEnv };
+/** Runs the CLI as a process, as operators do, against the fake server; never throws on a non-zero exit. */
+function emitProcess(...args: string[]): Promise<Run> {
+  const env = { PATH: process.env.PATH, HOME: dir, ...fakeAwsEnv(server) };
   return new Promise((resolve) => {
     execFile(process.execPath, [...TS_NODE_ARGS, 'scripts/emit.ts', ...args], { cwd: root, env, timeout: 30000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -38,6 +45,20 @@ function emitWith(extraEnv: Record<string, string>, ...args: string[]): Promise<
     });
   });
 }
+
+/** The script's entry point in this process, against the fake server (or `endpoint`), its output captured. */
+async function emitWith(endpoint: string | undefined, ...args: string[]): Promise<Run> {
+  // Restores every variable it sets, the endpoint included.
+  const restore = useFakeAwsEnv(server);
+  if (endpoint) process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = endpoint;
+  try {
+    return await runInProcess((io) => ({ name: 'emit', usage: USAGE, run: (argv) => main(argv, io) }), args);
+  } finally {
+    restore();
+  }
+}
+
+const emit = (...args: string[]): Promise<Run> => emitWith(undefined, ...args);
 
 function jsonl(name: string, lines: readonly (object | string)[]): string {
   const file = path.join(dir, name);
@@ -49,7 +70,7 @@ const booking = (i: number) => ({ service: 'booking', detailType: 'BookingCreate
 const payment = (i: number) => ({ service: 'payment', detailType: 'PaymentSucceeded', detail: { bookingId: `b-${i}` } });
 
 it('emits one event from the command line', async () => {
-  const run = await emit('--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{"bookingId":"b-1"}');
+  const run = await emitProcess('--env', 'dev', '--service', 'booking', '--detail-type', 'BookingCreated', '--detail', '{"bookingId":"b-1"}');
 
   expect(run.code).toBe(0);
   // Nothing on stderr: on Node 20 the AWS SDK printed its NodeVersionSupportWarning here, 9 lines.
@@ -195,7 +216,7 @@ describe('an endpoint that never answers', () => {
     const endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
     try {
       const run = await emitWith(
-        { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint },
+        endpoint,
         '--env',
         'dev',
         '--service',
@@ -205,13 +226,13 @@ describe('an endpoint that never answers', () => {
         '--detail',
         '{"bookingId":"b-1"}',
         '--request-timeout',
-        '300',
+        '100',
         '--max-attempts',
         '2',
       );
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`TimeoutError`);
-      expect(run.stderr).toContain(`PutEvents to ${endpoint}/ failed after 2 attempts; request timeout of 300 ms`);
+      expect(run.stderr).toContain(`PutEvents to ${endpoint}/ failed after 2 attempts; request timeout of 100 ms`);
     } finally {
       silent.close();
     }
