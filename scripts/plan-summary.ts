@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { provenanceFromEnv, readSummaryInputs, renderSummary, type SummaryFile } from '../plan-review';
-import { EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
+import { type CommandIo, EXIT, parseCommandLine, runCommand, UsageError } from '../tooling/cli';
 
 export const USAGE = `Usage: npm run plan:summary -- PLAN.json... [--fail-on-destroy] [--out FILE.md] [--title TEXT] [--marker ID] [--max-chars N]
 
@@ -84,7 +84,9 @@ const readFile = (name: string): SummaryFile => {
   }
 };
 
-export const runSummary = (argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): number => {
+/** Writes the summary (to --out, else `io.stdout`) and its messages to `io.stderr`; returns the exit code. */
+export const runSummary = (argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env, io: CommandIo = process): number => {
+  const toStderr = (line: string) => io.stderr.write(`${line}\n`);
   const args = parseSummaryArgs(argv);
   const inputs = readSummaryInputs(args.files.map(readFile));
   const provenance = provenanceFromEnv(env);
@@ -99,18 +101,18 @@ export const runSummary = (argv: readonly string[], env: Readonly<Record<string,
   );
   if (args.out) {
     writeFileSync(args.out, summary.markdown);
-    console.error(`plan summary written to ${args.out} (${summary.markdown.length} characters${summary.shortened ? ', shortened to fit' : ''})`);
-  } else process.stdout.write(summary.markdown);
+    toStderr(`plan summary written to ${args.out} (${summary.markdown.length} characters${summary.shortened ? ', shortened to fit' : ''})`);
+  } else io.stdout.write(summary.markdown);
 
-  for (const bad of inputs.unusable) console.error(`plan:summary: ${bad.file}: ${bad.message}`);
+  for (const bad of inputs.unusable) toStderr(`plan:summary: ${bad.file}: ${bad.message}`);
   if (inputs.unusable.length > 0) return EXIT.usage;
   if (summary.erroredStacks.length > 0) {
-    console.error(`plan:summary: these stacks failed to plan, the summary is incomplete: ${summary.erroredStacks.join(', ')}`);
+    toStderr(`plan:summary: these stacks failed to plan, the summary is incomplete: ${summary.erroredStacks.join(', ')}`);
     return EXIT.finding;
   }
   if (args.failOnDestroy && summary.destructive) {
     const list = summary.destructiveChanges.map((c) => `${c.stack}: ${c.action} ${c.address}`).join('\n  ');
-    console.error(`--fail-on-destroy: ${summary.destructiveChanges.length} delete(s)/replace(s) lose data:\n  ${list}`);
+    toStderr(`--fail-on-destroy: ${summary.destructiveChanges.length} delete(s)/replace(s) lose data:\n  ${list}`);
     return EXIT.finding;
   }
   return EXIT.ok;

@@ -3,15 +3,13 @@
  * 20,000 levels deep or with malformed output_changes (a clear error and exit 2, not the finding
  * code 1), failing check blocks, and failed plans (exit 1 after the summary is written).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlan, PlanFormatError, renderSummary } from '../../plan-review';
 import { FIXTURES, fixturePlan, render } from './helpers';
-import { TS_NODE_ARGS } from '../../tooling/synth';
-
-const ROOT = join(__dirname, '..', '..');
+import { runSummary, USAGE } from '../../scripts/plan-summary';
+import { runInProcess } from '../support/cli';
 
 let dir: string;
 beforeAll(() => {
@@ -25,12 +23,8 @@ const write = (name: string, content: unknown): string => {
   return file;
 };
 
-const summarize = (args: string[]) =>
-  spawnSync(process.execPath, [...TS_NODE_ARGS, join(ROOT, 'scripts', 'plan-summary.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: dir },
-    encoding: 'utf8',
-  });
+/** plan:summary's entry point in this process (runCommand with runSummary), outside GitHub Actions. */
+const summarize = (args: string[]) => runInProcess((io) => ({ name: 'plan:summary', usage: USAGE, run: (argv) => runSummary(argv, {}, io) }), args);
 
 /** An ASL document of `states` Task states; `version` changes every state. */
 const asl = (version: string, states: number): string =>
@@ -83,11 +77,11 @@ describe('a 3.5 MB plan rewriting 40 state machines', () => {
     expect(summary.markdown.split('\n')[2]).toBe('⚠️ **Review**: 40 state machine definition changes.');
   });
 
-  it('plan:summary writes it and exits 0', () => {
+  it('plan:summary writes it and exits 0', async () => {
     const out = join(dir, 'big.md');
-    const result = summarize([write('dev-saga.json', text), '--out', out, '--title', 'dev']);
+    const result = await summarize([write('dev-saga.json', text), '--out', out, '--title', 'dev']);
     expect(result.stderr).toMatch(/^plan summary written to .*big\.md \(\d+ characters, shortened to fit\)\n$/);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(readFileSync(out, 'utf8').length).toBeLessThanOrEqual(65_000);
   });
 });
@@ -96,13 +90,13 @@ describe('unusable plans: a clear error, exit 2 (not the finding code 1), and th
   const nested = (depth: number): string =>
     `{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["update"],"before":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}]}`;
 
-  it('20,000 levels of nesting', () => {
+  it('20,000 levels of nesting', async () => {
     expect(() => parsePlan(JSON.parse(nested(20_000)), 'dev-deep')).toThrow(
       new PlanFormatError('dev-deep: the plan nests deeper than 256 levels; no Terraform plan does, refusing to read it'),
     );
     const out = join(dir, 'deep.md');
-    const result = summarize([write('dev-deep.json', nested(20_000)), fixtureFile('update'), '--out', out, '--fail-on-destroy']);
-    expect(result.status).toBe(2);
+    const result = await summarize([write('dev-deep.json', nested(20_000)), fixtureFile('update'), '--out', out, '--fail-on-destroy']);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`plan:summary: ${join(dir, 'dev-deep.json')}: dev-deep: the plan nests deeper than 256 levels`);
     const markdown = readFileSync(out, 'utf8');
     expect(markdown).toContain('❌ **Plan failed** for `dev-deep`');
@@ -119,30 +113,30 @@ describe('unusable plans: a clear error, exit 2 (not the finding code 1), and th
     ['a null change', { x: null }, 'dev-out: output_changes.x: expected "change.actions" to be a list of strings'],
     ['a list instead of an object', [], 'dev-out: "output_changes" must be an object of output names to changes'],
     ['actions that are not strings', { x: { actions: [1] } }, 'dev-out: output_changes.x: expected "change.actions" to be a list of strings'],
-  ])('malformed output_changes: %s', (_what, outputChanges, message) => {
+  ])('malformed output_changes: %s', async (_what, outputChanges, message) => {
     const plan = { format_version: '1.2', resource_changes: [], output_changes: outputChanges };
     expect(() => parsePlan(plan, 'dev-out')).toThrow(new PlanFormatError(message));
-    const result = summarize([write('dev-out.json', plan)]);
-    expect(result.status).toBe(2);
+    const result = await summarize([write('dev-out.json', plan)]);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe(`plan:summary: ${join(dir, 'dev-out.json')}: ${message}\n`);
     expect(result.stdout).toContain('❌ **Plan failed** for `dev-out`');
   });
 
-  it('malformed fields of a resource change are errors, not crashes', () => {
+  it('malformed fields of a resource change are errors, not crashes', async () => {
     const change = (extra: object) => ({ format_version: '1.2', resource_changes: [{ address: 'a.b', type: 'a', change: { actions: ['delete'] }, ...extra }] });
     expect(() => parsePlan(change({ deposed: {} }), 'x')).toThrow('x: resource_changes[0] (a.b): "deposed" must be a string');
     expect(() => parsePlan({ format_version: '1.2', resource_changes: [{ address: 'a.b', type: 'a', change: { actions: ['delete'], replace_paths: 'name' } }] }, 'x')).toThrow(
       'x: resource_changes[0] (a.b): "change.replace_paths" must be a list of paths (lists of names and indexes)',
     );
     const marker = write('dev-marker.error.json', { kind: 'stack-error', stack: 'dev-marker', step: {}, exitCode: 'x', message: 1 });
-    const result = summarize([marker]);
-    expect(result.status).toBe(2);
+    const result = await summarize([marker]);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('a stack error marker needs "stack", "step" and "message" strings and an integer or null "exitCode"');
   });
 
-  it('a file that is not JSON', () => {
-    const result = summarize([write('dev-text.json', 'Error: not a plan'), fixtureFile('create')]);
-    expect(result.status).toBe(2);
+  it('a file that is not JSON', async () => {
+    const result = await summarize([write('dev-text.json', 'Error: not a plan'), fixtureFile('create')]);
+    expect(result.code).toBe(2);
     expect(result.stdout).toContain('- `dev-text`: plan file');
     expect(result.stderr).toContain('not valid JSON');
   });
@@ -159,17 +153,17 @@ describe('failing checks and failed plans', () => {
     expect(markdown).toContain('| `dev-check` | 1 | · | · | · | ✅ (1 check failing) |');
   });
 
-  it('a failed plan makes plan:summary exit 1 after writing the summary', () => {
+  it('a failed plan makes plan:summary exit 1 after writing the summary', async () => {
     const out = join(dir, 'errored.md');
-    const result = summarize([fixtureFile('create'), fixtureFile('errored'), '--out', out]);
-    expect(result.status).toBe(1);
+    const result = await summarize([fixtureFile('create'), fixtureFile('errored'), '--out', out]);
+    expect(result.code).toBe(1);
     expect(existsSync(out)).toBe(true);
     expect(readFileSync(out, 'utf8')).toContain('❌ **Plan failed** for `errored`');
     expect(result.stderr).toContain('plan:summary: these stacks failed to plan, the summary is incomplete: errored');
   });
 
-  it('a passing plan exits 0; a failing check alone is not a failed plan', () => {
-    expect(summarize([fixtureFile('create')]).status).toBe(0);
-    expect(summarize([fixtureFile('check-failed')]).status).toBe(0);
+  it('a passing plan exits 0; a failing check alone is not a failed plan', async () => {
+    expect((await summarize([fixtureFile('create')])).code).toBe(0);
+    expect((await summarize([fixtureFile('check-failed')])).code).toBe(0);
   });
 });
