@@ -1,6 +1,6 @@
 /**
- * The modules' input validations, run by Terraform itself: `terraform plan` over a copy of a
- * module's variables.tf alone needs no provider, so each bad input must fail with the module's
+ * The modules' input validations, run by Terraform itself: `terraform plan` over calls of a copy of
+ * a module's variables.tf alone needs no provider, so each bad input must fail with the module's
  * own error message and each good one must plan. Skipped (with a warning) without terraform.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -208,10 +208,31 @@ const CASES: readonly Case[] = [
 
 const collapse = (text: string) => text.replace(/\s+/g, ' ');
 
+/** What `terraform plan -json` said about one case: the diagnostics in its module call. */
+interface Diagnostic {
+  readonly severity: string;
+  readonly summary: string;
+  readonly detail: string;
+}
+
 interface PlanResult {
   readonly status: number;
   readonly output: string;
+  /** By module call (`case_<index>`); `''` for a diagnostic that names no case. */
+  readonly diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
 }
+
+/** A case's inputs as literal values of a module call in JSON syntax, where strings are templates: `${` and `%{` escaped. */
+const literal = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')
+    : Array.isArray(value)
+      ? value.map(literal)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, literal(item)]))
+        : value;
+
+const callName = (index: number) => `case_${index}`;
 
 const terraform = findTerraform();
 
@@ -221,45 +242,65 @@ if (!terraform) {
   });
 } else {
   describe(`module input validations (terraform ${terraform.version})`, () => {
-    const results = new Map<Case, PlanResult>();
+    /*
+     * Each case is a call of a copy of its module's variables.tf, so Terraform checks its inputs as
+     * it checks any caller's: the valid cases are called from one root that must plan with no
+     * changes, the invalid ones from another, where Terraform reports every failed validation, each
+     * in the module call it belongs to (four terraform processes instead of two per case).
+     */
+    const plans = new Map<'accepted' | 'rejected', PlanResult>();
     let workDir: string;
 
     beforeAll(async () => {
       workDir = mkdtempSync(join(tmpdir(), 'module-variables-'));
-      const moduleDirs = new Map<string, string>();
-      for (const module of new Set(CASES.map((c) => c.module))) {
-        const dir = join(workDir, module);
-        mkdirSync(dir);
-        copyFileSync(join(REPO_ROOT, 'modules', module, 'variables.tf'), join(dir, 'variables.tf'));
-        moduleDirs.set(module, dir);
-      }
-      const plan = async (testCase: Case, index: number): Promise<PlanResult> => {
-        const varFile = join(workDir, `case-${index}.tfvars.json`);
-        writeFileSync(varFile, JSON.stringify(testCase.inputs));
-        const args = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', `-var-file=${varFile}`];
-        const run = await runTerraformAsync(terraform.binary, args, { cwd: moduleDirs.get(testCase.module)! });
-        return { status: run.status ?? 1, output: collapse(run.stdout + run.stderr) };
+      const plan = async (kind: 'accepted' | 'rejected'): Promise<void> => {
+        const root = join(workDir, kind);
+        for (const module of new Set(CASES.map((c) => c.module))) {
+          mkdirSync(join(root, module), { recursive: true });
+          copyFileSync(join(REPO_ROOT, 'modules', module, 'variables.tf'), join(root, module, 'variables.tf'));
+        }
+        const calls = CASES.flatMap((testCase, index) =>
+          (testCase.error === undefined) === (kind === 'accepted') ? [[callName(index), { source: `./${testCase.module}`, ...(literal(testCase.inputs) as Inputs) }] as const] : [],
+        );
+        writeFileSync(join(root, 'main.tf.json'), JSON.stringify({ module: Object.fromEntries(calls) }, null, 1));
+        const init = await runTerraformAsync(terraform.binary, ['init', '-input=false', '-no-color'], { cwd: root });
+        if (init.status !== 0) throw new Error(`terraform init (${kind}) failed:\n${init.stdout}${init.stderr}`);
+        const run = await runTerraformAsync(terraform.binary, ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', '-json'], { cwd: root });
+        const diagnostics = new Map<string, Diagnostic[]>();
+        for (const line of run.stdout.split('\n').filter((text) => text.startsWith('{'))) {
+          const message = JSON.parse(line) as { type: string; diagnostic?: Diagnostic & { snippet?: { context?: string | null } } };
+          if (message.type !== 'diagnostic' || !message.diagnostic) continue;
+          const call = /^module\.(case_\d+)$/.exec(message.diagnostic.snippet?.context ?? '')?.[1] ?? '';
+          diagnostics.set(call, [...(diagnostics.get(call) ?? []), message.diagnostic]);
+        }
+        plans.set(kind, { status: run.status ?? 1, output: run.stdout + run.stderr, diagnostics });
       };
-      // A few plans at a time: each is a short-lived process.
-      const queue = CASES.map((testCase, index) => [testCase, index] as const);
-      const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) results.set(next[0], await plan(...next));
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
+      await Promise.all([plan('accepted'), plan('rejected')]);
     });
 
     afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-    test.each(CASES.filter((c) => !c.error).map((c) => [c.module, c.title, c] as const))('%s accepts %s', (_module, _title, testCase) => {
-      const result = results.get(testCase)!;
-      expect(result.output).toContain('No changes.');
-      expect(result.status).toBe(0);
+    const errors = (diagnostics: readonly Diagnostic[] = []) => diagnostics.filter((d) => d.severity === 'error');
+
+    test('the valid inputs plan with no changes, and every error Terraform reports names its case', () => {
+      const accepted = plans.get('accepted')!;
+      expect({ status: accepted.status, errors: [...accepted.diagnostics.values()].flatMap(errors) }).toEqual({ status: 0, errors: [] });
+      expect(accepted.output).toContain('"changes":{"add":0,"change":0,"import":0,"remove":0,"operation":"plan"}');
+      const rejected = plans.get('rejected')!;
+      expect(rejected.status).not.toBe(0);
+      expect(errors(rejected.diagnostics.get(''))).toEqual([]);
     });
 
-    test.each(CASES.filter((c) => c.error).map((c) => [c.module, c.title, c] as const))('%s rejects %s', (_module, _title, testCase) => {
-      const result = results.get(testCase)!;
-      expect(result.output).toContain(collapse(testCase.error!));
-      expect(result.status).not.toBe(0);
+    test.each(CASES.flatMap((c, index) => (c.error ? [] : [[c.module, c.title, index] as const])))('%s accepts %s', (_module, _title, index) => {
+      // That the whole plan succeeded is the test above; this names the case that did not.
+      expect(plans.get('accepted')!.diagnostics.get(callName(index)) ?? []).toEqual([]);
+    });
+
+    test.each(CASES.flatMap((c, index) => (c.error ? [[c.module, c.title, index] as const] : [])))('%s rejects %s', (module, _title, index) => {
+      const found = errors(plans.get('rejected')!.diagnostics.get(callName(index))).map((d) => collapse(`${d.summary}: ${d.detail}`));
+      // The module's own validation message, from a rule of its own variables.tf.
+      expect(found).toContainEqual(expect.stringContaining(collapse(CASES[index]!.error!)));
+      expect(found.find((text) => text.includes(collapse(CASES[index]!.error!)))).toContain(`checked by the validation rule at ${module}/variables.tf:`);
     });
   });
 }
