@@ -1,6 +1,8 @@
 /**
- * The two commands as processes: exact preflight failures, exit codes, and a full plan run over a
- * hand-made cdktf.out of terraform_data stacks (real Terraform, local backend) when Terraform exists.
+ * The two commands: exact preflight failures and a full plan run over a hand-made cdktf.out of
+ * terraform_data stacks (real Terraform, local backend) when Terraform exists, as processes; the
+ * exit codes of plan:summary through its entry point in this process (runCommand, as its program
+ * runs it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES } from './helpers';
+import { runSummary, USAGE } from '../../scripts/plan-summary';
 import { TS_NODE_ARGS } from '../../tooling/synth';
+import { runInProcess } from '../support/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const hasTerraform = installedTerraform() !== undefined;
@@ -115,28 +119,29 @@ describe('npm run plan: preflight', () => {
 
 describe('npm run plan:summary: exit codes', () => {
   const tf = (name: string) => join(FIXTURES, 'terraform', `${name}.json`);
-  it('--fail-on-destroy: 0 when deletes and replaces lose no data (terraform_data, an IAM role, a security group rule)', () => {
+  const summarize = (args: string[]) => runInProcess((io) => ({ name: 'plan:summary', usage: USAGE, run: (argv) => runSummary(argv, {}, io) }), args);
+  it('--fail-on-destroy: 0 when deletes and replaces lose no data (terraform_data, an IAM role, a security group rule)', async () => {
     const aws = (name: string) => join(FIXTURES, 'aws', `${name}.json`);
-    const result = run('plan-summary.ts', [tf('update'), tf('replace'), tf('delete'), aws('dev-base'), aws('dev-seat'), '--fail-on-destroy'], cleanEnv(home));
+    const result = await summarize([tf('update'), tf('replace'), tf('delete'), aws('dev-base'), aws('dev-seat'), '--fail-on-destroy']);
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
   });
-  it('a failed stack: 1 with or without --fail-on-destroy, nothing can be proven', () => {
+  it('a failed stack: 1 with or without --fail-on-destroy, nothing can be proven', async () => {
     for (const flags of [['--fail-on-destroy'], []]) {
-      const result = run('plan-summary.ts', [tf('update'), tf('errored'), ...flags], cleanEnv(home));
-      expect(result.status).toBe(1);
+      const result = await summarize([tf('update'), tf('errored'), ...flags]);
+      expect(result.code).toBe(1);
       expect(result.stderr).toBe('plan:summary: these stacks failed to plan, the summary is incomplete: errored\n');
     }
   });
-  it('--out writes the file; bad input exits 2 naming the file', () => {
+  it('--out writes the file; bad input exits 2 naming the file', async () => {
     const out = join(home, 'summary.md');
-    expect(run('plan-summary.ts', [tf('create'), '--out', out], cleanEnv(home)).status).toBe(0);
+    expect((await summarize([tf('create'), '--out', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('✅ **Safe to apply**: 2 to create');
     const notPlan = join(home, 'x.json');
     writeFileSync(notPlan, '{"hello": 1}');
-    const bad = run('plan-summary.ts', [notPlan], cleanEnv(home));
-    expect(bad.status).toBe(2);
+    const bad = await summarize([notPlan]);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`plan:summary: ${notPlan}: x: missing "format_version"`);
-    expect(run('plan-summary.ts', [], cleanEnv(home)).stderr).toContain('no plan files given');
+    expect((await summarize([])).stderr).toContain('no plan files given');
   });
 });
