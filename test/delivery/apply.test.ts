@@ -5,7 +5,7 @@
  * service, the second round applies the service, and every saved plan that was not made from this
  * commit, for this stack, from this configuration is refused before anything is applied.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEnvironment, SavedPlanError } from '../../delivery/apply';
@@ -91,6 +91,28 @@ const apply = (out: string, plansDir: string, overrides: Partial<Parameters<type
 const stateOf = (stack: string) => JSON.parse(readFileSync(join(root, 'cdktf.out', 'state', `${stack}.tfstate`), 'utf8'));
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
+/**
+ * The second round's starting point, made once and copied into a test's root: the output at "v1",
+ * planned and applied (the base; the service deferred), then planned again into `planned` (both
+ * applicable). Everything in it is relative to the root: state paths, plan records, plan files.
+ */
+let secondRound: string | undefined;
+afterAll(() => secondRound && rmSync(secondRound, { recursive: true, force: true }));
+function startSecondRound(planned: string): string {
+  if (!secondRound) {
+    const made = mkdtempSync(join(tmpdir(), 'apply-second-round-'));
+    const out = writeOutput(made, 'v1');
+    const planInto = (saveDir: string) => planEnvironment({ env: 'demo', binary: terraform!.binary, cdktfOut: out, outDir: join(made, 'plans'), saveDir, commit: COMMIT });
+    planInto(join(made, 'first'));
+    applyEnvironment({ env: 'demo', binary: terraform!.binary, cdktfOut: out, plansDir: join(made, 'first'), commit: COMMIT, onCiRunner: false }, quiet);
+    planInto(join(made, 'planned'));
+    secondRound = made;
+  }
+  cpSync(secondRound, root, { recursive: true });
+  renameSync(join(root, 'planned'), planned);
+  return join(root, 'cdktf.out');
+}
+
 describe('first deploy, then the second round', () => {
   itWithTerraform(
     'applies the base, defers the service that reads its new output, then applies the service against it',
@@ -156,10 +178,7 @@ describe('first deploy, then the second round', () => {
   itWithTerraform(
     'a plan made before another apply changed the state is refused by Terraform, and nothing after it runs',
     () => {
-      const out = writeOutput(root, 'v1');
-      plan(out, join(root, 'r1'));
-      apply(out, join(root, 'r1'));
-      plan(out, join(root, 'r2'));
+      const out = startSecondRound(join(root, 'r2'));
       writeOutput(root, 'v2');
       // The base changes again and is applied (its service deferred) before r2 is applied: r2's base plan is stale.
       plan(out, join(root, 'r3'));
@@ -189,11 +208,9 @@ describe('refusals: nothing is applied', () => {
   itWithTerraform(
     'a plan of another commit, of another stack, a changed plan file, a changed configuration, a missing record',
     () => {
-      const out = writeOutput(root, 'v1');
-      plan(out, join(root, 'again'));
-      apply(out, join(root, 'again')); // the base exists now, so the service is applicable in the next plan
+      // The base exists, so the service is applicable in this plan.
       const saved = join(root, 'saved2');
-      plan(out, saved);
+      const out = startSecondRound(saved);
       const baseState = readFileSync(join(root, 'cdktf.out', 'state', 'demo-base.tfstate'), 'utf8');
 
       expect(refused(() => apply(out, saved, { commit: 'b'.repeat(40) }))).toEqual([
