@@ -217,9 +217,10 @@ interface Diagnostic {
 
 interface PlanResult {
   readonly status: number;
-  readonly output: string;
   /** By module call (`case_<index>`); `''` for a diagnostic that names no case. */
   readonly diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
+  /** The plan's change summary, when it got that far. */
+  readonly changes?: Record<string, unknown>;
 }
 
 /** A case's inputs as literal values of a module call in JSON syntax, where strings are templates: `${` and `%{` escaped. */
@@ -267,13 +268,15 @@ if (!terraform) {
         if (init.status !== 0) throw new Error(`terraform init (${kind}) failed:\n${init.stdout}${init.stderr}`);
         const run = await runTerraformAsync(terraform.binary, ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', '-json'], { cwd: root });
         const diagnostics = new Map<string, Diagnostic[]>();
+        let changes: Record<string, unknown> | undefined;
         for (const line of run.stdout.split('\n').filter((text) => text.startsWith('{'))) {
-          const message = JSON.parse(line) as { type: string; diagnostic?: Diagnostic & { snippet?: { context?: string | null } } };
+          const message = JSON.parse(line) as { type: string; diagnostic?: Diagnostic & { snippet?: { context?: string | null } }; changes?: Record<string, unknown> };
+          if (message.type === 'change_summary') changes = message.changes;
           if (message.type !== 'diagnostic' || !message.diagnostic) continue;
           const call = /^module\.(case_\d+)$/.exec(message.diagnostic.snippet?.context ?? '')?.[1] ?? '';
           diagnostics.set(call, [...(diagnostics.get(call) ?? []), message.diagnostic]);
         }
-        plans.set(kind, { status: run.status ?? 1, output: run.stdout + run.stderr, diagnostics });
+        plans.set(kind, { status: run.status ?? 1, diagnostics, ...(changes ? { changes } : {}) });
       };
       await Promise.all([plan('accepted'), plan('rejected')]);
     });
@@ -285,7 +288,9 @@ if (!terraform) {
     test('the valid inputs plan with no changes, and every error Terraform reports names its case', () => {
       const accepted = plans.get('accepted')!;
       expect({ status: accepted.status, errors: [...accepted.diagnostics.values()].flatMap(errors) }).toEqual({ status: 0, errors: [] });
-      expect(accepted.output).toContain('"changes":{"add":0,"change":0,"import":0,"remove":0,"operation":"plan"}');
+      // "No changes.": nothing to add, change, import or remove.
+      expect(accepted.changes).toMatchObject({ add: 0, change: 0, remove: 0, operation: 'plan' });
+      expect(Object.entries(accepted.changes!).filter(([key, count]) => key !== 'operation' && count !== 0)).toEqual([]);
       const rejected = plans.get('rejected')!;
       expect(rejected.status).not.toBe(0);
       expect(errors(rejected.diagnostics.get(''))).toEqual([]);
