@@ -16,6 +16,7 @@ import { baseStackName, monitoringStackName } from '../core/naming';
 import { selectEnvironments } from './select-environments';
 import { ServiceStack } from './service-stack';
 import { terraformLiterals } from './terraform-literals';
+import { withPlainValuesFastPath } from './plain-values';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface BuildAppOptions {
@@ -157,7 +158,7 @@ export function synthesizeEnvironments(options: BuildAppOptions): void {
   // Building creates most of the tokens: it runs without their traces too.
   const app = withoutTokenStackTraces(() => {
     const built = buildApp(options);
-    built.synth();
+    withPlainValuesFastPath(() => built.synth());
     return built;
   });
   removeStaleStacks(app.outdir, Object.keys(app.manifest.stacks));

@@ -18,6 +18,7 @@ import type { EnvironmentConfig } from '../environments/types';
 import { moveStackFolder, outputDirectory, removeStaleStacks, scratchOutput, withScratchFolder } from '../tooling/cdktf-out';
 import { availableCpus, type PoolOutcome, runPool } from '../tooling/process-pool';
 import { addCiRoles, addEnvironment, newApp, serviceStackDependencies, synthesizeEnvironments, type SynthesizeOptions, validatedSelection } from './app';
+import { withPlainValuesFastPath } from './plain-values';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
 /**
@@ -123,7 +124,7 @@ export function synthesizeBatch(batch: SynthBatch, context: BatchContext): Batch
     } else {
       addEnvironment(app, environmentOf(batch, context), context.catalog, { core: false, services: batch.services });
     }
-    app.synth();
+    withPlainValuesFastPath(() => app.synth());
   });
   return { outdir: app.outdir, version: app.manifest.version, hclOutput: app.hclOutput, stacks: { ...app.manifest.stacks } };
 }
