@@ -26,7 +26,7 @@
  * writable function export; otherwise synthesis runs as the library wrote it (slower, same bytes).
  * `CDKTF_FULL_RESOLVE=1` turns the fast path off, to compare or to debug a token error.
  */
-import { Token } from 'cdktf';
+import { type IResolveContext, StringConcat, Token, Tokenization } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 export const FULL_RESOLVE_ENV = 'CDKTF_FULL_RESOLVE';
@@ -34,13 +34,15 @@ export const FULL_RESOLVE_ENV = 'CDKTF_FULL_RESOLVE';
 /** Every number token, and every number-list token, cdktf encodes is a double below this. */
 const TOKEN_DOUBLE_BELOW = -1e288;
 /** The text of a number token's double: an exponent, or written out in full (289 digits or more; 200 suffice to suspect one). */
-const NUMBER_TOKEN_TEXT = /e\+?\d|\d{200}/;
+const EXPONENT = /e\+?\d/;
+const LONG_DIGITS = /\d{200}/;
+const mayHoldNumberText = (text: string): boolean => EXPONENT.test(text) || (text.length >= 200 && LONG_DIGITS.test(text));
 /** Deeper than this, cdktf resolves the rest (it refuses 200 levels: a cyclic value). */
 const MAX_DEPTH = 100;
 
 /** Whether cdktf's string resolution could change `text` or refuse it. */
 export function stringMayHoldToken(text: string): boolean {
-  return text.includes('TfToken[') || text === Token.STRING_MAP_TOKEN_VALUE || text === Token.ANY_MAP_TOKEN_VALUE || NUMBER_TOKEN_TEXT.test(text);
+  return text.includes('TfToken[') || text === Token.STRING_MAP_TOKEN_VALUE || text === Token.ANY_MAP_TOKEN_VALUE || mayHoldNumberText(text);
 }
 
 /** Whether cdktf's number resolution could change `value` or refuse it. */
@@ -49,6 +51,36 @@ export function numberMayBeToken(value: number): boolean {
 }
 
 const elementMayHoldToken = (item: unknown): boolean => (typeof item === 'string' && stringMayHoldToken(item)) || (typeof item === 'number' && numberMayBeToken(item));
+
+/** cdktf reads `${` not followed by `TfToken[` as the start of an escape, which changes how the tokens after it render. */
+const ESCAPE_OPENING = /\$\{(?!TfToken\[)/;
+const CONCAT = new StringConcat();
+
+/**
+ * A string holding string tokens, resolved as cdktf resolves it, for the strings where that can
+ * be done without cdktf's escape scanning (which is quadratic in the string's braces: long JSON
+ * documents such as state machine definitions and policies). cdktf splits the string at its
+ * tokens, and at every `${` and `}` outside them; resolves each token; joins the pieces with
+ * `StringConcat`; then looks for number tokens in the result. Where the string has no `${` but
+ * the tokens' own (an escape opening would render the tokens after it without braces), the `}`
+ * pieces change nothing, so splitting at the tokens alone (`Tokenization.reverseString`),
+ * resolving each (`resolveTokens`: cdktf's resolution of the token, in the same context) and
+ * joining the same way gives the same string. Anything else goes to cdktf whole: a string that is
+ * one token alone (cdktf returns its value unconverted), one with other markers or escape
+ * openings, and a result that still holds a token or the text of a number token.
+ */
+function resolveTokenText(text: string, resolveTokens: (part: unknown) => unknown): unknown {
+  const markers = text.split('TfToken[').length - 1;
+  if (markers === 0 || text.split('${TfToken[').length - 1 !== markers || ESCAPE_OPENING.test(text)) return resolveTokens(text);
+  const fragments = Tokenization.reverseString(text);
+  if (fragments.length < 2) return resolveTokens(text);
+  // mapTokens reads `resolve`, and for escape pieces (which reverseString never makes) the brace settings.
+  const context: IResolveContext = { scope: undefined as unknown as IConstruct, preparing: false, registerPostProcessor: () => undefined, resolve: resolveTokens };
+  const joined: unknown = fragments.mapTokens(context).join(CONCAT);
+  // A token left in the result, or number-token text, would need cdktf's further passes: it runs them on the original.
+  if (typeof joined !== 'string' || joined.includes('TfToken[') || mayHoldNumberText(joined)) return resolveTokens(text);
+  return joined;
+}
 
 /** A plain data object: no prototype but Object's, and no `resolve` method (which would make it a token). */
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -63,7 +95,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 export function resolvePlainValues(value: unknown, resolveTokens: (part: unknown) => unknown, depth = 0): unknown {
   switch (typeof value) {
     case 'string':
-      return stringMayHoldToken(value) ? resolveTokens(value) : value;
+      return stringMayHoldToken(value) ? resolveTokenText(value, resolveTokens) : value;
     case 'number':
       return numberMayBeToken(value) ? resolveTokens(value) : value;
     case 'object':

@@ -36,6 +36,8 @@ const tokenStrings = [
   Lazy.stringValue({ produce: () => 'lazy text' }),
   `$\${literal} ${queue.arn}`,
   `\${not a token} ${queue.id}`,
+  // Inside an escape cdktf renders a token without its braces: `${upper(aws_sqs_queue.queue.arn)}`.
+  `{"Upper": "\${upper(${queue.arn})}"}`,
   `number ${queue.delaySeconds} inside`,
   Token.STRING_MAP_TOKEN_VALUE,
 ];
@@ -103,6 +105,21 @@ describe('resolvePlainValues', () => {
     const withMapKey = { plain: arn, ...Token.asStringMap(arn) };
     expect(resolvePlainValues(withMapKey, resolveTokens)).toBe('resolved:1');
     expect(handed).toEqual([withMapKey]);
+  });
+
+  it('resolves the tokens of a text one by one, and hands cdktf the whole text where an escape opens or one token is all', () => {
+    const handed: unknown[] = [];
+    const resolveTokens = (part: unknown) => (handed.push(part), libraryResolve(part));
+    const arn = queue.arn;
+    const document = `{"Resource": "${arn}", "Braces": "}}{"}`;
+    expect(resolvePlainValues(document, resolveTokens)).toBe('{"Resource": "${aws_sqs_queue.queue.arn}", "Braces": "}}{"}');
+    expect(handed).toHaveLength(1);
+    expect(Tokenization.isResolvable(handed[0])).toBe(true);
+    for (const whole of [`$\${x} ${arn}`, `\${x} ${arn}`, arn, `${arn} #{TfToken[TOKEN.1]}`]) {
+      handed.length = 0;
+      outcome((value) => resolvePlainValues(value, resolveTokens), whole);
+      expect(handed).toEqual([whole]);
+    }
   });
 
   it('hands over class instances and values nested deeper than 100 levels whole', () => {
