@@ -96,11 +96,22 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
     }
     wake();
   };
+  // Messages on their way to a worker. Node writes what the channel does not take at once (a large
+  // context) only while this process's event loop runs, so it runs no job of its own meanwhile.
+  let sending = 0;
+  const send = (worker: Worker<Job>, message: ToWorker<Job, Context>): void => {
+    sending += 1;
+    worker.process.send(message, (error) => {
+      sending -= 1;
+      if (error && !worker.stopping) fail(new Error(`a worker process failed: ${error.message}`));
+      wake();
+    });
+  };
   const handOut = (worker: Worker<Job>): void => {
     while (!failure && worker.ready && worker.holding.size < prefetch && queue.length > 0) {
       const job = queue.shift()!;
       worker.holding.set(job.id, job);
-      worker.process.send({ type: 'job', job } satisfies ToWorker<Job, Context>);
+      send(worker, { type: 'job', job });
     }
   };
 
@@ -108,7 +119,7 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
     worker.process.on('message', (message: FromWorker<Result>) => {
       if (message.type === 'ready') {
         worker.ready = true;
-        worker.process.send({ type: 'context', context: options.context } satisfies ToWorker<Job, Context>);
+        send(worker, { type: 'context', context: options.context });
       } else if (message.type === 'done') {
         worker.holding.delete(message.id);
         worker.maxRssKiB = Math.max(worker.maxRssKiB, message.maxRssKiB);
@@ -129,6 +140,10 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
   }
 
   while (runHere && !failure && queue.length > 0) {
+    if (sending > 0) {
+      await changed();
+      continue;
+    }
     const job = queue.shift()!;
     try {
       results.set(job.id, runHere(job, options.context));

@@ -26,6 +26,19 @@ describe('runPool', () => {
     );
   });
 
+  it('runs no job here while a large context is still on its way to a worker', async () => {
+    // Node writes what the channel does not take at once only while this process's event loop
+    // runs: were jobs run here meanwhile, 4 MB would reach the worker a slice per job.
+    const context = { factor: 2, padding: 'x'.repeat(4 * 1024 * 1024) };
+    const { results } = await runPool({ jobs: jobs(40, () => ({ busyMs: 20 })), context, workers: 1, workerModule, runHere: double, describe: describe_ });
+    const ofWorker = results.filter((result) => result.pid !== process.pid);
+    const readyAt = ofWorker[0]!.readyAt!;
+    const firstThere = Math.min(...ofWorker.map((result) => result.startedAt));
+    const startedHereMeanwhile = results.filter((result) => result.pid === process.pid && result.startedAt > readyAt && result.startedAt < firstThere);
+    // The job under way when the worker's message came, and the one started as the context left.
+    expect(startedHereMeanwhile.length).toBeLessThanOrEqual(2);
+  });
+
   it('rejects with the job and the error of a worker', async () => {
     const run = runPool({ jobs: jobs(4, (id) => ({ fail: id === 2 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_ });
     await expect(run).rejects.toThrow(/^job 2 failed in a worker process:\nError: job 2 was told to fail\n/);
