@@ -53,14 +53,20 @@ describe('planBatches', () => {
   it('puts the CI roles stacks in a batch of their own, first, when there is a repository', () => {
     const batches = planBatches(catalog, [dev, prod], 2, 4, true);
     expect(batches[0]).toEqual({ id: 0, kind: 'ci-roles' });
-    expect(batches.slice(1).map((batch) => batch.kind)).toEqual(planBatches(catalog, [dev, prod], 2).map((batch) => batch.kind));
+    expect(batches.slice(1).map((batch) => batch.kind)).toEqual(planBatches(catalog, [dev, prod], 2, 4).map((batch) => batch.kind));
   });
 
-  it('cuts the work into about processes × 4 batches of equal work (4 rules each here)', () => {
+  it('cuts the work into about processes × batchesPerProcess batches of equal work (4 rules each here)', () => {
     // 2 environments × 10 services × (3 rules + 1) = 80; 2 processes × 4 batches → 10 per batch.
-    expect(servicesOf(planBatches(catalog, [dev, prod], 2)).map((services) => services.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
+    expect(servicesOf(planBatches(catalog, [dev, prod], 2, 4)).map((services) => services.length)).toEqual([3, 3, 3, 1, 3, 3, 3, 1]);
     expect(servicesOf(planBatches(catalog, [dev], 1, 1)).map((services) => services.length)).toEqual([10]);
     expect(servicesOf(planBatches(catalog, [dev], 1, 100))).toHaveLength(10);
+  });
+
+  it('by default, about 12 batches per process: 500 services × 5 rules over 2 processes in 24 of 21 services or fewer', () => {
+    // 3,000 work / 24 → 125 per batch: 21 services of 6.
+    const sizes = servicesOf(planBatches(generateCatalog({ services: 500, rulesPerService: 5 }), [dev], 2)).map((services) => services.length);
+    expect(sizes).toEqual([...Array<number>(23).fill(21), 17]);
   });
 });
 
