@@ -135,6 +135,14 @@ function main(argv: readonly string[]): number {
       { cwd: repo },
     );
     if (traces.stdout.trim() !== '[false,true]') throw new StepFailed(`token traces on cdktn: expected [false,true] (off while synthesizing, on after), got ${traces.stdout.trim()}`);
+    const fastPath = step(
+      'checking that stack resolution takes the plain-values fast path',
+      node,
+      ['--import', 'tsx', '-e', "console.log(JSON.stringify(require('./stacks/plain-values').plainValuesFastPathAvailable()))"],
+      { cwd: repo },
+    );
+    // Without it synthesis is the same bytes, only slower (stacks/plain-values.ts): a moved private module shows here.
+    if (fastPath.stdout.trim() !== 'true') throw new StepFailed(`plain-values fast path on cdktn: expected true (its private module lib/_tokens in place), got ${fastPath.stdout.trim()}`);
     step('synthesizing the app (npm run synth)', node, [...APP_NODE_ARGS], { cwd: repo, env: { ...offline, CDKTF_OUTDIR: outputs.cdktn } });
     step('synthesizing through the cdktn CLI (cdktn synth)', node, [path.join('node_modules', 'cdktn-cli', 'bin', 'cdktn'), 'synth', '--output', outputs.cli], { cwd: repo, env: offline });
   } catch (error) {
