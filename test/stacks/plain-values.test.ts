@@ -4,12 +4,11 @@ import * as path from 'node:path';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import fc from 'fast-check';
-import { bookingSaga } from '../../catalog/booking-saga';
-import { environments } from '../../environments';
 import { synthesize } from '../../stacks/app';
 import { FULL_RESOLVE_ENV, numberMayBeToken, plainValuesFastPathAvailable, resolvePlainValues, stringMayHoldToken, withPlainValuesFastPath } from '../../stacks/plain-values';
-import { existingBaseEnvironment } from '../fixtures/environments';
-import { expectSameTree, treeOf } from '../support/synth';
+import { expectSameTree, synthOutDir, treeOf } from '../support/synth';
+import { example } from '../invariants/subject';
+import { githubRepository } from '../../environments/github';
 
 const stack = new TerraformStack(new App({ stackTraces: false }), 'values');
 const queue = new SqsQueue(stack, 'queue', { name: 'q' });
@@ -186,21 +185,19 @@ describe('withPlainValuesFastPath', () => {
   });
 
   it('changes nothing in the synthesized output', () => {
+    // The suite's shared synth (test/support/global-setup.ts) ran with the fast path: every example
+    // environment, the existing-base one and the CI roles stacks. The same again through cdktf alone.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-values-'));
     try {
-      // Every kind of stack and backend: a managed base (dev), S3 with KMS (prod), an existing base.
-      const all = [...environments, existingBaseEnvironment];
-      const selection = `dev,prod,${existingBaseEnvironment.name}`;
-      synthesize({ catalog: bookingSaga, environments: all, outdir: path.join(root, 'fast'), selection });
       process.env[FULL_RESOLVE_ENV] = '1';
       try {
-        synthesize({ catalog: bookingSaga, environments: all, outdir: path.join(root, 'library'), selection });
+        synthesize({ catalog: example.catalog, environments: example.environments, repository: githubRepository, outdir: root });
       } finally {
         delete process.env[FULL_RESOLVE_ENV];
       }
-      const fast = treeOf(path.join(root, 'fast'));
+      const fast = treeOf(synthOutDir());
       expect(fast.size).toBeGreaterThan(20);
-      expectSameTree(fast, treeOf(path.join(root, 'library')));
+      expectSameTree(fast, treeOf(root));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
