@@ -3,7 +3,11 @@
  * non-deterministic. event-ruler measures this with `MachineComplexityEvaluator`: the most wildcard
  * patterns whose prefixes one worst-case input value can match at the same time. This module
  * rebuilds the part of event-ruler's byte machine that wildcards create (`ByteMachine.addMatchValue`
- * and the wildcard transitions it adds) and runs the same evaluation over it.
+ * and the wildcard transitions it adds) and runs the same evaluation over it. An anything-but
+ * wildcard set is inserted as event-ruler inserts it (`addAnythingButValuesSetPattern`), in its
+ * HashSet's order. Where event-ruler's choice depends on identity hash codes (which of several
+ * matches a longer string extends) or an order is not modelled, the score taken is at least
+ * event-ruler's: stricter than AWS there, never kinder.
  *
  * The limit is `EVENT_PATTERN_MAX_COMPLEXITY` (core/aws-limits.ts, with the evidence for it).
  *
@@ -72,8 +76,15 @@ class WildcardMachine {
     return { id: this.ids++, bytes: new Map(), allBytes: new Set(), indeterminate };
   }
 
-  match(pattern: object): Match {
-    return { id: this.ids++, pattern };
+  private readonly matches = new Map<object, Map<object, Match>>();
+
+  /** event-ruler's ByteMatch equals another of the same pattern and next NameState: one object here, which transition sets hold once. */
+  match(pattern: object, nameState: object): Match {
+    const byNameState = this.matches.get(pattern) ?? new Map<object, Match>();
+    this.matches.set(pattern, byNameState);
+    const match = byNameState.get(nameState) ?? { id: this.ids++, pattern };
+    byNameState.set(nameState, match);
+    return match;
   }
 
   composite(state: ByteState, match: Match): Composite {
@@ -81,7 +92,7 @@ class WildcardMachine {
   }
 
   /** `ByteMachine.addMatchValue` for a pattern parsed into bytes and wildcards. */
-  add(pattern: object, characters: readonly number[]): void {
+  add(pattern: object, characters: readonly number[], nameState: object): void {
     let state = this.start;
     let previous: ByteState | undefined;
     let index = 0;
@@ -91,14 +102,38 @@ class WildcardMachine {
       previous = state;
       state = reuse;
     }
-    // Then new states to the end. (event-ruler's addEndOfMatch first gives a transition that only
-    // carries a match a next state of its own; here that is what makeNext does anyway.)
+    // addEndOfMatch: a transition that only carries a match gets a next state of its own, the match
+    // and the new state becoming one composite (putTransitionNextState), unless the pattern's last
+    // character is a wildcard right after it (that needs a composite of this pattern's own).
+    const extended = index < characters.length - 1 && !(index === characters.length - 2 && characters[index + 1] === WILDCARD) && this.extendMatch(state, characters[index]!);
+    if (extended) {
+      previous = state;
+      state = extended;
+      index++;
+    }
+    // Then new states to the end.
     for (; index < characters.length - 1; index++) {
-      const next = this.makeNext(state, previous, characters, index, pattern);
+      const next = this.makeNext(state, previous, characters, index, pattern, nameState);
       previous = state;
       state = next;
     }
-    this.insertMatch(characters, state, pattern, previous);
+    this.insertMatch(characters, state, pattern, previous, nameState);
+  }
+
+  /**
+   * event-ruler takes the transition's first single when none has a next state. With several
+   * (matches of different patterns, in a HashSet ordered by identity hash codes) which one it takes
+   * cannot be known, so none is taken: makeNext then adds a separate state, which scores at least as
+   * high as any of them would (its match is counted apart from the state's patterns).
+   */
+  private extendMatch(state: ByteState, character: number): ByteState | undefined {
+    const singles = state.bytes.get(character);
+    const only = singles?.size === 1 && state.allBytes.size === 0 ? [...singles][0]! : undefined;
+    if (!only || !('pattern' in only)) return undefined;
+    const next = this.state(state.indeterminate);
+    singles!.clear();
+    singles!.add(this.composite(next, only));
+    return next;
   }
 
   private canReuse(state: ByteState, next: ByteState | undefined, characters: readonly number[], index: number): next is ByteState {
@@ -112,7 +147,7 @@ class WildcardMachine {
    * every next state that may be reused, and the states made here are new, so the ones left are
    * indeterminate, or lead to a pattern's last wildcard.
    */
-  private makeNext(state: ByteState, previous: ByteState | undefined, characters: readonly number[], index: number, pattern: object): ByteState {
+  private makeNext(state: ByteState, previous: ByteState | undefined, characters: readonly number[], index: number, pattern: object, nameState: object): ByteState {
     const next = this.state(state.indeterminate);
     const character = characters[index]!;
     if (character === WILDCARD) {
@@ -123,7 +158,7 @@ class WildcardMachine {
     }
     let single: Single = next;
     if (index === characters.length - 2 && characters[characters.length - 1] === WILDCARD) {
-      single = this.composite(next, this.match(pattern));
+      single = this.composite(next, this.match(pattern, nameState));
       // Stryker disable next-line BooleanLiteral: equivalent: insertMatch, next for this pattern's trailing wildcard, marks the state indeterminate too (nothing reads it before)
       next.indeterminate = true;
     }
@@ -134,11 +169,11 @@ class WildcardMachine {
   }
 
   /** The pattern's last character, from `state`. */
-  private insertMatch(characters: readonly number[], state: ByteState, pattern: object, previous: ByteState | undefined): void {
+  private insertMatch(characters: readonly number[], state: ByteState, pattern: object, previous: ByteState | undefined, nameState: object): void {
     const index = characters.length - 1;
     const character = characters[index]!;
     if ([...transition(state, character)].some((single) => matchOf(single)?.pattern === pattern)) return;
-    const match = this.match(pattern);
+    const match = this.match(pattern, nameState);
     if (character === WILDCARD) {
       // A trailing wildcard: the state matches and loops on every byte with a second composite.
       const composite = previous && [...transition(previous, characters[index - 1]!)].find((single) => nextState(single) === state);
@@ -189,10 +224,14 @@ function convergesForInputByte(state: ByteState, characters: readonly number[], 
   return char.toLowerCase() !== char.toUpperCase();
 }
 
-/** The character whose UTF-8 starts at `index` (a lead byte: a wildcard never falls inside a character). */
+/**
+ * The character whose UTF-8 starts at `index` (a lead byte: a wildcard never falls inside a
+ * character), as event-ruler's `extractNextJavaCharacterFromInputCharactersForForwardArrays` reads
+ * it: at most three bytes, so a four-byte character (𐐨) decodes to U+FFFD, which has no case.
+ */
 function decodeCharacter(characters: readonly number[], index: number): string {
   const first = characters[index]!;
-  const length = first < 0x80 ? 1 : first < 0xe0 ? 2 : first < 0xf0 ? 3 : 4;
+  const length = first < 0x80 ? 1 : first < 0xe0 ? 2 : 3;
   return new TextDecoder().decode(Uint8Array.from(characters.slice(index, index + length)));
 }
 
@@ -227,18 +266,27 @@ export function patternsComplexity(patterns: readonly ComplexityPattern[], cap =
   const machine = new WildcardMachine();
   let startMatches = 0;
   const canonical = new Map<string, ComplexityPattern>();
+  // event-ruler's ByteMatch equals another of the same pattern and next NameState. A rule's patterns
+  // on one field share one NameState (GenericMachine.addStep hands each the last one returned), so an
+  // anything-but set's strings end in one match however many they are. A raw ByteMachine.addPattern
+  // starts from no NameState each time, so its insertions do not share one.
+  const fieldNameState = {};
   for (const given of patterns) {
     // Equal patterns are one pattern in event-ruler (`Patterns.equals`): they share one match, so
     // count once. But a repeated one is inserted again, and the states that second insertion adds
     // raise the score (a rule with "*a*a*a" twice scores 11 in event-ruler, once 6), so it is not skipped.
-    const identity = JSON.stringify([given.type, given.text, given.texts]);
+    // An anything-but set is a Java Set: the same strings in another order, or repeated, are equal.
+    const identity = JSON.stringify([given.type, given.text, given.texts && [...new Set(given.texts)].sort()]);
     const pattern = canonical.get(identity) ?? given;
     canonical.set(identity, pattern);
-    for (const text of complexityTexts(pattern, quoted)) {
+    const texts = complexityTexts(pattern, quoted);
+    // An order event-ruler's HashSet gives that is not modelled: refused, as the strictest score is.
+    if (!texts) return cap;
+    for (const text of texts) {
       const characters = wildcardCharacters(text);
       // A lone "*" makes the start state itself a match (ByteMachine.startStateMatch): one more prefix.
       if (characters.length === 1 && characters[0] === WILDCARD) startMatches = 1;
-      else machine.add(pattern, characters);
+      else machine.add(pattern, characters, quoted ? fieldNameState : {});
     }
   }
   // No pattern: an empty machine, which evaluates to 0.
@@ -246,15 +294,52 @@ export function patternsComplexity(patterns: readonly ComplexityPattern[], cap =
 }
 
 /**
- * The byte strings event-ruler inserts. A wildcard is `"text"`. An anything-but wildcard set is
- * evaluated as `"text` (no closing quote): that reproduces event-ruler's pinned score for its own
- * example (four leading-star strings score 7 as one anything-but set against 12 as four wildcards,
- * `MachineComplexityEvaluatorCorpus`), which the closing quote would put at 9.
+ * The byte strings event-ruler inserts, in its order, or undefined where that order cannot be known.
+ * A wildcard is `"text"`. An anything-but wildcard set is its strings, each `"text"` too
+ * (JsonRuleCompiler.generateValueBasedOnMatchType), deduplicated and inserted in the iteration order
+ * of the HashSet they are parsed into (ByteMachine.addAnythingButValuesSetPattern).
  */
-function complexityTexts(pattern: ComplexityPattern, quoted: boolean): readonly string[] {
+function complexityTexts(pattern: ComplexityPattern, quoted: boolean): readonly string[] | undefined {
   if (pattern.type === 'wildcard') return [quoted ? `"${pattern.text!}"` : pattern.text!];
-  if (pattern.type === 'anything-but-wildcard') return pattern.texts!.map((text) => (quoted ? `"${text}` : text));
+  if (pattern.type === 'anything-but-wildcard') return javaHashSetOrder(pattern.texts!.map((text) => (quoted ? `"${text}"` : text)));
   return [];
+}
+
+/**
+ * The order a `java.util.HashSet<String>` built by adding `values` iterates them: by bucket
+ * (`hashCode ^ hashCode >>> 16`, masked to the table size), then in insertion order within a bucket.
+ * The table starts at 16 buckets and doubles when the set holds more than three quarters of it, or
+ * when a bucket reaches 9 strings while the table is under 64 (HashMap.treeifyBin); splitting keeps
+ * each bucket's order. A bucket of 9 in a table of 64 or more becomes a red-black tree whose order
+ * is not modelled: undefined (11 strings of one hash code, e.g. "AaAa…"/"BBBB…", get there).
+ */
+export function javaHashSetOrder(values: readonly string[]): string[] | undefined {
+  let buckets: string[][] = [[]];
+  const resize = (size: number): void => {
+    const previous = buckets.flat();
+    buckets = Array.from({ length: size }, () => []);
+    for (const value of previous) buckets[bucketOf(value, size)]!.push(value);
+  };
+  resize(16);
+  let size = 0;
+  for (const value of values) {
+    const bucket = buckets[bucketOf(value, buckets.length)]!;
+    if (bucket.includes(value)) continue;
+    bucket.push(value);
+    if (bucket.length > 8) {
+      if (buckets.length >= 64) return undefined;
+      resize(buckets.length * 2);
+    }
+    size++;
+    if (size > buckets.length * 0.75) resize(buckets.length * 2);
+  }
+  return buckets.flat();
+}
+
+function bucketOf(value: string, size: number): number {
+  let hash = 0;
+  for (let i = 0; i < value.length; i++) hash = (Math.imul(hash, 31) + value.charCodeAt(i)) | 0;
+  return (hash ^ (hash >>> 16)) & (size - 1);
 }
 
 function evaluate(start: ByteState, cap: number): number {
