@@ -231,6 +231,7 @@ function convergesForInputByte(state: ByteState, characters: readonly number[], 
  */
 function decodeCharacter(characters: readonly number[], index: number): string {
   const first = characters[index]!;
+  // Stryker disable next-line EqualityOperator: equivalent: 0x80 is never a lead byte, and the characters led by 0xE0 (U+0800 to U+0FFF) have no case, decoded whole or not
   const length = first < 0x80 ? 1 : first < 0xe0 ? 2 : 3;
   return new TextDecoder().decode(Uint8Array.from(characters.slice(index, index + length)));
 }
@@ -314,6 +315,7 @@ function complexityTexts(pattern: ComplexityPattern, quoted: boolean): readonly 
  * is not modelled: undefined (11 strings of one hash code, e.g. "AaAa…"/"BBBB…", get there).
  */
 export function javaHashSetOrder(values: readonly string[]): string[] | undefined {
+  // Stryker disable next-line ArrayDeclaration: equivalent: resize(16) below replaces it before any use
   let buckets: string[][] = [[]];
   const resize = (size: number): void => {
     const previous = buckets.flat();

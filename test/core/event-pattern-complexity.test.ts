@@ -50,6 +50,10 @@ describe("event-ruler's evaluator tests (raw byte patterns)", () => {
     [7, ['*ab*b*b*']],
     [17, ['*a*a*a*a*a*a*a*a*']],
     [2, ['ab*c', 'ab*c']],
+    // a pattern ending in a wildcard right after where another ends: no composite of the other's match (scored by event-ruler 2.0.1)
+    [3, ['ab', 'ab*']],
+    [3, ['a', 'a*']],
+    [2, ['ab', 'abc*']],
     [10, ['F*eatureFeature', 'Fe*atureFeature', 'Fea*tureFeature']],
   ])('%i for %j', (expected, texts) => {
     expect(patternsComplexity(wildcards(...texts), 1000, false)).toBe(expected);
@@ -225,6 +229,8 @@ describe('anything-but wildcard sets, as event-ruler inserts them', () => {
     expect(javaHashSetOrder(['"b"', '"a"', '"*b*"', '"*b"', '"ab"', '"ba"', '"a"'])).toEqual(['"*b*"', '"ba"', '"b"', '"a"', '"*b"', '"ab"']);
     const w = Array.from({ length: 20 }, (_, i) => `"w${i}"`);
     expect(javaHashSetOrder(w)).toEqual(['8', '9', '6', '19', '7', '4', '17', '5', '18', '2', '3', '0', '1', '11', '12', '10', '15', '16', '13', '14'].map((i) => `"w${i}"`));
+    // 12 fit 16 buckets (three quarters), the 13th doubles them.
+    expect(javaHashSetOrder(w.slice(0, 12))).toEqual(['6', '7', '4', '5', '2', '3', '0', '1', '11', '10', '8', '9'].map((i) => `"w${i}"`));
     expect(javaHashSetOrder(w.slice(0, 13))).toEqual(['8', '9', '6', '7', '4', '5', '2', '3', '0', '1', '11', '12', '10'].map((i) => `"w${i}"`));
     // "Aa" and "BB" have one hash code: these all fall in one bucket.
     const colliding = (n: number) => Array.from({ length: 2 ** n }, (_, i) => [...i.toString(2).padStart(n, '0')].map((bit) => (bit === '0' ? 'Aa' : 'BB')).join(''));
