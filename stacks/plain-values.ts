@@ -28,6 +28,7 @@
  */
 import { type IResolveContext, StringConcat, Token, Tokenization } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { replaceableExport } from './private-module';
 
 export const FULL_RESOLVE_ENV = 'CDKTF_FULL_RESOLVE';
 
@@ -133,17 +134,8 @@ type StackResolve = (scope: IConstruct, value: unknown, preparing?: boolean) => 
 type TokensModule = { resolve: StackResolve };
 
 /** The library's private module, if it is there with the export its stacks read at every call. */
-function privateTokensModule(): TokensModule | undefined {
-  try {
-    // The library's own name, so that the migration's rename to cdktn applies here too.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require('cdktf/lib/_tokens') as Partial<TokensModule>;
-    const descriptor = Object.getOwnPropertyDescriptor(module, 'resolve');
-    return typeof module.resolve === 'function' && descriptor?.writable ? (module as TokensModule) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the library's own name, renamed by the migration to cdktn
+const privateTokensModule = (): TokensModule | undefined => replaceableExport<TokensModule>(() => require('cdktf/lib/_tokens'), 'resolve');
 
 /** Whether `withPlainValuesFastPath` can put its fast path in place with this library. */
 export const plainValuesFastPathAvailable = (): boolean => privateTokensModule() !== undefined;

@@ -19,6 +19,7 @@
  *   read, after the hook is restored.
  */
 import { Token } from 'cdktf';
+import { replaceableExport } from './private-module';
 
 export const TOKEN_STACKS_ENV = 'CDKTF_TOKEN_STACKS';
 /** CDK Terrain's own switch for the same traces. */
@@ -30,17 +31,9 @@ type StackTraceModule = { captureStackTrace: (this: void, below?: unknown) => st
 export type TraceSwitch = 'private-module' | 'prepare-stack-trace';
 
 /** cdktf's private module, if it is there with the export its callers read at every call. */
-function privateStackTraceModule(): StackTraceModule | undefined {
-  try {
-    // The library's own name, so that the migration's rename to cdktn applies here too.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require('cdktf/lib/tokens/private/stack-trace') as Partial<StackTraceModule>;
-    const descriptor = Object.getOwnPropertyDescriptor(module, 'captureStackTrace');
-    return typeof module.captureStackTrace === 'function' && descriptor?.writable ? (module as StackTraceModule) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const privateStackTraceModule = (): StackTraceModule | undefined =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the library's own name, renamed by the migration to cdktn
+  replaceableExport<StackTraceModule>(() => require('cdktf/lib/tokens/private/stack-trace'), 'captureStackTrace');
 
 /** How `withoutTokenStackTraces` turns cdktf's traces off here. */
 export const traceSwitch = (): TraceSwitch => (privateStackTraceModule() ? 'private-module' : 'prepare-stack-trace');
