@@ -8,6 +8,7 @@
  * Absent fields are treated as "not known", never guessed.
  */
 import { maskHasTrue } from './values';
+import { resourceMode } from '../core/terraform-mode';
 
 export interface ChangeJson {
   readonly actions: readonly string[];
@@ -154,15 +155,6 @@ const actionsOf = (change: unknown, where: string): Pick<ResourceChange, 'action
   return actionOf(change.actions as string[], where);
 };
 
-/**
- * Terraform writes `mode` for every resource change (all format versions); the address is read only
- * when it is missing. A data source's address is `data.<type>.<name>` after any module path, so a
- * managed resource of a module named `data` (`module.data.aws_db_instance.main`) stays managed: as
- * a data source its destroy would not be flagged.
- */
-const DATA_ADDRESS = /^(module\.[^.[]+(\[[^\]]*\])?\.)*data\./;
-const modeOf = (mode: unknown, address: string): 'managed' | 'data' => (mode === 'managed' || mode === 'data' ? mode : DATA_ADDRESS.test(address) ? 'data' : 'managed');
-
 const parseResourceChange = (raw: unknown, stack: string, index: number): ResourceChange => {
   const where = `${stack}: resource_changes[${index}]`;
   if (!isRecord(raw) || typeof raw.address !== 'string' || typeof raw.type !== 'string') {
@@ -186,7 +178,7 @@ const parseResourceChange = (raw: unknown, stack: string, index: number): Resour
   return {
     address,
     type: raw.type,
-    mode: modeOf(raw.mode, address),
+    mode: resourceMode(raw.mode, address),
     ...actions,
     ...(previousAddress && previousAddress !== address ? { previousAddress } : {}),
     ...(importId !== undefined ? { importId } : {}),

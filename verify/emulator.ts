@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { resourceMode } from '../core/terraform-mode';
 import { readEnvironmentStacks } from '../tooling/cdktf-out';
 import { runTerraform } from '../tooling/terraform';
 import { mirroredProviderVersion, readManifest, stackDir, terraformEnv, type VerifyContext } from './context';
@@ -132,15 +133,10 @@ export interface StateResource {
 }
 
 /**
- * The managed resources among a state's resources and data sources, by the mode Terraform writes:
- * an address such as `module.data.aws_s3_bucket.b` is a managed resource of a module named data
- * (plan review made that mistake once). Only state without a mode falls back to the address.
+ * The managed resources among a state's resources and data sources, by the mode Terraform writes
+ * (plan review's reading: a module named `data` holds managed resources).
  */
-export const managedResources = (resources: readonly StateResource[]): StateResource[] =>
-  resources.filter((r) => (r.mode !== undefined ? r.mode === 'managed' : !withoutModules(r.address).startsWith('data.')));
-
-/** `module.a.module.b["k"].data.aws_x.y` → `data.aws_x.y`: the address inside its module. */
-const withoutModules = (address: string): string => address.replace(/^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)+/, '');
+export const managedResources = (resources: readonly StateResource[]): StateResource[] => resources.filter((r) => resourceMode(r.mode, r.address) === 'managed');
 
 export const stateResources = (showJson: string): StateResource[] => {
   const state = JSON.parse(showJson) as { values?: { root_module?: Module } };

@@ -60,6 +60,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { module: 'plan-review/render.ts', tests: ['test/plan-review/render.test.ts'] },
   // core/: placement on EC2 capacity, and flows (orchestrated sagas)
   { module: 'core/placement.ts', tests: ['test/core/placement.test.ts'] },
+  { module: 'core/terraform-mode.ts', tests: ['test/core/terraform-mode.test.ts'] },
   { module: 'core/asl-flow.ts', tests: ['test/core/asl-flow.test.ts'] },
   // the ASL last: it changes most often
   { module: 'core/asl-ended-executions.ts', tests: ['test/core/asl-ended-executions.test.ts'] },
