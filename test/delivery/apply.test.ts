@@ -24,10 +24,11 @@ import {
 } from '../../delivery/saved-plans';
 import { parseApplyArgs, runApply, USAGE } from '../../scripts/apply';
 import { EXIT } from '../../tooling/cli';
-import { installedTerraform } from '../../tooling/terraform';
 import { runInProcess } from '../support/cli';
+import { findTerraform, shortLivedTerraformProcesses } from '../support/terraform';
 
-const terraform = installedTerraform();
+const terraform = findTerraform();
+shortLivedTerraformProcesses();
 const itWithTerraform = terraform ? it : it.skip;
 if (!terraform) console.warn('apply.test: terraform not on PATH; the end-to-end cases are skipped');
 

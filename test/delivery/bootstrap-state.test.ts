@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapCommands, bootstrapConfig, findStateEnvironment, moduleSource } from '../../delivery/bootstrap-state';
 import { findEnvironment, parseBootstrapArgs } from '../../scripts/bootstrap-state';
-import { installedTerraform, runTerraform, terraformEnvironment } from '../../tooling/terraform';
+import { runTerraform, terraformEnvironment } from '../../tooling/terraform';
 import { TS_NODE_ARGS } from '../../tooling/synth';
+import { findTerraform } from '../support/terraform';
 
 const ROOT = join(__dirname, '..', '..');
-const hasTerraform = installedTerraform() !== undefined;
+const hasTerraform = findTerraform() !== undefined;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const run = (args: string[], env: NodeJS.ProcessEnv) =>

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
 import { parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../../tooling/hcl-reader';
-import { findTerraform } from '../support/hcl';
+import { findTerraform, shortLivedTerraformProcesses } from '../support/terraform';
 import { SAVED_PLANS_PREFIX } from '../../core/naming';
 import { SAVED_PLAN_MAX_AGE_DAYS } from '../../delivery/saved-plans';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULES = join(REPO_ROOT, 'modules');
 const terraform = findTerraform();
+shortLivedTerraformProcesses();
 
 let network: ParsedModule;
 let cluster: ParsedModule;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTerraform } from '../../tooling/terraform';
 import { moduleDirectories, parseModule, type ParsedModule } from '../../tooling/hcl-reader';
-import { findTerraform } from '../support/hcl';
+import { findTerraform } from '../support/terraform';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const MODULE_DIRS = moduleDirectories(join(REPO_ROOT, 'modules')).map((dir) => relative(REPO_ROOT, dir));

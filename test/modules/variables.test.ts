@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTerraformAsync } from '../../tooling/terraform';
-import { findTerraform } from '../support/hcl';
+import { findTerraform, shortLivedTerraformProcesses } from '../support/terraform';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -236,6 +236,7 @@ const literal = (value: unknown): unknown =>
 const callName = (index: number) => `case_${index}`;
 
 const terraform = findTerraform();
+shortLivedTerraformProcesses();
 
 if (!terraform) {
   test('input validations are skipped: no terraform binary on the PATH', () => {

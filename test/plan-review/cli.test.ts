@@ -8,18 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES } from './helpers';
 import { runSummary, USAGE } from '../../scripts/plan-summary';
 import { TS_NODE_ARGS } from '../../tooling/synth';
 import { runInProcess } from '../support/cli';
+import { findTerraform, SHORT_LIVED_GO } from '../support/terraform';
 
 const ROOT = join(__dirname, '..', '..');
-const hasTerraform = installedTerraform() !== undefined;
+const hasTerraform = findTerraform() !== undefined;
 
-/** A clean environment: no AWS credentials, HOME without ~/.aws. */
+/** A clean environment: no AWS credentials, HOME without ~/.aws (and the Go settings of short Terraform processes). */
 const cleanEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TF_CLI_CONFIG_FILE: '/dev/null' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TF_CLI_CONFIG_FILE: '/dev/null', ...SHORT_LIVED_GO };
   return { ...env, ...extra };
 };
 

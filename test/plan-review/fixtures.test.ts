@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { generatePlan, normalizePlan, planScenarios, renderSample } from '../../scripts/generate-plan-fixtures';
-import { installedTerraform } from '../../tooling/terraform';
 import { FIXTURES, fixtureJson } from './helpers';
+import { findTerraform, shortLivedTerraformProcesses } from '../support/terraform';
 
-const installed = installedTerraform()?.version;
+const installed = findTerraform()?.version;
+shortLivedTerraformProcesses();
 const committedVersion = (fixtureJson('terraform/create.json') as { terraform_version: string }).terraform_version;
 /** Another minor version may legitimately change the JSON; then only the committed files are used. */
 const sameMinor = installed !== undefined && installed.split('.').slice(0, 2).join('.') === committedVersion.split('.').slice(0, 2).join('.');

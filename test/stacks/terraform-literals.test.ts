@@ -14,7 +14,7 @@ import { findInterpolations, replaceInterpolations } from '../../local/terraform
 import { synthesize } from '../../stacks/app';
 import { escapeTemplateSequences } from '../../stacks/terraform-literals';
 import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
-import { findTerraform } from '../support/hcl';
+import { findTerraform } from '../support/terraform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

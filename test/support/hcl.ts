@@ -1,7 +1,6 @@
 /**
  * Module checks only tests need; reading the modules is tooling/hcl-reader.ts.
  */
-import { installedTerraform } from '../../tooling/terraform';
 import { type ParsedModule, requiredVariables } from '../../tooling/hcl-reader';
 
 /**
@@ -22,9 +21,3 @@ export function moduleCallViolations(module: ParsedModule, passed: Iterable<stri
   }
   return errors;
 }
-
-/**
- * The `terraform` binary on the PATH and its version, or undefined when there is none. Tests that
- * need it skip (and say so) without it.
- */
-export const findTerraform = (): { readonly binary: string; readonly version: string } | undefined => installedTerraform();
