@@ -93,12 +93,20 @@ const stateOf = (stack: string) => JSON.parse(readFileSync(join(root, 'cdktf.out
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
 /**
- * The second round's starting point, made once and copied into a test's root: the output at "v1",
- * planned and applied (the base; the service deferred), then planned again into `planned` (both
- * applicable). Everything in it is relative to the root: state paths, plan records, plan files.
+ * The second round's starting point, copied into a test's root: the output at "v1", planned and
+ * applied (the base; the service deferred), then planned again into `planned` (both applicable).
+ * The first test passes through it and keeps it; without that test (a filtered run), it is made
+ * here. Everything in it is relative to the root: state paths, plan records, plan files.
  */
 let secondRound: string | undefined;
 afterAll(() => secondRound && rmSync(secondRound, { recursive: true, force: true }));
+function keepSecondRound(from: string, plannedDir: string): void {
+  if (secondRound) return;
+  const kept = mkdtempSync(join(tmpdir(), 'apply-second-round-'));
+  cpSync(from, kept, { recursive: true });
+  renameSync(join(kept, plannedDir), join(kept, 'planned'));
+  secondRound = kept;
+}
 function startSecondRound(planned: string): string {
   if (!secondRound) {
     const made = mkdtempSync(join(tmpdir(), 'apply-second-round-'));
@@ -154,6 +162,7 @@ describe('first deploy, then the second round', () => {
         ['demo-svc', 0, undefined],
       ]);
       expect(existsSync(join(root, 'plans', DEFERRED_NOTE_FILE))).toBe(false);
+      keepSecondRound(root, 'round2');
       expect(apply(out, round2)).toEqual({ applied: ['demo-base', 'demo-svc'], deferred: [], notApplied: [] });
       expect(stateOf('demo-svc').resources.find((r: { type: string }) => r.type === 'terraform_data').instances[0].attributes.output.value).toBe('v1');
       // The other environment's stack was neither planned nor applied.
