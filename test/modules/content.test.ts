@@ -50,11 +50,15 @@ async function render(module: string, expression: string, inputs: Record<string,
     const localLines = Object.entries(locals).map(([name, value]) => `  ${name} = jsondecode(${JSON.stringify(JSON.stringify(value))})`);
     writeFileSync(join(dir, 'render.tf'), `locals {\n${localLines.join('\n')}\n}\n\noutput "rendered" {\n  value = ${expression}\n}\n`);
     writeFileSync(join(dir, 'inputs.tfvars.json'), JSON.stringify(inputs));
-    const state = join(dir, 'render.tfstate');
-    const apply = ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-state=${state}`, '-var-file=inputs.tfvars.json'];
-    mustSucceed(await runTerraformAsync(terraform!.binary, apply, { cwd: dir }), `render ${module}`);
-    const { stdout } = mustSucceed(await runTerraformAsync(terraform!.binary, ['output', '-json', `-state=${state}`, 'rendered'], { cwd: dir }), `render ${module}`);
-    return JSON.parse(stdout);
+    const apply = ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-state=${join(dir, 'render.tfstate')}`, '-var-file=inputs.tfvars.json', '-json'];
+    const { stdout } = mustSucceed(await runTerraformAsync(terraform!.binary, apply, { cwd: dir }), `render ${module}`);
+    // The applied outputs, as apply's machine-readable UI reports them (its last "outputs" message:
+    // https://developer.hashicorp.com/terraform/internals/machine-readable-ui#outputs), rather than a
+    // second process reading them back from the state.
+    const messages = stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as { type: string; outputs?: Record<string, { value?: unknown }> }] : []));
+    const rendered = messages.findLast((message) => message.type === 'outputs')?.outputs?.['rendered'];
+    if (!rendered || !('value' in rendered)) throw new Error(`render ${module}: no applied value of output "rendered" in:\n${stdout}`);
+    return rendered.value;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
