@@ -6,7 +6,6 @@
  * hcl2json shape: every block is a list of bodies (`resource.aws_vpc.this = [ { … } ]`),
  * expressions are strings wrapped in `${…}`, literals stay JSON.
  */
-import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -61,6 +60,11 @@ export function unwrapExpression(value: unknown): unknown {
 
 /** Parses one HCL file's text. Errors name the file. */
 export async function parseHcl(filename: string, text: string): Promise<Record<string, unknown>> {
+  // Loaded on the first parse: loading hcl2json starts its WebAssembly parser (a Go runtime), which
+  // a reader of remembered parses (test/support/hcl.ts) never needs. A require (not import()), which
+  // Jest's CommonJS sandbox runs; the migration to cdktn renames it like any other specifier.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('@cdktf/hcl2json') as typeof import('@cdktf/hcl2json');
   try {
     return await parse(filename, text);
   } catch (error) {
@@ -134,13 +138,16 @@ export function describeModule(dir: string, files: Readonly<Record<string, Recor
   return { dir, files, variables, outputs, resources, dataSources, terraform };
 }
 
-/** Parses every `.tf` file of a module directory (not recursive: sub-modules are their own modules). */
-export async function parseModule(dir: string): Promise<ParsedModule> {
+/**
+ * Parses every `.tf` file of a module directory (not recursive: sub-modules are their own modules)
+ * with `parse` (the tests pass one that remembers its results: test/support/hcl.ts).
+ */
+export async function parseModule(dir: string, parse: typeof parseHcl = parseHcl): Promise<ParsedModule> {
   const names = readdirSync(dir)
     .filter((name) => name.endsWith('.tf'))
     .sort();
   const files: Record<string, Record<string, unknown>> = {};
-  for (const name of names) files[name] = await parseHcl(join(dir, name), readFileSync(join(dir, name), 'utf8'));
+  for (const name of names) files[name] = await parse(join(dir, name), readFileSync(join(dir, name), 'utf8'));
   return describeModule(dir, files);
 }
 

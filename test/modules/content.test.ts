@@ -7,7 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mustSucceed, runTerraformAsync } from '../../tooling/terraform';
-import { parseModule, unwrapExpression, type HclBody, type ParsedModule } from '../../tooling/hcl-reader';
+import { unwrapExpression, type HclBody, type ParsedModule } from '../../tooling/hcl-reader';
+import { parseModule } from '../support/hcl';
 import { findTerraform, shortLivedTerraformProcesses } from '../support/terraform';
 import { SAVED_PLANS_PREFIX } from '../../core/naming';
 import { SAVED_PLAN_MAX_AGE_DAYS } from '../../delivery/saved-plans';

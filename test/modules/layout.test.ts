@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTerraform } from '../../tooling/terraform';
-import { moduleDirectories, parseModule, type ParsedModule } from '../../tooling/hcl-reader';
+import { moduleDirectories, type ParsedModule } from '../../tooling/hcl-reader';
+import { parseModule } from '../support/hcl';
 import { findTerraform } from '../support/terraform';
 
 const REPO_ROOT = join(__dirname, '..', '..');

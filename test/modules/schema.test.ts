@@ -3,7 +3,8 @@
  * schema derived from the installed bindings: what `terraform validate` would catch, offline.
  */
 import { join, relative } from 'node:path';
-import { describeModule, moduleDirectories, parseHcl, parseModule } from '../../tooling/hcl-reader';
+import { describeModule, moduleDirectories } from '../../tooling/hcl-reader';
+import { parseHclRemembered, parseModule } from '../support/hcl';
 import { extractSchema, moduleSchemaViolations, providerSchema, typeSchema } from '../support/provider-schema';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -11,7 +12,7 @@ const MODULE_DIRS = moduleDirectories(join(REPO_ROOT, 'modules')).map((dir) => r
 
 /** Parses inline HCL as a one-file module named `inline`. */
 async function inlineModule(hcl: string) {
-  return describeModule('inline', { 'main.tf': await parseHcl('inline/main.tf', hcl) });
+  return describeModule('inline', { 'main.tf': await parseHclRemembered('inline/main.tf', hcl) });
 }
 
 describe('AWS provider schema derived from the jsii assembly', () => {
