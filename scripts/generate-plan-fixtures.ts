@@ -262,8 +262,10 @@ export const generatePlan = (scenario: PlanScenario, workDir: string, binary = '
   const tf = (args: string[], what: string) => mustSucceed(runTerraform(binary, args, { cwd: workDir }), `${scenario.name}: ${what}`);
   const writeConfig = (hcl: string) => writeFileSync(join(workDir, 'main.tf'), hcl.trimStart());
 
+  // No `terraform init`: Terraform's built-in provider and the default local backend need none
+  // (init finds nothing to install or configure here). A scenario that ever needs a provider, a
+  // module or a backend block fails its plan with Terraform's own "run terraform init" error.
   writeConfig(scenario.before ?? '');
-  tf(['init', '-input=false', '-no-color'], 'init');
   if (scenario.before) tf(['apply', '-input=false', '-no-color', '-auto-approve', ...varArgs(scenario.beforeVars)], 'apply before');
 
   writeConfig(scenario.after);
