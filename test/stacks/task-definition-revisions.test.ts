@@ -17,7 +17,7 @@ import { placeholderFor, replaceInterpolations } from '../../local/terraform-exp
 import { taskFamily } from '../../core/naming';
 import { bookingCreatedEvent } from '../fixtures/events';
 import { FakeEcsRegistry } from '../support/fake-ecs-registry';
-import { parseModule } from '../../tooling/hcl-reader';
+import { parseModule } from '../support/hcl';
 import { resources, stackJson } from '../support/synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
