@@ -29,6 +29,8 @@ export interface PoolOptions<Job extends PoolJob, Result, Context> {
   readonly describe: (job: Job) => string;
   /** Jobs a worker holds at once (default 2). */
   readonly prefetch?: number;
+  /** How long a worker whose channel broke may take to exit by itself, so that its exit says why (default 5 s). */
+  readonly brokenChannelGraceMs?: number;
 }
 
 type ToWorker<Job, Context> = { readonly type: 'context'; readonly context: Context } | { readonly type: 'job'; readonly job: Job };
@@ -46,6 +48,8 @@ interface Worker<Job> {
   /** Set before this process stops it: an exit is then expected. */
   stopping: boolean;
   exited: boolean;
+  /** A message this process could not write to it (its channel closed), and when it is to be ended for it. */
+  brokenChannel?: { readonly error: Error; readonly deadline: NodeJS.Timeout; ended: boolean };
   readonly holding: Map<number, Job>;
   /** Its peak resident set size so far, as it reports with each result. */
   maxRssKiB: number;
@@ -103,7 +107,20 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
     sending += 1;
     worker.process.send(message, (error) => {
       sending -= 1;
-      if (error && !worker.stopping) fail(new Error(`a worker process failed: ${error.message}`));
+      if (error && !worker.stopping && !worker.exited && !worker.brokenChannel) {
+        // A worker that dies between reporting a result and reading its next job breaks the channel
+        // (EPIPE) before its exit is reported, and its exit says why (its code). One that closed its
+        // channel and lives on is ended after a grace period, and the write error is the reason.
+        const brokenChannel = {
+          error,
+          ended: false,
+          deadline: setTimeout(() => {
+            brokenChannel.ended = true;
+            worker.process.kill();
+          }, options.brokenChannelGraceMs ?? 5000),
+        };
+        worker.brokenChannel = brokenChannel;
+      }
       wake();
     });
   };
@@ -134,7 +151,10 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
     worker.process.on('error', (error) => fail(new Error(`a worker process failed: ${error.message}`)));
     worker.process.on('exit', (code, signal) => {
       worker.exited = true;
-      if (!worker.stopping) fail(new Error(`a worker process exited (${signal ?? `code ${code}`}) holding ${worker.holding.size} job(s)`));
+      const broken = worker.brokenChannel;
+      if (broken) clearTimeout(broken.deadline);
+      if (broken?.ended && !worker.stopping) fail(new Error(`a worker process failed: ${broken.error.message}`));
+      else if (!worker.stopping) fail(new Error(`a worker process exited (${signal ?? `code ${code}`}) holding ${worker.holding.size} job(s)`));
       wake();
     });
   }

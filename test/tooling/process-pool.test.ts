@@ -48,4 +48,16 @@ describe('runPool', () => {
     const run = runPool({ jobs: jobs(4, (id) => ({ exit: id === 1 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_ });
     await expect(run).rejects.toThrow(/^a worker process exited \(code 3\) holding [12] job\(s\)$/);
   });
+
+  it('names the exit, not the broken channel, when a job is sent to a worker that has just exited', async () => {
+    // Job 0's result arrives, so this process sends job 2 into a channel the worker has closed: the
+    // write fails before the exit is reported, and the exit is what says why.
+    const run = runPool({ jobs: jobs(4, (id) => ({ exitAfterDone: id === 0 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_ });
+    await expect(run).rejects.toThrow(/^a worker process exited \(code 3\) holding 2 job\(s\)$/);
+  });
+
+  it('ends a worker that closed its channel and lives on, and names the failed write', async () => {
+    const run = runPool({ jobs: jobs(4, (id) => ({ closeChannelAfterDone: id === 0 })), context: { factor: 2 }, workers: 1, workerModule, describe: describe_, brokenChannelGraceMs: 200 });
+    await expect(run).rejects.toThrow(/^a worker process failed: (write EPIPE|Channel closed)$/);
+  });
 });
