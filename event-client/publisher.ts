@@ -10,7 +10,8 @@
  * a connection and a request timeout: the SDK's defaults wait forever for an endpoint that accepts
  * the connection and never answers.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import type * as EventBridgeSdk from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type { Catalog } from '../catalog/types';
 import { MAX_ENTRY_SIZE_BYTES, PUT_EVENTS_MAX_ENTRIES } from '../core/aws-limits';
 import { putEventsBatches } from '../core/entry-size';
@@ -115,6 +116,17 @@ export class PublishError extends Error {
   }
 }
 
+/**
+ * The EventBridge SDK, loaded when a publisher is created, not with this module: every task imports
+ * the event client to read its event, and the SDK costs ~0.05 s of CPU to load (Node 24, measured),
+ * spent for nothing by a task that publishes nothing (a notification, a flow's step). esbuild still
+ * bundles it (delivery/build-tasks.ts).
+ */
+function eventBridgeSdk(): typeof EventBridgeSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('@aws-sdk/client-eventbridge') as typeof EventBridgeSdk;
+}
+
 const consoleLogger: PublisherLogger = { warn: (message) => console.warn(`[event-client] ${message}`) };
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -196,6 +208,7 @@ export class EventPublisher {
     if (configured && configured !== region) {
       this.logger.warn(`AWS_REGION is '${configured}' but environment '${this.bus.environment.name}' is in '${region}'; bus '${this.bus.busName}' is looked up in '${configured}'.`);
     }
+    const { EventBridgeClient } = eventBridgeSdk();
     return new EventBridgeClient({
       ...(configured ? {} : { region }),
       maxAttempts: this.maxAttempts,
@@ -281,6 +294,7 @@ export class EventPublisher {
     const sent: PublishedEntry[] = [];
     const failed: FailedEntry[] = [];
     let pending = batch;
+    const { PutEventsCommand } = eventBridgeSdk();
     for (let attempt = 1; ; attempt++) {
       let results: PutEventsResultEntry[];
       try {

@@ -3,7 +3,8 @@
  * EVENT_ENV variables on the container; with delivery `reference` the detail is not among them and
  * is read from the execution's input (the EventBridge event) with DescribeExecution.
  */
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type * as StepFunctionsSdk from '@aws-sdk/client-sfn';
+import type { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { type DetailDelivery, EVENT_ENV, FLOW_ENV, FLOW_ROLES, type FlowFailure, type FlowRole } from '../core/container-contract';
 import { preview } from './prepare';
 
@@ -35,6 +36,17 @@ export class TaskEventError extends Error {
     super(message);
     this.name = 'TaskEventError';
   }
+}
+
+/**
+ * The Step Functions SDK, loaded on first use: only delivery `reference` calls DescribeExecution.
+ * Loaded with the module, it cost every task ~0.05 s of CPU at start (Node 24, measured), spent
+ * for nothing by a task given its detail in the environment (the default). esbuild still bundles
+ * it into every task (delivery/build-tasks.ts), where it is initialized on this first call too.
+ */
+function stepFunctionsSdk(): typeof StepFunctionsSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('@aws-sdk/client-sfn') as typeof StepFunctionsSdk;
 }
 
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
@@ -72,10 +84,11 @@ export function executionRegion(executionArn: string): string {
 
 async function detailFromExecution(executionArn: string, client: DescribeExecutionClient | undefined): Promise<Record<string, unknown>> {
   const region = executionRegion(executionArn);
-  const sfn = client ?? new SFNClient({ region });
+  const sdk = stepFunctionsSdk();
+  const sfn = client ?? new sdk.SFNClient({ region });
   let input: string | undefined;
   try {
-    ({ input } = await sfn.send(new DescribeExecutionCommand({ executionArn, includedData: 'ALL_DATA' })));
+    ({ input } = await sfn.send(new sdk.DescribeExecutionCommand({ executionArn, includedData: 'ALL_DATA' })));
   } catch (error) {
     const { name, message } = error as Error;
     throw new TaskEventError(`DescribeExecution of ${executionArn} (from ${EVENT_ENV.executionArn}) failed: ${name}: ${message}`);

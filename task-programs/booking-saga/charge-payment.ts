@@ -45,15 +45,16 @@ async function main(): Promise<void> {
     await new Promise(() => setInterval(() => undefined, 60_000));
   }
   const store = ServiceStore.forThisTask();
-  const publisher = sagaPublisher();
   const inFlow = flowRun() !== undefined;
+  // A flow's step publishes nothing, so it creates no publisher (nor loads the SDK for one).
+  const publisher = inFlow ? undefined : sagaPublisher();
   let declined = false;
   try {
     await handleOnce(store, event, async () => {
-      declined = !(await charge(event, store, inFlow ? undefined : publisher));
+      declined = !(await charge(event, store, publisher));
     });
   } finally {
-    publisher.close();
+    publisher?.close();
   }
   if (declined && inFlow) process.exitCode = DECLINED_EXIT_CODE;
 }

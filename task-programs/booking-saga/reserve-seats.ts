@@ -27,15 +27,16 @@ interface PaymentSucceeded {
 async function main(): Promise<void> {
   const event = await readTaskEvent<PaymentSucceeded>();
   const store = ServiceStore.forThisTask();
-  const publisher = sagaPublisher();
   const inFlow = flowRun() !== undefined;
+  // A flow's step publishes nothing, so it creates no publisher (nor loads the SDK for one).
+  const publisher = inFlow ? undefined : sagaPublisher();
   let declined = false;
   try {
     await handleOnce(store, event, async () => {
-      declined = !(await reserve(event, store, inFlow ? undefined : publisher));
+      declined = !(await reserve(event, store, publisher));
     });
   } finally {
-    publisher.close();
+    publisher?.close();
   }
   if (declined && inFlow) process.exitCode = DECLINED_EXIT_CODE;
 }

@@ -122,3 +122,34 @@ describe('missing or malformed input', () => {
     await expect(readTaskEvent({ env: reference })).rejects.toThrow('Environment variable executionArn is not a Step Functions execution ARN; found: "not-an-arn"');
   });
 });
+
+describe('what a task loads', () => {
+  // Each SDK costs a task tens of milliseconds of CPU at every start: a task that reads its detail
+  // from the environment and publishes nothing (a notification, a flow's step) must not load them.
+  afterEach(() => {
+    jest.dontMock('@aws-sdk/client-eventbridge');
+    jest.dontMock('@aws-sdk/client-sfn');
+  });
+
+  it('loads no AWS SDK to read an event from the environment; the SDKs load when a publisher is created or a detail is read by reference', async () => {
+    let client!: typeof import('../../event-client');
+    let configuration!: { catalog: typeof import('../../catalog/booking-saga').bookingSaga; environments: typeof import('../../environments').environments };
+    jest.isolateModules(() => {
+      for (const sdk of ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sfn']) {
+        jest.doMock(sdk, () => {
+          throw new Error(`${sdk} loaded`);
+        });
+      }
+      /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry, with the SDKs above */
+      client = require('../../event-client') as typeof import('../../event-client');
+      configuration = {
+        catalog: (require('../../catalog/booking-saga') as typeof import('../../catalog/booking-saga')).bookingSaga,
+        environments: (require('../../environments') as typeof import('../../environments')).environments,
+      };
+      /* eslint-enable @typescript-eslint/no-require-imports */
+    });
+    await expect(client.readTaskEvent({ env: containerEnv('environment', { bookingId: 'b-6' }) })).resolves.toMatchObject({ detail: { bookingId: 'b-6' } });
+    await expect(client.readTaskEvent({ env: containerEnv('reference', {}) })).rejects.toThrow('@aws-sdk/client-sfn loaded');
+    expect(() => new client.EventPublisher({ ...configuration, env: 'dev', service: 'booking' })).toThrow('@aws-sdk/client-eventbridge loaded');
+  });
+});
