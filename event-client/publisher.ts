@@ -117,10 +117,10 @@ export class PublishError extends Error {
 }
 
 /**
- * The EventBridge SDK, loaded when a publisher is created, not with this module: every task imports
+ * The EventBridge SDK, loaded when a publisher first sends, not with this module: every task imports
  * the event client to read its event, and the SDK costs ~0.05 s of CPU to load (Node 24, measured),
- * spent for nothing by a task that publishes nothing (a notification, a flow's step). esbuild still
- * bundles it (delivery/build-tasks.ts).
+ * spent for nothing by a task that publishes nothing (a notification, a flow's step, a duplicate
+ * delivery that finds its event handled). esbuild still bundles it (delivery/build-tasks.ts).
  */
 function eventBridgeSdk(): typeof EventBridgeSdk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
@@ -145,8 +145,11 @@ function positiveInteger(value: number | undefined, fallback: number, option: st
 
 export class EventPublisher {
   readonly bus: BusDescription;
-  readonly client: EventBridgeClient;
+  /** The injected client, or the one this publisher created when it first sent. */
+  private sdkClient: EventBridgeClient | undefined;
   private readonly ownsClient: boolean;
+  /** The region of a client this publisher creates: the environment's, unless AWS_REGION was set when it was constructed. */
+  private readonly defaultRegion: string | undefined;
   private readonly timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number };
   /** Where the last PutEvents request went (the SDK resolves it), for messages. */
   private endpoint = 'the EventBridge endpoint';
@@ -179,15 +182,21 @@ export class EventPublisher {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? this.defaultClient();
-    this.recordEndpoint();
+    this.defaultRegion = this.ownsClient ? this.regionOfDefaultClient() : undefined;
+    if (options.client) this.sdkClient = this.recordEndpoint(options.client);
+  }
+
+  /** The SDK client: the injected one, or the default one, created (and the SDK loaded) on first use. */
+  get client(): EventBridgeClient {
+    this.sdkClient ??= this.recordEndpoint(this.defaultClient());
+    return this.sdkClient;
   }
 
   /** Notes where each request goes, so that a failure can name the endpoint. */
-  private recordEndpoint(): void {
+  private recordEndpoint(client: EventBridgeClient): EventBridgeClient {
     const name = 'eventPublisherRecordsEndpoint';
-    if (this.client.middlewareStack.identify().some((entry) => entry.startsWith(name))) return;
-    this.client.middlewareStack.add(
+    if (client.middlewareStack.identify().some((entry) => entry.startsWith(name))) return client;
+    client.middlewareStack.add(
       (next) => async (args) => {
         const request = args.request as { protocol?: string; hostname?: string; port?: number; path?: string };
         if (request.hostname) this.endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path ?? '/'}`;
@@ -195,6 +204,7 @@ export class EventPublisher {
       },
       { step: 'finalizeRequest', name },
     );
+    return client;
   }
 
   /**
@@ -202,15 +212,19 @@ export class EventPublisher {
    * credentials and region; only when no AWS_REGION is set is the environment's region used, since
    * the bus lives there.
    */
-  private defaultClient(): EventBridgeClient {
+  private regionOfDefaultClient(): string | undefined {
     const configured = process.env.AWS_REGION;
     const { region } = this.bus.environment;
     if (configured && configured !== region) {
       this.logger.warn(`AWS_REGION is '${configured}' but environment '${this.bus.environment.name}' is in '${region}'; bus '${this.bus.busName}' is looked up in '${configured}'.`);
     }
+    return configured ? undefined : region;
+  }
+
+  private defaultClient(): EventBridgeClient {
     const { EventBridgeClient } = eventBridgeSdk();
     return new EventBridgeClient({
-      ...(configured ? {} : { region }),
+      ...(this.defaultRegion ? { region: this.defaultRegion } : {}),
       maxAttempts: this.maxAttempts,
       // throwOnRequestTimeout: without it @smithy/node-http-handler only logs a warning when the
       // request timeout passes, and keeps waiting (its own message says so).
@@ -282,7 +296,7 @@ export class EventPublisher {
 
   /** Releases the HTTP connections of a client this publisher created (an injected one is left alone). */
   close(): void {
-    if (this.ownsClient) this.client.destroy();
+    if (this.ownsClient) this.sdkClient?.destroy();
   }
 
   /**
@@ -294,11 +308,13 @@ export class EventPublisher {
     const sent: PublishedEntry[] = [];
     const failed: FailedEntry[] = [];
     let pending = batch;
+    // Outside the try below: a client that cannot be created is not a failed call.
+    const client = this.client;
     const { PutEventsCommand } = eventBridgeSdk();
     for (let attempt = 1; ; attempt++) {
       let results: PutEventsResultEntry[];
       try {
-        const response = await this.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+        const response = await client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
         results = response.Entries ?? [];
       } catch (error) {
         const { name, message } = describeError(error);

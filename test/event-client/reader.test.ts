@@ -125,13 +125,14 @@ describe('missing or malformed input', () => {
 
 describe('what a task loads', () => {
   // Each SDK costs a task tens of milliseconds of CPU at every start: a task that reads its detail
-  // from the environment and publishes nothing (a notification, a flow's step) must not load them.
+  // from the environment and publishes nothing (a notification, a flow's step, a duplicate delivery)
+  // must not load them.
   afterEach(() => {
     jest.dontMock('@aws-sdk/client-eventbridge');
     jest.dontMock('@aws-sdk/client-sfn');
   });
 
-  it('loads no AWS SDK to read an event from the environment; the SDKs load when a publisher is created or a detail is read by reference', async () => {
+  it('loads no AWS SDK to read an event from the environment or to check what it would publish; the SDKs load to send, or to read a detail by reference', async () => {
     let client!: typeof import('../../event-client');
     let configuration!: { catalog: typeof import('../../catalog/booking-saga').bookingSaga; environments: typeof import('../../environments').environments };
     jest.isolateModules(() => {
@@ -150,6 +151,9 @@ describe('what a task loads', () => {
     });
     await expect(client.readTaskEvent({ env: containerEnv('environment', { bookingId: 'b-6' }) })).resolves.toMatchObject({ detail: { bookingId: 'b-6' } });
     await expect(client.readTaskEvent({ env: containerEnv('reference', {}) })).rejects.toThrow('@aws-sdk/client-sfn loaded');
-    expect(() => new client.EventPublisher({ ...configuration, env: 'dev', service: 'booking' })).toThrow('@aws-sdk/client-eventbridge loaded');
+    // A publisher is created and checks its events before it loads the SDK; it loads it to send.
+    const publisher = new client.EventPublisher({ ...configuration, env: 'dev', service: 'booking' });
+    expect(publisher.validate([{ detailType: 'BookingCreated', detail: { bookingId: 'b-6' } }]).problems).toEqual([]);
+    await expect(publisher.publishOne('BookingCreated', { bookingId: 'b-6' })).rejects.toThrow('@aws-sdk/client-eventbridge loaded');
   });
 });
