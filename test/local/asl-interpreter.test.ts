@@ -15,7 +15,8 @@ function singleTask(parameters: Record<string, JsonValue>, extra: Record<string,
 describe('the States.JsonToString backslash bug', () => {
   test('canary: the library itself still drops backslashes (drop the workaround when this fails)', async () => {
     let received: JsonValue = null;
-    const machine = new StateMachine(singleTask({ 'Json.$': 'States.JsonToString($.detail)' }) as never);
+    // Not validated: the bug is in running States.JsonToString, and asl-validator compiling its schemas costs 0.4 s here.
+    const machine = new StateMachine(singleTask({ 'Json.$': 'States.JsonToString($.detail)' }) as never, { validationOptions: { noValidate: true } });
     await machine.run(
       { detail: DETAIL },
       {
