@@ -5,16 +5,14 @@
  * executions and tasks are stopped in runner-stops.test.ts.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { bookingSaga } from '../../catalog/booking-saga';
-import type { Catalog } from '../../catalog/types';
 import { environments } from '../../environments';
 import { runLocal } from '../../local/runner';
-import { type LoadedEnvironment, loadStacks, loadSynthesizedEnvironment } from '../../local/synth-loader';
-import { synthesize } from '../../stacks/app';
+import { type LoadedEnvironment, loadStacks } from '../../local/synth-loader';
 import { largestFittingDetail } from '../../environments/detail-budget';
 import { booking, detailTypes, devEnvironment, executionStatus, ofKind, output, repoRoot, runSaga as run, taskRuns, workDir } from '../support/local-run';
+import { synthOutDir } from '../support/synth';
 
 describe('the booking saga, run locally from the synthesized dev environment', () => {
   test('a task that never gets capacity exhausts the Retry and ends in the failure event and compensation', async () => {
@@ -52,18 +50,21 @@ describe('the booking saga, run locally from the synthesized dev environment', (
 });
 
 describe('the runner reads the synthesized output, not the TypeScript catalog', () => {
-  let outdir: string;
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
-
-  test('a rule edited in the catalog changes local routing after the next synth', async () => {
-    const edited = editRule(bookingSaga, 'booking', 'charge-payment', ['BookingPlaced']);
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-edited-'));
-    synthesize({ catalog: edited, environments, outdir, selection: 'dev' });
-    const loaded = loadSynthesizedEnvironment(outdir, 'dev');
+  test('a rule edited in the synthesized output routes as edited, whatever the catalog says', async () => {
+    // The dev output as a synth writes it for a catalog whose charge-payment rule matches
+    // BookingPlaced; the catalog the run is given still says BookingCreated. (That a synth writes
+    // the catalog's pattern into the rule is test/stacks' to show.)
+    const outdir = synthOutDir();
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    type StackJson = Parameters<typeof loadStacks>[2][number]['json'];
+    const stacks = devEnvironment().stacks.map((name) => ({ name, json: JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks[name]!.synthesizedStackPath), 'utf8')) as StackJson }));
+    const rules = Object.values(stacks.find((stack) => stack.name === 'dev-booking')!.json.resource!.aws_cloudwatch_event_rule!);
+    const chargePayment = rules.find((rule) => rule.name === 'dev-booking-charge-payment')!;
+    chargePayment.event_pattern = JSON.stringify({ ...(JSON.parse(chargePayment.event_pattern as string) as object), 'detail-type': ['BookingPlaced'] });
 
     const result = await runLocal({
-      loaded,
-      catalog: edited,
+      loaded: loadStacks('dev', outdir, stacks),
+      catalog: bookingSaga,
       cwd: repoRoot,
       workDir: workDir(),
       timeoutSeconds: 60,
@@ -82,15 +83,6 @@ describe('the runner reads the synthesized output, not the TypeScript catalog', 
     expect(detailTypes(result)).toEqual(['BookingCreated', 'BookingPlaced', 'PaymentSucceeded', 'SeatUpdated']);
   });
 });
-
-function editRule(catalog: Catalog, service: string, rule: string, detailTypes: string[]): Catalog {
-  return {
-    ...catalog,
-    services: catalog.services.map((s) =>
-      s.name !== service ? s : { ...s, rules: s.rules.map((r) => (r.name !== rule ? r : { ...r, eventPattern: { ...r.eventPattern, 'detail-type': detailTypes } })) },
-    ),
-  };
-}
 
 describe('what a task publishes is checked before its side effect', () => {
   test('a booking whose PaymentSucceeded would be refused further down is declined, not charged, and compensation refunds nothing', async () => {
