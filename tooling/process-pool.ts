@@ -29,8 +29,8 @@ export interface PoolOptions<Job extends PoolJob, Result, Context> {
   readonly describe: (job: Job) => string;
   /** Jobs a worker holds at once (default 2). */
   readonly prefetch?: number;
-  /** How long a worker whose channel broke may take to exit by itself, so that its exit says why (default 5 s). */
-  readonly brokenChannelGraceMs?: number;
+  /** How long a worker whose channel closed may take to exit by itself, so that its exit says why (default 5 s). */
+  readonly closedChannelGraceMs?: number;
 }
 
 type ToWorker<Job, Context> = { readonly type: 'context'; readonly context: Context } | { readonly type: 'job'; readonly job: Job };
@@ -48,8 +48,8 @@ interface Worker<Job> {
   /** Set before this process stops it: an exit is then expected. */
   stopping: boolean;
   exited: boolean;
-  /** A message this process could not write to it (its channel closed), and when it is to be ended for it. */
-  brokenChannel?: { readonly error: Error; readonly deadline: NodeJS.Timeout; ended: boolean };
+  /** Its channel closed while it was not being stopped: when it is to be ended for that, and whether it was. */
+  closedChannel?: { readonly deadline: NodeJS.Timeout; ended: boolean };
   readonly holding: Map<number, Job>;
   /** Its peak resident set size so far, as it reports with each result. */
   maxRssKiB: number;
@@ -107,22 +107,24 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
     sending += 1;
     worker.process.send(message, (error) => {
       sending -= 1;
-      if (error && !worker.stopping && !worker.exited && !worker.brokenChannel) {
-        // A worker that dies between reporting a result and reading its next job breaks the channel
-        // (EPIPE) before its exit is reported, and its exit says why (its code). One that closed its
-        // channel and lives on is ended after a grace period, and the write error is the reason.
-        const brokenChannel = {
-          error,
-          ended: false,
-          deadline: setTimeout(() => {
-            brokenChannel.ended = true;
-            worker.process.kill();
-          }, options.brokenChannelGraceMs ?? 5000),
-        };
-        worker.brokenChannel = brokenChannel;
-      }
+      if (error) channelClosed(worker);
       wake();
     });
+  };
+  // A worker that dies between reporting a result and reading its next job closes its channel, and
+  // this process's next write to it fails (EPIPE), before its exit is reported: the exit says why
+  // (its code). A worker whose channel closed and that lives on would hold its jobs for ever: it is
+  // ended after a grace period.
+  const channelClosed = (worker: Worker<Job>): void => {
+    if (worker.stopping || worker.exited || worker.closedChannel) return;
+    const closedChannel = {
+      ended: false,
+      deadline: setTimeout(() => {
+        closedChannel.ended = true;
+        worker.process.kill();
+      }, options.closedChannelGraceMs ?? 5000),
+    };
+    worker.closedChannel = closedChannel;
   };
   const handOut = (worker: Worker<Job>): void => {
     while (!failure && worker.ready && worker.holding.size < prefetch && queue.length > 0) {
@@ -149,11 +151,12 @@ export async function runPool<Job extends PoolJob, Result, Context>(options: Poo
       wake();
     });
     worker.process.on('error', (error) => fail(new Error(`a worker process failed: ${error.message}`)));
+    worker.process.on('disconnect', () => channelClosed(worker));
     worker.process.on('exit', (code, signal) => {
       worker.exited = true;
-      const broken = worker.brokenChannel;
-      if (broken) clearTimeout(broken.deadline);
-      if (broken?.ended && !worker.stopping) fail(new Error(`a worker process failed: ${broken.error.message}`));
+      const closed = worker.closedChannel;
+      if (closed) clearTimeout(closed.deadline);
+      if (closed?.ended && !worker.stopping) fail(new Error(`a worker process closed its channel holding ${worker.holding.size} job(s)`));
       else if (!worker.stopping) fail(new Error(`a worker process exited (${signal ?? `code ${code}`}) holding ${worker.holding.size} job(s)`));
       wake();
     });
