@@ -2,7 +2,7 @@
  * plan-review/diff.ts directly: the work budget of the line diff, the grouping of changed runs, the
  * unified text with its context and skipped stretches, and the normalization of JSON documents.
  */
-import { DIFF_WORK_BUDGET, jsonDiff, jsonLines, lineDiff, MAX_EDIT_LINES, maxEditLength, unifiedDiff, type DiffLine } from '../../plan-review/diff';
+import { changedLinesAtLeast, DIFF_WORK_BUDGET, jsonDiff, jsonLines, lineDiff, MAX_EDIT_LINES, maxEditLength, unifiedDiff, worthCounting, type DiffLine } from '../../plan-review/diff';
 
 const same = (text: string): DiffLine => ({ kind: 'same', text });
 const removed = (text: string): DiffLine => ({ kind: 'removed', text });
@@ -63,6 +63,90 @@ describe('lineDiff', () => {
     expect(oneChange.length).toBe(600_001);
     expect(oneChange.at(-1)).toStrictEqual(added('appended'));
     expect(oneChange.filter((line) => line.kind !== 'same')).toStrictEqual([added('appended')]);
+  });
+});
+
+describe('changedLinesAtLeast', () => {
+  it('counts the copies of each line one side holds more often than the other', () => {
+    expect(changedLinesAtLeast([], [])).toBe(0);
+    expect(changedLinesAtLeast(['a'], [])).toBe(1);
+    expect(changedLinesAtLeast([], ['a', 'a'])).toBe(2);
+    expect(changedLinesAtLeast(['a', 'b', 'a'], ['a', 'c'])).toBe(3);
+    expect(changedLinesAtLeast(['a', 'a', 'a'], ['a'])).toBe(2);
+    expect(changedLinesAtLeast(['x', 'y', 'z'], ['x', 'y', 'z'])).toBe(0);
+  });
+
+  it('is a lower bound only: reordered lines count nothing, yet need changes', () => {
+    expect(changedLinesAtLeast(['a', 'b'], ['b', 'a'])).toBe(0);
+    expect(lineDiff(['a', 'b'], ['b', 'a']).filter((line) => line.kind !== 'same')).toHaveLength(2);
+  });
+});
+
+describe('worthCounting', () => {
+  it('counts when the budget squared is at least the lines', () => {
+    expect(worthCounting(0, 1)).toBe(true);
+    expect(worthCounting(1, 1)).toBe(true);
+    expect(worthCounting(2, 1)).toBe(false);
+    expect(worthCounting(10_000, 100)).toBe(true);
+    expect(worthCounting(10_001, 100)).toBe(false);
+    expect(worthCounting(10_000, maxEditLength(5_000, 5_000))).toBe(true);
+    expect(worthCounting(10_002, maxEditLength(5_001, 5_001))).toBe(false);
+  });
+});
+
+describe('lineDiff without hopeless searches', () => {
+  // A copy of the module whose jsdiff is watched: whether lineDiff starts a search at all.
+  const searches = jest.fn(jest.requireActual<typeof import('diff')>('diff').diffArrays);
+  let lineDiff: typeof import('../../plan-review/diff').lineDiff;
+  beforeAll(() => {
+    jest.isolateModules(() => {
+      jest.doMock('diff', () => ({ ...jest.requireActual<typeof import('diff')>('diff'), diffArrays: searches }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ({ lineDiff } = require('../../plan-review/diff') as typeof import('../../plan-review/diff'));
+    });
+  });
+  afterAll(() => jest.dontMock('diff'));
+  beforeEach(() => searches.mockClear());
+
+  // 2,000 lines: a budget of 500 changed lines, and counting is worth it (500² ≥ 2,000).
+  const before = lines(750);
+  // One string per diff: Jest's deep equality of 2,000 objects would cost more than the diff.
+  const text = (diff: readonly DiffLine[]) => diff.map((line) => `${line.kind} ${line.text}`).join('\n');
+  const replaced = (after: string[]) => text([...before.map(removed), ...after.map(added)]);
+
+  it('diffs documents whose certain changes are exactly the budget', () => {
+    const after = [...before, ...lines(500, 'new')];
+    expect(maxEditLength(before.length, after.length)).toBe(500);
+    const diff = lineDiff(before, after);
+    expect(searches).toHaveBeenCalledTimes(1);
+    expect(text(diff)).toBe(text([...before.map(same), ...lines(500, 'new').map(added)]));
+  });
+
+  it('shows documents whose certain changes exceed the budget as replaced, without searching', () => {
+    const after = [...before, ...lines(501, 'new')];
+    expect(maxEditLength(before.length, after.length)).toBe(499);
+    expect(text(lineDiff(before, after))).toBe(replaced(after));
+    expect(searches).not.toHaveBeenCalled();
+  });
+
+  it('still searches when the count cannot tell, and shows the documents as replaced if the search gives up', () => {
+    // 10,000 lines: a budget of 100 changed lines, 100² = 10,000, so they are counted (nothing).
+    const forward = lines(5_000);
+    const reversed = [...forward].reverse();
+    const diff = lineDiff(forward, reversed);
+    expect(searches).toHaveBeenCalledTimes(1);
+    expect(diff).toHaveLength(10_000);
+    expect([diff[0], diff[4_999], diff[5_000], diff[9_999]]).toStrictEqual([removed('line 0'), removed('line 4999'), added('line 4999'), added('line 0')]);
+  });
+
+  it('does not count when the budget is small: the search gives up sooner than a count would finish', () => {
+    // 20,000 lines: a budget of 50 changed lines, 50² < 20,000.
+    const big = lines(10_000);
+    const other = lines(10_000, 'other');
+    const diff = lineDiff(big, other);
+    expect(searches).toHaveBeenCalledTimes(1);
+    expect(diff).toHaveLength(20_000);
+    expect([diff[0], diff[9_999], diff[10_000], diff[19_999]]).toStrictEqual([removed('line 0'), removed('line 9999'), added('other 0'), added('other 9999')]);
   });
 });
 
