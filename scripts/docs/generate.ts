@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../../tooling/hcl-modules';
-import { moduleDirectories } from '../../tooling/hcl-reader';
+import { moduleDirectories, parseHcl } from '../../tooling/hcl-reader';
 import { configurationTables } from './configuration-tables';
 import { withGeneratedSections } from './generated-sections';
 import { moduleReadmeSections } from './module-readmes';
@@ -23,9 +23,9 @@ function generatedFile(path: string, sections: Readonly<Record<string, string>>)
   return { file, current, generated: withGeneratedSections(current, sections, file) };
 }
 
-/** Every file with generated sections, in a stable order. */
-export async function generatedFiles(root: string = REPO_ROOT): Promise<GeneratedFile[]> {
+/** Every file with generated sections, in a stable order; `parse` reads each HCL file (the tests remember its results). */
+export async function generatedFiles(root: string = REPO_ROOT, parse: typeof parseHcl = parseHcl): Promise<GeneratedFile[]> {
   const files = [generatedFile(join(root, 'docs', 'configuration.md'), configurationTables())];
-  for (const dir of moduleDirectories(join(root, 'modules'))) files.push(generatedFile(join(dir, 'README.md'), await moduleReadmeSections(dir)));
+  for (const dir of moduleDirectories(join(root, 'modules'))) files.push(generatedFile(join(dir, 'README.md'), await moduleReadmeSections(dir, parse)));
   return files;
 }

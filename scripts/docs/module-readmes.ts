@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParsedModule, parseModule } from '../../tooling/hcl-reader';
+import { type ParsedModule, parseHcl, parseModule } from '../../tooling/hcl-reader';
 import { cell, code, table } from './generated-sections';
 
 /** A top-level block's name and text: `variable "name" { … }` to its closing brace at column 0. */
@@ -74,9 +74,9 @@ function outputsTable(module: ParsedModule, outputsText: string): string {
   return table(['Name', 'Description'], rows);
 }
 
-/** The generated sections of one module's README, by section id. */
-export async function moduleReadmeSections(dir: string): Promise<Record<string, string>> {
-  const module = await parseModule(dir);
+/** The generated sections of one module's README, by section id; `parse` reads each file (the tests remember its results). */
+export async function moduleReadmeSections(dir: string, parse: typeof parseHcl = parseHcl): Promise<Record<string, string>> {
+  const module = await parseModule(dir, parse);
   return {
     inputs: inputsTable(module, readFileSync(join(dir, 'variables.tf'), 'utf8')),
     outputs: outputsTable(module, readFileSync(join(dir, 'outputs.tf'), 'utf8')),

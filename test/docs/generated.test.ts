@@ -9,11 +9,13 @@ import { configurationTables, fieldRows } from '../../scripts/docs/configuration
 import { generatedFiles } from '../../scripts/docs/generate';
 import { cell, code, GeneratedSectionError, withGeneratedSections } from '../../scripts/docs/generated-sections';
 import { oneLine } from '../../scripts/docs/module-readmes';
+import { REPO_ROOT } from '../../tooling/hcl-modules';
+import { parseHclRemembered } from '../support/hcl';
 
 describe('generated documentation', () => {
   let files: Awaited<ReturnType<typeof generatedFiles>>;
   beforeAll(async () => {
-    files = await generatedFiles();
+    files = await generatedFiles(REPO_ROOT, parseHclRemembered);
   });
 
   test('covers docs/configuration.md and every module README', () => {
