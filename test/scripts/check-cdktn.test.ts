@@ -53,13 +53,16 @@ describe('renaming to CDK Terrain', () => {
 
   it('leaves no CDKTF import anywhere in this repository', () => {
     const files = typeScriptFiles(REPO_ROOT)
+      .map((file) => ({ path: file, text: fs.readFileSync(file, 'utf8') }))
       // Only a file that names cdktf somewhere can import it: the others need no parsing.
-      .filter((file) => fs.readFileSync(file, 'utf8').includes('cdktf'));
-    const before = files.flatMap((file) => importSpecifiers({ path: file, text: fs.readFileSync(file, 'utf8') })).filter((s) => /^(@cdktf\/|cdktf($|\/))/.test(s));
+      .filter((file) => file.text.includes('cdktf'));
+    const specifiersBefore = new Map(files.map((file) => [file.path, importSpecifiers(file)]));
+    const before = [...specifiersBefore.values()].flat().filter((s) => /^(@cdktf\/|cdktf($|\/))/.test(s));
     expect(before.length).toBeGreaterThan(20);
     const after = files.flatMap((file) => {
-      const text = rewriteSpecifiers(fs.readFileSync(file, 'utf8'), file);
-      return importSpecifiers({ path: file, text });
+      const text = rewriteSpecifiers(file.text, file.path);
+      // A file the rewrite left as it was names what it named before: parsed once is enough.
+      return text === file.text ? specifiersBefore.get(file.path)! : importSpecifiers({ path: file.path, text });
     });
     expect(after.filter((s) => /^(@cdktf\/|cdktf($|\/))/.test(s))).toEqual([]);
   });
