@@ -14,22 +14,32 @@ import { ConfigurationError } from './environments/validate';
 import { parseWorkers, synthesizeInParallel, SynthWorkersError } from './stacks/parallel-synth';
 import { SelectionError } from './stacks/select-environments';
 
-async function main(): Promise<void> {
-  const problem = repositoryProblem(githubRepository, runningRepository(process.env));
+/**
+ * The app's run with `env` as its environment variables: 0 once synthesized; 1, the message on
+ * `stderr` and nothing written, for a configuration it refuses. Run in process by the tests of
+ * those messages; the process below only turns the result into its exit status.
+ */
+export async function runApp(env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream): Promise<number> {
+  const problem = repositoryProblem(githubRepository, runningRepository(env));
   if (problem) {
-    process.stderr.write(`${problem}\n`);
-    process.exit(1);
+    stderr.write(`${problem}\n`);
+    return 1;
   }
   try {
-    const workers = parseWorkers(process.env.SYNTH_WORKERS);
-    await synthesizeInParallel({ catalog: bookingSaga, environments, repository: githubRepository, selection: process.env.SYNTH_ENVIRONMENTS, workers });
+    const workers = parseWorkers(env.SYNTH_WORKERS);
+    await synthesizeInParallel({ catalog: bookingSaga, environments, repository: githubRepository, outdir: env.CDKTF_OUTDIR, selection: env.SYNTH_ENVIRONMENTS, workers });
+    return 0;
   } catch (error) {
     if (error instanceof ConfigurationError || error instanceof SelectionError || error instanceof SynthWorkersError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
+      stderr.write(`${error.message}\n`);
+      return 1;
     }
     throw error;
   }
 }
 
-void main();
+if (require.main === module) {
+  void runApp(process.env, process.stderr).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

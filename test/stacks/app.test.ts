@@ -13,6 +13,7 @@ import { SelectionError } from '../../stacks/select-environments';
 import { environmentStackNames } from '../../core/naming';
 import { recordedEnvironment, recordedEnvironments, stacksOfEnvironment } from '../../tooling/cdktf-out';
 import { existingBaseEnvironment } from '../fixtures/environments';
+import { runApp } from '../../main';
 import { manifest, stackJson, synthOutDir } from '../support/synth';
 
 const tempOut = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-')), 'out');
@@ -77,7 +78,16 @@ describe('synthesize', () => {
   });
 });
 
+/** `runApp` in this process, as main.ts runs it, with what it wrote to stderr. */
+async function runAppHere(env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const stream = { write: (text: string) => ((stderr += text), true) } as unknown as NodeJS.WritableStream;
+  const code = await runApp(env, stream);
+  return { code, stderr };
+}
+
 describe('main.ts', () => {
+  // One process proves the wiring: runApp's status becomes the exit status, its message stderr.
   it('exits 1 with the message and writes nothing for a bad SYNTH_ENVIRONMENTS', () => {
     const outdir = tempOut();
     const result = spawnSync(process.execPath, [...APP_NODE_ARGS], {
@@ -86,35 +96,37 @@ describe('main.ts', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('SYNTH_ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)');
+    expect(result.stderr).toBe('SYNTH_ENVIRONMENTS: unknown environment "qa" (known: dev, staging, prod)\n');
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
-  it('in GitHub Actions, exits 1 and writes nothing when the CI roles would trust another repository than the workflow runs in', () => {
-    // The same repository passes the check (test/config/github.test.ts): one process proves the wiring.
+  it('in GitHub Actions, fails with 1 and writes nothing when the CI roles would trust another repository than the workflow runs in', async () => {
+    // The same repository passes the check (test/config/github.test.ts).
     const outdir = tempOut();
-    const result = spawnSync(process.execPath, [...APP_NODE_ARGS], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'someone-else/event-driven-ecs-infra', CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `environments/github.ts: githubRepository is ${githubRepository.owner}/${githubRepository.name}, but this workflow runs in someone-else/event-driven-ecs-infra (GITHUB_REPOSITORY): ` +
+    const result = await runAppHere({ ...process.env, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'someone-else/event-driven-ecs-infra', CDKTF_OUTDIR: outdir });
+    expect(result).toEqual({
+      code: 1,
+      stderr:
+        `environments/github.ts: githubRepository is ${githubRepository.owner}/${githubRepository.name}, but this workflow runs in someone-else/event-driven-ecs-infra (GITHUB_REPOSITORY): ` +
         "the CI roles would trust another repository's workflows; set owner and name (and ownerId, repositoryId) in environments/github.ts to this repository\n",
-    );
+    });
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
-  it('exits 1 with the message and writes nothing for a bad SYNTH_WORKERS', () => {
+  it('fails with 1 and the message and writes nothing for a bad SYNTH_WORKERS', async () => {
     const outdir = tempOut();
-    const result = spawnSync(process.execPath, [...APP_NODE_ARGS], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SYNTH_WORKERS: 'all', CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe('SYNTH_WORKERS: expected a whole number of worker processes (0 for none), not "all"\n');
+    const result = await runAppHere({ ...process.env, SYNTH_WORKERS: 'all', CDKTF_OUTDIR: outdir });
+    expect(result).toEqual({ code: 1, stderr: 'SYNTH_WORKERS: expected a whole number of worker processes (0 for none), not "all"\n' });
     expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('synthesizes the selected environments into CDKTF_OUTDIR, and returns 0', async () => {
+    const outdir = tempOut();
+    expect(await runAppHere({ ...process.env, GITHUB_ACTIONS: '', SYNTH_ENVIRONMENTS: 'dev', SYNTH_WORKERS: '0', CDKTF_OUTDIR: outdir })).toEqual({ code: 0, stderr: '' });
+    const dev = environments.find((env) => env.name === 'dev')!;
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
+      `ci-roles-${dev.accountId}`,
+      ...['base', 'booking', 'compensation', 'monitoring', 'notification', 'payment', 'seat'].map((s) => `dev-${s}`),
+    ]);
   });
 });
