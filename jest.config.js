@@ -13,6 +13,8 @@ module.exports = {
   // One synth of every environment, shared by every test file through TEST_SYNTH_OUT.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // cdktf's token traces unmapped, errors mapped (the file says why).
+  setupFilesAfterEnv: ['<rootDir>/test/support/unmapped-captured-traces.js'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 2,
   testTimeout: 60000,

@@ -1,9 +1,9 @@
 /**
  * Where the suite's CPU goes, per test file (not loaded by default):
  *
- *   JEST_CPU_PER_FILE=.profile/cpu.tsv npx jest --setupFilesAfterEnv ./test/support/cpu-per-file.js
+ *   JEST_CPU_PER_FILE=.profile/cpu.tsv npx jest --setupFilesAfterEnv ./test/support/unmapped-captured-traces.js ./test/support/cpu-per-file.js
  *
- * appends one line per file: its path, the CPU-seconds of the Jest worker while it ran (loading
+ * (the option replaces jest.config.js's list, hence both files) appends one line per file: its path, the CPU-seconds of the Jest worker while it ran (loading
  * its modules included) and of the processes it started and waited for (tasks, CLIs, terraform),
  * and its wall seconds. Wall time on a shared machine says little; CPU time is what a file costs.
  * Linux only (/proc/self/stat).
