@@ -23,11 +23,11 @@ export const RUN_SETUP: RunSetup = {
   dataDirs: ['test/fixtures'],
 };
 
-/** jest.config.js's setup files, repository-relative (none today). */
+/** jest.config.js's setup files, before and after the test framework, repository-relative. */
 function suiteSetupFiles(): string[] {
   const root = join(__dirname, '..', '..');
-  const { setupFiles = [] } = createRequire(join(root, 'package.json'))('./jest.config.js') as { setupFiles?: string[] };
-  return setupFiles.map((file) => file.replace('<rootDir>/', ''));
+  const { setupFiles = [], setupFilesAfterEnv = [] } = createRequire(join(root, 'package.json'))('./jest.config.js') as { setupFiles?: string[]; setupFilesAfterEnv?: string[] };
+  return [...setupFiles, ...setupFilesAfterEnv].map((file) => file.replace('<rootDir>/', ''));
 }
 
 export interface RunSetup {

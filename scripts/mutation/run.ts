@@ -105,6 +105,18 @@ export function strykerOptions(target: MutationModule, paths: Pick<RunPaths, 're
   };
 }
 
+/**
+ * The part of Stryker's options that decides what a run tests, with Stryker's version. The cache path
+ * and concurrency do not, nor does where the repository is cloned: CI clones into a path of its own
+ * and a rehearsal into another, and a fingerprint naming the clone (the report's absolute path did)
+ * made every run on a new path a full one, however warm the cache.
+ */
+export function fingerprintedOptions(root: string, stryker: Readonly<Record<string, unknown>>): unknown {
+  const { incrementalFile: _cache, concurrency: _concurrency, ...tested } = stryker;
+  const text = JSON.stringify({ ...tested, stryker: STRYKER_VERSION });
+  return JSON.parse(text.split(JSON.stringify(root).slice(1, -1)).join('<root>'));
+}
+
 export interface ModuleRun {
   readonly module: string;
   readonly report: MutationReport;
@@ -123,8 +135,7 @@ export async function runModule(root: string, target: MutationModule, options: {
   }
   const paths = runPaths(root, target.module, options.cacheDir);
   const stryker = strykerOptions(target, paths, options.concurrency, suiteJestConfig(root));
-  // The cache path and concurrency do not change what is tested: the fingerprint leaves them out.
-  const { hash } = moduleFingerprint(root, target.module, target.tests, { ...stryker, incrementalFile: undefined, concurrency: undefined, stryker: STRYKER_VERSION });
+  const { hash } = moduleFingerprint(root, target.module, target.tests, fingerprintedOptions(root, stryker));
   const previous = existsSync(paths.fingerprint) ? readFileSync(paths.fingerprint, 'utf8') : undefined;
   const incremental = !options.force && previous === hash && existsSync(paths.incremental);
   if (!incremental) rmSync(paths.incremental, { force: true });

@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { moduleFingerprint } from '../../scripts/mutation/fingerprint';
+import { moduleFingerprint, RUN_SETUP } from '../../scripts/mutation/fingerprint';
 import { MUTATION_MODULES, MUTATION_THRESHOLD } from '../../scripts/mutation/modules';
 import { belowThreshold, formatScore, mergeReports, moduleScores, type MutationReport, type ReportMutant, reportHtml, scoreOf } from '../../scripts/mutation/report';
-import { moduleSlug, runPaths, strykerOptions, suiteJestConfig } from '../../scripts/mutation/run';
+import { fingerprintedOptions, moduleSlug, runPaths, strykerOptions, suiteJestConfig } from '../../scripts/mutation/run';
 import { parseMutationArgs } from '../../scripts/test-mutation';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -203,6 +203,32 @@ describe('running Stryker for a module', () => {
       incremental: '/cache/core-naming/incremental.json',
       fingerprint: '/cache/core-naming/fingerprint',
     });
+  });
+});
+
+describe('what a fingerprint holds of the run', () => {
+  const naming = { module: 'core/naming.ts', tests: ['test/core/naming.test.ts'] };
+  const options = (root: string, cache: string, concurrency: number, target = naming) =>
+    fingerprintedOptions(root, strykerOptions(target, runPaths(root, target.module, cache), concurrency, suiteJestConfig(ROOT)));
+
+  test('the same for a clone at another path, another cache or concurrency (CI and a rehearsal share the cache)', () => {
+    const ci = options('/check/work/main', '/root/.cache/m', 2);
+    expect(options('/tmp/ci-rehearsal', '/home/me/.cache/m', 1)).toEqual(ci);
+    expect(JSON.stringify(ci)).not.toMatch(/check|\.cache/);
+    expect(ci).toMatchObject({ jsonReporter: { fileName: '<root>/reports/mutation/modules/core-naming.json' } });
+  });
+
+  test('different for what is tested: another module, or another Stryker option', () => {
+    const ci = options('/repo', '/cache', 2);
+    expect(options('/repo', '/cache', 2, { module: 'core/aws-limits.ts', tests: ['test/core/aws-limits.test.ts'] })).not.toEqual(ci);
+    const stryker = strykerOptions(naming, runPaths('/repo', naming.module, '/cache'), 2, suiteJestConfig(ROOT));
+    expect(fingerprintedOptions('/repo', { ...stryker, timeoutMS: 1 })).not.toEqual(ci);
+  });
+
+  test("every setup file jest.config.js names is followed, the ones after the framework's too", () => {
+    const { setupFiles = [], setupFilesAfterEnv = [] } = suiteJestConfig(ROOT) as { setupFiles?: string[]; setupFilesAfterEnv?: string[] };
+    expect(setupFilesAfterEnv.length).toBeGreaterThan(0);
+    expect(RUN_SETUP.entryPoints).toEqual([...setupFiles, ...setupFilesAfterEnv].map((file) => file.replace('<rootDir>/', '')));
   });
 });
 
