@@ -15,8 +15,9 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { resourceMode } from '../core/terraform-mode';
-import { readEnvironmentStacks } from '../tooling/cdktf-out';
-import { runTerraform } from '../tooling/terraform';
+import { type ManifestStack, readEnvironmentStacks } from '../tooling/cdktf-out';
+import { runScheduled, type ScheduledStack, type ScheduleOutcome } from '../tooling/stack-schedule';
+import { runTerraformAsync } from '../tooling/terraform';
 import { mirroredProviderVersion, readManifest, stackDir, terraformEnv, type VerifyContext } from './context';
 import type { EventPattern } from '../core/event-pattern';
 import { forEmulator, sampleEvent } from './emulator-config';
@@ -148,6 +149,27 @@ export const stateResources = (showJson: string): StateResource[] => {
   return walk(state.values?.root_module);
 };
 
+/**
+ * Stacks applied, re-planned or destroyed at once. Their commands mostly wait: on the provider's
+ * propagation waiters (an SQS queue about 25 s after create and a minute after delete, a KMS key
+ * 12 s) and on starting the provider (about 4 s of CPU, four times per apply). Four at a time lets
+ * the five service stacks of dev overlap their waits on two cores.
+ */
+export const EMULATOR_STACK_CONCURRENCY = 4;
+
+/** An environment's stacks (dependencies first), each with the names of the stacks it depends on. */
+export const stackSchedule = (stacks: readonly ManifestStack[]): ScheduledStack[] => {
+  const nameOf = new Map(stacks.flatMap((stack) => [[stack.name, stack.name] as const, ...(stack.constructPath ? [[stack.constructPath, stack.name] as const] : [])]));
+  return stacks.map((stack) => ({
+    name: stack.name,
+    dependsOn: stack.dependencies.map((dependency) => {
+      const name = nameOf.get(dependency);
+      if (!name) throw new Error(`stack ${stack.name} depends on "${dependency}", which is not a stack of its environment`);
+      return name;
+    }),
+  }));
+};
+
 interface Deployed {
   readonly stack: string;
   readonly dir: string;
@@ -161,6 +183,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   const environment = context.emulatedEnvironment;
   const manifest = readManifest(context);
   const stacks = readEnvironmentStacks(context.synthDir, environment.name);
+  const schedule = stackSchedule(stacks);
   const root = join(context.workDir, 'emulator');
   rmSync(root, { recursive: true, force: true });
   const stateDir = join(root, 'state');
@@ -199,7 +222,12 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   delete awsEnv.AWS_PROFILE;
   delete awsEnv.AWS_SESSION_TOKEN;
   const deployed: Deployed[] = [];
-  const terraformIn = (dir: string, args: string[]) => runTerraform(terraform!, args, { cwd: dir, env: awsEnv });
+  const terraformIn = (dir: string, args: string[]) => runTerraformAsync(terraform!, args, { cwd: dir, env: awsEnv });
+  const phase = async (what: string, run: () => Promise<void>) => {
+    const started = Date.now();
+    await run();
+    context.log(`emulator: ${what} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  };
   try {
     await waitForHealth(endpoint, child, 60);
     // An environment with S3 state keeps it in the emulator's S3: the bucket `npm run
@@ -209,69 +237,133 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
       notes.push(`S3 state in the emulator's bucket ${bucket} (without its KMS key)`);
     }
     let applied = 0;
-    for (const stack of stacks) {
-      const dir = join(root, 'stacks', stack.name);
-      copyTarget(stackDir(context, manifest, stack.name), dir, (json) => forEmulator(json, stack.name, { endpoint, stateDir, providerConstraint: constraint }));
-      const init = terraformIn(dir, ['init', '-input=false', '-no-color']);
+    const applyOne = async (name: string): Promise<boolean> => {
+      const dir = join(root, 'stacks', name);
+      copyTarget(stackDir(context, manifest, name), dir, (json) => forEmulator(json, name, { endpoint, stateDir, providerConstraint: constraint }));
+      const init = await terraformIn(dir, ['init', '-input=false', '-no-color']);
       if (init.status !== 0) {
-        errors.push(`${stack.name}: init: ${failureText(init)}`);
-        break;
+        errors.push(`${name}: init: ${failureText(init)}`);
+        return false;
       }
       const applyStarted = Date.now();
-      const apply = terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
-      const show = terraformIn(dir, ['show', '-json', '-no-color']);
+      const apply = await terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
+      const show = await terraformIn(dir, ['show', '-json', '-no-color']);
       const resources = show.status === 0 ? stateResources(show.stdout) : [];
-      deployed.push({ stack: stack.name, dir, resources });
+      // Destroyed afterwards even when the apply failed half-way.
+      deployed.push({ stack: name, dir, resources });
       if (apply.status !== 0) {
-        errors.push(`${stack.name}: apply: ${failureText(apply, 25)}`);
-        break;
+        errors.push(`${name}: apply: ${failureText(apply, 25)}`);
+        return false;
       }
       applied += managedResources(resources).length;
-      context.log(`emulator: applied ${stack.name} (${resources.length} resources and data sources, ${((Date.now() - applyStarted) / 1000).toFixed(0)} s)`);
-    }
+      context.log(`emulator: applied ${name} (${resources.length} resources and data sources, ${((Date.now() - applyStarted) / 1000).toFixed(0)} s)`);
+      return true;
+    };
+    let applyOutcome: ScheduleOutcome | undefined;
+    await phase('apply', async () => {
+      applyOutcome = await runScheduled(schedule, { concurrency: EMULATOR_STACK_CONCURRENCY }, applyOne);
+    });
+    if (applyOutcome!.skipped.length > 0) errors.push(`not applied, because a stack they depend on failed: ${applyOutcome!.skipped.join(', ')}`);
     if (errors.length === 0) {
-      proved.push(`applied ${stacks.length} ${environment.name} stacks in dependency order (${stacks.map((s) => s.name).join(' → ')}): ${applied} resources`);
+      proved.push(
+        `applied ${stacks.length} ${environment.name} stacks, each after the stacks it depends on (${schedule.map((s) => (s.dependsOn.length ? `${s.name} after ${s.dependsOn.join(', ')}` : s.name)).join('; ')}): ${applied} resources`,
+      );
       let clean = 0;
       const tolerated: string[] = [];
-      for (const { stack, dir } of deployed) {
-        const plan = terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=replan.tfplan']);
+      const replanOne = async (name: string): Promise<boolean> => {
+        const { dir } = deployed.find((d) => d.stack === name)!;
+        const plan = await terraformIn(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=replan.tfplan']);
         if (plan.status === 0) clean += 1;
         else if (plan.status === 2) {
-          writeFileSync(join(root, `${stack}.replan.txt`), plan.stdout);
-          const show = terraformIn(dir, ['show', '-json', '-no-color', 'replan.tfplan']);
+          writeFileSync(join(root, `${name}.replan.txt`), plan.stdout);
+          const show = await terraformIn(dir, ['show', '-json', '-no-color', 'replan.tfplan']);
           const replan = show.status === 0 ? classifyReplan(JSON.parse(show.stdout)) : { real: [failureText(show)], tolerated: [] };
-          tolerated.push(...replan.tolerated.map((line) => `${stack} ${line}`));
+          tolerated.push(...replan.tolerated.map((line) => `${name} ${line}`));
           if (replan.real.length === 0) clean += 1;
           else {
-            errors.push(`${stack}: the second plan is not empty: ${replan.real.join('; ')}\n      ${changedAttributes(plan.stdout).join('\n      ')}`);
+            errors.push(`${name}: the second plan is not empty: ${replan.real.join('; ')}\n      ${changedAttributes(plan.stdout).join('\n      ')}`);
           }
-        } else errors.push(`${stack}: re-plan: ${failureText(plan)}`);
-      }
+        } else errors.push(`${name}: re-plan: ${failureText(plan)}`);
+        return true;
+      };
+      // Plans change nothing: all stacks at once, up to the concurrency.
+      await phase('re-plan', async () => {
+        await runScheduled(
+          schedule.map((s) => ({ name: s.name, dependsOn: [] })),
+          { concurrency: EMULATOR_STACK_CONCURRENCY },
+          replanOne,
+        );
+      });
       if (clean === deployed.length) {
         proved.push(
           `re-planned every stack: no changes (${clean}/${deployed.length})${tolerated.length ? `, apart from ${tolerated.length} attribute reads MiniStack lacks (EMULATOR_READ_GAPS)` : ''}`,
         );
       }
-      if (tolerated.length) notes.push(`emulator read gaps tolerated in the re-plan: ${tolerated.join('; ')}`);
-      const delivery = await deliverOneEventPerRule(deployed, endpoint, environment.accountId, environment.region);
-      proved.push(...delivery.proved);
-      errors.push(...delivery.errors);
-      notes.push(...delivery.notes);
+      if (tolerated.length) notes.push(`emulator read gaps tolerated in the re-plan: ${tolerated.sort().join('; ')}`);
+      await phase('delivery', async () => {
+        const ordered = schedule.flatMap((s) => deployed.filter((d) => d.stack === s.name));
+        const delivery = await deliverOneEventPerRule(ordered, endpoint, environment.accountId, environment.region);
+        proved.push(...delivery.proved);
+        errors.push(...delivery.errors);
+        notes.push(...delivery.notes);
+      });
     }
   } catch (error) {
     errors.push((error as Error).message);
   } finally {
-    let destroyed = 0;
-    for (const { stack, dir } of [...deployed].reverse()) {
-      const destroy = terraformIn(dir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
-      if (destroy.status === 0) destroyed += 1;
-      else errors.push(`${stack}: destroy: ${failureText(destroy)}`);
-    }
-    if (deployed.length > 0 && destroyed === deployed.length) proved.push(`destroyed all ${destroyed} stacks in reverse order`);
+    // Reverse order: a stack is destroyed once every stack that depends on it is gone; one that
+    // could not be destroyed keeps what it depends on.
+    const attempted = new Set(deployed.map((d) => d.stack));
+    const destroySchedule = schedule.filter((s) => attempted.has(s.name)).map((s) => ({ name: s.name, dependsOn: s.dependsOn.filter((d) => attempted.has(d)) }));
+    const destroyOne = async (name: string): Promise<boolean> => {
+      const destroy = await terraformIn(join(root, 'stacks', name), ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      if (destroy.status !== 0) errors.push(`${name}: destroy: ${failureText(destroy)}`);
+      return destroy.status === 0;
+    };
+    let destroyOutcome: ScheduleOutcome | undefined;
+    await phase('destroy', async () => {
+      destroyOutcome = await runScheduled(destroySchedule, { concurrency: EMULATOR_STACK_CONCURRENCY, reverse: true }, destroyOne);
+    });
+    if (destroyOutcome!.skipped.length > 0) errors.push(`not destroyed, because a stack that depends on them could not be: ${destroyOutcome!.skipped.join(', ')}`);
+    if (deployed.length > 0 && destroyOutcome!.done.length === deployed.length) proved.push(`destroyed all ${deployed.length} stacks, each after the stacks that depend on it`);
     child.kill('SIGTERM');
   }
   if (errors.length > 0) notes.push(`emulator log: ${logFile}`);
   return { tier: 'emulator', proved, errors, findings: [], notes };
+};
+
+/** The parts of GetExecutionHistory's events read here. */
+export interface ExecutionHistoryEvent {
+  readonly type?: string;
+  readonly taskScheduledEventDetails?: { readonly resource?: string };
+}
+
+export type ExecutionProgress =
+  | { readonly state: 'starting' }
+  /** The latest task is a RunTask, scheduled (started, submitted) and not ended: the task runs and is awaited. */
+  | { readonly state: 'running-task' }
+  | { readonly state: 'ended'; readonly status: string };
+
+const ENDED: Readonly<Record<string, string>> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionAborted: 'ABORTED',
+  ExecutionTimedOut: 'TIMED_OUT',
+};
+
+/** A task's own events (AWS: Scheduled, Started, Submitted for .sync, then an outcome; MiniStack records Scheduled and the outcome). */
+const TASK_EVENT = /^Task(Scheduled|Started|Submitted|Succeeded|Failed|TimedOut|StartFailed|SubmitFailed)$/;
+const RUN_TASK = /^arn:aws:states:::ecs:runTask(\.sync)?$/;
+
+/** How far an execution got, from its history (oldest first, as GetExecutionHistory returns it). */
+export const executionProgress = (events: readonly ExecutionHistoryEvent[]): ExecutionProgress => {
+  const end = events.find((event) => event.type !== undefined && event.type in ENDED);
+  if (end) return { state: 'ended', status: ENDED[end.type!]! };
+  const taskEvents = events.filter((event) => TASK_EVENT.test(event.type ?? ''));
+  const last = taskEvents.at(-1)?.type;
+  const scheduled = taskEvents.filter((event) => event.type === 'TaskScheduled').at(-1);
+  const runTask = (last === 'TaskScheduled' || last === 'TaskStarted' || last === 'TaskSubmitted') && RUN_TASK.test(scheduled?.taskScheduledEventDetails?.resource ?? '');
+  return runTask ? { state: 'running-task' } : { state: 'starting' };
 };
 
 interface DeliveryResult {
@@ -286,13 +378,14 @@ interface DeliveryResult {
  */
 const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: string, accountId: string, region: string): Promise<DeliveryResult> => {
   const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
-  const { SFNClient, ListExecutionsCommand, DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
+  const { SFNClient, ListExecutionsCommand, GetExecutionHistoryCommand, StopExecutionCommand } = await import('@aws-sdk/client-sfn');
   const config = { endpoint, region, credentials: { accessKeyId: accountId, secretAccessKey: 'verify-emulator' }, maxAttempts: 2 };
   const events = new EventBridgeClient(config);
   const sfn = new SFNClient(config);
   const errors: string[] = [];
   const outcomes = new Map<string, number>();
   let delivered = 0;
+  let runningTasks = 0;
   let rules = 0;
   const serviceEventRules: string[] = [];
   try {
@@ -334,25 +427,36 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
           continue;
         }
         delivered += 1;
-        let status = 'RUNNING';
-        let cause = '';
-        for (let attempt = 0; attempt < 60 && status === 'RUNNING'; attempt++) {
-          const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-          status = execution.status ?? 'UNKNOWN';
-          cause = execution.error ?? '';
-          if (status === 'RUNNING') await sleep(500);
+        // Until the execution runs its ECS task (the emulator's ECS accepted RunTask), ends, or 10 s
+        // pass. Twice the same reading 250 ms apart: the emulator calls RunTask right after it
+        // records TaskScheduled, and a refused RunTask is recorded as TaskFailed within milliseconds.
+        let progress: ExecutionProgress = { state: 'starting' };
+        let previous: ExecutionProgress | undefined;
+        for (let attempt = 0; attempt < 40; attempt++) {
+          const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+          progress = executionProgress(history.events ?? []);
+          if (progress.state === 'ended' || (progress.state === 'running-task' && previous?.state === 'running-task')) break;
+          previous = progress;
+          await sleep(250);
         }
-        const key = `${status}${cause ? ` (${cause})` : ''}`;
+        const key = progress.state === 'ended' ? `ended ${progress.status}` : progress.state === 'running-task' ? 'running its ECS task' : `still starting after 10 s`;
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        if (progress.state === 'running-task') runningTasks += 1;
+        // No container runs here, so the task would never stop: stop the execution instead of
+        // leaving the emulator polling it for 10 minutes.
+        if (progress.state !== 'ended') await sfn.send(new StopExecutionCommand({ executionArn, error: 'verify.Done', cause: 'the emulator runs no container' }));
       }
     }
   } finally {
     events.destroy();
     sfn.destroy();
   }
-  const proved = rules > 0 && delivered === rules ? [`delivered one event per rule through its bus: ${delivered}/${rules} rules started their state machine`] : [];
+  const proved = [
+    ...(rules > 0 && delivered === rules ? [`delivered one event per rule through its bus: ${delivered}/${rules} rules started their state machine`] : []),
+    ...(rules > 0 && runningTasks === rules ? [`each execution reached its RunTask state and the emulator's ECS accepted the task (${runningTasks}/${rules}); stopped there, as no container runs`] : []),
+  ];
   const notes = [
-    ...(outcomes.size > 0 ? [`executions ended: ${[...outcomes].map(([k, n]) => `${n}× ${k}`).join(', ')}`] : []),
+    ...(outcomes.size > 0 ? [`executions: ${[...outcomes].map(([k, n]) => `${n}× ${k}`).join(', ')}`] : []),
     ...(serviceEventRules.length > 0 ? [`not delivered (they match AWS service events, which PutEvents may not send): ${serviceEventRules.join(', ')}`] : []),
   ];
   if (rules === 0) errors.push('no rule targets a state machine in the deployed stacks');
