@@ -190,7 +190,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   mkdirSync(stateDir, { recursive: true });
   const { constraint, relaxed } = providerConstraint(requireVersion(context.versions, 'AWS_PROVIDER_PINNED'), mirroredProviderVersion(context));
   const notes = [
-    `MiniStack ${requireVersion(context.versions, 'MINISTACK_VERSION')} on 127.0.0.1; IAM is not enforced and no ECS container runs (no Docker), so a state machine that reaches its ECS task fails there`,
+    `MiniStack ${requireVersion(context.versions, 'MINISTACK_VERSION')} on 127.0.0.1; IAM is not enforced and no ECS container runs (no Docker): its ECS accepts RunTask but the task never stops, so each execution is stopped once it runs its task`,
     ...(relaxed ? [`provider pin relaxed to "${constraint}" in the scratch copies (the mirror holds ${mirroredProviderVersion(context)})`] : []),
   ];
   const errors: string[] = [];

@@ -6,7 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mirroredProviderVersion, readManifest, stackDir, stackNames, terraformEnv, type VerifyContext } from './context';
-import { runTerraform } from '../tooling/terraform';
+import { runScheduled } from '../tooling/stack-schedule';
+import { runTerraformAsync } from '../tooling/terraform';
 import { failureText } from './exec';
 import type { TierReport } from './report';
 import { copyTarget, providerConstraint, withAwsProviderConstraint } from './scratch';
@@ -46,7 +47,10 @@ export const moduleNames = (repoRoot: string): string[] =>
     .map((entry) => entry.name)
     .sort();
 
-export const runValidateTier = (context: VerifyContext): Omit<TierReport, 'seconds'> => {
+/** Targets validated at once: `terraform validate` is CPU-bound (the provider's schema), and CI has 2 cores. */
+export const VALIDATE_CONCURRENCY = 2;
+
+export const runValidateTier = async (context: VerifyContext): Promise<Omit<TierReport, 'seconds'>> => {
   const terraform = context.tools.terraform;
   if (!terraform) return { tier: 'validate', proved: [], errors: [missingTool('terraform (or tofu)')], findings: [], notes: [] };
   const manifest = readManifest(context);
@@ -71,30 +75,40 @@ export const runValidateTier = (context: VerifyContext): Omit<TierReport, 'secon
       stack: false,
     })),
   ];
-  let validStacks = 0;
-  let validModules = 0;
-  for (const target of targets) {
+  // Each target's outcome, reported in target order whichever finishes first.
+  const outcomes = new Map<string, { errors: string[]; valid: boolean }>();
+  const validateOne = async (target: (typeof targets)[number]): Promise<void> => {
     copyTarget(target.source, target.scratch, target.stack && relaxed ? (stack) => withAwsProviderConstraint(stack, constraint) : undefined);
-    const init = runTerraform(terraform, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: target.scratch, env });
+    const init = await runTerraformAsync(terraform, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: target.scratch, env });
     if (init.status !== 0) {
-      errors.push(`${target.name}: ${failureText(init)}`);
-      continue;
+      outcomes.set(target.name, { errors: [`${target.name}: ${failureText(init)}`], valid: false });
+      return;
     }
-    const validate = runTerraform(terraform, ['validate', '-json', '-no-color'], { cwd: target.scratch, env });
+    const validate = await runTerraformAsync(terraform, ['validate', '-json', '-no-color'], { cwd: target.scratch, env });
     let result: ReturnType<typeof parseValidateOutput>;
     try {
       result = parseValidateOutput(validate.stdout);
     } catch (error) {
-      errors.push(`${target.name}: ${(error as Error).message}; ${failureText(validate)}`);
-      continue;
+      outcomes.set(target.name, { errors: [`${target.name}: ${(error as Error).message}; ${failureText(validate)}`], valid: false });
+      return;
     }
-    for (const diagnostic of result.diagnostics) errors.push(describeDiagnostic(target.name, diagnostic));
-    if (result.valid && result.diagnostics.length === 0) {
-      if (target.stack) validStacks += 1;
-      else validModules += 1;
-    }
+    outcomes.set(target.name, { errors: result.diagnostics.map((diagnostic) => describeDiagnostic(target.name, diagnostic)), valid: result.valid && result.diagnostics.length === 0 });
     context.log(`validate: ${target.name} ${result.valid ? 'valid' : 'INVALID'}${result.diagnostics.length ? ` (${result.diagnostics.length} diagnostics)` : ''}`);
-  }
+  };
+  const byName = new Map(targets.map((target) => [target.name, target]));
+  // Validate loads the provider's schema, CPU-bound: one per core.
+  await runScheduled(
+    targets.map((target) => ({ name: target.name, dependsOn: [] })),
+    { concurrency: VALIDATE_CONCURRENCY },
+    async (name) => {
+      await validateOne(byName.get(name)!);
+      return true;
+    },
+  );
+  const inOrder = targets.map((target) => ({ target, outcome: outcomes.get(target.name)! }));
+  errors.push(...inOrder.flatMap(({ outcome }) => outcome.errors));
+  const validStacks = inOrder.filter(({ target, outcome }) => target.stack && outcome.valid).length;
+  const validModules = inOrder.filter(({ target, outcome }) => !target.stack && outcome.valid).length;
   const provider = available ? `hashicorp/aws ${available} from the local mirror` : `hashicorp/aws ${pinned} from the registry`;
   const stackCount = targets.filter((t) => t.stack).length;
   return {
