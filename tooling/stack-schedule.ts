@@ -80,7 +80,7 @@ export async function runScheduled(stacks: readonly ScheduledStack[], options: S
         if (started.has(name) || skipped.has(name) || !follows.get(name)!.every((before) => succeeded.has(before))) continue;
         started.add(name);
         running += 1;
-        Promise.resolve()
+        void Promise.resolve()
           .then(() => work(name))
           .catch(() => false)
           .then((ok) => {

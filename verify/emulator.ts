@@ -453,7 +453,9 @@ const deliverOneEventPerRule = async (deployed: readonly Deployed[], endpoint: s
   }
   const proved = [
     ...(rules > 0 && delivered === rules ? [`delivered one event per rule through its bus: ${delivered}/${rules} rules started their state machine`] : []),
-    ...(rules > 0 && runningTasks === rules ? [`each execution reached its RunTask state and the emulator's ECS accepted the task (${runningTasks}/${rules}); stopped there, as no container runs`] : []),
+    ...(rules > 0 && runningTasks === rules
+      ? [`each execution reached its RunTask state and the emulator's ECS accepted the task (${runningTasks}/${rules}); stopped there, as no container runs`]
+      : []),
   ];
   const notes = [
     ...(outcomes.size > 0 ? [`executions: ${[...outcomes].map(([k, n]) => `${n}× ${k}`).join(', ')}`] : []),

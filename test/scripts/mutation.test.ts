@@ -212,9 +212,9 @@ describe('what a fingerprint holds of the run', () => {
     fingerprintedOptions(root, strykerOptions(target, runPaths(root, target.module, cache), concurrency, suiteJestConfig(ROOT)));
 
   test('the same for a clone at another path, another cache or concurrency (CI and a rehearsal share the cache)', () => {
-    const ci = options('/check/work/main', '/root/.cache/m', 2);
-    expect(options('/tmp/ci-rehearsal', '/home/me/.cache/m', 1)).toEqual(ci);
-    expect(JSON.stringify(ci)).not.toMatch(/check|\.cache/);
+    const ci = options('/srv/ci/clone', '/srv/ci/home/.cache/m', 2);
+    expect(options('/opt/rehearsal', '/opt/me/.cache/m', 1)).toEqual(ci);
+    expect(JSON.stringify(ci)).not.toMatch(/srv|\.cache/);
     expect(ci).toMatchObject({ jsonReporter: { fileName: '<root>/reports/mutation/modules/core-naming.json' } });
   });
 
