@@ -79,8 +79,10 @@ describe.each(corpora)('EventBridge corpus %s', (file, counts) => {
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 
-  // One test per tag (the case's first): a failure lists every case of it that disagrees, by id, and
-  // mutation testing runs ~40 tests per mutant rather than 1,900 (one per case took hours there).
+  // One test per tag (the case's first): a failure lists the first five cases of it that disagree, by
+  // id, and mutation testing runs ~40 tests per mutant rather than 1,900 (one per case took hours
+  // there). Stopping at the fifth, not after judging every case, lets a broken matcher fail within
+  // its first mismatches: these tests run for nearly every mutant of the matcher.
   const byTag = new Map<string, CorpusCase[]>();
   for (const c of cases) byTag.set(c.tag, [...(byTag.get(c.tag) ?? []), c]);
   test.each([...byTag].map(([tag, group]) => [tag, group.length, group] as const))("%s (%i cases): the matcher gives EventBridge's verdict on each", (_tag, _count, group) => {
@@ -91,6 +93,12 @@ describe.each(corpora)('EventBridge corpus %s', (file, counts) => {
         return `threw ${(error as Error).message}`;
       }
     };
-    expect(group.filter((c) => got(c) !== c.expected).map((c) => ({ id: c.id, pattern: c.pattern, expected: c.expected, got: got(c) }))).toEqual([]);
+    const firstMismatches: { id: string; pattern: string; expected: Verdict; got: boolean | string }[] = [];
+    for (const c of group) {
+      const verdictGot = got(c);
+      if (verdictGot !== c.expected) firstMismatches.push({ id: c.id, pattern: c.pattern, expected: c.expected, got: verdictGot });
+      if (firstMismatches.length === 5) break;
+    }
+    expect(firstMismatches).toEqual([]);
   });
 });
