@@ -507,6 +507,8 @@ describe('$or', () => {
   test('sibling $or multiply; past 10,000 alternatives the pattern is refused rather than built', () => {
     const pair = (key: string) => ({ $or: [{ [key]: ['1'] }, { [`${key}-other`]: ['2'] }] });
     const nested = (depth: number): Record<string, unknown> => (depth === 0 ? { leaf: ['x'] } : { ...pair(`k${depth}`), [`n${depth}`]: nested(depth - 1) });
+    // A few first: a broken compiler fails here, before 1,024 and 16,384 alternatives are built.
+    expect(compilePattern(nested(2)).subRules).toHaveLength(4);
     expect(compilePattern(nested(10)).subRules).toHaveLength(2 ** 10);
     expect(problemsOf(nested(14))).toEqual([expect.stringMatching(/multiplies the pattern into 16384 alternatives; more than 10000 are refused/)]);
   });
@@ -725,6 +727,8 @@ describe('refusals: the field and the reason, exactly', () => {
 
   test('exactly 10,000 alternatives are allowed (the local limit refuses more)', () => {
     const tenWays = (key: string) => ({ $or: Array.from({ length: 10 }, (_, i) => ({ [`${key}${i}`]: ['x'] })) });
+    // A hundred first: a broken compiler fails here, before 10,000 alternatives are built.
+    expect(compilePattern({ a: tenWays('a'), b: tenWays('b') }).subRules).toHaveLength(100);
     expect(compilePattern({ a: tenWays('a'), b: tenWays('b'), c: tenWays('c'), d: tenWays('d') }).subRules).toHaveLength(10_000);
   });
 
