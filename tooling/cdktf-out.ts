@@ -87,11 +87,16 @@ export const stacksOfEnvironment = (manifest: CdktfManifest, env: string, enviro
 /** Every environment some stack of the manifest recorded, in manifest order. */
 export const environmentsOf = (manifest: CdktfManifest, environmentOf: EnvironmentOf): string[] => [...new Set(stacksOf(manifest).flatMap((stack) => environmentOf(stack) ?? []))];
 
+/** A stack of an environment with its dependencies by stack name (the manifest holds construct paths). */
+export interface OrderedStack extends ManifestStack {
+  readonly dependsOn: readonly string[];
+}
+
 /**
  * Topological order (dependencies first); ties keep manifest order so the output is stable.
  * Throws on a dependency that is not a stack of the manifest, one outside the environment, or a cycle.
  */
-export const orderStacks = (manifest: CdktfManifest, env: string, environmentOf: EnvironmentOf): ManifestStack[] => {
+export const orderStacks = (manifest: CdktfManifest, env: string, environmentOf: EnvironmentOf): OrderedStack[] => {
   const all = stacksOf(manifest);
   const byPath = new Map<string, string>();
   for (const stack of all) {
@@ -119,7 +124,7 @@ export const orderStacks = (manifest: CdktfManifest, env: string, environmentOf:
       }),
     );
   }
-  const ordered: ManifestStack[] = [];
+  const ordered: OrderedStack[] = [];
   const done = new Set<string>();
   while (ordered.length < selected.length) {
     const ready = selected.find((s) => !done.has(s.name) && deps.get(s.name)!.every((d) => done.has(d)));
@@ -127,14 +132,14 @@ export const orderStacks = (manifest: CdktfManifest, env: string, environmentOf:
       const stuck = selected.filter((s) => !done.has(s.name)).map((s) => s.name);
       throw new CdktfOutError(`environment ${env}: dependency cycle among stacks ${stuck.join(', ')}`);
     }
-    ordered.push(ready);
+    ordered.push({ ...ready, dependsOn: deps.get(ready.name)! });
     done.add(ready.name);
   }
   return ordered;
 };
 
 /** The stacks of environment `env` in `outdir`, dependencies first (`readManifest` and `orderStacks`). */
-export function readEnvironmentStacks(outdir: string, env: string): ManifestStack[] {
+export function readEnvironmentStacks(outdir: string, env: string): OrderedStack[] {
   return orderStacks(readManifest(outdir), env, recordedEnvironments(outdir));
 }
 

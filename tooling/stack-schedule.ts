@@ -2,7 +2,8 @@
  * Runs work per stack as soon as the stacks it depends on are done, a few at a time: what a
  * deploy or destroy of independent stacks may run at once. Terraform commands spend most of
  * their time waiting on AWS (the provider's propagation waiters: an SQS queue is polled for about
- * 25 s after create and a minute after delete), so independent stacks overlap their waits.
+ * 25 s after create and about 2.5 min on destroy, with its policy), so independent stacks overlap
+ * their waits.
  *
  * `reverse` is the destroy order: a stack waits for every stack that depends on it. A stack whose
  * work failed, or whose dependency failed or was skipped, makes its dependents (or, reversed, its

@@ -15,8 +15,8 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { resourceMode } from '../core/terraform-mode';
-import { type ManifestStack, readEnvironmentStacks } from '../tooling/cdktf-out';
-import { runScheduled, type ScheduledStack, type ScheduleOutcome } from '../tooling/stack-schedule';
+import { readEnvironmentStacks } from '../tooling/cdktf-out';
+import { runScheduled, type ScheduleOutcome } from '../tooling/stack-schedule';
 import { runTerraformAsync } from '../tooling/terraform';
 import { mirroredProviderVersion, readManifest, stackDir, terraformEnv, type VerifyContext } from './context';
 import type { EventPattern } from '../core/event-pattern';
@@ -151,24 +151,11 @@ export const stateResources = (showJson: string): StateResource[] => {
 
 /**
  * Stacks applied, re-planned or destroyed at once. Their commands mostly wait: on the provider's
- * propagation waiters (an SQS queue about 25 s after create and a minute after delete, a KMS key
- * 12 s) and on starting the provider (about 4 s of CPU, four times per apply). Four at a time lets
+ * propagation waiters (an SQS queue about 25 s after create; on destroy its policy 25 s, then the
+ * queue about 2 min; a KMS key 12 s) and on starting the provider (about 4 s of CPU, four times per apply). Four at a time lets
  * the five service stacks of dev overlap their waits on two cores.
  */
 export const EMULATOR_STACK_CONCURRENCY = 4;
-
-/** An environment's stacks (dependencies first), each with the names of the stacks it depends on. */
-export const stackSchedule = (stacks: readonly ManifestStack[]): ScheduledStack[] => {
-  const nameOf = new Map(stacks.flatMap((stack) => [[stack.name, stack.name] as const, ...(stack.constructPath ? [[stack.constructPath, stack.name] as const] : [])]));
-  return stacks.map((stack) => ({
-    name: stack.name,
-    dependsOn: stack.dependencies.map((dependency) => {
-      const name = nameOf.get(dependency);
-      if (!name) throw new Error(`stack ${stack.name} depends on "${dependency}", which is not a stack of its environment`);
-      return name;
-    }),
-  }));
-};
 
 interface Deployed {
   readonly stack: string;
@@ -182,8 +169,8 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
   if (missing.length > 0) return { tier: 'emulator', proved: [], errors: missing, findings: [], notes: [] };
   const environment = context.emulatedEnvironment;
   const manifest = readManifest(context);
+  // Dependencies first, each with the names of the stacks it depends on (`dependsOn`).
   const stacks = readEnvironmentStacks(context.synthDir, environment.name);
-  const schedule = stackSchedule(stacks);
   const root = join(context.workDir, 'emulator');
   rmSync(root, { recursive: true, force: true });
   const stateDir = join(root, 'state');
@@ -261,12 +248,12 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
     };
     let applyOutcome: ScheduleOutcome | undefined;
     await phase('apply', async () => {
-      applyOutcome = await runScheduled(schedule, { concurrency: EMULATOR_STACK_CONCURRENCY }, applyOne);
+      applyOutcome = await runScheduled(stacks, { concurrency: EMULATOR_STACK_CONCURRENCY }, applyOne);
     });
     if (applyOutcome!.skipped.length > 0) errors.push(`not applied, because a stack they depend on failed: ${applyOutcome!.skipped.join(', ')}`);
     if (errors.length === 0) {
       proved.push(
-        `applied ${stacks.length} ${environment.name} stacks, each after the stacks it depends on (${schedule.map((s) => (s.dependsOn.length ? `${s.name} after ${s.dependsOn.join(', ')}` : s.name)).join('; ')}): ${applied} resources`,
+        `applied ${stacks.length} ${environment.name} stacks, each after the stacks it depends on (${stacks.map((s) => (s.dependsOn.length ? `${s.name} after ${s.dependsOn.join(', ')}` : s.name)).join('; ')}): ${applied} resources`,
       );
       let clean = 0;
       const tolerated: string[] = [];
@@ -289,7 +276,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
       // Plans change nothing: all stacks at once, up to the concurrency.
       await phase('re-plan', async () => {
         await runScheduled(
-          schedule.map((s) => ({ name: s.name, dependsOn: [] })),
+          stacks.map((s) => ({ name: s.name, dependsOn: [] })),
           { concurrency: EMULATOR_STACK_CONCURRENCY },
           replanOne,
         );
@@ -301,7 +288,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
       }
       if (tolerated.length) notes.push(`emulator read gaps tolerated in the re-plan: ${tolerated.sort().join('; ')}`);
       await phase('delivery', async () => {
-        const ordered = schedule.flatMap((s) => deployed.filter((d) => d.stack === s.name));
+        const ordered = stacks.flatMap((s) => deployed.filter((d) => d.stack === s.name));
         const delivery = await deliverOneEventPerRule(ordered, endpoint, environment.accountId, environment.region);
         proved.push(...delivery.proved);
         errors.push(...delivery.errors);
@@ -314,7 +301,7 @@ export const runEmulatorTier = async (context: VerifyContext): Promise<Omit<Tier
     // Reverse order: a stack is destroyed once every stack that depends on it is gone; one that
     // could not be destroyed keeps what it depends on.
     const attempted = new Set(deployed.map((d) => d.stack));
-    const destroySchedule = schedule.filter((s) => attempted.has(s.name)).map((s) => ({ name: s.name, dependsOn: s.dependsOn.filter((d) => attempted.has(d)) }));
+    const destroySchedule = stacks.filter((s) => attempted.has(s.name)).map((s) => ({ name: s.name, dependsOn: s.dependsOn.filter((d) => attempted.has(d)) }));
     const destroyOne = async (name: string): Promise<boolean> => {
       const destroy = await terraformIn(join(root, 'stacks', name), ['destroy', '-auto-approve', '-input=false', '-no-color']);
       if (destroy.status !== 0) errors.push(`${name}: destroy: ${failureText(destroy)}`);

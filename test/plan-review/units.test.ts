@@ -57,6 +57,24 @@ describe('stack order', () => {
     expect(orderStacks(m, 'dev', recorded).map((s) => s.name)).toEqual(['dev-base', 'dev-seat', 'dev-payment']);
     expect(orderStacks(m, 'dev', recorded)[0]!.workingDirectory).toBe('stacks/dev-base');
   });
+  it("each stack names the stacks it depends on, from the construct paths the manifest records (what verify's emulator schedules by)", () => {
+    const m: CdktfManifest = {
+      version: '0.21.0',
+      stacks: {
+        'dev-base': { name: 'dev-base', workingDirectory: 'stacks/dev-base', dependencies: [] },
+        'dev-monitoring': { name: 'dev-monitoring', constructPath: 'app/dev-monitoring', workingDirectory: 'stacks/dev-monitoring', dependencies: [] },
+        'dev-booking': { name: 'dev-booking', workingDirectory: 'stacks/dev-booking', dependencies: ['app/dev-monitoring', 'dev-base'] },
+      },
+    };
+    expect(orderStacks(m, 'dev', recorded).map(({ name, dependsOn }) => ({ name, dependsOn }))).toEqual([
+      { name: 'dev-base', dependsOn: [] },
+      { name: 'dev-monitoring', dependsOn: [] },
+      { name: 'dev-booking', dependsOn: ['dev-monitoring', 'dev-base'] },
+    ]);
+    expect(() => orderStacks(manifest({ 'dev-booking': ['prod-base'], 'prod-base': [] }), 'dev', recorded)).toThrow(
+      'environment dev: stack dev-booking depends on prod-base, a stack of another environment',
+    );
+  });
   it('selects by the recorded environment, exactly: dev never takes dev-eu-* stacks, nor a stack of no environment', () => {
     const m = manifest({ 'dev-base': [], 'dev-eu-base': [], 'dev-eu-seat': ['dev-eu-base'], 'dev-seat': ['dev-base'], 'ci-roles-111111111111': [] });
     expect(orderStacks(m, 'dev', recorded).map((s) => s.name)).toEqual(['dev-base', 'dev-seat']);

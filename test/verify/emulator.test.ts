@@ -1,8 +1,8 @@
 /**
- * The emulator tier's own decisions, without an emulator: which stacks may run at once, and how far
- * an execution got from its history.
+ * The emulator tier's own decisions, without an emulator: how far an execution got from its history
+ * (which stacks may run at once: tooling/stack-schedule.ts, and orderStacks' dependsOn).
  */
-import { executionProgress, stackSchedule, type ExecutionHistoryEvent } from '../../verify/emulator';
+import { executionProgress, type ExecutionHistoryEvent } from '../../verify/emulator';
 
 const RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
 const entered = (name: string) => ({ type: 'TaskStateEntered', stateEnteredEventDetails: { name } });
@@ -43,26 +43,5 @@ describe('executionProgress: how far an execution got', () => {
     ['ExecutionTimedOut', 'TIMED_OUT'],
   ])('%s: ended %s, whatever came before', (type, status) => {
     expect(executionProgress([scheduled(RUN_TASK_SYNC), { type }])).toEqual({ state: 'ended', status });
-  });
-});
-
-describe('stackSchedule: the stacks each stack depends on, by name', () => {
-  test("the manifest's dependencies (construct paths) become stack names", () => {
-    const stacks = [
-      { name: 'dev-base', workingDirectory: 'stacks/dev-base', dependencies: [] },
-      { name: 'dev-monitoring', constructPath: 'app/dev-monitoring', workingDirectory: 'stacks/dev-monitoring', dependencies: [] },
-      { name: 'dev-booking', workingDirectory: 'stacks/dev-booking', dependencies: ['app/dev-monitoring', 'dev-base'] },
-    ];
-    expect(stackSchedule(stacks)).toEqual([
-      { name: 'dev-base', dependsOn: [] },
-      { name: 'dev-monitoring', dependsOn: [] },
-      { name: 'dev-booking', dependsOn: ['dev-monitoring', 'dev-base'] },
-    ]);
-  });
-
-  test('a dependency outside the environment is refused, named', () => {
-    expect(() => stackSchedule([{ name: 'dev-booking', workingDirectory: 'stacks/dev-booking', dependencies: ['prod-base'] }])).toThrow(
-      'stack dev-booking depends on "prod-base", which is not a stack of its environment',
-    );
   });
 });
