@@ -101,7 +101,12 @@ export const runValidateTier = async (context: VerifyContext): Promise<Omit<Tier
     targets.map((target) => ({ name: target.name, dependsOn: [] })),
     { concurrency: VALIDATE_CONCURRENCY },
     async (name) => {
-      await validateOne(byName.get(name)!);
+      try {
+        await validateOne(byName.get(name)!);
+      } catch (error) {
+        // A target that could not be copied (or run) is reported as such; the others still run.
+        outcomes.set(name, { errors: [`${name}: ${(error as Error).message}`], valid: false });
+      }
       return true;
     },
   );
